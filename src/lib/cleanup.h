@@ -1,0 +1,26 @@
+/* cleanup.h - remove our temporaries on exit paths and caught signals.
+ *
+ * A temporary output file or throwaway home is registered while it exists.
+ * If a fatal signal arrives (INT, TERM, HUP, QUIT, PIPE), the handler
+ * removes every registered path with async-signal-safe calls and re-raises
+ * the signal.  After a SIGKILL, the next run removes stale temporaries (see
+ * mule_output_clean_stale in io.h).
+ */
+#ifndef MULE_CLEANUP_H
+#define MULE_CLEANUP_H
+
+/* Install the signal handlers and turn core dumps off.  Call once, early. */
+void mule_cleanup_init(void);
+
+/* Register PATH (copied) as a file to unlink; returns a slot or -1 if the
+ * table is full.  IS_DIR registers a throwaway gpg home: its known files
+ * are unlinked, then the directory itself. */
+int mule_cleanup_add(const char *path, int is_dir);
+
+/* Forget slot SLOT (the caller has renamed or removed the path). */
+void mule_cleanup_forget(int slot);
+
+/* Remove everything still registered.  Safe to call more than once. */
+void mule_cleanup_run(void);
+
+#endif

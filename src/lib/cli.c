@@ -1,0 +1,120 @@
+/* cli.c - what every tool's command line has in common. */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "error.h"
+#include "gpg.h"
+#include "secret.h"
+
+void
+mule_cli_init(struct mule_cli *cli, const char *argv0, const char *usage)
+{
+	memset(cli, 0, sizeof *cli);
+	cli->usage = usage;
+	cli->passphrase_fd = -1;
+	mule_set_progname(argv0);
+	mule_cleanup_init();
+}
+
+static void
+print_version(void)
+{
+	printf("%s (mule) %s\n", mule_progname(), PACKAGE_VERSION);
+	printf("Copyright (C) 2026 the mule authors\n"
+	    "License GPLv3+: GNU GPL version 3 or later "
+	    "<https://gnu.org/licenses/gpl.html>\n"
+	    "This is free software: you are free to change and redistribute "
+	    "it.\nThere is NO WARRANTY, to the extent permitted by law.\n");
+}
+
+int
+mule_cli_int(const char *option, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v > INT_MAX)
+		mule_usage_error("%s: invalid number '%s'", option, arg);
+	return (int)v;
+}
+
+void
+mule_cli_option(struct mule_cli *cli, int c, const char *arg)
+{
+	switch (c) {
+	case MULE_OPT_HOMEDIR:
+		cli->homedir = arg;
+		break;
+	case MULE_OPT_PASSPHRASE_FILE:
+		cli->passphrase_file = arg;
+		break;
+	case MULE_OPT_PASSPHRASE_FD:
+		cli->passphrase_fd = mule_cli_int("--passphrase-fd", arg);
+		break;
+	case 'o':
+		cli->output = arg;
+		break;
+	case MULE_OPT_FORCE:
+		cli->force = 1;
+		break;
+	case 'q':
+		cli->quiet = 1;
+		mule_set_quiet(1);
+		break;
+	case 'h':
+		fputs(cli->usage, stdout);
+		exit(MULE_EXIT_OK);
+	case 'V':
+		print_version();
+		exit(MULE_EXIT_OK);
+	default:
+		/* getopt_long has printed what was wrong. */
+		fprintf(stderr, "%s: hint: see '%s --help'\n", mule_progname(),
+		    mule_progname());
+		exit(MULE_EXIT_FAILURE);
+	}
+}
+
+void
+mule_cli_start(struct mule_cli *cli)
+{
+	gpg_error_t err;
+
+	if (cli->passphrase_file && cli->passphrase_fd >= 0)
+		mule_usage_error("--passphrase-file and --passphrase-fd "
+		    "exclude each other");
+	err = mule_secret_init();
+	if (!err && (cli->passphrase_file || cli->passphrase_fd >= 0))
+		err = mule_passphrase_read(&cli->pass, cli->passphrase_file,
+		    cli->passphrase_fd);
+	if (!err)
+		err = mule_gpg_init();
+	if (err)
+		mule_cli_fail(cli, err);
+	cli->gpg.homedir = cli->homedir;
+	cli->gpg.pass = cli->pass;
+}
+
+void
+mule_cli_finish(struct mule_cli *cli)
+{
+	mule_passphrase_free(cli->pass);
+	cli->pass = NULL;
+	cli->gpg.pass = NULL;
+}
+
+void
+mule_cli_fail(struct mule_cli *cli, gpg_error_t err)
+{
+	mule_cli_finish(cli);
+	mule_fail(err, NULL);
+}

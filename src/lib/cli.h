@@ -1,0 +1,71 @@
+/* cli.h - what every tool's command line has in common.
+ *
+ * Mains parse their own options with getopt_long, hand every option they
+ * do not know to mule_cli_option, then call mule_cli_start.
+ */
+#ifndef MULE_CLI_H
+#define MULE_CLI_H
+
+#include <getopt.h>
+#include <gpg-error.h>
+
+#include "gpg.h"
+
+struct mule_passphrase;
+
+enum mule_cli_opt {
+	MULE_OPT_HOMEDIR = 256,
+	MULE_OPT_PASSPHRASE_FILE,
+	MULE_OPT_PASSPHRASE_FD,
+	MULE_OPT_FORCE,
+	MULE_OPT_TOOL = 300	/* tools number their own long options from here */
+};
+
+#define MULE_CLI_LONGOPTS \
+	{ "homedir", required_argument, NULL, MULE_OPT_HOMEDIR }, \
+	{ "passphrase-file", required_argument, NULL, MULE_OPT_PASSPHRASE_FILE }, \
+	{ "passphrase-fd", required_argument, NULL, MULE_OPT_PASSPHRASE_FD }, \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "force", no_argument, NULL, MULE_OPT_FORCE }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+
+/* Short options that MULE_CLI_LONGOPTS brings. */
+#define MULE_CLI_SHORTOPTS "o:qhV"
+
+struct mule_cli {
+	const char *usage;		/* --help text */
+	const char *homedir;
+	const char *output;
+	int force;
+	int quiet;
+	const char *passphrase_file;
+	int passphrase_fd;		/* -1: none */
+	struct mule_passphrase *pass;	/* read by mule_cli_start */
+	struct mule_gpg_opts gpg;
+};
+
+/* Set the program name, install signal cleanup, turn core dumps off. */
+void mule_cli_init(struct mule_cli *cli, const char *argv0,
+    const char *usage);
+
+/* Handle option C (from getopt_long) if it is a common one; a '?' from
+ * getopt or an unknown option is a usage error (exit 2). */
+void mule_cli_option(struct mule_cli *cli, int c, const char *arg);
+
+/* Initialise libgcrypt and GPGME and read the passphrase if one was
+ * given; exits with a message on failure. */
+void mule_cli_start(struct mule_cli *cli);
+
+/* Wipe the passphrase.  Call before exiting. */
+void mule_cli_finish(struct mule_cli *cli);
+
+/* Print the error for ERR, wipe secrets, and exit with its status. */
+__attribute__((noreturn)) void mule_cli_fail(struct mule_cli *cli,
+    gpg_error_t err);
+
+/* Parse a non-negative decimal int option or exit with a usage error. */
+int mule_cli_int(const char *option, const char *arg);
+
+#endif

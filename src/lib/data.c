@@ -1,0 +1,158 @@
+/* data.c - GPGME data objects over our own readers and writers. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "data.h"
+#include "error.h"
+
+/* GPGME moves data in steps of this size (it defaults to 4 KiB, which
+ * costs a poll and a context switch per 4 KiB). */
+#define IO_BUFFER_SIZE "262144"
+
+void
+mule_source_init_fd(struct mule_source *src, int fd)
+{
+	memset(src, 0, sizeof *src);
+	src->fd = fd;
+}
+
+static gpg_error_t
+source_read_raw(struct mule_source *src, void *buf, size_t n, size_t *got)
+{
+	ssize_t r;
+
+	if (src->fd < 0)
+		return src->read(src->arg, buf, n, got);
+	do
+		r = read(src->fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return gpg_error_from_syserror();
+	*got = (size_t)r;
+	return 0;
+}
+
+gpg_error_t
+mule_source_peek(struct mule_source *src, size_t n)
+{
+	size_t got;
+	gpg_error_t err;
+
+	src->pre = malloc(n);
+	if (!src->pre)
+		return gpg_error_from_syserror();
+	while (src->pre_len < n) {
+		err = source_read_raw(src, src->pre + src->pre_len,
+		    n - src->pre_len, &got);
+		if (err)
+			return mule_error_set(err, NULL, "reading the input: %s",
+			    gpg_strerror(err));
+		if (!got)
+			break;
+		src->pre_len += got;
+	}
+	return 0;
+}
+
+void
+mule_source_release(struct mule_source *src)
+{
+	free(src->pre);
+	src->pre = NULL;
+}
+
+static ssize_t
+source_cb(void *arg, void *buf, size_t n)
+{
+	struct mule_source *src = arg;
+	size_t got;
+	gpg_error_t err;
+
+	if (src->pre_off < src->pre_len) {
+		got = src->pre_len - src->pre_off;
+		if (got > n)
+			got = n;
+		memcpy(buf, src->pre + src->pre_off, got);
+		src->pre_off += got;
+		src->total += got;
+		return (ssize_t)got;
+	}
+	err = source_read_raw(src, buf, n, &got);
+	if (err) {
+		if (!src->err)
+			src->err = mule_error_set(err, NULL,
+			    "reading the input: %s", gpg_strerror(err));
+		errno = EIO;
+		return -1;
+	}
+	src->total += got;
+	return (ssize_t)got;
+}
+
+static ssize_t
+sink_cb(void *arg, const void *buf, size_t n)
+{
+	struct mule_sink *sink = arg;
+	gpg_error_t err;
+
+	if (sink->limit && sink->total + n > sink->limit) {
+		sink->over_limit = 1;
+		errno = EFBIG;
+		return -1;
+	}
+	err = sink->write(sink->arg, buf, n);
+	if (err) {
+		if (!sink->err)
+			sink->err = err;
+		errno = EIO;
+		return -1;
+	}
+	sink->total += n;
+	return (ssize_t)n;
+}
+
+gpg_error_t
+mule_data_from_source(gpgme_data_t *dh, struct mule_source *src)
+{
+	static struct gpgme_data_cbs cbs = { source_cb, NULL, NULL, NULL };
+	gpg_error_t err;
+
+	err = gpgme_data_new_from_cbs(dh, &cbs, src);
+	if (!err)
+		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_SIZE);
+	return err;
+}
+
+gpg_error_t
+mule_data_to_sink(gpgme_data_t *dh, struct mule_sink *sink)
+{
+	static struct gpgme_data_cbs cbs = { NULL, sink_cb, NULL, NULL };
+	gpg_error_t err;
+
+	err = gpgme_data_new_from_cbs(dh, &cbs, sink);
+	if (!err) {
+		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_SIZE);
+		gpgme_data_set_flag(*dh, "sensitive", "1");
+	}
+	return err;
+}
+
+gpg_error_t
+mule_data_first_error(gpg_error_t op_err, const struct mule_source *src,
+    const struct mule_sink *sink)
+{
+	if (sink && sink->over_limit)
+		return mule_reject(GPG_ERR_TOO_LARGE,
+		    "raise the limit with --max-size if you expect this much",
+		    "the plaintext exceeds --max-size (%llu bytes): "
+		    "nothing was released", (unsigned long long)sink->limit);
+	if (src && src->err)
+		return src->err;
+	if (sink && sink->err)
+		return sink->err;
+	return op_err;
+}

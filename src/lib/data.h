@@ -1,0 +1,55 @@
+/* data.h - GPGME data objects over our own readers and writers.
+ *
+ * Going through callbacks lets us see every byte: we count it (the
+ * --max-size limit is enforced while gpg is still decrypting), we keep
+ * the first error of our own side (so a full disk is not reported as a
+ * bad message), and we serve a sample read ahead of time.
+ */
+#ifndef MULE_DATA_H
+#define MULE_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gpgme.h>
+
+typedef gpg_error_t (*mule_write_fn)(void *arg, const void *buf, size_t n);
+typedef gpg_error_t (*mule_read_fn)(void *arg, void *buf, size_t n,
+    size_t *got);
+
+struct mule_source {
+	int fd;			/* read from FD, or ... */
+	mule_read_fn read;	/* ... from READ(ARG) when fd < 0 */
+	void *arg;
+	unsigned char *pre;	/* bytes read ahead, served first (owned) */
+	size_t pre_len, pre_off;
+	uint64_t total;		/* bytes served */
+	gpg_error_t err;	/* first read error */
+};
+
+struct mule_sink {
+	mule_write_fn write;
+	void *arg;
+	uint64_t limit;		/* 0: none */
+	uint64_t total;		/* bytes accepted */
+	int over_limit;
+	gpg_error_t err;	/* first write error */
+};
+
+/* Initialise SRC to read from FD. */
+void mule_source_init_fd(struct mule_source *src, int fd);
+
+/* Read ahead up to N bytes into src->pre (to sample the input). */
+gpg_error_t mule_source_peek(struct mule_source *src, size_t n);
+
+void mule_source_release(struct mule_source *src);
+
+/* Wrap SRC or SINK (which must outlive the data object). */
+gpg_error_t mule_data_from_source(gpgme_data_t *dh, struct mule_source *src);
+gpg_error_t mule_data_to_sink(gpgme_data_t *dh, struct mule_sink *sink);
+
+/* After an operation failed with OP_ERR: our own side's error if there
+ * was one (read, write, over limit), else OP_ERR. */
+gpg_error_t mule_data_first_error(gpg_error_t op_err,
+    const struct mule_source *src, const struct mule_sink *sink);
+
+#endif

@@ -1,0 +1,148 @@
+/* error.c - diagnostics and the exit-status contract. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "cleanup.h"
+
+static const char *progname = "mule";
+static int quiet;
+static gpg_error_t recorded_err;
+static char recorded_msg[1024];
+static char recorded_hint[512];
+
+void
+mule_set_progname(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	progname = slash ? slash + 1 : argv0;
+}
+
+const char *
+mule_progname(void)
+{
+	return progname;
+}
+
+void
+mule_set_quiet(int q)
+{
+	quiet = q;
+}
+
+static gpg_error_t
+record(gpg_error_t err, const char *hint, const char *fmt, va_list ap)
+{
+	if (recorded_err && recorded_err != err)
+		return err;
+	recorded_err = err;
+	vsnprintf(recorded_msg, sizeof recorded_msg, fmt, ap);
+	if (hint)
+		snprintf(recorded_hint, sizeof recorded_hint, "%s", hint);
+	else
+		recorded_hint[0] = '\0';
+	return err;
+}
+
+gpg_error_t
+mule_error_set(gpg_error_t err, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(err, hint, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+gpg_error_t
+mule_reject(gpg_err_code_t code, const char *hint, const char *fmt, ...)
+{
+	gpg_error_t err = mule_reject_code(code);
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(err, hint, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void
+mule_error_clear(void)
+{
+	recorded_err = 0;
+	recorded_msg[0] = recorded_hint[0] = '\0';
+}
+
+int
+mule_exit_status(gpg_error_t err)
+{
+	if (!err)
+		return MULE_EXIT_OK;
+	if (gpg_err_source(err) == MULE_SOURCE_REJECT)
+		return MULE_EXIT_REJECTED;
+	return MULE_EXIT_FAILURE;
+}
+
+void
+mule_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+mule_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+mule_fail(gpg_error_t err, const char *what)
+{
+	const char *detail = gpg_strerror(err);
+
+	if (err && err == recorded_err && recorded_msg[0])
+		detail = recorded_msg;
+	if (what)
+		fprintf(stderr, "%s: error: %s: %s\n", progname, what, detail);
+	else
+		fprintf(stderr, "%s: error: %s\n", progname, detail);
+	if (err == recorded_err && recorded_hint[0])
+		fprintf(stderr, "%s: hint: %s\n", progname, recorded_hint);
+	mule_cleanup_run();
+	exit(err ? mule_exit_status(err) : MULE_EXIT_FAILURE);
+}
+
+void
+mule_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: error: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fprintf(stderr, "%s: hint: see '%s --help'\n", progname, progname);
+	mule_cleanup_run();
+	exit(MULE_EXIT_FAILURE);
+}

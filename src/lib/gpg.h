@@ -1,0 +1,26 @@
+/* gpg.h - GPGME set-up: one place decides how we talk to gpg. */
+#ifndef MULE_GPG_H
+#define MULE_GPG_H
+
+#include <gpgme.h>
+
+struct mule_passphrase;
+
+struct mule_gpg_opts {
+	const char *homedir;			/* NULL: GNUPGHOME or ~/.gnupg */
+	struct mule_passphrase *pass;	/* non-NULL: loopback pinentry */
+	int armor;
+};
+
+/* Initialise GPGME once: no gpgconf or dirmngr, OpenPGP engine >= 2.2. */
+gpg_error_t mule_gpg_init(void);
+
+/* Create a context for OpenPGP with the options in O (which must outlive
+ * the context: the passphrase is read from it on demand).  Offline, no
+ * key retrieval, no passphrase caching of symmetric keys. */
+gpg_error_t mule_gpg_ctx_new(gpgme_ctx_t *ctx, const struct mule_gpg_opts *o);
+
+/* Whether the last passphrase we supplied was refused by gpg. */
+int mule_gpg_passphrase_was_bad(void);
+
+#endif

@@ -1,0 +1,343 @@
+/* io.c - input, atomic output and held-back output. */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gcrypt.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "hold.h"
+#include "io.h"
+
+#define STALE_AGE (24 * 60 * 60)
+
+struct mule_output {
+	int flags;
+	int fd;			/* temporary file, or 1 */
+	char *path;		/* NULL for standard output */
+	char *dir;		/* directory of path */
+	char *tmp;		/* temporary file path */
+	int cleanup_slot;
+	struct mule_hold *hold;	/* MULE_OUTPUT_HOLD on standard output */
+	int committed;
+};
+
+gpg_error_t
+mule_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return gpg_error_from_syserror();
+		p += w;
+		n -= w;
+	}
+	return 0;
+}
+
+gpg_error_t
+mule_input_open(int *fd, const char *path)
+{
+	struct stat st;
+	gpg_error_t err;
+
+	*fd = -1;
+	if (!path || !strcmp(path, "-")) {
+		*fd = 0;
+		return 0;
+	}
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		err = gpg_error_from_syserror();
+		return mule_error_set(err, NULL, "%s: %s", path, strerror(errno));
+	}
+	if (fstat(*fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(*fd);
+		*fd = -1;
+		return mule_error_set(gpg_error(GPG_ERR_EISDIR), NULL,
+		    "%s: is a directory", path);
+	}
+	return 0;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	dir = strndup(path, slash - path);
+	return dir;
+}
+
+/* Is this ".mule-PID-XXXXXX.tmp" (or a spool) from a dead or old run? */
+static int
+is_stale(int dirfd, const char *name, uid_t uid, time_t now)
+{
+	struct stat st;
+	char *end;
+	long pid;
+
+	if (strncmp(name, ".mule-", 6))
+		return 0;
+	pid = strtol(name + 6, &end, 10);
+	if (end == name + 6 || *end != '-' || pid <= 0)
+		return 0;
+	if (strlen(name) < 4 || strcmp(name + strlen(name) - 4, ".tmp"))
+		return 0;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (!S_ISREG(st.st_mode) || st.st_uid != uid)
+		return 0;
+	if (now - st.st_mtime > STALE_AGE)
+		return 1;
+	if (pid == getpid())
+		return 0;
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+void
+mule_output_clean_stale(const char *dir)
+{
+	struct dirent *de;
+	time_t now = time(NULL);
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (is_stale(dirfd(d), de->d_name, geteuid(), now))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
+static gpg_error_t
+open_temp(struct mule_output *o)
+{
+	unsigned char rnd[6];
+	static const char hex[] = "0123456789abcdef";
+	char name[64];
+	size_t len;
+	int tries, i;
+
+	for (tries = 0; tries < 16; tries++) {
+		gcry_create_nonce(rnd, sizeof rnd);
+		len = (size_t)snprintf(name, sizeof name, ".mule-%ld-",
+		    (long)getpid());
+		for (i = 0; i < 6; i++) {
+			name[len++] = hex[rnd[i] >> 4];
+			name[len++] = hex[rnd[i] & 15];
+		}
+		memcpy(name + len, ".tmp", 5);
+		free(o->tmp);
+		if (asprintf(&o->tmp, "%s/%s", o->dir, name) < 0) {
+			o->tmp = NULL;
+			return gpg_error_from_syserror();
+		}
+		o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+		    | O_CLOEXEC, 0600);
+		if (o->fd >= 0) {
+			o->cleanup_slot = mule_cleanup_add(o->tmp, 0);
+			return 0;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	return mule_error_set(gpg_error_from_syserror(), NULL,
+	    "cannot create a temporary file in %s: %s", o->dir,
+	    strerror(errno));
+}
+
+gpg_error_t
+mule_output_open(struct mule_output **out, const char *path, int flags)
+{
+	struct mule_output *o;
+	struct stat st;
+	gpg_error_t err = 0;
+
+	*out = NULL;
+	o = calloc(1, sizeof *o);
+	if (!o)
+		return gpg_error_from_syserror();
+	o->flags = flags;
+	o->fd = -1;
+	o->cleanup_slot = -1;
+	if (!path || !strcmp(path, "-")) {
+		o->fd = 1;
+		if ((flags & MULE_OUTPUT_BINARY) && isatty(1)) {
+			err = mule_error_set(mule_fail_code(GPG_ERR_INV_ARG),
+			    "redirect it, or use -o FILE",
+			    "refusing to write binary data to a terminal");
+			goto leave;
+		}
+		if (flags & MULE_OUTPUT_HOLD)
+			err = mule_hold_new(&o->hold);
+		goto leave;
+	}
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			err = mule_error_set(gpg_error(GPG_ERR_EISDIR),
+			    "name a file, not a directory", "%s: is a directory",
+			    path);
+			goto leave;
+		}
+		if (!(flags & MULE_OUTPUT_FORCE)) {
+			err = mule_error_set(gpg_error(GPG_ERR_EEXIST),
+			    "use --force to replace it", "%s: file exists", path);
+			goto leave;
+		}
+	}
+	o->path = strdup(path);
+	o->dir = dir_of(path);
+	if (!o->path || !o->dir) {
+		err = gpg_error_from_syserror();
+		goto leave;
+	}
+	mule_output_clean_stale(o->dir);
+	err = open_temp(o);
+leave:
+	if (err) {
+		mule_output_free(o);
+		return err;
+	}
+	*out = o;
+	return 0;
+}
+
+const char *
+mule_output_name(const struct mule_output *o)
+{
+	return o->path ? o->path : "standard output";
+}
+
+gpg_error_t
+mule_output_write(void *arg, const void *buf, size_t n)
+{
+	struct mule_output *o = arg;
+	gpg_error_t err;
+
+	if (o->hold)
+		return mule_hold_write(o->hold, buf, n);
+	err = mule_write_all(o->fd, buf, n);
+	if (err)
+		mule_error_set(err, gpg_err_code(err) == GPG_ERR_ENOSPC
+		    ? "free some space, or write elsewhere with -o" : NULL,
+		    "writing %s: %s", mule_output_name(o), gpg_strerror(err));
+	return err;
+}
+
+/* Rename the temporary to the final name without replacing anything that
+ * appeared meanwhile, unless --force.  Some FUSE file systems (fusefat)
+ * support neither RENAME_NOREPLACE nor link(), hence the fallbacks. */
+static int
+rename_into_place(const struct mule_output *o)
+{
+	struct stat st;
+
+	if (o->flags & MULE_OUTPUT_FORCE)
+		return rename(o->tmp, o->path);
+#ifdef HAVE_RENAMEAT2
+	if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return -1;
+#endif
+	if (link(o->tmp, o->path) == 0)
+		return unlink(o->tmp);
+	if (errno == EEXIST)
+		return -1;
+	if (lstat(o->path, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(o->tmp, o->path);
+}
+
+static void
+sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+gpg_error_t
+mule_output_commit(struct mule_output *o)
+{
+	gpg_error_t err;
+
+	if (o->committed)
+		return 0;
+	if (!o->path) {
+		err = o->hold ? mule_hold_copy_to_fd(o->hold, 1) : 0;
+		if (err)
+			return mule_error_set(err, NULL, "writing standard output: %s",
+			    gpg_strerror(err));
+		o->committed = 1;
+		return 0;
+	}
+	if (fsync(o->fd) < 0 && errno != EINVAL) {
+		err = gpg_error_from_syserror();
+		return mule_error_set(err, NULL, "writing %s: %s", o->path,
+		    strerror(errno));
+	}
+	if (close(o->fd) < 0) {
+		o->fd = -1;
+		err = gpg_error_from_syserror();
+		return mule_error_set(err, NULL, "writing %s: %s", o->path,
+		    strerror(errno));
+	}
+	o->fd = -1;
+	if (rename_into_place(o) < 0) {
+		err = gpg_error_from_syserror();
+		return mule_error_set(err, errno == EEXIST
+		    ? "use --force to replace it" : NULL,
+		    "%s: %s", o->path, strerror(errno));
+	}
+	mule_cleanup_forget(o->cleanup_slot);
+	o->cleanup_slot = -1;
+	sync_dir(o->dir);
+	o->committed = 1;
+	return 0;
+}
+
+void
+mule_output_free(struct mule_output *o)
+{
+	if (!o)
+		return;
+	if (o->path && o->fd >= 0)
+		close(o->fd);
+	if (o->tmp && !o->committed)
+		unlink(o->tmp);
+	mule_cleanup_forget(o->cleanup_slot);
+	mule_hold_free(o->hold);
+	free(o->path);
+	free(o->dir);
+	free(o->tmp);
+	free(o);
+}

@@ -1,0 +1,53 @@
+/* io.h - input, atomic output and held-back output.
+ *
+ * An output is one of:
+ *  - a file: written to a private temporary ".mule-PID-XXXXXX.tmp" (mode
+ *    0600, O_EXCL) in the target directory, then fsync'ed and renamed into
+ *    place by mule_output_commit, the directory fsync'ed too.  Freed
+ *    without a commit, the temporary is removed.
+ *  - standard output, streamed (MULE_OUTPUT_HOLD unset), or
+ *  - standard output, held back (MULE_OUTPUT_HOLD): nothing is written
+ *    until mule_output_commit; freed without a commit, nothing ever is.
+ */
+#ifndef MULE_IO_H
+#define MULE_IO_H
+
+#include <stddef.h>
+#include <gpg-error.h>
+
+#define MULE_OUTPUT_FORCE  1	/* replace an existing file */
+#define MULE_OUTPUT_HOLD   2	/* stdout: hold everything until commit */
+#define MULE_OUTPUT_BINARY 4	/* refuse to write to a terminal */
+
+struct mule_output;
+
+/* Open an input: PATH, or standard input for NULL or "-".  Returns the
+ * descriptor in *FD (the caller closes it unless it is 0). */
+gpg_error_t mule_input_open(int *fd, const char *path);
+
+/* Prepare an output to PATH (NULL or "-": standard output).  Fails before
+ * any work is done if PATH exists (without MULE_OUTPUT_FORCE) or is a
+ * directory.  Removes stale temporaries of earlier killed runs there. */
+gpg_error_t mule_output_open(struct mule_output **out, const char *path,
+    int flags);
+
+/* Write N bytes.  Suitable as a mule_sink function. */
+gpg_error_t mule_output_write(void *out, const void *buf, size_t n);
+
+/* Make the output final and durable (or release held data). */
+gpg_error_t mule_output_commit(struct mule_output *out);
+
+/* Free OUT; without a commit the output is discarded.  NULL is fine. */
+void mule_output_free(struct mule_output *out);
+
+/* The name to use in messages ("standard output" or the path). */
+const char *mule_output_name(const struct mule_output *out);
+
+/* Remove temporaries ".mule-PID-*.tmp" in directory DIR whose process is
+ * gone (or that are older than a day).  Errors are ignored: it is tidying. */
+void mule_output_clean_stale(const char *dir);
+
+/* Write all of BUF to FD, retrying short writes. */
+gpg_error_t mule_write_all(int fd, const void *buf, size_t n);
+
+#endif

@@ -1,0 +1,299 @@
+/* open.c - decrypt and verify, releasing nothing unverified. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "data.h"
+#include "error.h"
+#include "gpg.h"
+#include "hold.h"
+#include "io.h"
+#include "keys.h"
+#include "open.h"
+#include "text.h"
+
+gpg_error_t
+mule_policy_build(gpgme_ctx_t ctx, const char *const *signers,
+    size_t nsigners, const char *const *signer_files, size_t nsigner_files,
+    int allow_unsigned, struct mule_policy *p, struct mule_keyhome **home)
+{
+	char fpr[41];
+	gpg_error_t err = 0;
+	size_t i;
+
+	memset(p, 0, sizeof *p);
+	*home = NULL;
+	p->allow_unsigned = allow_unsigned;
+	for (i = 0; !err && i < nsigners; i++) {
+		if (mule_fpr_parse(signers[i], fpr))
+			err = mule_strlist_add(&p->pinned, &p->npinned, fpr);
+		else
+			err = mule_signer_pin_userid(ctx, signers[i], &p->pinned,
+			    &p->npinned);
+	}
+	if (!err && nsigner_files)
+		err = mule_keyhome_new(home, signer_files, nsigner_files,
+		    &p->pinned, &p->npinned);
+	if (err)
+		mule_policy_release(p);
+	return err;
+}
+
+void
+mule_policy_release(struct mule_policy *p)
+{
+	mule_strlist_free(p->pinned, p->npinned);
+	memset(p, 0, sizeof *p);
+}
+
+gpg_error_t
+mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx)
+{
+	gpgme_decrypt_result_t dres = gpgme_op_decrypt_result(ctx);
+	gpgme_recipient_t r;
+	char ids[256] = "";
+	size_t len = 0;
+
+	if (gpg_err_source(err) == MULE_SOURCE_REJECT)
+		return err;
+	if (mule_gpg_passphrase_was_bad())
+		return mule_reject(GPG_ERR_BAD_PASSPHRASE, NULL,
+		    "wrong passphrase");
+	switch (gpg_err_code(err)) {
+	case GPG_ERR_NO_SECKEY:
+		for (r = dres ? dres->recipients : NULL; r; r = r->next)
+			if (r->keyid && len + 20 < sizeof ids)
+				len += (size_t)snprintf(ids + len, sizeof ids - len,
+				    " %s", r->keyid);
+		return mule_reject(GPG_ERR_NO_SECKEY,
+		    len ? "it was sealed for another key (its key IDs are "
+		    "listed); 0000000000000000 means hidden recipients" : NULL,
+		    "no secret key for this message:%s", len ? ids
+		    : " it is not for you");
+	case GPG_ERR_BAD_PASSPHRASE:
+		return mule_reject(GPG_ERR_BAD_PASSPHRASE, NULL,
+		    "wrong passphrase");
+	case GPG_ERR_CANCELED:
+	case GPG_ERR_FULLY_CANCELED:
+		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
+		    "cancelled");
+	case GPG_ERR_NO_DATA:
+		return mule_reject(GPG_ERR_NO_DATA,
+		    "if it is only signed, check it with mule-verify",
+		    "no encrypted OpenPGP message in the input");
+	case GPG_ERR_DECRYPT_FAILED:
+	case GPG_ERR_BAD_DATA:
+	case GPG_ERR_INV_DATA:
+	case GPG_ERR_INV_PACKET:
+	case GPG_ERR_UNKNOWN_PACKET:
+	case GPG_ERR_INV_ARMOR:
+	case GPG_ERR_TRUNCATED:
+	case GPG_ERR_EOF:
+	case GPG_ERR_CHECKSUM:
+	case GPG_ERR_BAD_SIGNATURE:
+	case GPG_ERR_BAD_MPI:
+	case GPG_ERR_INV_LENGTH:
+	case GPG_ERR_UNEXPECTED:
+	case GPG_ERR_UNSUPPORTED_ALGORITHM:
+	case GPG_ERR_CIPHER_ALGO:
+	case GPG_ERR_DIGEST_ALGO:
+	case GPG_ERR_PUBKEY_ALGO:
+	case GPG_ERR_WRONG_KEY_USAGE:
+	case GPG_ERR_BAD_KEY:
+	case GPG_ERR_INV_KEYLEN:
+	case GPG_ERR_TOO_LARGE:
+	case GPG_ERR_SYNTAX:
+		return mule_reject(gpg_err_code(err), NULL,
+		    "decryption failed (damaged, truncated or forged input): %s",
+		    gpg_strerror(err));
+	default:
+		return mule_error_set(err, NULL, "gpg failed: %s",
+		    gpg_strerror(err));
+	}
+}
+
+/* Refuse what gpg decrypted but we do not accept. */
+static gpg_error_t
+check_decrypt_result(gpgme_ctx_t ctx)
+{
+	gpgme_decrypt_result_t dres = gpgme_op_decrypt_result(ctx);
+
+	if (!dres)
+		return mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "no encrypted OpenPGP message in the input");
+	if (dres->legacy_cipher_nomdc)
+		return mule_reject(GPG_ERR_BAD_DATA, NULL,
+		    "the message has no integrity protection (no MDC)");
+	if (dres->unsupported_algorithm)
+		return mule_reject(GPG_ERR_CIPHER_ALGO, NULL,
+		    "unsupported cipher %s", dres->unsupported_algorithm);
+	if (dres->wrong_key_usage)
+		return mule_reject(GPG_ERR_WRONG_KEY_USAGE, NULL,
+		    "the message was encrypted to a key not meant for encryption");
+	return 0;
+}
+
+/* Decrypt in the user's home and verify there, in one gpg run. */
+static gpg_error_t
+open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
+    uint64_t max_size, int in_fd, struct mule_output *out,
+    struct mule_verdict *v)
+{
+	struct mule_source src;
+	struct mule_sink sink = { mule_output_write, out, max_size, 0, 0, 0 };
+	struct mule_verify_status st;
+	gpgme_data_t cipher = NULL, plain = NULL;
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err;
+
+	memset(&st, 0, sizeof st);
+	mule_source_init_fd(&src, in_fd);
+	err = mule_gpg_ctx_new(&ctx, gopts);
+	if (!err)
+		err = gpgme_set_ctx_flag(ctx, "trust-model", "pgp");
+	if (!err)
+		err = mule_verify_status_attach(ctx, &st);
+	if (!err)
+		err = mule_data_from_source(&cipher, &src);
+	if (!err)
+		err = mule_data_to_sink(&plain, &sink);
+	if (err)
+		goto leave;
+	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_VERIFY, cipher, plain);
+	err = mule_data_first_error(err, &src, &sink);
+	if (err) {
+		err = mule_explain_decrypt_error(err, ctx);
+		goto leave;
+	}
+	err = check_decrypt_result(ctx);
+	if (!err)
+		err = mule_verify_check(p, gpgme_op_verify_result(ctx), &st,
+		    ctx, v);
+leave:
+	gpgme_data_release(cipher);
+	gpgme_data_release(plain);
+	gpgme_release(ctx);
+	mule_verify_status_release(&st);
+	return err;
+}
+
+static gpg_error_t
+hold_read(void *hold, void *buf, size_t n, size_t *got)
+{
+	return mule_hold_read(hold, buf, n, got);
+}
+
+/* Decrypt in the user's home without verifying (the signed message is
+ * held back, encrypted), then verify in a home that holds only the
+ * signer files: nothing is imported into the user's keyring. */
+static gpg_error_t
+open_with_keyhome(const struct mule_gpg_opts *gopts,
+    const struct mule_policy *p, const struct mule_keyhome *home,
+    uint64_t max_size, int in_fd, struct mule_output *out,
+    struct mule_verdict *v)
+{
+	struct mule_gpg_opts vopts = { mule_keyhome_dir(home), NULL, 0 };
+	struct mule_source src, hsrc;
+	struct mule_sink hsink = { mule_hold_write, NULL, max_size, 0, 0, 0 };
+	struct mule_sink sink = { mule_output_write, out, max_size, 0, 0, 0 };
+	struct mule_verify_status st;
+	struct mule_hold *hold = NULL;
+	gpgme_data_t cipher = NULL, signed_data = NULL, held = NULL;
+	gpgme_data_t plain = NULL;
+	gpgme_ctx_t ctx = NULL, vctx = NULL;
+	gpg_error_t err;
+
+	memset(&st, 0, sizeof st);
+	mule_source_init_fd(&src, in_fd);
+	err = mule_hold_new(&hold);
+	if (err)
+		goto leave;
+	hsink.arg = hold;
+	err = mule_gpg_ctx_new(&ctx, gopts);
+	if (!err)
+		err = mule_data_from_source(&cipher, &src);
+	if (!err)
+		err = mule_data_to_sink(&signed_data, &hsink);
+	if (err)
+		goto leave;
+	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_UNWRAP, cipher,
+	    signed_data);
+	err = mule_data_first_error(err, &src, &hsink);
+	if (err) {
+		err = mule_explain_decrypt_error(err, ctx);
+		goto leave;
+	}
+	err = check_decrypt_result(ctx);
+	if (!err)
+		err = mule_hold_rewind(hold);
+	if (err)
+		goto leave;
+
+	memset(&hsrc, 0, sizeof hsrc);
+	hsrc.fd = -1;
+	hsrc.read = hold_read;
+	hsrc.arg = hold;
+	err = mule_gpg_ctx_new(&vctx, &vopts);
+	if (!err)
+		err = mule_verify_status_attach(vctx, &st);
+	if (!err)
+		err = mule_data_from_source(&held, &hsrc);
+	if (!err)
+		err = mule_data_to_sink(&plain, &sink);
+	if (err)
+		goto leave;
+	err = gpgme_op_verify(vctx, held, NULL, plain);
+	err = mule_data_first_error(err, &hsrc, &sink);
+	if (err) {
+		err = mule_explain_decrypt_error(err, vctx);
+		goto leave;
+	}
+	err = mule_verify_check(p, gpgme_op_verify_result(vctx), &st, vctx, v);
+leave:
+	gpgme_data_release(cipher);
+	gpgme_data_release(signed_data);
+	gpgme_data_release(held);
+	gpgme_data_release(plain);
+	gpgme_release(ctx);
+	gpgme_release(vctx);
+	mule_hold_free(hold);
+	mule_verify_status_release(&st);
+	return err;
+}
+
+gpg_error_t
+mule_open(const struct mule_gpg_opts *gopts, const struct mule_open_opts *o,
+    int in_fd, struct mule_output *out, struct mule_verdict *v)
+{
+	struct mule_policy policy;
+	struct mule_keyhome *home = NULL;
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err;
+
+	memset(&policy, 0, sizeof policy);
+	memset(v, 0, sizeof *v);
+	if (o->nsigners) {
+		err = mule_gpg_ctx_new(&ctx, gopts);
+		if (err)
+			goto leave;
+	}
+	err = mule_policy_build(ctx, o->signers, o->nsigners, o->signer_files,
+	    o->nsigner_files, o->allow_unsigned, &policy, &home);
+	if (err)
+		goto leave;
+	if (home)
+		err = open_with_keyhome(gopts, &policy, home, o->max_size,
+		    in_fd, out, v);
+	else
+		err = open_in_home(gopts, &policy, o->max_size, in_fd, out, v);
+	if (!err)
+		err = mule_output_commit(out);
+leave:
+	if (err)
+		mule_verdict_release(v);
+	gpgme_release(ctx);
+	mule_keyhome_free(home);
+	mule_policy_release(&policy);
+	return err;
+}

@@ -1,0 +1,126 @@
+/* seal.c - sign and encrypt. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "data.h"
+#include "error.h"
+#include "gpg.h"
+#include "io.h"
+#include "keys.h"
+#include "seal.h"
+#include "text.h"
+
+#define SAMPLE_SIZE (64 * 1024)
+
+/* Turn a failed gpg operation into a message that names the culprit. */
+static gpg_error_t
+explain_failure(gpgme_ctx_t ctx, gpg_error_t err, int signing)
+{
+	gpgme_encrypt_result_t eres = gpgme_op_encrypt_result(ctx);
+	gpgme_sign_result_t sres = signing ? gpgme_op_sign_result(ctx) : NULL;
+
+	if (eres && eres->invalid_recipients)
+		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_PUBKEY),
+		    "check the key with: gpg --list-keys FPR",
+		    "recipient %s: %s", eres->invalid_recipients->fpr
+		    ? eres->invalid_recipients->fpr : "?",
+		    gpg_strerror(eres->invalid_recipients->reason));
+	if (sres && sres->invalid_signers)
+		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_SECKEY),
+		    "name a signing key with -u, or use --no-sign",
+		    "signing key %s: %s", sres->invalid_signers->fpr
+		    ? sres->invalid_signers->fpr : "(default)",
+		    gpg_strerror(sres->invalid_signers->reason));
+	switch (gpg_err_code(err)) {
+	case GPG_ERR_NO_SECKEY:
+	case GPG_ERR_UNUSABLE_SECKEY:
+		return mule_error_set(mule_fail_code(gpg_err_code(err)),
+		    "name a signing key with -u, or use --no-sign",
+		    "no usable secret key to sign with");
+	case GPG_ERR_BAD_PASSPHRASE:
+		return mule_error_set(mule_fail_code(GPG_ERR_BAD_PASSPHRASE),
+		    NULL, "wrong passphrase");
+	case GPG_ERR_CANCELED:
+	case GPG_ERR_FULLY_CANCELED:
+		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
+		    "cancelled");
+	default:
+		return mule_error_set(err, NULL, "sealing failed: %s",
+		    gpg_strerror(err));
+	}
+}
+
+gpg_error_t
+mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
+    int in_fd, struct mule_output *out)
+{
+	struct mule_source src;
+	struct mule_sink sink = { mule_output_write, out, 0, 0, 0, 0 };
+	gpgme_data_t plain = NULL, cipher = NULL;
+	gpgme_encrypt_flags_t flags = 0;
+	gpgme_sign_result_t sres;
+	gpgme_ctx_t ctx = NULL;
+	char *recp = NULL;
+	int compress = o->compress;
+	gpg_error_t err;
+
+	mule_source_init_fd(&src, in_fd);
+	if (!o->nrecipients && !o->nrecipient_files && !o->symmetric) {
+		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
+		    "name recipients with -r or -R, or use -c",
+		    "no recipients");
+		goto leave;
+	}
+	err = mule_gpg_ctx_new(&ctx, gopts);
+	if (!err && (o->nrecipients || o->nrecipient_files))
+		err = mule_recipients_resolve(ctx, o->recipients,
+		    o->nrecipients, o->recipient_files, o->nrecipient_files,
+		    &recp);
+	if (!err && !o->no_sign && o->signer)
+		err = mule_signer_use(ctx, o->signer);
+	if (!err)
+		err = mule_source_peek(&src, SAMPLE_SIZE);
+	if (err)
+		goto leave;
+	if (compress < 0)
+		compress = mule_sample_compressible(src.pre, src.pre_len);
+	if (recp)
+		flags |= GPGME_ENCRYPT_ALWAYS_TRUST;	/* we checked validity */
+	if (!compress)
+		flags |= GPGME_ENCRYPT_NO_COMPRESS;
+	if (o->hide_recipients)
+		flags |= GPGME_ENCRYPT_THROW_KEYIDS;
+	if (o->symmetric)
+		flags |= GPGME_ENCRYPT_SYMMETRIC;
+	err = mule_data_from_source(&plain, &src);
+	if (!err)
+		err = mule_data_to_sink(&cipher, &sink);
+	if (err)
+		goto leave;
+	if (o->no_sign)
+		err = gpgme_op_encrypt_ext(ctx, NULL, recp, flags, plain, cipher);
+	else
+		err = gpgme_op_encrypt_sign_ext(ctx, NULL, recp, flags, plain,
+		    cipher);
+	err = mule_data_first_error(err, &src, &sink);
+	if (err) {
+		if (!src.err && !sink.err)
+			err = explain_failure(ctx, err, !o->no_sign);
+		goto leave;
+	}
+	if (!o->no_sign) {
+		sres = gpgme_op_sign_result(ctx);
+		if (!sres || !sres->signatures || sres->invalid_signers)
+			err = explain_failure(ctx, mule_fail_code(GPG_ERR_NO_SECKEY),
+			    1);
+	}
+leave:
+	gpgme_data_release(plain);
+	gpgme_data_release(cipher);
+	gpgme_release(ctx);
+	mule_source_release(&src);
+	free(recp);
+	return err;
+}

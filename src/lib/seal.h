@@ -1,0 +1,28 @@
+/* seal.h - sign and encrypt (mule-seal, and the tools built on it). */
+#ifndef MULE_SEAL_H
+#define MULE_SEAL_H
+
+#include <stddef.h>
+#include <gpgme.h>
+
+struct mule_gpg_opts;
+struct mule_output;
+
+struct mule_seal_opts {
+	const char *const *recipients;	/* -r: fingerprint, key ID or user ID */
+	size_t nrecipients;
+	const char *const *recipient_files;	/* -R: key files */
+	size_t nrecipient_files;
+	const char *signer;		/* -u, NULL: gpg's default key */
+	int no_sign;
+	int symmetric;
+	int hide_recipients;
+	int compress;			/* -1: decide from a sample, 0, 1 */
+};
+
+/* Seal what is read from IN_FD into OUT (not committed: the caller does
+ * that).  Every key problem is an operational error (exit 2). */
+gpg_error_t mule_seal(const struct mule_gpg_opts *gopts,
+    const struct mule_seal_opts *opts, int in_fd, struct mule_output *out);
+
+#endif

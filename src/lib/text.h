@@ -1,0 +1,30 @@
+/* text.h - untrusted text made safe to print, and small parsers. */
+#ifndef MULE_TEXT_H
+#define MULE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gpg-error.h>
+
+/* Return a malloc'ed copy of the N bytes at S that is safe for a
+ * terminal: valid UTF-8 printable text is kept; control characters, C1
+ * controls, backslashes and invalid bytes become \xNN.  NULL on ENOMEM. */
+char *mule_escape(const char *s, size_t n);
+
+/* Decode gpg's status-line percent escapes (%XX) of S into a malloc'ed
+ * string; *LEN gets its length (it may contain NUL bytes). */
+char *mule_percent_decode(const char *s, size_t *len);
+
+/* If S is a full v4 fingerprint (40 hex digits, optionally "0x" first and
+ * spaces between groups), write it upper-case into OUT and return 1. */
+int mule_fpr_parse(const char *s, char out[41]);
+
+/* Parse SIZE: a number with an optional IEC suffix (K, M, G, T, with or
+ * without "iB"; powers of 1024). */
+gpg_error_t mule_size_parse(const char *s, uint64_t *size);
+
+/* Whether a sample of the input looks worth compressing: its byte entropy
+ * is well below that of random (or already compressed) data. */
+int mule_sample_compressible(const unsigned char *buf, size_t len);
+
+#endif

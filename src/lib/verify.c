@@ -1,0 +1,249 @@
+/* verify.c - the one signature policy every tool uses. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "error.h"
+#include "text.h"
+#include "verify.h"
+
+static const char hint_certify[] =
+    "check the fingerprint with its owner, then certify the key "
+    "(gpg --lsign-key FPR) or pin it with --signer FPR";
+
+static struct mule_sigstatus *
+status_new_sig(struct mule_verify_status *st)
+{
+	struct mule_sigstatus *s;
+
+	s = realloc(st->sigs, (st->nsigs + 1) * sizeof *s);
+	if (!s)
+		return NULL;
+	st->sigs = s;
+	s = &st->sigs[st->nsigs++];
+	memset(s, 0, sizeof *s);
+	return s;
+}
+
+static gpgme_error_t
+status_cb(void *hook, const char *keyword, const char *args)
+{
+	struct mule_verify_status *st = hook;
+	struct mule_sigstatus *s;
+	const char *p;
+	char field[11][64];
+	int n;
+
+	if (!strcmp(keyword, "NEWSIG"))
+		return status_new_sig(st) ? 0 : gpg_error_from_syserror();
+	if (!st->nsigs)
+		return 0;
+	s = &st->sigs[st->nsigs - 1];
+	if (!strcmp(keyword, "GOODSIG") || !strcmp(keyword, "EXPSIG")
+	    || !strcmp(keyword, "EXPKEYSIG") || !strcmp(keyword, "REVKEYSIG")
+	    || !strcmp(keyword, "BADSIG")) {
+		p = strchr(args, ' ');
+		if (p && !s->uid)
+			s->uid = mule_percent_decode(p + 1, &s->uid_len);
+	} else if (!strcmp(keyword, "VALIDSIG")) {
+		/* FPR DATE TIMESTAMP EXPIRE VERSION RESERVED PKALGO HASHALGO
+		 * CLASS PRIMARY-FPR */
+		n = sscanf(args, "%63s %63s %63s %63s %63s %63s %63s %63s %63s %63s",
+		    field[0], field[1], field[2], field[3], field[4], field[5],
+		    field[6], field[7], field[8], field[9]);
+		if (n >= 1)
+			mule_fpr_parse(field[0], s->fpr);
+		if (n >= 9)
+			s->sigclass = (unsigned)strtoul(field[8], NULL, 16);
+		if (n >= 10)
+			mule_fpr_parse(field[9], s->primary);
+	}
+	return 0;
+}
+
+gpg_error_t
+mule_verify_status_attach(gpgme_ctx_t ctx, struct mule_verify_status *st)
+{
+	memset(st, 0, sizeof *st);
+	gpgme_set_status_cb(ctx, status_cb, st);
+	return gpgme_set_ctx_flag(ctx, "full-status", "1");
+}
+
+void
+mule_verify_status_release(struct mule_verify_status *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nsigs; i++)
+		free(st->sigs[i].uid);
+	free(st->sigs);
+	memset(st, 0, sizeof *st);
+}
+
+static int
+is_pinned(const struct mule_policy *p, const char *fpr)
+{
+	size_t i;
+
+	if (!fpr || !*fpr)
+		return 0;
+	for (i = 0; i < p->npinned; i++)
+		if (!strcasecmp(p->pinned[i], fpr))
+			return 1;
+	return 0;
+}
+
+static const struct mule_sigstatus *
+status_for(const struct mule_verify_status *st, size_t index,
+    gpgme_signature_t sig)
+{
+	if (index < st->nsigs && sig->fpr
+	    && !strcasecmp(st->sigs[index].fpr, sig->fpr))
+		return &st->sigs[index];
+	return NULL;
+}
+
+/* For a key gpg calls expired: was it still valid when it signed? */
+static int
+expired_before_signing(gpgme_ctx_t keyctx, gpgme_signature_t sig)
+{
+	gpgme_key_t key = NULL;
+	gpgme_subkey_t sub;
+	int before = 1;
+
+	if (!keyctx || gpgme_get_key(keyctx, sig->fpr, &key, 0))
+		return 1;
+	for (sub = key->subkeys; sub; sub = sub->next)
+		if (sub->fpr && !strcasecmp(sub->fpr, sig->fpr))
+			before = sub->expires && sub->expires
+			    <= (long)sig->timestamp;
+	gpgme_key_unref(key);
+	return before;
+}
+
+static gpg_error_t
+check_one(const struct mule_policy *p, gpgme_signature_t sig,
+    const struct mule_sigstatus *ss, gpgme_ctx_t keyctx)
+{
+	const char *fpr = sig->fpr ? sig->fpr : "(unknown)";
+	const char *primary = ss && ss->primary[0] ? ss->primary : fpr;
+
+	switch (gpg_err_code(sig->status)) {
+	case GPG_ERR_NO_ERROR:
+		break;
+	case GPG_ERR_BAD_SIGNATURE:
+		return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
+		    "bad signature by key %s: the data was altered", fpr);
+	case GPG_ERR_NO_PUBKEY:
+		return mule_reject(GPG_ERR_NO_PUBKEY,
+		    "get the signer's key and check it, then import and certify "
+		    "it, or use --signer-file KEYFILE",
+		    "signed by an unknown key %s", fpr);
+	case GPG_ERR_CERT_REVOKED:
+		return mule_reject(GPG_ERR_CERT_REVOKED, NULL,
+		    "signed by key %s, which is revoked", primary);
+	case GPG_ERR_SIG_EXPIRED:
+		return mule_reject(GPG_ERR_SIG_EXPIRED, NULL,
+		    "the signature by key %s has expired", primary);
+	case GPG_ERR_KEY_EXPIRED:
+		if (expired_before_signing(keyctx, sig))
+			return mule_reject(GPG_ERR_KEY_EXPIRED, NULL,
+			    "signed by key %s after it expired", primary);
+		/* Expired since: good, if the signer is pinned. */
+		if (!is_pinned(p, primary) && !is_pinned(p, fpr))
+			return mule_reject(GPG_ERR_KEY_EXPIRED,
+			    "pin it with --signer FPR to accept it anyway",
+			    "signed by key %s, which has expired since", primary);
+		break;
+	default:
+		return mule_reject(gpg_err_code(sig->status), NULL,
+		    "signature by key %s: %s", fpr, gpg_strerror(sig->status));
+	}
+	if (sig->wrong_key_usage)
+		return mule_reject(GPG_ERR_WRONG_KEY_USAGE, NULL,
+		    "key %s is not meant for signing", fpr);
+	if (sig->hash_algo == GPGME_MD_MD5 || sig->hash_algo == GPGME_MD_SHA1
+	    || sig->hash_algo == GPGME_MD_RMD160)
+		return mule_reject(GPG_ERR_DIGEST_ALGO,
+		    "ask the sender to use a current OpenPGP implementation",
+		    "signature by key %s uses the broken hash %s", primary,
+		    gpgme_hash_algo_name(sig->hash_algo));
+	if ((long long)sig->timestamp > (long long)time(NULL) + MULE_CLOCK_SKEW)
+		return mule_reject(GPG_ERR_TIME_CONFLICT,
+		    "check this computer's clock (offline machines drift); "
+		    "if it is right, the signature is suspect",
+		    "signature by key %s was made in the future", primary);
+	if (!ss || !ss->fpr[0])
+		return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
+		    "gpg did not confirm the signature by key %s", fpr);
+	if (p->npinned) {
+		if (!is_pinned(p, primary) && !is_pinned(p, fpr))
+			return mule_reject(GPG_ERR_NOT_TRUSTED,
+			    "--signer and --signer-file name the keys to accept",
+			    "signed by key %s, which is not among the given "
+			    "signers", primary);
+	} else if (sig->validity < GPGME_VALIDITY_FULL) {
+		return mule_reject(GPG_ERR_NOT_TRUSTED, hint_certify,
+		    "signed by key %s, which you have not certified", primary);
+	}
+	return 0;
+}
+
+gpg_error_t
+mule_verify_check(const struct mule_policy *p, gpgme_verify_result_t res,
+    const struct mule_verify_status *st, gpgme_ctx_t keyctx,
+    struct mule_verdict *v)
+{
+	gpgme_signature_t sig;
+	const struct mule_sigstatus *ss;
+	struct mule_signer *s;
+	gpg_error_t err;
+	size_t i = 0;
+
+	memset(v, 0, sizeof *v);
+	if (!res || !res->signatures) {
+		if (p->allow_unsigned) {
+			v->was_unsigned = 1;
+			return 0;
+		}
+		return mule_reject(GPG_ERR_NO_DATA,
+		    "if you expect unsigned input, use --allow-unsigned",
+		    "the message is not signed");
+	}
+	for (sig = res->signatures; sig; sig = sig->next, i++) {
+		ss = status_for(st, i, sig);
+		err = check_one(p, sig, ss, keyctx);
+		if (err) {
+			mule_verdict_release(v);
+			return err;
+		}
+		s = realloc(v->signers, (v->nsigners + 1) * sizeof *s);
+		if (!s) {
+			mule_verdict_release(v);
+			return gpg_error_from_syserror();
+		}
+		v->signers = s;
+		s = &v->signers[v->nsigners++];
+		memset(s, 0, sizeof *s);
+		snprintf(s->fpr, sizeof s->fpr, "%s", ss->primary[0]
+		    ? ss->primary : ss->fpr);
+		s->uid = ss->uid ? mule_escape(ss->uid, ss->uid_len)
+		    : strdup("");
+		s->when = (time_t)sig->timestamp;
+	}
+	return 0;
+}
+
+void
+mule_verdict_release(struct mule_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nsigners; i++)
+		free(v->signers[i].uid);
+	free(v->signers);
+	memset(v, 0, sizeof *v);
+}

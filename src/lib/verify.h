@@ -1,0 +1,74 @@
+/* verify.h - the one signature policy every tool uses.
+ *
+ * A message is accepted when it has at least one signature (unless
+ * unsigned input is explicitly allowed) and every signature is
+ *  - cryptographically good (GPGME reports a forged signature in the
+ *    result object, not as an error return, so we look there),
+ *  - made with a hash other than MD5, SHA-1 or RIPEMD-160,
+ *  - by a key that is not revoked and was not expired when it signed,
+ *  - not made in the future (beyond a small clock skew), and
+ *  - by an accepted signer: when signers are pinned (--signer,
+ *    --signer-file) only by one of them; otherwise by a key that is valid
+ *    in the user's keyring (certified by the user, or ultimately trusted).
+ *    A key that is merely present is never enough.
+ */
+#ifndef MULE_VERIFY_H
+#define MULE_VERIFY_H
+
+#include <stddef.h>
+#include <time.h>
+#include <gpgme.h>
+
+struct mule_policy {
+	char **pinned;		/* primary or subkey fingerprints, upper case */
+	size_t npinned;
+	int allow_unsigned;
+};
+
+/* What gpg said about each signature, from its status lines (GPGME 1.18's
+ * result object lacks the primary-key fingerprint and signature class). */
+struct mule_sigstatus {
+	char fpr[41];		/* signing key, from VALIDSIG */
+	char primary[41];	/* primary key, from VALIDSIG */
+	unsigned sigclass;
+	char *uid;		/* from GOODSIG and friends, decoded, untrusted */
+	size_t uid_len;
+};
+
+struct mule_verify_status {
+	struct mule_sigstatus *sigs;
+	size_t nsigs;
+};
+
+/* An accepted signer, for the success message. */
+struct mule_signer {
+	char fpr[41];		/* primary key fingerprint */
+	char *uid;		/* escaped, safe to print */
+	time_t when;
+};
+
+struct mule_verdict {
+	struct mule_signer *signers;
+	size_t nsigners;
+	int was_unsigned;
+};
+
+/* Collect status lines of the next operation on CTX into ST. */
+gpg_error_t mule_verify_status_attach(gpgme_ctx_t ctx,
+    struct mule_verify_status *st);
+void mule_verify_status_release(struct mule_verify_status *st);
+
+/* Apply POLICY to RES.  On acceptance fill V and return 0; otherwise
+ * return a rejection with the reason recorded.  KEYCTX (may be NULL) is
+ * used to look up a key's expiry when gpg reports it expired. */
+gpg_error_t mule_verify_check(const struct mule_policy *policy,
+    gpgme_verify_result_t res, const struct mule_verify_status *st,
+    gpgme_ctx_t keyctx, struct mule_verdict *v);
+
+void mule_verdict_release(struct mule_verdict *v);
+
+/* Seconds a signature may lie in the future (clock skew) before it is
+ * refused. */
+#define MULE_CLOCK_SKEW 300
+
+#endif

@@ -1,0 +1,119 @@
+/* mule-open - decrypt and verify; release nothing unverified. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cli.h"
+#include "lib/error.h"
+#include "lib/io.h"
+#include "lib/open.h"
+#include "lib/text.h"
+
+static const char usage[] =
+"usage: mule-open [--signer FPR|USERID]... [--signer-file KEYFILE]... [options] [FILE]\n"
+"Decrypt and verify FILE (or standard input).  Nothing is written until\n"
+"decryption, the integrity check and every signature check succeeded.\n"
+"\n"
+"      --signer FPR|USERID     accept only this signer (repeatable)\n"
+"      --signer-file KEYFILE   accept only the key in KEYFILE, not imported\n"
+"      --allow-unsigned        accept an unsigned message (says so)\n"
+"      --max-size SIZE         refuse plaintext larger than SIZE (default 8G)\n"
+"  -o, --output FILE           write to FILE, atomically\n"
+"      --force                 replace FILE if it exists\n"
+"      --passphrase-file FILE  read the passphrase from FILE's first line\n"
+"      --passphrase-fd N       read the passphrase from descriptor N\n"
+"      --homedir DIR           use DIR as the GnuPG home\n"
+"  -q, --quiet                 do not name the signer\n"
+"  -h, --help                  show this help\n"
+"  -V, --version               show the version\n"
+"\n"
+"Exit status: 0 success, 1 input rejected, 2 usage or operational error.\n";
+
+enum { OPT_SIGNER = MULE_OPT_TOOL, OPT_SIGNER_FILE, OPT_ALLOW_UNSIGNED,
+    OPT_MAX_SIZE };
+
+static const struct option longopts[] = {
+	MULE_CLI_LONGOPTS,
+	{ "signer", required_argument, NULL, OPT_SIGNER },
+	{ "signer-file", required_argument, NULL, OPT_SIGNER_FILE },
+	{ "allow-unsigned", no_argument, NULL, OPT_ALLOW_UNSIGNED },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+report(const struct mule_verdict *v)
+{
+	char when[32];
+	struct tm tm;
+	size_t i;
+
+	if (v->was_unsigned)
+		mule_warn("the message was not signed (--allow-unsigned)");
+	for (i = 0; i < v->nsigners; i++) {
+		gmtime_r(&v->signers[i].when, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+		mule_note("good signature from \"%s\" %s, made %s",
+		    v->signers[i].uid, v->signers[i].fpr, when);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct mule_cli cli;
+	struct mule_open_opts oo = { .max_size = MULE_DEFAULT_MAX_SIZE };
+	struct mule_output *out = NULL;
+	struct mule_verdict v = { 0 };
+	const char **signers, **files;
+	int c, fd = -1;
+	gpg_error_t err;
+
+	mule_cli_init(&cli, argv[0], usage);
+	signers = calloc(argc, sizeof *signers);
+	files = calloc(argc, sizeof *files);
+	if (!signers || !files)
+		mule_fail(gpg_error_from_syserror(), NULL);
+	oo.signers = signers;
+	oo.signer_files = files;
+	while ((c = getopt_long(argc, argv, MULE_CLI_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case OPT_SIGNER: signers[oo.nsigners++] = optarg; break;
+		case OPT_SIGNER_FILE: files[oo.nsigner_files++] = optarg; break;
+		case OPT_ALLOW_UNSIGNED: oo.allow_unsigned = 1; break;
+		case OPT_MAX_SIZE:
+			if (mule_size_parse(optarg, &oo.max_size))
+				mule_usage_error("--max-size: invalid size '%s'",
+				    optarg);
+			break;
+		default: mule_cli_option(&cli, c, optarg); break;
+		}
+	}
+	if (argc - optind > 1)
+		mule_usage_error("more than one input file");
+	if (oo.allow_unsigned && (oo.nsigners || oo.nsigner_files))
+		mule_usage_error("--allow-unsigned excludes --signer and "
+		    "--signer-file");
+	mule_cli_start(&cli);
+
+	err = mule_input_open(&fd, argv[optind]);
+	if (!err)
+		err = mule_output_open(&out, cli.output, MULE_OUTPUT_HOLD
+		    | (cli.force ? MULE_OUTPUT_FORCE : 0));
+	if (!err)
+		err = mule_open(&cli.gpg, &oo, fd, out, &v);
+	mule_output_free(out);
+	if (fd > 0)
+		close(fd);
+	free(signers);
+	free(files);
+	if (err)
+		mule_cli_fail(&cli, err);
+	report(&v);
+	mule_verdict_release(&v);
+	mule_cli_finish(&cli);
+	return MULE_EXIT_OK;
+}

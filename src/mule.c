@@ -1,0 +1,91 @@
+/* mule - run a mule tool: "mule seal ARGS" runs "mule-seal ARGS". */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/error.h"
+
+static const struct tool {
+	const char *name;
+	const char *summary;
+} tools[] = {
+	{ "seal", "sign and encrypt a file or standard input" },
+	{ "open", "decrypt and verify; release nothing unverified" },
+	{ NULL, NULL }
+};
+
+static void
+usage(FILE *f)
+{
+	const struct tool *t;
+
+	fprintf(f, "usage: mule TOOL [ARGS...]\n"
+	    "       mule --help | --version\n\n"
+	    "Move encrypted, signed data by hand between an offline computer\n"
+	    "and a networked one.  The tools:\n\n");
+	for (t = tools; t->name; t++)
+		fprintf(f, "  %-8s %s\n", t->name, t->summary);
+	fprintf(f, "\n'mule TOOL --help' (or man mule-TOOL) tells more.\n"
+	    "Exit status: 0 success, 1 input rejected, 2 usage or "
+	    "operational error.\n");
+}
+
+/* The directory this program lives in, so that "mule seal" runs the
+ * mule-seal installed (or built) beside it rather than one on PATH. */
+static int
+own_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct tool *t;
+	char dir[PATH_MAX], path[PATH_MAX + 64], name[32];
+
+	mule_set_progname(argv[0]);
+	if (argc < 2) {
+		usage(stderr);
+		return MULE_EXIT_FAILURE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return MULE_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("mule %s\n", PACKAGE_VERSION);
+		return MULE_EXIT_OK;
+	}
+	for (t = tools; t->name; t++)
+		if (!strcmp(argv[1], t->name))
+			break;
+	if (!t->name)
+		mule_usage_error("unknown tool '%s'", argv[1]);
+	snprintf(name, sizeof name, "mule-%s", t->name);
+	argv[1] = name;
+	if (own_dir(dir, sizeof dir) == 0) {
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		if (access(path, X_OK) == 0)
+			execv(path, argv + 1);
+	}
+	execvp(name, argv + 1);
+	fprintf(stderr, "mule: error: cannot run %s: %s\n", name,
+	    strerror(errno));
+	return MULE_EXIT_FAILURE;
+}

@@ -1,0 +1,137 @@
+# lib.sh - shared TAP helpers and throwaway keyrings for mule's tests.
+#
+# Source it from a test script:  . "$srcdir/tests/lib.sh"
+# It creates $T (a private scratch directory) and $GNUPGHOME inside it,
+# and on exit stops every gpg-agent it started and removes $T.  It never
+# touches the user's keyring.
+
+set -u
+: "${srcdir:=.}"
+: "${MULE_BUILDDIR:=$(pwd)}"
+BIN="$MULE_BUILDDIR/src"
+PATH="$BIN:$PATH"
+export PATH
+unset GPG_AGENT_INFO
+LC_ALL=C
+export LC_ALL
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/mule-test.XXXXXX") || exit 99
+chmod 700 "$T"
+HOMES=""
+test_count=0
+test_failed=0
+
+cleanup() {
+	for h in $HOMES; do
+		gpgconf --homedir "$h" --kill all >/dev/null 2>&1
+	done
+	# tmpfs mounts a test made below $T
+	for m in $(awk -v t="$T" 'index($2, t) == 1 { print $2 }' /proc/mounts 2>/dev/null); do
+		umount "$m" 2>/dev/null || fusermount -u "$m" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# --- TAP -------------------------------------------------------------------
+plan() { echo "1..$1"; }
+ok() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count - $*"
+}
+not_ok() {
+	test_count=$((test_count + 1))
+	test_failed=$((test_failed + 1))
+	echo "not ok $test_count - $*"
+}
+skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count - # SKIP $*"
+}
+diag() { printf '# %s\n' "$@" | sed 's/^/# /;s/^# # /# /' >&2; }
+
+# check DESCRIPTION COMMAND... : ok if the command exits 0.
+check() {
+	desc=$1; shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# run_mule EXPECTED_STATUS COMMAND...: runs COMMAND with stdout to $T/out
+# and stderr to $T/err; returns 0 if it exited with EXPECTED_STATUS.
+run_status() {
+	want=$1; shift
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		diag "expected exit $want, got $got: $*"
+		sed 's/^/#   stderr: /' "$T/err" >&2
+		return 1
+	fi
+	return 0
+}
+
+# expect_reject DESC STATUS COMMAND...: the command exits with STATUS,
+# writes nothing on stdout, and prints exactly one "error:" line.
+expect_fail() {
+	desc=$1; want=$2; shift 2
+	if run_status "$want" "$@" && [ ! -s "$T/out" ] \
+	    && [ "$(grep -c ': error: ' "$T/err")" -eq 1 ]; then
+		ok "$desc"
+	else
+		[ -s "$T/out" ] && diag "stdout was not empty"
+		not_ok "$desc"
+	fi
+}
+
+# no_files_like DIR: no temporaries left behind in DIR.
+no_temps() {
+	! ls -A "$1" 2>/dev/null | grep -q '^\.mule-'
+}
+
+done_testing() {
+	[ "$test_failed" -eq 0 ]
+	exit $?
+}
+
+# --- keyrings ----------------------------------------------------------------
+# new_home DIR: a fresh GnuPG home, registered for agent shutdown.
+new_home() {
+	mkdir -p "$1" && chmod 700 "$1"
+	HOMES="$HOMES $1"
+}
+
+# gen_key HOME "Name <email>" [PASSPHRASE] : prints the fingerprint.
+gen_key() {
+	GNUPGHOME=$1 gpg --batch --pinentry-mode loopback \
+	    --passphrase "${3:-}" --quick-gen-key "$2" \
+	    future-default default never >/dev/null 2>&1 || return 1
+	GNUPGHOME=$1 gpg --with-colons --list-keys -- "$2" 2>/dev/null |
+	    awk -F: '/^fpr/ { print $10; exit }'
+}
+
+# The standard cast, in $GNUPGHOME: alice and bob (own keys, ultimately
+# trusted as gpg marks keys it generates), dave (passphrase "dave-pass").
+setup_keys() {
+	GNUPGHOME="$T/home"
+	export GNUPGHOME
+	new_home "$GNUPGHOME"
+	ALICE=$(gen_key "$GNUPGHOME" 'Alice <alice@example.org>')
+	BOB=$(gen_key "$GNUPGHOME" 'Bob <bob@example.org>')
+	DAVE=$(gen_key "$GNUPGHOME" 'Dave <dave@example.org>' dave-pass)
+	[ -n "$ALICE" ] && [ -n "$BOB" ] && [ -n "$DAVE" ] || {
+		echo "Bail out! cannot generate test keys"; exit 99; }
+	gpg --export --armor "$ALICE" >"$T/alice.asc"
+	gpg --export --armor "$BOB" >"$T/bob.asc"
+	export ALICE BOB DAVE
+}
+
+# foreign_key NAME "Name <email>": a key made in another home (like a
+# stranger's, or an attacker's), exported to $T/NAME.asc, secret part
+# left in $T/NAME-home.  Prints the fingerprint.
+foreign_key() {
+	new_home "$T/$1-home"
+	fpr=$(gen_key "$T/$1-home" "$2") || return 1
+	GNUPGHOME="$T/$1-home" gpg --export --armor "$fpr" >"$T/$1.asc"
+	echo "$fpr"
+}

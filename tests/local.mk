@@ -1,0 +1,19 @@
+# Tests: TAP scripts and C unit tests, run by "make check".
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+AM_TESTS_ENVIRONMENT = srcdir='$(abs_top_srcdir)'; MULE_BUILDDIR='$(abs_top_builddir)'; export srcdir MULE_BUILDDIR;
+SH_LOG_DRIVER = $(LOG_DRIVER)
+TEST_EXTENSIONS = .sh
+
+TESTS = $(check_PROGRAMS) $(MULE_TESTS)
+EXTRA_DIST += tests/lib.sh $(MULE_TESTS)
+
+check_PROGRAMS = tests/unit-text tests/unit-hold tests/unit-output
+tests_unit_text_SOURCES = tests/unit-text.c tests/tap.h
+tests_unit_text_LDADD = $(MULE_LIBS)
+tests_unit_hold_SOURCES = tests/unit-hold.c tests/tap.h
+tests_unit_hold_LDADD = $(MULE_LIBS)
+tests_unit_output_SOURCES = tests/unit-output.c tests/tap.h
+tests_unit_output_LDADD = $(MULE_LIBS)
+
+MULE_TESTS =
+include tests/scripts.mk

@@ -1,0 +1,1 @@
+MULE_TESTS += tests/t-smoke.sh

@@ -1,0 +1,76 @@
+/* unit-text.c - escaping, fingerprint and size parsing, the compression
+ * sample. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <gcrypt.h>
+
+#include "lib/text.h"
+#include "tap.h"
+
+static int
+escapes_to(const char *in, size_t n, const char *want)
+{
+	char *got = mule_escape(in, n);
+	int same = got && !strcmp(got, want);
+
+	if (!same)
+		printf("# escape: got '%s', want '%s'\n", got, want);
+	free(got);
+	return same;
+}
+
+int
+main(void)
+{
+	char fpr[41];
+	uint64_t size;
+	unsigned char *buf;
+	size_t i;
+
+	TAP_OK(escapes_to("Alice <a@b>", 11, "Alice <a@b>"), "plain text kept");
+	TAP_OK(escapes_to("J\xc3\xbcrgen", 7, "J\xc3\xbcrgen"), "UTF-8 kept");
+	TAP_OK(escapes_to("a\x1b[2Jb", 6, "a\\x1b[2Jb"), "ESC escaped");
+	TAP_OK(escapes_to("a\nb\rc", 5, "a\\x0ab\\x0dc"), "newline, CR escaped");
+	TAP_OK(escapes_to("\xc2\x9b", 2, "\\xc2\\x9b"), "C1 control escaped");
+	TAP_OK(escapes_to("\xe2\x80\xae", 3, "\\xe2\\x80\\xae"),
+	    "bidi override escaped");
+	TAP_OK(escapes_to("\xff\xfe", 2, "\\xff\\xfe"), "invalid UTF-8 escaped");
+	TAP_OK(escapes_to("\xc0\xaf", 2, "\\xc0\\xaf"), "overlong escaped");
+	TAP_OK(escapes_to("a\\b", 3, "a\\x5cb"), "backslash escaped");
+	TAP_OK(escapes_to("a\0b", 3, "a\\x00b"), "NUL escaped");
+	TAP_OK(escapes_to("\xe2\x82", 2, "\\xe2\\x82"), "truncated sequence escaped");
+
+	TAP_OK(mule_fpr_parse("7a460566b83855d76aec78ab3128e43b7ac7262d", fpr)
+	    && !strcmp(fpr, "7A460566B83855D76AEC78AB3128E43B7AC7262D"),
+	    "fingerprint, lower case");
+	TAP_OK(mule_fpr_parse("0x7A46 0566 B838 55D7 6AEC  78AB 3128 E43B 7AC7 262D",
+	    fpr), "fingerprint with 0x and spaces");
+	TAP_OK(!mule_fpr_parse("3128E43B7AC7262D", fpr), "key ID is no fingerprint");
+	TAP_OK(!mule_fpr_parse("7A460566B83855D76AEC78AB3128E43B7AC7262D00", fpr),
+	    "42 digits is no fingerprint");
+	TAP_OK(!mule_fpr_parse("alice@example.org", fpr), "e-mail is no fingerprint");
+
+	TAP_OK(!mule_size_parse("1024", &size) && size == 1024, "plain size");
+	TAP_OK(!mule_size_parse("4K", &size) && size == 4096, "K suffix");
+	TAP_OK(!mule_size_parse("1GiB", &size) && size == 1073741824ULL,
+	    "GiB suffix");
+	TAP_OK(!mule_size_parse("2t", &size) && size == 2ULL << 40, "t suffix");
+	TAP_OK(mule_size_parse("", &size), "empty size refused");
+	TAP_OK(mule_size_parse("-1", &size), "negative size refused");
+	TAP_OK(mule_size_parse("1X", &size), "unknown suffix refused");
+	TAP_OK(mule_size_parse("99999999999999999999", &size), "overflow refused");
+	TAP_OK(mule_size_parse("17179869184T", &size), "suffix overflow refused");
+
+	buf = malloc(65536);
+	gcry_randomize(buf, 65536, GCRY_WEAK_RANDOM);
+	TAP_OK(!mule_sample_compressible(buf, 65536), "random is incompressible");
+	for (i = 0; i < 65536; i++)
+		buf[i] = "the quick brown fox jumps over the lazy dog\n"[i % 44];
+	TAP_OK(mule_sample_compressible(buf, 65536), "text is compressible");
+	TAP_OK(!mule_sample_compressible(buf, 10), "tiny input not compressed");
+	free(buf);
+	return tap_done();
+}
