@@ -65,6 +65,32 @@ mule_source_release(struct mule_source *src)
 	src->pre = NULL;
 }
 
+gpg_error_t
+mule_source_read(struct mule_source *src, void *buf, size_t n, size_t *got)
+{
+	gpg_error_t err;
+
+	if (src->pre_off < src->pre_len) {
+		*got = src->pre_len - src->pre_off;
+		if (*got > n)
+			*got = n;
+		memcpy(buf, src->pre + src->pre_off, *got);
+		src->pre_off += *got;
+		src->total += *got;
+		return 0;
+	}
+	err = source_read_raw(src, buf, n, got);
+	if (err) {
+		/* A rejection (from a decoding reader) keeps its message. */
+		if (gpg_err_source(err) != MULE_SOURCE_REJECT)
+			err = mule_error_set(err, NULL, "reading the input: %s",
+			    gpg_strerror(err));
+		return err;
+	}
+	src->total += *got;
+	return 0;
+}
+
 static ssize_t
 source_cb(void *arg, void *buf, size_t n)
 {
@@ -72,24 +98,13 @@ source_cb(void *arg, void *buf, size_t n)
 	size_t got;
 	gpg_error_t err;
 
-	if (src->pre_off < src->pre_len) {
-		got = src->pre_len - src->pre_off;
-		if (got > n)
-			got = n;
-		memcpy(buf, src->pre + src->pre_off, got);
-		src->pre_off += got;
-		src->total += got;
-		return (ssize_t)got;
-	}
-	err = source_read_raw(src, buf, n, &got);
+	err = mule_source_read(src, buf, n, &got);
 	if (err) {
 		if (!src->err)
-			src->err = mule_error_set(err, NULL,
-			    "reading the input: %s", gpg_strerror(err));
+			src->err = err;
 		errno = EIO;
 		return -1;
 	}
-	src->total += got;
 	return (ssize_t)got;
 }
 

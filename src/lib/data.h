@@ -41,6 +41,10 @@ void mule_source_init_fd(struct mule_source *src, int fd);
 /* Read ahead up to N bytes into src->pre (to sample the input). */
 gpg_error_t mule_source_peek(struct mule_source *src, size_t n);
 
+/* Read up to N bytes (read-ahead bytes first); *GOT is 0 at the end. */
+gpg_error_t mule_source_read(struct mule_source *src, void *buf, size_t n,
+    size_t *got);
+
 void mule_source_release(struct mule_source *src);
 
 /* Wrap SRC or SINK (which must outlive the data object). */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "armor.h"
 #include "data.h"
 #include "error.h"
 #include "gpg.h"
@@ -48,7 +49,8 @@ mule_policy_release(struct mule_policy *p)
 }
 
 gpg_error_t
-mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx)
+mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
+    const struct mule_verify_status *st)
 {
 	gpgme_decrypt_result_t dres = gpgme_op_decrypt_result(ctx);
 	gpgme_recipient_t r;
@@ -79,9 +81,13 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx)
 		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
 		    "cancelled");
 	case GPG_ERR_NO_DATA:
-		return mule_reject(GPG_ERR_NO_DATA,
-		    "if it is only signed, check it with mule-verify",
-		    "no encrypted OpenPGP message in the input");
+		if (st && st->nsigs)
+			return mule_reject(GPG_ERR_NO_DATA,
+			    "check signed-only input with mule-verify",
+			    "the input is signed but not encrypted");
+		return mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "no valid encrypted OpenPGP message in the input "
+		    "(damaged, truncated, or not OpenPGP)");
 	case GPG_ERR_DECRYPT_FAILED:
 	case GPG_ERR_BAD_DATA:
 	case GPG_ERR_INV_DATA:
@@ -113,6 +119,52 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx)
 	}
 }
 
+/* The ciphertext as gpg gets it: armour is decoded on our side of the
+ * pipe (faster, and strict); anything else goes to gpg as it is. */
+struct cipher_input {
+	struct mule_source raw;
+	struct mule_source decoded;
+	struct mule_dearmor *dearmor;
+	struct mule_source *src;	/* what to hand to GPGME */
+};
+
+#define ARMOR_PEEK 4096
+
+static gpg_error_t
+dearmor_read(void *d, void *buf, size_t n, size_t *got)
+{
+	return mule_dearmor_read(d, buf, n, got);
+}
+
+static gpg_error_t
+cipher_input_init(struct cipher_input *ci, int fd)
+{
+	gpg_error_t err;
+
+	memset(ci, 0, sizeof *ci);
+	mule_source_init_fd(&ci->raw, fd);
+	ci->src = &ci->raw;
+	err = mule_source_peek(&ci->raw, ARMOR_PEEK);
+	if (err || !mule_dearmor_detect(ci->raw.pre, ci->raw.pre_len))
+		return err;
+	err = mule_dearmor_new(&ci->dearmor, &ci->raw);
+	if (err)
+		return err;
+	memset(&ci->decoded, 0, sizeof ci->decoded);
+	ci->decoded.fd = -1;
+	ci->decoded.read = dearmor_read;
+	ci->decoded.arg = ci->dearmor;
+	ci->src = &ci->decoded;
+	return 0;
+}
+
+static void
+cipher_input_release(struct cipher_input *ci)
+{
+	mule_dearmor_free(ci->dearmor);
+	mule_source_release(&ci->raw);
+}
+
 /* Refuse what gpg decrypted but we do not accept. */
 static gpg_error_t
 check_decrypt_result(gpgme_ctx_t ctx)
@@ -140,7 +192,7 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
     uint64_t max_size, int in_fd, struct mule_output *out,
     struct mule_verdict *v)
 {
-	struct mule_source src;
+	struct cipher_input in;
 	struct mule_sink sink = { mule_output_write, out, max_size, 0, 0, 0 };
 	struct mule_verify_status st;
 	gpgme_data_t cipher = NULL, plain = NULL;
@@ -148,22 +200,23 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	gpg_error_t err;
 
 	memset(&st, 0, sizeof st);
-	mule_source_init_fd(&src, in_fd);
-	err = mule_gpg_ctx_new(&ctx, gopts);
+	err = cipher_input_init(&in, in_fd);
+	if (!err)
+		err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
 		err = gpgme_set_ctx_flag(ctx, "trust-model", "pgp");
 	if (!err)
 		err = mule_verify_status_attach(ctx, &st);
 	if (!err)
-		err = mule_data_from_source(&cipher, &src);
+		err = mule_data_from_source(&cipher, in.src);
 	if (!err)
 		err = mule_data_to_sink(&plain, &sink);
 	if (err)
 		goto leave;
 	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_VERIFY, cipher, plain);
-	err = mule_data_first_error(err, &src, &sink);
+	err = mule_data_first_error(err, in.src, &sink);
 	if (err) {
-		err = mule_explain_decrypt_error(err, ctx);
+		err = mule_explain_decrypt_error(err, ctx, &st);
 		goto leave;
 	}
 	err = check_decrypt_result(ctx);
@@ -171,6 +224,7 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 		err = mule_verify_check(p, gpgme_op_verify_result(ctx), &st,
 		    ctx, v);
 leave:
+	cipher_input_release(&in);
 	gpgme_data_release(cipher);
 	gpgme_data_release(plain);
 	gpgme_release(ctx);
@@ -194,7 +248,8 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
     struct mule_verdict *v)
 {
 	struct mule_gpg_opts vopts = { mule_keyhome_dir(home), NULL, 0 };
-	struct mule_source src, hsrc;
+	struct cipher_input in;
+	struct mule_source hsrc;
 	struct mule_sink hsink = { mule_hold_write, NULL, max_size, 0, 0, 0 };
 	struct mule_sink sink = { mule_output_write, out, max_size, 0, 0, 0 };
 	struct mule_verify_status st;
@@ -205,23 +260,24 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	gpg_error_t err;
 
 	memset(&st, 0, sizeof st);
-	mule_source_init_fd(&src, in_fd);
-	err = mule_hold_new(&hold);
+	err = cipher_input_init(&in, in_fd);
+	if (!err)
+		err = mule_hold_new(&hold);
 	if (err)
 		goto leave;
 	hsink.arg = hold;
 	err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
-		err = mule_data_from_source(&cipher, &src);
+		err = mule_data_from_source(&cipher, in.src);
 	if (!err)
 		err = mule_data_to_sink(&signed_data, &hsink);
 	if (err)
 		goto leave;
 	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_UNWRAP, cipher,
 	    signed_data);
-	err = mule_data_first_error(err, &src, &hsink);
+	err = mule_data_first_error(err, in.src, &hsink);
 	if (err) {
-		err = mule_explain_decrypt_error(err, ctx);
+		err = mule_explain_decrypt_error(err, ctx, NULL);
 		goto leave;
 	}
 	err = check_decrypt_result(ctx);
@@ -246,11 +302,12 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	err = gpgme_op_verify(vctx, held, NULL, plain);
 	err = mule_data_first_error(err, &hsrc, &sink);
 	if (err) {
-		err = mule_explain_decrypt_error(err, vctx);
+		err = mule_explain_decrypt_error(err, vctx, &st);
 		goto leave;
 	}
 	err = mule_verify_check(p, gpgme_op_verify_result(vctx), &st, vctx, v);
 leave:
+	cipher_input_release(&in);
 	gpgme_data_release(cipher);
 	gpgme_data_release(signed_data);
 	gpgme_data_release(held);

@@ -41,7 +41,9 @@ gpg_error_t mule_policy_build(gpgme_ctx_t ctx, const char *const *signers,
 void mule_policy_release(struct mule_policy *policy);
 
 /* Classify a failed gpg decryption or verification: rejections of the
- * input (exit 1) versus operational errors (exit 2). */
-gpg_error_t mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx);
+ * input (exit 1) versus operational errors (exit 2).  ST (may be NULL)
+ * tells whether gpg saw signatures. */
+gpg_error_t mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
+    const struct mule_verify_status *st);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "armor.h"
 #include "data.h"
 #include "error.h"
 #include "gpg.h"
@@ -58,6 +59,7 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 {
 	struct mule_source src;
 	struct mule_sink sink = { mule_output_write, out, 0, 0, 0, 0 };
+	struct mule_armor *armor = NULL;
 	gpgme_data_t plain = NULL, cipher = NULL;
 	gpgme_encrypt_flags_t flags = 0;
 	gpgme_sign_result_t sres;
@@ -94,6 +96,15 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 		flags |= GPGME_ENCRYPT_THROW_KEYIDS;
 	if (o->symmetric)
 		flags |= GPGME_ENCRYPT_SYMMETRIC;
+	/* gpg writes binary; we armour it on our side of the pipe. */
+	if (gopts->armor) {
+		gpgme_set_armor(ctx, 0);
+		err = mule_armor_new(&armor, mule_output_write, out);
+		if (err)
+			goto leave;
+		sink.write = mule_armor_write;
+		sink.arg = armor;
+	}
 	err = mule_data_from_source(&plain, &src);
 	if (!err)
 		err = mule_data_to_sink(&cipher, &sink);
@@ -116,7 +127,10 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 			err = explain_failure(ctx, mule_fail_code(GPG_ERR_NO_SECKEY),
 			    1);
 	}
+	if (!err && armor)
+		err = mule_armor_finish(armor);
 leave:
+	mule_armor_free(armor);
 	gpgme_data_release(plain);
 	gpgme_data_release(cipher);
 	gpgme_release(ctx);

@@ -1,0 +1,34 @@
+#!/bin/sh
+# demo.sh - a demonstration round trip in a throwaway keyring: Alice seals
+# a note for Bob, Bob opens it, then a tampered copy is refused.
+# Run from the top of a built tree: sh contrib/demo.sh
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+PATH="$top/src:$PATH"
+GNUPGHOME=$(mktemp -d "${TMPDIR:-/tmp}/mule-demo.XXXXXX")
+export GNUPGHOME
+trap 'gpgconf --homedir "$GNUPGHOME" --kill all 2>/dev/null; rm -rf "$GNUPGHOME"' EXIT
+chmod 700 "$GNUPGHOME"
+
+for who in 'Alice <alice@example.org>' 'Bob <bob@example.org>'; do
+	gpg --batch --passphrase '' --quick-gen-key "$who" \
+	    future-default default never 2>/dev/null
+done
+echo "== keys in the throwaway keyring $GNUPGHOME"
+gpg --list-keys --keyid-format none 2>/dev/null | grep -E '^(uid| )'
+
+echo "== Alice seals a note for Bob"
+echo 'meet at noon' | mule-seal -u alice@example.org -r bob@example.org \
+    -o "$GNUPGHOME/note.asc"
+cat "$GNUPGHOME/note.asc"
+
+echo "== Bob opens it"
+mule-open "$GNUPGHOME/note.asc"
+
+echo "== someone changes one character on the way"
+sed '4s/./X/5' "$GNUPGHOME/note.asc" >"$GNUPGHOME/tampered.asc"
+status=0
+mule-open "$GNUPGHOME/tampered.asc" || status=$?
+echo "mule-open exited $status (1: input rejected); nothing was printed"
+[ "$status" -eq 1 ]
+echo "== demo done"

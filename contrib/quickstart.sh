@@ -1,0 +1,28 @@
+#!/bin/sh
+# quickstart.sh - on a fresh Debian or Ubuntu machine: install what is
+# missing, build mule, and run the demonstration round trip.
+set -eu
+cd "$(dirname "$0")/.."
+
+# Build dependencies, then the tools the test suite uses (it skips the
+# tests whose tools are missing, but here we want them all).
+pkgs="build-essential autoconf automake libtool pkg-config
+libgpgme-dev libgcrypt20-dev libgpg-error-dev libarchive-dev gnupg
+mandoc python3 dosfstools fusefat sq sqop rnp gosop"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+	    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y $missing
+fi
+
+[ -x configure ] || ./autogen.sh
+[ -f Makefile ] || ./configure
+make -j"$(nproc)"
+sh contrib/demo.sh
