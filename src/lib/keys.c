@@ -322,9 +322,17 @@ import_file(gpgme_ctx_t ctx, const char *file, char ***fprs, size_t *nfprs)
 	for (st = res ? res->imports : NULL; !err && st; st = st->next)
 		if (!st->result && st->fpr)
 			err = mule_strlist_add(fprs, nfprs, st->fpr);
-	if (!err && *nfprs == before)
-		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY), NULL,
-		    "signer file %s: no OpenPGP public key in it", file);
+	if (!err && *nfprs == before && res && res->imports)
+		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
+		    "gpg refuses a key \"created in the future\" when this "
+		    "computer's clock is behind; check it",
+		    "signer file %s: the key in it cannot be used: %s", file,
+		    gpg_strerror(res->imports->result));
+	else if (!err && *nfprs == before)
+		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
+		    "gpg refuses a key \"created in the future\" when this "
+		    "computer's clock is behind; check it",
+		    "signer file %s: no usable OpenPGP public key in it", file);
 	else if (err)
 		mule_error_set(err, NULL, "signer file %s: %s", file,
 		    gpg_strerror(err));

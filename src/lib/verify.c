@@ -10,6 +10,10 @@
 #include "text.h"
 #include "verify.h"
 
+static const char hint_clock[] =
+    "check this computer's clock (offline machines drift); if it is "
+    "right, the signature is suspect";
+
 static const char hint_certify[] =
     "check the fingerprint with its owner, then certify the key "
     "(gpg --lsign-key FPR) or pin it with --signer FPR";
@@ -131,6 +135,11 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 	const char *fpr = sig->fpr ? sig->fpr : "(unknown)";
 	const char *primary = ss && ss->primary[0] ? ss->primary : fpr;
 
+	/* First, since a wrong clock also makes gpg refuse the key itself
+	 * ("created in the future"), which would read as an unknown key. */
+	if ((long long)sig->timestamp > (long long)time(NULL) + MULE_CLOCK_SKEW)
+		return mule_reject(GPG_ERR_TIME_CONFLICT, hint_clock,
+		    "the signature by key %s was made in the future", primary);
 	switch (gpg_err_code(sig->status)) {
 	case GPG_ERR_NO_ERROR:
 		break;
@@ -171,11 +180,6 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 		    "ask the sender to use a current OpenPGP implementation",
 		    "signature by key %s uses the broken hash %s", primary,
 		    gpgme_hash_algo_name(sig->hash_algo));
-	if ((long long)sig->timestamp > (long long)time(NULL) + MULE_CLOCK_SKEW)
-		return mule_reject(GPG_ERR_TIME_CONFLICT,
-		    "check this computer's clock (offline machines drift); "
-		    "if it is right, the signature is suspect",
-		    "signature by key %s was made in the future", primary);
 	if (!ss || !ss->fpr[0])
 		return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
 		    "gpg did not confirm the signature by key %s", fpr);
