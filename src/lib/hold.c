@@ -205,6 +205,8 @@ mule_hold_write(void *arg, const void *buf, size_t n)
 
 	if (h->reading)
 		return gpg_error(GPG_ERR_INV_STATE);
+	if (!n)
+		return 0;
 	h->total += n;
 	if (h->spool_fd < 0 && h->mem_len + n > h->threshold) {
 		err = start_spool(h);
@@ -318,6 +320,8 @@ mule_hold_read(struct mule_hold *h, void *buf, size_t n, size_t *got)
 	}
 	if (n > h->mem_len - h->read_off)
 		n = h->mem_len - h->read_off;
+	if (!n)
+		return 0;
 	memcpy(buf, h->mem + h->read_off, n);
 	h->read_off += n;
 	*got = n;
