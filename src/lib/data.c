@@ -157,7 +157,7 @@ mule_data_to_sink(gpgme_data_t *dh, struct mule_sink *sink)
 }
 
 gpg_error_t
-mule_data_first_error(gpg_error_t op_err, const struct mule_source *src,
+mule_data_own_error(const struct mule_source *src,
     const struct mule_sink *sink)
 {
 	if (sink && sink->over_limit)
@@ -169,5 +169,5 @@ mule_data_first_error(gpg_error_t op_err, const struct mule_source *src,
 		return src->err;
 	if (sink && sink->err)
 		return sink->err;
-	return op_err;
+	return 0;
 }

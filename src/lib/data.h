@@ -51,9 +51,10 @@ void mule_source_release(struct mule_source *src);
 gpg_error_t mule_data_from_source(gpgme_data_t *dh, struct mule_source *src);
 gpg_error_t mule_data_to_sink(gpgme_data_t *dh, struct mule_sink *sink);
 
-/* After an operation failed with OP_ERR: our own side's error if there
- * was one (read, write, over limit), else OP_ERR. */
-gpg_error_t mule_data_first_error(gpg_error_t op_err,
-    const struct mule_source *src, const struct mule_sink *sink);
+/* The error of our own side of an operation, if there was one (the
+ * sink went over its limit, a read or write failed), else 0.  Check it
+ * before explaining gpg's error: gpg only saw a broken pipe. */
+gpg_error_t mule_data_own_error(const struct mule_source *src,
+    const struct mule_sink *sink);
 
 #endif

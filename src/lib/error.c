@@ -38,7 +38,9 @@ mule_set_quiet(int q)
 static gpg_error_t
 record(gpg_error_t err, const char *hint, const char *fmt, va_list ap)
 {
-	if (recorded_err && recorded_err != err)
+	/* The first cause is the one the user needs; later calls on the
+	 * way up would only blur it. */
+	if (recorded_err)
 		return err;
 	recorded_err = err;
 	vsnprintf(recorded_msg, sizeof recorded_msg, fmt, ap);

@@ -36,9 +36,8 @@ mule_fail_code(gpg_err_code_t code)
 }
 
 /* Record MESSAGE (and HINT, which may be NULL) as the explanation of ERR
- * and return ERR unchanged.  A later call replaces an earlier one, except
- * that a message is never replaced by a call for a different error: the
- * first cause is the one the user needs. */
+ * and return ERR unchanged.  The first message recorded stays until
+ * mule_error_clear: the first cause is the one the user needs. */
 gpg_error_t mule_error_set(gpg_error_t err, const char *hint,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

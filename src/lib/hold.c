@@ -349,6 +349,33 @@ mule_hold_copy_to_fd(struct mule_hold *h, int fd)
 	return err;
 }
 
+gpg_error_t
+mule_hold_scan_binary(struct mule_hold *h, int *binary)
+{
+	unsigned char buf[16384];
+	size_t got, i;
+	gpg_error_t err;
+
+	*binary = 0;
+	err = mule_hold_rewind(h);
+	while (!err && !*binary) {
+		err = mule_hold_read(h, buf, sizeof buf, &got);
+		if (err || !got)
+			break;
+		for (i = 0; i < got; i++) {
+			unsigned char c = buf[i];
+
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r'
+			    && c != '\f' && c != '\b') || c == 0x7f) {
+				*binary = 1;
+				break;
+			}
+		}
+	}
+	mule_wipe(buf, sizeof buf);
+	return err;
+}
+
 uint64_t
 mule_hold_size(const struct mule_hold *h)
 {

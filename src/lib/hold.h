@@ -36,6 +36,10 @@ gpg_error_t mule_hold_read(struct mule_hold *hold, void *buf, size_t n,
 /* Copy everything held to FD (rewinds first). */
 gpg_error_t mule_hold_copy_to_fd(struct mule_hold *hold, int fd);
 
+/* Set *BINARY if the data holds control bytes other than white space
+ * (NUL, ESC, ...): not for a terminal.  Reads everything once. */
+gpg_error_t mule_hold_scan_binary(struct mule_hold *hold, int *binary);
+
 /* Total bytes written so far. */
 uint64_t mule_hold_size(const struct mule_hold *hold);
 

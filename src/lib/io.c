@@ -293,6 +293,18 @@ mule_output_commit(struct mule_output *o)
 	if (o->committed)
 		return 0;
 	if (!o->path) {
+		if (o->hold && isatty(1)) {
+			int binary;
+
+			err = mule_hold_scan_binary(o->hold, &binary);
+			if (!err && binary)
+				return mule_error_set(mule_fail_code(GPG_ERR_INV_ARG),
+				    "redirect it, or use -o FILE",
+				    "refusing to print binary or control "
+				    "characters to a terminal");
+			if (err)
+				return err;
+		}
 		err = o->hold ? mule_hold_copy_to_fd(o->hold, 1) : 0;
 		if (err)
 			return mule_error_set(err, NULL, "writing standard output: %s",

@@ -387,6 +387,44 @@ leave:
 	return 0;
 }
 
+gpg_error_t
+mule_keyhome_copy(struct mule_keyhome *h, gpgme_ctx_t from,
+    char *const *fprs, size_t nfprs)
+{
+	struct mule_gpg_opts gopts = { 0 };
+	const char **patterns = NULL;
+	gpgme_data_t keys = NULL;
+	gpgme_ctx_t to = NULL;
+	gpg_error_t err;
+	size_t i;
+
+	if (!nfprs)
+		return 0;
+	patterns = calloc(nfprs + 1, sizeof *patterns);
+	if (!patterns)
+		return gpg_error_from_syserror();
+	for (i = 0; i < nfprs; i++)
+		patterns[i] = fprs[i];
+	gopts.homedir = h->dir;
+	err = gpgme_data_new(&keys);
+	if (!err)
+		err = gpgme_op_export_ext(from, patterns, 0, keys);
+	if (!err)
+		err = gpgme_data_seek(keys, 0, SEEK_SET) < 0
+		    ? gpg_error_from_syserror() : 0;
+	if (!err)
+		err = mule_gpg_ctx_new(&to, &gopts);
+	if (!err)
+		err = gpgme_op_import(to, keys);
+	if (err)
+		mule_error_set(err, NULL, "copying the --signer keys: %s",
+		    gpg_strerror(err));
+	gpgme_release(to);
+	gpgme_data_release(keys);
+	free(patterns);
+	return err;
+}
+
 const char *
 mule_keyhome_dir(const struct mule_keyhome *h)
 {

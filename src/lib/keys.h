@@ -34,6 +34,11 @@ struct mule_keyhome;
 gpg_error_t mule_keyhome_new(struct mule_keyhome **home,
     const char *const *files, size_t nfiles, char ***fprs, size_t *nfprs);
 
+/* Copy the keys with fingerprints FPRS from the keyring of FROM into HOME
+ * (for --signer used together with --signer-file). */
+gpg_error_t mule_keyhome_copy(struct mule_keyhome *home, gpgme_ctx_t from,
+    char *const *fprs, size_t nfprs);
+
 const char *mule_keyhome_dir(const struct mule_keyhome *home);
 
 /* Remove the home and everything in it.  NULL is fine. */

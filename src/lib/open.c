@@ -33,9 +33,17 @@ mule_policy_build(gpgme_ctx_t ctx, const char *const *signers,
 			err = mule_signer_pin_userid(ctx, signers[i], &p->pinned,
 			    &p->npinned);
 	}
-	if (!err && nsigner_files)
+	/* Verifying happens in a home with only the signer files' keys, so
+	 * the keys pinned by --signer go there too. */
+	if (!err && nsigner_files) {
+		size_t from_keyring = p->npinned;
+
 		err = mule_keyhome_new(home, signer_files, nsigner_files,
 		    &p->pinned, &p->npinned);
+		if (!err)
+			err = mule_keyhome_copy(*home, ctx, p->pinned,
+			    from_keyring);
+	}
 	if (err)
 		mule_policy_release(p);
 	return err;
@@ -136,6 +144,31 @@ dearmor_read(void *d, void *buf, size_t n, size_t *got)
 	return mule_dearmor_read(d, buf, n, got);
 }
 
+/* Input that is not armour must be binary OpenPGP (the first packet tag
+ * has its high bit set); text is refused here rather than left to gpg,
+ * which would skip anything before an armour header. */
+static gpg_error_t
+check_binary(const unsigned char *buf, size_t len)
+{
+	static const char clearsig[] = "-----BEGIN PGP SIGNED MESSAGE-----";
+
+	if (!len)
+		return mule_reject(GPG_ERR_NO_DATA, NULL, "the input is empty");
+	if (buf[0] & 0x80)
+		return 0;
+	if (len >= sizeof clearsig - 1 && !memcmp(buf, clearsig,
+	    sizeof clearsig - 1))
+		return mule_reject(GPG_ERR_NO_DATA,
+		    "check signed-only input with mule-verify",
+		    "the input is signed but not encrypted");
+	if (memmem(buf, len, "-----BEGIN PGP", 14))
+		return mule_reject(GPG_ERR_INV_ARMOR,
+		    "remove what comes before the -----BEGIN line",
+		    "text before the armoured message");
+	return mule_reject(GPG_ERR_NO_DATA, NULL,
+	    "the input is not an OpenPGP message");
+}
+
 static gpg_error_t
 cipher_input_init(struct cipher_input *ci, int fd)
 {
@@ -145,8 +178,10 @@ cipher_input_init(struct cipher_input *ci, int fd)
 	mule_source_init_fd(&ci->raw, fd);
 	ci->src = &ci->raw;
 	err = mule_source_peek(&ci->raw, ARMOR_PEEK);
-	if (err || !mule_dearmor_detect(ci->raw.pre, ci->raw.pre_len))
+	if (err)
 		return err;
+	if (!mule_dearmor_detect(ci->raw.pre, ci->raw.pre_len))
+		return check_binary(ci->raw.pre, ci->raw.pre_len);
 	err = mule_dearmor_new(&ci->dearmor, &ci->raw);
 	if (err)
 		return err;
@@ -214,9 +249,10 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	if (err)
 		goto leave;
 	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_VERIFY, cipher, plain);
-	err = mule_data_first_error(err, in.src, &sink);
 	if (err) {
-		err = mule_explain_decrypt_error(err, ctx, &st);
+		gpg_error_t own = mule_data_own_error(in.src, &sink);
+
+		err = own ? own : mule_explain_decrypt_error(err, ctx, &st);
 		goto leave;
 	}
 	err = check_decrypt_result(ctx);
@@ -275,9 +311,10 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 		goto leave;
 	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_UNWRAP, cipher,
 	    signed_data);
-	err = mule_data_first_error(err, in.src, &hsink);
 	if (err) {
-		err = mule_explain_decrypt_error(err, ctx, NULL);
+		gpg_error_t own = mule_data_own_error(in.src, &hsink);
+
+		err = own ? own : mule_explain_decrypt_error(err, ctx, NULL);
 		goto leave;
 	}
 	err = check_decrypt_result(ctx);
@@ -300,9 +337,10 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	if (err)
 		goto leave;
 	err = gpgme_op_verify(vctx, held, NULL, plain);
-	err = mule_data_first_error(err, &hsrc, &sink);
 	if (err) {
-		err = mule_explain_decrypt_error(err, vctx, &st);
+		gpg_error_t own = mule_data_own_error(&hsrc, &sink);
+
+		err = own ? own : mule_explain_decrypt_error(err, vctx, &st);
 		goto leave;
 	}
 	err = mule_verify_check(p, gpgme_op_verify_result(vctx), &st, vctx, v);

@@ -115,10 +115,10 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	else
 		err = gpgme_op_encrypt_sign_ext(ctx, NULL, recp, flags, plain,
 		    cipher);
-	err = mule_data_first_error(err, &src, &sink);
 	if (err) {
-		if (!src.err && !sink.err)
-			err = explain_failure(ctx, err, !o->no_sign);
+		gpg_error_t own = mule_data_own_error(&src, &sink);
+
+		err = own ? own : explain_failure(ctx, err, !o->no_sign);
 		goto leave;
 	}
 	if (!o->no_sign) {

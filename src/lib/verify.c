@@ -147,6 +147,16 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 		return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
 		    "bad signature by key %s: the data was altered", fpr);
 	case GPG_ERR_NO_PUBKEY:
+		if (p->npinned && is_pinned(p, fpr))
+			return mule_reject(GPG_ERR_NO_PUBKEY,
+			    "import it, or give it with --signer-file KEYFILE",
+			    "signed by key %s, which you pinned but which is "
+			    "not in your keyring", fpr);
+		if (p->npinned)
+			return mule_reject(GPG_ERR_NOT_TRUSTED,
+			    "--signer and --signer-file name the keys to accept",
+			    "signed by key %s, which is not among the given "
+			    "signers", fpr);
 		return mule_reject(GPG_ERR_NO_PUBKEY,
 		    "get the signer's key and check it, then import and certify "
 		    "it, or use --signer-file KEYFILE",
