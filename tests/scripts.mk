@@ -1,1 +1,2 @@
 MULE_TESTS += tests/t-smoke.sh
+MULE_TESTS += tests/t-man.sh
