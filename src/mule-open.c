@@ -71,14 +71,14 @@ main(int argc, char **argv)
 	int c, fd = -1;
 	gpg_error_t err;
 
-	mule_cli_init(&cli, argv[0], usage);
+	mule_cli_init(&cli, argv, usage);
 	signers = calloc(argc, sizeof *signers);
 	files = calloc(argc, sizeof *files);
 	if (!signers || !files)
 		mule_fail(gpg_error_from_syserror(), NULL);
 	oo.signers = signers;
 	oo.signer_files = files;
-	while ((c = getopt_long(argc, argv, MULE_CLI_SHORTOPTS, longopts,
+	while ((c = getopt_long(argc, argv, ":" MULE_CLI_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_SIGNER: signers[oo.nsigners++] = optarg; break;

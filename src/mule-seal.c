@@ -64,14 +64,14 @@ main(int argc, char **argv)
 	int c, fd = -1, binary = 0;
 	gpg_error_t err;
 
-	mule_cli_init(&cli, argv[0], usage);
+	mule_cli_init(&cli, argv, usage);
 	recipients = calloc(argc, sizeof *recipients);
 	files = calloc(argc, sizeof *files);
 	if (!recipients || !files)
 		mule_fail(gpg_error_from_syserror(), NULL);
 	so.recipients = recipients;
 	so.recipient_files = files;
-	while ((c = getopt_long(argc, argv, "r:R:cu:a" MULE_CLI_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, ":r:R:cu:a" MULE_CLI_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': recipients[so.nrecipients++] = optarg; break;
@@ -99,8 +99,9 @@ main(int argc, char **argv)
 
 	err = mule_input_open(&fd, argv[optind]);
 	if (!err)
-		err = mule_output_open(&out, cli.output, (cli.force
-		    ? MULE_OUTPUT_FORCE : 0) | (binary ? MULE_OUTPUT_BINARY : 0));
+		err = mule_output_open(&out, cli.output, MULE_OUTPUT_HOLD
+		    | (cli.force ? MULE_OUTPUT_FORCE : 0)
+		    | (binary ? MULE_OUTPUT_BINARY : 0));
 	if (!err)
 		err = mule_seal(&cli.gpg, &so, fd, out);
 	if (!err)

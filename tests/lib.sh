@@ -22,7 +22,10 @@ test_count=0
 test_failed=0
 
 cleanup() {
-	for h in $HOMES; do
+	# Every GnuPG home below $T, also those made in a subshell (as in
+	# FPR=$(foreign_key ...)), where HOMES could not record them.
+	for h in $HOMES $(find "$T" -maxdepth 3 -type d -name private-keys-v1.d \
+	    2>/dev/null | sed 's,/private-keys-v1.d$,,'); do
 		gpgconf --homedir "$h" --kill all >/dev/null 2>&1
 	done
 	# tmpfs mounts a test made below $T

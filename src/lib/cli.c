@@ -14,13 +14,15 @@
 #include "secret.h"
 
 void
-mule_cli_init(struct mule_cli *cli, const char *argv0, const char *usage)
+mule_cli_init(struct mule_cli *cli, char **argv, const char *usage)
 {
 	memset(cli, 0, sizeof *cli);
 	cli->usage = usage;
+	cli->argv = argv;
 	cli->passphrase_fd = -1;
-	mule_set_progname(argv0);
+	mule_set_progname(argv[0]);
 	mule_cleanup_init();
+	opterr = 0;	/* we report bad options in our own format */
 }
 
 static void
@@ -45,6 +47,18 @@ mule_cli_int(const char *option, const char *arg)
 	if (errno || end == arg || *end || v < 0 || v > INT_MAX)
 		mule_usage_error("%s: invalid number '%s'", option, arg);
 	return (int)v;
+}
+
+/* After a getopt error: the length of the "--name" just parsed, or 0 if
+ * it was a short option. */
+static int
+long_option(const struct mule_cli *cli)
+{
+	const char *word = optind > 0 ? cli->argv[optind - 1] : NULL;
+
+	if (!word || strncmp(word, "--", 2))
+		return 0;
+	return (int)strcspn(word, "=");
 }
 
 void
@@ -76,11 +90,16 @@ mule_cli_option(struct mule_cli *cli, int c, const char *arg)
 	case 'V':
 		print_version();
 		exit(MULE_EXIT_OK);
+	case ':':
+		if (long_option(cli))
+			mule_usage_error("option %.*s needs an argument",
+			    long_option(cli), cli->argv[optind - 1]);
+		mule_usage_error("option -%c needs an argument", optopt);
 	default:
-		/* getopt_long has printed what was wrong. */
-		fprintf(stderr, "%s: hint: see '%s --help'\n", mule_progname(),
-		    mule_progname());
-		exit(MULE_EXIT_FAILURE);
+		if (long_option(cli))
+			mule_usage_error("unknown option %.*s (or it takes no "
+			    "argument)", long_option(cli), cli->argv[optind - 1]);
+		mule_usage_error("unknown option -%c", optopt);
 	}
 }
 

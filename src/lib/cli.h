@@ -31,11 +31,13 @@ enum mule_cli_opt {
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }
 
-/* Short options that MULE_CLI_LONGOPTS brings. */
+/* Short options that MULE_CLI_LONGOPTS brings.  A tool's option string
+ * starts with ":" so that a missing argument is told apart. */
 #define MULE_CLI_SHORTOPTS "o:qhV"
 
 struct mule_cli {
 	const char *usage;		/* --help text */
+	char **argv;
 	const char *homedir;
 	const char *output;
 	int force;
@@ -47,8 +49,7 @@ struct mule_cli {
 };
 
 /* Set the program name, install signal cleanup, turn core dumps off. */
-void mule_cli_init(struct mule_cli *cli, const char *argv0,
-    const char *usage);
+void mule_cli_init(struct mule_cli *cli, char **argv, const char *usage);
 
 /* Handle option C (from getopt_long) if it is a common one; a '?' from
  * getopt or an unknown option is a usage error (exit 2). */

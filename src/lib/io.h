@@ -16,7 +16,8 @@
 #include <gpg-error.h>
 
 #define MULE_OUTPUT_FORCE  1	/* replace an existing file */
-#define MULE_OUTPUT_HOLD   2	/* stdout: hold everything until commit */
+#define MULE_OUTPUT_HOLD   2	/* stdout: hold everything until commit, so
+				 * that a failure writes nothing at all */
 #define MULE_OUTPUT_BINARY 4	/* refuse to write to a terminal */
 
 struct mule_output;

@@ -55,37 +55,61 @@ key_usable(gpgme_key_t key, int for_signing)
 	return for_signing ? key->can_sign && key->secret : key->can_encrypt;
 }
 
-/* Does user ID U match what the user typed, the way gpg matched it? */
+/* A key ID: 8 or 16 hex digits, optionally after "0x". */
+static int
+is_keyid(const char *n)
+{
+	size_t len;
+
+	if (n[0] == '0' && (n[1] == 'x' || n[1] == 'X'))
+		n += 2;
+	len = strlen(n);
+	return (len == 8 || len == 16) && strspn(n, "0123456789abcdefABCDEF")
+	    == len;
+}
+
+/* Does user ID U match NAME?  Stricter than gpg's search, which finds
+ * substrings (so "alice@example.org" would find "malice@example.org"):
+ * an e-mail address, bare or in angle brackets, and a full "Name <email>"
+ * must match exactly (ignoring case); "=TEXT" is gpg's exact form; only
+ * a plain name is looked for as part of a user ID. */
 static int
 uid_matches(gpgme_user_id_t u, const char *name)
 {
-	const char *n = name;
+	size_t len = strlen(name);
 
-	if (*n == '<' || *n == '=')
-		n++;
-	if (u->email && !strncasecmp(u->email, n, strlen(u->email))
-	    && (n[strlen(u->email)] == '\0' || n[strlen(u->email)] == '>'))
-		return 1;
-	return u->uid && strcasestr(u->uid, n) != NULL;
+	if (!u->uid)
+		return 0;
+	if (name[0] == '=')
+		return !strcmp(u->uid, name + 1);
+	if (name[0] == '<' && len > 2 && name[len - 1] == '>')
+		return u->email && strlen(u->email) == len - 2
+		    && !strncasecmp(u->email, name + 1, len - 2);
+	if (len && name[len - 1] == '>')
+		return !strcasecmp(u->uid, name);
+	if (strchr(name, '@') && !strchr(name, ' '))
+		return u->email && !strcasecmp(u->email, name);
+	return strcasestr(u->uid, name) != NULL;
 }
 
+/* Does KEY match NAME (gpg found it by key ID, or one of its user IDs
+ * matches), and is a matching user ID valid? */
 static int
-valid_for(gpgme_key_t key, const char *name)
+key_matches(gpgme_key_t key, const char *name, int *valid)
 {
 	gpgme_user_id_t u;
-	int by_keyid = 1;
+	int by_keyid = is_keyid(name), match = 0;
 
-	for (u = key->uids; u; u = u->next)
-		if (uid_matches(u, name))
-			by_keyid = 0;
+	*valid = 0;
 	for (u = key->uids; u; u = u->next) {
-		if (u->revoked || u->invalid)
+		if (!by_keyid && !uid_matches(u, name))
 			continue;
-		if ((by_keyid || uid_matches(u, name))
+		match = 1;
+		if (!u->revoked && !u->invalid
 		    && u->validity >= GPGME_VALIDITY_FULL)
-			return 1;
+			*valid = 1;
 	}
-	return 0;
+	return match;
 }
 
 /* Find the one usable and valid key for NAME.  *KEY gets a reference. */
@@ -93,19 +117,23 @@ static gpg_error_t
 find_key(gpgme_ctx_t ctx, const char *name, int for_signing, gpgme_key_t *key)
 {
 	gpgme_key_t k, found = NULL, unusable = NULL, untrusted = NULL;
-	int nfound = 0;
+	int nfound = 0, valid;
 	gpg_error_t err;
 	const char *role = for_signing ? "signing key" : "recipient";
 
 	*key = NULL;
 	err = gpgme_op_keylist_start(ctx, name, for_signing);
 	while (!err && !(err = gpgme_op_keylist_next(ctx, &k))) {
+		if (!key_matches(k, name, &valid)) {
+			gpgme_key_unref(k);
+			continue;
+		}
 		if (!key_usable(k, for_signing)) {
 			if (!unusable) {
 				unusable = k;
 				continue;
 			}
-		} else if (!for_signing && !valid_for(k, name)) {
+		} else if (!for_signing && !valid) {
 			if (!untrusted) {
 				untrusted = k;
 				continue;
@@ -275,19 +303,14 @@ mule_signer_pin_userid(gpgme_ctx_t ctx, const char *name, char ***fprs,
     size_t *nfprs)
 {
 	gpgme_key_t k;
-	gpgme_user_id_t u;
 	gpg_error_t err;
 	size_t before = *nfprs;
+	int valid;
 
 	err = gpgme_op_keylist_start(ctx, name, 0);
 	while (!err && !(err = gpgme_op_keylist_next(ctx, &k))) {
-		for (u = k->uids; u; u = u->next) {
-			if (!u->revoked && !u->invalid && uid_matches(u, name)
-			    && u->validity >= GPGME_VALIDITY_FULL) {
-				err = mule_strlist_add(fprs, nfprs, k->fpr);
-				break;
-			}
-		}
+		if (key_matches(k, name, &valid) && valid)
+			err = mule_strlist_add(fprs, nfprs, k->fpr);
 		gpgme_key_unref(k);
 	}
 	gpgme_op_keylist_end(ctx);
