@@ -12,6 +12,7 @@
 #include "io.h"
 #include "keys.h"
 #include "open.h"
+#include "packet.h"
 #include "text.h"
 
 gpg_error_t
@@ -118,6 +119,7 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
 	case GPG_ERR_INV_KEYLEN:
 	case GPG_ERR_TOO_LARGE:
 	case GPG_ERR_SYNTAX:
+	case GPG_ERR_GENERAL:	/* gpg's answer to odd packet sequences */
 		return mule_reject(gpg_err_code(err), NULL,
 		    "decryption failed (damaged, truncated or forged input): %s",
 		    gpg_strerror(err));
@@ -137,6 +139,7 @@ struct cipher_input {
 };
 
 #define ARMOR_PEEK 4096
+#define PACKET_PEEK 64
 
 static gpg_error_t
 dearmor_read(void *d, void *buf, size_t n, size_t *got)
@@ -148,9 +151,11 @@ dearmor_read(void *d, void *buf, size_t n, size_t *got)
  * has its high bit set); text is refused here rather than left to gpg,
  * which would skip anything before an armour header. */
 static gpg_error_t
-check_binary(const unsigned char *buf, size_t len)
+check_text(const unsigned char *buf, size_t len)
 {
 	static const char clearsig[] = "-----BEGIN PGP SIGNED MESSAGE-----";
+	static const char other[] = "-----BEGIN PGP ";
+	const unsigned char *end;
 
 	if (!len)
 		return mule_reject(GPG_ERR_NO_DATA, NULL, "the input is empty");
@@ -161,12 +166,45 @@ check_binary(const unsigned char *buf, size_t len)
 		return mule_reject(GPG_ERR_NO_DATA,
 		    "check signed-only input with mule-verify",
 		    "the input is signed but not encrypted");
-	if (memmem(buf, len, "-----BEGIN PGP", 14))
+	if (len >= sizeof other - 1 && !memcmp(buf, other, sizeof other - 1)) {
+		end = memmem(buf + 15, len - 15, "-----", 5);
+		return mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "the input is armoured as PGP %.*s, not as one PGP MESSAGE",
+		    end && end - buf - 15 < 40 ? (int)(end - buf - 15) : 3,
+		    end && end - buf - 15 < 40 ? (const char *)buf + 15 : "...");
+	}
+	if (memmem(buf, len, other, sizeof other - 1))
 		return mule_reject(GPG_ERR_INV_ARMOR,
 		    "remove what comes before the -----BEGIN line",
 		    "text before the armoured message");
 	return mule_reject(GPG_ERR_NO_DATA, NULL,
 	    "the input is not an OpenPGP message");
+}
+
+/* The first packet of the binary stream must begin an encrypted
+ * message; everything else is refused before gpg sees it. */
+static gpg_error_t
+check_start(const unsigned char *buf, size_t len)
+{
+	switch (mule_packet_start(buf, len)) {
+	case MULE_PACKET_ENCRYPTED:
+		return 0;
+	case MULE_PACKET_BARE_DATA:
+		return mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "encrypted data without a session key packet "
+		    "(damaged or crafted input)");
+	case MULE_PACKET_UNENCRYPTED:
+		return mule_reject(GPG_ERR_NO_DATA,
+		    "if it is signed, check it with mule-verify",
+		    "the input is not encrypted");
+	case MULE_PACKET_KEY:
+		return mule_reject(GPG_ERR_NO_DATA,
+		    "import keys with gpg --import",
+		    "the input is an OpenPGP key, not a message");
+	default:
+		return mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "the input is not an OpenPGP message");
+	}
 }
 
 static gpg_error_t
@@ -180,17 +218,23 @@ cipher_input_init(struct cipher_input *ci, int fd)
 	err = mule_source_peek(&ci->raw, ARMOR_PEEK);
 	if (err)
 		return err;
-	if (!mule_dearmor_detect(ci->raw.pre, ci->raw.pre_len))
-		return check_binary(ci->raw.pre, ci->raw.pre_len);
+	if (!mule_dearmor_detect(ci->raw.pre, ci->raw.pre_len)) {
+		err = check_text(ci->raw.pre, ci->raw.pre_len);
+		if (!err)
+			err = check_start(ci->raw.pre, ci->raw.pre_len);
+		return err;
+	}
 	err = mule_dearmor_new(&ci->dearmor, &ci->raw);
 	if (err)
 		return err;
-	memset(&ci->decoded, 0, sizeof ci->decoded);
 	ci->decoded.fd = -1;
 	ci->decoded.read = dearmor_read;
 	ci->decoded.arg = ci->dearmor;
 	ci->src = &ci->decoded;
-	return 0;
+	err = mule_source_peek(&ci->decoded, PACKET_PEEK);
+	if (!err)
+		err = check_start(ci->decoded.pre, ci->decoded.pre_len);
+	return err;
 }
 
 static void
@@ -198,6 +242,7 @@ cipher_input_release(struct cipher_input *ci)
 {
 	mule_dearmor_free(ci->dearmor);
 	mule_source_release(&ci->raw);
+	mule_source_release(&ci->decoded);
 }
 
 /* Refuse what gpg decrypted but we do not accept. */
@@ -218,6 +263,20 @@ check_decrypt_result(gpgme_ctx_t ctx)
 	if (dres->wrong_key_usage)
 		return mule_reject(GPG_ERR_WRONG_KEY_USAGE, NULL,
 		    "the message was encrypted to a key not meant for encryption");
+	return 0;
+}
+
+/* gpg reports decryption and integrity as good even when it then fails
+ * to decompress (an unknown method): no literal data came out.  One
+ * literal data packet is what a message must hold. */
+static gpg_error_t
+check_literal(const struct mule_verify_status *st)
+{
+	if (st->plaintexts != 1)
+		return mule_reject(GPG_ERR_BAD_DATA, NULL,
+		    "the message holds %s literal data packet (damaged, or "
+		    "compressed with an unknown method)",
+		    st->plaintexts ? "more than one" : "no");
 	return 0;
 }
 
@@ -256,6 +315,8 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 		goto leave;
 	}
 	err = check_decrypt_result(ctx);
+	if (!err)
+		err = check_literal(&st);
 	if (!err)
 		err = mule_verify_check(p, gpgme_op_verify_result(ctx), &st,
 		    ctx, v);
@@ -343,7 +404,10 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 		err = own ? own : mule_explain_decrypt_error(err, vctx, &st);
 		goto leave;
 	}
-	err = mule_verify_check(p, gpgme_op_verify_result(vctx), &st, vctx, v);
+	err = check_literal(&st);
+	if (!err)
+		err = mule_verify_check(p, gpgme_op_verify_result(vctx), &st,
+		    vctx, v);
 leave:
 	cipher_input_release(&in);
 	gpgme_data_release(cipher);

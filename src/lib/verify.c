@@ -43,6 +43,10 @@ status_cb(void *hook, const char *keyword, const char *args)
 
 	if (!strcmp(keyword, "NEWSIG"))
 		return status_new_sig(st) ? 0 : gpg_error_from_syserror();
+	if (!strcmp(keyword, "PLAINTEXT")) {
+		st->plaintexts++;
+		return 0;
+	}
 	if (!st->nsigs)
 		return 0;
 	s = &st->sigs[st->nsigs - 1];
@@ -110,22 +114,30 @@ status_for(const struct mule_verify_status *st, size_t index,
 	return NULL;
 }
 
-/* For a key gpg calls expired: was it still valid when it signed? */
+/* For a key gpg calls expired: was it still valid when it signed?  The
+ * signing subkey and its primary key must both have been unexpired. */
 static int
 expired_before_signing(gpgme_ctx_t keyctx, gpgme_signature_t sig)
 {
 	gpgme_key_t key = NULL;
 	gpgme_subkey_t sub;
-	int before = 1;
+	long when = (long)sig->timestamp;
+	int before = 0, found = 0;
 
 	if (!keyctx || gpgme_get_key(keyctx, sig->fpr, &key, 0))
 		return 1;
-	for (sub = key->subkeys; sub; sub = sub->next)
-		if (sub->fpr && !strcasecmp(sub->fpr, sig->fpr))
-			before = sub->expires && sub->expires
-			    <= (long)sig->timestamp;
+	for (sub = key->subkeys; sub; sub = sub->next) {
+		int primary = sub == key->subkeys;
+
+		if (!primary && (!sub->fpr || strcasecmp(sub->fpr, sig->fpr)))
+			continue;
+		if (!primary || !strcasecmp(sub->fpr, sig->fpr))
+			found = 1;
+		if (sub->expires && sub->expires <= when)
+			before = 1;
+	}
 	gpgme_key_unref(key);
-	return before;
+	return before || !found;
 }
 
 static gpg_error_t

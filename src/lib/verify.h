@@ -38,6 +38,7 @@ struct mule_sigstatus {
 struct mule_verify_status {
 	struct mule_sigstatus *sigs;
 	size_t nsigs;
+	unsigned plaintexts;	/* PLAINTEXT lines: literal data packets */
 };
 
 /* An accepted signer, for the success message. */

@@ -1,0 +1,24 @@
+/* packet.h - a first look at a binary OpenPGP packet stream.
+ *
+ * Before gpg sees an input, we read the tag of its first packet (after
+ * marker packets): an encrypted message must start with a session key
+ * packet.  Without this, gpg would, for instance, take bare encrypted data
+ * for passphrase-encrypted data and start pinentry for hostile input.
+ */
+#ifndef MULE_PACKET_H
+#define MULE_PACKET_H
+
+#include <stddef.h>
+
+enum mule_packet_start {
+	MULE_PACKET_ENCRYPTED,	/* public-key or symmetric session key */
+	MULE_PACKET_BARE_DATA,	/* encrypted data with no session key */
+	MULE_PACKET_UNENCRYPTED,	/* signature, one-pass, compressed, literal */
+	MULE_PACKET_KEY,	/* a key or user ID: not a message */
+	MULE_PACKET_INVALID	/* not OpenPGP, or cut short */
+};
+
+/* Classify the stream whose first LEN bytes are at BUF. */
+enum mule_packet_start mule_packet_start(const unsigned char *buf, size_t len);
+
+#endif
