@@ -91,6 +91,17 @@ mule_exit_status(gpg_error_t err)
 	return MULE_EXIT_FAILURE;
 }
 
+/* "PROG: KIND: MESSAGE\n" on stderr (KIND may be NULL). */
+static void
+vprint(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", progname);
+	if (kind)
+		fprintf(stderr, "%s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 mule_note(const char *fmt, ...)
 {
@@ -98,11 +109,9 @@ mule_note(const char *fmt, ...)
 
 	if (quiet)
 		return;
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vprint(NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -110,11 +119,9 @@ mule_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: warning: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vprint("warning", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -139,11 +146,9 @@ mule_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vprint("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fprintf(stderr, "%s: hint: see '%s --help'\n", progname, progname);
 	mule_cleanup_run();
 	exit(MULE_EXIT_FAILURE);
