@@ -2,7 +2,6 @@
 #include <config.h>
 
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/cli.h"
@@ -42,23 +41,6 @@ static const struct option longopts[] = {
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ NULL, 0, NULL, 0 }
 };
-
-static void
-report(const struct mule_verdict *v)
-{
-	char when[32];
-	struct tm tm;
-	size_t i;
-
-	if (v->was_unsigned)
-		mule_warn("the message was not signed (--allow-unsigned)");
-	for (i = 0; i < v->nsigners; i++) {
-		gmtime_r(&v->signers[i].when, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-		mule_note("good signature from \"%s\" %s, made %s",
-		    v->signers[i].uid, v->signers[i].fpr, when);
-	}
-}
 
 int
 main(int argc, char **argv)
@@ -112,7 +94,7 @@ main(int argc, char **argv)
 	free(files);
 	if (err)
 		mule_cli_fail(&cli, err);
-	report(&v);
+	mule_cli_report(&v, -1);
 	mule_verdict_release(&v);
 	mule_cli_finish(&cli);
 	return MULE_EXIT_OK;

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cleanup.h"
 #include "cli.h"
 #include "error.h"
 #include "gpg.h"
 #include "secret.h"
+#include "verify.h"
 
 void
 mule_cli_init(struct mule_cli *cli, char **argv, const char *usage)
@@ -136,4 +138,27 @@ mule_cli_fail(struct mule_cli *cli, gpg_error_t err)
 {
 	mule_cli_finish(cli);
 	mule_fail(err, NULL);
+}
+
+void
+mule_cli_report(const struct mule_verdict *v, int status_fd)
+{
+	const struct mule_signer *s;
+	char when[32], iso[32];
+	struct tm tm;
+	size_t i;
+
+	if (v->was_unsigned)
+		mule_warn("the message was not signed (--allow-unsigned)");
+	for (i = 0; i < v->nsigners; i++) {
+		s = &v->signers[i];
+		gmtime_r(&s->when, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		mule_note("good signature from \"%s\" %s, made %s", s->uid,
+		    s->fpr, when);
+		if (status_fd >= 0)
+			dprintf(status_fd, "%s %s %s mode:%s\n", iso, s->sigfpr,
+			    s->fpr, s->sigclass == 0x01 ? "text" : "binary");
+	}
 }

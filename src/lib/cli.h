@@ -66,6 +66,14 @@ void mule_cli_finish(struct mule_cli *cli);
 __attribute__((noreturn)) void mule_cli_fail(struct mule_cli *cli,
     gpg_error_t err);
 
+struct mule_verdict;
+
+/* Name each accepted signer on stderr (unless -q): escaped user ID,
+ * primary fingerprint, signature time.  With STATUS_FD >= 0, also one
+ * line per signature there for scripts:
+ *   2026-11-26T18:36:09Z SIGNING-FPR PRIMARY-FPR mode:text|binary */
+void mule_cli_report(const struct mule_verdict *v, int status_fd);
+
 /* Parse a non-negative decimal int option or exit with a usage error. */
 int mule_cli_int(const char *option, const char *arg);
 

@@ -121,7 +121,7 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
 	case GPG_ERR_SYNTAX:
 	case GPG_ERR_GENERAL:	/* gpg's answer to odd packet sequences */
 		return mule_reject(gpg_err_code(err), NULL,
-		    "decryption failed (damaged, truncated or forged input): %s",
+		    "the input is damaged, truncated or forged: %s",
 		    gpg_strerror(err));
 	default:
 		return mule_error_set(err, NULL, "gpg failed: %s",

@@ -11,10 +11,8 @@
 #include "error.h"
 #include "text.h"
 
-/* Length of the valid, printable UTF-8 sequence at S (at most N bytes),
- * or 0 if the bytes there must be escaped. */
-static size_t
-utf8_printable(const unsigned char *s, size_t n)
+size_t
+mule_utf8_printable(const unsigned char *s, size_t n)
 {
 	unsigned long cp;
 	size_t len, i;
@@ -57,7 +55,7 @@ mule_escape(const char *str, size_t n)
 		return NULL;
 	p = out;
 	while (i < n) {
-		len = utf8_printable(s + i, n - i);
+		len = mule_utf8_printable(s + i, n - i);
 		if (len) {
 			memcpy(p, s + i, len);
 			p += len;

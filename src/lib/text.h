@@ -11,6 +11,11 @@
  * controls, backslashes and invalid bytes become \xNN.  NULL on ENOMEM. */
 char *mule_escape(const char *s, size_t n);
 
+/* Length of the valid, printable UTF-8 character at S (at most N bytes),
+ * or 0 if the byte there must be escaped (controls, C1 controls,
+ * backslash, bidirectional overrides, invalid or overlong sequences). */
+size_t mule_utf8_printable(const unsigned char *s, size_t n);
+
 /* Decode gpg's status-line percent escapes (%XX) of S into a malloc'ed
  * string; *LEN gets its length (it may contain NUL bytes). */
 char *mule_percent_decode(const char *s, size_t *len);

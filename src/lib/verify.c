@@ -256,6 +256,8 @@ mule_verify_check(const struct mule_policy *p, gpgme_verify_result_t res,
 		memset(s, 0, sizeof *s);
 		snprintf(s->fpr, sizeof s->fpr, "%s", ss->primary[0]
 		    ? ss->primary : ss->fpr);
+		snprintf(s->sigfpr, sizeof s->sigfpr, "%s", ss->fpr);
+		s->sigclass = ss->sigclass;
 		s->uid = ss->uid ? mule_escape(ss->uid, ss->uid_len)
 		    : strdup("");
 		s->when = (time_t)sig->timestamp;

@@ -44,6 +44,8 @@ struct mule_verify_status {
 /* An accepted signer, for the success message. */
 struct mule_signer {
 	char fpr[41];		/* primary key fingerprint */
+	char sigfpr[41];	/* the (sub)key that made the signature */
+	unsigned sigclass;	/* 0x00 binary, 0x01 text */
 	char *uid;		/* escaped, safe to print */
 	time_t when;
 };

@@ -1,0 +1,86 @@
+/* manifest.h - signed lists of files and their SHA-256 digests.
+ *
+ * A manifest is text, one line per regular file under a directory, in
+ * sha256sum's format ("HEX  NAME"), sorted by name (byte order), so that
+ * "sha256sum -c" reads the lines of ordinary names once the clear
+ * signature is stripped.  A name that sha256sum would write ambiguously,
+ * or that a clear signature does not protect (a backslash, newline, CR,
+ * control or non-UTF-8 bytes, trailing blanks) is written on a line that
+ * starts with a backslash, with \\ for a backslash, \n for a newline, \r
+ * for a carriage return and \xHH for any other such byte.
+ */
+#ifndef MULE_MANIFEST_H
+#define MULE_MANIFEST_H
+
+#include <stddef.h>
+#include <gpg-error.h>
+
+#include "data.h"
+
+#define MULE_MANIFEST_NAME "MANIFEST.asc"
+
+#include <sys/types.h>
+
+/* What a walk leaves out besides mule's temporaries: names relative to
+ * the directory, and the file with a given inode (the output, when the
+ * shell created it inside the directory). */
+struct mule_manifest_exclude {
+	char *const *names;
+	size_t n;
+	int have_inode;
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Names that a walk met and did not list (symlinks, devices...). */
+struct mule_manifest_skips {
+	char **names;		/* relative, raw bytes */
+	size_t n;
+};
+
+/* Write the manifest of DIR to WRITE(ARG), leaving out EX; what is not a
+ * regular file or directory is left out and named in SKIPS. */
+gpg_error_t mule_manifest_build(const char *dir,
+    const struct mule_manifest_exclude *ex, mule_write_fn write, void *arg,
+    struct mule_manifest_skips *skips);
+
+void mule_manifest_skips_release(struct mule_manifest_skips *skips);
+
+enum mule_manifest_state {
+	MULE_MANIFEST_OK,
+	MULE_MANIFEST_CHANGED,
+	MULE_MANIFEST_MISSING,
+	MULE_MANIFEST_NOT_FILE,	/* listed, but a symlink, directory... */
+	MULE_MANIFEST_UNLISTED	/* present, not listed */
+};
+
+struct mule_manifest_item {
+	char *name;		/* raw bytes, NUL-terminated */
+	enum mule_manifest_state state;
+};
+
+struct mule_manifest_report {
+	struct mule_manifest_item *items;
+	size_t n;
+	size_t checked;		/* listed files that matched */
+};
+
+/* Parse the signed manifest TEXT (LEN bytes) and check every listed file
+ * under DIR, then list the files present but not listed (except EX).  A malformed manifest (bad line, "..", an absolute name, a
+ * name listed twice) is a rejection.  REPORT gets one item per file that
+ * is not OK. */
+gpg_error_t mule_manifest_check(const char *dir, const char *text,
+    size_t len, const struct mule_manifest_exclude *ex,
+    struct mule_manifest_report *report);
+
+void mule_manifest_report_release(struct mule_manifest_report *report);
+
+/* Escape NAME for a manifest line; returns malloc'ed text and sets
+ * *ESCAPED if the line needs its leading backslash. */
+char *mule_manifest_escape(const char *name, int *escaped);
+
+/* The reverse, for a line that starts with a backslash.  NULL if the
+ * escapes are malformed. */
+char *mule_manifest_unescape(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,356 @@
+/* sigcheck.c - verify signed data, with the one policy. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "armor.h"
+#include "clearsig.h"
+#include "data.h"
+#include "error.h"
+#include "gpg.h"
+#include "hold.h"
+#include "io.h"
+#include "keys.h"
+#include "open.h"
+#include "packet.h"
+#include "sigcheck.h"
+
+#define PEEK 4096
+
+/* A verification run: the policy, the home it runs in, its status. */
+struct run {
+	struct mule_policy policy;
+	struct mule_keyhome *home;
+	gpgme_ctx_t ctx;
+	struct mule_verify_status st;
+};
+
+static gpg_error_t
+run_start(struct run *r, const struct mule_gpg_opts *gopts,
+    const struct mule_check_opts *o)
+{
+	struct mule_gpg_opts vopts = *gopts;
+	gpgme_ctx_t keyctx = NULL;
+	gpg_error_t err = 0;
+
+	memset(r, 0, sizeof *r);
+	if (o->nsigners)
+		err = mule_gpg_ctx_new(&keyctx, gopts);
+	if (!err)
+		err = mule_policy_build(keyctx, o->signers, o->nsigners,
+		    o->signer_files, o->nsigner_files, 0, &r->policy, &r->home);
+	gpgme_release(keyctx);
+	if (err)
+		return err;
+	/* With signer files, verify where only those keys (and the pinned
+	 * ones) exist: nothing is imported into the user's keyring. */
+	if (r->home)
+		vopts.homedir = mule_keyhome_dir(r->home);
+	err = mule_gpg_ctx_new(&r->ctx, &vopts);
+	if (!err && !r->home)
+		err = gpgme_set_ctx_flag(r->ctx, "trust-model", "pgp");
+	if (!err)
+		err = mule_verify_status_attach(r->ctx, &r->st);
+	return err;
+}
+
+static void
+run_end(struct run *r)
+{
+	gpgme_release(r->ctx);
+	mule_keyhome_free(r->home);
+	mule_policy_release(&r->policy);
+	mule_verify_status_release(&r->st);
+}
+
+static gpg_error_t
+check_literal(const struct mule_verify_status *st)
+{
+	if (st->plaintexts != 1)
+		return mule_reject(GPG_ERR_BAD_DATA, NULL,
+		    "the input holds %s signed data", st->plaintexts
+		    ? "more than one piece of" : "no");
+	return 0;
+}
+
+static gpg_error_t
+refuse_text_mode(const struct mule_check_opts *o, const struct mule_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; !o->text_ok && i < v->nsigners; i++)
+		if (v->signers[i].sigclass == 0x01)
+			return mule_reject(GPG_ERR_WRONG_KEY_USAGE,
+			    "a text signature survives line-ending changes; "
+			    "use --text if the file is text",
+			    "the signature by key %s is a text-mode signature",
+			    v->signers[i].fpr);
+	return 0;
+}
+
+static gpg_error_t
+read_fd(void *arg, void *buf, size_t n, size_t *got)
+{
+	return mule_clearsig_read(arg, buf, n, got);
+}
+
+static gpg_error_t
+read_armor(void *arg, void *buf, size_t n, size_t *got)
+{
+	return mule_dearmor_read(arg, buf, n, got);
+}
+
+/* The signed input, as gpg gets it: a clear-signed block passed through
+ * the structure check, armour decoded, or binary; anything encrypted,
+ * a key, or text around the block is refused. */
+struct signed_input {
+	struct mule_source raw, filtered;
+	struct mule_clearsig *clear;
+	struct mule_dearmor *dearmor;
+	struct mule_source *src;
+};
+
+static gpg_error_t
+check_first_packet(const unsigned char *buf, size_t len)
+{
+	switch (mule_packet_start(buf, len)) {
+	case MULE_PACKET_UNENCRYPTED:
+		return 0;
+	case MULE_PACKET_ENCRYPTED:
+	case MULE_PACKET_BARE_DATA:
+		return mule_reject(GPG_ERR_NO_DATA, "open it with mule-open",
+		    "the input is encrypted");
+	case MULE_PACKET_KEY:
+		return mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "the input is an OpenPGP key, not a signed message");
+	default:
+		return mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "the input is not a signed OpenPGP message");
+	}
+}
+
+static gpg_error_t
+signed_input_init(struct signed_input *si, int fd)
+{
+	gpg_error_t err;
+
+	memset(si, 0, sizeof *si);
+	mule_source_init_fd(&si->raw, fd);
+	si->src = &si->raw;
+	err = mule_source_peek(&si->raw, PEEK);
+	if (err)
+		return err;
+	if (!si->raw.pre_len)
+		return mule_reject(GPG_ERR_NO_DATA, NULL, "the input is empty");
+	si->filtered.fd = -1;
+	if (mule_clearsig_detect(si->raw.pre, si->raw.pre_len)) {
+		err = mule_clearsig_new(&si->clear, &si->raw);
+		si->filtered.read = read_fd;
+		si->filtered.arg = si->clear;
+		si->src = &si->filtered;
+		return err;
+	}
+	if (mule_dearmor_detect(si->raw.pre, si->raw.pre_len)) {
+		err = mule_dearmor_new(&si->dearmor, &si->raw);
+		if (err)
+			return err;
+		si->filtered.read = read_armor;
+		si->filtered.arg = si->dearmor;
+		si->src = &si->filtered;
+		err = mule_source_peek(&si->filtered, 64);
+		if (!err)
+			err = check_first_packet(si->filtered.pre,
+			    si->filtered.pre_len);
+		return err;
+	}
+	if (!(si->raw.pre[0] & 0x80))
+		return mule_reject(GPG_ERR_NO_DATA, NULL, memmem(si->raw.pre,
+		    si->raw.pre_len, "-----BEGIN PGP", 14)
+		    ? "text before the signed message"
+		    : "the input is not a signed OpenPGP message");
+	return check_first_packet(si->raw.pre, si->raw.pre_len);
+}
+
+static void
+signed_input_release(struct signed_input *si)
+{
+	mule_clearsig_free(si->clear);
+	mule_dearmor_free(si->dearmor);
+	mule_source_release(&si->raw);
+	mule_source_release(&si->filtered);
+}
+
+gpg_error_t
+mule_check_signed(const struct mule_gpg_opts *gopts,
+    const struct mule_check_opts *o, int in_fd, struct mule_output *out,
+    struct mule_verdict *v)
+{
+	struct signed_input in;
+	struct mule_sink sink = { mule_output_write, out, 0, 0, 0, 0 };
+	gpgme_data_t sig = NULL, plain = NULL;
+	struct run r;
+	gpg_error_t err;
+
+	memset(v, 0, sizeof *v);
+	err = signed_input_init(&in, in_fd);
+	if (!err)
+		err = run_start(&r, gopts, o);
+	else
+		memset(&r, 0, sizeof r);
+	if (!err)
+		err = mule_data_from_source(&sig, in.src);
+	if (!err)
+		err = mule_data_to_sink(&plain, &sink);
+	if (err)
+		goto leave;
+	err = gpgme_op_verify(r.ctx, sig, NULL, plain);
+	if (!err)
+		err = mule_data_own_error(in.src, &sink);
+	if (err) {
+		gpg_error_t own = mule_data_own_error(in.src, &sink);
+
+		err = own ? own : mule_explain_decrypt_error(err, r.ctx, &r.st);
+		goto leave;
+	}
+	err = check_literal(&r.st);
+	if (!err)
+		err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
+		    &r.st, r.ctx, v);
+	if (!err)
+		err = mule_output_commit(out);
+leave:
+	if (err)
+		mule_verdict_release(v);
+	gpgme_data_release(sig);
+	gpgme_data_release(plain);
+	signed_input_release(&in);
+	run_end(&r);
+	return err;
+}
+
+gpg_error_t
+mule_check_detached(const struct mule_gpg_opts *gopts,
+    const struct mule_check_opts *o, int sig_fd, int data_fd,
+    struct mule_verdict *v)
+{
+	struct mule_source sigsrc, datasrc;
+	gpgme_data_t sig = NULL, data = NULL;
+	struct run r;
+	gpg_error_t err;
+
+	memset(v, 0, sizeof *v);
+	mule_source_init_fd(&sigsrc, sig_fd);
+	mule_source_init_fd(&datasrc, data_fd);
+	err = run_start(&r, gopts, o);
+	if (!err)
+		err = mule_data_from_source(&sig, &sigsrc);
+	if (!err)
+		err = mule_data_from_source(&data, &datasrc);
+	if (err)
+		goto leave;
+	err = gpgme_op_verify(r.ctx, sig, data, NULL);
+	if (err) {
+		gpg_error_t own = mule_data_own_error(&sigsrc, NULL);
+
+		if (!own)
+			own = mule_data_own_error(&datasrc, NULL);
+		err = own ? own : mule_explain_decrypt_error(err, r.ctx, &r.st);
+		goto leave;
+	}
+	err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
+	    &r.st, r.ctx, v);
+	if (!err)
+		err = refuse_text_mode(o, v);
+leave:
+	if (err)
+		mule_verdict_release(v);
+	gpgme_data_release(sig);
+	gpgme_data_release(data);
+	run_end(&r);
+	return err;
+}
+
+/* Collects the verified manifest text in memory (it lists names and
+ * digests, no secrets, and it has to be parsed as a whole). */
+struct text {
+	char *p;
+	size_t len;
+};
+
+#define MANIFEST_MAX (256 * 1024 * 1024)
+
+static gpg_error_t
+text_write(void *arg, const void *buf, size_t n)
+{
+	struct text *t = arg;
+	char *p;
+
+	if (t->len + n > MANIFEST_MAX)
+		return mule_reject(GPG_ERR_TOO_LARGE, NULL,
+		    "the manifest is larger than 256 MiB");
+	p = realloc(t->p, t->len + n + 1);
+	if (!p)
+		return gpg_error_from_syserror();
+	memcpy(p + t->len, buf, n);
+	t->p = p;
+	t->len += n;
+	t->p[t->len] = '\0';
+	return 0;
+}
+
+gpg_error_t
+mule_check_manifest(const struct mule_gpg_opts *gopts,
+    const struct mule_check_opts *o, int manifest_fd, const char *dir,
+    const struct mule_manifest_exclude *ex, struct mule_verdict *v,
+    struct mule_manifest_report *report)
+{
+	struct mule_check_opts mo = *o;
+	struct text text = { NULL, 0 };
+	struct mule_sink sink = { text_write, &text, 0, 0, 0, 0 };
+	struct signed_input in;
+	gpgme_data_t sig = NULL, plain = NULL;
+	struct run r;
+	gpg_error_t err;
+
+	memset(v, 0, sizeof *v);
+	memset(report, 0, sizeof *report);
+	mo.text_ok = 1;		/* a manifest is text */
+	err = signed_input_init(&in, manifest_fd);
+	if (!err && !in.clear)
+		err = mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "the manifest is not a clear-signed text");
+	if (!err)
+		err = run_start(&r, gopts, &mo);
+	else
+		memset(&r, 0, sizeof r);
+	if (!err)
+		err = mule_data_from_source(&sig, in.src);
+	if (!err)
+		err = mule_data_to_sink(&plain, &sink);
+	if (err)
+		goto leave;
+	err = gpgme_op_verify(r.ctx, sig, NULL, plain);
+	if (err) {
+		gpg_error_t own = mule_data_own_error(in.src, &sink);
+
+		err = own ? own : mule_explain_decrypt_error(err, r.ctx, &r.st);
+		goto leave;
+	}
+	err = check_literal(&r.st);
+	if (!err)
+		err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
+		    &r.st, r.ctx, v);
+	if (!err)
+		err = mule_manifest_check(dir, text.p ? text.p : "", text.len,
+		    ex, report);
+leave:
+	if (err)
+		mule_verdict_release(v);
+	gpgme_data_release(sig);
+	gpgme_data_release(plain);
+	signed_input_release(&in);
+	run_end(&r);
+	free(text.p);
+	return err;
+}
