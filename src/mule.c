@@ -16,6 +16,8 @@ static const struct tool {
 } tools[] = {
 	{ "seal", "sign and encrypt a file or standard input" },
 	{ "open", "decrypt and verify; release nothing unverified" },
+	{ "sign", "sign text, a file, or a directory's manifest" },
+	{ "verify", "check signatures; release only verified content" },
 	{ NULL, NULL }
 };
 
