@@ -9,6 +9,7 @@
 #include "lib/error.h"
 #include "lib/io.h"
 #include "lib/manifest.h"
+#include "lib/open.h"
 #include "lib/sigcheck.h"
 #include "lib/text.h"
 
@@ -27,6 +28,7 @@ static const char usage[] =
 "      --manifest-file FILE    the signed manifest, instead of DIR/MANIFEST.asc\n"
 "      --strict                with --manifest, also fail on unlisted files\n"
 "      --status-fd N           one line per accepted signature on descriptor N\n"
+"      --max-size SIZE         refuse signed content larger than SIZE (8G)\n"
 "  -o, --output FILE           write the signed content to FILE, atomically\n"
 "      --force                 replace FILE if it exists\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
@@ -38,7 +40,7 @@ static const char usage[] =
 "manifest mismatch), 2 usage or operational error.\n";
 
 enum { OPT_SIGNER = MULE_OPT_TOOL, OPT_SIGNER_FILE, OPT_TEXT, OPT_MANIFEST,
-    OPT_MANIFEST_FILE, OPT_STRICT, OPT_STATUS_FD };
+    OPT_MANIFEST_FILE, OPT_STRICT, OPT_STATUS_FD, OPT_MAX_SIZE };
 
 static const struct option longopts[] = {
 	MULE_CLI_LONGOPTS,
@@ -49,6 +51,7 @@ static const struct option longopts[] = {
 	{ "manifest-file", required_argument, NULL, OPT_MANIFEST_FILE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "status-fd", required_argument, NULL, OPT_STATUS_FD },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -83,20 +86,23 @@ report_files(const struct mule_manifest_report *r, int strict)
 		}
 		free(shown);
 	}
-	if (bad || (strict && unlisted))
+	if (bad)
 		return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
-		    "%zu of %zu listed files do not match%s", bad,
-		    r->checked + bad, strict && unlisted
-		    ? ", and there are unlisted files" : "");
+		    "%zu of %zu listed files do not match the manifest", bad,
+		    r->checked + bad);
+	if (strict && unlisted)
+		return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
+		    "%zu files are not in the manifest (--strict)", unlisted);
 	mule_note("%zu files match the manifest", r->checked);
 	return 0;
 }
 
 static gpg_error_t
 check_manifest(struct mule_cli *cli, const struct mule_check_opts *co,
-    const char *dir, const char *file, int strict, struct mule_verdict *v)
+    const char *dir, const char *file, int strict, int status_fd,
+    struct mule_verdict *v)
 {
-	char *path = NULL, *names[1];
+	char *path = NULL, *names[2] = { NULL, NULL };
 	struct mule_manifest_exclude ex = { names, 1, 0, 0, 0 };
 	struct mule_manifest_report report;
 	gpg_error_t err;
@@ -108,17 +114,21 @@ check_manifest(struct mule_cli *cli, const struct mule_check_opts *co,
 		file = path;
 	}
 	names[0] = (char *)MULE_MANIFEST_NAME;
+	/* A manifest kept inside the directory is not in itself. */
+	if ((names[1] = mule_manifest_relative(dir, file)))
+		ex.n = 2;
 	err = mule_input_open(&fd, file);
 	if (!err)
 		err = mule_check_manifest(&cli->gpg, co, fd, dir, &ex, v,
 		    &report);
 	if (!err) {
-		mule_cli_report(v, -1);
+		mule_cli_report(v, status_fd);
 		err = report_files(&report, strict);
 		mule_manifest_report_release(&report);
 	}
 	if (fd > 0)
 		close(fd);
+	free(names[1]);
 	free(path);
 	return err;
 }
@@ -127,7 +137,7 @@ int
 main(int argc, char **argv)
 {
 	struct mule_cli cli;
-	struct mule_check_opts co = { 0 };
+	struct mule_check_opts co = { .max_size = MULE_DEFAULT_MAX_SIZE };
 	struct mule_output *out = NULL;
 	struct mule_verdict v = { 0 };
 	const char **signers, **files, *manifest = NULL, *manifest_file = NULL;
@@ -153,6 +163,11 @@ main(int argc, char **argv)
 		case OPT_STATUS_FD:
 			status_fd = mule_cli_int("--status-fd", optarg);
 			break;
+		case OPT_MAX_SIZE:
+			if (mule_size_parse(optarg, &co.max_size))
+				mule_usage_error("--max-size: invalid size '%s'",
+				    optarg);
+			break;
 		default: mule_cli_option(&cli, c, optarg); break;
 		}
 	}
@@ -161,8 +176,9 @@ main(int argc, char **argv)
 		mule_usage_error("too many arguments");
 	if ((manifest_file || strict) && !manifest)
 		mule_usage_error("--manifest-file and --strict go with --manifest");
-	if (nargs == 2 && cli.output)
-		mule_usage_error("-o has no use with a detached signature");
+	if ((nargs == 2 || manifest) && cli.output)
+		mule_usage_error("-o has no use with a detached signature or "
+		    "a manifest");
 	if (nargs == 2 && !strcmp(argv[optind], "-")
 	    && !strcmp(argv[optind + 1], "-"))
 		mule_usage_error("the signature and the data cannot both be "
@@ -171,7 +187,7 @@ main(int argc, char **argv)
 
 	if (manifest) {
 		err = check_manifest(&cli, &co, manifest, manifest_file, strict,
-		    &v);
+		    status_fd, &v);
 	} else if (nargs == 2) {
 		err = mule_input_open(&fd, argv[optind]);
 		if (!err)

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The manual pages, so that they cannot rot: (a) mandoc -Tlint is clean,
 # (b) each page documents exactly the options its tool's --help lists,
-# (c) the EXAMPLES of mule.1, mule-seal.1 and mule-open.1 run and exit 0.
+# (c) the EXAMPLES of mule.1, mule-seal.1, mule-open.1, mule-sign.1 and
+# mule-verify.1 run and exit 0, (d) the manifest and status-line formats
+# that mule.7 shows are what mule-sign and mule-verify produce.
 #
 # Examples are the .Bd -literal blocks of the EXAMPLES section; each block
 # runs as one "sh -e" script in a fresh copy of a fixture directory, with
@@ -54,7 +56,7 @@ missing() {
 	done
 }
 
-for tool in mule mule-seal mule-open; do
+for tool in mule mule-seal mule-open mule-sign mule-verify; do
 	hopts=$(help_options "$tool")
 	popts=$(page_options "$MAN/$tool.1")
 	if [ -z "$hopts" ] || [ -z "$popts" ]; then
@@ -122,11 +124,12 @@ if ! (cd "$S" &&
 	exit 99
 fi
 
-# examples PAGE: the EXAMPLES blocks of PAGE as "N<TAB>line", roff
-# escapes undone (\e last, so that "\e-" stays a backslash and a dash).
-examples() {
-	awk '
-	/^\.Sh / { in_ex = ($0 == ".Sh EXAMPLES"); inblk = 0; next }
+# literal_blocks PAGE SECTION: the .Bd -literal blocks of SECTION in PAGE
+# as "N<TAB>line", roff escapes undone (\e last, so that "\e-" stays a
+# backslash and a dash).
+literal_blocks() {
+	awk -v sh=".Sh $2" '
+	/^\.Sh / { in_ex = ($0 == sh); inblk = 0; next }
 	in_ex && /^\.Bd -literal/ { inblk = 1; n++; next }
 	in_ex && inblk && /^\.Ed/ { inblk = 0; next }
 	in_ex && inblk { print n "\t" $0 }
@@ -134,11 +137,21 @@ examples() {
 	    -e 's/\\e/\\/g'
 }
 
+# literal_block PAGE SECTION N: block N of SECTION, as plain lines.
+literal_block() {
+	literal_blocks "$1" "$2" | awk -F '\t' -v n="$3" \
+	    '$1 == n { sub(/^[^\t]*\t/, ""); print }'
+}
+
+# examples PAGE: the EXAMPLES blocks of PAGE as "N<TAB>line".
+examples() {
+	literal_blocks "$1" EXAMPLES
+}
+
 # run_example PAGE N FIXTURE: run block N of PAGE in a copy of FIXTURE.
 run_example() {
 	script="$T/example.sh"
-	examples "$1" | awk -F '\t' -v n="$2" '$1 == n { sub(/^[^\t]*\t/, ""); print }' \
-	    >"$script.orig"
+	literal_block "$1" EXAMPLES "$2" >"$script.orig"
 	desc="${1##*/} example $2: $(sed -n '1{s/[[:space:]]*\\$//;p;}' "$script.orig")"
 	sed "s|/media/stick|$T/run/stick|g" "$script.orig" >"$script"
 	if grep -qE '(^|[|] *)tar ' "$script" && ! command -v tar >/dev/null 2>&1; then
@@ -159,7 +172,47 @@ run_example() {
 	fi
 }
 
-for pf in mule.1:"$S" mule-seal.1:"$S" mule-open.1:"$R"; do
+# The signer's directory (mule-sign.1): a note, an update, a stick with
+# files to list in a manifest, and a passphrase file (Alice's key has no
+# passphrase; the example shows how a protected one is unlocked).
+G="$T/fixture-signer"
+mkdir -p "$G/stick/Documents" "$G/update"
+echo 'meet at noon' >"$G/note.txt"
+echo 'buy milk' >"$G/stick/Documents/todo.txt"
+echo 'read me first' >"$G/stick/README"
+echo 'version 2' >"$G/update/VERSION"
+if command -v tar >/dev/null 2>&1; then
+	(cd "$G" && tar -cf update.tar update)
+else
+	cp "$G/update/VERSION" "$G/update.tar"
+fi
+rm -rf "$G/update"
+cp "$S/passphrase.txt" "$G/"
+
+# The verifier's directory (mule-verify.1): Alice's key, a signed note, a
+# text file, and a stick that holds what she signed with mule-sign: a
+# clear-signed note, an update with detached and inline signatures, and a
+# manifest of it all, kept on the stick and apart.
+V="$T/fixture-verifier"
+mkdir -p "$V/stick"
+cp "$T/alice.asc" "$V/"
+echo 'buy milk' >"$V/todo.txt"
+if ! (cd "$G" &&
+    mule-sign -o "$V/note.txt.asc" note.txt &&
+    cp "$V/note.txt.asc" "$V/stick/note.txt.asc" &&
+    cp update.tar "$V/stick/update.tar" &&
+    mule-sign --detach -o "$V/stick/update.tar.sig" update.tar &&
+    mule-sign --inline --binary -o "$V/stick/update.tar.gpg" update.tar &&
+    mule-sign --manifest "$V/stick" >"$V/stick/MANIFEST.asc" &&
+    mule-sign --manifest "$V/stick" -o "$V/stick-manifest.asc") \
+    >"$T/fixture.log" 2>&1; then
+	sed 's/^/#   /' "$T/fixture.log" >&2
+	echo "Bail out! cannot make the fixtures for the signature examples"
+	exit 99
+fi
+
+for pf in mule.1:"$S" mule-seal.1:"$S" mule-open.1:"$R" mule-sign.1:"$G" \
+    mule-verify.1:"$V"; do
 	page="$MAN/${pf%%:*}"
 	fixture=${pf#*:}
 	n=$(examples "$page" | awk -F '\t' 'END { print $1 + 0 }')
@@ -177,6 +230,57 @@ done
 # A check of the checker: the Bob that the examples seal to can read them.
 run_status 0 sh -c "cd '$S' && mule-seal -r bob@example.org note.txt | mule-open -q"
 check "a sealed example note opens" [ "$(cat "$T/out")" = "meet at noon" ]
+# ... and the signed example note says what it should, in Alice's name.
+run_status 0 mule-verify "$V/note.txt.asc"
+check "the signed example note verifies" [ "$(cat "$T/out")" = "meet at noon" ]
+check "mule-verify names the signer as mule-verify.1 shows" \
+    grep -q "^mule-verify: good signature from \"Alice <alice@example.org>\" $ALICE, made [0-9-]* [0-9:]* UTC\$" "$T/err"
+
+# --- (d) the formats that mule.7 shows ---------------------------------------------
+# The manifest of mule.7's MANIFEST FORMAT example, made for real: its
+# signed text must be the example, line for line.
+M="$T/manifest-example"
+mkdir -p "$M/Documents"
+echo 'buy milk' >"$M/Documents/todo.txt"
+echo x >"$M/draft "
+echo 'meet at noon' >"$M/note.txt"
+echo y >"$M/$(printf 'two\nlines')"
+literal_block "$MAN/mule.7" "MANIFEST FORMAT" 1 >"$T/manifest.doc"
+if mule-sign --manifest "$M" 2>"$T/err.sign" | mule-verify -q >"$T/manifest.txt" \
+    2>"$T/err" && [ -s "$T/manifest.doc" ] \
+    && cmp -s "$T/manifest.doc" "$T/manifest.txt"; then
+	ok "mule.7's manifest example is what mule-sign writes"
+else
+	diag "mule.7 shows:"
+	sed 's/^/#   | /' "$T/manifest.doc" >&2
+	diag "mule-sign wrote:"
+	sed 's/^/#   | /' "$T/manifest.txt" "$T/err.sign" "$T/err" >&2
+	not_ok "mule.7's manifest example is what mule-sign writes"
+fi
+
+# A status line, in the shape that mule.7 and mule-verify.1 document.
+doc=$(literal_block "$MAN/mule.7" "STATUS LINES" 1)
+when='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
+shape="^$when [^ ]+ [^ ]+ mode:(text|binary)\$"
+if printf '%s\n' "$doc" | grep -qE "$shape"; then
+	ok "mule.7 shows a status line"
+else
+	diag "mule.7's STATUS LINES example: $doc"
+	not_ok "mule.7 shows a status line"
+fi
+# status_is MODE: $T/status is one line, for Alice's key (which signs
+# with its primary key), in MODE.
+status_is() {
+	[ "$(grep -c '' "$T/status")" -eq 1 ] &&
+	    grep -qxE "$when $ALICE $ALICE mode:$1" "$T/status"
+}
+rm -f "$T/status"
+run_status 0 mule-verify -q --status-fd 3 "$V/stick/update.tar.sig" \
+    "$V/stick/update.tar" 3>"$T/status"
+check "mule-verify --status-fd writes one line in the documented format" \
+    status_is binary
+run_status 0 mule-verify -q --status-fd 3 "$V/note.txt.asc" 3>"$T/status"
+check "a clear signature's status line says mode:text" status_is text
 
 plan "$test_count"
 done_testing

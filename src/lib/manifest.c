@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,30 @@ mule_manifest_build(const char *dir, const struct mule_manifest_exclude *ex,
 	return err;
 }
 
+char *
+mule_manifest_relative(const char *dir, const char *output)
+{
+	char rdir[PATH_MAX], rparent[PATH_MAX], *parent, *rel = NULL;
+	const char *slash = strrchr(output, '/'), *base;
+	size_t len;
+
+	if (!realpath(dir, rdir))
+		return NULL;
+	parent = slash ? strndup(output, slash == output ? 1
+	    : (size_t)(slash - output)) : strdup(".");
+	base = slash ? slash + 1 : output;
+	if (parent && realpath(parent, rparent)) {
+		len = strlen(rdir);
+		if (!strcmp(rparent, rdir))
+			rel = strdup(base);
+		else if (!strncmp(rparent, rdir, len) && rparent[len] == '/'
+		    && asprintf(&rel, "%s/%s", rparent + len + 1, base) < 0)
+			rel = NULL;
+	}
+	free(parent);
+	return rel;
+}
+
 void
 mule_manifest_skips_release(struct mule_manifest_skips *skips)
 {
@@ -508,6 +533,7 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 {
 	struct entry *entries = NULL, key;
 	struct list present = { NULL, 0 };
+	struct mule_manifest_skips others = { NULL, 0 };
 	unsigned char digest[HASH_LEN], *buf = NULL;
 	size_t n = 0, i;
 	gpg_error_t err;
@@ -521,7 +547,18 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 		err = gpg_error_from_syserror();
 	for (i = 0; !err && i < n; i++) {
 		fd = open_beneath(root, entries[i].name);
+		if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EIO)) {
+			char *shown = mule_escape(entries[i].name,
+			    strlen(entries[i].name));
+
+			err = mule_error_set(gpg_error_from_syserror(), NULL,
+			    "cannot read %s: %s", shown ? shown : "?",
+			    strerror(errno));
+			free(shown);
+			continue;
+		}
 		if (fd < 0) {
+			/* ENOENT, or a symlink, directory, device on the way */
 			err = report_add(r, entries[i].name, errno == ENOENT
 			    ? MULE_MANIFEST_MISSING : MULE_MANIFEST_NOT_FILE);
 			continue;
@@ -537,14 +574,20 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 		else
 			r->checked++;
 	}
+	/* What is present but not listed; a symlink or FIFO planted in the
+	 * directory counts too (it is in no manifest). */
 	if (!err)
-		err = list_files(root, &present, ex, NULL);
+		err = list_files(root, &present, ex, &others);
+	for (i = 0; !err && i < others.n; i++)
+		err = mule_strlist_add(&present.names, &present.n,
+		    others.names[i]);
 	for (i = 0; !err && i < present.n; i++) {
 		key.name = present.names[i];
 		if (!bsearch(&key, entries, n, sizeof *entries, cmp_entries))
 			err = report_add(r, present.names[i],
 			    MULE_MANIFEST_UNLISTED);
 	}
+	mule_manifest_skips_release(&others);
 	free(buf);
 	mule_strlist_free(present.names, present.n);
 	free_entries(entries, n);

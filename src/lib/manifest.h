@@ -75,6 +75,10 @@ gpg_error_t mule_manifest_check(const char *dir, const char *text,
 
 void mule_manifest_report_release(struct mule_manifest_report *report);
 
+/* PATH's name relative to DIR if PATH lies inside DIR (malloc'ed), else
+ * NULL: so that a manifest never lists itself or the output. */
+char *mule_manifest_relative(const char *dir, const char *path);
+
 /* Escape NAME for a manifest line; returns malloc'ed text and sets
  * *ESCAPED if the line needs its leading backslash. */
 char *mule_manifest_escape(const char *name, int *escaped);

@@ -441,6 +441,7 @@ mule_open(const struct mule_gpg_opts *gopts, const struct mule_open_opts *o,
 	    o->nsigner_files, o->allow_unsigned, &policy, &home);
 	if (err)
 		goto leave;
+	policy.offers_allow_unsigned = 1;
 	if (home)
 		err = open_with_keyhome(gopts, &policy, home, o->max_size,
 		    in_fd, out, v);

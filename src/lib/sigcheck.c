@@ -164,11 +164,19 @@ signed_input_init(struct signed_input *si, int fd)
 			    si->filtered.pre_len);
 		return err;
 	}
-	if (!(si->raw.pre[0] & 0x80))
+	if (!(si->raw.pre[0] & 0x80)) {
+		static const char detached[] = "-----BEGIN PGP SIGNATURE-----";
+
+		if (si->raw.pre_len >= sizeof detached - 1
+		    && !memcmp(si->raw.pre, detached, sizeof detached - 1))
+			return mule_reject(GPG_ERR_NO_DATA,
+			    "give the signed file too: mule-verify SIGFILE FILE",
+			    "the input is a detached signature");
 		return mule_reject(GPG_ERR_NO_DATA, NULL, memmem(si->raw.pre,
 		    si->raw.pre_len, "-----BEGIN PGP", 14)
 		    ? "text before the signed message"
 		    : "the input is not a signed OpenPGP message");
+	}
 	return check_first_packet(si->raw.pre, si->raw.pre_len);
 }
 
@@ -181,19 +189,58 @@ signed_input_release(struct signed_input *si)
 	mule_source_release(&si->filtered);
 }
 
+/* Clear-signed text is signed with CR LF line ends and without trailing
+ * blanks; gpg strips the blanks, this strips a CR before a LF (and at
+ * the very end), so what is released is exactly what was signed. */
+struct unix_lines {
+	struct mule_output *out;
+	int cr;			/* a CR is pending */
+};
+
+static gpg_error_t
+unix_lines_write(void *arg, const void *buf, size_t n)
+{
+	struct unix_lines *u = arg;
+	const char *p = buf, *start = p, *end = p + n;
+	gpg_error_t err;
+
+	for (; p < end; p++) {
+		if (u->cr) {
+			u->cr = 0;
+			if (*p != '\n' && (err = mule_output_write(u->out,
+			    "\r", 1)))
+				return err;
+		}
+		if (*p == '\r') {
+			if (p > start && (err = mule_output_write(u->out, start,
+			    (size_t)(p - start))))
+				return err;
+			u->cr = 1;
+			start = p + 1;
+		}
+	}
+	return end > start ? mule_output_write(u->out, start,
+	    (size_t)(end - start)) : 0;
+}
+
 gpg_error_t
 mule_check_signed(const struct mule_gpg_opts *gopts,
     const struct mule_check_opts *o, int in_fd, struct mule_output *out,
     struct mule_verdict *v)
 {
 	struct signed_input in;
-	struct mule_sink sink = { mule_output_write, out, 0, 0, 0, 0 };
+	struct mule_sink sink = { mule_output_write, out, o->max_size, 0, 0, 0 };
+	struct unix_lines lines = { out, 0 };
 	gpgme_data_t sig = NULL, plain = NULL;
 	struct run r;
 	gpg_error_t err;
 
 	memset(v, 0, sizeof *v);
 	err = signed_input_init(&in, in_fd);
+	if (!err && in.clear) {
+		sink.write = unix_lines_write;
+		sink.arg = &lines;
+	}
 	if (!err)
 		err = run_start(&r, gopts, o);
 	else
@@ -205,9 +252,7 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 	if (err)
 		goto leave;
 	err = gpgme_op_verify(r.ctx, sig, NULL, plain);
-	if (!err)
-		err = mule_data_own_error(in.src, &sink);
-	if (err) {
+	if (err || mule_data_own_error(in.src, &sink)) {
 		gpg_error_t own = mule_data_own_error(in.src, &sink);
 
 		err = own ? own : mule_explain_decrypt_error(err, r.ctx, &r.st);

@@ -3,6 +3,7 @@
 #define MULE_SIGCHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <gpgme.h>
 
 #include "manifest.h"
@@ -17,6 +18,7 @@ struct mule_check_opts {
 	const char *const *signer_files;	/* --signer-file KEYFILE */
 	size_t nsigner_files;
 	int text_ok;		/* --text: accept text-mode signatures on files */
+	uint64_t max_size;	/* signed content larger than this is refused */
 };
 
 /* A clear-signed or inline-signed message from IN_FD: verify, then write

@@ -1,7 +1,6 @@
 /* sign.c - signatures without encryption. */
 #include <config.h>
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,31 +91,6 @@ text_read(void *arg, void *buf, size_t n, size_t *got)
 	return 0;
 }
 
-/* OUTPUT's name relative to DIR, if it lies inside DIR (malloc'ed). */
-static char *
-output_inside(const char *dir, const char *output)
-{
-	char rdir[PATH_MAX], rparent[PATH_MAX], *parent, *rel = NULL;
-	const char *slash = strrchr(output, '/'), *base;
-	size_t len;
-
-	if (!realpath(dir, rdir))
-		return NULL;
-	parent = slash ? strndup(output, slash == output ? 1
-	    : (size_t)(slash - output)) : strdup(".");
-	base = slash ? slash + 1 : output;
-	if (parent && realpath(parent, rparent)) {
-		len = strlen(rdir);
-		if (!strcmp(rparent, rdir))
-			rel = strdup(base);
-		else if (!strncmp(rparent, rdir, len) && rparent[len] == '/'
-		    && asprintf(&rel, "%s/%s", rparent + len + 1, base) < 0)
-			rel = NULL;
-	}
-	free(parent);
-	return rel;
-}
-
 gpg_error_t
 mule_sign_manifest(const struct mule_gpg_opts *gopts, const char *signer,
     const char *dir, const char *output_path, struct mule_output *out,
@@ -132,7 +106,7 @@ mule_sign_manifest(const struct mule_gpg_opts *gopts, const char *signer,
 	memset(skips, 0, sizeof *skips);
 	names[0] = strdup(MULE_MANIFEST_NAME);
 	if (output_path && strcmp(output_path, "-"))
-		names[1] = output_inside(dir, output_path);
+		names[1] = mule_manifest_relative(dir, output_path);
 	else if (fstat(1, &st) == 0 && S_ISREG(st.st_mode)) {
 		/* "mule-sign --manifest DIR > DIR/SUMS.asc" */
 		ex.have_inode = 1;

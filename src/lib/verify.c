@@ -235,9 +235,9 @@ mule_verify_check(const struct mule_policy *p, gpgme_verify_result_t res,
 			v->was_unsigned = 1;
 			return 0;
 		}
-		return mule_reject(GPG_ERR_NO_DATA,
-		    "if you expect unsigned input, use --allow-unsigned",
-		    "the message is not signed");
+		return mule_reject(GPG_ERR_NO_DATA, p->offers_allow_unsigned
+		    ? "if you expect unsigned input, use --allow-unsigned"
+		    : NULL, "the message is not signed");
 	}
 	for (sig = res->signatures; sig; sig = sig->next, i++) {
 		ss = status_for(st, i, sig);

@@ -23,6 +23,7 @@ struct mule_policy {
 	char **pinned;		/* primary or subkey fingerprints, upper case */
 	size_t npinned;
 	int allow_unsigned;
+	int offers_allow_unsigned;	/* the tool has --allow-unsigned */
 };
 
 /* What gpg said about each signature, from its status lines (GPGME 1.18's
