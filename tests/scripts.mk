@@ -6,3 +6,6 @@ MULE_TESTS += tests/t-keys.sh
 MULE_TESTS += tests/t-symmetric.sh
 MULE_TESTS += tests/t-hostile.sh
 MULE_TESTS += tests/t-failure.sh
+MULE_TESTS += tests/t-sign.sh
+MULE_TESTS += tests/t-verify-hostile.sh
+MULE_TESTS += tests/t-manifest.sh

@@ -35,5 +35,19 @@ main(void)
 	TAP_OK(mule_packet_start((const unsigned char *)"", 0)
 	    == MULE_PACKET_INVALID, "nothing");
 	TAP_OK(START(0xc0 | 60, 0x01) == MULE_PACKET_INVALID, "private tag 60");
+
+#define COUNT(...) ({ static const unsigned char c_[] = { __VA_ARGS__ }; \
+	mule_packet_count_signatures(c_, sizeof c_); })
+	TAP_OK(COUNT(0x88, 0x02, 0x04, 0x00) == 1, "one old-format signature");
+	TAP_OK(COUNT(0xc2, 0x02, 0x04, 0x00, 0x88, 0x01, 0x04) == 2,
+	    "two signatures");
+	TAP_OK(COUNT(0xc2, 0xff, 0, 0, 0, 1, 0x04) == 1, "5-byte length");
+	TAP_OK(COUNT(0x88, 0x05, 0x04) == -1, "cut short");
+	TAP_OK(COUNT(0x88, 0x01, 0x04, 0xcb, 0x01, 0x00) == -1,
+	    "a literal packet after the signature");
+	TAP_OK(COUNT(0x8b, 0x04) == -1, "indeterminate length");
+	TAP_OK(COUNT(0xc2, 0xe1, 0x04) == -1, "partial length");
+	TAP_OK(mule_packet_count_signatures((const unsigned char *)"", 0) == -1,
+	    "nothing");
 	return tap_done();
 }

@@ -16,7 +16,6 @@
 
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char begin_line[] = "-----BEGIN PGP MESSAGE-----";
 static const char end_line[] = "-----END PGP MESSAGE-----";
 
 struct mule_armor {
@@ -172,6 +171,7 @@ enum dearmor_state { ST_BEGIN, ST_HEADERS, ST_BODY, ST_END, ST_TRAILER };
 
 struct mule_dearmor {
 	struct mule_source *src;
+	char begin[48], end[48];	/* the armour lines of this kind */
 	enum dearmor_state state;
 	unsigned char *in;	/* raw input */
 	size_t in_len, in_off;
@@ -201,14 +201,6 @@ init_table(void)
 		b64_value[(unsigned char)b64[i]] = (signed char)i;
 }
 
-static int
-blank(const unsigned char *s, size_t n)
-{
-	while (n && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-		s++, n--;
-	return n == 0;
-}
-
 /* Length of S without trailing white space (spaces, tabs, CR). */
 static size_t
 trim(const unsigned char *s, size_t n)
@@ -219,23 +211,31 @@ trim(const unsigned char *s, size_t n)
 }
 
 int
-mule_dearmor_detect(const unsigned char *buf, size_t n)
+mule_dearmor_detect_kind(const unsigned char *buf, size_t n, const char *kind)
 {
-	size_t i = 0;
+	char line[48];
+	size_t i = 0, len;
 
+	len = (size_t)snprintf(line, sizeof line, "-----BEGIN %s-----", kind);
 	while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r'
 	    || buf[i] == '\n'))
 		i++;
-	if (n - i < sizeof begin_line - 1
-	    || memcmp(buf + i, begin_line, sizeof begin_line - 1))
+	if (n - i < len || memcmp(buf + i, line, len))
 		return 0;
-	i += sizeof begin_line - 1;
-	return blank(buf + i, n - i) || buf[i] == '\r' || buf[i] == '\n'
-	    || buf[i] == ' ' || buf[i] == '\t';
+	i += len;
+	return i == n || buf[i] == '\r' || buf[i] == '\n' || buf[i] == ' '
+	    || buf[i] == '\t';
+}
+
+int
+mule_dearmor_detect(const unsigned char *buf, size_t n)
+{
+	return mule_dearmor_detect_kind(buf, n, MULE_ARMOR_MESSAGE);
 }
 
 gpg_error_t
-mule_dearmor_new(struct mule_dearmor **d, struct mule_source *src)
+mule_dearmor_new_kind(struct mule_dearmor **d, struct mule_source *src,
+    const char *kind)
 {
 	struct mule_dearmor *da;
 	gpg_error_t err;
@@ -246,6 +246,8 @@ mule_dearmor_new(struct mule_dearmor **d, struct mule_source *src)
 	da = calloc(1, sizeof *da);
 	if (!da)
 		return gpg_error_from_syserror();
+	snprintf(da->begin, sizeof da->begin, "-----BEGIN %s-----", kind);
+	snprintf(da->end, sizeof da->end, "-----END %s-----", kind);
 	da->in = malloc(IN_BUF);
 	da->out = malloc(IN_BUF);
 	if (!da->in || !da->out) {
@@ -260,6 +262,12 @@ mule_dearmor_new(struct mule_dearmor **d, struct mule_source *src)
 	da->src = src;
 	*d = da;
 	return 0;
+}
+
+gpg_error_t
+mule_dearmor_new(struct mule_dearmor **d, struct mule_source *src)
+{
+	return mule_dearmor_new_kind(d, src, MULE_ARMOR_MESSAGE);
 }
 
 static gpg_error_t
@@ -404,8 +412,7 @@ refill(struct mule_dearmor *d)
 		case ST_BEGIN:
 			if (!len)
 				continue;
-			if (len != sizeof begin_line - 1
-			    || memcmp(line, begin_line, len))
+			if (len != strlen(d->begin) || memcmp(line, d->begin, len))
 				return bad("no begin line");
 			d->state = ST_HEADERS;
 			break;
@@ -421,8 +428,8 @@ refill(struct mule_dearmor *d)
 			if (len && line[0] == '=' && len == 5 && !d->nquad) {
 				err = crc_line(d, line, len);
 				d->state = ST_END;
-			} else if (len == sizeof end_line - 1
-			    && !memcmp(line, end_line, len)) {
+			} else if (len == strlen(d->end)
+			    && !memcmp(line, d->end, len)) {
 				err = finish_body(d);
 				d->state = ST_TRAILER;
 			} else if (len && line[0] == '-') {
@@ -434,8 +441,7 @@ refill(struct mule_dearmor *d)
 				return err;
 			break;
 		case ST_END:
-			if (len != sizeof end_line - 1
-			    || memcmp(line, end_line, len))
+			if (len != strlen(d->end) || memcmp(line, d->end, len))
 				return bad("no end line after the checksum");
 			err = finish_body(d);
 			if (err)

@@ -29,12 +29,22 @@ void mule_armor_free(struct mule_armor *a);
 /* --- decoding --- */
 struct mule_dearmor;
 
+/* The kinds of armour we decode. */
+#define MULE_ARMOR_MESSAGE   "PGP MESSAGE"
+#define MULE_ARMOR_SIGNATURE "PGP SIGNATURE"
+
 /* Whether the N bytes at BUF (the start of an input) begin, after blank
- * lines, with an armoured "PGP MESSAGE" header line. */
+ * lines, with the armour header line of KIND. */
+int mule_dearmor_detect_kind(const unsigned char *buf, size_t n,
+    const char *kind);
+/* The same for MULE_ARMOR_MESSAGE. */
 int mule_dearmor_detect(const unsigned char *buf, size_t n);
 
-/* Decode the armoured message read from SRC (which may hold bytes read
+/* Decode the armoured KIND read from SRC (which may hold bytes read
  * ahead).  Rejections (exit 1) for malformed armour. */
+gpg_error_t mule_dearmor_new_kind(struct mule_dearmor **d,
+    struct mule_source *src, const char *kind);
+/* The same for MULE_ARMOR_MESSAGE. */
 gpg_error_t mule_dearmor_new(struct mule_dearmor **d, struct mule_source *src);
 /* A mule_read_fn. */
 gpg_error_t mule_dearmor_read(void *d, void *buf, size_t n, size_t *got);

@@ -1,6 +1,7 @@
 /* clearsig.c - the structure of a clear-signed message, checked strictly. */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,8 @@ struct mule_clearsig {
 	size_t content;		/* length without trailing blanks */
 	size_t lineno;
 	int eof;
+	int nhash;		/* "Hash:" headers seen */
+	char hash[24];		/* the algorithm it names */
 };
 
 static int
@@ -87,6 +90,13 @@ end_line(struct mule_clearsig *c)
 			c->state = ST_TEXT;
 		else if (c->len < 6 || memcmp(c->prefix, "Hash: ", 6))
 			return bad(c, "unexpected armour header");
+		else if (c->nhash++ || c->content - 6 >= sizeof c->hash
+		    || c->content > PREFIX || memchr(c->prefix + 6, ',',
+		    c->content - 6))
+			return bad(c, "more than one hash algorithm named");
+		else
+			snprintf(c->hash, sizeof c->hash, "%.*s",
+			    (int)(c->content - 6), c->prefix + 6);
 		break;
 	case ST_TEXT:
 		if (c->len && c->prefix[0] == '-') {
@@ -153,6 +163,12 @@ mule_clearsig_read(void *arg, void *buf, size_t n, size_t *got)
 	if (c->state != ST_AFTER)
 		return bad(c, "the signature block is missing or cut short");
 	return 0;
+}
+
+const char *
+mule_clearsig_hash(const struct mule_clearsig *c)
+{
+	return c->hash;
 }
 
 void

@@ -26,6 +26,11 @@ gpg_error_t mule_clearsig_new(struct mule_clearsig **c, struct mule_source *src)
  * is wrong (also at the end, if the signature block is missing). */
 gpg_error_t mule_clearsig_read(void *c, void *buf, size_t n, size_t *got);
 
+/* The algorithm named in the one "Hash:" header ("" if there was none),
+ * to be compared with the signature's: a header that misstates it is a
+ * known way to mislead (CVE-2019-11841). */
+const char *mule_clearsig_hash(const struct mule_clearsig *c);
+
 void mule_clearsig_free(struct mule_clearsig *c);
 
 #endif

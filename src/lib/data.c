@@ -9,9 +9,15 @@
 #include "data.h"
 #include "error.h"
 
-/* GPGME moves data in steps of this size (it defaults to 4 KiB, which
- * costs a poll and a context switch per 4 KiB). */
-#define IO_BUFFER_SIZE "262144"
+/* GPGME moves data in steps of its "io-buffer-size" (4 KiB by default:
+ * a poll and a context switch per 4 KiB).  GPGME 1.18 also formats every
+ * byte it moves into a debug line it then discards, and formats a
+ * buffer again whenever a pipe write is short; towards gpg the pipe
+ * takes at most 64 KiB, often less, so a large step there costs more
+ * than it saves (bench/README has the measurements).  From gpg, reads
+ * return what is there, so the step can be large. */
+#define IO_BUFFER_TO_GPG   "16384"
+#define IO_BUFFER_FROM_GPG "262144"
 
 void
 mule_source_init_fd(struct mule_source *src, int fd)
@@ -137,8 +143,10 @@ mule_data_from_source(gpgme_data_t *dh, struct mule_source *src)
 	gpg_error_t err;
 
 	err = gpgme_data_new_from_cbs(dh, &cbs, src);
-	if (!err)
-		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_SIZE);
+	if (!err) {
+		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_TO_GPG);
+		gpgme_data_set_flag(*dh, "sensitive", "1");
+	}
 	return err;
 }
 
@@ -150,7 +158,7 @@ mule_data_to_sink(gpgme_data_t *dh, struct mule_sink *sink)
 
 	err = gpgme_data_new_from_cbs(dh, &cbs, sink);
 	if (!err) {
-		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_SIZE);
+		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_FROM_GPG);
 		gpgme_data_set_flag(*dh, "sensitive", "1");
 	}
 	return err;

@@ -24,8 +24,10 @@
 
 struct mule_output {
 	int flags;
-	int fd;			/* temporary file, or 1 */
-	char *path;		/* NULL for standard output */
+	int fd;			/* temporary file, standard output, a device */
+	int own_fd;		/* fd is a device or FIFO we opened */
+	char *path;		/* a regular file; NULL for a stream */
+	char *stream_name;	/* "standard output", or the device's path */
 	char *dir;		/* directory of path */
 	char *tmp;		/* temporary file path */
 	int cleanup_slot;
@@ -183,6 +185,25 @@ mule_output_open(struct mule_output **out, const char *path, int flags)
 	o->flags = flags;
 	o->fd = -1;
 	o->cleanup_slot = -1;
+	if (path && strcmp(path, "-") && stat(path, &st) == 0
+	    && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		/* A device or FIFO (-o /dev/null): nothing to replace and no
+		 * place for a temporary; write to it as to standard output,
+		 * held back until the commit. */
+		o->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (o->fd < 0) {
+			err = mule_error_set(gpg_error_from_syserror(), NULL,
+			    "%s: %s", path, strerror(errno));
+			goto leave;
+		}
+		o->own_fd = 1;
+		o->stream_name = strdup(path);
+		if (!o->stream_name)
+			err = gpg_error_from_syserror();
+		else if (flags & MULE_OUTPUT_HOLD)
+			err = mule_hold_new(&o->hold);
+		goto leave;
+	}
 	if (!path || !strcmp(path, "-")) {
 		o->fd = 1;
 		if ((flags & MULE_OUTPUT_BINARY) && isatty(1)) {
@@ -196,10 +217,12 @@ mule_output_open(struct mule_output **out, const char *path, int flags)
 		goto leave;
 	}
 	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			err = mule_error_set(gpg_error(GPG_ERR_EISDIR),
-			    "name a file, not a directory", "%s: is a directory",
-			    path);
+		if (!S_ISREG(st.st_mode)) {
+			err = mule_error_set(gpg_error(S_ISDIR(st.st_mode)
+			    ? GPG_ERR_EISDIR : GPG_ERR_EEXIST),
+			    "name a regular file", "%s: is a %s", path,
+			    S_ISDIR(st.st_mode) ? "directory" : "socket or other "
+			    "special file");
 			goto leave;
 		}
 		if (!(flags & MULE_OUTPUT_FORCE)) {
@@ -228,7 +251,9 @@ leave:
 const char *
 mule_output_name(const struct mule_output *o)
 {
-	return o->path ? o->path : "standard output";
+	if (o->path)
+		return o->path;
+	return o->stream_name ? o->stream_name : "standard output";
 }
 
 gpg_error_t
@@ -293,7 +318,7 @@ mule_output_commit(struct mule_output *o)
 	if (o->committed)
 		return 0;
 	if (!o->path) {
-		if (o->hold && isatty(1)) {
+		if (o->hold && isatty(o->fd)) {
 			int binary;
 
 			err = mule_hold_scan_binary(o->hold, &binary);
@@ -305,10 +330,10 @@ mule_output_commit(struct mule_output *o)
 			if (err)
 				return err;
 		}
-		err = o->hold ? mule_hold_copy_to_fd(o->hold, 1) : 0;
+		err = o->hold ? mule_hold_copy_to_fd(o->hold, o->fd) : 0;
 		if (err)
-			return mule_error_set(err, NULL, "writing standard output: %s",
-			    gpg_strerror(err));
+			return mule_error_set(err, NULL, "writing %s: %s",
+			    mule_output_name(o), gpg_strerror(err));
 		o->committed = 1;
 		return 0;
 	}
@@ -342,13 +367,14 @@ mule_output_free(struct mule_output *o)
 {
 	if (!o)
 		return;
-	if (o->path && o->fd >= 0)
+	if ((o->path || o->own_fd) && o->fd >= 0)
 		close(o->fd);
 	if (o->tmp && !o->committed)
 		unlink(o->tmp);
 	mule_cleanup_forget(o->cleanup_slot);
 	mule_hold_free(o->hold);
 	free(o->path);
+	free(o->stream_name);
 	free(o->dir);
 	free(o->tmp);
 	free(o);

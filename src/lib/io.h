@@ -8,6 +8,8 @@
  *  - standard output, streamed (MULE_OUTPUT_HOLD unset), or
  *  - standard output, held back (MULE_OUTPUT_HOLD): nothing is written
  *    until mule_output_commit; freed without a commit, nothing ever is.
+ *  - an existing character device or FIFO named as the output (such as
+ *    /dev/null): written like standard output, never replaced.
  */
 #ifndef MULE_IO_H
 #define MULE_IO_H

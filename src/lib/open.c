@@ -95,8 +95,8 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
 			    "check signed-only input with mule-verify",
 			    "the input is signed but not encrypted");
 		return mule_reject(GPG_ERR_NO_DATA, NULL,
-		    "no valid encrypted OpenPGP message in the input "
-		    "(damaged, truncated, or not OpenPGP)");
+		    "no valid OpenPGP message in the input (damaged, "
+		    "truncated, or not OpenPGP)");
 	case GPG_ERR_DECRYPT_FAILED:
 	case GPG_ERR_BAD_DATA:
 	case GPG_ERR_INV_DATA:
@@ -120,6 +120,7 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
 	case GPG_ERR_TOO_LARGE:
 	case GPG_ERR_SYNTAX:
 	case GPG_ERR_GENERAL:	/* gpg's answer to odd packet sequences */
+	case GPG_ERR_COMPR_ALGO:
 		return mule_reject(gpg_err_code(err), NULL,
 		    "the input is damaged, truncated or forged: %s",
 		    gpg_strerror(err));

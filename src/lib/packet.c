@@ -37,6 +37,60 @@ header(const unsigned char *buf, size_t len, size_t *next)
 	return tag;
 }
 
+/* Parse a whole packet header: tag, header and body length.  -1 if it is
+ * invalid, cut short, or of partial or indeterminate length. */
+static int
+full_header(const unsigned char *buf, size_t len, size_t *hlen, size_t *body)
+{
+	int tag;
+
+	if (len < 2 || !(buf[0] & 0x80))
+		return -1;
+	if (buf[0] & 0x40) {
+		tag = buf[0] & 0x3f;
+		if (buf[1] < 192) {
+			*hlen = 2, *body = buf[1];
+		} else if (buf[1] < 224 && len >= 3) {
+			*hlen = 3;
+			*body = ((size_t)(buf[1] - 192) << 8) + buf[2] + 192;
+		} else if (buf[1] == 255 && len >= 6) {
+			*hlen = 6;
+			*body = (size_t)buf[2] << 24 | (size_t)buf[3] << 16
+			    | (size_t)buf[4] << 8 | buf[5];
+		} else {
+			return -1;
+		}
+	} else {
+		static const size_t lenlen[] = { 1, 2, 4, 0 };
+		size_t n = lenlen[buf[0] & 3], i;
+
+		tag = (buf[0] >> 2) & 0x0f;
+		if (!n || len < 1 + n)
+			return -1;
+		*hlen = 1 + n;
+		*body = 0;
+		for (i = 0; i < n; i++)
+			*body = *body << 8 | buf[1 + i];
+	}
+	return tag;
+}
+
+int
+mule_packet_count_signatures(const unsigned char *buf, size_t len)
+{
+	size_t off = 0, hlen, body;
+	int n = 0;
+
+	while (off < len) {
+		if (full_header(buf + off, len - off, &hlen, &body) != 2
+		    || body > len - off - hlen)
+			return -1;
+		off += hlen + body;
+		n++;
+	}
+	return n ? n : -1;
+}
+
 enum mule_packet_start
 mule_packet_start(const unsigned char *buf, size_t len)
 {

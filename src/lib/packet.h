@@ -21,4 +21,9 @@ enum mule_packet_start {
 /* Classify the stream whose first LEN bytes are at BUF. */
 enum mule_packet_start mule_packet_start(const unsigned char *buf, size_t len);
 
+/* The number of packets in the LEN bytes at BUF if they are all whole
+ * signature packets with definite lengths (a detached signature file);
+ * -1 otherwise. */
+int mule_packet_count_signatures(const unsigned char *buf, size_t len);
+
 #endif

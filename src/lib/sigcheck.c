@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "armor.h"
 #include "clearsig.h"
@@ -172,12 +173,42 @@ signed_input_init(struct signed_input *si, int fd)
 			return mule_reject(GPG_ERR_NO_DATA,
 			    "give the signed file too: mule-verify SIGFILE FILE",
 			    "the input is a detached signature");
+		if (!memcmp(si->raw.pre, "-----BEGIN PGP ", si->raw.pre_len < 15
+		    ? si->raw.pre_len : 15))
+			return mule_reject(GPG_ERR_NO_DATA, NULL,
+			    "the input is armoured, but not as a signed message "
+			    "(a key?)");
 		return mule_reject(GPG_ERR_NO_DATA, NULL, memmem(si->raw.pre,
 		    si->raw.pre_len, "-----BEGIN PGP", 14)
 		    ? "text before the signed message"
 		    : "the input is not a signed OpenPGP message");
 	}
 	return check_first_packet(si->raw.pre, si->raw.pre_len);
+}
+
+/* The clear-signed header must name the hash the signatures used. */
+static gpg_error_t
+check_hash_header(const struct signed_input *in, gpgme_verify_result_t res)
+{
+	gpgme_signature_t sig;
+	const char *named;
+
+	if (!in->clear)
+		return 0;
+	named = mule_clearsig_hash(in->clear);
+	for (sig = res ? res->signatures : NULL; sig; sig = sig->next) {
+		const char *used = gpgme_hash_algo_name(sig->hash_algo);
+
+		/* Unknown when gpg could not read the signature at all; the
+		 * policy then says what is wrong with it. */
+		if (!sig->hash_algo || !used)
+			continue;
+		if (strcasecmp(named, used))
+			return mule_reject(GPG_ERR_DIGEST_ALGO, NULL,
+			    "the Hash: header says %s but the signature uses %s",
+			    *named ? named : "nothing", used ? used : "?");
+	}
+	return 0;
 }
 
 static void
@@ -255,10 +286,16 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 	if (err || mule_data_own_error(in.src, &sink)) {
 		gpg_error_t own = mule_data_own_error(in.src, &sink);
 
+		if (!own && in.clear && gpg_err_code(err) == GPG_ERR_GENERAL)
+			own = mule_reject(GPG_ERR_DIGEST_ALGO, NULL,
+			    "the Hash: header does not name the hash the "
+			    "signature uses, or the message is damaged");
 		err = own ? own : mule_explain_decrypt_error(err, r.ctx, &r.st);
 		goto leave;
 	}
 	err = check_literal(&r.st);
+	if (!err)
+		err = check_hash_header(&in, gpgme_op_verify_result(r.ctx));
 	if (!err)
 		err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
 		    &r.st, r.ctx, v);
@@ -274,33 +311,141 @@ leave:
 	return err;
 }
 
+/* A detached signature file is small: read it whole, decode its armour,
+ * and count its signature packets, because gpg checks only the first of
+ * several signatures of different kinds and says nothing. */
+#define SIGFILE_MAX (1024 * 1024)
+
+struct membuf {
+	unsigned char *p;
+	size_t len, off;
+};
+
+static gpg_error_t
+membuf_read(void *arg, void *buf, size_t n, size_t *got)
+{
+	struct membuf *m = arg;
+
+	if (n > m->len - m->off)
+		n = m->len - m->off;
+	if (n)
+		memcpy(buf, m->p + m->off, n);
+	m->off += n;
+	*got = n;
+	return 0;
+}
+
+static gpg_error_t
+membuf_write(void *arg, const void *buf, size_t n)
+{
+	struct membuf *m = arg;
+	unsigned char *p;
+
+	if (m->len + n > SIGFILE_MAX)
+		return mule_reject(GPG_ERR_TOO_LARGE, NULL,
+		    "the signature file is larger than 1 MiB");
+	p = realloc(m->p, m->len + n);
+	if (!p)
+		return gpg_error_from_syserror();
+	memcpy(p + m->len, buf, n);
+	m->p = p;
+	m->len += n;
+	return 0;
+}
+
+/* Read the signature file from FD into *BIN as binary packets, and count
+ * them into *NSIGS. */
+static gpg_error_t
+read_sigfile(int fd, struct membuf *bin, int *nsigs)
+{
+	struct mule_source src;
+	struct mule_dearmor *d = NULL;
+	struct membuf raw = { NULL, 0, 0 };
+	unsigned char chunk[16384];
+	size_t got;
+	gpg_error_t err = 0;
+
+	memset(bin, 0, sizeof *bin);
+	mule_source_init_fd(&src, fd);
+	do {
+		err = mule_source_read(&src, chunk, sizeof chunk, &got);
+		if (!err && got)
+			err = membuf_write(&raw, chunk, got);
+	} while (!err && got);
+	if (err)
+		goto leave;
+	if (!raw.len) {
+		err = mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "the signature file is empty");
+	} else if (mule_dearmor_detect_kind(raw.p, raw.len,
+	    MULE_ARMOR_SIGNATURE)) {
+		mule_source_init_fd(&src, -1);
+		src.read = membuf_read;
+		src.arg = &raw;
+		err = mule_dearmor_new_kind(&d, &src, MULE_ARMOR_SIGNATURE);
+		do {
+			if (!err)
+				err = mule_dearmor_read(d, chunk, sizeof chunk, &got);
+			if (!err && got)
+				err = membuf_write(bin, chunk, got);
+		} while (!err && got);
+	} else if (raw.p[0] & 0x80) {
+		*bin = raw;
+		memset(&raw, 0, sizeof raw);
+	} else {
+		err = mule_reject(GPG_ERR_NO_DATA, mule_clearsig_detect(raw.p,
+		    raw.len) || mule_dearmor_detect(raw.p, raw.len)
+		    ? "a signed message goes alone: mule-verify FILE" : NULL,
+		    "the first file is not a detached signature");
+	}
+	if (!err && (*nsigs = mule_packet_count_signatures(bin->p, bin->len)) < 0)
+		err = mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "the first file is not a detached signature (it holds "
+		    "other packets, or is cut short)");
+leave:
+	mule_dearmor_free(d);
+	free(raw.p);
+	return err;
+}
+
 gpg_error_t
 mule_check_detached(const struct mule_gpg_opts *gopts,
     const struct mule_check_opts *o, int sig_fd, int data_fd,
     struct mule_verdict *v)
 {
-	struct mule_source sigsrc, datasrc;
+	struct mule_source datasrc;
+	struct membuf bin = { NULL, 0, 0 };
 	gpgme_data_t sig = NULL, data = NULL;
+	gpgme_signature_t s;
 	struct run r;
 	gpg_error_t err;
+	int nsigs = 0, checked = 0;
 
 	memset(v, 0, sizeof *v);
-	mule_source_init_fd(&sigsrc, sig_fd);
+	memset(&r, 0, sizeof r);
 	mule_source_init_fd(&datasrc, data_fd);
-	err = run_start(&r, gopts, o);
+	err = read_sigfile(sig_fd, &bin, &nsigs);
 	if (!err)
-		err = mule_data_from_source(&sig, &sigsrc);
+		err = run_start(&r, gopts, o);
+	if (!err)
+		err = gpgme_data_new_from_mem(&sig, (const char *)bin.p, bin.len, 0);
 	if (!err)
 		err = mule_data_from_source(&data, &datasrc);
 	if (err)
 		goto leave;
 	err = gpgme_op_verify(r.ctx, sig, data, NULL);
 	if (err) {
-		gpg_error_t own = mule_data_own_error(&sigsrc, NULL);
+		gpg_error_t own = mule_data_own_error(&datasrc, NULL);
 
-		if (!own)
-			own = mule_data_own_error(&datasrc, NULL);
 		err = own ? own : mule_explain_decrypt_error(err, r.ctx, &r.st);
+		goto leave;
+	}
+	for (s = gpgme_op_verify_result(r.ctx)->signatures; s; s = s->next)
+		checked++;
+	if (checked != nsigs) {
+		err = mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
+		    "the signature file holds %d signatures, of which gpg "
+		    "checked %d", nsigs, checked);
 		goto leave;
 	}
 	err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
@@ -312,6 +457,7 @@ leave:
 		mule_verdict_release(v);
 	gpgme_data_release(sig);
 	gpgme_data_release(data);
+	free(bin.p);
 	run_end(&r);
 	return err;
 }
@@ -383,6 +529,8 @@ mule_check_manifest(const struct mule_gpg_opts *gopts,
 		goto leave;
 	}
 	err = check_literal(&r.st);
+	if (!err)
+		err = check_hash_header(&in, gpgme_op_verify_result(r.ctx));
 	if (!err)
 		err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
 		    &r.st, r.ctx, v);

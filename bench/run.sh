@@ -1,0 +1,436 @@
+#!/bin/sh
+# bench/run.sh - mule-seal and mule-open against gpg, in the same run.
+#
+# Usage: sh bench/run.sh [quick]
+#
+# Every figure is a median of several interleaved runs, and every time is
+# compared with gpg doing the same job on the same data in the same run, as
+# a ratio: the machines are shared and noisy, absolute times mean little.
+# See bench/README for what each line measures.
+#
+# Environment: MULE_SEAL, MULE_OPEN (the binaries; default: src/ of this
+# tree), RUNS (timed runs per large-data line), MSG_RUNS (timed loops per
+# small-message line), TMPDIR (where the throwaway directory goes).
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+mode=${1:-full}
+case $mode in
+full)
+	SIZE_MIB=64		# throughput lines
+	MEM_SIZES="10 1024"	# peak-memory lines, MiB
+	NMSG=200		# small-message loops
+	: "${RUNS:=7}"
+	: "${MSG_RUNS:=5}"
+	;;
+quick)
+	SIZE_MIB=16
+	MEM_SIZES="10"
+	NMSG=50
+	: "${RUNS:=5}"
+	: "${MSG_RUNS:=3}"
+	;;
+*)
+	echo "usage: sh bench/run.sh [quick]" >&2
+	exit 2
+	;;
+esac
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+SEAL=${MULE_SEAL:-$top/src/mule-seal}
+OPEN=${MULE_OPEN:-$top/src/mule-open}
+for b in "$SEAL" "$OPEN"; do
+	if [ ! -x "$b" ]; then
+		echo "bench: $b is missing: build mule first" >&2
+		exit 2
+	fi
+done
+command -v gpg >/dev/null 2>&1 || { echo "bench: gpg is missing" >&2; exit 2; }
+case $(date +%N 2>/dev/null) in
+''|*[!0-9]*)
+	echo "bench: date +%N does not give nanoseconds (GNU date needed)" >&2
+	exit 2
+	;;
+esac
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/mule-bench.XXXXXX") || exit 2
+GNUPGHOME=$T/gnupg
+export GNUPGHOME
+cleanup() {
+	gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+say() { printf '%s\n' "bench: $*" >&2; }
+
+# Run copies, so that a rebuild during the run cannot mix two versions
+# (unless they are libtool wrapper scripts, which must stay where they are).
+BUILT=$(date -u -r "$SEAL" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')
+mkdir "$T/bin"
+for b in SEAL OPEN; do
+	eval "f=\$$b"
+	if [ "$(head -c 2 "$f")" != "#!" ]; then
+		cp "$f" "$T/bin/" && eval "$b=\$T/bin/\$(basename \"\$f\")"
+	fi
+done
+VERSION=$("$SEAL" --version 2>/dev/null | head -1)
+now() { date +%s%N; }
+
+# ---------------------------------------------------------------- keys
+mkdir -m 700 "$GNUPGHOME"
+for who in 'Alice <alice@example.org>' 'Bob <bob@example.org>'; do
+	gpg --batch --passphrase '' --quick-gen-key "$who" future-default \
+	    default never >/dev/null 2>&1 || { say "key generation failed"; exit 2; }
+done
+BOB=$(gpg --batch --with-colons --list-keys bob@example.org 2>/dev/null \
+    | awk -F: '$1 == "fpr" { print $10; exit }')
+[ -n "$BOB" ] || { say "no fingerprint for Bob"; exit 2; }
+gpg-connect-agent /bye >/dev/null 2>&1	# the agent runs from here on
+
+# ---------------------------------------------------------------- tools
+# median FILE: the median of the numbers in FILE, one a line.
+median() {
+	sort -n "$1" | awk '{ a[NR] = $1 }
+	    END { if (NR % 2) print a[(NR + 1) / 2];
+		  else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# measure RUNS CMD...: runs every CMD (a string for eval) RUNS times,
+# interleaved, with the starting command rotated each round so that no
+# command always runs first.  Nanoseconds go to $T/t.1, $T/t.2, ...; the
+# medians to med1, med2, ...  Returns non-zero if a run failed.
+measure() {
+	runs=$1
+	shift
+	n=$#
+	i=1
+	while [ $i -le $n ]; do : >"$T/t.$i"; i=$((i + 1)); done
+	r=0
+	while [ $r -lt "$runs" ]; do
+		j=0
+		while [ $j -lt $n ]; do
+			i=$(( (r + j) % n + 1 ))
+			eval "c=\${$i}"
+			t0=$(now)
+			if ! eval "$c"; then
+				say "failed: $c"
+				return 1
+			fi
+			t1=$(now)
+			echo $((t1 - t0)) >>"$T/t.$i"
+			j=$((j + 1))
+		done
+		r=$((r + 1))
+	done
+	i=1
+	while [ $i -le $n ]; do
+		eval "med$i=\$(median \"\$T/t.$i\")"
+		i=$((i + 1))
+	done
+}
+
+# check WHAT CMD: a command must succeed once before it is timed.
+check() {
+	if eval "$2"; then
+		return 0
+	fi
+	say "$1: the mule command failed, not timed: $2"
+	return 1
+}
+
+RESULTS=$T/results
+: >"$RESULTS"
+row() {	# row WHAT MULE GPG RATIO TARGET RESULT
+	printf '%-46s %11s %11s %7s %8s  %s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
+	    >>"$RESULTS"
+}
+secs() { awk -v n="$1" 'BEGIN { printf "%.3f s", n / 1e9 }'; }
+msecs() { awk -v n="$1" 'BEGIN { printf "%.2f ms", n / 1e6 }'; }
+# verdict RATIO OP LIMIT
+verdict() {
+	awk -v r="$1" -v op="$2" -v l="$3" 'BEGIN {
+	    ok = (op == ">=") ? r >= l : r <= l; print ok ? "PASS" : "MISS" }'
+}
+# Ratios, unrounded (the verdict uses these; the table shows two decimals).
+# Throughput: gpg's time over mule's (higher is better for mule).
+speedup() { awk -v m="$1" -v g="$2" 'BEGIN { printf "%.6f", g / m }'; }
+# Per call: mule's time over gpg's (lower is better for mule).
+slowdown() { awk -v m="$1" -v g="$2" 'BEGIN { printf "%.6f", m / g }'; }
+x2() { awk -v r="$1" 'BEGIN { printf "%.2fx", r }'; }
+
+# ---------------------------------------------------------------- data
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+say "mode $mode: ${SIZE_MIB} MiB, $RUNS runs; $NMSG messages, $MSG_RUNS loops"
+D=$T/data
+mkdir "$D"
+head -c $((SIZE_MIB * 1048576)) /dev/urandom >"$D/random"
+
+# Text with realistic compressibility: a vocabulary of 5000 made-up words
+# with English letter frequencies, drawn with a Zipf-like skew, in sentences
+# and paragraphs of varying length wrapped at 72 columns.  gzip -6 makes it
+# about 36% of its size at about the speed it compresses real prose (English
+# is 35-40%).  A 4 MiB block is generated and repeated; the repeats are far
+# beyond deflate's 32 KiB window, so they do not make it easier to compress.
+awk -v bytes=4194304 -v nw=5000 -v ex=6 'BEGIN {
+	srand(20261126)
+	n = split("82 15 28 43 127 22 20 61 70 2 8 40 24 67 75 19 1 60 63 91 28 10 24 2 20 1", fr, " ")
+	for (i = 1; i <= n; i++) { cum += fr[i]; cf[i] = cum }
+	for (w = 1; w <= nw; w++) {
+		len = 2 + int(rand() * rand() * 9) + (w > 100) + (w > 1000)
+		s = ""
+		for (k = 0; k < len; k++) {
+			r = rand() * cum
+			for (i = 1; cf[i] < r; i++) ;
+			s = s substr("abcdefghijklmnopqrstuvwxyz", i, 1)
+		}
+		word[w] = s
+	}
+	out = 0; line = ""
+	while (out < bytes) {
+		nwords = 4 + int(rand() * 18)
+		for (k = 0; k < nwords; k++) {
+			x = word[1 + int(nw * rand() ^ ex)]
+			if (k == 0) x = toupper(substr(x, 1, 1)) substr(x, 2)
+			if (k == nwords - 1) x = x "."
+			else if (rand() < 0.08) x = x ","
+			if (length(line) + length(x) + 1 > 72) {
+				print line; out += length(line) + 1; line = x
+			} else
+				line = line == "" ? x : line " " x
+		}
+		if (rand() < 0.15) {
+			print line; print ""; out += length(line) + 2; line = ""
+		}
+	}
+}' | head -c 4194304 >"$D/text.block"
+: >"$D/text"
+k=0
+while [ $k -lt $((SIZE_MIB / 4)) ]; do
+	cat "$D/text.block" >>"$D/text"
+	k=$((k + 1))
+done
+head -c 1024 "$D/text" >"$D/msg"
+say "text compresses to $(gzip -6 <"$D/text" | wc -c | awk -v s=$((SIZE_MIB * 1048576)) '{ printf "%.0f%%", 100 * $1 / s }') with gzip -6"
+
+Q='2>/dev/null'
+MS="$SEAL -q -r $BOB"
+MO="$OPEN -q"
+GS="gpg --batch -q -sea -r $BOB"
+GD="gpg --batch -q -d"
+
+# ---------------------------------------------------------------- seal
+say "seal, ${SIZE_MIB} MiB random"
+what="seal armoured ${SIZE_MIB} MiB random vs gpg -sea"
+if check "$what" "$MS $D/random >$T/m.asc"; then
+	if measure "$RUNS" "$MS $D/random >$T/m.asc $Q" \
+	    "$GS <$D/random >$T/g.asc $Q" \
+	    "$GS -z0 <$D/random >$T/g0.asc $Q"; then
+		r=$(speedup "$med1" "$med2")
+		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" ">= 2.0x" \
+		    "$(verdict "$r" ">=" 2.0)"
+		r=$(speedup "$med1" "$med3")
+		row "  same, vs gpg -sea -z0 (information)" "$(secs "$med1")" \
+		    "$(secs "$med3")" "$(x2 "$r")" "-" "info"
+	else
+		row "$what" - - - ">= 2.0x" ERROR
+	fi
+else
+	row "$what" - - - ">= 2.0x" ERROR
+fi
+
+say "seal, ${SIZE_MIB} MiB text"
+what="seal armoured ${SIZE_MIB} MiB text vs gpg -sea"
+if check "$what" "$MS $D/text >$T/mt.asc"; then
+	if measure "$RUNS" "$MS $D/text >$T/mt.asc $Q" \
+	    "$GS <$D/text >$T/gt.asc $Q"; then
+		r=$(speedup "$med1" "$med2")
+		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" ">= 1.0x" \
+		    "$(verdict "$r" ">=" 1.0)"
+	else
+		row "$what" - - - ">= 1.0x" ERROR
+	fi
+else
+	row "$what" - - - ">= 1.0x" ERROR
+fi
+
+# ---------------------------------------------------------------- open
+# The same file for both: what mule-seal wrote (checked to open to the input).
+for fmt in armoured binary; do
+	if [ $fmt = armoured ]; then
+		in=$T/o.asc opt= target=0.8
+	else
+		in=$T/o.gpg opt=--binary target=0.4
+	fi
+	say "open, ${SIZE_MIB} MiB random, $fmt"
+	what="open $fmt ${SIZE_MIB} MiB vs gpg -d"
+	if check "$what" "$MS $opt $D/random >$in" \
+	    && check "$what" "$MO $in >$T/plain" \
+	    && cmp -s "$T/plain" "$D/random"; then
+		rm -f "$T/plain"
+		if measure "$RUNS" "$MO $in >/dev/null $Q" "$GD $in >/dev/null $Q"
+		then
+			r=$(speedup "$med1" "$med2")
+			row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" \
+			    ">= $target""x" "$(verdict "$r" ">=" $target)"
+		else
+			row "$what" - - - ">= $target""x" ERROR
+		fi
+	else
+		say "$what: mule-open did not give back the input"
+		row "$what" - - - ">= $target""x" ERROR
+	fi
+done
+
+# ---------------------------------------------------------------- memory
+# Peak resident set of the mule process.  GPGME starts gpg with a double
+# fork, so gpg is not a child that mule waits for and its memory is not in
+# mule's figure: wait4()'s ru_maxrss, as GNU time's %M reports it, is
+# mule's own VmHWM.
+if /usr/bin/time -f %M -o "$T/mem" true 2>/dev/null && [ -s "$T/mem" ]; then
+	MEMTOOL="/usr/bin/time -f %M -o $T/mem"
+elif command -v python3 >/dev/null 2>&1; then
+	cat >"$T/maxrss.py" <<'EOF'
+import os, sys
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write("%d\n" % ru.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+EOF
+	MEMTOOL="python3 $T/maxrss.py $T/mem"
+else
+	MEMTOOL=
+	say "no GNU time (apt-get install time) and no python3: memory not measured"
+fi
+# peak CMD: KiB in $kib, or non-zero.
+peak() {
+	rm -f "$T/mem"
+	eval "$MEMTOOL $1" && [ -s "$T/mem" ] && kib=$(cat "$T/mem")
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+
+if [ -n "$MEMTOOL" ]; then
+	for size in $MEM_SIZES; do
+		say "memory, $size MiB"
+		if [ "$size" -ge 1024 ]; then
+			label="$((size / 1024)) GiB"
+		else
+			label="$size MiB"
+		fi
+		src=$D/mem.$size
+		head -c $((size * 1048576)) /dev/urandom >"$src"
+		sealed=$T/mem.$size.asc
+		reps=1
+		[ "$size" -lt 1024 ] && reps=3
+		for job in seal-stdout seal-o open-stdout open-o; do
+			case $job in
+			seal-stdout)
+				mcmd="$MS $src >$T/x.asc"
+				gcmd="$GS <$src >$T/x.asc"
+				what="peak RSS mule-seal $label to stdout" ;;
+			seal-o)
+				mcmd="$MS -o $T/x.asc $src"
+				gcmd="$GS -o $T/x.asc $src"
+				what="peak RSS mule-seal $label to -o" ;;
+			open-stdout)
+				mcmd="$MO $sealed >/dev/null"
+				gcmd="$GD $sealed >/dev/null"
+				what="peak RSS mule-open $label to stdout" ;;
+			open-o)
+				mcmd="$MO -o $T/x.out $sealed"
+				gcmd="$GD -o $T/x.out $sealed"
+				what="peak RSS mule-open $label to -o" ;;
+			esac
+			: >"$T/km"
+			: >"$T/kg"
+			ok=1
+			k=0
+			while [ $k -lt $reps ]; do
+				rm -f "$T/x.asc" "$T/x.out"
+				if peak "$mcmd $Q"; then
+					echo "$kib" >>"$T/km"
+				else
+					ok=0
+					say "$what: the mule command failed: $mcmd"
+					break
+				fi
+				# The first seal to stdout keeps its output for the opens.
+				[ "$job" = seal-stdout ] && [ $k -eq 0 ] && \
+				    cp "$T/x.asc" "$sealed"
+				rm -f "$T/x.asc" "$T/x.out"
+				if peak "$gcmd $Q"; then
+					echo "$kib" >>"$T/kg"
+				fi
+				k=$((k + 1))
+			done
+			if [ $ok = 1 ]; then
+				km=$(median "$T/km")
+				kg=$(median "$T/kg")
+				res=$(awk -v k="$km" 'BEGIN { print k <= 8192 ? "PASS" : "MISS" }')
+				row "$what" "$(mib "$km")" "$(mib "${kg:-0}")" - "<= 8 MiB" "$res"
+			else
+				row "$what" - - - "<= 8 MiB" ERROR
+			fi
+		done
+		rm -f "$src" "$sealed" "$T/x.asc" "$T/x.out"
+	done
+fi
+
+# ---------------------------------------------------------------- small
+# 1 KiB messages, one process per message, gpg-agent running: the start-up
+# cost of a call.  Ratio: mule's time per call over gpg's (lower is better).
+loop() {	# loop CMD: run CMD $NMSG times
+	l=0
+	while [ $l -lt "$NMSG" ]; do
+		eval "$1" || return 1
+		l=$((l + 1))
+	done
+}
+say "small messages, $NMSG per loop"
+what="seal 1 KiB, per call, vs gpg -se -r FPR"
+if check "$what" "$MS $D/msg >$T/s.asc" \
+    && check "$what" "$MO $T/s.asc >$T/s.out" && cmp -s "$T/s.out" "$D/msg"; then
+	if measure "$MSG_RUNS" "loop '$MS $D/msg >$T/s1.asc $Q'" \
+	    "loop 'gpg --batch -q -se -r $BOB <$D/msg >$T/s2.gpg $Q'"; then
+		m=$((med1 / NMSG)) g=$((med2 / NMSG))
+		r=$(slowdown "$m" "$g")
+		row "$what" "$(msecs "$m")" "$(msecs "$g")" "$(x2 "$r")" "<= 2.0x" \
+		    "$(verdict "$r" "<=" 2.0)"
+	else
+		row "$what" - - - "<= 2.0x" ERROR
+	fi
+	what="open 1 KiB, per call, vs gpg -d"
+	if measure "$MSG_RUNS" "loop '$MO $T/s.asc >/dev/null $Q'" \
+	    "loop 'gpg -q --batch -d $T/s.asc >/dev/null $Q'"; then
+		m=$((med1 / NMSG)) g=$((med2 / NMSG))
+		r=$(slowdown "$m" "$g")
+		row "$what" "$(msecs "$m")" "$(msecs "$g")" "$(x2 "$r")" "<= 2.0x" \
+		    "$(verdict "$r" "<=" 2.0)"
+	else
+		row "$what" - - - "<= 2.0x" ERROR
+	fi
+else
+	row "$what" - - - "<= 2.0x" ERROR
+	row "open 1 KiB, per call, vs gpg -d" - - - "<= 2.0x" ERROR
+fi
+
+# ---------------------------------------------------------------- table
+echo "mule benchmark ($mode): $(date -u +%Y-%m-%d), $(nproc 2>/dev/null || echo '?') cores," \
+    "$(gpg --version | head -1), medians of $RUNS runs ($MSG_RUNS loops of $NMSG messages)"
+echo "$VERSION, binaries built $BUILT"
+echo "load average at start: $LOAD0, at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+printf '%-46s %11s %11s %7s %8s  %s\n' what mule gpg ratio target result
+cat "$RESULTS"
+if grep -q ' ERROR$' "$RESULTS"; then
+	exit 1
+fi
+exit 0
