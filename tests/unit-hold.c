@@ -73,6 +73,23 @@ main(void)
 	TAP_OK(mule_hold_threshold() == 100, "test threshold honoured");
 	TAP_OK(round_trip(1000, &spooled) && spooled,
 	    "small threshold reaches the spool");
+	{
+		/* The very first write is already beyond the threshold. */
+		struct mule_hold *h = NULL;
+		unsigned char big[5000], back[5000];
+		size_t got, off = 0;
+
+		memset(big, 'x', sizeof big);
+		TAP_OK(!mule_hold_new(&h) && !mule_hold_write(h, big, sizeof big)
+		    && mule_hold_spooled(h) && !mule_hold_rewind(h),
+		    "first write beyond the threshold goes to the spool");
+		while (!mule_hold_read(h, back + off, sizeof back - off, &got)
+		    && got)
+			off += got;
+		TAP_OK(off == sizeof big && !memcmp(big, back, off),
+		    "... and reads back");
+		mule_hold_free(h);
+	}
 	setenv("MULE_TEST_HOLD_THRESHOLD", "999999999999", 1);
 	TAP_OK(mule_hold_threshold() == 1024 * 1024,
 	    "threshold cannot be raised");

@@ -159,10 +159,12 @@ start_spool(struct mule_hold *h)
 	chunkbuf = malloc(CHUNK);
 	if (!chunkbuf)
 		return gpg_error_from_syserror();
-	memcpy(chunkbuf, h->mem + off, h->mem_len - off);
-	mule_wipe(h->mem, h->mem_size);
-	munlock(h->mem, h->mem_size);
-	free(h->mem);
+	if (h->mem) {
+		memcpy(chunkbuf, h->mem + off, h->mem_len - off);
+		mule_wipe(h->mem, h->mem_size);
+		munlock(h->mem, h->mem_size);
+		free(h->mem);
+	}
 	h->mem = chunkbuf;
 	h->mem_size = CHUNK;
 	h->mem_len -= off;
