@@ -1,6 +1,7 @@
 /* mule-verify - check signatures; release only verified content. */
 #include <config.h>
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,7 +104,7 @@ check_manifest(struct mule_cli *cli, const struct mule_check_opts *co,
     struct mule_verdict *v)
 {
 	char *path = NULL, *names[2] = { NULL, NULL };
-	struct mule_manifest_exclude ex = { names, 1, 0, 0, 0 };
+	struct mule_manifest_exclude ex = { names, 1, 1, 0, 0, 0 };
 	struct mule_manifest_report report;
 	gpg_error_t err;
 	int fd = -1;
@@ -183,6 +184,9 @@ main(int argc, char **argv)
 	    && !strcmp(argv[optind + 1], "-"))
 		mule_usage_error("the signature and the data cannot both be "
 		    "standard input");
+	if (status_fd >= 0 && fcntl(status_fd, F_GETFD) < 0)
+		mule_usage_error("--status-fd %d: not an open file descriptor",
+		    status_fd);
 	mule_cli_start(&cli);
 
 	if (manifest) {

@@ -96,7 +96,7 @@ walk(int fd, const char *prefix, struct list *files,
 			if (skips)
 				err = mule_strlist_add(&skips->names, &skips->n,
 				    name);
-		} else if (!is_temporary(de->d_name)
+		} else if ((ex->keep_temporaries || !is_temporary(de->d_name))
 		    && !excluded(name, &st, ex)) {
 			err = mule_strlist_add(&files->names, &files->n, name);
 		}

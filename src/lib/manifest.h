@@ -21,12 +21,14 @@
 
 #include <sys/types.h>
 
-/* What a walk leaves out besides mule's temporaries: names relative to
- * the directory, and the file with a given inode (the output, when the
- * shell created it inside the directory). */
+/* What a walk leaves out: mule's temporaries (unless keep_temporaries:
+ * when checking, a planted file must not hide behind their name), names
+ * relative to the directory, and the file with a given inode (the
+ * output, when the shell created it inside the directory). */
 struct mule_manifest_exclude {
 	char *const *names;
 	size_t n;
+	int keep_temporaries;	/* list .mule-*.tmp too (when checking) */
 	int have_inode;
 	dev_t dev;
 	ino_t ino;

@@ -97,7 +97,7 @@ mule_sign_manifest(const struct mule_gpg_opts *gopts, const char *signer,
     struct mule_manifest_skips *skips)
 {
 	char *names[2] = { NULL, NULL };
-	struct mule_manifest_exclude ex = { names, 1, 0, 0, 0 };
+	struct mule_manifest_exclude ex = { names, 1, 0, 0, 0, 0 };
 	struct text text = { NULL, 0, 0 };
 	struct mule_source src;
 	struct stat st;
