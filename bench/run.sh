@@ -1,5 +1,6 @@
 #!/bin/sh
-# bench/run.sh - mule-seal and mule-open against gpg, in the same run.
+# bench/run.sh - mule-seal, mule-open, mule-sign and mule-verify against gpg,
+# in the same run.
 #
 # Usage: sh bench/run.sh [quick]
 #
@@ -8,9 +9,10 @@
 # a ratio: the machines are shared and noisy, absolute times mean little.
 # See bench/README for what each line measures.
 #
-# Environment: MULE_SEAL, MULE_OPEN (the binaries; default: src/ of this
-# tree), RUNS (timed runs per large-data line), MSG_RUNS (timed loops per
-# small-message line), TMPDIR (where the throwaway directory goes).
+# Environment: MULE_SEAL, MULE_OPEN, MULE_SIGN, MULE_VERIFY (the binaries;
+# default: src/ of this tree), RUNS (timed runs per large-data and manifest
+# line), MSG_RUNS (timed loops per small-message line), SIG_MIB (size of the
+# detached-signature file), TMPDIR (where the throwaway directory goes).
 
 set -u
 LC_ALL=C
@@ -22,6 +24,8 @@ full)
 	SIZE_MIB=64		# throughput lines
 	MEM_SIZES="10 1024"	# peak-memory lines, MiB
 	NMSG=200		# small-message loops
+	NFILES=10000		# manifest lines: files (in 50 directories)
+	: "${SIG_MIB:=1024}"	# detached sign / verify lines
 	: "${RUNS:=7}"
 	: "${MSG_RUNS:=5}"
 	;;
@@ -29,6 +33,8 @@ quick)
 	SIZE_MIB=16
 	MEM_SIZES="10"
 	NMSG=50
+	NFILES=2000
+	: "${SIG_MIB:=128}"
 	: "${RUNS:=5}"
 	: "${MSG_RUNS:=3}"
 	;;
@@ -41,7 +47,9 @@ esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 SEAL=${MULE_SEAL:-$top/src/mule-seal}
 OPEN=${MULE_OPEN:-$top/src/mule-open}
-for b in "$SEAL" "$OPEN"; do
+SIGN=${MULE_SIGN:-$top/src/mule-sign}
+VERIFY=${MULE_VERIFY:-$top/src/mule-verify}
+for b in "$SEAL" "$OPEN" "$SIGN" "$VERIFY"; do
 	if [ ! -x "$b" ]; then
 		echo "bench: $b is missing: build mule first" >&2
 		exit 2
@@ -69,9 +77,20 @@ say() { printf '%s\n' "bench: $*" >&2; }
 
 # Run copies, so that a rebuild during the run cannot mix two versions
 # (unless they are libtool wrapper scripts, which must stay where they are).
-BUILT=$(date -u -r "$SEAL" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')
+# The build time: one if the four binaries were built in the same minute.
+BUILT=
+for b in "$SEAL" "$OPEN" "$SIGN" "$VERIFY"; do
+	BUILT="$BUILT$(basename "$b") $(date -u -r "$b" '+%Y-%m-%d %H:%M UTC' \
+	    2>/dev/null || echo '?')
+"
+done
+if [ "$(printf '%s' "$BUILT" | cut -d' ' -f2- | sort -u | wc -l)" -eq 1 ]; then
+	BUILT=$(printf '%s' "$BUILT" | head -1 | cut -d' ' -f2-)
+else
+	BUILT=$(printf '%s' "$BUILT" | awk '{ printf "%s%s", NR > 1 ? ", " : "", $0 }')
+fi
 mkdir "$T/bin"
-for b in SEAL OPEN; do
+for b in SEAL OPEN SIGN VERIFY; do
 	eval "f=\$$b"
 	if [ "$(head -c 2 "$f")" != "#!" ]; then
 		cp "$f" "$T/bin/" && eval "$b=\$T/bin/\$(basename \"\$f\")"
@@ -89,6 +108,9 @@ done
 BOB=$(gpg --batch --with-colons --list-keys bob@example.org 2>/dev/null \
     | awk -F: '$1 == "fpr" { print $10; exit }')
 [ -n "$BOB" ] || { say "no fingerprint for Bob"; exit 2; }
+ALICE=$(gpg --batch --with-colons --list-keys alice@example.org 2>/dev/null \
+    | awk -F: '$1 == "fpr" { print $10; exit }')
+[ -n "$ALICE" ] || { say "no fingerprint for Alice"; exit 2; }
 gpg-connect-agent /bye >/dev/null 2>&1	# the agent runs from here on
 
 # ---------------------------------------------------------------- tools
@@ -133,12 +155,13 @@ measure() {
 	done
 }
 
-# check WHAT CMD: a command must succeed once before it is timed.
+# check WHAT CMD [WHO]: a command must succeed once before it is timed.
+# WHO names the side in the message (default: mule).
 check() {
 	if eval "$2"; then
 		return 0
 	fi
-	say "$1: the mule command failed, not timed: $2"
+	say "$1: the ${3:-mule} command failed, not timed: $2"
 	return 1
 }
 
@@ -153,7 +176,8 @@ msecs() { awk -v n="$1" 'BEGIN { printf "%.2f ms", n / 1e6 }'; }
 # verdict RATIO OP LIMIT
 verdict() {
 	awk -v r="$1" -v op="$2" -v l="$3" 'BEGIN {
-	    ok = (op == ">=") ? r >= l : r <= l; print ok ? "PASS" : "MISS" }'
+	    ok = (op == ">=") ? r >= l : (op == ">") ? r > l : r <= l
+	    print ok ? "PASS" : "MISS" }'
 }
 # Ratios, unrounded (the verdict uses these; the table shows two decimals).
 # Throughput: gpg's time over mule's (higher is better for mule).
@@ -164,7 +188,8 @@ x2() { awk -v r="$1" 'BEGIN { printf "%.2fx", r }'; }
 
 # ---------------------------------------------------------------- data
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
-say "mode $mode: ${SIZE_MIB} MiB, $RUNS runs; $NMSG messages, $MSG_RUNS loops"
+say "mode $mode: ${SIZE_MIB} MiB, $RUNS runs; $NMSG messages, $MSG_RUNS loops;" \
+    "${SIG_MIB} MiB detached, $NFILES files"
 D=$T/data
 mkdir "$D"
 head -c $((SIZE_MIB * 1048576)) /dev/urandom >"$D/random"
@@ -422,6 +447,110 @@ else
 	row "$what" - - - "<= 2.0x" ERROR
 	row "open 1 KiB, per call, vs gpg -d" - - - "<= 2.0x" ERROR
 fi
+
+# ---------------------------------------------------------------- sign
+# Detached signature over a large file: mule-sign --detach (armoured)
+# against gpg --detach-sign -a, both to -o in the temporary directory and
+# replacing the previous round's file (--force / --yes).  Then both verify
+# the same signature, mule-sign's.  Ratio = gpg's time / mule's time.
+MSIGN="$SIGN -q -u $ALICE"
+MVERIFY="$VERIFY -q"
+if [ "$SIG_MIB" -ge 1024 ] && [ $((SIG_MIB % 1024)) -eq 0 ]; then
+	SIG_LABEL="$((SIG_MIB / 1024)) GiB"
+else
+	SIG_LABEL="$SIG_MIB MiB"
+fi
+say "detached signature, $SIG_LABEL random"
+SD=$D/signed
+head -c $((SIG_MIB * 1048576)) /dev/urandom >"$SD"
+what="sign --detach $SIG_LABEL vs gpg --detach-sign -a"
+ms="$MSIGN --detach -o $T/m.sig --force $SD"
+gs="gpg --batch -q -u $ALICE --detach-sign -a -o $T/g.sig --yes $SD"
+if check "$what" "$ms" && check "$what" "$gs" gpg; then
+	if measure "$RUNS" "$ms $Q" "$gs $Q"; then
+		r=$(speedup "$med1" "$med2")
+		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" ">= 0.5x" \
+		    "$(verdict "$r" ">=" 0.5)"
+	else
+		row "$what" - - - ">= 0.5x" ERROR
+	fi
+else
+	row "$what" - - - ">= 0.5x" ERROR
+fi
+what="verify detached $SIG_LABEL vs gpg --verify"
+mv="$MVERIFY $T/m.sig $SD"
+gv="gpg --batch -q --verify $T/m.sig $SD"
+if [ -s "$T/m.sig" ] && check "$what" "$mv" && check "$what" "$gv 2>/dev/null" gpg
+then
+	if measure "$RUNS" "$mv $Q" "$gv $Q"; then
+		r=$(speedup "$med1" "$med2")
+		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" ">= 0.5x" \
+		    "$(verdict "$r" ">=" 0.5)"
+	else
+		row "$what" - - - ">= 0.5x" ERROR
+	fi
+else
+	row "$what" - - - ">= 0.5x" ERROR
+fi
+rm -f "$SD" "$T/m.sig" "$T/g.sig"
+
+# ---------------------------------------------------------------- manifest
+# $NFILES files of 5000 random bytes in 50 directories.  mule-sign
+# --manifest DIR against `find . -type f -print0 | xargs -0 sha256sum`
+# (run in DIR) followed by gpg --clearsign of the list; both outputs go
+# outside DIR, so both sides hash the same files.  Then mule-verify
+# --manifest DIR --manifest-file (mule's manifest) against gpg --verify of
+# gpg's signed list followed by `sha256sum -c` of that list (information).
+say "manifest, $NFILES files"
+MD=$D/tree
+mkdir "$MD"
+per=$((NFILES / 50))
+k=0
+while [ $k -lt 50 ]; do
+	dir=$MD/$(printf 'dir%02d' $k)
+	mkdir "$dir" || exit 2
+	head -c $((per * 5000)) /dev/urandom | split -b 5000 -a 4 -d - "$dir/file-" \
+	    || { say "split failed"; exit 2; }
+	k=$((k + 1))
+done
+NF=$(find "$MD" -type f | wc -l)
+NF=$((NF + 0))
+what="sign --manifest $NF files vs sha256sum+gpg"
+ms="$MSIGN --manifest $MD >$T/mm.asc"
+gs="(cd $MD && find . -type f -print0 | xargs -0 sha256sum >$T/gl) \
+ && gpg --batch -q -u $ALICE --clearsign -o $T/gl.asc --yes $T/gl"
+if [ "$NF" -ne $((per * 50)) ]; then
+	say "manifest: $NF files made, $((per * 50)) wanted"
+	row "$what" - - - "> 1.0x" ERROR
+elif check "$what" "$ms" && check "$what" "$gs" gpg \
+    && [ "$(grep -c ' dir[0-9][0-9]/file-[0-9]*$' "$T/mm.asc")" -eq "$NF" ] \
+    && [ "$(wc -l <"$T/gl")" -eq "$NF" ]; then
+	if measure "$RUNS" "$ms $Q" "$gs $Q"; then
+		r=$(speedup "$med1" "$med2")
+		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" "> 1.0x" \
+		    "$(verdict "$r" ">" 1.0)"
+	else
+		row "$what" - - - "> 1.0x" ERROR
+	fi
+else
+	say "$what: a manifest does not list the $NF files"
+	row "$what" - - - "> 1.0x" ERROR
+fi
+what="verify --manifest $NF files vs sha256sum -c"
+mv="$MVERIFY --manifest $MD --manifest-file $T/mm.asc"
+gv="gpg --batch -q --verify $T/gl.asc && (cd $MD && sha256sum --quiet -c $T/gl)"
+if [ -s "$T/mm.asc" ] && [ -s "$T/gl.asc" ] && check "$what" "$mv" \
+    && check "$what" "($gv) 2>/dev/null" gpg; then
+	if measure "$RUNS" "$mv $Q" "($gv) $Q"; then
+		r=$(speedup "$med1" "$med2")
+		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" "-" "info"
+	else
+		row "$what" - - - "-" ERROR
+	fi
+else
+	row "$what" - - - "-" ERROR
+fi
+rm -rf "$MD" "$T/mm.asc" "$T/gl" "$T/gl.asc"
 
 # ---------------------------------------------------------------- table
 echo "mule benchmark ($mode): $(date -u +%Y-%m-%d), $(nproc 2>/dev/null || echo '?') cores," \

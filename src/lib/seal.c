@@ -11,16 +11,16 @@
 #include "io.h"
 #include "keys.h"
 #include "seal.h"
+#include "sign.h"
 #include "text.h"
 
 #define SAMPLE_SIZE (64 * 1024)
 
 /* Turn a failed gpg operation into a message that names the culprit. */
 static gpg_error_t
-explain_failure(gpgme_ctx_t ctx, gpg_error_t err, int signing)
+explain_failure(gpgme_ctx_t ctx, gpg_error_t err)
 {
 	gpgme_encrypt_result_t eres = gpgme_op_encrypt_result(ctx);
-	gpgme_sign_result_t sres = signing ? gpgme_op_sign_result(ctx) : NULL;
 
 	if (eres && eres->invalid_recipients)
 		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_PUBKEY),
@@ -28,29 +28,8 @@ explain_failure(gpgme_ctx_t ctx, gpg_error_t err, int signing)
 		    "recipient %s: %s", eres->invalid_recipients->fpr
 		    ? eres->invalid_recipients->fpr : "?",
 		    gpg_strerror(eres->invalid_recipients->reason));
-	if (sres && sres->invalid_signers)
-		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_SECKEY),
-		    "name a signing key with -u, or use --no-sign",
-		    "signing key %s: %s", sres->invalid_signers->fpr
-		    ? sres->invalid_signers->fpr : "(default)",
-		    gpg_strerror(sres->invalid_signers->reason));
-	switch (gpg_err_code(err)) {
-	case GPG_ERR_NO_SECKEY:
-	case GPG_ERR_UNUSABLE_SECKEY:
-		return mule_error_set(mule_fail_code(gpg_err_code(err)),
-		    "name a signing key with -u, or use --no-sign",
-		    "no usable secret key to sign with");
-	case GPG_ERR_BAD_PASSPHRASE:
-		return mule_error_set(mule_fail_code(GPG_ERR_BAD_PASSPHRASE),
-		    NULL, "wrong passphrase");
-	case GPG_ERR_CANCELED:
-	case GPG_ERR_FULLY_CANCELED:
-		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
-		    "cancelled");
-	default:
-		return mule_error_set(err, NULL, "sealing failed: %s",
-		    gpg_strerror(err));
-	}
+	return mule_sign_explain(ctx, err,
+	    "name a signing key with -u, or use --no-sign", "sealing");
 }
 
 gpg_error_t
@@ -118,14 +97,14 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	if (err) {
 		gpg_error_t own = mule_data_own_error(&src, &sink);
 
-		err = own ? own : explain_failure(ctx, err, !o->no_sign);
+		err = own ? own : explain_failure(ctx, err);
 		goto leave;
 	}
 	if (!o->no_sign) {
 		sres = gpgme_op_sign_result(ctx);
 		if (!sres || !sres->signatures || sres->invalid_signers)
-			err = explain_failure(ctx, mule_fail_code(GPG_ERR_NO_SECKEY),
-			    1);
+			err = explain_failure(ctx,
+			    mule_fail_code(GPG_ERR_NO_SECKEY));
 	}
 	if (!err && armor)
 		err = mule_armor_finish(armor);

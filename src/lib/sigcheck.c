@@ -220,6 +220,43 @@ signed_input_release(struct signed_input *si)
 	mule_source_release(&si->filtered);
 }
 
+/* Verify the signed input IN in run R, the signed content going to SINK,
+ * then apply the checks every signed message gets and the policy. */
+static gpg_error_t
+verify_signed(struct run *r, struct signed_input *in, struct mule_sink *sink,
+    struct mule_verdict *v)
+{
+	gpgme_data_t sig = NULL, plain = NULL;
+	gpgme_verify_result_t res;
+	gpg_error_t err, own;
+
+	err = mule_data_from_source(&sig, in->src);
+	if (!err)
+		err = mule_data_to_sink(&plain, sink);
+	if (err)
+		goto leave;
+	err = gpgme_op_verify(r->ctx, sig, NULL, plain);
+	own = mule_data_own_error(in->src, sink);
+	if (err || own) {
+		if (!own && in->clear && gpg_err_code(err) == GPG_ERR_GENERAL)
+			own = mule_reject(GPG_ERR_DIGEST_ALGO, NULL,
+			    "the Hash: header does not name the hash the "
+			    "signature uses, or the message is damaged");
+		err = own ? own : mule_explain_decrypt_error(err, r->ctx, &r->st);
+		goto leave;
+	}
+	res = gpgme_op_verify_result(r->ctx);
+	err = check_literal(&r->st);
+	if (!err)
+		err = check_hash_header(in, res);
+	if (!err)
+		err = mule_verify_check(&r->policy, res, &r->st, r->ctx, v);
+leave:
+	gpgme_data_release(sig);
+	gpgme_data_release(plain);
+	return err;
+}
+
 /* Clear-signed text is signed with CR LF line ends and without trailing
  * blanks; gpg strips the blanks, this strips a CR before a LF (and at
  * the very end), so what is released is exactly what was signed. */
@@ -262,11 +299,11 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 	struct signed_input in;
 	struct mule_sink sink = { mule_output_write, out, o->max_size, 0, 0, 0 };
 	struct unix_lines lines = { out, 0 };
-	gpgme_data_t sig = NULL, plain = NULL;
 	struct run r;
 	gpg_error_t err;
 
 	memset(v, 0, sizeof *v);
+	memset(&r, 0, sizeof r);
 	err = signed_input_init(&in, in_fd);
 	if (!err && in.clear) {
 		sink.write = unix_lines_write;
@@ -274,38 +311,12 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 	}
 	if (!err)
 		err = run_start(&r, gopts, o);
-	else
-		memset(&r, 0, sizeof r);
 	if (!err)
-		err = mule_data_from_source(&sig, in.src);
-	if (!err)
-		err = mule_data_to_sink(&plain, &sink);
-	if (err)
-		goto leave;
-	err = gpgme_op_verify(r.ctx, sig, NULL, plain);
-	if (err || mule_data_own_error(in.src, &sink)) {
-		gpg_error_t own = mule_data_own_error(in.src, &sink);
-
-		if (!own && in.clear && gpg_err_code(err) == GPG_ERR_GENERAL)
-			own = mule_reject(GPG_ERR_DIGEST_ALGO, NULL,
-			    "the Hash: header does not name the hash the "
-			    "signature uses, or the message is damaged");
-		err = own ? own : mule_explain_decrypt_error(err, r.ctx, &r.st);
-		goto leave;
-	}
-	err = check_literal(&r.st);
-	if (!err)
-		err = check_hash_header(&in, gpgme_op_verify_result(r.ctx));
-	if (!err)
-		err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
-		    &r.st, r.ctx, v);
+		err = verify_signed(&r, &in, &sink, v);
 	if (!err)
 		err = mule_output_commit(out);
-leave:
 	if (err)
 		mule_verdict_release(v);
-	gpgme_data_release(sig);
-	gpgme_data_release(plain);
 	signed_input_release(&in);
 	run_end(&r);
 	return err;
@@ -500,12 +511,12 @@ mule_check_manifest(const struct mule_gpg_opts *gopts,
 	struct text text = { NULL, 0 };
 	struct mule_sink sink = { text_write, &text, 0, 0, 0, 0 };
 	struct signed_input in;
-	gpgme_data_t sig = NULL, plain = NULL;
 	struct run r;
 	gpg_error_t err;
 
 	memset(v, 0, sizeof *v);
 	memset(report, 0, sizeof *report);
+	memset(&r, 0, sizeof r);
 	mo.text_ok = 1;		/* a manifest is text */
 	err = signed_input_init(&in, manifest_fd);
 	if (!err && !in.clear)
@@ -513,35 +524,13 @@ mule_check_manifest(const struct mule_gpg_opts *gopts,
 		    "the manifest is not a clear-signed text");
 	if (!err)
 		err = run_start(&r, gopts, &mo);
-	else
-		memset(&r, 0, sizeof r);
 	if (!err)
-		err = mule_data_from_source(&sig, in.src);
-	if (!err)
-		err = mule_data_to_sink(&plain, &sink);
-	if (err)
-		goto leave;
-	err = gpgme_op_verify(r.ctx, sig, NULL, plain);
-	if (err) {
-		gpg_error_t own = mule_data_own_error(in.src, &sink);
-
-		err = own ? own : mule_explain_decrypt_error(err, r.ctx, &r.st);
-		goto leave;
-	}
-	err = check_literal(&r.st);
-	if (!err)
-		err = check_hash_header(&in, gpgme_op_verify_result(r.ctx));
-	if (!err)
-		err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
-		    &r.st, r.ctx, v);
+		err = verify_signed(&r, &in, &sink, v);
 	if (!err)
 		err = mule_manifest_check(dir, text.p ? text.p : "", text.len,
 		    ex, report);
-leave:
 	if (err)
 		mule_verdict_release(v);
-	gpgme_data_release(sig);
-	gpgme_data_release(plain);
 	signed_input_release(&in);
 	run_end(&r);
 	free(text.p);

@@ -14,22 +14,24 @@
 #include "manifest.h"
 #include "sign.h"
 
-static gpg_error_t
-explain_failure(gpgme_ctx_t ctx, gpg_error_t err)
+#define HINT "name a signing key with -u"
+
+gpg_error_t
+mule_sign_explain(gpgme_ctx_t ctx, gpg_error_t err, const char *hint,
+    const char *what)
 {
 	gpgme_sign_result_t res = gpgme_op_sign_result(ctx);
 
 	if (res && res->invalid_signers)
 		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_SECKEY),
-		    "name a signing key with -u", "signing key %s: %s",
-		    res->invalid_signers->fpr ? res->invalid_signers->fpr
-		    : "(default)", gpg_strerror(res->invalid_signers->reason));
+		    hint, "signing key %s: %s", res->invalid_signers->fpr
+		    ? res->invalid_signers->fpr : "(default)",
+		    gpg_strerror(res->invalid_signers->reason));
 	switch (gpg_err_code(err)) {
 	case GPG_ERR_NO_SECKEY:
 	case GPG_ERR_UNUSABLE_SECKEY:
-		return mule_error_set(mule_fail_code(gpg_err_code(err)),
-		    "name a signing key with -u", "no usable secret key to "
-		    "sign with");
+		return mule_error_set(mule_fail_code(gpg_err_code(err)), hint,
+		    "no usable secret key to sign with");
 	case GPG_ERR_BAD_PASSPHRASE:
 		return mule_error_set(mule_fail_code(GPG_ERR_BAD_PASSPHRASE),
 		    NULL, "wrong passphrase");
@@ -38,7 +40,7 @@ explain_failure(gpgme_ctx_t ctx, gpg_error_t err)
 		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
 		    "cancelled");
 	default:
-		return mule_error_set(err, NULL, "signing failed: %s",
+		return mule_error_set(err, NULL, "%s failed: %s", what,
 		    gpg_strerror(err));
 	}
 }
@@ -158,12 +160,13 @@ sign_source(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 	if (err) {
 		gpg_error_t own = mule_data_own_error(srcp, &sink);
 
-		err = own ? own : explain_failure(ctx, err);
+		err = own ? own : mule_sign_explain(ctx, err, HINT, "signing");
 		goto leave;
 	}
 	res = gpgme_op_sign_result(ctx);
 	if (!res || !res->signatures || res->invalid_signers)
-		err = explain_failure(ctx, mule_fail_code(GPG_ERR_NO_SECKEY));
+		err = mule_sign_explain(ctx, mule_fail_code(GPG_ERR_NO_SECKEY),
+		    HINT, "signing");
 leave:
 	gpgme_data_release(in);
 	gpgme_data_release(sig);

@@ -20,6 +20,13 @@ gpg_error_t mule_sign(const struct mule_gpg_opts *gopts,
     enum mule_sign_mode mode, const char *signer, int in_fd,
     struct mule_output *out);
 
+/* Explain a failed signing operation on CTX (also an encrypt-and-sign):
+ * an invalid signer, no secret key, a wrong passphrase, a cancelled
+ * pinentry.  HINT says what to do about a key; WHAT names the operation.
+ * Every such failure is operational (exit 2). */
+gpg_error_t mule_sign_explain(gpgme_ctx_t ctx, gpg_error_t err,
+    const char *hint, const char *what);
+
 struct mule_manifest_skips;
 
 /* Clear-sign the manifest of DIR (see manifest.h) into OUT.  It leaves
