@@ -87,7 +87,7 @@ done
 if [ "$(printf '%s' "$BUILT" | cut -d' ' -f2- | sort -u | wc -l)" -eq 1 ]; then
 	BUILT=$(printf '%s' "$BUILT" | head -1 | cut -d' ' -f2-)
 else
-	BUILT=$(printf '%s' "$BUILT" | awk '{ printf "%s%s", NR > 1 ? ", " : "", $0 }')
+	BUILT=$(printf '%s' "$BUILT" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $0 }')
 fi
 mkdir "$T/bin"
 for b in SEAL OPEN SIGN VERIFY; do
