@@ -10,3 +10,4 @@ MULE_TESTS += tests/t-sign.sh
 MULE_TESTS += tests/t-verify-hostile.sh
 MULE_TESTS += tests/t-manifest.sh
 MULE_TESTS += tests/t-output.sh
+MULE_TESTS += tests/t-regressions.sh

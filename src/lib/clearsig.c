@@ -90,6 +90,8 @@ end_line(struct mule_clearsig *c)
 			c->state = ST_TEXT;
 		else if (c->len < 6 || memcmp(c->prefix, "Hash: ", 6))
 			return bad(c, "unexpected armour header");
+		else if (c->content <= 6)
+			return bad(c, "an empty Hash: header");
 		else if (c->nhash++ || c->content - 6 >= sizeof c->hash
 		    || c->content > PREFIX || memchr(c->prefix + 6, ',',
 		    c->content - 6))

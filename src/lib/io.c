@@ -166,6 +166,9 @@ open_temp(struct mule_output *o)
 		if (errno != EEXIST)
 			break;
 	}
+	/* Not ours: mule_output_free must not remove it. */
+	free(o->tmp);
+	o->tmp = NULL;
 	return mule_error_set(gpg_error_from_syserror(), NULL,
 	    "cannot create a temporary file in %s: %s", o->dir,
 	    strerror(errno));

@@ -15,6 +15,8 @@
 #include "error.h"
 #include "gpg.h"
 #include "keys.h"
+#include "packet.h"
+#include "secret.h"
 #include "text.h"
 
 struct mule_keyhome {
@@ -325,6 +327,32 @@ mule_signer_pin_userid(gpgme_ctx_t ctx, const char *name, char ***fprs,
 	return 0;
 }
 
+/* Whether the key file's first MiB holds a secret key (armoured, or as
+ * secret key packets). */
+static int
+holds_secret_key(gpgme_data_t data)
+{
+	size_t size = 1 << 20;
+	char *chunk = malloc(size);
+	ssize_t n;
+	int secret = 0;
+
+	if (!chunk || gpgme_data_seek(data, 0, SEEK_SET) != 0) {
+		free(chunk);
+		return 0;
+	}
+	n = gpgme_data_read(data, chunk, size);
+	if (n > 0) {
+		secret = memmem(chunk, (size_t)n, "PRIVATE KEY BLOCK", 17) != NULL
+		    || ((chunk[0] & 0x80) && mule_packet_has_secret(
+		    (const unsigned char *)chunk, (size_t)n));
+		mule_wipe(chunk, (size_t)n);
+	}
+	free(chunk);
+	gpgme_data_seek(data, 0, SEEK_SET);
+	return secret;
+}
+
 static gpg_error_t
 import_file(gpgme_ctx_t ctx, const char *file, char ***fprs, size_t *nfprs)
 {
@@ -340,8 +368,21 @@ import_file(gpgme_ctx_t ctx, const char *file, char ***fprs, size_t *nfprs)
 		    gpg_strerror(err));
 		goto leave;
 	}
+	/* A secret key would be written to disk by gpg-agent in the
+	 * throwaway home: refuse it before gpg sees it. */
+	if (holds_secret_key(data)) {
+		err = mule_error_set(mule_fail_code(GPG_ERR_INV_VALUE),
+		    "export only the public key: gpg --export --armor FPR",
+		    "signer file %s holds a secret key", file);
+		goto leave;
+	}
 	err = gpgme_op_import(ctx, data);
 	res = gpgme_op_import_result(ctx);
+	if (!err && res && res->secret_read) {
+		err = mule_error_set(mule_fail_code(GPG_ERR_INV_VALUE), NULL,
+		    "signer file %s holds a secret key", file);
+		goto leave;
+	}
 	for (st = res ? res->imports : NULL; !err && st; st = st->next)
 		if (!st->result && st->fpr)
 			err = mule_strlist_add(fprs, nfprs, st->fpr);
@@ -454,6 +495,26 @@ mule_keyhome_dir(const struct mule_keyhome *h)
 	return h->dir;
 }
 
+/* Remove directory NAME below DIRFD and the files in it (gpg makes only
+ * flat ones, such as private-keys-v1.d). */
+static void
+remove_subdir(int dirfd_, const char *name)
+{
+	struct dirent *de;
+	int fd = openat(dirfd_, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+	    | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	unlinkat(dirfd_, name, AT_REMOVEDIR);
+}
+
 void
 mule_keyhome_free(struct mule_keyhome *h)
 {
@@ -469,7 +530,7 @@ mule_keyhome_free(struct mule_keyhome *h)
 			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 				continue;
 			if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno == EISDIR)
-				unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+				remove_subdir(dirfd(d), de->d_name);
 		}
 		if (d)
 			closedir(d);

@@ -565,9 +565,14 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 		}
 		err = hash_fd(fd, digest, buf);
 		close(fd);
-		if (err)
+		if (err) {
+			char *shown = mule_escape(entries[i].name,
+			    strlen(entries[i].name));
+
 			mule_error_set(err, NULL, "reading %s: %s",
-			    entries[i].name, gpg_strerror(err));
+			    shown ? shown : "?", gpg_strerror(err));
+			free(shown);
+		}
 		else if (memcmp(digest, entries[i].digest, HASH_LEN))
 			err = report_add(r, entries[i].name,
 			    MULE_MANIFEST_CHANGED);

@@ -168,11 +168,18 @@ check_text(const unsigned char *buf, size_t len)
 		    "check signed-only input with mule-verify",
 		    "the input is signed but not encrypted");
 	if (len >= sizeof other - 1 && !memcmp(buf, other, sizeof other - 1)) {
+		/* Name the kind, escaped: it is the input's text. */
+		char *kind;
+		gpg_error_t err;
+
 		end = memmem(buf + 15, len - 15, "-----", 5);
-		return mule_reject(GPG_ERR_NO_DATA, NULL,
-		    "the input is armoured as PGP %.*s, not as one PGP MESSAGE",
-		    end && end - buf - 15 < 40 ? (int)(end - buf - 15) : 3,
-		    end && end - buf - 15 < 40 ? (const char *)buf + 15 : "...");
+		kind = end && end - buf - 15 < 40 ? mule_escape((const char *)
+		    buf + 15, (size_t)(end - buf - 15)) : strdup("...");
+		err = mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "the input is armoured as PGP %s, not as one PGP MESSAGE",
+		    kind ? kind : "?");
+		free(kind);
+		return err;
 	}
 	if (memmem(buf, len, other, sizeof other - 1))
 		return mule_reject(GPG_ERR_INV_ARMOR,
@@ -292,7 +299,7 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	struct mule_verify_status st;
 	gpgme_data_t cipher = NULL, plain = NULL;
 	gpgme_ctx_t ctx = NULL;
-	gpg_error_t err;
+	gpg_error_t err, own;
 
 	memset(&st, 0, sizeof st);
 	err = cipher_input_init(&in, in_fd);
@@ -309,9 +316,8 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	if (err)
 		goto leave;
 	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_VERIFY, cipher, plain);
-	if (err) {
-		gpg_error_t own = mule_data_own_error(in.src, &sink);
-
+	own = mule_data_own_error(in.src, &sink);
+	if (err || own) {
 		err = own ? own : mule_explain_decrypt_error(err, ctx, &st);
 		goto leave;
 	}
@@ -355,9 +361,10 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	gpgme_data_t cipher = NULL, signed_data = NULL, held = NULL;
 	gpgme_data_t plain = NULL;
 	gpgme_ctx_t ctx = NULL, vctx = NULL;
-	gpg_error_t err;
+	gpg_error_t err, own;
 
 	memset(&st, 0, sizeof st);
+	memset(&hsrc, 0, sizeof hsrc);
 	err = cipher_input_init(&in, in_fd);
 	if (!err)
 		err = mule_hold_new(&hold);
@@ -373,9 +380,8 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 		goto leave;
 	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_UNWRAP, cipher,
 	    signed_data);
-	if (err) {
-		gpg_error_t own = mule_data_own_error(in.src, &hsink);
-
+	own = mule_data_own_error(in.src, &hsink);
+	if (err || own) {
 		err = own ? own : mule_explain_decrypt_error(err, ctx, NULL);
 		goto leave;
 	}
@@ -389,9 +395,18 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	hsrc.fd = -1;
 	hsrc.read = hold_read;
 	hsrc.arg = hold;
+	/* What was inside the encryption must be binary signed data (no
+	 * armour, no clear-signed text, nothing encrypted again). */
+	err = mule_source_peek(&hsrc, PACKET_PEEK);
+	if (!err && mule_packet_start(hsrc.pre, hsrc.pre_len)
+	    != MULE_PACKET_UNENCRYPTED)
+		err = mule_reject(GPG_ERR_BAD_DATA, NULL,
+		    "the encrypted message holds no signed data");
+	if (err)
+		goto leave;
 	err = mule_gpg_ctx_new(&vctx, &vopts);
 	if (!err)
-		err = mule_verify_status_attach(vctx, &st);
+		err = mule_verify_status_attach_verify_only(vctx, &st);
 	if (!err)
 		err = mule_data_from_source(&held, &hsrc);
 	if (!err)
@@ -399,9 +414,10 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	if (err)
 		goto leave;
 	err = gpgme_op_verify(vctx, held, NULL, plain);
-	if (err) {
-		gpg_error_t own = mule_data_own_error(&hsrc, &sink);
-
+	own = mule_data_own_error(&hsrc, &sink);
+	if (!own)
+		own = mule_verify_status_refusal(&st);
+	if (err || own) {
 		err = own ? own : mule_explain_decrypt_error(err, vctx, &st);
 		goto leave;
 	}
@@ -417,6 +433,7 @@ leave:
 	gpgme_data_release(plain);
 	gpgme_release(ctx);
 	gpgme_release(vctx);
+	mule_source_release(&hsrc);
 	mule_hold_free(hold);
 	mule_verify_status_release(&st);
 	return err;

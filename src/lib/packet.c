@@ -91,6 +91,23 @@ mule_packet_count_signatures(const unsigned char *buf, size_t len)
 	return n ? n : -1;
 }
 
+int
+mule_packet_has_secret(const unsigned char *buf, size_t len)
+{
+	size_t off = 0, hlen, body;
+	int tag;
+
+	while (off < len) {
+		tag = full_header(buf + off, len - off, &hlen, &body);
+		if (tag == 5 || tag == 7)
+			return 1;
+		if (tag < 0 || body > len - off - hlen)
+			return 0;
+		off += hlen + body;
+	}
+	return 0;
+}
+
 enum mule_packet_start
 mule_packet_start(const unsigned char *buf, size_t len)
 {

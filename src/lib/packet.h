@@ -26,4 +26,8 @@ enum mule_packet_start mule_packet_start(const unsigned char *buf, size_t len);
  * -1 otherwise. */
 int mule_packet_count_signatures(const unsigned char *buf, size_t len);
 
+/* Whether the packets at BUF (as far as they parse) include a secret
+ * key or secret subkey. */
+int mule_packet_has_secret(const unsigned char *buf, size_t len);
+
 #endif

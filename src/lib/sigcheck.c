@@ -52,7 +52,7 @@ run_start(struct run *r, const struct mule_gpg_opts *gopts,
 	if (!err && !r->home)
 		err = gpgme_set_ctx_flag(r->ctx, "trust-model", "pgp");
 	if (!err)
-		err = mule_verify_status_attach(r->ctx, &r->st);
+		err = mule_verify_status_attach_verify_only(r->ctx, &r->st);
 	return err;
 }
 
@@ -236,7 +236,9 @@ verify_signed(struct run *r, struct signed_input *in, struct mule_sink *sink,
 	if (err)
 		goto leave;
 	err = gpgme_op_verify(r->ctx, sig, NULL, plain);
-	own = mule_data_own_error(in->src, sink);
+	own = mule_verify_status_refusal(&r->st);
+	if (!own)
+		own = mule_data_own_error(in->src, sink);
 	if (err || own) {
 		if (!own && in->clear && gpg_err_code(err) == GPG_ERR_GENERAL)
 			own = mule_reject(GPG_ERR_DIGEST_ALGO, NULL,
@@ -445,8 +447,11 @@ mule_check_detached(const struct mule_gpg_opts *gopts,
 	if (err)
 		goto leave;
 	err = gpgme_op_verify(r.ctx, sig, data, NULL);
-	if (err) {
-		gpg_error_t own = mule_data_own_error(&datasrc, NULL);
+	if (err || mule_verify_status_refusal(&r.st)) {
+		gpg_error_t own = mule_verify_status_refusal(&r.st);
+
+		if (!own)
+			own = mule_data_own_error(&datasrc, NULL);
 
 		err = own ? own : mule_explain_decrypt_error(err, r.ctx, &r.st);
 		goto leave;

@@ -89,8 +89,10 @@ mule_percent_decode(const char *s, size_t *len)
 	if (!out)
 		return NULL;
 	while (*s) {
-		if (s[0] == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-			out[n++] = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+		if (s[0] == '%' && hexval((unsigned char)s[1]) >= 0
+		    && hexval((unsigned char)s[2]) >= 0) {
+			out[n++] = (char)(hexval((unsigned char)s[1]) * 16
+			    + hexval((unsigned char)s[2]));
 			s += 3;
 		} else {
 			out[n++] = *s++;

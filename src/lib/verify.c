@@ -41,6 +41,14 @@ status_cb(void *hook, const char *keyword, const char *args)
 	char field[11][64];
 	int n;
 
+	if (st->forbid_decryption && (!strcmp(keyword, "ENC_TO")
+	    || !strncmp(keyword, "BEGIN_DECRYPTION", 16)
+	    || !strncmp(keyword, "DECRYPTION_", 11)
+	    || !strncmp(keyword, "NEED_PASSPHRASE", 15)
+	    || !strcmp(keyword, "PINENTRY_LAUNCHED"))) {
+		st->saw_decryption = 1;
+		return gpg_error(GPG_ERR_CANCELED);
+	}
 	if (!strcmp(keyword, "NEWSIG"))
 		return status_new_sig(st) ? 0 : gpg_error_from_syserror();
 	if (!strcmp(keyword, "PLAINTEXT")) {
@@ -78,6 +86,25 @@ mule_verify_status_attach(gpgme_ctx_t ctx, struct mule_verify_status *st)
 	memset(st, 0, sizeof *st);
 	gpgme_set_status_cb(ctx, status_cb, st);
 	return gpgme_set_ctx_flag(ctx, "full-status", "1");
+}
+
+gpg_error_t
+mule_verify_status_attach_verify_only(gpgme_ctx_t ctx,
+    struct mule_verify_status *st)
+{
+	gpg_error_t err = mule_verify_status_attach(ctx, st);
+
+	st->forbid_decryption = 1;
+	return err;
+}
+
+gpg_error_t
+mule_verify_status_refusal(const struct mule_verify_status *st)
+{
+	if (!st->saw_decryption)
+		return 0;
+	return mule_reject(GPG_ERR_NO_DATA, "open it with mule-open",
+	    "the input holds an encrypted message");
 }
 
 void

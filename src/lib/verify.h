@@ -40,6 +40,8 @@ struct mule_verify_status {
 	struct mule_sigstatus *sigs;
 	size_t nsigs;
 	unsigned plaintexts;	/* PLAINTEXT lines: literal data packets */
+	int forbid_decryption;	/* a verify-only run: stop gpg decrypting */
+	int saw_decryption;	/* ... and gpg started to */
 };
 
 /* An accepted signer, for the success message. */
@@ -60,6 +62,17 @@ struct mule_verdict {
 /* Collect status lines of the next operation on CTX into ST. */
 gpg_error_t mule_verify_status_attach(gpgme_ctx_t ctx,
     struct mule_verify_status *st);
+
+/* The same for a run that must only verify: gpg's "verify" is its
+ * --decrypt, which would decrypt an encrypted message nested in a
+ * compressed packet with the user's secret key (or ask for a
+ * passphrase).  The run is stopped when gpg starts to decrypt, and
+ * mule_verify_status_refusal says so. */
+gpg_error_t mule_verify_status_attach_verify_only(gpgme_ctx_t ctx,
+    struct mule_verify_status *st);
+
+/* A rejection if gpg started to decrypt in a verify-only run, else 0. */
+gpg_error_t mule_verify_status_refusal(const struct mule_verify_status *st);
 void mule_verify_status_release(struct mule_verify_status *st);
 
 /* Apply POLICY to RES.  On acceptance fill V and return 0; otherwise

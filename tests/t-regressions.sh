@@ -1,0 +1,47 @@
+#!/bin/sh
+# Regression tests, each named after the bug it guards against.
+. "$srcdir/tests/lib.sh"
+setup_keys
+plan 10
+
+echo 'the secret plan' >"$T/plain"
+mule-seal -r bob@example.org --binary -o "$T/sealed.gpg" "$T/plain"
+
+# verify-decrypts-nested: gpg's "verify" is its --decrypt; a sealed
+# message wrapped in a compressed packet was decrypted by mule-verify
+# with the user's own key and released as "verified".
+python3 - "$T/sealed.gpg" "$T/wrapped.gpg" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+body = b"\0" + d                      # compression algorithm 0: none
+open(sys.argv[2], "wb").write(bytes([0xc8, 255]) + struct.pack(">I", len(body)) + body)
+PY
+expect_fail "verify-decrypts-nested: mule-verify refuses an encrypted message in a compressed packet" \
+    1 mule-verify "$T/wrapped.gpg"
+check "... saying it is encrypted, with a hint to mule-open" \
+    grep -q 'hint: .*mule-open' "$T/err"
+check "... and the plaintext was not released" sh -c '! grep -q "secret plan" "$1"' - "$T/out"
+gpg --enarmor <"$T/wrapped.gpg" 2>/dev/null | sed 's/ARMORED FILE/MESSAGE/' >"$T/wrapped.asc"
+expect_fail "... armoured too" 1 mule-verify "$T/wrapped.asc"
+
+# signer-file-secret-key: a --signer-file holding a secret key made
+# gpg-agent write it into the throwaway home, where it stayed.
+gpg --export-secret-keys --armor "$ALICE" >"$T/alice-secret.asc"
+gpg --export-secret-keys "$ALICE" >"$T/alice-secret.gpg"
+mkdir "$T/tmp"
+mule-seal -r bob@example.org -o "$T/note.asc" "$T/plain"
+expect_fail "signer-file-secret-key: an armoured secret key as --signer-file is refused" \
+    2 env TMPDIR="$T/tmp" mule-open --signer-file "$T/alice-secret.asc" "$T/note.asc"
+expect_fail "... a binary one too" \
+    2 env TMPDIR="$T/tmp" mule-open --signer-file "$T/alice-secret.gpg" "$T/note.asc"
+check "... and nothing is left in TMPDIR" [ -z "$(ls -A "$T/tmp")" ]
+mule-sign -o "$T/signed.asc" "$T/plain"
+expect_fail "... mule-verify refuses it as well" \
+    2 env TMPDIR="$T/tmp" mule-verify --signer-file "$T/alice-secret.asc" "$T/signed.asc"
+
+# armour-kind-unescaped: the kind of an armour block was printed raw, so
+# input could send escape sequences to the terminal through stderr.
+printf -- '-----BEGIN PGP \033]0;pwned\007X-----\n' >"$T/evil.asc"
+expect_fail "armour-kind-unescaped: a strange armour kind is refused" 1 mule-open "$T/evil.asc"
+check "... and no escape character reaches stderr" sh -c '! grep -q "$(printf "\033")" "$1"' - "$T/err"
+done_testing
