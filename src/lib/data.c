@@ -19,6 +19,51 @@
 #define IO_BUFFER_TO_GPG   "16384"
 #define IO_BUFFER_FROM_GPG "262144"
 
+gpg_error_t
+mule_membuf_write(void *arg, const void *data, size_t n)
+{
+	struct mule_membuf *m = arg;
+	unsigned char *p;
+
+	if (m->limit && n > m->limit - m->len)
+		return mule_reject(GPG_ERR_TOO_LARGE, NULL,
+		    "%s is larger than %zu bytes", m->what ? m->what
+		    : "the input", m->limit);
+	if (!n)
+		return 0;
+	/* One spare byte, so that text can be NUL-terminated. */
+	p = realloc(m->p, m->len + n + 1);
+	if (!p)
+		return gpg_error_from_syserror();
+	memcpy(p + m->len, data, n);
+	m->p = p;
+	m->len += n;
+	m->p[m->len] = '\0';
+	return 0;
+}
+
+gpg_error_t
+mule_membuf_read(void *arg, void *data, size_t n, size_t *got)
+{
+	struct mule_membuf *m = arg;
+
+	if (n > m->len - m->off)
+		n = m->len - m->off;
+	if (n)
+		memcpy(data, m->p + m->off, n);
+	m->off += n;
+	*got = n;
+	return 0;
+}
+
+void
+mule_membuf_release(struct mule_membuf *m)
+{
+	free(m->p);
+	m->p = NULL;
+	m->len = m->off = 0;
+}
+
 void
 mule_source_init_fd(struct mule_source *src, int fd)
 {

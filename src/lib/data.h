@@ -35,6 +35,21 @@ struct mule_sink {
 	gpg_error_t err;	/* first write error */
 };
 
+/* Bytes in memory: small things read whole (a detached signature, a
+ * manifest).  Written with mule_membuf_write (a mule_write_fn, refusing
+ * to grow past LIMIT when it is not 0: a rejection naming WHAT), read
+ * from OFF with mule_membuf_read (a mule_read_fn). */
+struct mule_membuf {
+	unsigned char *p;
+	size_t len, off;
+	size_t limit;
+	const char *what;
+};
+
+gpg_error_t mule_membuf_write(void *buf, const void *data, size_t n);
+gpg_error_t mule_membuf_read(void *buf, void *data, size_t n, size_t *got);
+void mule_membuf_release(struct mule_membuf *buf);
+
 /* Initialise SRC to read from FD. */
 void mule_source_init_fd(struct mule_source *src, int fd);
 

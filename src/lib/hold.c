@@ -307,8 +307,9 @@ read_chunk(struct mule_hold *h)
 }
 
 gpg_error_t
-mule_hold_read(struct mule_hold *h, void *buf, size_t n, size_t *got)
+mule_hold_read(void *arg, void *buf, size_t n, size_t *got)
 {
+	struct mule_hold *h = arg;
 	gpg_error_t err;
 
 	*got = 0;

@@ -29,9 +29,9 @@ gpg_error_t mule_hold_write(void *hold, const void *buf, size_t n);
 gpg_error_t mule_hold_rewind(struct mule_hold *hold);
 
 /* Read up to N bytes into BUF; *GOT is 0 at the end.  Fails with
- * GPG_ERR_CHECKSUM if the spool was modified behind our back. */
-gpg_error_t mule_hold_read(struct mule_hold *hold, void *buf, size_t n,
-    size_t *got);
+ * GPG_ERR_CHECKSUM if the spool was modified behind our back.  A
+ * mule_read_fn. */
+gpg_error_t mule_hold_read(void *hold, void *buf, size_t n, size_t *got);
 
 /* Copy everything held to FD (rewinds first). */
 gpg_error_t mule_hold_copy_to_fd(struct mule_hold *hold, int fd);

@@ -66,16 +66,6 @@ run_end(struct run *r)
 }
 
 static gpg_error_t
-check_literal(const struct mule_verify_status *st)
-{
-	if (st->plaintexts != 1)
-		return mule_reject(GPG_ERR_BAD_DATA, NULL,
-		    "the input holds %s signed data", st->plaintexts
-		    ? "more than one piece of" : "no");
-	return 0;
-}
-
-static gpg_error_t
 refuse_text_mode(const struct mule_check_opts *o, const struct mule_verdict *v)
 {
 	size_t i;
@@ -88,18 +78,6 @@ refuse_text_mode(const struct mule_check_opts *o, const struct mule_verdict *v)
 			    "the signature by key %s is a text-mode signature",
 			    v->signers[i].fpr);
 	return 0;
-}
-
-static gpg_error_t
-read_fd(void *arg, void *buf, size_t n, size_t *got)
-{
-	return mule_clearsig_read(arg, buf, n, got);
-}
-
-static gpg_error_t
-read_armor(void *arg, void *buf, size_t n, size_t *got)
-{
-	return mule_dearmor_read(arg, buf, n, got);
 }
 
 /* The signed input, as gpg gets it: a clear-signed block passed through
@@ -147,7 +125,7 @@ signed_input_init(struct signed_input *si, int fd)
 	si->filtered.fd = -1;
 	if (mule_clearsig_detect(si->raw.pre, si->raw.pre_len)) {
 		err = mule_clearsig_new(&si->clear, &si->raw);
-		si->filtered.read = read_fd;
+		si->filtered.read = mule_clearsig_read;
 		si->filtered.arg = si->clear;
 		si->src = &si->filtered;
 		return err;
@@ -156,7 +134,7 @@ signed_input_init(struct signed_input *si, int fd)
 		err = mule_dearmor_new(&si->dearmor, &si->raw);
 		if (err)
 			return err;
-		si->filtered.read = read_armor;
+		si->filtered.read = mule_dearmor_read;
 		si->filtered.arg = si->dearmor;
 		si->src = &si->filtered;
 		err = mule_source_peek(&si->filtered, 64);
@@ -248,7 +226,7 @@ verify_signed(struct run *r, struct signed_input *in, struct mule_sink *sink,
 		goto leave;
 	}
 	res = gpgme_op_verify_result(r->ctx);
-	err = check_literal(&r->st);
+	err = mule_verify_status_one_literal(&r->st);
 	if (!err)
 		err = check_hash_header(in, res);
 	if (!err)
@@ -329,61 +307,27 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
  * several signatures of different kinds and says nothing. */
 #define SIGFILE_MAX (1024 * 1024)
 
-struct membuf {
-	unsigned char *p;
-	size_t len, off;
-};
-
-static gpg_error_t
-membuf_read(void *arg, void *buf, size_t n, size_t *got)
-{
-	struct membuf *m = arg;
-
-	if (n > m->len - m->off)
-		n = m->len - m->off;
-	if (n)
-		memcpy(buf, m->p + m->off, n);
-	m->off += n;
-	*got = n;
-	return 0;
-}
-
-static gpg_error_t
-membuf_write(void *arg, const void *buf, size_t n)
-{
-	struct membuf *m = arg;
-	unsigned char *p;
-
-	if (m->len + n > SIGFILE_MAX)
-		return mule_reject(GPG_ERR_TOO_LARGE, NULL,
-		    "the signature file is larger than 1 MiB");
-	p = realloc(m->p, m->len + n);
-	if (!p)
-		return gpg_error_from_syserror();
-	memcpy(p + m->len, buf, n);
-	m->p = p;
-	m->len += n;
-	return 0;
-}
-
 /* Read the signature file from FD into *BIN as binary packets, and count
  * them into *NSIGS. */
 static gpg_error_t
-read_sigfile(int fd, struct membuf *bin, int *nsigs)
+read_sigfile(int fd, struct mule_membuf *bin, int *nsigs)
 {
 	struct mule_source src;
 	struct mule_dearmor *d = NULL;
-	struct membuf raw = { NULL, 0, 0 };
+	struct mule_membuf raw = { NULL, 0, 0, SIGFILE_MAX,
+	    "the signature file" };
 	unsigned char chunk[16384];
 	size_t got;
 	gpg_error_t err = 0;
 
 	memset(bin, 0, sizeof *bin);
+	bin->limit = SIGFILE_MAX;
+	bin->what = "the signature file";
 	mule_source_init_fd(&src, fd);
 	do {
 		err = mule_source_read(&src, chunk, sizeof chunk, &got);
 		if (!err && got)
-			err = membuf_write(&raw, chunk, got);
+			err = mule_membuf_write(&raw, chunk, got);
 	} while (!err && got);
 	if (err)
 		goto leave;
@@ -393,14 +337,14 @@ read_sigfile(int fd, struct membuf *bin, int *nsigs)
 	} else if (mule_dearmor_detect_kind(raw.p, raw.len,
 	    MULE_ARMOR_SIGNATURE)) {
 		mule_source_init_fd(&src, -1);
-		src.read = membuf_read;
+		src.read = mule_membuf_read;
 		src.arg = &raw;
 		err = mule_dearmor_new_kind(&d, &src, MULE_ARMOR_SIGNATURE);
 		do {
 			if (!err)
 				err = mule_dearmor_read(d, chunk, sizeof chunk, &got);
 			if (!err && got)
-				err = membuf_write(bin, chunk, got);
+				err = mule_membuf_write(bin, chunk, got);
 		} while (!err && got);
 	} else if (raw.p[0] & 0x80) {
 		*bin = raw;
@@ -417,7 +361,7 @@ read_sigfile(int fd, struct membuf *bin, int *nsigs)
 		    "other packets, or is cut short)");
 leave:
 	mule_dearmor_free(d);
-	free(raw.p);
+	mule_membuf_release(&raw);
 	return err;
 }
 
@@ -427,7 +371,7 @@ mule_check_detached(const struct mule_gpg_opts *gopts,
     struct mule_verdict *v)
 {
 	struct mule_source datasrc;
-	struct membuf bin = { NULL, 0, 0 };
+	struct mule_membuf bin = { NULL, 0, 0, 0, NULL };
 	gpgme_data_t sig = NULL, data = NULL;
 	gpgme_signature_t s;
 	struct run r;
@@ -473,38 +417,12 @@ leave:
 		mule_verdict_release(v);
 	gpgme_data_release(sig);
 	gpgme_data_release(data);
-	free(bin.p);
+	mule_membuf_release(&bin);
 	run_end(&r);
 	return err;
 }
 
-/* Collects the verified manifest text in memory (it lists names and
- * digests, no secrets, and it has to be parsed as a whole). */
-struct text {
-	char *p;
-	size_t len;
-};
-
 #define MANIFEST_MAX (256 * 1024 * 1024)
-
-static gpg_error_t
-text_write(void *arg, const void *buf, size_t n)
-{
-	struct text *t = arg;
-	char *p;
-
-	if (t->len + n > MANIFEST_MAX)
-		return mule_reject(GPG_ERR_TOO_LARGE, NULL,
-		    "the manifest is larger than 256 MiB");
-	p = realloc(t->p, t->len + n + 1);
-	if (!p)
-		return gpg_error_from_syserror();
-	memcpy(p + t->len, buf, n);
-	t->p = p;
-	t->len += n;
-	t->p[t->len] = '\0';
-	return 0;
-}
 
 gpg_error_t
 mule_check_manifest(const struct mule_gpg_opts *gopts,
@@ -513,8 +431,10 @@ mule_check_manifest(const struct mule_gpg_opts *gopts,
     struct mule_manifest_report *report)
 {
 	struct mule_check_opts mo = *o;
-	struct text text = { NULL, 0 };
-	struct mule_sink sink = { text_write, &text, 0, 0, 0, 0 };
+	/* The verified manifest text, parsed as a whole (names and digests,
+	 * no secrets). */
+	struct mule_membuf text = { NULL, 0, 0, MANIFEST_MAX, "the manifest" };
+	struct mule_sink sink = { mule_membuf_write, &text, 0, 0, 0, 0 };
 	struct signed_input in;
 	struct run r;
 	gpg_error_t err;
@@ -532,12 +452,12 @@ mule_check_manifest(const struct mule_gpg_opts *gopts,
 	if (!err)
 		err = verify_signed(&r, &in, &sink, v);
 	if (!err)
-		err = mule_manifest_check(dir, text.p ? text.p : "", text.len,
+		err = mule_manifest_check(dir, text.p ? (char *)text.p : "", text.len,
 		    ex, report);
 	if (err)
 		mule_verdict_release(v);
 	signed_input_release(&in);
 	run_end(&r);
-	free(text.p);
+	mule_membuf_release(&text);
 	return err;
 }

@@ -59,40 +59,6 @@ mule_sign(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 	return sign_source(gopts, mode, signer, &src, out);
 }
 
-/* The manifest text, built in memory (about 100 bytes a file). */
-struct text {
-	char *p;
-	size_t len, off;
-};
-
-static gpg_error_t
-text_write(void *arg, const void *buf, size_t n)
-{
-	struct text *t = arg;
-	char *p = realloc(t->p, t->len + n);
-
-	if (!p)
-		return gpg_error_from_syserror();
-	memcpy(p + t->len, buf, n);
-	t->p = p;
-	t->len += n;
-	return 0;
-}
-
-static gpg_error_t
-text_read(void *arg, void *buf, size_t n, size_t *got)
-{
-	struct text *t = arg;
-
-	if (n > t->len - t->off)
-		n = t->len - t->off;
-	if (n)
-		memcpy(buf, t->p + t->off, n);
-	t->off += n;
-	*got = n;
-	return 0;
-}
-
 gpg_error_t
 mule_sign_manifest(const struct mule_gpg_opts *gopts, const char *signer,
     const char *dir, const char *output_path, struct mule_output *out,
@@ -100,7 +66,8 @@ mule_sign_manifest(const struct mule_gpg_opts *gopts, const char *signer,
 {
 	char *names[2] = { NULL, NULL };
 	struct mule_manifest_exclude ex = { names, 1, 0, 0, 0, 0 };
-	struct text text = { NULL, 0, 0 };
+	/* The manifest text, built in memory (about 100 bytes a file). */
+	struct mule_membuf text = { NULL, 0, 0, 0, NULL };
 	struct mule_source src;
 	struct stat st;
 	gpg_error_t err;
@@ -117,17 +84,17 @@ mule_sign_manifest(const struct mule_gpg_opts *gopts, const char *signer,
 	}
 	if (names[1])
 		ex.n = 2;
-	err = names[0] ? mule_manifest_build(dir, &ex, text_write, &text,
+	err = names[0] ? mule_manifest_build(dir, &ex, mule_membuf_write, &text,
 	    skips) : gpg_error_from_syserror();
 	free(names[0]);
 	free(names[1]);
 	if (!err) {
 		mule_source_init_fd(&src, -1);
-		src.read = text_read;
+		src.read = mule_membuf_read;
 		src.arg = &text;
 		err = sign_source(gopts, MULE_SIGN_CLEAR, signer, &src, out);
 	}
-	free(text.p);
+	mule_membuf_release(&text);
 	return err;
 }
 

@@ -99,6 +99,17 @@ mule_verify_status_attach_verify_only(gpgme_ctx_t ctx,
 }
 
 gpg_error_t
+mule_verify_status_one_literal(const struct mule_verify_status *st)
+{
+	if (st->plaintexts != 1)
+		return mule_reject(GPG_ERR_BAD_DATA, NULL,
+		    "the input holds %s literal data packet (damaged, or "
+		    "compressed with an unknown method)",
+		    st->plaintexts ? "more than one" : "no");
+	return 0;
+}
+
+gpg_error_t
 mule_verify_status_refusal(const struct mule_verify_status *st)
 {
 	if (!st->saw_decryption)

@@ -71,6 +71,11 @@ gpg_error_t mule_verify_status_attach(gpgme_ctx_t ctx,
 gpg_error_t mule_verify_status_attach_verify_only(gpgme_ctx_t ctx,
     struct mule_verify_status *st);
 
+/* gpg reports decryption, integrity and even a good signature when it
+ * then fails to decompress (an unknown method): no literal data comes
+ * out.  A message must hold exactly one literal data packet. */
+gpg_error_t mule_verify_status_one_literal(const struct mule_verify_status *st);
+
 /* A rejection if gpg started to decrypt in a verify-only run, else 0. */
 gpg_error_t mule_verify_status_refusal(const struct mule_verify_status *st);
 void mule_verify_status_release(struct mule_verify_status *st);
