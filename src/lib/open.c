@@ -136,17 +136,13 @@ struct cipher_input {
 	struct mule_source raw;
 	struct mule_source decoded;
 	struct mule_dearmor *dearmor;
+	struct mule_source framed;	/* one message, nothing after it */
+	struct mule_frame *frame;
 	struct mule_source *src;	/* what to hand to GPGME */
 };
 
 #define ARMOR_PEEK 4096
 #define PACKET_PEEK 64
-
-static gpg_error_t
-dearmor_read(void *d, void *buf, size_t n, size_t *got)
-{
-	return mule_dearmor_read(d, buf, n, got);
-}
 
 /* Input that is not armour must be binary OpenPGP (the first packet tag
  * has its high bit set); text is refused here rather than left to gpg,
@@ -215,6 +211,22 @@ check_start(const unsigned char *buf, size_t len)
 	}
 }
 
+/* Hand gpg the message through the framing check, so that a second
+ * message appended to the first never reaches it. */
+static gpg_error_t
+frame(struct cipher_input *ci)
+{
+	gpg_error_t err = mule_frame_new(&ci->frame, ci->src);
+
+	if (err)
+		return err;
+	ci->framed.fd = -1;
+	ci->framed.read = mule_frame_read;
+	ci->framed.arg = ci->frame;
+	ci->src = &ci->framed;
+	return 0;
+}
+
 static gpg_error_t
 cipher_input_init(struct cipher_input *ci, int fd)
 {
@@ -230,24 +242,25 @@ cipher_input_init(struct cipher_input *ci, int fd)
 		err = check_text(ci->raw.pre, ci->raw.pre_len);
 		if (!err)
 			err = check_start(ci->raw.pre, ci->raw.pre_len);
-		return err;
+		return err ? err : frame(ci);
 	}
 	err = mule_dearmor_new(&ci->dearmor, &ci->raw);
 	if (err)
 		return err;
 	ci->decoded.fd = -1;
-	ci->decoded.read = dearmor_read;
+	ci->decoded.read = mule_dearmor_read;
 	ci->decoded.arg = ci->dearmor;
 	ci->src = &ci->decoded;
 	err = mule_source_peek(&ci->decoded, PACKET_PEEK);
 	if (!err)
 		err = check_start(ci->decoded.pre, ci->decoded.pre_len);
-	return err;
+	return err ? err : frame(ci);
 }
 
 static void
 cipher_input_release(struct cipher_input *ci)
 {
+	mule_frame_free(ci->frame);
 	mule_dearmor_free(ci->dearmor);
 	mule_source_release(&ci->raw);
 	mule_source_release(&ci->decoded);
@@ -271,20 +284,6 @@ check_decrypt_result(gpgme_ctx_t ctx)
 	if (dres->wrong_key_usage)
 		return mule_reject(GPG_ERR_WRONG_KEY_USAGE, NULL,
 		    "the message was encrypted to a key not meant for encryption");
-	return 0;
-}
-
-/* gpg reports decryption and integrity as good even when it then fails
- * to decompress (an unknown method): no literal data came out.  One
- * literal data packet is what a message must hold. */
-static gpg_error_t
-check_literal(const struct mule_verify_status *st)
-{
-	if (st->plaintexts != 1)
-		return mule_reject(GPG_ERR_BAD_DATA, NULL,
-		    "the message holds %s literal data packet (damaged, or "
-		    "compressed with an unknown method)",
-		    st->plaintexts ? "more than one" : "no");
 	return 0;
 }
 
@@ -323,7 +322,7 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	}
 	err = check_decrypt_result(ctx);
 	if (!err)
-		err = check_literal(&st);
+		err = mule_verify_status_one_literal(&st);
 	if (!err)
 		err = mule_verify_check(p, gpgme_op_verify_result(ctx), &st,
 		    ctx, v);
@@ -334,12 +333,6 @@ leave:
 	gpgme_release(ctx);
 	mule_verify_status_release(&st);
 	return err;
-}
-
-static gpg_error_t
-hold_read(void *hold, void *buf, size_t n, size_t *got)
-{
-	return mule_hold_read(hold, buf, n, got);
 }
 
 /* Decrypt in the user's home without verifying (the signed message is
@@ -393,7 +386,7 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 
 	memset(&hsrc, 0, sizeof hsrc);
 	hsrc.fd = -1;
-	hsrc.read = hold_read;
+	hsrc.read = mule_hold_read;
 	hsrc.arg = hold;
 	/* What was inside the encryption must be binary signed data (no
 	 * armour, no clear-signed text, nothing encrypted again). */
@@ -421,7 +414,7 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 		err = own ? own : mule_explain_decrypt_error(err, vctx, &st);
 		goto leave;
 	}
-	err = check_literal(&st);
+	err = mule_verify_status_one_literal(&st);
 	if (!err)
 		err = mule_verify_check(p, gpgme_op_verify_result(vctx), &st,
 		    vctx, v);

@@ -1,6 +1,9 @@
 /* packet.c - a first look at a binary OpenPGP packet stream. */
 #include <config.h>
 
+#include <stdlib.h>
+
+#include "error.h"
 #include "packet.h"
 
 #define TAG_MARKER 10
@@ -141,4 +144,132 @@ mule_packet_start(const unsigned char *buf, size_t len)
 	default:
 		return MULE_PACKET_INVALID;
 	}
+}
+
+struct mule_frame {
+	struct mule_source *src;
+	unsigned char head[6];	/* the length header being read */
+	size_t nhead;
+	int tag;		/* of the current packet, -1 between packets */
+	size_t oldlen;		/* length bytes of an old-format header */
+	int partial;		/* the body comes in partial chunks */
+	size_t body;		/* bytes left of the current chunk */
+	int in_body;
+	int ended;		/* the encrypted data packet is complete */
+	int untracked;		/* indeterminate length: framing ends */
+};
+
+gpg_error_t
+mule_frame_new(struct mule_frame **f, struct mule_source *src)
+{
+	*f = calloc(1, sizeof **f);
+	if (!*f)
+		return gpg_error_from_syserror();
+	(*f)->src = src;
+	(*f)->tag = -1;
+	return 0;
+}
+
+static int
+is_data_packet(int tag)
+{
+	return tag == 9 || tag == 18 || tag == 20;
+}
+
+/* Called after each header byte is added to f->head: once the tag byte,
+ * then the length bytes are complete, set up the body. */
+static void
+take_header(struct mule_frame *f)
+{
+	static const size_t old_lenlen[] = { 1, 2, 4, 0 };
+	unsigned char b = f->head[0];
+	size_t i;
+
+	if (f->tag < 0) {			/* the tag byte */
+		if (!(b & 0x80)) {
+			f->untracked = 1;	/* not OpenPGP: gpg will say */
+			return;
+		}
+		f->tag = b & 0x40 ? b & 0x3f : (b >> 2) & 0x0f;
+		f->oldlen = b & 0x40 ? 0 : old_lenlen[b & 3];
+		if (!(b & 0x40) && !f->oldlen)
+			f->untracked = 1;	/* indeterminate length */
+		f->nhead = 0;
+		return;
+	}
+	f->partial = 0;
+	if (f->oldlen) {
+		if (f->nhead < f->oldlen)
+			return;
+		for (f->body = 0, i = 0; i < f->oldlen; i++)
+			f->body = f->body << 8 | f->head[i];
+		f->oldlen = 0;
+	} else if (b < 192) {
+		f->body = b;
+	} else if (b < 224) {
+		if (f->nhead < 2)
+			return;
+		f->body = ((size_t)(b - 192) << 8) + f->head[1] + 192;
+	} else if (b < 255) {
+		f->body = (size_t)1 << (b & 0x1f);
+		f->partial = 1;
+	} else {
+		if (f->nhead < 5)
+			return;
+		f->body = (size_t)f->head[1] << 24 | (size_t)f->head[2] << 16
+		    | (size_t)f->head[3] << 8 | f->head[4];
+	}
+	f->in_body = 1;
+}
+
+static gpg_error_t
+frame_scan(struct mule_frame *f, const unsigned char *p, size_t n)
+{
+	size_t take;
+
+	while (n && !f->untracked) {
+		if (f->ended)
+			return mule_reject(GPG_ERR_BAD_DATA,
+			    "give one message at a time",
+			    "data after the end of the encrypted message "
+			    "(another message appended?)");
+		if (f->in_body) {
+			take = f->body < n ? f->body : n;
+			f->body -= take;
+			p += take;
+			n -= take;
+			if (f->body)
+				continue;
+			f->in_body = 0;
+			f->nhead = 0;
+			if (f->partial)
+				continue;	/* another length follows */
+			if (is_data_packet(f->tag))
+				f->ended = 1;
+			f->tag = -1;
+			continue;
+		}
+		f->head[f->nhead++] = *p++;
+		n--;
+		take_header(f);
+	}
+	return 0;
+}
+
+gpg_error_t
+mule_frame_read(void *arg, void *buf, size_t n, size_t *got)
+{
+	struct mule_frame *f = arg;
+	gpg_error_t err;
+
+	err = mule_source_read(f->src, buf, n, got);
+	if (!err && *got)
+		err = frame_scan(f, buf, *got);
+	return err;
+}
+
+void
+mule_frame_free(struct mule_frame *f)
+{
+	free(f);
 }

@@ -9,6 +9,9 @@
 #define MULE_PACKET_H
 
 #include <stddef.h>
+#include <gpg-error.h>
+
+#include "data.h"
 
 enum mule_packet_start {
 	MULE_PACKET_ENCRYPTED,	/* public-key or symmetric session key */
@@ -29,5 +32,17 @@ int mule_packet_count_signatures(const unsigned char *buf, size_t len);
 /* Whether the packets at BUF (as far as they parse) include a secret
  * key or secret subkey. */
 int mule_packet_has_secret(const unsigned char *buf, size_t len);
+
+/* A reader that passes an encrypted message through unchanged while
+ * following its top-level packet framing, and refuses any byte after the
+ * encrypted data packet ends: gpg would go on to decrypt a second message
+ * appended to the first.  (The encrypted layer's lengths are always
+ * known; a packet of indeterminate length ends the framing.) */
+struct mule_frame;
+
+gpg_error_t mule_frame_new(struct mule_frame **f, struct mule_source *src);
+/* A mule_read_fn. */
+gpg_error_t mule_frame_read(void *f, void *buf, size_t n, size_t *got);
+void mule_frame_free(struct mule_frame *f);
 
 #endif
