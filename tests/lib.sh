@@ -87,6 +87,55 @@ expect_fail() {
 	fi
 }
 
+# with_timeout COMMAND...: a hang fails as status 124, not a stuck suite.
+with_timeout() {
+	if command -v timeout >/dev/null 2>&1; then
+		timeout 60 "$@"
+	else
+		"$@"
+	fi
+}
+
+# one_error_of TOOL FILE: FILE holds one "TOOL: error:" line, then at most
+# one "TOOL: hint:" line.
+one_error_of() {
+	[ "$(wc -l <"$2")" -le 2 ] &&
+	    sed -n 1p "$2" | grep -q "^$1: error: " &&
+	    ! sed -n '2,$p' "$2" | grep -qv "^$1: hint: "
+}
+
+# refused_by TOOL STATUS FILE [OPTION...]: TOOL refuses FILE read from
+# standard input, and again named as an argument with -o: the exit
+# status, nothing on standard output, one error line, and no output file
+# or temporary.  On failure, $why says what went wrong.
+refused_by() {
+	tool=$1 want=$2 file=$3
+	shift 3
+	why=""
+	with_timeout "$tool" "$@" <"$file" >"$T/out" 2>"$T/err"
+	got=$?
+	[ "$got" -eq "$want" ] || why="$why exit $got, not $want;"
+	[ -s "$T/out" ] && why="$why standard output not empty;"
+	one_error_of "$tool" "$T/err" || why="$why stderr is not one error line;"
+	rm -rf "$T/odir" && mkdir "$T/odir"
+	with_timeout "$tool" "$@" -o "$T/odir/out" "$file" >"$T/out2" 2>"$T/err2"
+	got=$?
+	[ "$got" -eq "$want" ] || why="$why exit $got with -o;"
+	[ -s "$T/out2" ] && why="$why standard output not empty with -o;"
+	one_error_of "$tool" "$T/err2" ||
+	    why="$why stderr is not one error line with -o;"
+	[ -e "$T/odir/out" ] && why="$why output file created;"
+	no_temps "$T/odir" || why="$why temporary left behind;"
+	[ -z "$why" ]
+}
+
+# failed DESC: a failed test, with $why and the stderr of the first run.
+failed() {
+	diag "$1:$why"
+	sed 's/^/#   stderr: /' "$T/err" >&2
+	not_ok "$1"
+}
+
 # no_files_like DIR: no temporaries left behind in DIR.
 no_temps() {
 	! ls -A "$1" 2>/dev/null | grep -q '^\.mule-'

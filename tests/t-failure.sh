@@ -14,12 +14,8 @@ else
 	mo() { mule-open "$@"; }
 fi
 
-# one_error FILE: one "error:" line, then at most one "hint:" line.
-one_error() {
-	[ "$(wc -l <"$1")" -le 2 ] &&
-	    sed -n 1p "$1" | grep -q '^mule-.*: error: ' &&
-	    ! sed -n '2,$p' "$1" | grep -qv '^mule-.*: hint: '
-}
+# one_error FILE: one "error:" line from any mule tool, at most one hint.
+one_error() { one_error_of 'mule-[a-z]*' "$1"; }
 
 # fails STATUS COMMAND...: the command exits STATUS with nothing on
 # standard output and one error line.  On failure $why says why.

@@ -7,41 +7,12 @@
 # no output file and no .mule-* temporary.
 . "$srcdir/tests/lib.sh"
 
-if command -v timeout >/dev/null 2>&1; then
-	mvy() { timeout 60 mule-verify "$@"; }	# a hang fails as status 124
-else
-	mvy() { mule-verify "$@"; }
-fi
+mvy() { with_timeout mule-verify "$@"; }
 
-# one_error FILE: one "error:" line, then at most one "hint:" line.
-one_error() {
-	[ "$(wc -l <"$1")" -le 2 ] &&
-	    sed -n 1p "$1" | grep -q '^mule-verify: error: ' &&
-	    ! sed -n '2,$p' "$1" | grep -qv '^mule-verify: hint: '
-}
+one_error() { one_error_of mule-verify "$1"; }
 
-# refused STATUS FILE [OPTION...]: mule-verify refuses FILE read from
-# standard input, and again named as an argument with -o.  On failure,
-# $why says what went wrong.
-refused() {
-	want=$1 file=$2
-	shift 2
-	why=""
-	mvy "$@" <"$file" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] || why="$why exit $got, not $want;"
-	[ -s "$T/out" ] && why="$why standard output not empty;"
-	one_error "$T/err" || why="$why stderr is not one error line;"
-	rm -rf "$T/odir" && mkdir "$T/odir"
-	mvy "$@" -o "$T/odir/out" "$file" >"$T/out2" 2>"$T/err2"
-	got=$?
-	[ "$got" -eq "$want" ] || why="$why exit $got with -o;"
-	[ -s "$T/out2" ] && why="$why standard output not empty with -o;"
-	one_error "$T/err2" || why="$why stderr is not one error line with -o;"
-	[ -e "$T/odir/out" ] && why="$why output file created;"
-	no_temps "$T/odir" || why="$why temporary left behind;"
-	[ -z "$why" ]
-}
+# refused STATUS FILE [OPTION...]: see refused_by in lib.sh.
+refused() { refused_by mule-verify "$@"; }
 
 # refused_detached STATUS SIGFILE FILE [OPTION...]: the same for a
 # detached signature (no -o there).
@@ -57,11 +28,6 @@ refused_detached() {
 	[ -z "$why" ]
 }
 
-failed() {
-	diag "$1:$why"
-	sed 's/^/#   stderr: /' "$T/err" >&2
-	not_ok "$1"
-}
 
 # rejects DESC STATUS FILE [OPTION...]
 rejects() {
