@@ -2,7 +2,7 @@
 # Regression tests, each named after the bug it guards against.
 . "$srcdir/tests/lib.sh"
 setup_keys
-plan 10
+plan 19
 
 echo 'the secret plan' >"$T/plain"
 mule-seal -r bob@example.org --binary -o "$T/sealed.gpg" "$T/plain"
@@ -44,4 +44,36 @@ expect_fail "... mule-verify refuses it as well" \
 printf -- '-----BEGIN PGP \033]0;pwned\007X-----\n' >"$T/evil.asc"
 expect_fail "armour-kind-unescaped: a strange armour kind is refused" 1 mule-open "$T/evil.asc"
 check "... and no escape character reaches stderr" sh -c '! grep -q "$(printf "\033")" "$1"' - "$T/err"
+# signer-file-inner-not-signed: what the --signer-file path unwraps must
+# be signed data; here it is bare text (gpg --no-literal).
+echo 'just text' | gpg -q --batch -e -r "$BOB" --always-trust --no-literal \
+    >"$T/nolit.gpg" 2>/dev/null
+expect_fail "signer-file-inner-not-signed: bare text inside the encryption is refused" \
+    1 mule-open --signer-file "$T/alice.asc" "$T/nolit.gpg"
+
+# status-fd-closed: a --status-fd that is not open printed nothing, and
+# a script waiting for status lines got none.
+expect_fail "status-fd-closed: mule-verify --status-fd on a closed descriptor is a usage error" \
+    2 mule-verify --status-fd 9 "$T/signed.asc"
+
+# manifest-with-output: -o was silently ignored with --manifest.
+mkdir "$T/tree" && echo a >"$T/tree/a"
+mule-sign --manifest "$T/tree" -o "$T/tree/MANIFEST.asc"
+expect_fail "manifest-with-output: -o with --manifest is a usage error" \
+    2 mule-verify --manifest "$T/tree" -o "$T/o.txt"
+check "... and no output file" [ ! -e "$T/o.txt" ]
+
+# verify-max-size: a small inline-signed message that inflates had no
+# limit in mule-verify.
+head -c 3000000 /dev/zero | gpg -q --batch -s -u "$ALICE" -z 9 >"$T/bomb.gpg"
+expect_fail "verify-max-size: signed content beyond --max-size is refused" \
+    1 mule-verify --max-size 1M "$T/bomb.gpg"
+run_status 0 mule-verify -q --max-size 3M -o "$T/bomb.out" "$T/bomb.gpg"
+check "... and accepted up to the limit" [ "$(wc -c <"$T/bomb.out")" -eq 3000000 ]
+
+# empty-hash-header: "Hash:" with nothing after it was reported as naming
+# more than one algorithm.
+sed 's/^Hash: .*/Hash:  /' "$T/signed.asc" >"$T/emptyhash.asc"
+expect_fail "empty-hash-header: an empty Hash: header is refused" 1 mule-verify "$T/emptyhash.asc"
+check "... saying so" grep -q 'empty Hash: header' "$T/err"
 done_testing
