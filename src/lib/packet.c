@@ -8,73 +8,49 @@
 
 #define TAG_MARKER 10
 
-/* Parse the packet header at BUF: its tag, and the offset of the next
- * packet in *NEXT (0 if the length is not a plain one).  -1 if invalid. */
+/* Parse the packet header at BUF: its tag, header and body length.
+ * *DEFINITE is 0 when the length is partial, indeterminate or cut short
+ * (then *BODY is not known).  -1 without a tag byte and one more. */
 static int
-header(const unsigned char *buf, size_t len, size_t *next)
+parse_header(const unsigned char *buf, size_t len, size_t *hlen, size_t *body,
+    int *definite)
 {
-	size_t body, hlen;
+	static const size_t old_lenlen[] = { 1, 2, 4, 0 };
+	size_t n, i;
 	int tag;
 
-	*next = 0;
-	if (len < 2 || !(buf[0] & 0x80))
-		return -1;
-	if (buf[0] & 0x40) {			/* new format */
-		tag = buf[0] & 0x3f;
-		if (buf[1] < 192) {
-			hlen = 2, body = buf[1];
-		} else if (buf[1] < 224) {
-			if (len < 3)
-				return -1;
-			hlen = 3, body = ((size_t)(buf[1] - 192) << 8) + buf[2] + 192;
-		} else {
-			return tag;		/* partial or 4-byte length */
-		}
-	} else {				/* old format */
-		tag = (buf[0] >> 2) & 0x0f;
-		if ((buf[0] & 3) != 0)
-			return tag;
-		hlen = 2, body = buf[1];
-	}
-	*next = hlen + body;
-	return tag;
-}
-
-/* Parse a whole packet header: tag, header and body length.  -1 if it is
- * invalid, cut short, or of partial or indeterminate length. */
-static int
-full_header(const unsigned char *buf, size_t len, size_t *hlen, size_t *body)
-{
-	int tag;
-
+	*definite = 0;
+	*hlen = *body = 0;
 	if (len < 2 || !(buf[0] & 0x80))
 		return -1;
 	if (buf[0] & 0x40) {
 		tag = buf[0] & 0x3f;
 		if (buf[1] < 192) {
 			*hlen = 2, *body = buf[1];
-		} else if (buf[1] < 224 && len >= 3) {
+		} else if (buf[1] < 224) {
+			if (len < 3)
+				return tag;
 			*hlen = 3;
 			*body = ((size_t)(buf[1] - 192) << 8) + buf[2] + 192;
-		} else if (buf[1] == 255 && len >= 6) {
+		} else if (buf[1] == 255) {
+			if (len < 6)
+				return tag;
 			*hlen = 6;
 			*body = (size_t)buf[2] << 24 | (size_t)buf[3] << 16
 			    | (size_t)buf[4] << 8 | buf[5];
 		} else {
-			return -1;
+			return tag;		/* partial */
 		}
 	} else {
-		static const size_t lenlen[] = { 1, 2, 4, 0 };
-		size_t n = lenlen[buf[0] & 3], i;
-
 		tag = (buf[0] >> 2) & 0x0f;
+		n = old_lenlen[buf[0] & 3];
 		if (!n || len < 1 + n)
-			return -1;
+			return tag;		/* indeterminate, or cut short */
 		*hlen = 1 + n;
-		*body = 0;
 		for (i = 0; i < n; i++)
 			*body = *body << 8 | buf[1 + i];
 	}
+	*definite = 1;
 	return tag;
 }
 
@@ -82,11 +58,11 @@ int
 mule_packet_count_signatures(const unsigned char *buf, size_t len)
 {
 	size_t off = 0, hlen, body;
-	int n = 0;
+	int n = 0, definite;
 
 	while (off < len) {
-		if (full_header(buf + off, len - off, &hlen, &body) != 2
-		    || body > len - off - hlen)
+		if (parse_header(buf + off, len - off, &hlen, &body,
+		    &definite) != 2 || !definite || body > len - off - hlen)
 			return -1;
 		off += hlen + body;
 		n++;
@@ -98,13 +74,13 @@ int
 mule_packet_has_secret(const unsigned char *buf, size_t len)
 {
 	size_t off = 0, hlen, body;
-	int tag;
+	int tag, definite;
 
 	while (off < len) {
-		tag = full_header(buf + off, len - off, &hlen, &body);
+		tag = parse_header(buf + off, len - off, &hlen, &body, &definite);
 		if (tag == 5 || tag == 7)
 			return 1;
-		if (tag < 0 || body > len - off - hlen)
+		if (tag < 0 || !definite || body > len - off - hlen)
 			return 0;
 		off += hlen + body;
 	}
@@ -114,17 +90,17 @@ mule_packet_has_secret(const unsigned char *buf, size_t len)
 enum mule_packet_start
 mule_packet_start(const unsigned char *buf, size_t len)
 {
-	size_t off = 0, next;
-	int tag, markers = 0;
+	size_t off = 0, hlen, body;
+	int tag, definite, markers = 0;
 
 	for (;;) {
-		tag = header(buf + off, len - off, &next);
+		tag = parse_header(buf + off, len - off, &hlen, &body, &definite);
 		if (tag != TAG_MARKER)
 			break;
 		/* Marker packets ("PGP") are to be ignored; a few at most. */
-		if (!next || ++markers > 4 || off + next >= len)
+		if (!definite || ++markers > 4 || off + hlen + body >= len)
 			return MULE_PACKET_INVALID;
-		off += next;
+		off += hlen + body;
 	}
 	switch (tag) {
 	case 1:		/* public-key encrypted session key */
