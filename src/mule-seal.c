@@ -103,7 +103,7 @@ main(int argc, char **argv)
 		    | (cli.force ? MULE_OUTPUT_FORCE : 0)
 		    | (binary ? MULE_OUTPUT_BINARY : 0));
 	if (!err)
-		err = mule_seal(&cli.gpg, &so, fd, out);
+		err = mule_seal(&cli.gpg, &so, fd, mule_output_write, out);
 	if (!err)
 		err = mule_output_commit(out);
 	mule_output_free(out);

@@ -18,6 +18,7 @@ static const struct tool {
 	{ "open", "decrypt and verify; release nothing unverified" },
 	{ "sign", "sign text, a file, or a directory's manifest" },
 	{ "verify", "check signatures; release only verified content" },
+	{ "bundle", "seal files and directories; extract only after verifying" },
 	{ NULL, NULL }
 };
 

@@ -1,11 +1,17 @@
 /* cleanup.c - remove our temporaries on exit paths and caught signals. */
 #include <config.h>
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #ifdef HAVE_SYS_PRCTL_H
 #include <sys/prctl.h>
@@ -13,12 +19,13 @@
 
 #include "cleanup.h"
 
-#define MAX_SLOTS 16
+/* mule-bundle --split registers one temporary per part (at most 999). */
+#define MAX_SLOTS 1024
 
 struct slot {
 	volatile sig_atomic_t used;
-	int is_dir;
-	char path[PATH_MAX];
+	int kind;
+	char *path;	/* set before USED, freed after it is cleared */
 };
 
 static struct slot slots[MAX_SLOTS];
@@ -31,14 +38,75 @@ static const char *const home_files[] = {
 	"gpg.conf", NULL
 };
 
+/* The records getdents64 returns (glibc has no wrapper before 2.30). */
+struct dirent64_raw {
+	unsigned long long d_ino;
+	long long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Remove NAME below directory DIRFD and everything in it, without
+ * following symlinks, with async-signal-safe calls only (no opendir: it
+ * allocates).  Depth is bounded by the callers' path length limit. */
+static int
+remove_tree_at(int dirfd, const char *name, int depth)
+{
+	char buf[1024];
+	long n;
+	int fd, removed;
+
+	if (unlinkat(dirfd, name, 0) == 0)
+		return 0;
+	if (depth > PATH_MAX / 2)
+		return -1;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+	    | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	fchmod(fd, 0700);	/* a read-only directory of ours */
+	/* Removing entries while reading: start over until a pass removes
+	 * nothing more. */
+	do {
+		removed = 0;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+			long off = 0;
+
+			while (off < n) {
+				struct dirent64_raw *d = (void *)(buf + off);
+
+				off += d->d_reclen;
+				if (strcmp(d->d_name, ".") && strcmp(d->d_name,
+				    "..") && remove_tree_at(fd, d->d_name,
+				    depth + 1) == 0)
+					removed = 1;
+			}
+		}
+	} while (removed);
+	close(fd);
+	return unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+int
+mule_remove_tree_at(int dirfd, const char *name)
+{
+	return remove_tree_at(dirfd, name, 0);
+}
+
 static void
 remove_slot(struct slot *s)
 {
 	char buf[PATH_MAX + 64];
 	size_t len, i;
 
-	if (!s->is_dir) {
+	if (s->kind == MULE_CLEANUP_FILE) {
 		unlink(s->path);
+		return;
+	}
+	if (s->kind == MULE_CLEANUP_TREE) {
+		remove_tree_at(AT_FDCWD, s->path, 0);
 		return;
 	}
 	len = strlen(s->path);
@@ -104,25 +172,29 @@ mule_cleanup_init(void)
 }
 
 int
-mule_cleanup_add(const char *path, int is_dir)
+mule_cleanup_add(const char *path, int kind)
 {
 	sigset_t all, old;
+	char *copy = strdup(path);
 	int i, slot = -1;
 
-	if (strlen(path) >= PATH_MAX)
+	if (!copy)
 		return -1;
 	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < MAX_SLOTS; i++) {
 		if (!slots[i].used) {
-			snprintf(slots[i].path, sizeof slots[i].path, "%s", path);
-			slots[i].is_dir = is_dir;
+			free(slots[i].path);
+			slots[i].path = copy;
+			slots[i].kind = kind;
 			slots[i].used = 1;
 			slot = i;
 			break;
 		}
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (slot < 0)
+		free(copy);
 	return slot;
 }
 

@@ -12,10 +12,21 @@
 /* Install the signal handlers and turn core dumps off.  Call once, early. */
 void mule_cleanup_init(void);
 
-/* Register PATH (copied) as a file to unlink; returns a slot or -1 if the
- * table is full.  IS_DIR registers a throwaway gpg home: its known files
- * are unlinked, then the directory itself. */
-int mule_cleanup_add(const char *path, int is_dir);
+enum mule_cleanup_kind {
+	MULE_CLEANUP_FILE,	/* a file to unlink */
+	MULE_CLEANUP_HOME,	/* a throwaway gpg home: its known files, then
+				 * the directory itself */
+	MULE_CLEANUP_TREE	/* a staging directory and all it holds */
+};
+
+/* Register PATH (copied) for removal as KIND; returns a slot or -1 if the
+ * table is full. */
+int mule_cleanup_add(const char *path, int kind);
+
+/* Remove NAME below DIRFD (AT_FDCWD: a path), a file or a whole
+ * directory tree, without following symlinks; async-signal-safe.
+ * Returns 0 if it is gone. */
+int mule_remove_tree_at(int dirfd, const char *name);
 
 /* Forget slot SLOT (the caller has renamed or removed the path). */
 void mule_cleanup_forget(int slot);

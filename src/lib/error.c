@@ -11,9 +11,9 @@
 
 static const char *progname = "mule";
 static int quiet;
-static gpg_error_t recorded_err;
-static char recorded_msg[1024];
-static char recorded_hint[512];
+/* Per thread: a worker thread (mule-bundle's archive writer or decryptor)
+ * records its own first cause, handed over by mule_error_save/restore. */
+static _Thread_local struct mule_error_record rec;
 
 void
 mule_set_progname(const char *argv0)
@@ -40,14 +40,14 @@ record(gpg_error_t err, const char *hint, const char *fmt, va_list ap)
 {
 	/* The first cause is the one the user needs; later calls on the
 	 * way up would only blur it. */
-	if (recorded_err)
+	if (rec.err)
 		return err;
-	recorded_err = err;
-	vsnprintf(recorded_msg, sizeof recorded_msg, fmt, ap);
+	rec.err = err;
+	vsnprintf(rec.msg, sizeof rec.msg, fmt, ap);
 	if (hint)
-		snprintf(recorded_hint, sizeof recorded_hint, "%s", hint);
+		snprintf(rec.hint, sizeof rec.hint, "%s", hint);
 	else
-		recorded_hint[0] = '\0';
+		rec.hint[0] = '\0';
 	return err;
 }
 
@@ -77,8 +77,20 @@ mule_reject(gpg_err_code_t code, const char *hint, const char *fmt, ...)
 void
 mule_error_clear(void)
 {
-	recorded_err = 0;
-	recorded_msg[0] = recorded_hint[0] = '\0';
+	rec.err = 0;
+	rec.msg[0] = rec.hint[0] = '\0';
+}
+
+void
+mule_error_save(struct mule_error_record *r)
+{
+	*r = rec;
+}
+
+void
+mule_error_restore(const struct mule_error_record *r)
+{
+	rec = *r;
 }
 
 int
@@ -129,14 +141,14 @@ mule_fail(gpg_error_t err, const char *what)
 {
 	const char *detail = gpg_strerror(err);
 
-	if (err && err == recorded_err && recorded_msg[0])
-		detail = recorded_msg;
+	if (err && err == rec.err && rec.msg[0])
+		detail = rec.msg;
 	if (what)
 		fprintf(stderr, "%s: error: %s: %s\n", progname, what, detail);
 	else
 		fprintf(stderr, "%s: error: %s\n", progname, detail);
-	if (err == recorded_err && recorded_hint[0])
-		fprintf(stderr, "%s: hint: %s\n", progname, recorded_hint);
+	if (err == rec.err && rec.hint[0])
+		fprintf(stderr, "%s: hint: %s\n", progname, rec.hint);
 	mule_cleanup_run();
 	exit(err ? mule_exit_status(err) : MULE_EXIT_FAILURE);
 }

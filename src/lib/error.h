@@ -48,6 +48,16 @@ gpg_error_t mule_reject(gpg_err_code_t code, const char *hint,
 /* Forget any recorded message. */
 void mule_error_clear(void);
 
+/* The recorded message is per thread; a thread's is carried to another
+ * with these. */
+struct mule_error_record {
+	gpg_error_t err;
+	char msg[1024];
+	char hint[512];
+};
+void mule_error_save(struct mule_error_record *r);
+void mule_error_restore(const struct mule_error_record *r);
+
 /* The exit status for ERR: 0, 1 or 2. */
 int mule_exit_status(gpg_error_t err);
 

@@ -92,7 +92,16 @@ dir_of(const char *path)
 	return dir;
 }
 
-/* Is this ".mule-PID-XXXXXX.tmp" (or a spool) from a dead or old run? */
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Is this ".mule-PID-XXXXXX.tmp" (a file) or ".mule-PID-XXXXXX.stage" (a
+ * staging directory of mule-bundle -x) from a dead or old run? */
 static int
 is_stale(int dirfd, const char *name, uid_t uid, time_t now)
 {
@@ -105,11 +114,12 @@ is_stale(int dirfd, const char *name, uid_t uid, time_t now)
 	pid = strtol(name + 6, &end, 10);
 	if (end == name + 6 || *end != '-' || pid <= 0)
 		return 0;
-	if (strlen(name) < 4 || strcmp(name + strlen(name) - 4, ".tmp"))
-		return 0;
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
-	if (!S_ISREG(st.st_mode) || st.st_uid != uid)
+	if (!(ends_with(name, ".tmp") && S_ISREG(st.st_mode))
+	    && !(ends_with(name, ".stage") && S_ISDIR(st.st_mode)))
+		return 0;
+	if (st.st_uid != uid)
 		return 0;
 	if (now - st.st_mtime > STALE_AGE)
 		return 1;
@@ -130,7 +140,7 @@ mule_output_clean_stale(const char *dir)
 		return;
 	while ((de = readdir(d)))
 		if (is_stale(dirfd(d), de->d_name, geteuid(), now))
-			unlinkat(dirfd(d), de->d_name, 0);
+			mule_remove_tree_at(dirfd(d), de->d_name);
 	closedir(d);
 }
 
@@ -160,7 +170,7 @@ open_temp(struct mule_output *o)
 		o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
 		    | O_CLOEXEC, 0600);
 		if (o->fd >= 0) {
-			o->cleanup_slot = mule_cleanup_add(o->tmp, 0);
+			o->cleanup_slot = mule_cleanup_add(o->tmp, MULE_CLEANUP_FILE);
 			return 0;
 		}
 		if (errno != EEXIST)

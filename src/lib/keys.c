@@ -436,7 +436,7 @@ mule_keyhome_new(struct mule_keyhome **home, const char *const *files,
 		h->dir = NULL;
 		goto leave;
 	}
-	h->slot = mule_cleanup_add(h->dir, 1);
+	h->slot = mule_cleanup_add(h->dir, MULE_CLEANUP_HOME);
 	gopts.homedir = h->dir;
 	err = mule_gpg_ctx_new(&ctx, &gopts);
 	for (i = 0; !err && i < nfiles; i++)

@@ -18,13 +18,9 @@
 #include "manifest.h"
 #include "text.h"
 
-#define HASH_LEN 32
+#define HASH_LEN MULE_MANIFEST_HASH_LEN
 #define READ_SIZE (128 * 1024)
 
-struct entry {
-	char *name;
-	unsigned char digest[HASH_LEN];
-};
 
 struct list {
 	char **names;
@@ -277,9 +273,9 @@ bad:
 	return NULL;
 }
 
-static gpg_error_t
-write_line(mule_write_fn write, void *arg, const unsigned char digest[HASH_LEN],
-    const char *name)
+gpg_error_t
+mule_manifest_write_line(mule_write_fn write, void *arg,
+    const unsigned char digest[HASH_LEN], const char *name)
 {
 	static const char hex[] = "0123456789abcdef";
 	char head[1 + 2 * HASH_LEN + 2];
@@ -344,7 +340,8 @@ mule_manifest_build(const char *dir, const struct mule_manifest_exclude *ex,
 		err = hash_fd(fd, digest, buf);
 		close(fd);
 		if (!err)
-			err = write_line(write, arg, digest, files.names[i]);
+			err = mule_manifest_write_line(write, arg, digest,
+			    files.names[i]);
 	}
 	free(buf);
 	mule_strlist_free(files.names, files.n);
@@ -406,7 +403,8 @@ safe_name(const char *name)
 }
 
 static gpg_error_t
-parse_line(const char *line, size_t len, size_t lineno, struct entry *e)
+parse_line(const char *line, size_t len, size_t lineno,
+    struct mule_manifest_entry *e)
 {
 	size_t i, off = 0;
 	int escaped = len && line[0] == '\\';
@@ -446,8 +444,8 @@ bad:
 	    "manifest line %zu is malformed", lineno);
 }
 
-static void
-free_entries(struct entry *e, size_t n)
+void
+mule_manifest_entries_free(struct mule_manifest_entry *e, size_t n)
 {
 	size_t i;
 
@@ -459,15 +457,16 @@ free_entries(struct entry *e, size_t n)
 static int
 cmp_entries(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->name,
-	    ((const struct entry *)b)->name);
+	return strcmp(((const struct mule_manifest_entry *)a)->name,
+	    ((const struct mule_manifest_entry *)b)->name);
 }
 
-static gpg_error_t
-parse(const char *text, size_t len, struct entry **entries, size_t *n)
+gpg_error_t
+mule_manifest_parse(const char *text, size_t len,
+    struct mule_manifest_entry **entries, size_t *n)
 {
 	const char *line = text, *nl, *end = text + len;
-	struct entry *e = NULL, *tmp;
+	struct mule_manifest_entry *e = NULL, *tmp;
 	size_t lineno = 0, count = 0, l, i;
 	gpg_error_t err = 0;
 
@@ -502,7 +501,7 @@ parse(const char *text, size_t len, struct entry **entries, size_t *n)
 		}
 	}
 	if (err) {
-		free_entries(e, count);
+		mule_manifest_entries_free(e, count);
 		return err;
 	}
 	*entries = e;
@@ -531,7 +530,7 @@ gpg_error_t
 mule_manifest_check(const char *dir, const char *text, size_t len,
     const struct mule_manifest_exclude *ex, struct mule_manifest_report *r)
 {
-	struct entry *entries = NULL, key;
+	struct mule_manifest_entry *entries = NULL, key;
 	struct list present = { NULL, 0 };
 	struct mule_manifest_skips others = { NULL, 0 };
 	unsigned char digest[HASH_LEN], *buf = NULL;
@@ -540,7 +539,7 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 	int root = -1, fd;
 
 	memset(r, 0, sizeof *r);
-	err = parse(text, len, &entries, &n);
+	err = mule_manifest_parse(text, len, &entries, &n);
 	if (!err)
 		err = open_root(dir, &root);
 	if (!err && !(buf = malloc(READ_SIZE)))
@@ -595,7 +594,7 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 	mule_manifest_skips_release(&others);
 	free(buf);
 	mule_strlist_free(present.names, present.n);
-	free_entries(entries, n);
+	mule_manifest_entries_free(entries, n);
 	if (root >= 0)
 		close(root);
 	if (err)

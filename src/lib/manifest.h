@@ -77,6 +77,26 @@ gpg_error_t mule_manifest_check(const char *dir, const char *text,
 
 void mule_manifest_report_release(struct mule_manifest_report *report);
 
+#define MULE_MANIFEST_HASH_LEN 32
+
+/* One line of a manifest. */
+struct mule_manifest_entry {
+	char *name;		/* raw bytes, NUL-terminated */
+	unsigned char digest[MULE_MANIFEST_HASH_LEN];
+};
+
+/* Write one manifest line for NAME to WRITE(ARG). */
+gpg_error_t mule_manifest_write_line(mule_write_fn write, void *arg,
+    const unsigned char digest[MULE_MANIFEST_HASH_LEN], const char *name);
+
+/* Parse manifest TEXT into *ENTRIES (sorted by name; free with
+ * mule_manifest_entries_free).  A malformed line, an unsafe name or a
+ * name listed twice is a rejection. */
+gpg_error_t mule_manifest_parse(const char *text, size_t len,
+    struct mule_manifest_entry **entries, size_t *n);
+void mule_manifest_entries_free(struct mule_manifest_entry *entries,
+    size_t n);
+
 /* PATH's name relative to DIR if PATH lies inside DIR (malloc'ed), else
  * NULL: so that a manifest never lists itself or the output. */
 char *mule_manifest_relative(const char *dir, const char *path);

@@ -133,7 +133,7 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
 /* The ciphertext as gpg gets it: armour is decoded on our side of the
  * pipe (faster, and strict); anything else goes to gpg as it is. */
 struct cipher_input {
-	struct mule_source raw;
+	struct mule_source *raw;	/* the caller's */
 	struct mule_source decoded;
 	struct mule_dearmor *dearmor;
 	struct mule_source framed;	/* one message, nothing after it */
@@ -228,23 +228,23 @@ frame(struct cipher_input *ci)
 }
 
 static gpg_error_t
-cipher_input_init(struct cipher_input *ci, int fd)
+cipher_input_init(struct cipher_input *ci, struct mule_source *raw)
 {
 	gpg_error_t err;
 
 	memset(ci, 0, sizeof *ci);
-	mule_source_init_fd(&ci->raw, fd);
-	ci->src = &ci->raw;
-	err = mule_source_peek(&ci->raw, ARMOR_PEEK);
+	ci->raw = raw;
+	ci->src = raw;
+	err = mule_source_peek(raw, ARMOR_PEEK);
 	if (err)
 		return err;
-	if (!mule_dearmor_detect(ci->raw.pre, ci->raw.pre_len)) {
-		err = check_text(ci->raw.pre, ci->raw.pre_len);
+	if (!mule_dearmor_detect(raw->pre, raw->pre_len)) {
+		err = check_text(raw->pre, raw->pre_len);
 		if (!err)
-			err = check_start(ci->raw.pre, ci->raw.pre_len);
+			err = check_start(raw->pre, raw->pre_len);
 		return err ? err : frame(ci);
 	}
-	err = mule_dearmor_new(&ci->dearmor, &ci->raw);
+	err = mule_dearmor_new(&ci->dearmor, raw);
 	if (err)
 		return err;
 	ci->decoded.fd = -1;
@@ -262,7 +262,6 @@ cipher_input_release(struct cipher_input *ci)
 {
 	mule_frame_free(ci->frame);
 	mule_dearmor_free(ci->dearmor);
-	mule_source_release(&ci->raw);
 	mule_source_release(&ci->decoded);
 }
 
@@ -290,18 +289,18 @@ check_decrypt_result(gpgme_ctx_t ctx)
 /* Decrypt in the user's home and verify there, in one gpg run. */
 static gpg_error_t
 open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
-    uint64_t max_size, int in_fd, struct mule_output *out,
-    struct mule_verdict *v)
+    uint64_t max_size, struct mule_source *raw, mule_write_fn write,
+    void *arg, struct mule_verdict *v)
 {
 	struct cipher_input in;
-	struct mule_sink sink = { mule_output_write, out, max_size, 0, 0, 0 };
+	struct mule_sink sink = { write, arg, max_size, 0, 0, 0 };
 	struct mule_verify_status st;
 	gpgme_data_t cipher = NULL, plain = NULL;
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err, own;
 
 	memset(&st, 0, sizeof st);
-	err = cipher_input_init(&in, in_fd);
+	err = cipher_input_init(&in, raw);
 	if (!err)
 		err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
@@ -341,14 +340,14 @@ leave:
 static gpg_error_t
 open_with_keyhome(const struct mule_gpg_opts *gopts,
     const struct mule_policy *p, const struct mule_keyhome *home,
-    uint64_t max_size, int in_fd, struct mule_output *out,
-    struct mule_verdict *v)
+    uint64_t max_size, struct mule_source *raw, mule_write_fn write,
+    void *arg, struct mule_verdict *v)
 {
 	struct mule_gpg_opts vopts = { mule_keyhome_dir(home), NULL, 0 };
 	struct cipher_input in;
 	struct mule_source hsrc;
 	struct mule_sink hsink = { mule_hold_write, NULL, max_size, 0, 0, 0 };
-	struct mule_sink sink = { mule_output_write, out, max_size, 0, 0, 0 };
+	struct mule_sink sink = { write, arg, max_size, 0, 0, 0 };
 	struct mule_verify_status st;
 	struct mule_hold *hold = NULL;
 	gpgme_data_t cipher = NULL, signed_data = NULL, held = NULL;
@@ -358,7 +357,7 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 
 	memset(&st, 0, sizeof st);
 	memset(&hsrc, 0, sizeof hsrc);
-	err = cipher_input_init(&in, in_fd);
+	err = cipher_input_init(&in, raw);
 	if (!err)
 		err = mule_hold_new(&hold);
 	if (err)
@@ -433,8 +432,9 @@ leave:
 }
 
 gpg_error_t
-mule_open(const struct mule_gpg_opts *gopts, const struct mule_open_opts *o,
-    int in_fd, struct mule_output *out, struct mule_verdict *v)
+mule_open_to(const struct mule_gpg_opts *gopts,
+    const struct mule_open_opts *o, struct mule_source *in,
+    mule_write_fn write, void *arg, struct mule_verdict *v)
 {
 	struct mule_policy policy;
 	struct mule_keyhome *home = NULL;
@@ -455,16 +455,32 @@ mule_open(const struct mule_gpg_opts *gopts, const struct mule_open_opts *o,
 	policy.offers_allow_unsigned = 1;
 	if (home)
 		err = open_with_keyhome(gopts, &policy, home, o->max_size,
-		    in_fd, out, v);
+		    in, write, arg, v);
 	else
-		err = open_in_home(gopts, &policy, o->max_size, in_fd, out, v);
-	if (!err)
-		err = mule_output_commit(out);
+		err = open_in_home(gopts, &policy, o->max_size, in, write,
+		    arg, v);
 leave:
 	if (err)
 		mule_verdict_release(v);
 	gpgme_release(ctx);
 	mule_keyhome_free(home);
 	mule_policy_release(&policy);
+	return err;
+}
+
+gpg_error_t
+mule_open(const struct mule_gpg_opts *gopts, const struct mule_open_opts *o,
+    int in_fd, struct mule_output *out, struct mule_verdict *v)
+{
+	struct mule_source in;
+	gpg_error_t err;
+
+	mule_source_init_fd(&in, in_fd);
+	err = mule_open_to(gopts, o, &in, mule_output_write, out, v);
+	if (!err)
+		err = mule_output_commit(out);
+	if (err)
+		mule_verdict_release(v);
+	mule_source_release(&in);
 	return err;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <gpgme.h>
 
+#include "data.h"
 #include "verify.h"
 
 struct mule_gpg_opts;
@@ -29,6 +30,14 @@ struct mule_open_opts {
 gpg_error_t mule_open(const struct mule_gpg_opts *gopts,
     const struct mule_open_opts *opts, int in_fd, struct mule_output *out,
     struct mule_verdict *v);
+
+/* The same, for tools that consume the plaintext as it comes (mule-bundle
+ * extracts into a staging area): the plaintext goes to WRITE(ARG) while
+ * gpg decrypts, and only a 0 return says it was verified.  Nothing is
+ * committed. */
+gpg_error_t mule_open_to(const struct mule_gpg_opts *gopts,
+    const struct mule_open_opts *opts, struct mule_source *in,
+    mule_write_fn write, void *arg, struct mule_verdict *v);
 
 /* Build the signer policy from --signer / --signer-file options; used by
  * every verifying tool.  A key home is created for signer files (free it

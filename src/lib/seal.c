@@ -34,10 +34,10 @@ explain_failure(gpgme_ctx_t ctx, gpg_error_t err)
 
 gpg_error_t
 mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
-    int in_fd, struct mule_output *out)
+    int in_fd, mule_write_fn write, void *arg)
 {
 	struct mule_source src;
-	struct mule_sink sink = { mule_output_write, out, 0, 0, 0, 0 };
+	struct mule_sink sink = { write, arg, 0, 0, 0, 0 };
 	struct mule_armor *armor = NULL;
 	gpgme_data_t plain = NULL, cipher = NULL;
 	gpgme_encrypt_flags_t flags = 0;
@@ -78,7 +78,7 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	/* gpg writes binary; we armour it on our side of the pipe. */
 	if (gopts->armor) {
 		gpgme_set_armor(ctx, 0);
-		err = mule_armor_new(&armor, mule_output_write, out);
+		err = mule_armor_new(&armor, write, arg);
 		if (err)
 			goto leave;
 		sink.write = mule_armor_write;

@@ -5,8 +5,9 @@
 #include <stddef.h>
 #include <gpgme.h>
 
+#include "data.h"
+
 struct mule_gpg_opts;
-struct mule_output;
 
 struct mule_seal_opts {
 	const char *const *recipients;	/* -r: fingerprint, key ID or user ID */
@@ -20,9 +21,11 @@ struct mule_seal_opts {
 	int compress;			/* -1: decide from a sample, 0, 1 */
 };
 
-/* Seal what is read from IN_FD into OUT (not committed: the caller does
- * that).  Every key problem is an operational error (exit 2). */
+/* Seal what is read from IN_FD, writing the message to WRITE(ARG) (an
+ * output is committed by the caller).  Every key problem is an
+ * operational error (exit 2). */
 gpg_error_t mule_seal(const struct mule_gpg_opts *gopts,
-    const struct mule_seal_opts *opts, int in_fd, struct mule_output *out);
+    const struct mule_seal_opts *opts, int in_fd, mule_write_fn write,
+    void *arg);
 
 #endif

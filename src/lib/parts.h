@@ -1,0 +1,50 @@
+/* parts.h - a bundle cut into numbered parts NAME.001, NAME.002, ...
+ *
+ * The parts are plain byte ranges of the message, so "cat NAME.* | gpg
+ * -d" joins them.  Writing, every part is an atomic output (io.h) and
+ * all are committed, in order, only at the end.  Reading, the parts are
+ * found from the first one (or all are named in order), and a missing or
+ * out-of-order part is refused.
+ */
+#ifndef MULE_PARTS_H
+#define MULE_PARTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gpg-error.h>
+
+#define MULE_PARTS_MAX 999
+#define MULE_PARTS_MIN_SIZE 1024
+
+struct mule_split;
+
+/* Prepare parts of PART_SIZE bytes named PATH.001...; fails if one
+ * exists (unless FORCE: then parts of an earlier, longer bundle under
+ * that name are removed at the commit). */
+gpg_error_t mule_split_open(struct mule_split **sp, const char *path,
+    uint64_t part_size, int force);
+
+/* A mule_write_fn. */
+gpg_error_t mule_split_write(void *sp, const void *buf, size_t n);
+
+/* Make every part final and durable. */
+gpg_error_t mule_split_commit(struct mule_split *sp);
+
+void mule_split_free(struct mule_split *sp);
+
+struct mule_parts;
+
+/* The inputs named on the command line (none, or "-": standard input; a
+ * file; a first part NAME.001; or all the parts in order). */
+gpg_error_t mule_parts_open(struct mule_parts **pp, char *const *args,
+    size_t nargs);
+
+/* A mule_read_fn over the parts, one after the other. */
+gpg_error_t mule_parts_read(void *pp, void *buf, size_t n, size_t *got);
+
+/* How many parts (1 for a single file or standard input). */
+size_t mule_parts_count(const struct mule_parts *pp);
+
+void mule_parts_free(struct mule_parts *pp);
+
+#endif

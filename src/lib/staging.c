@@ -1,0 +1,686 @@
+/* staging.c - extract into a private directory, then move into place. */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gcrypt.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "io.h"
+#include "nameset.h"
+#include "staging.h"
+#include "text.h"
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+struct dir_meta {
+	char *name;
+	mode_t mode;
+	int64_t mtime;		/* -1: made for the names below it */
+	long mtime_nsec;
+};
+
+enum move_kind { MOVED, EXCHANGED };
+
+struct move {
+	char *name;		/* the same relative path in both places */
+	enum move_kind kind;
+};
+
+struct mule_staging {
+	char *dir;		/* DIR, for messages */
+	int dirfd;
+	char stage[64];		/* its name in DIR */
+	int stagefd;
+	int slot;
+	int overwrite;
+	mode_t umask;
+	struct mule_nameset made;	/* directories made: index in dirs */
+	struct dir_meta *dirs;
+	size_t ndirs, capdirs;
+	struct mule_nameset topset;	/* top-level names */
+	char **tops;
+	size_t ntops;
+	char *parent;		/* the directory PARENTFD is open on */
+	int parentfd;
+	int fd;			/* the file being written */
+	const char *cur;	/* its name */
+	uint64_t pos;
+	struct move *moves;	/* done by the commit, undone on failure */
+	size_t nmoves;
+};
+
+/* A failure to create NAME: the file system cannot hold what the archive
+ * says (a rejection), or DIR cannot take it (an operational error). */
+static gpg_error_t
+create_failed(struct mule_staging *s, const char *name, int errnum)
+{
+	gpg_error_t err = gpg_error_from_errno(errnum);
+	char *shown;
+
+	switch (errnum) {
+	case EEXIST:
+		return mule_tar_refuse(GPG_ERR_DUP_NAME, name, "collides with "
+		    "another entry (the file system ignores case?)");
+	case ELOOP:
+	case ENOTDIR:
+		return mule_tar_refuse(GPG_ERR_INV_NAME, name,
+		    "lies below a symlink or a file");
+	case EINVAL:
+	case EILSEQ:
+	case ENAMETOOLONG:
+		return mule_tar_refuse(GPG_ERR_INV_NAME, name,
+		    "a name the file system of the target cannot hold");
+	default:
+		shown = mule_escape(name, strlen(name));
+		err = mule_error_set(err, errnum == ENOSPC || errnum == EDQUOT
+		    ? "free some space, or extract elsewhere with -C" : NULL,
+		    "%s: %s: %s", s->dir, shown ? shown : "?",
+		    strerror(errnum));
+		free(shown);
+		return err;
+	}
+}
+
+static gpg_error_t
+add_dir_meta(struct mule_staging *s, const char *name, size_t len)
+{
+	struct dir_meta *tmp;
+	gpg_error_t err;
+
+	if (s->ndirs == s->capdirs) {
+		size_t cap = s->capdirs ? s->capdirs * 2 : 64;
+
+		tmp = realloc(s->dirs, cap * sizeof *tmp);
+		if (!tmp)
+			return gpg_error_from_syserror();
+		s->dirs = tmp;
+		s->capdirs = cap;
+	}
+	s->dirs[s->ndirs].name = strndup(name, len);
+	if (!s->dirs[s->ndirs].name)
+		return gpg_error_from_syserror();
+	s->dirs[s->ndirs].mode = 0777;
+	s->dirs[s->ndirs].mtime = -1;
+	err = mule_nameset_put(&s->made, name, len, (int)s->ndirs);
+	if (!err)
+		s->ndirs++;
+	return err;
+}
+
+static gpg_error_t
+note_top(struct mule_staging *s, const char *name)
+{
+	const char *slash = strchr(name, '/');
+	size_t len = slash ? (size_t)(slash - name) : strlen(name);
+	char **tmp;
+	gpg_error_t err;
+
+	if (mule_nameset_get(&s->topset, name, len) >= 0)
+		return 0;
+	tmp = realloc(s->tops, (s->ntops + 1) * sizeof *tmp);
+	if (!tmp)
+		return gpg_error_from_syserror();
+	s->tops = tmp;
+	s->tops[s->ntops] = strndup(name, len);
+	if (!s->tops[s->ntops])
+		return gpg_error_from_syserror();
+	s->ntops++;
+	err = mule_nameset_put(&s->topset, name, len, 1);
+	return err;
+}
+
+/* Make directory NAME (LEN bytes) below FD as component C, unless we
+ * made it already; EEXIST from the file system means another name of the
+ * archive that differs only by case. */
+static gpg_error_t
+make_dir(struct mule_staging *s, int fd, const char *c, const char *name,
+    size_t len)
+{
+	if (mule_nameset_get(&s->made, name, len) >= 0)
+		return 0;
+	if (mkdirat(fd, c, 0700) < 0) {
+		char *shown = strndup(name, len);
+		gpg_error_t err = create_failed(s, shown ? shown : "?", errno);
+
+		free(shown);
+		return err;
+	}
+	return add_dir_meta(s, name, len);
+}
+
+/* Open the directory that holds NAME, making the missing ones. */
+static gpg_error_t
+parent_of(struct mule_staging *s, const char *name, int *out)
+{
+	const char *slash = strrchr(name, '/'), *c, *next;
+	size_t plen = slash ? (size_t)(slash - name) : 0;
+	gpg_error_t err;
+	char comp[256];
+	int fd, nfd;
+
+	if (!slash) {
+		*out = s->stagefd;
+		return 0;
+	}
+	if (s->parent && strlen(s->parent) == plen
+	    && !memcmp(s->parent, name, plen)) {
+		*out = s->parentfd;
+		return 0;
+	}
+	free(s->parent);
+	s->parent = NULL;
+	if (s->parentfd >= 0)
+		close(s->parentfd);
+	s->parentfd = -1;
+	fd = s->stagefd;
+	for (c = name; c < name + plen; c = next + 1) {
+		next = memchr(c, '/', (size_t)(name + plen - c));
+		if (!next)
+			next = name + plen;
+		memcpy(comp, c, (size_t)(next - c));	/* <= 255: tarin */
+		comp[next - c] = '\0';
+		err = make_dir(s, fd, comp, name, (size_t)(next - name));
+		if (!err) {
+			nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY
+			    | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd < 0)
+				err = create_failed(s, name, errno);
+		}
+		if (fd != s->stagefd)
+			close(fd);
+		if (err)
+			return err;
+		fd = nfd;
+	}
+	s->parent = strndup(name, plen);
+	if (!s->parent) {
+		close(fd);
+		return gpg_error_from_syserror();
+	}
+	s->parentfd = fd;
+	*out = fd;
+	return 0;
+}
+
+static const char *
+base_of(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+
+	return slash ? slash + 1 : name;
+}
+
+static gpg_error_t
+stage_begin(void *arg, const struct mule_tar_entry *e)
+{
+	struct mule_staging *s = arg;
+	const char *base = base_of(e->name);
+	gpg_error_t err;
+	int pfd, idx;
+
+	s->cur = e->name;
+	err = note_top(s, e->name);
+	if (!err)
+		err = parent_of(s, e->name, &pfd);
+	if (err)
+		return err;
+	switch (e->type) {
+	case MULE_TAR_FILE:
+		s->fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL
+		    | O_NOFOLLOW | O_CLOEXEC, 0600);
+		s->pos = 0;
+		if (s->fd < 0)
+			return create_failed(s, e->name, errno);
+		return 0;
+	case MULE_TAR_DIR:
+		err = make_dir(s, pfd, base, e->name, strlen(e->name));
+		if (err)
+			return err;
+		idx = mule_nameset_get(&s->made, e->name, strlen(e->name));
+		s->dirs[idx].mode = e->mode;
+		s->dirs[idx].mtime = e->mtime;
+		s->dirs[idx].mtime_nsec = e->mtime_nsec;
+		return 0;
+	case MULE_TAR_SYMLINK:
+		if (symlinkat(e->target, pfd, base) < 0) {
+			if (errno == EPERM || errno == EOPNOTSUPP
+			    || errno == ENOSYS)
+				return mule_tar_refuse(GPG_ERR_NOT_SUPPORTED,
+				    e->name, "a symlink, and the file system "
+				    "of the target cannot hold symlinks");
+			return create_failed(s, e->name, errno);
+		}
+		return 0;
+	case MULE_TAR_HARDLINK:
+		if (linkat(s->stagefd, e->target, pfd, base, 0) < 0) {
+			if (errno == EPERM || errno == EOPNOTSUPP
+			    || errno == ENOSYS || errno == EMLINK)
+				return mule_tar_refuse(GPG_ERR_NOT_SUPPORTED,
+				    e->name, "a hard link, and the file system "
+				    "of the target cannot hold it");
+			return create_failed(s, e->name, errno);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static gpg_error_t
+stage_data(void *arg, const void *buf, size_t n, uint64_t offset)
+{
+	struct mule_staging *s = arg;
+	gpg_error_t err;
+
+	if (offset != s->pos && lseek(s->fd, (off_t)offset, SEEK_SET) < 0)
+		return create_failed(s, s->cur, errno);
+	err = mule_write_all(s->fd, buf, n);
+	if (err)
+		return create_failed(s, s->cur, gpg_err_code_to_errno(
+		    gpg_err_code(err)));
+	s->pos = offset + n;
+	return 0;
+}
+
+static gpg_error_t
+stage_end(void *arg, const struct mule_tar_entry *e,
+    const unsigned char *digest)
+{
+	struct mule_staging *s = arg;
+	struct timespec ts[2];
+	int fd = s->fd;
+
+	(void)digest;
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_sec = (time_t)e->mtime;
+	ts[1].tv_nsec = e->mtime_nsec;
+	if (e->type != MULE_TAR_FILE) {
+		if (e->type == MULE_TAR_SYMLINK) {
+			int pfd;
+
+			if (!parent_of(s, e->name, &pfd))
+				utimensat(pfd, base_of(e->name), ts,
+				    AT_SYMLINK_NOFOLLOW);
+		}
+		return 0;
+	}
+	s->fd = -1;
+	if ((s->pos < e->size && ftruncate(fd, (off_t)e->size) < 0)
+	    || fchmod(fd, e->mode & ~s->umask) < 0) {
+		int errnum = errno;
+
+		close(fd);
+		return create_failed(s, e->name, errnum);
+	}
+	futimens(fd, ts);
+	if (close(fd) < 0)
+		return create_failed(s, e->name, errno);
+	return 0;
+}
+
+void
+mule_staging_handler(struct mule_staging *s, struct mule_tarin_handler *h)
+{
+	h->begin = stage_begin;
+	h->data = stage_data;
+	h->end = stage_end;
+	h->arg = s;
+}
+
+gpg_error_t
+mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct mule_staging *s;
+	unsigned char rnd[6];
+	char *path = NULL;
+	size_t len;
+	int i;
+
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return gpg_error_from_syserror();
+	s->stagefd = s->parentfd = s->fd = s->slot = -1;
+	s->overwrite = overwrite;
+	s->umask = umask(077);
+	umask(s->umask);
+	s->dir = strdup(dir);
+	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!s->dir || s->dirfd < 0) {
+		gpg_error_t err = gpg_error_from_syserror();
+
+		mule_staging_free(s);
+		return mule_error_set(err, NULL, "-C %s: %s", dir,
+		    gpg_strerror(err));
+	}
+	mule_output_clean_stale(dir);
+	gcry_create_nonce(rnd, sizeof rnd);
+	len = (size_t)snprintf(s->stage, sizeof s->stage, ".mule-%ld-",
+	    (long)getpid());
+	for (i = 0; i < 6; i++) {
+		s->stage[len++] = hex[rnd[i] >> 4];
+		s->stage[len++] = hex[rnd[i] & 15];
+	}
+	memcpy(s->stage + len, ".stage", sizeof ".stage");
+	if (mkdirat(s->dirfd, s->stage, 0700) < 0) {
+		gpg_error_t err = gpg_error_from_syserror();
+
+		s->stage[0] = '\0';	/* not ours to remove */
+		mule_staging_free(s);
+		return mule_error_set(err, NULL,
+		    "cannot make a staging directory in %s: %s", dir,
+		    gpg_strerror(err));
+	}
+	if (asprintf(&path, "%s/%s", dir, s->stage) >= 0) {
+		s->slot = mule_cleanup_add(path, MULE_CLEANUP_TREE);
+		free(path);
+	}
+	s->stagefd = openat(s->dirfd, s->stage, O_RDONLY | O_DIRECTORY
+	    | O_NOFOLLOW | O_CLOEXEC);
+	if (s->stagefd < 0) {
+		gpg_error_t err = gpg_error_from_syserror();
+
+		mule_staging_free(s);
+		return mule_error_set(err, NULL, "%s: %s", dir,
+		    gpg_strerror(err));
+	}
+	*out = s;
+	return 0;
+}
+
+/* Open directory NAME (a relative path of real directories) below FD. */
+static int
+open_path(int fd, const char *name)
+{
+	return openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Children before parents: a directory without write or search
+ * permission is made so only after what is inside it. */
+static gpg_error_t
+finish_dirs(struct mule_staging *s)
+{
+	struct timespec ts[2];
+	size_t i;
+
+	for (i = s->ndirs; i-- > 0;) {
+		struct dir_meta *d = &s->dirs[i];
+
+		if (!strchr(d->name, '/'))
+			continue;	/* top level: after the move */
+		if (fchmodat(s->stagefd, d->name, d->mode & ~s->umask, 0) < 0)
+			return create_failed(s, d->name, errno);
+		if (d->mtime >= 0) {
+			ts[0].tv_sec = 0;
+			ts[0].tv_nsec = UTIME_OMIT;
+			ts[1].tv_sec = (time_t)d->mtime;
+			ts[1].tv_nsec = d->mtime_nsec;
+			utimensat(s->stagefd, d->name, ts, AT_SYMLINK_NOFOLLOW);
+		}
+	}
+	return 0;
+}
+
+static gpg_error_t
+log_move(struct mule_staging *s, const char *name, enum move_kind kind)
+{
+	struct move *tmp = realloc(s->moves, (s->nmoves + 1) * sizeof *tmp);
+
+	if (!tmp)
+		return gpg_error_from_syserror();
+	s->moves = tmp;
+	s->moves[s->nmoves].name = strdup(name);
+	if (!s->moves[s->nmoves].name)
+		return gpg_error_from_syserror();
+	s->moves[s->nmoves++].kind = kind;
+	return 0;
+}
+
+static int
+rename_flags(int from, const char *name, int to, unsigned flags)
+{
+#ifdef HAVE_RENAMEAT2
+	return renameat2(from, name, to, name, flags);
+#else
+	(void)from; (void)name; (void)to; (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static gpg_error_t
+conflict(struct mule_staging *s, const char *name, const char *why)
+{
+	char *shown = mule_escape(name, strlen(name));
+	gpg_error_t err;
+
+	err = mule_error_set(mule_fail_code(GPG_ERR_EEXIST), s->overwrite
+	    ? NULL : "use --overwrite, or extract elsewhere with -C",
+	    "%s/%s: %s", s->dir, shown ? shown : "?", why);
+	free(shown);
+	return err;
+}
+
+static gpg_error_t place(struct mule_staging *s, int sfd, int dfd,
+    const char *name, const char *path);
+
+/* --overwrite and both are directories: place what is inside. */
+static gpg_error_t
+merge(struct mule_staging *s, int sfd, int dfd, const char *name,
+    const char *path)
+{
+	struct dirent *de;
+	gpg_error_t err = 0;
+	char *child;
+	int from, to;
+	DIR *d;
+
+	from = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+	    | O_CLOEXEC);
+	to = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+	    | O_CLOEXEC);
+	d = from >= 0 ? fdopendir(dup(from)) : NULL;
+	if (from < 0 || to < 0 || !d) {
+		err = conflict(s, path, to < 0 && errno == ELOOP
+		    ? "a symlink, not followed" : strerror(errno));
+		goto leave;
+	}
+	while (!err && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (asprintf(&child, "%s/%s", path, de->d_name) < 0)
+			err = gpg_error_from_syserror();
+		else {
+			err = place(s, from, to, de->d_name, child);
+			free(child);
+		}
+	}
+	if (!err && fsync(to) < 0)
+		err = create_failed(s, path, errno);
+leave:
+	if (d)
+		closedir(d);
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	return err;
+}
+
+/* Move NAME (PATH from the top) from the staging directory SFD into DFD,
+ * replacing nothing unless --overwrite. */
+static gpg_error_t
+place(struct mule_staging *s, int sfd, int dfd, const char *name,
+    const char *path)
+{
+	struct stat sst, dst;
+
+	if (rename_flags(sfd, name, dfd, RENAME_NOREPLACE) == 0)
+		return log_move(s, path, MOVED);
+	if (errno != EEXIST && errno != EINVAL && errno != ENOSYS
+	    && errno != ENOTSUP)
+		return create_failed(s, path, errno);
+	if (fstatat(dfd, name, &dst, AT_SYMLINK_NOFOLLOW) < 0) {
+		/* No flags here (FUSE); nothing in the way. */
+		if (renameat(sfd, name, dfd, name) < 0)
+			return create_failed(s, path, errno);
+		return log_move(s, path, MOVED);
+	}
+	if (!s->overwrite)
+		return conflict(s, path, "exists");
+	if (fstatat(sfd, name, &sst, AT_SYMLINK_NOFOLLOW) < 0)
+		return create_failed(s, path, errno);
+	if (S_ISDIR(sst.st_mode) && S_ISDIR(dst.st_mode))
+		return merge(s, sfd, dfd, name, path);
+	if (S_ISDIR(sst.st_mode) || S_ISDIR(dst.st_mode))
+		return conflict(s, path, S_ISDIR(dst.st_mode)
+		    ? "a directory, which a file never replaces"
+		    : "a file, which a directory never replaces");
+	if (rename_flags(sfd, name, dfd, RENAME_EXCHANGE) == 0)
+		return log_move(s, path, EXCHANGED);	/* the old one is
+							 * staged: undoable */
+	if (renameat(sfd, name, dfd, name) < 0)
+		return create_failed(s, path, errno);
+	return 0;
+}
+
+/* Undo the moves made so far, the last first. */
+static void
+undo_moves(struct mule_staging *s)
+{
+	const char *slash;
+	char *parent;
+	int sfd, dfd;
+
+	while (s->nmoves) {
+		struct move *m = &s->moves[--s->nmoves];
+
+		slash = strrchr(m->name, '/');
+		parent = slash ? strndup(m->name, (size_t)(slash - m->name))
+		    : NULL;
+		sfd = parent ? open_path(s->stagefd, parent) : dup(s->stagefd);
+		dfd = parent ? open_path(s->dirfd, parent) : dup(s->dirfd);
+		if (sfd >= 0 && dfd >= 0) {
+			const char *base = base_of(m->name);
+
+			if (m->kind == EXCHANGED)
+				rename_flags(dfd, base, sfd, RENAME_EXCHANGE);
+			else if (rename_flags(dfd, base, sfd, RENAME_NOREPLACE)
+			    < 0)
+				renameat(dfd, base, sfd, base);
+		}
+		if (sfd >= 0)
+			close(sfd);
+		if (dfd >= 0)
+			close(dfd);
+		free(parent);
+		free(m->name);
+	}
+}
+
+/* The top-level directories' modes and times, now in DIR. */
+static void
+finish_tops(struct mule_staging *s)
+{
+	struct timespec ts[2];
+	size_t i;
+	int idx;
+
+	for (i = 0; i < s->ntops; i++) {
+		idx = mule_nameset_get(&s->made, s->tops[i],
+		    strlen(s->tops[i]));
+		if (idx < 0)
+			continue;
+		if (fchmodat(s->dirfd, s->tops[i], s->dirs[idx].mode
+		    & ~s->umask, 0) < 0)
+			continue;	/* moved: too late to refuse */
+		if (s->dirs[idx].mtime >= 0) {
+			ts[0].tv_sec = 0;
+			ts[0].tv_nsec = UTIME_OMIT;
+			ts[1].tv_sec = (time_t)s->dirs[idx].mtime;
+			ts[1].tv_nsec = s->dirs[idx].mtime_nsec;
+			utimensat(s->dirfd, s->tops[i], ts,
+			    AT_SYMLINK_NOFOLLOW);
+		}
+	}
+}
+
+gpg_error_t
+mule_staging_commit(struct mule_staging *s)
+{
+	struct stat st;
+	gpg_error_t err;
+	size_t i;
+
+	if (s->parentfd >= 0)
+		close(s->parentfd);
+	s->parentfd = -1;
+	err = finish_dirs(s);
+	if (err)
+		return err;
+	/* Everything on the disk before anything is in place. */
+	if (syncfs(s->stagefd) < 0)
+		sync();
+	for (i = 0; !s->overwrite && i < s->ntops; i++)
+		if (fstatat(s->dirfd, s->tops[i], &st, AT_SYMLINK_NOFOLLOW)
+		    == 0)
+			return conflict(s, s->tops[i], "exists");
+	for (i = 0; !err && i < s->ntops; i++)
+		err = place(s, s->stagefd, s->dirfd, s->tops[i], s->tops[i]);
+	if (err) {
+		undo_moves(s);
+		return err;
+	}
+	finish_tops(s);
+	if (fsync(s->dirfd) < 0 && errno != EINVAL)
+		return create_failed(s, ".", errno);
+	return 0;
+}
+
+void
+mule_staging_free(struct mule_staging *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->parentfd >= 0)
+		close(s->parentfd);
+	if (s->stagefd >= 0)
+		close(s->stagefd);
+	if (s->stage[0] && s->dirfd >= 0)
+		mule_remove_tree_at(s->dirfd, s->stage);
+	mule_cleanup_forget(s->slot);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	for (i = 0; i < s->ndirs; i++)
+		free(s->dirs[i].name);
+	free(s->dirs);
+	for (i = 0; i < s->ntops; i++)
+		free(s->tops[i]);
+	free(s->tops);
+	for (i = 0; i < s->nmoves; i++)
+		free(s->moves[i].name);
+	free(s->moves);
+	mule_nameset_release(&s->made);
+	mule_nameset_release(&s->topset);
+	free(s->parent);
+	free(s->dir);
+	free(s);
+}
