@@ -31,4 +31,15 @@ status=0
 mule-open "$GNUPGHOME/tampered.asc" || status=$?
 echo "mule-open exited $status (1: input rejected); nothing was printed"
 [ "$status" -eq 1 ]
+
+echo "== Alice bundles a folder for Bob"
+mkdir -p "$GNUPGHOME/reports/2026" "$GNUPGHOME/inbox"
+echo 'quarterly figures' >"$GNUPGHOME/reports/2026/q3.txt"
+echo 'draft' >"$GNUPGHOME/reports/notes.txt"
+mule-bundle -u alice@example.org -r bob@example.org \
+    -o "$GNUPGHOME/for-bob.asc" "$GNUPGHOME/reports"
+echo "== Bob lists it (after it is verified), then extracts it"
+mule-bundle -t "$GNUPGHOME/for-bob.asc"
+mule-bundle -x -C "$GNUPGHOME/inbox" "$GNUPGHOME/for-bob.asc"
+cat "$GNUPGHOME/inbox/reports/2026/q3.txt"
 echo "== demo done"

@@ -7,7 +7,10 @@ TEST_EXTENSIONS = .sh
 TESTS = $(check_PROGRAMS) $(MULE_TESTS)
 EXTRA_DIST += tests/lib.sh $(MULE_TESTS)
 
-check_PROGRAMS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet
+check_PROGRAMS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
+	tests/unit-bundle
+tests_unit_bundle_SOURCES = tests/unit-bundle.c tests/tap.h
+tests_unit_bundle_LDADD = $(MULE_LIBS)
 tests_unit_packet_SOURCES = tests/unit-packet.c tests/tap.h
 tests_unit_packet_LDADD = $(MULE_LIBS)
 tests_unit_armor_SOURCES = tests/unit-armor.c tests/tap.h
