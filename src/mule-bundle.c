@@ -295,8 +295,8 @@ report_extract(const struct mule_bundle_read_opts *ro,
 	if (!res->tar.had_manifest)
 		mule_note("no manifest in the bundle: its signature covers "
 		    "the files, no per-file digests were checked");
-	mule_note("%llu files (%.1f MiB) extracted into %s",
-	    (unsigned long long)res->tar.files,
+	mule_note("%llu file%s (%.1f MiB) extracted into %s",
+	    (unsigned long long)res->tar.files, res->tar.files == 1 ? "" : "s",
 	    (double)res->tar.bytes / (1024.0 * 1024.0), dir ? dir : "?");
 	free(dir);
 }
@@ -356,6 +356,7 @@ main(int argc, char **argv)
 		ro.dir = dir ? dir : ".";
 		ro.output = cli.output;
 		ro.force = cli.force;
+		ro.quiet = cli.quiet;
 		err = mule_bundle_read(&cli.gpg, &ro, &res);
 	}
 	free(recipients);

@@ -11,3 +11,5 @@ MULE_TESTS += tests/t-verify-hostile.sh
 MULE_TESTS += tests/t-manifest.sh
 MULE_TESTS += tests/t-output.sh
 MULE_TESTS += tests/t-regressions.sh
+MULE_TESTS += tests/t-bundle-hostile.sh
+MULE_TESTS += tests/t-bundle.sh

@@ -12,6 +12,7 @@
 #include "io.h"
 #include "parts.h"
 #include "producer.h"
+#include "progress.h"
 #include "staging.h"
 #include "text.h"
 
@@ -184,6 +185,7 @@ mule_bundle_read(const struct mule_gpg_opts *gopts,
 	struct mule_staging *staging = NULL;
 	struct mule_producer *producer = NULL;
 	struct lister l = { NULL, o->verbose };
+	struct mule_tarin_opts topts = o->tar;
 	gpg_error_t err;
 	int fd = -1;
 
@@ -203,7 +205,10 @@ mule_bundle_read(const struct mule_gpg_opts *gopts,
 		err = mule_producer_start(&producer, decrypt, &d, &fd);
 	if (err)
 		goto leave;
-	err = mule_tarin_read(&o->tar, fd, &h, &res->tar);
+	topts.progress = mule_progress_new(o->extract ? "extracting"
+	    : "reading", o->quiet, 0, 0);
+	err = mule_tarin_read(&topts, fd, &h, &res->tar);
+	mule_progress_done(topts.progress);
 	err = mule_producer_finish(producer, fd, err);
 	/* Verified: only now is anything shown or moved into place. */
 	if (!err)

@@ -41,6 +41,7 @@ struct mule_bundle_read_opts {
 	const char *dir;	/* -x: where to */
 	int overwrite;
 	int verbose;		/* -tv */
+	int quiet;
 	const char *output;	/* -t: the listing, NULL: standard output */
 	int force;
 };

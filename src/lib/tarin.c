@@ -15,6 +15,7 @@
 #include "error.h"
 #include "manifest.h"
 #include "nameset.h"
+#include "progress.h"
 #include "tarin.h"
 #include "tarout.h"
 #include "text.h"
@@ -328,6 +329,7 @@ read_file_data(struct tarin *t, const struct mule_tar_entry *e)
 		gcry_md_write(t->md, buf, n);
 		if (n && t->h->data)
 			err = t->h->data(t->h->arg, buf, n, (uint64_t)off);
+		mule_progress_add(t->o->progress, n, 0);
 		if (err)
 			return err;
 		pos = (uint64_t)off + n;
@@ -467,8 +469,10 @@ one_entry(struct tarin *t, struct archive_entry *ae)
 		err = t->h->end(t->h->arg, &e, e.type == MULE_TAR_FILE
 		    || e.type == MULE_TAR_HARDLINK
 		    ? t->digests[t->ndigests - 1].sha256 : NULL);
-	if (!err && (e.type == MULE_TAR_FILE || e.type == MULE_TAR_HARDLINK))
+	if (!err && (e.type == MULE_TAR_FILE || e.type == MULE_TAR_HARDLINK)) {
 		t->res->files++;
+		mule_progress_add(t->o->progress, 0, 1);
+	}
 leave:
 	free(name);
 	free(target);

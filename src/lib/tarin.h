@@ -45,9 +45,12 @@ struct mule_tarin_handler {
 	void *arg;
 };
 
+struct mule_progress;
+
 struct mule_tarin_opts {
 	uint64_t max_size;	/* file data, declared sizes; 0: none */
 	uint64_t max_files;	/* entries; 0: none */
+	struct mule_progress *progress;	/* may be NULL */
 };
 
 struct mule_tarin_result {
