@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <gcrypt.h>
@@ -26,6 +27,9 @@
 #define RENAME_EXCHANGE (1 << 1)
 #endif
 
+/* fusefat loses the contents of a directory that is renamed. */
+#define FUSE_SUPER_MAGIC 0x65735546
+
 struct dir_meta {
 	char *name;
 	mode_t mode;
@@ -33,7 +37,7 @@ struct dir_meta {
 	long mtime_nsec;
 };
 
-enum move_kind { MOVED, EXCHANGED };
+enum move_kind { MOVED, EXCHANGED, MADE_DIR };
 
 struct move {
 	char *name;		/* the same relative path in both places */
@@ -47,6 +51,7 @@ struct mule_staging {
 	int stagefd;
 	int slot;
 	int overwrite;
+	int no_dir_rename;	/* FUSE: move files one by one */
 	mode_t umask;
 	struct mule_nameset made;	/* directories made: index in dirs */
 	struct dir_meta *dirs;
@@ -141,6 +146,14 @@ note_top(struct mule_staging *s, const char *name)
 	s->ntops++;
 	err = mule_nameset_put(&s->topset, name, len, 1);
 	return err;
+}
+
+/* A file system without permissions (FAT) refuses chmod: no loss. */
+static int
+chmod_failed(int rc)
+{
+	return rc < 0 && errno != ENOSYS && errno != EOPNOTSUPP
+	    && errno != EPERM;
 }
 
 /* Make directory NAME (LEN bytes) below FD as component C, unless we
@@ -320,7 +333,7 @@ stage_end(void *arg, const struct mule_tar_entry *e,
 	}
 	s->fd = -1;
 	if ((s->pos < e->size && ftruncate(fd, (off_t)e->size) < 0)
-	    || fchmod(fd, e->mode & ~s->umask) < 0) {
+	    || chmod_failed(fchmod(fd, e->mode & ~s->umask))) {
 		int errnum = errno;
 
 		close(fd);
@@ -366,6 +379,12 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 		mule_staging_free(s);
 		return mule_error_set(err, NULL, "-C %s: %s", dir,
 		    gpg_strerror(err));
+	}
+	{
+		struct statfs fs;
+
+		s->no_dir_rename = fstatfs(s->dirfd, &fs) == 0
+		    && fs.f_type == FUSE_SUPER_MAGIC;
 	}
 	mule_output_clean_stale(dir);
 	gcry_create_nonce(rnd, sizeof rnd);
@@ -422,7 +441,8 @@ finish_dirs(struct mule_staging *s)
 
 		if (!strchr(d->name, '/'))
 			continue;	/* top level: after the move */
-		if (fchmodat(s->stagefd, d->name, d->mode & ~s->umask, 0) < 0)
+		if (chmod_failed(fchmodat(s->stagefd, d->name, d->mode
+		    & ~s->umask, 0)))
 			return create_failed(s, d->name, errno);
 		if (d->mtime >= 0) {
 			ts[0].tv_sec = 0;
@@ -478,6 +498,25 @@ conflict(struct mule_staging *s, const char *name, const char *why)
 static gpg_error_t place(struct mule_staging *s, int sfd, int dfd,
     const char *name, const char *path);
 
+/* A directory made in DIR (not renamed there) gets the staged one's mode
+ * and time. */
+static gpg_error_t
+copy_dir_meta(struct mule_staging *s, int dfd, const char *name,
+    const struct stat *st)
+{
+	struct timespec ts[2];
+
+	(void)s;
+	if (fchmodat(dfd, name, st->st_mode & 07777, 0) < 0 && errno != ENOSYS
+	    && errno != EOPNOTSUPP && errno != EPERM)
+		return create_failed(s, name, errno);
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1] = st->st_mtim;
+	utimensat(dfd, name, ts, AT_SYMLINK_NOFOLLOW);
+	return 0;
+}
+
 /* --overwrite and both are directories: place what is inside. */
 static gpg_error_t
 merge(struct mule_staging *s, int sfd, int dfd, const char *name,
@@ -528,8 +567,19 @@ place(struct mule_staging *s, int sfd, int dfd, const char *name,
     const char *path)
 {
 	struct stat sst, dst;
+	gpg_error_t err;
 
-	if (rename_flags(sfd, name, dfd, RENAME_NOREPLACE) == 0)
+	if (s->no_dir_rename && fstatat(sfd, name, &sst, AT_SYMLINK_NOFOLLOW)
+	    == 0 && S_ISDIR(sst.st_mode)) {
+		if (mkdirat(dfd, name, 0700) == 0) {
+			err = log_move(s, path, MADE_DIR);
+			if (!err)
+				err = merge(s, sfd, dfd, name, path);
+			return err ? err : copy_dir_meta(s, dfd, name, &sst);
+		}
+		if (errno != EEXIST)
+			return create_failed(s, path, errno);
+	} else if (rename_flags(sfd, name, dfd, RENAME_NOREPLACE) == 0)
 		return log_move(s, path, MOVED);
 	if (errno != EEXIST && errno != EINVAL && errno != ENOSYS
 	    && errno != ENOTSUP)
@@ -577,7 +627,9 @@ undo_moves(struct mule_staging *s)
 		if (sfd >= 0 && dfd >= 0) {
 			const char *base = base_of(m->name);
 
-			if (m->kind == EXCHANGED)
+			if (m->kind == MADE_DIR)
+				unlinkat(dfd, base, AT_REMOVEDIR);
+			else if (m->kind == EXCHANGED)
 				rename_flags(dfd, base, sfd, RENAME_EXCHANGE);
 			else if (rename_flags(dfd, base, sfd, RENAME_NOREPLACE)
 			    < 0)
