@@ -292,6 +292,12 @@ report_extract(const struct mule_bundle_read_opts *ro,
 {
 	char *dir = mule_escape(ro->dir, strlen(ro->dir));
 
+	if (res->tar.dropped)
+		mule_warn("setuid, setgid and sticky bits dropped from %llu "
+		    "entr%s ('%s'%s)", (unsigned long long)res->tar.dropped,
+		    res->tar.dropped == 1 ? "y" : "ies",
+		    res->tar.first_dropped ? res->tar.first_dropped : "?",
+		    res->tar.dropped > 1 ? " and others" : "");
 	if (!res->tar.had_manifest)
 		mule_note("no manifest in the bundle: its signature covers "
 		    "the files, no per-file digests were checked");
@@ -370,6 +376,7 @@ main(int argc, char **argv)
 		if (ro.extract)
 			report_extract(&ro, &res);
 		mule_verdict_release(&res.verdict);
+		mule_tarin_result_release(&res.tar);
 	}
 	mule_cli_finish(&cli);
 	return MULE_EXIT_OK;

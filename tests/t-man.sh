@@ -56,7 +56,7 @@ missing() {
 	done
 }
 
-for tool in mule mule-seal mule-open mule-sign mule-verify; do
+for tool in mule mule-seal mule-open mule-sign mule-verify mule-bundle; do
 	hopts=$(help_options "$tool")
 	popts=$(page_options "$MAN/$tool.1")
 	if [ -z "$hopts" ] || [ -z "$popts" ]; then
@@ -212,7 +212,7 @@ if ! (cd "$G" &&
 fi
 
 for pf in mule.1:"$S" mule-seal.1:"$S" mule-open.1:"$R" mule-sign.1:"$G" \
-    mule-verify.1:"$V"; do
+    mule-verify.1:"$V" mule-bundle.1:"$S"; do
 	page="$MAN/${pf%%:*}"
 	fixture=${pf#*:}
 	n=$(examples "$page" | awk -F '\t' 'END { print $1 + 0 }')

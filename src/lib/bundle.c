@@ -215,8 +215,10 @@ mule_bundle_read(const struct mule_gpg_opts *gopts,
 		err = staging ? mule_staging_commit(staging)
 		    : mule_output_commit(l.out);
 leave:
-	if (err)
+	if (err) {
 		mule_verdict_release(&res->verdict);
+		mule_tarin_result_release(&res->tar);
+	}
 	mule_staging_free(staging);
 	mule_output_free(l.out);
 	mule_parts_free(d.parts);

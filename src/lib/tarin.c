@@ -406,13 +406,9 @@ one_entry(struct tarin *t, struct archive_entry *ae)
 	if (err)
 		goto leave;
 	perm = archive_entry_perm(ae);
-	if (perm & 07000 && e.type != MULE_TAR_SYMLINK) {
-		char *shown = mule_escape(name, strlen(name));
-
-		mule_warn("%s: setuid, setgid and sticky bits dropped",
-		    shown ? shown : "?");
-		free(shown);
-	}
+	if (perm & 07000 && e.type != MULE_TAR_SYMLINK
+	    && !t->res->dropped++)
+		t->res->first_dropped = mule_escape(name, strlen(name));
 	e.mode = perm & 0777;
 	e.mtime = archive_entry_mtime(ae);
 	e.mtime_nsec = archive_entry_mtime_nsec(ae);
@@ -545,6 +541,13 @@ drain(struct tarin *t)
 				return mule_reject(GPG_ERR_INV_DATA, NULL,
 				    "data after the end of the archive");
 	}
+}
+
+void
+mule_tarin_result_release(struct mule_tarin_result *res)
+{
+	free(res->first_dropped);
+	res->first_dropped = NULL;
 }
 
 gpg_error_t

@@ -56,7 +56,12 @@ struct mule_tarin_opts {
 struct mule_tarin_result {
 	uint64_t files, entries, bytes;
 	int had_manifest;
+	uint64_t dropped;	/* entries whose setuid, setgid or sticky bit
+				 * was dropped: said only once verified */
+	char *first_dropped;	/* the first one, escaped */
 };
+
+void mule_tarin_result_release(struct mule_tarin_result *res);
 
 /* Read the tar stream from FD to its end (draining what follows the
  * archive, which must be zeros).  A refused entry is a rejection (exit
