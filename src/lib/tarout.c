@@ -284,8 +284,9 @@ add_file(struct tarout *w, int dirfd, const char *open_name,
 	ssize_t n;
 	int fd;
 
-	fd = openat(dirfd, open_name, O_RDONLY | O_NOCTTY | O_CLOEXEC
-	    | (w->o->dereference ? 0 : O_NOFOLLOW));
+	/* O_NONBLOCK: a FIFO swapped in after the look must not hang us. */
+	fd = openat(dirfd, open_name, O_RDONLY | O_NOCTTY | O_NONBLOCK
+	    | O_CLOEXEC | (w->o->dereference ? 0 : O_NOFOLLOW));
 	if (fd < 0)
 		return name_error(gpg_error_from_syserror(), name,
 		    strerror(errno));
