@@ -17,16 +17,31 @@
 #include "text.h"
 
 gpg_error_t
+mule_bundle_seal(const struct mule_gpg_opts *gopts,
+    const struct mule_seal_opts *seal, struct mule_tarout_opts *tar,
+    mule_write_fn write, void *arg)
+{
+	struct mule_producer *producer = NULL;
+	gpg_error_t err;
+	int fd = -1;
+
+	err = mule_producer_start(&producer, mule_tarout_produce, tar,
+	    &fd);
+	if (err)
+		return err;
+	err = mule_seal(gopts, seal, fd, write, arg);
+	return mule_producer_finish(producer, fd, err);
+}
+
+gpg_error_t
 mule_bundle_create(const struct mule_gpg_opts *gopts,
     struct mule_bundle_create_opts *o)
 {
 	struct mule_output *out = NULL;
 	struct mule_split *split = NULL;
-	struct mule_producer *producer = NULL;
 	mule_write_fn write = mule_output_write;
 	void *arg;
 	gpg_error_t err;
-	int fd = -1;
 
 	if (o->tar.pad)
 		o->seal.compress = 0;	/* deflate would undo the padding */
@@ -44,15 +59,9 @@ mule_bundle_create(const struct mule_gpg_opts *gopts,
 		arg = out;
 	}
 	if (!err)
-		err = mule_producer_start(&producer, mule_tarout_produce,
-		    &o->tar, &fd);
-	if (err)
-		goto leave;
-	err = mule_seal(gopts, &o->seal, fd, write, arg);
-	err = mule_producer_finish(producer, fd, err);
+		err = mule_bundle_seal(gopts, &o->seal, &o->tar, write, arg);
 	if (!err)
 		err = split ? mule_split_commit(split) : mule_output_commit(out);
-leave:
 	mule_split_free(split);
 	mule_output_free(out);
 	return err;
@@ -177,20 +186,39 @@ leave:
 }
 
 gpg_error_t
-mule_bundle_read(const struct mule_gpg_opts *gopts,
-    const struct mule_bundle_read_opts *o, struct mule_bundle_result *res)
+mule_bundle_stream(const struct mule_gpg_opts *gopts,
+    const struct mule_open_opts *open, struct mule_parts *parts,
+    const struct mule_tarin_opts *tar, const struct mule_tarin_handler *h,
+    struct mule_verdict *v, struct mule_tarin_result *res)
 {
-	struct decryptor d = { gopts, &o->open, NULL, &res->verdict, -1 };
-	struct mule_tarin_handler h = { NULL, NULL, NULL, NULL };
-	struct mule_staging *staging = NULL;
+	struct decryptor d = { gopts, open, parts, v, -1 };
 	struct mule_producer *producer = NULL;
-	struct lister l = { NULL, o->verbose };
-	struct mule_tarin_opts topts = o->tar;
 	gpg_error_t err;
 	int fd = -1;
 
+	err = mule_producer_start(&producer, decrypt, &d, &fd);
+	if (err)
+		return err;
+	err = mule_tarin_read(tar, fd, h, res);
+	err = mule_producer_finish(producer, fd, err);
+	if (err)
+		mule_verdict_release(v);
+	return err;
+}
+
+gpg_error_t
+mule_bundle_read(const struct mule_gpg_opts *gopts,
+    const struct mule_bundle_read_opts *o, struct mule_bundle_result *res)
+{
+	struct mule_tarin_handler h = { NULL, NULL, NULL, NULL };
+	struct mule_staging *staging = NULL;
+	struct mule_parts *parts = NULL;
+	struct lister l = { NULL, o->verbose };
+	struct mule_tarin_opts topts = o->tar;
+	gpg_error_t err;
+
 	memset(res, 0, sizeof *res);
-	err = mule_parts_open(&d.parts, o->inputs, o->ninputs);
+	err = mule_parts_open(&parts, o->inputs, o->ninputs);
 	if (!err && o->extract) {
 		err = mule_staging_new(&staging, o->dir, o->overwrite);
 		if (!err)
@@ -201,15 +229,13 @@ mule_bundle_read(const struct mule_gpg_opts *gopts,
 		h.end = list_entry;
 		h.arg = &l;
 	}
-	if (!err)
-		err = mule_producer_start(&producer, decrypt, &d, &fd);
 	if (err)
 		goto leave;
 	topts.progress = mule_progress_new(o->extract ? "extracting"
 	    : "reading", o->quiet, 0, 0);
-	err = mule_tarin_read(&topts, fd, &h, &res->tar);
+	err = mule_bundle_stream(gopts, &o->open, parts, &topts, &h,
+	    &res->verdict, &res->tar);
 	mule_progress_done(topts.progress);
-	err = mule_producer_finish(producer, fd, err);
 	/* Verified: only now is anything shown or moved into place. */
 	if (!err)
 		err = staging ? mule_staging_commit(staging)
@@ -221,6 +247,6 @@ leave:
 	}
 	mule_staging_free(staging);
 	mule_output_free(l.out);
-	mule_parts_free(d.parts);
+	mule_parts_free(parts);
 	return err;
 }

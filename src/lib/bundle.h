@@ -27,6 +27,11 @@ struct mule_bundle_create_opts {
 	uint64_t split;		/* part size, 0: one file */
 };
 
+/* Archive TAR and seal it to WRITE(ARG) (nothing is committed). */
+gpg_error_t mule_bundle_seal(const struct mule_gpg_opts *gopts,
+    const struct mule_seal_opts *seal, struct mule_tarout_opts *tar,
+    mule_write_fn write, void *arg);
+
 /* Archive, seal and write the bundle; the output (every part of it) is
  * made final only if everything succeeded. */
 gpg_error_t mule_bundle_create(const struct mule_gpg_opts *gopts,
@@ -50,6 +55,16 @@ struct mule_bundle_result {
 	struct mule_verdict verdict;
 	struct mule_tarin_result tar;
 };
+
+struct mule_parts;
+
+/* Decrypt and verify the bundle read from PARTS, handing its entries to H
+ * as they come (H must keep them unreleased: only a 0 return says the
+ * bundle was verified). */
+gpg_error_t mule_bundle_stream(const struct mule_gpg_opts *gopts,
+    const struct mule_open_opts *open, struct mule_parts *parts,
+    const struct mule_tarin_opts *tar, const struct mule_tarin_handler *h,
+    struct mule_verdict *v, struct mule_tarin_result *res);
 
 /* Decrypt, verify and list or extract.  Nothing is printed (-t) and
  * nothing appears in DIR (-x) unless everything checked out. */

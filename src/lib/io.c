@@ -261,6 +261,20 @@ leave:
 	return 0;
 }
 
+gpg_error_t
+mule_output_retarget(struct mule_output *o, const char *name)
+{
+	char *path;
+
+	if (!o->path || strchr(name, '/'))
+		return gpg_error(GPG_ERR_INV_ARG);
+	if (asprintf(&path, "%s/%s", o->dir, name) < 0)
+		return gpg_error_from_syserror();
+	free(o->path);
+	o->path = path;
+	return 0;
+}
+
 const char *
 mule_output_name(const struct mule_output *o)
 {

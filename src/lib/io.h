@@ -34,6 +34,10 @@ gpg_error_t mule_input_open(int *fd, const char *path);
 gpg_error_t mule_output_open(struct mule_output **out, const char *path,
     int flags);
 
+/* Give a file output the final name NAME (in the same directory) before
+ * the commit: for names known only once the content is written. */
+gpg_error_t mule_output_retarget(struct mule_output *out, const char *name);
+
 /* Write N bytes.  Suitable as a mule_sink function. */
 gpg_error_t mule_output_write(void *out, const void *buf, size_t n);
 

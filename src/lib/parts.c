@@ -169,7 +169,9 @@ mule_split_commit(struct mule_split *sp)
 	char *dir, *name;
 	size_t k;
 
-	for (k = 0; !err && k < sp->nparts; k++)
+	/* The first part last: whoever looks for NAME.001 finds a bundle
+	 * only once every part of it is in place. */
+	for (k = sp->nparts; !err && k-- > 0;)
 		err = mule_output_commit(sp->parts[k]);
 	if (err || !sp->force)
 		return err;
@@ -187,6 +189,36 @@ mule_split_commit(struct mule_split *sp)
 		}
 	free(dir);
 	return 0;
+}
+
+gpg_error_t
+mule_split_retarget(struct mule_split *sp, const char *name)
+{
+	char *part, *path;
+	const char *slash = strrchr(sp->path, '/');
+	gpg_error_t err = 0;
+	size_t k;
+
+	if (asprintf(&path, "%.*s%s", slash ? (int)(slash - sp->path + 1) : 0,
+	    sp->path, name) < 0)
+		return gpg_error_from_syserror();
+	for (k = 0; !err && k < sp->nparts; k++) {
+		if (asprintf(&part, "%s.%03zu", name, k + 1) < 0)
+			err = gpg_error_from_syserror();
+		else {
+			err = mule_output_retarget(sp->parts[k], part);
+			free(part);
+		}
+	}
+	free(sp->path);
+	sp->path = path;
+	return err;
+}
+
+size_t
+mule_split_count(const struct mule_split *sp)
+{
+	return sp->nparts;
 }
 
 void

@@ -27,7 +27,13 @@ gpg_error_t mule_split_open(struct mule_split **sp, const char *path,
 /* A mule_write_fn. */
 gpg_error_t mule_split_write(void *sp, const void *buf, size_t n);
 
-/* Make every part final and durable. */
+/* Name the parts NAME.001... (same directory) before the commit. */
+gpg_error_t mule_split_retarget(struct mule_split *sp, const char *name);
+
+/* How many parts were written so far. */
+size_t mule_split_count(const struct mule_split *sp);
+
+/* Make every part final and durable, the first one last. */
 gpg_error_t mule_split_commit(struct mule_split *sp);
 
 void mule_split_free(struct mule_split *sp);

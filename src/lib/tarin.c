@@ -45,6 +45,8 @@ struct tarin {
 	struct archive *a;
 	int fd;
 	unsigned char *buf;
+	uint64_t delivered;	/* bytes handed to libarchive */
+	uint64_t last_nonzero;	/* 1 + offset of the last non-zero one */
 	gpg_error_t read_err;
 	struct mule_nameset names;
 	struct digest *digests;
@@ -91,7 +93,7 @@ static la_ssize_t
 read_cb(struct archive *a, void *arg, const void **buf)
 {
 	struct tarin *t = arg;
-	ssize_t n;
+	ssize_t n, i;
 
 	do
 		n = read(t->fd, t->buf, READ_SIZE);
@@ -101,6 +103,14 @@ read_cb(struct archive *a, void *arg, const void **buf)
 		archive_set_error(a, errno, "reading the archive");
 		return -1;
 	}
+	/* Where the last non-zero byte was, to tell padding after the end
+	 * of the archive from data smuggled there (libarchive reads ahead). */
+	for (i = n; i > 0; i--)
+		if (t->buf[i - 1]) {
+			t->last_nonzero = t->delivered + (uint64_t)i;
+			break;
+		}
+	t->delivered += (uint64_t)n;
 	*buf = t->buf;
 	return n;
 }
@@ -152,13 +162,17 @@ normalise(const char *raw, char **out)
 	return 0;
 }
 
-/* A symlink must point inside the tree: resolved by its text from the
- * link's own directory, it never climbs above the top. */
+/* A symlink must point inside the tree.  ".." may only lead the target:
+ * those climb the link's own directories, which are real (nothing lies
+ * below a symlink of the archive), and must not climb above the top; a
+ * ".." after a name could climb out of another symlink ("d/x/.." with
+ * d/x -> ..). */
 static gpg_error_t
 check_symlink(const char *name, const char *target)
 {
 	const char *c = target, *p;
 	long depth = 0;
+	int named = 0;
 
 	if (!target || !*target)
 		return mule_tar_refuse(GPG_ERR_INV_NAME, name,
@@ -176,12 +190,16 @@ check_symlink(const char *name, const char *target)
 		size_t n = slash ? (size_t)(slash - c) : strlen(c);
 
 		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			if (named)
+				return mule_tar_refuse(GPG_ERR_INV_NAME, name,
+				    "a symlink with \"..\" after a name in "
+				    "its target");
 			if (--depth < 0)
 				return mule_tar_refuse(GPG_ERR_INV_NAME, name,
 				    "a symlink that points outside the "
 				    "extraction directory");
 		} else if (n && !(n == 1 && c[0] == '.'))
-			depth++;
+			named = 1;
 		c += n;
 		while (*c == '/')
 			c++;
@@ -522,12 +540,16 @@ check_manifest(struct tarin *t)
 	return err;
 }
 
-/* After the end of the archive: only zeros (padding). */
+/* After the end of the archive: only zeros (padding), in what libarchive
+ * read ahead and in the rest of the stream. */
 static gpg_error_t
 drain(struct tarin *t)
 {
 	ssize_t n, i;
 
+	if (t->last_nonzero > (uint64_t)archive_filter_bytes(t->a, 0))
+		return mule_reject(GPG_ERR_INV_DATA, NULL,
+		    "data after the end of the archive");
 	for (;;) {
 		n = read(t->fd, t->buf, READ_SIZE);
 		if (n < 0 && errno == EINTR)
