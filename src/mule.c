@@ -19,6 +19,7 @@ static const struct tool {
 	{ "sign", "sign text, a file, or a directory's manifest" },
 	{ "verify", "check signatures; release only verified content" },
 	{ "bundle", "seal files and directories; extract only after verifying" },
+	{ "stick", "exchange sealed items through a USB stick" },
 	{ NULL, NULL }
 };
 

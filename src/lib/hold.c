@@ -406,3 +406,22 @@ mule_hold_free(struct mule_hold *h)
 	gcry_cipher_close(h->cipher);
 	free(h);
 }
+
+gpg_error_t
+mule_hold_from_fd(struct mule_hold *hold, int fd)
+{
+	unsigned char buf[65536];
+	gpg_error_t err = 0;
+	ssize_t n;
+
+	while (!err && (n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return mule_error_set(gpg_error_from_syserror(), NULL,
+			    "reading: %s", strerror(errno));
+		err = mule_hold_write(hold, buf, (size_t)n);
+	}
+	mule_wipe(buf, sizeof buf);
+	return err;
+}

@@ -25,6 +25,9 @@ gpg_error_t mule_hold_new(struct mule_hold **hold);
 /* Append N bytes.  Suitable as a mule_sink function. */
 gpg_error_t mule_hold_write(void *hold, const void *buf, size_t n);
 
+/* Append everything read from FD (to its end). */
+gpg_error_t mule_hold_from_fd(struct mule_hold *hold, int fd);
+
 /* Switch from writing to reading, from the start. */
 gpg_error_t mule_hold_rewind(struct mule_hold *hold);
 

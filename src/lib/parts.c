@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gcrypt.h>
+
 #include "error.h"
 #include "io.h"
 #include "parts.h"
@@ -239,6 +241,8 @@ struct mule_parts {
 	size_t n, cur;
 	int fd;
 	uint64_t first_size;
+	int untrusted;		/* on a stick: no symlinks, no FIFOs */
+	gcry_md_hd_t md;	/* the SHA-256 of all that was read */
 };
 
 static gpg_error_t parts_error(const char *fmt, ...)
@@ -363,9 +367,17 @@ open_part(struct mule_parts *pp)
 	struct stat st;
 	gpg_error_t err;
 
-	err = mule_input_open(&pp->fd, path);
-	if (err)
-		return err;
+	if (pp->untrusted) {
+		pp->fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+		    | O_NOCTTY | O_CLOEXEC);
+		if (pp->fd < 0 || fstat(pp->fd, &st) < 0
+		    || !S_ISREG(st.st_mode))
+			return parts_error("%s is not a regular file", path);
+	} else {
+		err = mule_input_open(&pp->fd, path);
+		if (err)
+			return err;
+	}
 	if (pp->n == 1)
 		return 0;
 	if (fstat(pp->fd, &st) < 0 || !S_ISREG(st.st_mode))
@@ -404,6 +416,8 @@ mule_parts_read(void *arg, void *buf, size_t n, size_t *got)
 			    strerror(errno));
 		if (r > 0) {
 			*got = (size_t)r;
+			if (pp->md)
+				gcry_md_write(pp->md, buf, (size_t)r);
 			return 0;
 		}
 		if (pp->fd > 0)
@@ -412,6 +426,27 @@ mule_parts_read(void *arg, void *buf, size_t n, size_t *got)
 		pp->cur++;
 	}
 	return 0;
+}
+
+gpg_error_t
+mule_parts_untrusted(struct mule_parts *pp)
+{
+	pp->untrusted = 1;
+	return pp->md ? 0 : gcry_md_open(&pp->md, GCRY_MD_SHA256, 0);
+}
+
+gpg_error_t
+mule_parts_digest(struct mule_parts *pp, unsigned char digest[32])
+{
+	unsigned char buf[16384];
+	gpg_error_t err = 0;
+	size_t got = 1;
+
+	while (!err && got)	/* what the reader left unread counts too */
+		err = mule_parts_read(pp, buf, sizeof buf, &got);
+	if (!err)
+		memcpy(digest, gcry_md_read(pp->md, GCRY_MD_SHA256), 32);
+	return err;
 }
 
 size_t
@@ -429,6 +464,7 @@ mule_parts_free(struct mule_parts *pp)
 		return;
 	if (pp->fd > 0)
 		close(pp->fd);
+	gcry_md_close(pp->md);
 	for (i = 0; i < pp->n; i++)
 		free(pp->paths[i]);
 	free(pp->paths);

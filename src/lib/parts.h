@@ -48,6 +48,13 @@ gpg_error_t mule_parts_open(struct mule_parts **pp, char *const *args,
 /* A mule_read_fn over the parts, one after the other. */
 gpg_error_t mule_parts_read(void *pp, void *buf, size_t n, size_t *got);
 
+/* Files on a stick: opened without following symlinks or blocking on a
+ * FIFO, and hashed as they are read. */
+gpg_error_t mule_parts_untrusted(struct mule_parts *pp);
+
+/* The SHA-256 of every byte of every part (reads what is left). */
+gpg_error_t mule_parts_digest(struct mule_parts *pp, unsigned char digest[32]);
+
 /* How many parts (1 for a single file or standard input). */
 size_t mule_parts_count(const struct mule_parts *pp);
 

@@ -429,9 +429,10 @@ open_path(int fd, const char *name)
 }
 
 /* Children before parents: a directory without write or search
- * permission is made so only after what is inside it. */
+ * permission is made so only after what is inside it.  The top-level
+ * ones are done after they moved, unless ALL. */
 static gpg_error_t
-finish_dirs(struct mule_staging *s)
+finish_dirs(struct mule_staging *s, int all)
 {
 	struct timespec ts[2];
 	size_t i;
@@ -439,7 +440,7 @@ finish_dirs(struct mule_staging *s)
 	for (i = s->ndirs; i-- > 0;) {
 		struct dir_meta *d = &s->dirs[i];
 
-		if (!strchr(d->name, '/'))
+		if (!all && !strchr(d->name, '/'))
 			continue;	/* top level: after the move */
 		if (chmod_failed(fchmodat(s->stagefd, d->name, d->mode
 		    & ~s->umask, 0)))
@@ -471,15 +472,22 @@ log_move(struct mule_staging *s, const char *name, enum move_kind kind)
 }
 
 static int
-rename_flags(int from, const char *name, int to, unsigned flags)
+rename2(int from, const char *name, int to, const char *newname,
+    unsigned flags)
 {
 #ifdef HAVE_RENAMEAT2
-	return renameat2(from, name, to, name, flags);
+	return renameat2(from, name, to, newname, flags);
 #else
-	(void)from; (void)name; (void)to; (void)flags;
+	(void)from; (void)name; (void)to; (void)newname; (void)flags;
 	errno = ENOSYS;
 	return -1;
 #endif
+}
+
+static int
+rename_flags(int from, const char *name, int to, unsigned flags)
+{
+	return rename2(from, name, to, name, flags);
 }
 
 static gpg_error_t
@@ -681,7 +689,7 @@ mule_staging_commit(struct mule_staging *s)
 	if (s->parentfd >= 0)
 		close(s->parentfd);
 	s->parentfd = -1;
-	err = finish_dirs(s);
+	err = finish_dirs(s, 0);
 	if (err)
 		return err;
 	/* Everything on the disk before anything is in place. */
@@ -700,6 +708,60 @@ mule_staging_commit(struct mule_staging *s)
 	finish_tops(s);
 	if (fsync(s->dirfd) < 0 && errno != EINVAL)
 		return create_failed(s, ".", errno);
+	return 0;
+}
+
+gpg_error_t
+mule_staging_commit_as(struct mule_staging *s, const char *parent,
+    const char *leaf)
+{
+	gpg_error_t err;
+	int pfd;
+
+	if (s->parentfd >= 0)
+		close(s->parentfd);
+	s->parentfd = -1;
+	err = finish_dirs(s, 1);
+	if (err)
+		return err;
+	if (syncfs(s->stagefd) < 0)
+		sync();
+	if (mkdirat(s->dirfd, parent, 0777) < 0 && errno != EEXIST)
+		return create_failed(s, parent, errno);
+	pfd = openat(s->dirfd, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+	    | O_CLOEXEC);
+	if (pfd < 0)
+		return create_failed(s, parent, errno);
+	if (rename2(s->dirfd, s->stage, pfd, leaf, RENAME_NOREPLACE) < 0) {
+		int errnum = errno;
+		struct stat st;
+
+		if (errnum == EINVAL || errnum == ENOSYS || errnum == ENOTSUP) {
+			errnum = fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW)
+			    == 0 ? EEXIST : 0;
+			if (!errnum && renameat(s->dirfd, s->stage, pfd, leaf)
+			    < 0)
+				errnum = errno;
+		}
+		if (errnum) {
+			close(pfd);
+			if (errnum == EEXIST)
+				return gpg_error(GPG_ERR_EEXIST);
+			return create_failed(s, leaf, errnum);
+		}
+	}
+	/* It is in place: no longer ours to remove. */
+	s->stage[0] = '\0';
+	mule_cleanup_forget(s->slot);
+	s->slot = -1;
+	if (chmod_failed(fchmodat(pfd, leaf, 0777 & ~s->umask, 0))
+	    || fsync(pfd) < 0) {
+		err = create_failed(s, leaf, errno);
+		close(pfd);
+		return err;
+	}
+	close(pfd);
+	fsync(s->dirfd);
 	return 0;
 }
 

@@ -30,6 +30,12 @@ void mule_staging_handler(struct mule_staging *s,
  * and move the top-level entries into DIR. */
 gpg_error_t mule_staging_commit(struct mule_staging *s);
 
+/* Instead: make the staging directory itself DIR/PARENT/LEAF (PARENT is
+ * made if missing), with one no-replace rename.  GPG_ERR_EEXIST (and no
+ * message) if LEAF is there already. */
+gpg_error_t mule_staging_commit_as(struct mule_staging *s,
+    const char *parent, const char *leaf);
+
 /* Remove what is left of the staging directory and free S. */
 void mule_staging_free(struct mule_staging *s);
 

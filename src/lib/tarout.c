@@ -153,6 +153,17 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int
+is_extra(const struct mule_tarout_opts *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < o->nextras; i++)
+		if (!strcmp(o->extras[i].name, name))
+			return 1;
+	return 0;
+}
+
 gpg_error_t
 mule_tarout_check(const struct mule_tarout_opts *o)
 {
@@ -182,7 +193,7 @@ mule_tarout_check(const struct mule_tarout_opts *o)
 		if (!names[n])
 			break;
 		if (!strcmp(names[n], MULE_TAR_MANIFEST)
-		    || !strncmp(names[n], ".mule-", 6))
+		    || !strncmp(names[n], ".mule-", 6) || is_extra(o, names[n]))
 			err = name_error(mule_fail_code(GPG_ERR_INV_NAME),
 			    names[n], "mule reserves this name; rename it");
 		n++;
@@ -460,6 +471,38 @@ add(struct tarout *w, int dirfd, const char *open_name, const char *name)
 	return 0;
 }
 
+/* An entry from data: its declared size must be what READ gives. */
+static gpg_error_t
+add_extra(struct tarout *w, const struct mule_tar_extra *x)
+{
+	struct stat st;
+	uint64_t left = x->size;
+	gpg_error_t err;
+	size_t got;
+
+	memset(&st, 0, sizeof st);
+	st.st_mode = 0644;
+	st.st_mtim.tv_sec = time(NULL);
+	err = put_header(w, x->name, &st, AE_IFREG, (int64_t)x->size, NULL);
+	gcry_md_reset(w->md);
+	while (!err && left) {
+		err = x->read(x->arg, w->buf, left < READ_SIZE ? (size_t)left
+		    : READ_SIZE, &got);
+		if (!err && !got)
+			err = name_error(mule_fail_code(GPG_ERR_EAGAIN), x->name,
+			    "shorter than announced");
+		if (!err) {
+			gcry_md_write(w->md, w->buf, got);
+			err = put_data(w, x->name, w->buf, got);
+			left -= got;
+		}
+	}
+	if (!err)
+		err = mule_manifest_write_line(mule_membuf_write, &w->manifest,
+		    gcry_md_read(w->md, GCRY_MD_SHA256), x->name);
+	return err;
+}
+
 /* Every path given, in order. */
 static gpg_error_t
 add_all(struct tarout *w, int base)
@@ -555,7 +598,10 @@ mule_tarout_produce(void *arg, int fd)
 		err = archive_failed(&w, "archive");
 		goto leave;
 	}
-	err = add_all(&w, base);
+	for (size_t i = 0; !err && i < o->nextras; i++)
+		err = add_extra(&w, &o->extras[i]);
+	if (!err)
+		err = add_all(&w, base);
 	if (!err)
 		err = put_manifest(&w);
 	if (!err && archive_write_close(w.a) != ARCHIVE_OK)

@@ -13,7 +13,20 @@
 
 #define MULE_TAR_MANIFEST "MULE-MANIFEST.sha256"
 
+#include "data.h"
+
+/* An entry made from data rather than a file (mule-stick's envelope, a
+ * message read from standard input), written before the paths. */
+struct mule_tar_extra {
+	const char *name;
+	uint64_t size;
+	mule_read_fn read;
+	void *arg;
+};
+
 struct mule_tarout_opts {
+	const struct mule_tar_extra *extras;
+	size_t nextras;
 	const char *const *paths;	/* what to store */
 	size_t npaths;
 	const char *base_dir;		/* -C: paths are relative to it and

@@ -176,3 +176,27 @@ mule_sample_compressible(const unsigned char *buf, size_t len)
 	/* Random and compressed data score close to 8 bits per byte. */
 	return entropy < 7.5;
 }
+
+void
+mule_json_string(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	fputc('"', f);
+	while (i < n) {
+		if (p[i] == '"' || p[i] == '\\') {
+			fputc('\\', f);
+			fputc(p[i++], f);
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			fprintf(f, "\\u%04x", p[i++]);
+		} else if (p[i] < 0x80) {
+			fputc(p[i++], f);
+		} else if ((k = mule_utf8_printable(p + i, n - i)) > 0) {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		} else
+			fprintf(f, "\\u%04x", p[i++]);
+	}
+	fputc('"', f);
+}

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <gpg-error.h>
 
 /* Return a malloc'ed copy of the N bytes at S that is safe for a
@@ -23,6 +24,11 @@ char *mule_percent_decode(const char *s, size_t *len);
 /* If S is a full v4 fingerprint (40 hex digits, optionally "0x" first and
  * spaces between groups), write it upper-case into OUT and return 1. */
 int mule_fpr_parse(const char *s, char out[41]);
+
+/* Write S (N bytes) to F as a JSON string: quotes, backslashes and
+ * controls escaped; a byte that is not UTF-8 becomes \u00XX (so names
+ * that are not UTF-8 cannot be told from their Latin-1 reading). */
+void mule_json_string(FILE *f, const char *s, size_t n);
 
 /* Parse SIZE: a number with an optional IEC suffix (K, M, G, T, with or
  * without "iB"; powers of 1024). */

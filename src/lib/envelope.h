@@ -1,0 +1,59 @@
+/* envelope.h - what a mule-stick item says about itself.
+ *
+ * The envelope is the first entry of the item's archive, inside the
+ * signature and the encryption:
+ *
+ *   mule-envelope: 1
+ *   id: <32 lower-case hex>
+ *   kind: message|files|receipt
+ *   sender: <40 upper-case hex: the signing key's primary fingerprint>
+ *   recipient: <FPR> <SEQ>        one line per recipient
+ *   created: <seconds since 1970>
+ *
+ * No field is ever used as a path as it is: readers use the checked
+ * forms (hex, digits) only.
+ */
+#ifndef MULE_ENVELOPE_H
+#define MULE_ENVELOPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gpg-error.h>
+
+#define MULE_ENVELOPE_NAME "MULE-ENVELOPE"
+#define MULE_ENVELOPE_MAX_RECIPIENTS 64
+#define MULE_ENVELOPE_MAX_SIZE 8192
+
+enum mule_item_kind { MULE_ITEM_MESSAGE, MULE_ITEM_FILES, MULE_ITEM_RECEIPT };
+
+struct mule_envelope {
+	char id[33];
+	enum mule_item_kind kind;
+	char sender[41];
+	struct {
+		char fpr[41];
+		uint64_t seq;
+	} recipients[MULE_ENVELOPE_MAX_RECIPIENTS];
+	size_t nrecipients;
+	int64_t created;
+};
+
+const char *mule_item_kind_name(enum mule_item_kind kind);
+
+/* A fresh random item ID. */
+void mule_envelope_new_id(char id[33]);
+
+/* The envelope as text (malloc'ed). */
+gpg_error_t mule_envelope_format(const struct mule_envelope *env,
+    char **text, size_t *len);
+
+/* Parse TEXT strictly: every field once (recipients at least once), in
+ * the forms above; anything else is a rejection. */
+gpg_error_t mule_envelope_parse(const char *text, size_t len,
+    struct mule_envelope *env);
+
+/* The sequence number ENV gives recipient FPR, or 0 if FPR is not one. */
+uint64_t mule_envelope_seq_for(const struct mule_envelope *env,
+    const char *fpr);
+
+#endif

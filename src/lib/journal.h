@@ -1,0 +1,58 @@
+/* journal.h - what mule-stick has delivered, and what it has numbered.
+ *
+ * The journal (one per receiving user, $XDG_STATE_HOME/mule/journal by
+ * default) is append-only text, each line fsync'ed before the item it
+ * records is reported:
+ *
+ *   delivered SENDER ID CID RECIPIENT SEQ
+ *   removed SENDER ID CID
+ *
+ * A line cut short by a crash is dropped when the journal is opened.
+ * The sender's counters live in "sequence" beside it: "SENDER RECIPIENT
+ * LAST" lines, rewritten under a lock.
+ */
+#ifndef MULE_JOURNAL_H
+#define MULE_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gpg-error.h>
+
+struct mule_journal_record {
+	char sender[41];
+	char id[33];
+	char cid[65];
+	char recipient[41];
+	uint64_t seq;
+	int removed;
+};
+
+struct mule_journal;
+
+/* The directory of mule's state ($XDG_STATE_HOME/mule, or
+ * ~/.local/state/mule), made if missing (mode 0700). */
+gpg_error_t mule_state_dir(char **dir);
+
+/* Open (create) the journal at PATH and lock it for this process. */
+gpg_error_t mule_journal_open(struct mule_journal **j, const char *path);
+
+const struct mule_journal_record *mule_journal_find(
+    const struct mule_journal *j, const char *sender, const char *id);
+const struct mule_journal_record *mule_journal_find_cid(
+    const struct mule_journal *j, const char *cid);
+
+/* The highest sequence number delivered from SENDER to RECIPIENT. */
+uint64_t mule_journal_max_seq(const struct mule_journal *j,
+    const char *sender, const char *recipient);
+
+gpg_error_t mule_journal_add(struct mule_journal *j,
+    const struct mule_journal_record *r);
+
+void mule_journal_close(struct mule_journal *j);
+
+/* Take the next sequence numbers from SENDER to each of N RECIPIENTS
+ * (stored in the state directory DIR, under a lock). */
+gpg_error_t mule_sequence_next(const char *dir, const char *sender,
+    char recipients[][41], size_t n, uint64_t *seqs);
+
+#endif

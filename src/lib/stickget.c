@@ -1,0 +1,700 @@
+/* stickget.c - mule-stick get (and list): take in every item addressed
+ * to me, each exactly once, checking everything the item says. */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bundle.h"
+#include "data.h"
+#include "envelope.h"
+#include "error.h"
+#include "gpg.h"
+#include "journal.h"
+#include "parts.h"
+#include "staging.h"
+#include "stick.h"
+#include "stickget.h"
+#include "stickput.h"
+#include "text.h"
+
+enum status { DELIVERED, ALREADY, REPLAY, GAP, REJECTED };
+static const char *const status_names[] = {
+	"delivered", "already-delivered", "replay", "gap", "rejected"
+};
+
+struct report {
+	enum status status;
+	char sender[41];
+	char id[33];
+	char cid[65];
+	char *dir;
+	char *reason;
+	const char *kind;
+};
+
+/* What one sender sent to one of my keys in this run. */
+struct flow {
+	char sender[41];
+	char me[41];
+	uint64_t before;	/* highest sequence number delivered earlier */
+	uint64_t *seqs;
+	size_t nseqs;
+	char **ids;		/* for a receipt: items that are not receipts */
+	size_t nids;
+};
+
+struct run {
+	const struct mule_gpg_opts *gopts;
+	const struct mule_stick *stick;
+	const struct mule_stick_get_opts *o;
+	struct mule_journal *journal;
+	char (*mine)[41];
+	size_t nmine;
+	struct report *reports;
+	size_t nreports;
+	struct flow *flows;
+	size_t nflows;
+	int rejected;
+};
+
+/* The envelope is taken out of the stream; every other entry goes on to
+ * the staging directory. */
+struct envelope_catch {
+	const struct mule_tarin_handler *next;
+	struct mule_membuf text;
+	int first_seen, catching, caught;
+};
+
+static gpg_error_t
+catch_begin(void *arg, const struct mule_tar_entry *e)
+{
+	struct envelope_catch *c = arg;
+
+	if (!c->first_seen++ && e->type == MULE_TAR_FILE
+	    && !strcmp(e->name, MULE_ENVELOPE_NAME)) {
+		c->catching = 1;
+		return 0;
+	}
+	return c->next->begin(c->next->arg, e);
+}
+
+static gpg_error_t
+catch_data(void *arg, const void *buf, size_t n, uint64_t off)
+{
+	struct envelope_catch *c = arg;
+
+	if (!c->catching)
+		return c->next->data(c->next->arg, buf, n, off);
+	if (off != c->text.len || mule_membuf_write(&c->text, buf, n))
+		return mule_tar_refuse(GPG_ERR_TOO_LARGE, MULE_ENVELOPE_NAME,
+		    "a malformed envelope");
+	return 0;
+}
+
+static gpg_error_t
+catch_end(void *arg, const struct mule_tar_entry *e, const unsigned char *d)
+{
+	struct envelope_catch *c = arg;
+
+	if (c->catching) {
+		c->catching = 0;
+		c->caught = 1;
+		return 0;
+	}
+	return c->next->end(c->next->arg, e, d);
+}
+
+static gpg_error_t
+add_report(struct run *r, enum status st, const char *sender, const char *id,
+    const char *cid, const char *dir, const char *reason, const char *kind)
+{
+	struct report *rep, *tmp;
+
+	tmp = realloc(r->reports, (r->nreports + 1) * sizeof *tmp);
+	if (!tmp)
+		return gpg_error_from_syserror();
+	r->reports = tmp;
+	rep = &tmp[r->nreports++];
+	memset(rep, 0, sizeof *rep);
+	rep->status = st;
+	snprintf(rep->sender, sizeof rep->sender, "%s", sender ? sender : "");
+	snprintf(rep->id, sizeof rep->id, "%s", id ? id : "");
+	snprintf(rep->cid, sizeof rep->cid, "%s", cid ? cid : "");
+	rep->dir = dir ? strdup(dir) : NULL;
+	rep->reason = reason ? mule_escape(reason, strlen(reason)) : NULL;
+	rep->kind = kind;
+	if (st == REPLAY || st == REJECTED)
+		r->rejected = 1;
+	if (r->o->json)
+		return 0;
+	/* One line per item as it is decided: a script may follow along. */
+	switch (st) {
+	case DELIVERED:
+		printf("delivered %s %s %s\n", rep->sender, rep->id,
+		    rep->dir ? rep->dir : "");
+		break;
+	case ALREADY:
+		printf("already-delivered %s %s\n", rep->sender, rep->id);
+		break;
+	case REPLAY:
+		printf("replay %s %s: %s\n", rep->sender, rep->id,
+		    rep->reason ? rep->reason : "");
+		break;
+	case GAP:
+		printf("gap %s: %s\n", rep->sender, rep->reason
+		    ? rep->reason : "");
+		break;
+	case REJECTED:
+		printf("rejected %s: %s\n", rep->cid, rep->reason
+		    ? rep->reason : "");
+		break;
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static struct flow *
+flow_for(struct run *r, const char *sender, const char *me)
+{
+	struct flow *tmp;
+	size_t i;
+
+	for (i = 0; i < r->nflows; i++)
+		if (!strcmp(r->flows[i].sender, sender)
+		    && !strcmp(r->flows[i].me, me))
+			return &r->flows[i];
+	tmp = realloc(r->flows, (r->nflows + 1) * sizeof *tmp);
+	if (!tmp)
+		return NULL;
+	r->flows = tmp;
+	memset(&tmp[r->nflows], 0, sizeof *tmp);
+	memcpy(tmp[r->nflows].sender, sender, 41);
+	memcpy(tmp[r->nflows].me, me, 41);
+	tmp[r->nflows].before = mule_journal_max_seq(r->journal, sender, me);
+	return &tmp[r->nflows++];
+}
+
+static gpg_error_t
+note_flow(struct run *r, const struct mule_envelope *env, const char *me)
+{
+	struct flow *f = flow_for(r, env->sender, me);
+	uint64_t *seqs;
+	char **ids;
+
+	if (!f)
+		return gpg_error_from_syserror();
+	seqs = realloc(f->seqs, (f->nseqs + 1) * sizeof *seqs);
+	if (!seqs)
+		return gpg_error_from_syserror();
+	f->seqs = seqs;
+	f->seqs[f->nseqs++] = mule_envelope_seq_for(env, me);
+	if (env->kind == MULE_ITEM_RECEIPT)
+		return 0;	/* never a receipt for a receipt */
+	ids = realloc(f->ids, (f->nids + 1) * sizeof *ids);
+	if (!ids)
+		return gpg_error_from_syserror();
+	f->ids = ids;
+	f->ids[f->nids] = strdup(env->id);
+	return f->ids[f->nids++] ? 0 : gpg_error_from_syserror();
+}
+
+/* Which of my keys the envelope names: FOLDER's for an addressed item,
+ * any of mine for one with hidden recipients. */
+static const char *
+addressed_to_me(const struct run *r, const struct mule_envelope *env,
+    const char *folder_fpr)
+{
+	size_t i;
+
+	if (folder_fpr)
+		return mule_envelope_seq_for(env, folder_fpr) ? folder_fpr
+		    : NULL;
+	for (i = 0; i < r->nmine; i++)
+		if (mule_envelope_seq_for(env, r->mine[i]))
+			return r->mine[i];
+	return NULL;
+}
+
+static int
+signed_by(const struct mule_verdict *v, const char *fpr)
+{
+	size_t i;
+
+	for (i = 0; i < v->nsigners; i++)
+		if (!strcmp(v->signers[i].fpr, fpr))
+			return 1;
+	return 0;
+}
+
+/* The last recorded message, for a report line. */
+static const char *
+reason_of(gpg_error_t err, char *buf, size_t len)
+{
+	struct mule_error_record rec;
+
+	mule_error_save(&rec);
+	snprintf(buf, len, "%s", rec.err == err && rec.msg[0] ? rec.msg
+	    : gpg_strerror(err));
+	mule_error_clear();
+	return buf;
+}
+
+/* Decrypt, verify, check and deliver one item.  A rejection comes back
+ * as an error from MULE_SOURCE_REJECT with *REPLAY set for a replay;
+ * *SKIP is set for a hidden-recipient item that is not for me. */
+static gpg_error_t
+deliver(struct run *r, const char *folder, const char *folder_fpr,
+    const struct mule_stick_item *it, int *replay, int *skip)
+{
+	const struct mule_stick_get_opts *o = r->o;
+	struct mule_tarin_handler stage_h, h;
+	struct envelope_catch c;
+	struct mule_staging *staging = NULL;
+	struct mule_parts *parts = NULL;
+	struct mule_verdict v;
+	struct mule_tarin_result res;
+	struct mule_envelope env;
+	struct mule_journal_record rec;
+	const struct mule_journal_record *seen;
+	unsigned char digest[32];
+	char *file, *args[1], cid[65], leaf[64], *dir = NULL;
+	const char *me;
+	gpg_error_t err;
+	size_t i;
+
+	memset(&c, 0, sizeof c);
+	memset(&v, 0, sizeof v);
+	memset(&res, 0, sizeof res);
+	file = mule_stick_item_file(folder, it);
+	if (!file)
+		return gpg_error_from_syserror();
+	args[0] = file;
+	err = mule_parts_open(&parts, args, 1);
+	if (!err)
+		err = mule_parts_untrusted(parts);
+	if (!err)
+		err = mule_staging_new(&staging, o->dir, 0);
+	if (err)
+		goto leave;
+	mule_staging_handler(staging, &stage_h);
+	c.next = &stage_h;
+	c.text.limit = MULE_ENVELOPE_MAX_SIZE;
+	c.text.what = "the envelope";
+	h.begin = catch_begin;
+	h.data = catch_data;
+	h.end = catch_end;
+	h.arg = &c;
+	err = mule_bundle_stream(r->gopts, &o->open, parts, &o->tar, &h, &v,
+	    &res);
+	if (err) {
+		if (!folder_fpr && gpg_err_code(err) == GPG_ERR_NO_SECKEY)
+			*skip = 1;
+		goto leave;
+	}
+	err = mule_parts_digest(parts, digest);
+	if (err)
+		goto leave;
+	for (i = 0; i < 32; i++)
+		snprintf(cid + 2 * i, 3, "%02x", digest[i]);
+	if (strcmp(cid, it->cid)) {
+		err = mule_reject(GPG_ERR_CHECKSUM, NULL, "its content does "
+		    "not match its name (changed or renamed on the stick)");
+		goto leave;
+	}
+	if (!c.caught) {
+		err = mule_reject(GPG_ERR_NO_DATA, NULL, "no envelope: not a "
+		    "mule-stick item");
+		goto leave;
+	}
+	err = mule_envelope_parse((const char *)c.text.p, c.text.len, &env);
+	if (err)
+		goto leave;
+	if (!signed_by(&v, env.sender)) {
+		err = mule_reject(GPG_ERR_BAD_SIGNATURE, NULL, "the envelope "
+		    "names sender %s, but %s signed the item", env.sender,
+		    v.nsigners ? v.signers[0].fpr : "nobody");
+		goto leave;
+	}
+	me = addressed_to_me(r, &env, folder_fpr);
+	if (!me) {
+		err = mule_reject(GPG_ERR_WRONG_PUBKEY_ALGO, NULL, "the envelope "
+		    "does not name my key as a recipient (forwarded?)");
+		goto leave;
+	}
+	seen = mule_journal_find(r->journal, env.sender, env.id);
+	if (seen) {
+		*replay = 1;
+		err = mule_reject(GPG_ERR_DUP_VALUE, NULL, "item %s was "
+		    "delivered before with other content", env.id);
+		goto leave;
+	}
+	/* Only checked forms make the path: hex, and digits. */
+	snprintf(leaf, sizeof leaf, "%" PRId64 "-%s", env.created, env.id);
+	err = mule_staging_commit_as(staging, env.sender, leaf);
+	if (gpg_err_code(err) == GPG_ERR_EEXIST)
+		err = 0;	/* delivered by a run that died before the
+				 * journal said so */
+	if (err)
+		goto leave;
+	memset(&rec, 0, sizeof rec);
+	memcpy(rec.sender, env.sender, 41);
+	memcpy(rec.id, env.id, 33);
+	memcpy(rec.cid, cid, 65);
+	memcpy(rec.recipient, me, 41);
+	rec.seq = mule_envelope_seq_for(&env, me);
+	err = mule_journal_add(r->journal, &rec);
+	if (!err)
+		err = note_flow(r, &env, me);
+	if (!err && asprintf(&dir, "%s/%s/%s", o->dir, env.sender, leaf) < 0) {
+		dir = NULL;
+		err = gpg_error_from_syserror();
+	}
+	if (!err)
+		err = add_report(r, DELIVERED, env.sender, env.id, cid, dir,
+		    NULL, mule_item_kind_name(env.kind));
+	if (!err && o->remove) {
+		err = mule_stick_item_remove(folder, it);
+		rec.removed = 1;
+		if (!err)
+			err = mule_journal_add(r->journal, &rec);
+	}
+leave:
+	free(dir);
+	free(file);
+	mule_verdict_release(&v);
+	mule_tarin_result_release(&res);
+	mule_membuf_release(&c.text);
+	mule_staging_free(staging);
+	mule_parts_free(parts);
+	return err;
+}
+
+/* An item the journal knows by its content. */
+static gpg_error_t
+known(struct run *r, const char *folder, const struct mule_stick_item *it,
+    const struct mule_journal_record *rec)
+{
+	struct mule_journal_record removed = *rec;
+	gpg_error_t err;
+
+	if (rec->removed) {
+		err = add_report(r, REPLAY, rec->sender, rec->id, it->cid, NULL,
+		    "it came back after it was delivered and removed", NULL);
+		return err ? err : mule_stick_item_reject(r->stick, folder, it);
+	}
+	err = add_report(r, ALREADY, rec->sender, rec->id, it->cid, NULL, NULL,
+	    NULL);
+	if (!err && r->o->remove) {
+		err = mule_stick_item_remove(folder, it);
+		removed.removed = 1;
+		if (!err)
+			err = mule_journal_add(r->journal, &removed);
+	}
+	return err;
+}
+
+static gpg_error_t
+one_folder(struct run *r, const char *rel, const char *folder_fpr)
+{
+	struct mule_stick_item *items = NULL;
+	const struct mule_journal_record *rec;
+	char *folder = NULL, reason[1100];
+	gpg_error_t err;
+	size_t n = 0, i;
+	int replay, skip;
+
+	err = mule_stick_folder(r->stick, rel, 0, &folder);
+	if (err || !folder)
+		return err;
+	err = mule_stick_items(folder, &items, &n);
+	for (i = 0; !err && i < n; i++) {
+		if (!items[i].complete) {
+			mule_warn("%s/%s: an incomplete item (parts missing), "
+			    "skipped", rel, items[i].cid);
+			continue;
+		}
+		if (r->o->open.max_size && items[i].size > r->o->open.max_size) {
+			mule_warn("%s/%s: larger than --max-size, skipped", rel,
+			    items[i].cid);
+			continue;
+		}
+		rec = mule_journal_find_cid(r->journal, items[i].cid);
+		if (rec) {
+			err = known(r, folder, &items[i], rec);
+			continue;
+		}
+		replay = skip = 0;
+		err = deliver(r, folder, folder_fpr, &items[i], &replay, &skip);
+		if (skip) {
+			mule_error_clear();
+			err = 0;
+		} else if (err && gpg_err_source(err) == MULE_SOURCE_REJECT) {
+			reason_of(err, reason, sizeof reason);
+			err = add_report(r, replay ? REPLAY : REJECTED, NULL,
+			    NULL, items[i].cid, NULL, reason, NULL);
+			if (!err)
+				err = mule_stick_item_reject(r->stick, folder,
+				    &items[i]);
+		}
+	}
+	free(items);
+	free(folder);
+	return err;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Numbers missing between what was delivered before and the highest
+ * delivered now. */
+static gpg_error_t
+report_gaps(struct run *r)
+{
+	char reason[128];
+	gpg_error_t err = 0;
+	size_t i, k;
+	uint64_t expect;
+
+	for (i = 0; !err && i < r->nflows; i++) {
+		struct flow *f = &r->flows[i];
+
+		qsort(f->seqs, f->nseqs, sizeof *f->seqs, cmp_u64);
+		expect = f->before + 1;
+		for (k = 0; !err && k < f->nseqs; k++) {
+			if (f->seqs[k] < expect)
+				continue;
+			if (f->seqs[k] > expect) {
+				if (f->seqs[k] - 1 == expect)
+					snprintf(reason, sizeof reason,
+					    "missing sequence %" PRIu64, expect);
+				else
+					snprintf(reason, sizeof reason,
+					    "missing sequence %" PRIu64 "..%"
+					    PRIu64, expect, f->seqs[k] - 1);
+				err = add_report(r, GAP, f->sender, NULL, NULL,
+				    NULL, reason, NULL);
+			}
+			expect = f->seqs[k] + 1;
+		}
+	}
+	return err;
+}
+
+static gpg_error_t
+send_receipts(struct run *r)
+{
+	struct mule_stick_route route;
+	char recipient[41];
+	gpg_error_t err = 0;
+	char *text;
+	size_t i, k, len;
+
+	for (i = 0; !err && i < r->nflows; i++) {
+		struct flow *f = &r->flows[i];
+
+		if (!f->nids)
+			continue;
+		text = malloc(f->nids * 33 + 1);
+		if (!text)
+			return gpg_error_from_syserror();
+		for (k = 0, len = 0; k < f->nids; k++, len += 33)
+			snprintf(text + len, 34, "%s\n", f->ids[k]);
+		memset(&route, 0, sizeof route);
+		memcpy(route.sender, f->me, 41);
+		memcpy(recipient, f->sender, 41);
+		route.recipients = &recipient;
+		route.nrecipients = 1;
+		route.state_dir = r->o->state_dir;
+		route.quiet = r->o->quiet;
+		err = mule_stick_put_receipt(r->gopts, r->stick, &route, text,
+		    len);
+		free(text);
+	}
+	return err;
+}
+
+static void
+print_json(const struct run *r)
+{
+	size_t i;
+
+	fputs("[", stdout);
+	for (i = 0; i < r->nreports; i++) {
+		const struct report *p = &r->reports[i];
+
+		printf("%s\n  {\"status\": \"%s\"", i ? "," : "",
+		    status_names[p->status]);
+		if (p->sender[0])
+			printf(", \"sender\": \"%s\"", p->sender);
+		if (p->id[0])
+			printf(", \"id\": \"%s\"", p->id);
+		if (p->cid[0])
+			printf(", \"cid\": \"%s\"", p->cid);
+		if (p->kind)
+			printf(", \"kind\": \"%s\"", p->kind);
+		if (p->dir) {
+			fputs(", \"dir\": ", stdout);
+			mule_json_string(stdout, p->dir, strlen(p->dir));
+		}
+		if (p->reason) {
+			fputs(", \"reason\": ", stdout);
+			mule_json_string(stdout, p->reason, strlen(p->reason));
+		}
+		fputs("}", stdout);
+	}
+	fputs(r->nreports ? "\n]\n" : "]\n", stdout);
+	fflush(stdout);
+}
+
+/* The primary fingerprints of my secret keys. */
+static gpg_error_t
+my_keys(gpgme_ctx_t ctx, char (**mine)[41], size_t *n)
+{
+	char (*list)[41] = NULL, (*tmp)[41];
+	gpgme_key_t key;
+	gpg_error_t err;
+	size_t count = 0;
+
+	err = gpgme_op_keylist_start(ctx, NULL, 1);
+	while (!err && !(err = gpgme_op_keylist_next(ctx, &key))) {
+		if (key->fpr && strlen(key->fpr) == 40) {
+			tmp = realloc(list, (count + 1) * sizeof *list);
+			if (!tmp) {
+				gpgme_key_unref(key);
+				free(list);
+				return gpg_error_from_syserror();
+			}
+			list = tmp;
+			memcpy(list[count++], key->fpr, 41);
+		}
+		gpgme_key_unref(key);
+	}
+	gpgme_op_keylist_end(ctx);
+	if (gpg_err_code(err) != GPG_ERR_EOF) {
+		free(list);
+		return mule_error_set(err, NULL, "listing secret keys: %s",
+		    gpg_strerror(err));
+	}
+	*mine = list;
+	*n = count;
+	return 0;
+}
+
+gpg_error_t
+mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+    const struct mule_stick_get_opts *o, int *rejected)
+{
+	struct run r;
+	gpgme_ctx_t ctx = NULL;
+	char *journal = NULL, *state = NULL, rel[64];
+	gpg_error_t err;
+	size_t i, k;
+
+	memset(&r, 0, sizeof r);
+	r.gopts = gopts;
+	r.stick = s;
+	r.o = o;
+	err = mule_gpg_ctx_new(&ctx, gopts);
+	if (!err)
+		err = my_keys(ctx, &r.mine, &r.nmine);
+	gpgme_release(ctx);
+	if (!err && !o->journal) {
+		err = o->state_dir ? 0 : mule_state_dir(&state);
+		if (!err && asprintf(&journal, "%s/journal", o->state_dir
+		    ? o->state_dir : state) < 0) {
+			journal = NULL;
+			err = gpg_error_from_syserror();
+		}
+	}
+	if (!err)
+		err = mule_journal_open(&r.journal, o->journal ? o->journal
+		    : journal);
+	for (i = 0; !err && i < r.nmine; i++) {
+		snprintf(rel, sizeof rel, "to/%s", r.mine[i]);
+		err = one_folder(&r, rel, r.mine[i]);
+	}
+	if (!err)
+		err = one_folder(&r, "to/" MULE_STICK_ANYONE, NULL);
+	if (!err)
+		err = report_gaps(&r);
+	if (!err && o->receipts)
+		err = send_receipts(&r);
+	if (o->json)
+		print_json(&r);
+	*rejected = r.rejected;
+	for (i = 0; i < r.nreports; i++) {
+		free(r.reports[i].dir);
+		free(r.reports[i].reason);
+	}
+	free(r.reports);
+	for (i = 0; i < r.nflows; i++) {
+		for (k = 0; k < r.flows[i].nids; k++)
+			free(r.flows[i].ids[k]);
+		free(r.flows[i].ids);
+		free(r.flows[i].seqs);
+	}
+	free(r.flows);
+	free(r.mine);
+	mule_journal_close(r.journal);
+	free(journal);
+	free(state);
+	return err;
+}
+
+gpg_error_t
+mule_stick_list(const struct mule_stick *s, int json)
+{
+	struct mule_stick_item *items;
+	char **names = NULL, rel[64], *folder;
+	size_t n = 0, i, k, count = 0, nitems;
+	time_t now = time(NULL);
+	gpg_error_t err;
+
+	err = mule_stick_recipients(s, &names, &n);
+	if (json && !err)
+		fputs("[", stdout);
+	for (i = 0; !err && i < n; i++) {
+		snprintf(rel, sizeof rel, "to/%s", names[i]);
+		err = mule_stick_folder(s, rel, 0, &folder);
+		if (err || !folder)
+			continue;
+		err = mule_stick_items(folder, &items, &nitems);
+		for (k = 0; !err && k < nitems; k++, count++) {
+			long long age = (long long)(now - items[k].mtime);
+
+			if (json)
+				printf("%s\n  {\"folder\": \"%s\", \"cid\": \"%s\", "
+				    "\"size\": %" PRIu64 ", \"parts\": %u, "
+				    "\"age_seconds\": %lld, \"complete\": %s}",
+				    count ? "," : "", names[i], items[k].cid,
+				    items[k].size, items[k].nparts, age,
+				    items[k].complete ? "true" : "false");
+			else
+				printf("%s %s %" PRIu64 " %lld %u%s\n", names[i],
+				    items[k].cid, items[k].size, age,
+				    items[k].nparts,
+				    items[k].complete ? "" : " incomplete");
+		}
+		free(items);
+		free(folder);
+	}
+	if (json && !err)
+		fputs(count ? "\n]\n" : "]\n", stdout);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (!err && fflush(stdout) == EOF)
+		err = mule_error_set(gpg_error_from_syserror(), NULL,
+		    "standard output: %s", strerror(errno));
+	return err;
+}

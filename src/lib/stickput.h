@@ -1,0 +1,42 @@
+/* stickput.h - mule-stick put: seal items onto a stick. */
+#ifndef MULE_STICKPUT_H
+#define MULE_STICKPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gpgme.h>
+
+#include "envelope.h"
+
+struct mule_gpg_opts;
+struct mule_stick;
+
+/* Who sends, to whom, how. */
+struct mule_stick_route {
+	char sender[41];
+	char (*recipients)[41];
+	size_t nrecipients;
+	int hide_recipients;
+	uint64_t split;		/* part size, 0: one file */
+	const char *state_dir;	/* sequence numbers */
+	int quiet;
+};
+
+/* Resolve -u (NULL: the first secret key that can sign) and -r NAMES
+ * into primary fingerprints in R. */
+gpg_error_t mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
+    const char *const *names, size_t nnames, struct mule_stick_route *r);
+void mule_stick_route_release(struct mule_stick_route *r);
+
+/* Seal ITEM (a file, a directory, or "-" for standard input) for R and
+ * store it on S.  Prints "put ID CID NAME" on standard output. */
+gpg_error_t mule_stick_put(const struct mule_gpg_opts *gopts,
+    const struct mule_stick *s, const struct mule_stick_route *r,
+    const char *item);
+
+/* Store a receipt (kind receipt, "receipt.txt" holding TEXT) for R. */
+gpg_error_t mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
+    const struct mule_stick *s, const struct mule_stick_route *r,
+    const char *text, size_t len);
+
+#endif

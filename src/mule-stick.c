@@ -1,0 +1,288 @@
+/* mule-stick - batch exchange of sealed items through a USB stick. */
+#include <config.h>
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/bundle.h"
+#include "lib/cli.h"
+#include "lib/error.h"
+#include "lib/gpg.h"
+#include "lib/parts.h"
+#include "lib/stick.h"
+#include "lib/stickget.h"
+#include "lib/stickput.h"
+#include "lib/text.h"
+
+static const char usage[] =
+"usage: mule-stick init STICK\n"
+"       mule-stick put STICK -r USERID... [options] ITEM...\n"
+"       mule-stick list STICK [--json]\n"
+"       mule-stick get STICK -C DIR [options]\n"
+"Carry sealed items between machines on a stick: put seals files,\n"
+"directories or standard input (\"-\") for their recipients; get takes in\n"
+"everything addressed to you, verified, each item exactly once.\n"
+"\n"
+"put:\n"
+"  -r, --recipient USERID      seal for this key (repeatable)\n"
+"  -u, --local-user USERID     sign with this key (default: the first\n"
+"                              secret key that can sign)\n"
+"      --hide-recipients       no key IDs, stored in the shared folder\n"
+"      --split SIZE            store in parts of SIZE (FAT: 4000M)\n"
+"\n"
+"get:\n"
+"  -C, --directory DIR         deliver below DIR (required)\n"
+"      --signer FPR|USERID     accept only this signer (repeatable)\n"
+"      --signer-file KEYFILE   accept only the key in KEYFILE, not imported\n"
+"      --max-size SIZE         skip larger items, refuse more data (default 8G)\n"
+"      --max-files N           refuse items with more entries (default 1000000)\n"
+"      --journal FILE          the journal of delivered items\n"
+"      --receipts              put a signed receipt for each sender\n"
+"      --remove                remove delivered items from the stick\n"
+"\n"
+"      --json                  list, get: one JSON array on standard output\n"
+"      --passphrase-file FILE  read the passphrase from FILE's first line\n"
+"      --passphrase-fd N       read the passphrase from descriptor N\n"
+"      --homedir DIR           use DIR as the GnuPG home\n"
+"  -q, --quiet                 print errors only\n"
+"  -h, --help                  show this help\n"
+"  -V, --version               show the version\n"
+"\n"
+"Exit status: 0 success, 1 an item rejected or replayed, 2 usage or\n"
+"operational error.\n";
+
+enum {
+	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT, OPT_SIGNER, OPT_SIGNER_FILE,
+	OPT_MAX_SIZE, OPT_MAX_FILES, OPT_JOURNAL, OPT_RECEIPTS, OPT_REMOVE,
+	OPT_JSON
+};
+
+static const struct option longopts[] = {
+	MULE_CLI_LONGOPTS,
+	{ "recipient", required_argument, NULL, 'r' },
+	{ "local-user", required_argument, NULL, 'u' },
+	{ "hide-recipients", no_argument, NULL, OPT_HIDE },
+	{ "split", required_argument, NULL, OPT_SPLIT },
+	{ "directory", required_argument, NULL, 'C' },
+	{ "signer", required_argument, NULL, OPT_SIGNER },
+	{ "signer-file", required_argument, NULL, OPT_SIGNER_FILE },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
+	{ "journal", required_argument, NULL, OPT_JOURNAL },
+	{ "receipts", no_argument, NULL, OPT_RECEIPTS },
+	{ "remove", no_argument, NULL, OPT_REMOVE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Which subcommand an option belongs to, for the usage check. */
+struct args {
+	const char *cmd;
+	const char **recipients, **signers, **signer_files;
+	size_t nrecipients;
+	const char *signer;
+	int hide;
+	uint64_t split;
+	const char *dir;
+	const char *put_only, *get_only;
+	int json;
+};
+
+static void
+only(const char **slot, const char *name)
+{
+	if (!*slot)
+		*slot = name;
+}
+
+static void
+parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
+    struct mule_stick_get_opts *g)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":r:u:C:" MULE_CLI_SHORTOPTS,
+	    longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			a->recipients[a->nrecipients++] = optarg;
+			only(&a->put_only, "-r");
+			break;
+		case 'u':
+			a->signer = optarg;
+			only(&a->put_only, "-u");
+			break;
+		case OPT_HIDE:
+			a->hide = 1;
+			only(&a->put_only, "--hide-recipients");
+			break;
+		case OPT_SPLIT:
+			if (mule_size_parse(optarg, &a->split)
+			    || a->split < MULE_PARTS_MIN_SIZE)
+				mule_usage_error("--split: invalid size '%s' "
+				    "(at least 1K)", optarg);
+			only(&a->put_only, "--split");
+			break;
+		case 'C':
+			a->dir = optarg;
+			only(&a->get_only, "-C");
+			break;
+		case OPT_SIGNER:
+			a->signers[g->open.nsigners++] = optarg;
+			only(&a->get_only, "--signer");
+			break;
+		case OPT_SIGNER_FILE:
+			a->signer_files[g->open.nsigner_files++] = optarg;
+			only(&a->get_only, "--signer-file");
+			break;
+		case OPT_MAX_SIZE:
+			if (mule_size_parse(optarg, &g->open.max_size))
+				mule_usage_error("--max-size: invalid size '%s'",
+				    optarg);
+			g->tar.max_size = g->open.max_size;
+			only(&a->get_only, "--max-size");
+			break;
+		case OPT_MAX_FILES:
+			g->tar.max_files = (uint64_t)mule_cli_int("--max-files",
+			    optarg);
+			only(&a->get_only, "--max-files");
+			break;
+		case OPT_JOURNAL:
+			g->journal = optarg;
+			only(&a->get_only, "--journal");
+			break;
+		case OPT_RECEIPTS:
+			g->receipts = 1;
+			only(&a->get_only, "--receipts");
+			break;
+		case OPT_REMOVE:
+			g->remove = 1;
+			only(&a->get_only, "--remove");
+			break;
+		case OPT_JSON:
+			a->json = 1;
+			break;
+		default: mule_cli_option(cli, c, optarg); break;
+		}
+	}
+}
+
+static void
+check_usage(const struct mule_cli *cli, const struct args *a, int nargs)
+{
+	int put = !strcmp(a->cmd, "put"), get = !strcmp(a->cmd, "get");
+
+	if (nargs < 1)
+		mule_usage_error("%s: name the stick (its mount point)", a->cmd);
+	if (!put && a->put_only)
+		mule_usage_error("%s is for put, not for %s", a->put_only,
+		    a->cmd);
+	if (!get && a->get_only)
+		mule_usage_error("%s is for get, not for %s", a->get_only,
+		    a->cmd);
+	if (a->json && !get && strcmp(a->cmd, "list"))
+		mule_usage_error("--json is for list and get");
+	if (cli->output)
+		mule_usage_error("-o is not for mule-stick");
+	if (put && !a->nrecipients)
+		mule_usage_error("put: name the recipients with -r");
+	if (put && nargs < 2)
+		mule_usage_error("put: name what to put (a file, a directory, "
+		    "or - for standard input)");
+	if (!put && nargs > 1)
+		mule_usage_error("%s: one stick, nothing more", a->cmd);
+	if (get && !a->dir)
+		mule_usage_error("get: name where to deliver with -C DIR");
+}
+
+static gpg_error_t
+put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
+    char **items, size_t nitems)
+{
+	struct mule_stick_route route;
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err;
+	size_t i, stdin_items = 0;
+
+	for (i = 0; i < nitems; i++)
+		stdin_items += !strcmp(items[i], "-");
+	if (stdin_items > 1)
+		mule_usage_error("put: standard input (-) once at most");
+	memset(&route, 0, sizeof route);
+	route.hide_recipients = a->hide;
+	route.split = a->split;
+	route.quiet = cli->quiet;
+	err = mule_gpg_ctx_new(&ctx, &cli->gpg);
+	if (!err)
+		err = mule_stick_route_resolve(ctx, a->signer, a->recipients,
+		    a->nrecipients, &route);
+	gpgme_release(ctx);
+	for (i = 0; !err && i < nitems; i++)
+		err = mule_stick_put(&cli->gpg, s, &route, items[i]);
+	mule_stick_route_release(&route);
+	return err;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct mule_cli cli;
+	struct mule_stick_get_opts g;
+	struct mule_stick stick;
+	struct args a;
+	gpg_error_t err = 0;
+	int rejected = 0, nargs;
+
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "");
+	mule_cli_init(&cli, argv, usage);
+	memset(&a, 0, sizeof a);
+	memset(&g, 0, sizeof g);
+	memset(&stick, 0, sizeof stick);
+	g.open.max_size = g.tar.max_size = MULE_DEFAULT_MAX_SIZE;
+	g.tar.max_files = MULE_DEFAULT_MAX_FILES;
+	a.recipients = calloc(argc, sizeof *a.recipients);
+	a.signers = calloc(argc, sizeof *a.signers);
+	a.signer_files = calloc(argc, sizeof *a.signer_files);
+	if (!a.recipients || !a.signers || !a.signer_files)
+		mule_fail(gpg_error_from_syserror(), NULL);
+	g.open.signers = a.signers;
+	g.open.signer_files = a.signer_files;
+	if (argc > 1 && argv[1][0] != '-') {
+		a.cmd = argv[1];
+		optind = 2;
+	}
+	parse(argc, argv, &cli, &a, &g);
+	if (!a.cmd)
+		mule_usage_error("name a command: init, put, list or get");
+	if (strcmp(a.cmd, "init") && strcmp(a.cmd, "put")
+	    && strcmp(a.cmd, "list") && strcmp(a.cmd, "get"))
+		mule_usage_error("unknown command '%s'", a.cmd);
+	nargs = argc - optind;
+	check_usage(&cli, &a, nargs);
+	mule_cli_start(&cli);
+
+	if (!strcmp(a.cmd, "init"))
+		err = mule_stick_init(argv[optind]);
+	else if (!(err = mule_stick_open(&stick, argv[optind]))
+	    && !strcmp(a.cmd, "put"))
+		err = put(&cli, &stick, &a, argv + optind + 1,
+		    (size_t)(nargs - 1));
+	else if (!err && !strcmp(a.cmd, "list"))
+		err = mule_stick_list(&stick, a.json);
+	else if (!err) {
+		g.dir = a.dir;
+		g.json = a.json;
+		g.quiet = cli.quiet;
+		err = mule_stick_get(&cli.gpg, &stick, &g, &rejected);
+	}
+	mule_stick_close(&stick);
+	free(a.recipients);
+	free(a.signers);
+	free(a.signer_files);
+	if (err)
+		mule_cli_fail(&cli, err);
+	mule_cli_finish(&cli);
+	return rejected ? MULE_EXIT_REJECTED : MULE_EXIT_OK;
+}
