@@ -100,6 +100,58 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+static long long
+boot_time(void)
+{
+	char line[256];
+	long long btime = -1;
+	FILE *f = fopen("/proc/stat", "r");
+
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "btime %lld", &btime) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return btime;
+}
+
+/* Is the process that made a file last changed at MTIME gone?  Its PID
+ * may name a zombie nobody reaps (containers), or a newer process that got
+ * the number again: /proc tells both apart from the owner. */
+static int
+process_gone(long pid, time_t mtime)
+{
+	char path[64], buf[1024], *p, *tok, *save = NULL;
+	unsigned long long start = 0;
+	long long btime;
+	size_t n;
+	int field;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the command name may hold anything */
+	if (!p || !p[1] || !p[2])
+		return 0;
+	if (p[2] == 'Z' || p[2] == 'X')
+		return 1;
+	/* Field 22 is the start time in clock ticks after boot; the state
+	 * after ')' is field 3. */
+	for (field = 3, tok = strtok_r(p + 2, " ", &save); tok && field < 22;
+	    field++)
+		tok = strtok_r(NULL, " ", &save);
+	btime = boot_time();
+	if (!tok || btime < 0 || sysconf(_SC_CLK_TCK) <= 0)
+		return 0;
+	start = strtoull(tok, NULL, 10) / (unsigned long long)sysconf(_SC_CLK_TCK);
+	return (long long)start + btime > (long long)mtime + 1;
+}
+
 /* Is this ".mule-PID-XXXXXX.tmp" (a file) or ".mule-PID-XXXXXX.stage" (a
  * staging directory of mule-bundle -x) from a dead or old run? */
 static int
@@ -125,7 +177,7 @@ is_stale(int dirfd, const char *name, uid_t uid, time_t now)
 		return 1;
 	if (pid == getpid())
 		return 0;
-	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	return process_gone(pid, st.st_mtime);
 }
 
 void

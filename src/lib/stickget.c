@@ -14,6 +14,7 @@
 #include "envelope.h"
 #include "error.h"
 #include "gpg.h"
+#include "io.h"
 #include "journal.h"
 #include "parts.h"
 #include "staging.h"
@@ -22,9 +23,10 @@
 #include "stickput.h"
 #include "text.h"
 
-enum status { DELIVERED, ALREADY, REPLAY, GAP, REJECTED };
+enum status { DELIVERED, ALREADY, REPLAY, GAP, REJECTED, RECEIPT };
 static const char *const status_names[] = {
-	"delivered", "already-delivered", "replay", "gap", "rejected"
+	"delivered", "already-delivered", "replay", "gap", "rejected",
+	"receipt"
 };
 
 struct report {
@@ -153,6 +155,9 @@ add_report(struct run *r, enum status st, const char *sender, const char *id,
 		printf("rejected %s: %s\n", rep->cid, rep->reason
 		    ? rep->reason : "");
 		break;
+	case RECEIPT:
+		printf("receipt %s %s\n", rep->sender, rep->id);
+		break;
 	}
 	fflush(stdout);
 	return 0;
@@ -180,14 +185,11 @@ flow_for(struct run *r, const char *sender, const char *me)
 }
 
 static gpg_error_t
-note_flow(struct run *r, const struct mule_envelope *env, const char *me)
+note_flow(struct flow *f, const struct mule_envelope *env, const char *me)
 {
-	struct flow *f = flow_for(r, env->sender, me);
 	uint64_t *seqs;
 	char **ids;
 
-	if (!f)
-		return gpg_error_from_syserror();
 	seqs = realloc(f->seqs, (f->nseqs + 1) * sizeof *seqs);
 	if (!seqs)
 		return gpg_error_from_syserror();
@@ -249,7 +251,8 @@ reason_of(gpg_error_t err, char *buf, size_t len)
  * *SKIP is set for a hidden-recipient item that is not for me. */
 static gpg_error_t
 deliver(struct run *r, const char *folder, const char *folder_fpr,
-    const struct mule_stick_item *it, int *replay, int *skip)
+    const struct mule_stick_item *it, int *replay, int *skip,
+    struct mule_envelope *env)
 {
 	const struct mule_stick_get_opts *o = r->o;
 	struct mule_tarin_handler stage_h, h;
@@ -258,8 +261,8 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	struct mule_parts *parts = NULL;
 	struct mule_verdict v;
 	struct mule_tarin_result res;
-	struct mule_envelope env;
 	struct mule_journal_record rec;
+	struct flow *flow;
 	const struct mule_journal_record *seen;
 	unsigned char digest[32];
 	char *file, *args[1], cid[65], leaf[64], *dir = NULL;
@@ -311,52 +314,55 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 		    "mule-stick item");
 		goto leave;
 	}
-	err = mule_envelope_parse((const char *)c.text.p, c.text.len, &env);
+	err = mule_envelope_parse((const char *)c.text.p, c.text.len, env);
 	if (err)
 		goto leave;
-	if (!signed_by(&v, env.sender)) {
+	if (!signed_by(&v, env->sender)) {
 		err = mule_reject(GPG_ERR_BAD_SIGNATURE, NULL, "the envelope "
-		    "names sender %s, but %s signed the item", env.sender,
+		    "names sender %s, but %s signed the item", env->sender,
 		    v.nsigners ? v.signers[0].fpr : "nobody");
 		goto leave;
 	}
-	me = addressed_to_me(r, &env, folder_fpr);
+	me = addressed_to_me(r, env, folder_fpr);
 	if (!me) {
 		err = mule_reject(GPG_ERR_WRONG_PUBKEY_ALGO, NULL, "the envelope "
 		    "does not name my key as a recipient (forwarded?)");
 		goto leave;
 	}
-	seen = mule_journal_find(r->journal, env.sender, env.id);
+	seen = mule_journal_find(r->journal, env->sender, env->id);
 	if (seen) {
 		*replay = 1;
 		err = mule_reject(GPG_ERR_DUP_VALUE, NULL, "item %s was "
-		    "delivered before with other content", env.id);
+		    "delivered before with other content", env->id);
 		goto leave;
 	}
 	/* Only checked forms make the path: hex, and digits. */
-	snprintf(leaf, sizeof leaf, "%" PRId64 "-%s", env.created, env.id);
-	err = mule_staging_commit_as(staging, env.sender, leaf);
+	snprintf(leaf, sizeof leaf, "%" PRId64 "-%s", env->created, env->id);
+	err = mule_staging_commit_as(staging, env->sender, leaf);
 	if (gpg_err_code(err) == GPG_ERR_EEXIST)
 		err = 0;	/* delivered by a run that died before the
 				 * journal said so */
 	if (err)
 		goto leave;
 	memset(&rec, 0, sizeof rec);
-	memcpy(rec.sender, env.sender, 41);
-	memcpy(rec.id, env.id, 33);
+	memcpy(rec.sender, env->sender, 41);
+	memcpy(rec.id, env->id, 33);
 	memcpy(rec.cid, cid, 65);
 	memcpy(rec.recipient, me, 41);
-	rec.seq = mule_envelope_seq_for(&env, me);
-	err = mule_journal_add(r->journal, &rec);
+	rec.seq = mule_envelope_seq_for(env, me);
+	/* What was delivered before this one, for the gap report. */
+	flow = flow_for(r, env->sender, me);
+	err = flow ? mule_journal_add(r->journal, &rec)
+	    : gpg_error_from_syserror();
 	if (!err)
-		err = note_flow(r, &env, me);
-	if (!err && asprintf(&dir, "%s/%s/%s", o->dir, env.sender, leaf) < 0) {
+		err = note_flow(flow, env, me);
+	if (!err && asprintf(&dir, "%s/%s/%s", o->dir, env->sender, leaf) < 0) {
 		dir = NULL;
 		err = gpg_error_from_syserror();
 	}
 	if (!err)
-		err = add_report(r, DELIVERED, env.sender, env.id, cid, dir,
-		    NULL, mule_item_kind_name(env.kind));
+		err = add_report(r, DELIVERED, env->sender, env->id, cid, dir,
+		    NULL, mule_item_kind_name(env->kind));
 	if (!err && o->remove) {
 		err = mule_stick_item_remove(folder, it);
 		rec.removed = 1;
@@ -406,6 +412,7 @@ one_folder(struct run *r, const char *rel, const char *folder_fpr)
 	char *folder = NULL, reason[1100];
 	gpg_error_t err;
 	size_t n = 0, i;
+	struct mule_envelope env;
 	int replay, skip;
 
 	err = mule_stick_folder(r->stick, rel, 0, &folder);
@@ -429,14 +436,17 @@ one_folder(struct run *r, const char *rel, const char *folder_fpr)
 			continue;
 		}
 		replay = skip = 0;
-		err = deliver(r, folder, folder_fpr, &items[i], &replay, &skip);
+		memset(&env, 0, sizeof env);
+		err = deliver(r, folder, folder_fpr, &items[i], &replay, &skip,
+		    &env);
 		if (skip) {
 			mule_error_clear();
 			err = 0;
 		} else if (err && gpg_err_source(err) == MULE_SOURCE_REJECT) {
 			reason_of(err, reason, sizeof reason);
-			err = add_report(r, replay ? REPLAY : REJECTED, NULL,
-			    NULL, items[i].cid, NULL, reason, NULL);
+			err = add_report(r, replay ? REPLAY : REJECTED,
+			    replay ? env.sender : NULL, replay ? env.id : NULL,
+			    items[i].cid, NULL, reason, NULL);
 			if (!err)
 				err = mule_stick_item_reject(r->stick, folder,
 				    &items[i]);
@@ -494,7 +504,7 @@ static gpg_error_t
 send_receipts(struct run *r)
 {
 	struct mule_stick_route route;
-	char recipient[41];
+	char recipient[41], id[33], cid[65];
 	gpg_error_t err = 0;
 	char *text;
 	size_t i, k, len;
@@ -517,8 +527,12 @@ send_receipts(struct run *r)
 		route.state_dir = r->o->state_dir;
 		route.quiet = r->o->quiet;
 		err = mule_stick_put_receipt(r->gopts, r->stick, &route, text,
-		    len);
+		    len, id, cid);
 		free(text);
+		/* "sender" is whom the receipt goes to: the items' sender. */
+		if (!err)
+			err = add_report(r, RECEIPT, f->sender, id, cid, NULL,
+			    NULL, "receipt");
 	}
 	return err;
 }
@@ -604,6 +618,8 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	r.gopts = gopts;
 	r.stick = s;
 	r.o = o;
+	/* What a killed run left in DIR: staging directories. */
+	mule_output_clean_stale(o->dir);
 	err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
 		err = my_keys(ctx, &r.mine, &r.nmine);

@@ -195,7 +195,7 @@ copy_to_others(const struct mule_stick *s, const struct mule_stick_route *r,
 static gpg_error_t
 store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
     const struct mule_stick_route *r, struct mule_tarout_opts *tar,
-    const struct mule_envelope *env, const char *shown)
+    const struct mule_envelope *env, const char *shown, char out_cid[65])
 {
 	struct mule_gpg_opts g = *gopts;
 	struct mule_seal_opts seal;
@@ -257,7 +257,9 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	}
 	if (!err && !r->hide_recipients)
 		err = copy_to_others(s, r, folder, cid, nparts);
-	if (!err) {
+	if (!err && out_cid)
+		memcpy(out_cid, cid, 65);
+	if (!err && shown) {
 		printf("put %s %s %s\n", env->id, cid, shown);
 		if (fflush(stdout) == EOF)
 			err = mule_error_set(gpg_error_from_syserror(), NULL,
@@ -366,7 +368,7 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		}
 		shown = mule_escape(is_stdin ? "(standard input)" : item,
 		    is_stdin ? 16 : strlen(item));
-		err = shown ? store(gopts, s, r, &tar, &env, shown)
+		err = shown ? store(gopts, s, r, &tar, &env, shown, NULL)
 		    : gpg_error_from_syserror();
 	}
 	free(shown);
@@ -378,7 +380,7 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 gpg_error_t
 mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_route *r,
-    const char *body, size_t len)
+    const char *body, size_t len, char id[33], char cid[65])
 {
 	struct mule_tar_extra extras[2];
 	struct mule_tarout_opts tar;
@@ -404,7 +406,8 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	extras[1].arg = &receipt;
 	tar.extras = extras;
 	tar.nextras = 2;
-	err = store(gopts, s, r, &tar, &env, "(receipt)");
+	err = store(gopts, s, r, &tar, &env, NULL, cid);
+	memcpy(id, env.id, 33);
 	mule_membuf_release(&text);
 	return err;
 }

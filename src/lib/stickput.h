@@ -34,9 +34,10 @@ gpg_error_t mule_stick_put(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_route *r,
     const char *item);
 
-/* Store a receipt (kind receipt, "receipt.txt" holding TEXT) for R. */
+/* Store a receipt (kind receipt, "receipt.txt" holding TEXT) for R;
+ * its ID and CID come back (nothing is printed). */
 gpg_error_t mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_route *r,
-    const char *text, size_t len);
+    const char *text, size_t len, char id[33], char cid[65]);
 
 #endif
