@@ -363,7 +363,8 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	if (!err)
 		err = add_report(r, DELIVERED, env->sender, env->id, cid, dir,
 		    NULL, mule_item_kind_name(env->kind));
-	if (!err && o->remove) {
+	/* A hidden-recipient item may be for others too: it stays. */
+	if (!err && o->remove && (folder_fpr || env->nrecipients == 1)) {
 		err = mule_stick_item_remove(folder, it);
 		rec.removed = 1;
 		if (!err)
@@ -382,8 +383,8 @@ leave:
 
 /* An item the journal knows by its content. */
 static gpg_error_t
-known(struct run *r, const char *folder, const struct mule_stick_item *it,
-    const struct mule_journal_record *rec)
+known(struct run *r, const char *folder, const char *folder_fpr,
+    const struct mule_stick_item *it, const struct mule_journal_record *rec)
 {
 	struct mule_journal_record removed = *rec;
 	gpg_error_t err;
@@ -395,7 +396,7 @@ known(struct run *r, const char *folder, const struct mule_stick_item *it,
 	}
 	err = add_report(r, ALREADY, rec->sender, rec->id, it->cid, NULL, NULL,
 	    NULL);
-	if (!err && r->o->remove) {
+	if (!err && r->o->remove && folder_fpr) {
 		err = mule_stick_item_remove(folder, it);
 		removed.removed = 1;
 		if (!err)
@@ -432,7 +433,7 @@ one_folder(struct run *r, const char *rel, const char *folder_fpr)
 		}
 		rec = mule_journal_find_cid(r->journal, items[i].cid);
 		if (rec) {
-			err = known(r, folder, &items[i], rec);
+			err = known(r, folder, folder_fpr, &items[i], rec);
 			continue;
 		}
 		replay = skip = 0;
