@@ -2,10 +2,12 @@
 #include <config.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +65,9 @@ remove_tree_at(int dirfd, const char *name, int depth)
 		return -1;
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
 	    | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && fchmodat(dirfd, name, 0700, 0) == 0)
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+		    | O_CLOEXEC);	/* a directory of ours made 0000 */
 	if (fd < 0)
 		return -1;
 	fchmod(fd, 0700);	/* a read-only directory of ours */
@@ -187,6 +192,9 @@ mule_cleanup_add(const char *path, int kind)
 			free(slots[i].path);
 			slots[i].path = copy;
 			slots[i].kind = kind;
+			/* The path before the flag, for a handler on any
+			 * thread. */
+			atomic_signal_fence(memory_order_seq_cst);
 			slots[i].used = 1;
 			slot = i;
 			break;

@@ -367,9 +367,10 @@ open_part(struct mule_parts *pp)
 	struct stat st;
 	gpg_error_t err;
 
-	if (pp->untrusted) {
-		pp->fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK
-		    | O_NOCTTY | O_CLOEXEC);
+	if (pp->untrusted || pp->n > 1) {
+		/* Parts found on disk: never block on a FIFO among them. */
+		pp->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY
+		    | O_CLOEXEC | (pp->untrusted ? O_NOFOLLOW : 0));
 		if (pp->fd < 0 || fstat(pp->fd, &st) < 0
 		    || !S_ISREG(st.st_mode))
 			return parts_error("%s is not a regular file", path);

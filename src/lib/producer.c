@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -38,6 +39,7 @@ mule_producer_start(struct mule_producer **out, mule_produce_fn fn,
     void *arg, int *read_fd)
 {
 	struct mule_producer *p;
+	sigset_t all, old;
 	int fds[2], rc;
 
 	p = calloc(1, sizeof *p);
@@ -55,7 +57,12 @@ mule_producer_start(struct mule_producer **out, mule_produce_fn fn,
 	p->fn = fn;
 	p->arg = arg;
 	p->write_fd = fds[1];
+	/* Signals go to the calling thread, which owns the temporaries:
+	 * the worker starts with them all blocked. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	rc = pthread_create(&p->thread, NULL, run, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc) {
 		close(fds[0]);
 		close(fds[1]);

@@ -37,11 +37,12 @@ struct dir_meta {
 	long mtime_nsec;
 };
 
-enum move_kind { MOVED, EXCHANGED, MADE_DIR };
+enum move_kind { MOVED, EXCHANGED, REPLACED, MADE_DIR };
 
 struct move {
 	char *name;		/* the same relative path in both places */
 	enum move_kind kind;
+	char *backup;		/* REPLACED: the old one's name in staging */
 };
 
 struct mule_staging {
@@ -66,6 +67,7 @@ struct mule_staging {
 	uint64_t pos;
 	struct move *moves;	/* done by the commit, undone on failure */
 	size_t nmoves;
+	struct mule_nameset moved;	/* their names */
 };
 
 /* A failure to create NAME: the file system cannot hold what the archive
@@ -429,10 +431,10 @@ open_path(int fd, const char *name)
 }
 
 /* Children before parents: a directory without write or search
- * permission is made so only after what is inside it.  The top-level
- * ones are done after they moved, unless ALL. */
+ * permission is made so only after what is inside it.  For a staging
+ * directory that becomes the delivery as a whole (mule_staging_commit_as). */
 static gpg_error_t
-finish_dirs(struct mule_staging *s, int all)
+finish_dirs(struct mule_staging *s)
 {
 	struct timespec ts[2];
 	size_t i;
@@ -440,8 +442,6 @@ finish_dirs(struct mule_staging *s, int all)
 	for (i = s->ndirs; i-- > 0;) {
 		struct dir_meta *d = &s->dirs[i];
 
-		if (!all && !strchr(d->name, '/'))
-			continue;	/* top level: after the move */
 		if (chmod_failed(fchmodat(s->stagefd, d->name, d->mode
 		    & ~s->umask, 0)))
 			return create_failed(s, d->name, errno);
@@ -457,18 +457,38 @@ finish_dirs(struct mule_staging *s, int all)
 }
 
 static gpg_error_t
-log_move(struct mule_staging *s, const char *name, enum move_kind kind)
+log_move(struct mule_staging *s, const char *name, enum move_kind kind,
+    const char *backup)
 {
 	struct move *tmp = realloc(s->moves, (s->nmoves + 1) * sizeof *tmp);
 
 	if (!tmp)
 		return gpg_error_from_syserror();
 	s->moves = tmp;
-	s->moves[s->nmoves].name = strdup(name);
-	if (!s->moves[s->nmoves].name)
+	memset(&tmp[s->nmoves], 0, sizeof *tmp);
+	tmp[s->nmoves].name = strdup(name);
+	tmp[s->nmoves].backup = backup ? strdup(backup) : NULL;
+	if (!tmp[s->nmoves].name || (backup && !tmp[s->nmoves].backup)) {
+		free(tmp[s->nmoves].name);
+		free(tmp[s->nmoves].backup);
 		return gpg_error_from_syserror();
-	s->moves[s->nmoves++].kind = kind;
-	return 0;
+	}
+	tmp[s->nmoves++].kind = kind;
+	return mule_nameset_put(&s->moved, name, strlen(name), 1);
+}
+
+/* Was NAME brought into DIR by the commit (itself or a directory above
+ * it)?  Only those get the archive's modes: a directory that was there
+ * and merged into keeps its own. */
+static int
+moved_in(const struct mule_staging *s, const char *name)
+{
+	const char *p;
+
+	for (p = strchr(name, '/'); p; p = strchr(p + 1, '/'))
+		if (mule_nameset_get(&s->moved, name, (size_t)(p - name)) >= 0)
+			return 1;
+	return mule_nameset_get(&s->moved, name, strlen(name)) >= 0;
 }
 
 static int
@@ -505,25 +525,6 @@ conflict(struct mule_staging *s, const char *name, const char *why)
 
 static gpg_error_t place(struct mule_staging *s, int sfd, int dfd,
     const char *name, const char *path);
-
-/* A directory made in DIR (not renamed there) gets the staged one's mode
- * and time. */
-static gpg_error_t
-copy_dir_meta(struct mule_staging *s, int dfd, const char *name,
-    const struct stat *st)
-{
-	struct timespec ts[2];
-
-	(void)s;
-	if (fchmodat(dfd, name, st->st_mode & 07777, 0) < 0 && errno != ENOSYS
-	    && errno != EOPNOTSUPP && errno != EPERM)
-		return create_failed(s, name, errno);
-	ts[0].tv_sec = 0;
-	ts[0].tv_nsec = UTIME_OMIT;
-	ts[1] = st->st_mtim;
-	utimensat(dfd, name, ts, AT_SYMLINK_NOFOLLOW);
-	return 0;
-}
 
 /* --overwrite and both are directories: place what is inside. */
 static gpg_error_t
@@ -570,6 +571,36 @@ leave:
 
 /* Move NAME (PATH from the top) from the staging directory SFD into DFD,
  * replacing nothing unless --overwrite. */
+/* Replace DFD/NAME with SFD/NAME where files cannot be exchanged in one
+ * step (FUSE): the old one is first moved into staging, so that the
+ * replacement can be undone. */
+static gpg_error_t
+replace(struct mule_staging *s, int sfd, int dfd, const char *name,
+    const char *path)
+{
+	char backup[48];
+	struct stat st;
+	int k;
+
+	for (k = 0; k < 1000; k++) {
+		snprintf(backup, sizeof backup, ".mule-old-%d", k);
+		if (fstatat(sfd, backup, &st, AT_SYMLINK_NOFOLLOW) < 0
+		    && errno == ENOENT)
+			break;
+	}
+	if (renameat(dfd, name, sfd, backup) < 0)
+		return create_failed(s, path, errno);
+	if (renameat(sfd, name, dfd, name) < 0) {
+		int errnum = errno;
+
+		renameat(sfd, backup, dfd, name);
+		return create_failed(s, path, errnum);
+	}
+	return log_move(s, path, REPLACED, backup);
+}
+
+/* Move NAME (PATH from the top) from the staging directory SFD into DFD,
+ * replacing nothing unless --overwrite. */
 static gpg_error_t
 place(struct mule_staging *s, int sfd, int dfd, const char *name,
     const char *path)
@@ -580,15 +611,13 @@ place(struct mule_staging *s, int sfd, int dfd, const char *name,
 	if (s->no_dir_rename && fstatat(sfd, name, &sst, AT_SYMLINK_NOFOLLOW)
 	    == 0 && S_ISDIR(sst.st_mode)) {
 		if (mkdirat(dfd, name, 0700) == 0) {
-			err = log_move(s, path, MADE_DIR);
-			if (!err)
-				err = merge(s, sfd, dfd, name, path);
-			return err ? err : copy_dir_meta(s, dfd, name, &sst);
+			err = log_move(s, path, MADE_DIR, NULL);
+			return err ? err : merge(s, sfd, dfd, name, path);
 		}
 		if (errno != EEXIST)
 			return create_failed(s, path, errno);
 	} else if (rename_flags(sfd, name, dfd, RENAME_NOREPLACE) == 0)
-		return log_move(s, path, MOVED);
+		return log_move(s, path, MOVED, NULL);
 	if (errno != EEXIST && errno != EINVAL && errno != ENOSYS
 	    && errno != ENOTSUP)
 		return create_failed(s, path, errno);
@@ -596,7 +625,7 @@ place(struct mule_staging *s, int sfd, int dfd, const char *name,
 		/* No flags here (FUSE); nothing in the way. */
 		if (renameat(sfd, name, dfd, name) < 0)
 			return create_failed(s, path, errno);
-		return log_move(s, path, MOVED);
+		return log_move(s, path, MOVED, NULL);
 	}
 	if (!s->overwrite)
 		return conflict(s, path, "exists");
@@ -609,11 +638,12 @@ place(struct mule_staging *s, int sfd, int dfd, const char *name,
 		    ? "a directory, which a file never replaces"
 		    : "a file, which a directory never replaces");
 	if (rename_flags(sfd, name, dfd, RENAME_EXCHANGE) == 0)
-		return log_move(s, path, EXCHANGED);	/* the old one is
-							 * staged: undoable */
-	if (renameat(sfd, name, dfd, name) < 0)
+		return log_move(s, path, EXCHANGED, NULL);	/* the old
+								 * one is
+								 * staged */
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
 		return create_failed(s, path, errno);
-	return 0;
+	return replace(s, sfd, dfd, name, path);
 }
 
 /* Undo the moves made so far, the last first. */
@@ -630,6 +660,11 @@ undo_moves(struct mule_staging *s)
 		slash = strrchr(m->name, '/');
 		parent = slash ? strndup(m->name, (size_t)(slash - m->name))
 		    : NULL;
+		if (slash && !parent) {
+			free(m->name);
+			free(m->backup);
+			continue;	/* no memory: leave it, never guess */
+		}
 		sfd = parent ? open_path(s->stagefd, parent) : dup(s->stagefd);
 		dfd = parent ? open_path(s->dirfd, parent) : dup(s->dirfd);
 		if (sfd >= 0 && dfd >= 0) {
@@ -637,7 +672,10 @@ undo_moves(struct mule_staging *s)
 
 			if (m->kind == MADE_DIR)
 				unlinkat(dfd, base, AT_REMOVEDIR);
-			else if (m->kind == EXCHANGED)
+			else if (m->kind == REPLACED) {
+				if (renameat(dfd, base, sfd, base) == 0)
+					renameat(sfd, m->backup, dfd, base);
+			} else if (m->kind == EXCHANGED)
 				rename_flags(dfd, base, sfd, RENAME_EXCHANGE);
 			else if (rename_flags(dfd, base, sfd, RENAME_NOREPLACE)
 			    < 0)
@@ -649,33 +687,41 @@ undo_moves(struct mule_staging *s)
 			close(dfd);
 		free(parent);
 		free(m->name);
+		free(m->backup);
 	}
 }
 
-/* The top-level directories' modes and times, now in DIR. */
+/* The modes and times of the directories brought into DIR, children
+ * before parents (a directory without write or search permission is
+ * made so after what is inside it), each opened without following a
+ * symlink.  Too late to refuse anything: failures are ignored. */
 static void
-finish_tops(struct mule_staging *s)
+finish_moved_dirs(struct mule_staging *s)
 {
 	struct timespec ts[2];
 	size_t i;
-	int idx;
+	int fd;
 
-	for (i = 0; i < s->ntops; i++) {
-		idx = mule_nameset_get(&s->made, s->tops[i],
-		    strlen(s->tops[i]));
-		if (idx < 0)
+	for (i = s->ndirs; i-- > 0;) {
+		struct dir_meta *d = &s->dirs[i];
+
+		if (!moved_in(s, d->name))
 			continue;
-		if (fchmodat(s->dirfd, s->tops[i], s->dirs[idx].mode
-		    & ~s->umask, 0) < 0)
-			continue;	/* moved: too late to refuse */
-		if (s->dirs[idx].mtime >= 0) {
+		fd = openat(s->dirfd, d->name, O_RDONLY | O_DIRECTORY
+		    | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fchmod(fd, d->mode & ~s->umask) < 0) {
+			/* FAT has no modes: nothing lost */
+		}
+		if (d->mtime >= 0) {
 			ts[0].tv_sec = 0;
 			ts[0].tv_nsec = UTIME_OMIT;
-			ts[1].tv_sec = (time_t)s->dirs[idx].mtime;
-			ts[1].tv_nsec = s->dirs[idx].mtime_nsec;
-			utimensat(s->dirfd, s->tops[i], ts,
-			    AT_SYMLINK_NOFOLLOW);
+			ts[1].tv_sec = (time_t)d->mtime;
+			ts[1].tv_nsec = d->mtime_nsec;
+			futimens(fd, ts);
 		}
+		close(fd);
 	}
 }
 
@@ -683,15 +729,12 @@ gpg_error_t
 mule_staging_commit(struct mule_staging *s)
 {
 	struct stat st;
-	gpg_error_t err;
+	gpg_error_t err = 0;
 	size_t i;
 
 	if (s->parentfd >= 0)
 		close(s->parentfd);
 	s->parentfd = -1;
-	err = finish_dirs(s, 0);
-	if (err)
-		return err;
 	/* Everything on the disk before anything is in place. */
 	if (syncfs(s->stagefd) < 0)
 		sync();
@@ -705,7 +748,7 @@ mule_staging_commit(struct mule_staging *s)
 		undo_moves(s);
 		return err;
 	}
-	finish_tops(s);
+	finish_moved_dirs(s);
 	if (fsync(s->dirfd) < 0 && errno != EINVAL)
 		return create_failed(s, ".", errno);
 	return 0;
@@ -721,7 +764,7 @@ mule_staging_commit_as(struct mule_staging *s, const char *parent,
 	if (s->parentfd >= 0)
 		close(s->parentfd);
 	s->parentfd = -1;
-	err = finish_dirs(s, 1);
+	err = finish_dirs(s);
 	if (err)
 		return err;
 	if (syncfs(s->stagefd) < 0)
@@ -789,9 +832,12 @@ mule_staging_free(struct mule_staging *s)
 	for (i = 0; i < s->ntops; i++)
 		free(s->tops[i]);
 	free(s->tops);
-	for (i = 0; i < s->nmoves; i++)
+	for (i = 0; i < s->nmoves; i++) {
 		free(s->moves[i].name);
+		free(s->moves[i].backup);
+	}
 	free(s->moves);
+	mule_nameset_release(&s->moved);
 	mule_nameset_release(&s->made);
 	mule_nameset_release(&s->topset);
 	free(s->parent);

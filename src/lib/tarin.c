@@ -23,6 +23,7 @@
 #define READ_SIZE (64 * 1024)
 #define NAME_LIMIT 255		/* bytes in one component (NAME_MAX) */
 #define PATH_LIMIT 4095		/* bytes in a path (PATH_MAX - 1) */
+#define NAMES_LIMIT ((uint64_t)64 << 20)	/* bytes of names held */
 #define SHOWN_LIMIT 200		/* bytes of a name shown in a message */
 #define MANIFEST_LIMIT ((size_t)256 << 20)
 
@@ -45,6 +46,7 @@ struct tarin {
 	struct archive *a;
 	int fd;
 	unsigned char *buf;
+	uint64_t names_bytes;	/* held in NAMES: bounded too */
 	uint64_t delivered;	/* bytes handed to libarchive */
 	uint64_t last_nonzero;	/* 1 + offset of the last non-zero one */
 	gpg_error_t read_err;
@@ -122,6 +124,7 @@ normalise(const char *raw, char **out)
 {
 	const char *c = raw;
 	char *norm, *p;
+	int depth = 0;
 
 	if (!raw || !*raw)
 		return mule_tar_refuse(GPG_ERR_INV_NAME, "", "an empty name");
@@ -147,6 +150,11 @@ normalise(const char *raw, char **out)
 			return mule_tar_refuse(GPG_ERR_INV_NAME, raw,
 			    "a name longer than 255 bytes");
 		}
+		if (n && !(n == 1 && c[0] == '.') && ++depth > MULE_TAR_MAX_DEPTH) {
+			free(norm);
+			return mule_tar_refuse(GPG_ERR_INV_NAME, raw,
+			    "more than 256 levels of directories");
+		}
 		if (n && !(n == 1 && c[0] == '.')) {
 			if (p != norm)
 				*p++ = '/';
@@ -167,8 +175,8 @@ normalise(const char *raw, char **out)
  * below a symlink of the archive), and must not climb above the top; a
  * ".." after a name could climb out of another symlink ("d/x/.." with
  * d/x -> ..). */
-static gpg_error_t
-check_symlink(const char *name, const char *target)
+gpg_error_t
+mule_tar_check_symlink(const char *name, const char *target)
 {
 	const char *c = target, *p;
 	long depth = 0;
@@ -207,6 +215,22 @@ check_symlink(const char *name, const char *target)
 	return 0;
 }
 
+/* One more entry (LEN bytes of name held): within --max-files and the
+ * bound on the names kept in memory. */
+static gpg_error_t
+count_entry(struct tarin *t, const char *name, size_t len)
+{
+	if (++t->res->entries > t->o->max_files && t->o->max_files)
+		return mule_tar_refuse(GPG_ERR_TOO_LARGE, name,
+		    "more entries than --max-files allows (directories "
+		    "included)");
+	t->names_bytes += len + 32;
+	if (t->names_bytes > NAMES_LIMIT)
+		return mule_tar_refuse(GPG_ERR_TOO_LARGE, name,
+		    "more than 64 MiB of names");
+	return 0;
+}
+
 /* Every directory above NAME must be one (explicit or implied), not a
  * symlink or a file; the implied ones are recorded. */
 static gpg_error_t
@@ -221,8 +245,12 @@ check_parents(struct tarin *t, const char *name)
 
 		v = mule_nameset_get(&t->names, name, len);
 		if (v < 0) {
-			err = mule_nameset_put(&t->names, name, len,
-			    IMPLICIT_DIR);
+			/* A directory the names imply is an entry too: a
+			 * small archive must not make countless of them. */
+			err = count_entry(t, name, len);
+			if (!err)
+				err = mule_nameset_put(&t->names, name, len,
+				    IMPLICIT_DIR);
 			if (err)
 				return err;
 		} else if (TYPE_OF(v) == MULE_TAR_SYMLINK)
@@ -402,14 +430,17 @@ one_entry(struct tarin *t, struct archive_entry *ae)
 	if (err || !*name)	/* "./" itself: DIR is not ours to change */
 		goto leave;
 	e.name = name;
-	if (++t->res->entries > t->o->max_files && t->o->max_files) {
-		err = mule_tar_refuse(GPG_ERR_TOO_LARGE, name,
-		    "more entries than --max-files allows");
+	if (mule_nameset_get(&t->names, name, strlen(name)) != IMPLICIT_DIR
+	    && (err = count_entry(t, name, strlen(name))))
 		goto leave;
-	}
 	if (!strncmp(name, ".mule-", 6)) {
 		err = mule_tar_refuse(GPG_ERR_INV_NAME, name,
 		    "a name mule reserves for its temporaries");
+		goto leave;
+	}
+	if (e.type != MULE_TAR_FILE && !strcmp(name, MULE_TAR_MANIFEST)) {
+		err = mule_tar_refuse(GPG_ERR_INV_NAME, name,
+		    "the manifest's name, but not a regular file");
 		goto leave;
 	}
 	if (e.type == MULE_TAR_FILE && !strcmp(name, MULE_TAR_MANIFEST)) {
@@ -441,7 +472,7 @@ one_entry(struct tarin *t, struct archive_entry *ae)
 		}
 	} else if (e.type == MULE_TAR_SYMLINK) {
 		e.target = archive_entry_symlink(ae);
-		err = check_symlink(name, e.target);
+		err = mule_tar_check_symlink(name, e.target);
 		if (err)
 			goto leave;
 	} else if (e.type == MULE_TAR_HARDLINK) {

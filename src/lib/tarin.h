@@ -69,6 +69,14 @@ void mule_tarin_result_release(struct mule_tarin_result *res);
 gpg_error_t mule_tarin_read(const struct mule_tarin_opts *opts, int fd,
     const struct mule_tarin_handler *h, struct mule_tarin_result *res);
 
+/* Deeper trees are refused (by mule-bundle -c too): removing one must
+ * not need more descriptors than a process has. */
+#define MULE_TAR_MAX_DEPTH 256
+
+/* Refuse symlink NAME -> TARGET unless it stays inside the tree: not
+ * absolute, ".." only leading and never above the top. */
+gpg_error_t mule_tar_check_symlink(const char *name, const char *target);
+
 /* An error about entry NAME, escaped for the terminal. */
 gpg_error_t mule_tar_refuse(gpg_err_code_t code, const char *name,
     const char *why);

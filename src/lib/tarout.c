@@ -20,6 +20,7 @@
 #include "io.h"
 #include "manifest.h"
 #include "progress.h"
+#include "tarin.h"
 #include "tarout.h"
 #include "text.h"
 
@@ -425,14 +426,50 @@ add_symlink(struct tarout *w, int dirfd, const char *open_name,
 		return name_error(gpg_error_from_syserror(), name,
 		    strerror(errno));
 	target[n] = '\0';
+	/* Store nothing that extracting would refuse. */
+	if (mule_tar_check_symlink(name, target)) {
+		mule_error_clear();
+		char *shown = mule_escape(name, strlen(name));
+		gpg_error_t err = mule_error_set(mule_fail_code(
+		    GPG_ERR_INV_NAME), "-L stores what the links point to "
+		    "instead", "%s: a symlink to a path outside what is "
+		    "bundled, which mule-bundle -x would refuse",
+		    shown ? shown : "?");
+
+		free(shown);
+		return err;
+	}
 	return put_header(w, name, st, AE_IFLNK, 0, target);
+}
+
+/* One of this process's own temporaries (the output, when it is written
+ * inside what is bundled)? */
+static int
+own_temporary(const char *open_name)
+{
+	const char *base = strrchr(open_name, '/');
+	char prefix[32];
+
+	snprintf(prefix, sizeof prefix, ".mule-%ld-", (long)getpid());
+	return !strncmp(base ? base + 1 : open_name, prefix, strlen(prefix));
 }
 
 static gpg_error_t
 add(struct tarout *w, int dirfd, const char *open_name, const char *name)
 {
 	struct stat st;
+	const char *p;
 	char *shown;
+	int depth = 1;
+
+	if (own_temporary(open_name))
+		return 0;
+	for (p = name; *p; p++)
+		depth += *p == '/';
+	if (strlen(name) > 4095 || depth > MULE_TAR_MAX_DEPTH)
+		return name_error(mule_fail_code(GPG_ERR_TOO_LARGE), name,
+		    "nested deeper than 256 levels or 4095 bytes, which "
+		    "mule-bundle -x would refuse");
 
 	if (fstatat(dirfd, open_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return name_error(gpg_error_from_syserror(), name,
