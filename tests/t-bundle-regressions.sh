@@ -1,0 +1,149 @@
+#!/bin/sh
+# mule-bundle: one test per problem found by the review of the extraction
+# code, so that none comes back.
+. "$srcdir/tests/lib.sh"
+
+plan 13
+setup_keys
+
+# tar_of OUT KIND: a crafted plain tar (python's tarfile).
+tar_of() {
+	python3 - "$1" "$2" <<'EOF'
+import io, sys, tarfile
+out, kind = sys.argv[1], sys.argv[2]
+t = tarfile.open(out, "w", format=tarfile.PAX_FORMAT)
+def add(name, typ=tarfile.REGTYPE, data=b"", mode=0o644, link=None):
+    ti = tarfile.TarInfo(name); ti.type = typ; ti.mode = mode
+    ti.mtime = 1700000000
+    if link is not None: ti.linkname = link
+    if typ == tarfile.REGTYPE:
+        ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+    else:
+        t.addfile(ti)
+if kind == "implied":        # 5 entries, 200 directories implied each
+    for i in range(5):
+        add("%d/" % i + "d/" * 199 + "f", data=b"x")
+elif kind == "deep":
+    add("a/" * 300 + "f", data=b"x")
+elif kind == "mode0-conflict":
+    add("top", tarfile.DIRTYPE, mode=0o755)
+    add("top/sub", tarfile.DIRTYPE, mode=0o000)
+    add("top/sub/f", data=b"x")
+    add("top2", data=b"y")
+elif kind == "merge":
+    add("a", tarfile.DIRTYPE, mode=0o777)
+    add("a/ro", tarfile.DIRTYPE, mode=0o555)
+    add("a/ro/f", data=b"new")
+elif kind == "manifest-link":
+    add("f", data=b"x")
+    add("MULE-MANIFEST.sha256", tarfile.LNKTYPE, link="f")
+t.close()
+EOF
+}
+
+# sealed KIND: $T/KIND.asc, the crafted tar validly signed by Alice.
+sealed() {
+	tar_of "$T/$1.tar" "$1" &&
+	    mule-seal -r bob@example.org -u alice@example.org <"$T/$1.tar" \
+	    >"$T/$1.asc" 2>/dev/null
+}
+
+fresh() { rm -rf "$1" && mkdir -p "$1"; }
+
+# --- implied directories count as entries ---------------------------------
+sealed implied
+fresh "$T/d"
+run_status 1 with_timeout mule-bundle -x --max-files 100 -C "$T/d" "$T/implied.asc"
+check "implied directories count for --max-files (exit 1)" \
+    grep -q 'more entries than --max-files' "$T/err"
+check "... and nothing is left in DIR" [ -z "$(ls -A "$T/d")" ]
+
+# --- depth limit, both ways -------------------------------------------------
+sealed deep
+fresh "$T/d"
+run_status 1 with_timeout mule-bundle -x -C "$T/d" "$T/deep.asc"
+check "a path 301 levels deep is refused (exit 1)" \
+    grep -q 'more than 256 levels' "$T/err"
+p="$T/src/deep"
+i=0
+while [ $i -lt 260 ]; do p="$p/d"; i=$((i + 1)); done
+mkdir -p "$p" && echo x >"$p/f"
+run_status 2 mule-bundle -r bob@example.org -u alice@example.org \
+    -o "$T/deep-made.asc" "$T/src/deep"
+check "creating a tree 261 levels deep fails (exit 2), no output" \
+    [ ! -e "$T/deep-made.asc" ]
+
+# --- symlinks that extracting would refuse are not stored -------------------
+mkdir -p "$T/src/links"
+ln -s /etc/hostname "$T/src/links/abs"
+run_status 2 mule-bundle -r bob@example.org -u alice@example.org \
+    -o "$T/links.asc" "$T/src/links"
+check "an absolute symlink makes creating fail (exit 2) with a hint to -L" \
+    grep -q 'hint: -L' "$T/err"
+run_status 0 mule-bundle -L -r bob@example.org -u alice@example.org \
+    -o "$T/links.asc" "$T/src/links"
+check "... and -L stores what it points to" [ -s "$T/links.asc" ]
+
+# --- the output's own temporary is not bundled -------------------------------
+mkdir -p "$T/src/self" && echo data >"$T/src/self/a.txt"
+run_status 0 mule-bundle -r bob@example.org -u alice@example.org \
+    -o "$T/src/self/out.asc" "$T/src/self"
+mule-bundle -t "$T/src/self/out.asc" >"$T/list" 2>/dev/null
+check "-o inside the bundled directory: its temporary is not in the bundle" \
+    sh -c '! grep -q "\.mule-" "$1" && grep -qx "self/a.txt" "$1"' - "$T/list"
+
+# --- a manifest name that is not a regular file --------------------------------
+sealed manifest-link
+fresh "$T/d"
+run_status 1 mule-bundle -x -C "$T/d" "$T/manifest-link.asc"
+check "a hard link named MULE-MANIFEST.sha256 is refused (exit 1)" \
+    [ -z "$(ls -A "$T/d")" ]
+
+# --- a FIFO among the parts does not hang the reader ---------------------------
+mkdir -p "$T/src/big"
+head -c 300000 /dev/urandom >"$T/src/big/r"
+mule-bundle -q -r bob@example.org -u alice@example.org --split 64K \
+    -o "$T/parts.asc" "$T/src/big"
+rm -f "$T/parts.asc.003" && mkfifo "$T/parts.asc.003"
+fresh "$T/d"
+run_status 1 with_timeout mule-bundle -x -C "$T/d" "$T/parts.asc.001"
+check "a FIFO as part 3 is refused (exit 1), without hanging" \
+    grep -q 'not a regular file' "$T/err"
+
+# --- directory modes: only what was moved in, after the move -------------------
+# Needs an unprivileged user: root ignores directory permissions.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	U="$T/nobody"
+	mkdir -p "$U/d" "$U/m/a"
+	cp -r "$GNUPGHOME" "$U/gh"
+	sealed mode0-conflict && cp "$T/mode0-conflict.asc" "$U/"
+	sealed merge && cp "$T/merge.asc" "$U/"
+	echo keep >"$U/d/top2"
+	echo old >"$U/m/a/keep"
+	chmod 700 "$U/m/a"
+	chown -R 65534:65534 "$U"
+	chmod 755 "$T"
+	as_nobody() {
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		    env GNUPGHOME="$U/gh" HOME="$U" "$@"
+	}
+	run_status 2 as_nobody mule-bundle -x -C "$U/d" "$U/mode0-conflict.asc"
+	check "a conflict after a mode 0000 directory was staged: exit 2" \
+	    grep -q 'exists' "$T/err"
+	check "... and the staging directory is gone" \
+	    [ "$(ls -A "$U/d")" = "top2" ]
+	run_status 0 as_nobody mule-bundle -x --overwrite -C "$U/m" "$U/merge.asc"
+	check "--overwrite merges a read-only directory in (exit 0)" \
+	    [ -f "$U/m/a/ro/f" ] && [ -f "$U/m/a/keep" ]
+	check "... and leaves the mode of the directory it merged into" \
+	    [ "$(stat -c %a "$U/m/a")" = 700 ]
+	as_nobody gpgconf --kill all >/dev/null 2>&1
+	chmod -R u+rwx "$U" 2>/dev/null
+else
+	skip "not root, or no setpriv: cannot run as an unprivileged user"
+	skip "not root, or no setpriv"
+	skip "not root, or no setpriv"
+	skip "not root, or no setpriv"
+fi
+
+done_testing
