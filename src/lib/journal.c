@@ -325,7 +325,7 @@ mule_sequence_next(const char *dir, const char *sender,
     char recipients[][41], size_t n, uint64_t *seqs)
 {
 	char *lock = NULL, *path = NULL, *tmp = NULL;
-	char s[64], r[64];
+	char s[64], r[64], line[256];
 	unsigned long long last;
 	gpg_error_t err = 0;
 	FILE *in = NULL, *out = NULL;
@@ -351,18 +351,19 @@ mule_sequence_next(const char *dir, const char *sender,
 		goto leave;
 	}
 	in = fopen(path, "r");
-	while (in && fscanf(in, "%63s %63s %llu", s, r, &last) == 3) {
+	while (in && fgets(line, sizeof line, in)) {
+		/* A line that is not ours to understand is kept as it is. */
+		if (sscanf(line, "%63s %63s %llu", s, r, &last) != 3) {
+			fputs(line, out);
+			continue;
+		}
 		for (i = 0; i < n; i++)
 			if (!strcmp(s, sender) && !strcmp(r, recipients[i]))
-				seqs[i] = last + 1;
-		if (strcmp(s, sender) || !n)
+				break;
+		if (i < n)
+			seqs[i] = last + 1;
+		else
 			fprintf(out, "%s %s %llu\n", s, r, last);
-		else {
-			for (i = 0; i < n && strcmp(r, recipients[i]); i++)
-				;
-			if (i == n)
-				fprintf(out, "%s %s %llu\n", s, r, last);
-		}
 	}
 	for (i = 0; i < n; i++)
 		fprintf(out, "%s %s %" PRIu64 "\n", sender, recipients[i],
