@@ -9,6 +9,8 @@
 #include "lib/cli.h"
 #include "lib/error.h"
 #include "lib/gpg.h"
+#include "lib/parallel.h"
+#include "lib/keys.h"
 #include "lib/parts.h"
 #include "lib/stick.h"
 #include "lib/stickget.h"
@@ -196,11 +198,54 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs)
 		mule_usage_error("get: name where to deliver with -C DIR");
 }
 
+/* put's items go side by side; each job borrows a GPGME context that
+ * already holds the signing key (looking it up costs gpg runs). */
+struct put_jobs {
+	struct mule_cli *cli;
+	const struct mule_stick *stick;
+	const struct mule_stick_route *route;
+	char **items;
+	gpgme_ctx_t spare[8];
+	size_t nspare;
+};
+
+static gpg_error_t
+put_one(void *arg, size_t i)
+{
+	struct put_jobs *p = arg;
+	struct mule_stick_route route = *p->route;
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err = 0;
+
+	mule_parallel_lock();
+	if (p->nspare)
+		ctx = p->spare[--p->nspare];
+	mule_parallel_unlock();
+	if (!ctx) {
+		err = mule_gpg_ctx_new(&ctx, &p->cli->gpg);
+		if (!err)
+			err = mule_signer_use(ctx, route.sender);
+	}
+	route.ctx = ctx;
+	if (!err)
+		err = mule_stick_put(&p->cli->gpg, p->stick, &route,
+		    p->items[i], i);
+	mule_parallel_lock();
+	if (ctx && p->nspare < sizeof p->spare / sizeof p->spare[0])
+		p->spare[p->nspare++] = ctx;
+	else
+		gpgme_release(ctx);
+	mule_parallel_unlock();
+	return err;
+}
+
 static gpg_error_t
 put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
     char **items, size_t nitems)
 {
 	struct mule_stick_route route;
+	struct put_jobs jobs;
+	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err;
 	size_t i, stdin_items = 0;
@@ -213,13 +258,30 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 	route.hide_recipients = a->hide;
 	route.split = a->split;
 	route.quiet = cli->quiet;
+	cli->gpg.armor = 0;
 	err = mule_gpg_ctx_new(&ctx, &cli->gpg);
 	if (!err)
 		err = mule_stick_route_resolve(ctx, a->signer, a->recipients,
 		    a->nrecipients, &route);
+	memset(&jobs, 0, sizeof jobs);
+	jobs.cli = cli;
+	jobs.stick = s;
+	jobs.route = &route;
+	jobs.items = items;
+	/* The context holds the signer now: the first job's. */
+	if (!err && !(err = mule_signer_use(ctx, route.sender))) {
+		jobs.spare[jobs.nspare++] = ctx;
+		ctx = NULL;
+	}
+	/* All the numbers at once: one lock and one write, not one per
+	 * item. */
+	if (!err)
+		err = mule_stick_route_number(&route, nitems, seqs);
+	if (!err)
+		err = mule_parallel_run(nitems, put_one, &jobs);
+	for (i = 0; i < jobs.nspare; i++)
+		gpgme_release(jobs.spare[i]);
 	gpgme_release(ctx);
-	for (i = 0; !err && i < nitems; i++)
-		err = mule_stick_put(&cli->gpg, s, &route, items[i]);
 	mule_stick_route_release(&route);
 	return err;
 }

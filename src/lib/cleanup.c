@@ -31,6 +31,9 @@ struct slot {
 };
 
 static struct slot slots[MAX_SLOTS];
+/* Threads add and forget slots (mule-stick's jobs); the handler only
+ * reads them. */
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Files gpg creates in a home that holds only imported public keys. */
 static const char *const home_files[] = {
@@ -187,6 +190,7 @@ mule_cleanup_add(const char *path, int kind)
 		return -1;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pthread_mutex_lock(&slots_lock);
 	for (i = 0; i < MAX_SLOTS; i++) {
 		if (!slots[i].used) {
 			free(slots[i].path);
@@ -200,6 +204,7 @@ mule_cleanup_add(const char *path, int kind)
 			break;
 		}
 	}
+	pthread_mutex_unlock(&slots_lock);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (slot < 0)
 		free(copy);
@@ -209,6 +214,9 @@ mule_cleanup_add(const char *path, int kind)
 void
 mule_cleanup_forget(int slot)
 {
-	if (slot >= 0 && slot < MAX_SLOTS)
-		slots[slot].used = 0;
+	if (slot < 0 || slot >= MAX_SLOTS)
+		return;
+	pthread_mutex_lock(&slots_lock);
+	slots[slot].used = 0;
+	pthread_mutex_unlock(&slots_lock);
 }

@@ -322,7 +322,7 @@ mule_journal_close(struct mule_journal *j)
 /* The sequence counters: read, bump, write a new file, rename. */
 gpg_error_t
 mule_sequence_next(const char *dir, const char *sender,
-    char recipients[][41], size_t n, uint64_t *seqs)
+    char recipients[][41], size_t n, uint64_t *seqs, uint64_t count)
 {
 	char *lock = NULL, *path = NULL, *tmp = NULL;
 	char s[64], r[64], line[256];
@@ -367,7 +367,7 @@ mule_sequence_next(const char *dir, const char *sender,
 	}
 	for (i = 0; i < n; i++)
 		fprintf(out, "%s %s %" PRIu64 "\n", sender, recipients[i],
-		    seqs[i]);
+		    seqs[i] + count - 1);
 	if (fflush(out) || fsync(fileno(out)) < 0 || rename(tmp, path) < 0)
 		err = gpg_error_from_syserror();
 leave:

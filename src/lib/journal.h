@@ -50,9 +50,10 @@ gpg_error_t mule_journal_add(struct mule_journal *j,
 
 void mule_journal_close(struct mule_journal *j);
 
-/* Take the next sequence numbers from SENDER to each of N RECIPIENTS
- * (stored in the state directory DIR, under a lock). */
+/* Take the next COUNT sequence numbers from SENDER to each of N
+ * RECIPIENTS (stored in the state directory DIR, under a lock); SEQS
+ * gets the first of each. */
 gpg_error_t mule_sequence_next(const char *dir, const char *sender,
-    char recipients[][41], size_t n, uint64_t *seqs);
+    char recipients[][41], size_t n, uint64_t *seqs, uint64_t count);
 
 #endif

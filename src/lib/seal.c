@@ -45,7 +45,7 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	gpgme_ctx_t ctx = NULL;
 	char *recp = NULL;
 	int compress = o->compress;
-	gpg_error_t err;
+	gpg_error_t err = 0;
 
 	mule_source_init_fd(&src, in_fd);
 	if (!o->nrecipients && !o->nrecipient_files && !o->symmetric) {
@@ -54,12 +54,17 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 		    "no recipients");
 		goto leave;
 	}
-	err = mule_gpg_ctx_new(&ctx, gopts);
+	/* A context given is reused as it is: looking the signer up again
+	 * costs gpg runs per message (mule-stick put). */
+	if (o->ctx)
+		ctx = o->ctx;
+	else
+		err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err && (o->nrecipients || o->nrecipient_files))
 		err = mule_recipients_resolve(ctx, o->recipients,
 		    o->nrecipients, o->recipient_files, o->nrecipient_files,
 		    &recp);
-	if (!err && !o->no_sign && o->signer)
+	if (!err && !o->no_sign && o->signer && !o->ctx)
 		err = mule_signer_use(ctx, o->signer);
 	if (!err)
 		err = mule_source_peek(&src, SAMPLE_SIZE);
@@ -112,7 +117,8 @@ leave:
 	mule_armor_free(armor);
 	gpgme_data_release(plain);
 	gpgme_data_release(cipher);
-	gpgme_release(ctx);
+	if (ctx != o->ctx)
+		gpgme_release(ctx);
 	mule_source_release(&src);
 	free(recp);
 	return err;

@@ -19,6 +19,8 @@ struct mule_seal_opts {
 	int symmetric;
 	int hide_recipients;
 	int compress;			/* -1: decide from a sample, 0, 1 */
+	gpgme_ctx_t ctx;		/* reuse this context (its signer set
+					 * already), or NULL: a new one */
 };
 
 /* Seal what is read from IN_FD, writing the message to WRITE(ARG) (an

@@ -238,6 +238,7 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	seal.signer = r->sender;
 	seal.hide_recipients = r->hide_recipients;
 	seal.compress = -1;
+	seal.ctx = r->ctx;
 	err = mule_bundle_seal(&g, &seal, tar, hashing_write, &h);
 	if (err)
 		goto leave;
@@ -276,27 +277,45 @@ leave:
 }
 
 /* Number the item for every recipient and write its envelope. */
-static gpg_error_t
-envelope_for(const struct mule_stick_route *r, enum mule_item_kind kind,
-    struct mule_envelope *env, struct mule_membuf *text)
+gpg_error_t
+mule_stick_route_number(struct mule_stick_route *r, size_t n, uint64_t *seqs)
 {
-	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
-	char *s;
-	size_t i, len;
 	gpg_error_t err;
 	char *dir = NULL;
 
-	memset(env, 0, sizeof *env);
 	if (r->nrecipients > MULE_ENVELOPE_MAX_RECIPIENTS)
 		return mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE), NULL,
 		    "at most %d recipients", MULE_ENVELOPE_MAX_RECIPIENTS);
 	if (!r->state_dir && (err = mule_state_dir(&dir)))
 		return err;
 	err = mule_sequence_next(r->state_dir ? r->state_dir : dir, r->sender,
-	    r->recipients, r->nrecipients, seqs);
+	    r->recipients, r->nrecipients, seqs, n);
 	free(dir);
-	if (err)
-		return err;
+	if (!err)
+		r->seqs = seqs;
+	return err;
+}
+
+static gpg_error_t
+envelope_for(const struct mule_stick_route *r, size_t index,
+    enum mule_item_kind kind, struct mule_envelope *env,
+    struct mule_membuf *text)
+{
+	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
+	struct mule_stick_route one = *r;
+	char *s;
+	size_t i, len;
+	gpg_error_t err;
+
+	memset(env, 0, sizeof *env);
+	if (!r->seqs) {
+		err = mule_stick_route_number(&one, 1, seqs);
+		if (err)
+			return err;
+		index = 0;
+	}
+	for (i = 0; i < r->nrecipients; i++)
+		seqs[i] = (r->seqs ? r->seqs[i] : seqs[i]) + index;
 	mule_envelope_new_id(env->id);
 	env->kind = kind;
 	memcpy(env->sender, r->sender, 41);
@@ -317,7 +336,7 @@ envelope_for(const struct mule_stick_route *r, enum mule_item_kind kind,
 
 gpg_error_t
 mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
-    const struct mule_stick_route *r, const char *item)
+    const struct mule_stick_route *r, const char *item, size_t index)
 {
 	struct mule_tar_extra extras[2];
 	struct mule_tarout_opts tar;
@@ -350,8 +369,8 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 			return err;
 		}
 	}
-	err = envelope_for(r, is_stdin ? MULE_ITEM_MESSAGE : MULE_ITEM_FILES,
-	    &env, &text);
+	err = envelope_for(r, index, is_stdin ? MULE_ITEM_MESSAGE
+	    : MULE_ITEM_FILES, &env, &text);
 	if (!err) {
 		extras[0].name = MULE_ENVELOPE_NAME;
 		extras[0].size = text.len;
@@ -391,7 +410,7 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	memset(&tar, 0, sizeof tar);
 	memset(&receipt, 0, sizeof receipt);
 	tar.quiet = 1;
-	err = envelope_for(r, MULE_ITEM_RECEIPT, &env, &text);
+	err = envelope_for(r, 0, MULE_ITEM_RECEIPT, &env, &text);
 	if (err)
 		return err;
 	receipt.p = (unsigned char *)(uintptr_t)body;

@@ -20,7 +20,16 @@ struct mule_stick_route {
 	uint64_t split;		/* part size, 0: one file */
 	const char *state_dir;	/* sequence numbers */
 	int quiet;
+	gpgme_ctx_t ctx;	/* signing with the sender's key, for every
+				 * item (NULL: made per item) */
+	const uint64_t *seqs;	/* numbers taken for a batch of items (the
+				 * first, per recipient), or NULL */
 };
+
+/* Take the sequence numbers of N items for R at once (R->seqs gets
+ * SEQS, which must hold one per recipient). */
+gpg_error_t mule_stick_route_number(struct mule_stick_route *r, size_t n,
+    uint64_t *seqs);
 
 /* Resolve -u (NULL: the first secret key that can sign) and -r NAMES
  * into primary fingerprints in R. */
@@ -29,10 +38,11 @@ gpg_error_t mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
 void mule_stick_route_release(struct mule_stick_route *r);
 
 /* Seal ITEM (a file, a directory, or "-" for standard input) for R and
- * store it on S.  Prints "put ID CID NAME" on standard output. */
+ * store it on S; INDEX is its place in a batch numbered with
+ * mule_stick_route_number.  Prints "put ID CID NAME" on standard output. */
 gpg_error_t mule_stick_put(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_route *r,
-    const char *item);
+    const char *item, size_t index);
 
 /* Store a receipt (kind receipt, "receipt.txt" holding TEXT) for R;
  * its ID and CID come back (nothing is printed). */
