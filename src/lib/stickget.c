@@ -16,6 +16,7 @@
 #include "gpg.h"
 #include "io.h"
 #include "journal.h"
+#include "parallel.h"
 #include "parts.h"
 #include "staging.h"
 #include "stick.h"
@@ -246,6 +247,10 @@ reason_of(gpg_error_t err, char *buf, size_t len)
 	return buf;
 }
 
+static gpg_error_t known(struct run *r, const char *folder,
+    const char *folder_fpr, const struct mule_stick_item *it,
+    const struct mule_journal_record *rec);
+
 /* Decrypt, verify, check and deliver one item.  A rejection comes back
  * as an error from MULE_SOURCE_REJECT with *REPLAY set for a replay;
  * *SKIP is set for a hidden-recipient item that is not for me. */
@@ -269,6 +274,7 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	const char *me;
 	gpg_error_t err;
 	size_t i;
+	int locked = 0;
 
 	memset(&c, 0, sizeof c);
 	memset(&v, 0, sizeof v);
@@ -329,7 +335,16 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 		    "does not name my key as a recipient (forwarded?)");
 		goto leave;
 	}
+	/* From here on, one item at a time: the journal decides. */
+	mule_parallel_lock();
+	locked = 1;
 	seen = mule_journal_find(r->journal, env->sender, env->id);
+	if (seen && !strcmp(seen->cid, cid)) {
+		/* The same item in two of my folders, the other one just
+		 * delivered. */
+		err = known(r, folder, folder_fpr, it, seen);
+		goto leave;
+	}
 	if (seen) {
 		*replay = 1;
 		err = mule_reject(GPG_ERR_DUP_VALUE, NULL, "item %s was "
@@ -371,6 +386,8 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 			err = mule_journal_add(r->journal, &rec);
 	}
 leave:
+	if (locked)
+		mule_parallel_unlock();
 	free(dir);
 	free(file);
 	mule_verdict_release(&v);
@@ -405,56 +422,102 @@ known(struct run *r, const char *folder, const char *folder_fpr,
 	return err;
 }
 
+/* One item to take in, from one folder. */
+struct job {
+	char *folder;
+	const char *folder_fpr;	/* NULL: the hidden-recipient folder */
+	char rel[64];
+	struct mule_stick_item item;
+};
+
 static gpg_error_t
-one_folder(struct run *r, const char *rel, const char *folder_fpr)
+collect(struct run *r, const char *rel, const char *folder_fpr,
+    struct job **jobs, size_t *njobs)
 {
 	struct mule_stick_item *items = NULL;
-	const struct mule_journal_record *rec;
-	char *folder = NULL, reason[1100];
+	struct job *tmp;
+	char *folder = NULL;
 	gpg_error_t err;
 	size_t n = 0, i;
-	struct mule_envelope env;
-	int replay, skip;
 
 	err = mule_stick_folder(r->stick, rel, 0, &folder);
 	if (err || !folder)
 		return err;
 	err = mule_stick_items(folder, &items, &n);
 	for (i = 0; !err && i < n; i++) {
-		if (!items[i].complete) {
-			mule_warn("%s/%s: an incomplete item (parts missing), "
-			    "skipped", rel, items[i].cid);
-			continue;
+		tmp = realloc(*jobs, (*njobs + 1) * sizeof *tmp);
+		if (!tmp || !(tmp[*njobs].folder = strdup(folder))) {
+			*jobs = tmp ? tmp : *jobs;
+			err = gpg_error_from_syserror();
+			break;
 		}
-		if (r->o->open.max_size && items[i].size > r->o->open.max_size) {
-			mule_warn("%s/%s: larger than --max-size, skipped", rel,
-			    items[i].cid);
-			continue;
-		}
-		rec = mule_journal_find_cid(r->journal, items[i].cid);
-		if (rec) {
-			err = known(r, folder, folder_fpr, &items[i], rec);
-			continue;
-		}
-		replay = skip = 0;
-		memset(&env, 0, sizeof env);
-		err = deliver(r, folder, folder_fpr, &items[i], &replay, &skip,
-		    &env);
-		if (skip) {
-			mule_error_clear();
-			err = 0;
-		} else if (err && gpg_err_source(err) == MULE_SOURCE_REJECT) {
-			reason_of(err, reason, sizeof reason);
-			err = add_report(r, replay ? REPLAY : REJECTED,
-			    replay ? env.sender : NULL, replay ? env.id : NULL,
-			    items[i].cid, NULL, reason, NULL);
-			if (!err)
-				err = mule_stick_item_reject(r->stick, folder,
-				    &items[i]);
-		}
+		*jobs = tmp;
+		tmp[*njobs].folder_fpr = folder_fpr;
+		snprintf(tmp[*njobs].rel, sizeof tmp[*njobs].rel, "%s", rel);
+		tmp[*njobs].item = items[i];
+		(*njobs)++;
 	}
 	free(items);
 	free(folder);
+	return err;
+}
+
+struct get_jobs {
+	struct run *r;
+	struct job *jobs;
+};
+
+/* Take in one item; runs side by side with the others. */
+static gpg_error_t
+take_in(void *arg, size_t k)
+{
+	struct get_jobs *g = arg;
+	struct run *r = g->r;
+	struct job *j = &g->jobs[k];
+	struct mule_journal_record rec;
+	const struct mule_journal_record *found;
+	struct mule_envelope env;
+	char reason[1100];
+	gpg_error_t err;
+	int replay = 0, skip = 0;
+
+	if (!j->item.complete) {
+		mule_warn("%s/%s: an incomplete item (parts missing), skipped",
+		    j->rel, j->item.cid);
+		return 0;
+	}
+	if (r->o->open.max_size && j->item.size > r->o->open.max_size) {
+		mule_warn("%s/%s: larger than --max-size, skipped", j->rel,
+		    j->item.cid);
+		return 0;
+	}
+	mule_parallel_lock();
+	found = mule_journal_find_cid(r->journal, j->item.cid);
+	if (found) {
+		rec = *found;
+		err = known(r, j->folder, j->folder_fpr, &j->item, &rec);
+		mule_parallel_unlock();
+		return err;
+	}
+	mule_parallel_unlock();
+	memset(&env, 0, sizeof env);
+	err = deliver(r, j->folder, j->folder_fpr, &j->item, &replay, &skip,
+	    &env);
+	if (skip) {
+		mule_error_clear();
+		return 0;
+	}
+	if (err && gpg_err_source(err) == MULE_SOURCE_REJECT) {
+		reason_of(err, reason, sizeof reason);
+		mule_parallel_lock();
+		err = add_report(r, replay ? REPLAY : REJECTED,
+		    replay ? env.sender : NULL, replay ? env.id : NULL,
+		    j->item.cid, NULL, reason, NULL);
+		if (!err)
+			err = mule_stick_item_reject(r->stick, j->folder,
+			    &j->item);
+		mule_parallel_unlock();
+	}
 	return err;
 }
 
@@ -610,10 +673,11 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
     const struct mule_stick_get_opts *o, int *rejected)
 {
 	struct run r;
+	struct get_jobs jobs = { NULL, NULL };
 	gpgme_ctx_t ctx = NULL;
 	char *journal = NULL, *state = NULL, rel[64];
 	gpg_error_t err;
-	size_t i, k;
+	size_t i, k, njobs = 0;
 
 	memset(&r, 0, sizeof r);
 	r.gopts = gopts;
@@ -638,10 +702,14 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		    : journal);
 	for (i = 0; !err && i < r.nmine; i++) {
 		snprintf(rel, sizeof rel, "to/%s", r.mine[i]);
-		err = one_folder(&r, rel, r.mine[i]);
+		err = collect(&r, rel, r.mine[i], &jobs.jobs, &njobs);
 	}
 	if (!err)
-		err = one_folder(&r, "to/" MULE_STICK_ANYONE, NULL);
+		err = collect(&r, "to/" MULE_STICK_ANYONE, NULL, &jobs.jobs,
+		    &njobs);
+	jobs.r = &r;
+	if (!err)
+		err = mule_parallel_run(njobs, take_in, &jobs);
 	if (!err)
 		err = report_gaps(&r);
 	if (!err && o->receipts)
@@ -662,6 +730,9 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	}
 	free(r.flows);
 	free(r.mine);
+	for (i = 0; i < njobs; i++)
+		free(jobs.jobs[i].folder);
+	free(jobs.jobs);
 	mule_journal_close(r.journal);
 	free(journal);
 	free(state);
