@@ -279,6 +279,8 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 		err = mule_stick_route_number(&route, nitems, seqs);
 	if (!err)
 		err = mule_parallel_run(nitems, put_one, &jobs);
+	if (!err)
+		err = mule_stick_route_sync(s, &route);
 	for (i = 0; i < jobs.nspare; i++)
 		gpgme_release(jobs.spare[i]);
 	gpgme_release(ctx);

@@ -436,7 +436,8 @@ mule_output_commit(struct mule_output *o)
 	}
 	mule_cleanup_forget(o->cleanup_slot);
 	o->cleanup_slot = -1;
-	sync_dir(o->dir);
+	if (!(o->flags & MULE_OUTPUT_DEFER_DIRSYNC))
+		sync_dir(o->dir);
 	o->committed = 1;
 	return 0;
 }

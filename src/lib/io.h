@@ -21,6 +21,8 @@
 #define MULE_OUTPUT_HOLD   2	/* stdout: hold everything until commit, so
 				 * that a failure writes nothing at all */
 #define MULE_OUTPUT_BINARY 4	/* refuse to write to a terminal */
+#define MULE_OUTPUT_DEFER_DIRSYNC 8	/* the caller fsyncs the directory
+					 * (once for many outputs) */
 
 struct mule_output;
 

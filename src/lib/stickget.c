@@ -592,6 +592,8 @@ send_receipts(struct run *r)
 		route.quiet = r->o->quiet;
 		err = mule_stick_put_receipt(r->gopts, r->stick, &route, text,
 		    len, id, cid);
+		if (!err)
+			err = mule_stick_route_sync(r->stick, &route);
 		free(text);
 		/* "sender" is whom the receipt goes to: the items' sender. */
 		if (!err)

@@ -222,7 +222,8 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		h.write = mule_split_write;
 		h.arg = split;
 	} else if (!err) {
-		err = mule_output_open(&out, path, 0);
+		/* The folder is fsync'ed once, after the last item. */
+		err = mule_output_open(&out, path, MULE_OUTPUT_DEFER_DIRSYNC);
 		h.write = mule_output_write;
 		h.arg = out;
 	}
@@ -428,5 +429,33 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	err = store(gopts, s, r, &tar, &env, NULL, cid);
 	memcpy(id, env.id, 33);
 	mule_membuf_release(&text);
+	return err;
+}
+
+gpg_error_t
+mule_stick_route_sync(const struct mule_stick *s,
+    const struct mule_stick_route *r)
+{
+	char rel[64], *folder = NULL;
+	gpg_error_t err = 0;
+	size_t i;
+	int fd;
+
+	for (i = 0; !err && i < (r->hide_recipients ? 1 : r->nrecipients);
+	    i++) {
+		snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
+		    ? MULE_STICK_ANYONE : r->recipients[i]);
+		err = mule_stick_folder(s, rel, 0, &folder);
+		if (err || !folder)
+			continue;
+		fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
+			err = mule_error_set(gpg_error_from_syserror(), NULL,
+			    "%s: %s", folder, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(folder);
+		folder = NULL;
+	}
 	return err;
 }

@@ -44,6 +44,11 @@ gpg_error_t mule_stick_put(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_route *r,
     const char *item, size_t index);
 
+/* Make the items put for R durable: fsync their folders (each item's
+ * file is fsync'ed as it is committed). */
+gpg_error_t mule_stick_route_sync(const struct mule_stick *s,
+    const struct mule_stick_route *r);
+
 /* Store a receipt (kind receipt, "receipt.txt" holding TEXT) for R;
  * its ID and CID come back (nothing is printed). */
 gpg_error_t mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
