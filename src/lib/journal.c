@@ -27,6 +27,7 @@ struct mule_journal {
 	struct mule_nameset by_cid;	/* CID -> index */
 	struct mule_nameset seqs;	/* "SENDER RECIPIENT" -> index of the
 					 * record with the highest SEQ */
+	struct mule_nameset removed;	/* "CID FOLDER" */
 };
 
 static gpg_error_t
@@ -120,9 +121,17 @@ push(struct mule_journal *j, const struct mule_journal_record *r)
 	const struct mule_journal_record *old;
 
 	/* "removed" updates the record it follows. */
-	if (r->removed && (old = mule_journal_find(j, r->sender, r->id))) {
-		j->records[old - j->records].removed = 1;
-		return 0;
+	if (r->removed) {
+		char key[128];
+		gpg_error_t err;
+
+		snprintf(key, sizeof key, "%s %s", r->cid, r->folder);
+		err = mule_nameset_put(&j->removed, key, strlen(key), 1);
+		if (err || (old = mule_journal_find(j, r->sender, r->id))) {
+			if (!err)
+				j->records[old - j->records].removed = 1;
+			return err;
+		}
 	}
 	if (j->n == j->cap) {
 		size_t cap = j->cap ? j->cap * 2 : 64;
@@ -151,14 +160,16 @@ parse_line(char *line, struct mule_journal_record *r)
 	for (f[n] = strtok_r(line, " ", &save); f[n] && n < 6;
 	    f[++n] = strtok_r(NULL, " ", &save))
 		;
-	if (n < 4 || !hexfield(f[1], 40, 1) || !hexfield(f[2], 32, 0)
+	if (n < 5 || !hexfield(f[1], 40, 1) || !hexfield(f[2], 32, 0)
 	    || !hexfield(f[3], 64, 0))
 		return 0;
 	memcpy(r->sender, f[1], 41);
 	memcpy(r->id, f[2], 33);
 	memcpy(r->cid, f[3], 65);
-	if (n == 4 && !strcmp(f[0], "removed")) {
+	if (n == 5 && !strcmp(f[0], "removed") && (hexfield(f[4], 40, 1)
+	    || !strcmp(f[4], "anyone"))) {
 		r->removed = 1;
+		snprintf(r->folder, sizeof r->folder, "%s", f[4]);
 		return 1;
 	}
 	if (n != 6 || strcmp(f[0], "delivered") || !hexfield(f[4], 40, 1))
@@ -269,6 +280,16 @@ mule_journal_find_cid(const struct mule_journal *j, const char *cid)
 	return i < 0 ? NULL : &j->records[i];
 }
 
+int
+mule_journal_removed_from(const struct mule_journal *j, const char *cid,
+    const char *folder)
+{
+	char key[128];
+
+	snprintf(key, sizeof key, "%s %s", cid, folder);
+	return mule_nameset_get(&j->removed, key, strlen(key)) >= 0;
+}
+
 uint64_t
 mule_journal_max_seq(const struct mule_journal *j, const char *sender,
     const char *recipient)
@@ -289,8 +310,8 @@ mule_journal_add(struct mule_journal *j, const struct mule_journal_record *r)
 	gpg_error_t err;
 
 	if (r->removed)
-		n = snprintf(line, sizeof line, "removed %s %s %s\n", r->sender,
-		    r->id, r->cid);
+		n = snprintf(line, sizeof line, "removed %s %s %s %s\n",
+		    r->sender, r->id, r->cid, r->folder);
 	else
 		n = snprintf(line, sizeof line, "delivered %s %s %s %s %" PRIu64
 		    "\n", r->sender, r->id, r->cid, r->recipient, r->seq);
@@ -314,6 +335,7 @@ mule_journal_close(struct mule_journal *j)
 	mule_nameset_release(&j->by_key);
 	mule_nameset_release(&j->by_cid);
 	mule_nameset_release(&j->seqs);
+	mule_nameset_release(&j->removed);
 	free(j->records);
 	free(j->path);
 	free(j);

@@ -5,7 +5,7 @@
  * records is reported:
  *
  *   delivered SENDER ID CID RECIPIENT SEQ
- *   removed SENDER ID CID
+ *   removed SENDER ID CID FOLDER        (FOLDER: a fingerprint, or anyone)
  *
  * A line cut short by a crash is dropped when the journal is opened.
  * The sender's counters live in "sequence" beside it: "SENDER RECIPIENT
@@ -25,6 +25,7 @@ struct mule_journal_record {
 	char recipient[41];
 	uint64_t seq;
 	int removed;
+	char folder[41];	/* removed: from which folder */
 };
 
 struct mule_journal;
@@ -40,6 +41,10 @@ const struct mule_journal_record *mule_journal_find(
     const struct mule_journal *j, const char *sender, const char *id);
 const struct mule_journal_record *mule_journal_find_cid(
     const struct mule_journal *j, const char *cid);
+
+/* Was the item CID removed from the stick's FOLDER after delivery? */
+int mule_journal_removed_from(const struct mule_journal *j, const char *cid,
+    const char *folder);
 
 /* The highest sequence number delivered from SENDER to RECIPIENT. */
 uint64_t mule_journal_max_seq(const struct mule_journal *j,

@@ -249,3 +249,22 @@ mule_frame_free(struct mule_frame *f)
 {
 	free(f);
 }
+
+int
+mule_packet_has_skesk(const unsigned char *buf, size_t len)
+{
+	size_t off = 0, hlen, body;
+	int tag, definite;
+
+	/* The session key packets lead the message: look at them all. */
+	while (off < len) {
+		tag = parse_header(buf + off, len - off, &hlen, &body,
+		    &definite);
+		if (tag == 3)
+			return 1;
+		if (tag != 1 || !definite || body > len - off - hlen)
+			return 0;
+		off += hlen + body;
+	}
+	return 0;
+}

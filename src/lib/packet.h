@@ -33,6 +33,11 @@ int mule_packet_count_signatures(const unsigned char *buf, size_t len);
  * key or secret subkey. */
 int mule_packet_has_secret(const unsigned char *buf, size_t len);
 
+/* Whether the session key packets at the start of BUF (binary OpenPGP)
+ * include one for a passphrase (symmetric encryption): opening it would
+ * ask for a passphrase. */
+int mule_packet_has_skesk(const unsigned char *buf, size_t len);
+
 /* A reader that passes an encrypted message through unchanged while
  * following its top-level packet framing, and refuses any byte after the
  * encrypted data packet ends: gpg would go on to decrypt a second message

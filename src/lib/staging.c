@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -282,6 +283,10 @@ stage_begin(void *arg, const struct mule_tar_entry *e)
 		return 0;
 	case MULE_TAR_HARDLINK:
 		if (linkat(s->stagefd, e->target, pfd, base, 0) < 0) {
+			if (errno == ENOENT)	/* a target never written */
+				return mule_tar_refuse(GPG_ERR_INV_NAME,
+				    e->name, "a hard link to a file that was "
+				    "not extracted");
 			if (errno == EPERM || errno == EOPNOTSUPP
 			    || errno == ENOSYS || errno == EMLINK)
 				return mule_tar_refuse(GPG_ERR_NOT_SUPPORTED,
@@ -356,6 +361,24 @@ mule_staging_handler(struct mule_staging *s, struct mule_tarin_handler *h)
 	h->arg = s;
 }
 
+/* The umask can only be read by setting it: once, before threads. */
+static mode_t umask_value;
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+
+static void
+read_umask(void)
+{
+	umask_value = umask(077);
+	umask(umask_value);
+}
+
+static mode_t
+process_umask(void)
+{
+	pthread_once(&umask_once, read_umask);
+	return umask_value;
+}
+
 gpg_error_t
 mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 {
@@ -371,8 +394,7 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 		return gpg_error_from_syserror();
 	s->stagefd = s->parentfd = s->fd = s->slot = -1;
 	s->overwrite = overwrite;
-	s->umask = umask(077);
-	umask(s->umask);
+	s->umask = process_umask();
 	s->dir = strdup(dir);
 	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!s->dir || s->dirfd < 0) {
@@ -526,42 +548,80 @@ conflict(struct mule_staging *s, const char *name, const char *why)
 static gpg_error_t place(struct mule_staging *s, int sfd, int dfd,
     const char *name, const char *path);
 
+/* The names in directory FD, read before any is moved away. */
+static gpg_error_t
+list_names(int fd, char ***names, size_t *n)
+{
+	struct dirent *de;
+	char **list = NULL, **tmp;
+	size_t count = 0;
+	DIR *d = fdopendir(dup(fd));
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return gpg_error_from_syserror();
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		tmp = realloc(list, (count + 1) * sizeof *list);
+		if (!tmp || !(tmp[count] = strdup(de->d_name))) {
+			list = tmp ? tmp : list;
+			while (count)
+				free(list[--count]);
+			free(list);
+			closedir(d);
+			return gpg_error_from_syserror();
+		}
+		list = tmp;
+		count++;
+	}
+	closedir(d);
+	*names = list;
+	*n = count;
+	return 0;
+}
+
+static void
+free_names(char **names, size_t n)
+{
+	while (n)
+		free(names[--n]);
+	free(names);
+}
+
 /* --overwrite and both are directories: place what is inside. */
 static gpg_error_t
 merge(struct mule_staging *s, int sfd, int dfd, const char *name,
     const char *path)
 {
-	struct dirent *de;
 	gpg_error_t err = 0;
-	char *child;
+	char **names = NULL, *child;
+	size_t n = 0, i;
 	int from, to;
-	DIR *d;
 
 	from = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
 	    | O_CLOEXEC);
 	to = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
 	    | O_CLOEXEC);
-	d = from >= 0 ? fdopendir(dup(from)) : NULL;
-	if (from < 0 || to < 0 || !d) {
+	if (from < 0 || to < 0) {
 		err = conflict(s, path, to < 0 && errno == ELOOP
 		    ? "a symlink, not followed" : strerror(errno));
 		goto leave;
 	}
-	while (!err && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (asprintf(&child, "%s/%s", path, de->d_name) < 0)
+	err = list_names(from, &names, &n);
+	for (i = 0; !err && i < n; i++) {
+		if (asprintf(&child, "%s/%s", path, names[i]) < 0)
 			err = gpg_error_from_syserror();
 		else {
-			err = place(s, from, to, de->d_name, child);
+			err = place(s, from, to, names[i], child);
 			free(child);
 		}
 	}
-	if (!err && fsync(to) < 0)
+	if (!err && fsync(to) < 0 && errno != EINVAL)
 		err = create_failed(s, path, errno);
 leave:
-	if (d)
-		closedir(d);
+	free_names(names, n);
 	if (from >= 0)
 		close(from);
 	if (to >= 0)
@@ -569,8 +629,6 @@ leave:
 	return err;
 }
 
-/* Move NAME (PATH from the top) from the staging directory SFD into DFD,
- * replacing nothing unless --overwrite. */
 /* Replace DFD/NAME with SFD/NAME where files cannot be exchanged in one
  * step (FUSE): the old one is first moved into staging, so that the
  * replacement can be undone. */
@@ -754,6 +812,35 @@ mule_staging_commit(struct mule_staging *s)
 	return 0;
 }
 
+/* Where a directory cannot be renamed (fusefat loses what is inside), the
+ * leaf is made and filled file by file, replacing what a killed run left
+ * there: running it again completes it. */
+static gpg_error_t
+fill_leaf(struct mule_staging *s, int pfd, const char *leaf)
+{
+	gpg_error_t err = 0;
+	char **names = NULL;
+	size_t n = 0, i;
+	int lfd;
+
+	if (mkdirat(pfd, leaf, 0777) < 0 && errno != EEXIST)
+		return create_failed(s, leaf, errno);
+	lfd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+	    | O_CLOEXEC);
+	if (lfd < 0)
+		return create_failed(s, leaf, errno);
+	err = list_names(s->stagefd, &names, &n);
+	s->overwrite = 1;
+	for (i = 0; !err && i < n; i++)
+		err = place(s, s->stagefd, lfd, names[i], names[i]);
+	free_names(names, n);
+	if (!err && fsync(lfd) < 0 && errno != EINVAL)
+		err = create_failed(s, leaf, errno);
+	close(lfd);
+	fsync(pfd);
+	return err;
+}
+
 gpg_error_t
 mule_staging_commit_as(struct mule_staging *s, const char *parent,
     const char *leaf)
@@ -775,6 +862,11 @@ mule_staging_commit_as(struct mule_staging *s, const char *parent,
 	    | O_CLOEXEC);
 	if (pfd < 0)
 		return create_failed(s, parent, errno);
+	if (s->no_dir_rename) {
+		err = fill_leaf(s, pfd, leaf);
+		close(pfd);
+		return err;
+	}
 	if (rename2(s->dirfd, s->stage, pfd, leaf, RENAME_NOREPLACE) < 0) {
 		int errnum = errno;
 		struct stat st;

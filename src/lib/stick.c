@@ -140,6 +140,7 @@ mule_stick_open(struct mule_stick *s, const char *path)
 {
 	char buf[64];
 	char *version;
+	struct stat st;
 	gpg_error_t err;
 	ssize_t n;
 	int fd;
@@ -159,7 +160,10 @@ mule_stick_open(struct mule_stick *s, const char *path)
 	}
 	if (asprintf(&version, "%s/VERSION", s->mule) < 0)
 		return gpg_error_from_syserror();
-	fd = open(version, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	/* Looked at before it is opened: a device planted there must not
+	 * even be opened. */
+	fd = lstat(version, &st) == 0 && S_ISREG(st.st_mode) ? open(version,
+	    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
 	free(version);
 	n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
 	if (fd >= 0)
@@ -185,16 +189,26 @@ mule_stick_folder(const struct mule_stick *s, const char *rel, int create,
 {
 	gpg_error_t err = 0;
 	struct stat st;
-	char *p;
+	char *p, *slash;
 
 	*path = NULL;
 	if (asprintf(&p, "%s/%s", s->mule, rel) < 0)
 		return gpg_error_from_syserror();
-	if (!create && lstat(p, &st) < 0 && errno == ENOENT) {
-		free(p);
-		return 0;
+	/* Every component below MULE must be a real directory: a symlink
+	 * planted as MULE/to would lead outside the stick. */
+	for (slash = p + strlen(s->mule) + 1; !err; slash++) {
+		slash = strchr(slash, '/');
+		if (slash)
+			*slash = '\0';
+		if (!create && lstat(p, &st) < 0 && errno == ENOENT) {
+			free(p);
+			return 0;
+		}
+		err = real_dir(p, create);
+		if (!slash)
+			break;
+		*slash = '/';
 	}
-	err = real_dir(p, create);
 	if (err) {
 		free(p);
 		return err;

@@ -3,11 +3,14 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "data.h"
@@ -16,6 +19,7 @@
 #include "gpg.h"
 #include "io.h"
 #include "journal.h"
+#include "packet.h"
 #include "parallel.h"
 #include "parts.h"
 #include "staging.h"
@@ -83,6 +87,11 @@ catch_begin(void *arg, const struct mule_tar_entry *e)
 		c->catching = 1;
 		return 0;
 	}
+	/* The envelope is not written out: nothing may link to it. */
+	if (e->type == MULE_TAR_HARDLINK && c->caught
+	    && !strcmp(e->target, MULE_ENVELOPE_NAME))
+		return mule_tar_refuse(GPG_ERR_INV_NAME, e->name,
+		    "a hard link to the envelope");
 	return c->next->begin(c->next->arg, e);
 }
 
@@ -234,6 +243,30 @@ signed_by(const struct mule_verdict *v, const char *fpr)
 	return 0;
 }
 
+/* An item sealed with a passphrase would make gpg ask for one: never
+ * for what anyone may have put on the stick. */
+static gpg_error_t
+check_first_packets(const char *file)
+{
+	unsigned char buf[4096];
+	struct stat st;
+	ssize_t n = -1;
+	int fd;
+
+	fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, buf, sizeof buf);
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return mule_reject(GPG_ERR_NO_DATA, NULL, "unreadable: %s",
+		    strerror(errno));
+	if (mule_packet_has_skesk(buf, (size_t)n))
+		return mule_reject(GPG_ERR_NOT_SUPPORTED, NULL, "sealed with a "
+		    "passphrase, not for a key (mule-stick items never are)");
+	return 0;
+}
+
 /* The last recorded message, for a report line. */
 static const char *
 reason_of(gpg_error_t err, char *buf, size_t len)
@@ -245,6 +278,24 @@ reason_of(gpg_error_t err, char *buf, size_t len)
 	    : gpg_strerror(err));
 	mule_error_clear();
 	return buf;
+}
+
+/* Move a rejected item aside, so that it is not tried blindly again;
+ * never one in the hidden-recipient folder (it may be for others), and
+ * if it cannot be moved (something planted in the way), say so and go
+ * on. */
+static gpg_error_t
+reject_aside(struct run *r, const char *folder, const char *folder_fpr,
+    const struct mule_stick_item *it)
+{
+	if (!folder_fpr)
+		return 0;
+	if (mule_stick_item_reject(r->stick, folder, it)) {
+		mule_warn("%s: could not be moved to rejected/, left in place",
+		    it->cid);
+		mule_error_clear();
+	}
+	return 0;
 }
 
 static gpg_error_t known(struct run *r, const char *folder,
@@ -282,6 +333,11 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	file = mule_stick_item_file(folder, it);
 	if (!file)
 		return gpg_error_from_syserror();
+	err = check_first_packets(file);
+	if (err) {
+		free(file);
+		return err;
+	}
 	args[0] = file;
 	err = mule_parts_open(&parts, args, 1);
 	if (!err)
@@ -378,10 +434,12 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	if (!err)
 		err = add_report(r, DELIVERED, env->sender, env->id, cid, dir,
 		    NULL, mule_item_kind_name(env->kind));
-	/* A hidden-recipient item may be for others too: it stays. */
+	/* A hidden-recipient item for others too stays on the stick. */
 	if (!err && o->remove && (folder_fpr || env->nrecipients == 1)) {
 		err = mule_stick_item_remove(folder, it);
 		rec.removed = 1;
+		snprintf(rec.folder, sizeof rec.folder, "%s", folder_fpr
+		    ? folder_fpr : MULE_STICK_ANYONE);
 		if (!err)
 			err = mule_journal_add(r->journal, &rec);
 	}
@@ -404,18 +462,23 @@ known(struct run *r, const char *folder, const char *folder_fpr,
     const struct mule_stick_item *it, const struct mule_journal_record *rec)
 {
 	struct mule_journal_record removed = *rec;
+	const char *where = folder_fpr ? folder_fpr : MULE_STICK_ANYONE;
 	gpg_error_t err;
 
-	if (rec->removed) {
+	/* Back in the folder it was removed from: someone put it back.
+	 * (The same item in another of my folders is just a copy.) */
+	if (mule_journal_removed_from(r->journal, it->cid, where)) {
 		err = add_report(r, REPLAY, rec->sender, rec->id, it->cid, NULL,
 		    "it came back after it was delivered and removed", NULL);
-		return err ? err : mule_stick_item_reject(r->stick, folder, it);
+		return err ? err : reject_aside(r, folder, folder_fpr, it);
 	}
 	err = add_report(r, ALREADY, rec->sender, rec->id, it->cid, NULL, NULL,
 	    NULL);
+	/* Hidden-recipient items may be for others too: they stay. */
 	if (!err && r->o->remove && folder_fpr) {
 		err = mule_stick_item_remove(folder, it);
 		removed.removed = 1;
+		snprintf(removed.folder, sizeof removed.folder, "%s", where);
 		if (!err)
 			err = mule_journal_add(r->journal, &removed);
 	}
@@ -441,8 +504,18 @@ collect(struct run *r, const char *rel, const char *folder_fpr,
 	size_t n = 0, i;
 
 	err = mule_stick_folder(r->stick, rel, 0, &folder);
-	if (err || !folder)
-		return err;
+	if (err) {
+		/* Something planted in place of the folder: say so, go on. */
+		struct mule_error_record rec;
+
+		mule_error_save(&rec);
+		mule_warn("%s: %s, skipped", rel, rec.msg[0] ? rec.msg
+		    : gpg_strerror(err));
+		mule_error_clear();
+		return 0;
+	}
+	if (!folder)
+		return 0;
 	err = mule_stick_items(folder, &items, &n);
 	for (i = 0; !err && i < n; i++) {
 		tmp = realloc(*jobs, (*njobs + 1) * sizeof *tmp);
@@ -467,6 +540,23 @@ struct get_jobs {
 	struct job *jobs;
 };
 
+/* An operational error while taking in an item names the item. */
+static gpg_error_t
+name_item(gpg_error_t err, const struct job *j)
+{
+	struct mule_error_record rec;
+	char msg[sizeof rec.msg + 160];
+
+	mule_error_save(&rec);
+	snprintf(msg, sizeof msg, "%s/%s: %s", j->rel, j->item.cid,
+	    rec.err == err && rec.msg[0] ? rec.msg : gpg_strerror(err));
+	memcpy(rec.msg, msg, sizeof rec.msg - 1);
+	rec.msg[sizeof rec.msg - 1] = '\0';
+	rec.err = err;
+	mule_error_restore(&rec);
+	return err;
+}
+
 /* Take in one item; runs side by side with the others. */
 static gpg_error_t
 take_in(void *arg, size_t k)
@@ -478,12 +568,19 @@ take_in(void *arg, size_t k)
 	const struct mule_journal_record *found;
 	struct mule_envelope env;
 	char reason[1100];
-	gpg_error_t err;
+	gpg_error_t err, rerr;
 	int replay = 0, skip = 0;
 
 	if (!j->item.complete) {
-		mule_warn("%s/%s: an incomplete item (parts missing), skipped",
-		    j->rel, j->item.cid);
+		/* What a killed --remove left of a delivered item goes. */
+		mule_parallel_lock();
+		found = mule_journal_find_cid(r->journal, j->item.cid);
+		if (found && r->o->remove && j->folder_fpr)
+			mule_stick_item_remove(j->folder, &j->item);
+		else
+			mule_warn("%s/%s: an incomplete item (parts missing), "
+			    "skipped", j->rel, j->item.cid);
+		mule_parallel_unlock();
 		return 0;
 	}
 	if (r->o->open.max_size && j->item.size > r->o->open.max_size) {
@@ -503,21 +600,27 @@ take_in(void *arg, size_t k)
 	memset(&env, 0, sizeof env);
 	err = deliver(r, j->folder, j->folder_fpr, &j->item, &replay, &skip,
 	    &env);
+	rerr = err;
 	if (skip) {
 		mule_error_clear();
 		return 0;
 	}
+	/* A wrong passphrase is the reader's trouble, not the item's. */
+	if (gpg_err_code(err) == GPG_ERR_BAD_PASSPHRASE)
+		err = mule_fail_code(GPG_ERR_BAD_PASSPHRASE);
 	if (err && gpg_err_source(err) == MULE_SOURCE_REJECT) {
 		reason_of(err, reason, sizeof reason);
 		mule_parallel_lock();
 		err = add_report(r, replay ? REPLAY : REJECTED,
 		    replay ? env.sender : NULL, replay ? env.id : NULL,
 		    j->item.cid, NULL, reason, NULL);
-		if (!err)
-			err = mule_stick_item_reject(r->stick, j->folder,
+		/* Not for my key (a missing smartcard?): it stays. */
+		if (!err && gpg_err_code(rerr) != GPG_ERR_NO_SECKEY)
+			err = reject_aside(r, j->folder, j->folder_fpr,
 			    &j->item);
 		mule_parallel_unlock();
-	}
+	} else if (err)
+		err = name_item(err, j);
 	return err;
 }
 
@@ -718,6 +821,10 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		err = send_receipts(&r);
 	if (o->json)
 		print_json(&r);
+	/* The report is the result: if it could not be written, say so. */
+	if ((fflush(stdout) == EOF || ferror(stdout)) && !err)
+		err = mule_error_set(mule_fail_code(GPG_ERR_EIO), NULL,
+		    "writing the report to standard output failed");
 	*rejected = r.rejected;
 	for (i = 0; i < r.nreports; i++) {
 		free(r.reports[i].dir);
@@ -751,7 +858,7 @@ mule_stick_list(const struct mule_stick *s, int json)
 	gpg_error_t err;
 
 	err = mule_stick_recipients(s, &names, &n);
-	if (json && !err)
+	if (json)
 		fputs("[", stdout);
 	for (i = 0; !err && i < n; i++) {
 		snprintf(rel, sizeof rel, "to/%s", names[i]);
@@ -778,7 +885,7 @@ mule_stick_list(const struct mule_stick *s, int json)
 		free(items);
 		free(folder);
 	}
-	if (json && !err)
+	if (json)
 		fputs(count ? "\n]\n" : "]\n", stdout);
 	for (i = 0; i < n; i++)
 		free(names[i]);
