@@ -259,7 +259,7 @@ head -c 307200 /dev/urandom >"$SRC/r300k"
 head -c 3145728 /dev/urandom >"$SRC/r3m"
 for n in 1 2 3; do head -c 8388608 /dev/urandom >"$SRC/r8m-$n"; done
 
-plan 65
+plan 69
 
 # === init ===========================================================================
 why=""
@@ -1019,6 +1019,48 @@ if [ -n "$HAVE_FAT" ] && truncate -s 40M "$T/fat.img" &&
 else
 	for i in 1 2 3 4; do skip "no FAT file system (mkfs.vfat, fusefat, /dev/fuse)"; done
 fi
+
+# === from the review of get: what anyone can plant on the stick ======================
+scenario planted
+why=""
+printf 'one\n' >"$T/p1"
+put_new a "$S" -r "$BOB" "$T/p1"
+GOOD=$NEW
+printf 'bait\n' | GNUPGHOME=$AH gpg --batch -q --pinentry-mode loopback \
+    --passphrase x -c >"$T/sym.gpg" 2>/dev/null
+SYM=$(sha "$T/sym.gpg")
+cp "$T/sym.gpg" "$BOX/$SYM.gpg"
+st 1 ms_b get "$S" -C "$IN"
+grep -q "^rejected $SYM: .*passphrase" "$T/out" || why="$why no rejection naming the passphrase;"
+grep -q "^delivered $ALICE " "$T/out" || why="$why the good item was not delivered;"
+verdict "an item sealed with a passphrase is refused before gpg could ask for one (exit 1)"
+
+why=""
+printf 'two\n' >"$T/p2"
+put_new a "$S" -r "$BOB" "$T/p2"
+mkdir -p "$S/MULE/rejected/$NEW.gpg"	# planted in the way of a move aside
+flip "$BOX/$NEW.gpg" 100 "$T/flipped" && mv "$T/flipped" "$BOX/$NEW.gpg"
+printf 'three\n' >"$T/p3"
+put_new a "$S" -r "$BOB" "$T/p3"
+THREE=$NEW
+st 1 ms_b get "$S" -C "$IN"
+grep -q "^delivered $ALICE " "$T/out" || why="$why the good item was not delivered;"
+grep -q "warning: .*left in place" "$T/err" || why="$why no warning about the blocked move;"
+verdict "a directory planted in rejected/ blocks a move aside: a warning, and the run goes on"
+
+why=""
+ms_b get "$S" -C "$IN" >/dev/full 2>"$T/err"
+rc=$?
+[ $rc -eq 2 ] || why="$why exit $rc, not 2;"
+verdict "get with its report going to a full device exits 2"
+
+why=""
+mkdir -p "$T/planted-outside"
+rm -rf "$S/MULE/to" && ln -s "$T/planted-outside" "$S/MULE/to"
+st 2 ms_a put "$S" -r "$BOB" "$T/p1"
+[ -z "$(ls -A "$T/planted-outside")" ] || why="$why something was written through the symlink;"
+st 0 ms_b get "$S" -C "$IN"
+verdict "MULE/to planted as a symlink: put refuses (exit 2), nothing written outside; get skips it"
 
 # === exit statuses =======================================================================
 scenario usage
