@@ -33,6 +33,7 @@ struct tarout {
 	struct archive_entry *entry;
 	int fd;
 	uint64_t written;		/* archive bytes so far */
+	int refuse;			/* failed: write nothing more */
 	gpg_error_t write_err;
 	gcry_md_hd_t md;
 	unsigned char *buf;
@@ -226,9 +227,12 @@ static la_ssize_t
 write_cb(struct archive *a, void *arg, const void *buf, size_t n)
 {
 	struct tarout *w = arg;
-	gpg_error_t err = mule_write_all(w->fd, buf, n);
+	gpg_error_t err;
 
 	(void)a;
+	if (w->refuse)
+		return -1;
+	err = mule_write_all(w->fd, buf, n);
 	if (err) {
 		if (!w->write_err)
 			w->write_err = err;
@@ -647,8 +651,11 @@ mule_tarout_produce(void *arg, int fd)
 		err = pad(&w);
 leave:
 	mule_progress_done(w.progress);
-	if (w.a && err)
-		archive_write_fail(w.a);	/* no end-of-archive blocks */
+	/* After a failure, no end-of-archive blocks may follow what was
+	 * written: the write callback refuses everything from now on.
+	 * (archive_write_fail would leak libarchive's block buffer.) */
+	if (err)
+		w.refuse = 1;
 	if (w.a)
 		archive_write_free(w.a);
 	archive_entry_free(w.entry);
