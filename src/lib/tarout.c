@@ -230,13 +230,15 @@ write_cb(struct archive *a, void *arg, const void *buf, size_t n)
 	gpg_error_t err;
 
 	(void)a;
-	if (w->refuse)
-		return -1;
+	/* A failure is never told to libarchive (it would then leak its
+	 * block buffer): the data is dropped, and every call checks
+	 * write_err. */
+	if (w->refuse || w->write_err)
+		return (la_ssize_t)n;
 	err = mule_write_all(w->fd, buf, n);
 	if (err) {
-		if (!w->write_err)
-			w->write_err = err;
-		return -1;
+		w->write_err = err;
+		return (la_ssize_t)n;
 	}
 	w->written += n;
 	return (la_ssize_t)n;
@@ -272,7 +274,7 @@ put_header(struct tarout *w, const char *name, const struct stat *st,
 	if (target)
 		archive_entry_copy_symlink(e, target);
 	r = archive_write_header(w->a, e);
-	if (r < ARCHIVE_WARN)
+	if (r < ARCHIVE_WARN || w->write_err)
 		return archive_failed(w, name);
 	return 0;
 }
@@ -280,7 +282,7 @@ put_header(struct tarout *w, const char *name, const struct stat *st,
 static gpg_error_t
 put_data(struct tarout *w, const char *name, const void *buf, size_t n)
 {
-	if (archive_write_data(w->a, buf, n) != (ssize_t)n)
+	if (archive_write_data(w->a, buf, n) != (ssize_t)n || w->write_err)
 		return archive_failed(w, name);
 	return 0;
 }
@@ -645,7 +647,7 @@ mule_tarout_produce(void *arg, int fd)
 		err = add_all(&w, base);
 	if (!err)
 		err = put_manifest(&w);
-	if (!err && archive_write_close(w.a) != ARCHIVE_OK)
+	if (!err && (archive_write_close(w.a) != ARCHIVE_OK || w.write_err))
 		err = archive_failed(&w, "archive");
 	if (!err && o->pad)
 		err = pad(&w);
