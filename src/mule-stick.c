@@ -1,9 +1,11 @@
 /* mule-stick - batch exchange of sealed items through a USB stick. */
 #include <config.h>
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/bundle.h"
 #include "lib/cli.h"
@@ -272,6 +274,15 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 	if (!err && !(err = mule_signer_use(ctx, route.sender))) {
 		jobs.spare[jobs.nspare++] = ctx;
 		ctx = NULL;
+	}
+	/* Every item must be there before numbers are taken for them: a
+	 * number never used would look like a lost item to the reader. */
+	for (i = 0; !err && i < nitems; i++) {
+		struct stat st;
+
+		if (strcmp(items[i], "-") && lstat(items[i], &st) < 0)
+			err = mule_error_set(gpg_error_from_syserror(), NULL,
+			    "%s: %s", items[i], strerror(errno));
 	}
 	/* All the numbers at once: one lock and one write, not one per
 	 * item. */

@@ -17,6 +17,9 @@ export LC_ALL
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mule-test.XXXXXX") || exit 99
 chmod 700 "$T"
+# mule-stick's journal and sequence numbers: never the user's own.
+XDG_STATE_HOME="$T/state"
+export XDG_STATE_HOME
 HOMES=""
 test_count=0
 test_failed=0

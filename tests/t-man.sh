@@ -56,7 +56,8 @@ missing() {
 	done
 }
 
-for tool in mule mule-seal mule-open mule-sign mule-verify mule-bundle; do
+for tool in mule mule-seal mule-open mule-sign mule-verify mule-bundle \
+    mule-stick; do
 	hopts=$(help_options "$tool")
 	popts=$(page_options "$MAN/$tool.1")
 	if [ -z "$hopts" ] || [ -z "$popts" ]; then
@@ -158,7 +159,7 @@ run_example() {
 		skip "$desc (no tar)"
 		return
 	fi
-	rm -rf "$T/run"
+	rm -rf "$T/run" "$XDG_STATE_HOME"
 	cp -R "$3" "$T/run"
 	(cd "$T/run" && sh -e "$script") >"$T/out" 2>"$T/err"
 	rc=$?
@@ -211,8 +212,19 @@ if ! (cd "$G" &&
 	exit 99
 fi
 
+# The stick examples: an initialised stick holding one item for Bob.
+K="$T/fixture-stick"
+cp -R "$S" "$K"
+if ! (cd "$K" && mule-stick init stick &&
+    mule-stick put stick -r bob@example.org note.txt) >"$T/fixture.log" 2>&1
+then
+	sed 's/^/#   /' "$T/fixture.log" >&2
+	echo "Bail out! cannot make the fixture for the stick examples"
+	exit 99
+fi
+
 for pf in mule.1:"$S" mule-seal.1:"$S" mule-open.1:"$R" mule-sign.1:"$G" \
-    mule-verify.1:"$V" mule-bundle.1:"$S"; do
+    mule-verify.1:"$V" mule-bundle.1:"$S" mule-stick.1:"$K"; do
 	page="$MAN/${pf%%:*}"
 	fixture=${pf#*:}
 	n=$(examples "$page" | awk -F '\t' 'END { print $1 + 0 }')

@@ -59,13 +59,34 @@ is_cid(const char *s, size_t n)
 	return 1;
 }
 
+static void
+sync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 /* Make directory PATH if missing; it must be a real directory. */
 static gpg_error_t
 real_dir(const char *path, int create)
 {
 	struct stat st;
 
-	if (create && mkdir(path, 0777) < 0 && errno != EEXIST)
+	if (create && mkdir(path, 0777) == 0) {
+		/* The new folder's name is durable too. */
+		char *parent = strdup(path), *slash;
+
+		slash = parent ? strrchr(parent, '/') : NULL;
+		if (slash) {
+			*slash = '\0';
+			sync_dir(parent);
+		}
+		free(parent);
+	} else if (create && errno != EEXIST)
 		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
 		    path, strerror(errno));
 	if (lstat(path, &st) < 0)
@@ -411,17 +432,6 @@ mule_stick_item_file(const char *folder, const struct mule_stick_item *it)
 	    it->cid) < 0)
 		return NULL;
 	return f;
-}
-
-static void
-sync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
 }
 
 /* Apply OP to every file of ITEM.  Removing, the first part goes first

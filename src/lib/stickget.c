@@ -788,6 +788,13 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	r.gopts = gopts;
 	r.stick = s;
 	r.o = o;
+	{
+		struct stat st;
+
+		if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return mule_error_set(mule_fail_code(GPG_ERR_ENOTDIR),
+			    NULL, "-C %s: not a directory", o->dir);
+	}
 	/* What a killed run left in DIR: staging directories. */
 	mule_output_clean_stale(o->dir);
 	err = mule_gpg_ctx_new(&ctx, gopts);

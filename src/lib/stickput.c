@@ -261,7 +261,7 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		err = copy_to_others(s, r, folder, cid, nparts);
 	if (!err && out_cid)
 		memcpy(out_cid, cid, 65);
-	if (!err && shown) {
+	if (!err && shown && !r->quiet) {
 		printf("put %s %s %s\n", env->id, cid, shown);
 		if (fflush(stdout) == EOF)
 			err = mule_error_set(gpg_error_from_syserror(), NULL,

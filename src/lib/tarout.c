@@ -191,6 +191,12 @@ mule_tarout_check(const struct mule_tarout_opts *o)
 			    strerror(errno));
 			break;
 		}
+		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)
+		    && !S_ISLNK(st.st_mode)) {
+			err = name_error(mule_fail_code(GPG_ERR_NOT_SUPPORTED),
+			    o->paths[i], "not a file, directory or symlink");
+			break;
+		}
 		names[n] = stored_name(o, o->paths[i], &err);
 		if (!names[n])
 			break;
