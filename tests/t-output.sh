@@ -7,7 +7,10 @@ plan 9
 
 echo 'meet at noon' >"$T/note"
 mule-seal -r bob@example.org -o "$T/note.asc" "$T/note"
+# One character changed (one in 64 is an X already: then a Y).
 sed '4s/./X/5' "$T/note.asc" >"$T/tampered.asc"
+cmp -s "$T/note.asc" "$T/tampered.asc" &&
+    sed '4s/./Y/5' "$T/note.asc" >"$T/tampered.asc"
 
 run_status 0 mule-open -q -o /dev/null "$T/note.asc"
 check "-o /dev/null: exit 0" [ $? -eq 0 ]
