@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # tests whose tools are missing, but here we want them all).
 pkgs="build-essential autoconf automake libtool pkg-config
 libgpgme-dev libgcrypt20-dev libgpg-error-dev libarchive-dev gnupg
-mandoc python3 dosfstools fusefat sq sqop rnp gosop libarchive-tools"
+mandoc python3 dosfstools fusefat sq sqop rnp gosop libarchive-tools openssl"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

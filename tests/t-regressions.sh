@@ -2,7 +2,7 @@
 # Regression tests, each named after the bug it guards against.
 . "$srcdir/tests/lib.sh"
 setup_keys
-plan 18
+plan 19
 
 echo 'the secret plan' >"$T/plain"
 mule-seal -r bob@example.org --binary -o "$T/sealed.gpg" "$T/plain"
@@ -76,4 +76,21 @@ check "... and accepted up to the limit" [ "$(wc -c <"$T/bomb.out")" -eq 3000000
 sed 's/^Hash: .*/Hash:  /' "$T/signed.asc" >"$T/emptyhash.asc"
 expect_fail "empty-hash-header: an empty Hash: header is refused" 1 mule-verify "$T/emptyhash.asc"
 check "... saying so" grep -q 'empty Hash: header' "$T/err"
+
+# nested-passphrase: data inside the encryption that gpg takes for a
+# packet sealed with a passphrase ("assuming IDEA encrypted data": a
+# flipped bit can make it so) made gpg ask for one, and mule-open (and
+# mule-stick get, stopping every later item) end with exit 2 "cancelled".
+# tests/vectors/nest-sed.py builds such a message, validly encrypted.
+echo 'nested' | mule-seal -r bob@example.org --binary -o "$T/outer.gpg"
+sk=$(gpg --batch -q --show-session-key -d "$T/outer.gpg" 2>&1 >/dev/null |
+    sed -n "s/^gpg: session key: '\(.*\)'\$/\1/p")
+if command -v openssl >/dev/null 2>&1 &&
+    python3 "$srcdir/tests/vectors/nest-sed.py" "$T/outer.gpg" "$sk" \
+    "$T/nest.gpg" 2>/dev/null; then
+	expect_fail "nested-passphrase: a passphrase asked for inside the encryption is a rejection" \
+	    1 with_timeout mule-open -o /dev/null "$T/nest.gpg"
+else
+	skip "nested-passphrase: no openssl to build the vector"
+fi
 done_testing

@@ -139,10 +139,12 @@ struct cipher_input {
 	struct mule_source framed;	/* one message, nothing after it */
 	struct mule_frame *frame;
 	struct mule_source *src;	/* what to hand to GPGME */
+	int has_skesk;			/* a passphrase may be asked for */
 };
 
 #define ARMOR_PEEK 4096
 #define PACKET_PEEK 64
+#define ESK_PEEK 2048		/* the session key packets, to see their kinds */
 
 /* Input that is not armour must be binary OpenPGP (the first packet tag
  * has its high bit set); text is refused here rather than left to gpg,
@@ -242,6 +244,7 @@ cipher_input_init(struct cipher_input *ci, struct mule_source *raw)
 		err = check_text(raw->pre, raw->pre_len);
 		if (!err)
 			err = check_start(raw->pre, raw->pre_len);
+		ci->has_skesk = mule_packet_has_skesk(raw->pre, raw->pre_len);
 		return err ? err : frame(ci);
 	}
 	err = mule_dearmor_new(&ci->dearmor, raw);
@@ -251,9 +254,11 @@ cipher_input_init(struct cipher_input *ci, struct mule_source *raw)
 	ci->decoded.read = mule_dearmor_read;
 	ci->decoded.arg = ci->dearmor;
 	ci->src = &ci->decoded;
-	err = mule_source_peek(&ci->decoded, PACKET_PEEK);
+	err = mule_source_peek(&ci->decoded, ESK_PEEK);
 	if (!err)
 		err = check_start(ci->decoded.pre, ci->decoded.pre_len);
+	ci->has_skesk = mule_packet_has_skesk(ci->decoded.pre,
+	    ci->decoded.pre_len);
 	return err ? err : frame(ci);
 }
 
@@ -263,6 +268,13 @@ cipher_input_release(struct cipher_input *ci)
 	mule_frame_free(ci->frame);
 	mule_dearmor_free(ci->dearmor);
 	mule_source_release(&ci->decoded);
+}
+
+static gpg_error_t
+symmetric_inside(void)
+{
+	return mule_reject(GPG_ERR_BAD_DATA, NULL, "encrypted data inside the "
+	    "message asks for a passphrase (damaged or crafted input)");
 }
 
 /* Refuse what gpg decrypted but we do not accept. */
@@ -307,6 +319,7 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 		err = gpgme_set_ctx_flag(ctx, "trust-model", "pgp");
 	if (!err)
 		err = mule_verify_status_attach(ctx, &st);
+	st.forbid_symmetric = !in.has_skesk;
 	if (!err)
 		err = mule_data_from_source(&cipher, in.src);
 	if (!err)
@@ -315,6 +328,8 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 		goto leave;
 	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_VERIFY, cipher, plain);
 	own = mule_data_own_error(in.src, &sink);
+	if (!own && st.saw_symmetric)
+		own = symmetric_inside();
 	if (err || own) {
 		err = own ? own : mule_explain_decrypt_error(err, ctx, &st);
 		goto leave;
@@ -348,7 +363,7 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	struct mule_source hsrc;
 	struct mule_sink hsink = { mule_hold_write, NULL, max_size, 0, 0, 0 };
 	struct mule_sink sink = { write, arg, max_size, 0, 0, 0 };
-	struct mule_verify_status st;
+	struct mule_verify_status st, unwrap_st;
 	struct mule_hold *hold = NULL;
 	gpgme_data_t cipher = NULL, signed_data = NULL, held = NULL;
 	gpgme_data_t plain = NULL;
@@ -356,6 +371,7 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	gpg_error_t err, own;
 
 	memset(&st, 0, sizeof st);
+	memset(&unwrap_st, 0, sizeof unwrap_st);
 	memset(&hsrc, 0, sizeof hsrc);
 	err = cipher_input_init(&in, raw);
 	if (!err)
@@ -365,6 +381,9 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	hsink.arg = hold;
 	err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
+		err = mule_verify_status_attach(ctx, &unwrap_st);
+	unwrap_st.forbid_symmetric = !in.has_skesk;
+	if (!err)
 		err = mule_data_from_source(&cipher, in.src);
 	if (!err)
 		err = mule_data_to_sink(&signed_data, &hsink);
@@ -373,6 +392,8 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_UNWRAP, cipher,
 	    signed_data);
 	own = mule_data_own_error(in.src, &hsink);
+	if (!own && unwrap_st.saw_symmetric)
+		own = symmetric_inside();
 	if (err || own) {
 		err = own ? own : mule_explain_decrypt_error(err, ctx, NULL);
 		goto leave;
@@ -428,6 +449,7 @@ leave:
 	mule_source_release(&hsrc);
 	mule_hold_free(hold);
 	mule_verify_status_release(&st);
+	mule_verify_status_release(&unwrap_st);
 	return err;
 }
 

@@ -49,6 +49,15 @@ status_cb(void *hook, const char *keyword, const char *args)
 		st->saw_decryption = 1;
 		return gpg_error(GPG_ERR_CANCELED);
 	}
+	/* Encrypted data that is not covered by a session key packet makes
+	 * gpg ask for a passphrase ("assuming IDEA encrypted data"): on
+	 * input that holds no passphrase packet, that is the input's doing,
+	 * and nobody is to be asked. */
+	if (st->forbid_symmetric && (!strcmp(keyword, "NEED_PASSPHRASE_SYM")
+	    || !strcmp(keyword, "PINENTRY_LAUNCHED"))) {
+		st->saw_symmetric = 1;
+		return gpg_error(GPG_ERR_CANCELED);
+	}
 	if (!strcmp(keyword, "NEWSIG"))
 		return status_new_sig(st) ? 0 : gpg_error_from_syserror();
 	if (!strcmp(keyword, "PLAINTEXT")) {

@@ -42,6 +42,9 @@ struct mule_verify_status {
 	unsigned plaintexts;	/* PLAINTEXT lines: literal data packets */
 	int forbid_decryption;	/* a verify-only run: stop gpg decrypting */
 	int saw_decryption;	/* ... and gpg started to */
+	int forbid_symmetric;	/* no passphrase packet in the message:
+				 * stop gpg asking for one */
+	int saw_symmetric;	/* ... and it did (crafted data inside) */
 };
 
 /* An accepted signer, for the success message. */
