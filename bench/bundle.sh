@@ -52,172 +52,43 @@ quick)
 esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 BUNDLE=${MULE_BUNDLE:-$top/src/mule-bundle}
-if [ ! -x "$BUNDLE" ]; then
-	echo "bench: $BUNDLE is missing: build mule first" >&2
-	exit 2
-fi
-for p in gpg gpgtar gpgconf tar diff; do
-	command -v $p >/dev/null 2>&1 || { echo "bench: $p is missing" >&2; exit 2; }
-done
-case $(date +%N 2>/dev/null) in
-''|*[!0-9]*)
-	echo "bench: date +%N does not give nanoseconds (GNU date needed)" >&2
-	exit 2
-	;;
-esac
+need_binaries "$BUNDLE"
+need_tools gpg gpgtar gpgconf tar diff
+need_ns_date
 
 START=$(date +%s)
-T=$(mktemp -d "${TMPDIR:-/tmp}/mule-bench.XXXXXX") || exit 2
+make_tmpdir
 GNUPGHOME=$T/gnupg
 export GNUPGHOME
-cleanup() {
-	gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap 'cleanup "$GNUPGHOME"' EXIT
 trap 'exit 130' INT TERM HUP
 
+# Progress, without the $W of the command strings (see below).
 say() { printf '%s\n' "bench: $*" | sed 's#\$W ##g' >&2; }
 
-# Run a copy, so that a rebuild during the run cannot mix two versions
-# (unless it is a libtool wrapper script, which must stay where it is).
-BUILT=$(date -u -r "$BUNDLE" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')
-mkdir "$T/bin"
-if [ "$(head -c 2 "$BUNDLE")" != "#!" ]; then
-	cp "$BUNDLE" "$T/bin/" && BUNDLE=$T/bin/$(basename "$BUNDLE")
-fi
+BUILT=$(built_time "$BUNDLE")
+copy_binaries BUNDLE
 VERSION=$("$BUNDLE" --version 2>/dev/null | head -1)
-now() { date +%s%N; }
 
 # ---------------------------------------------------------------- keys
-mkdir -m 700 "$GNUPGHOME"
-for who in 'Alice <alice@example.org>' 'Bob <bob@example.org>'; do
-	gpg --batch --passphrase '' --quick-gen-key "$who" future-default \
-	    default never >/dev/null 2>&1 || { say "key generation failed"; exit 2; }
-done
-BOB=$(gpg --batch --with-colons --list-keys bob@example.org 2>/dev/null \
-    | awk -F: '$1 == "fpr" { print $10; exit }')
-[ -n "$BOB" ] || { say "no fingerprint for Bob"; exit 2; }
-ALICE=$(gpg --batch --with-colons --list-keys alice@example.org 2>/dev/null \
-    | awk -F: '$1 == "fpr" { print $10; exit }')
-[ -n "$ALICE" ] || { say "no fingerprint for Alice"; exit 2; }
+keys_in_one_home
 gpg --batch --check-trustdb >/dev/null 2>&1
-gpg-connect-agent /bye >/dev/null 2>&1	# the agent runs from here on
+start_agent "$GNUPGHOME"
 
 # ---------------------------------------------------------------- tools
-# median FILE: the median of the numbers in FILE, one a line.
-median() {
-	sort -n "$1" | awk '{ a[NR] = $1 }
-	    END { if (NR % 2) print a[(NR + 1) / 2];
-		  else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
-# measure RUNS PREP1 CMD1 [PREP2 CMD2 ...]: runs every CMD (a string for
-# eval) RUNS times, interleaved, with the starting command rotated each
-# round so that no command always runs first.  PREPn runs, untimed, just
-# before each run of CMDn (it removes the previous output and syncs).
-# Nanoseconds go to $T/t.1, $T/t.2, ...; the medians to med1, med2, ...
-# Returns non-zero if a run failed.
-measure() {
-	runs=$1
-	shift
-	n=$(($# / 2))
-	i=1
-	while [ $i -le $n ]; do : >"$T/t.$i"; i=$((i + 1)); done
-	r=0
-	while [ $r -lt "$runs" ]; do
-		j=0
-		while [ $j -lt $n ]; do
-			i=$(( (r + j) % n + 1 ))
-			eval "p=\${$((2 * i - 1))} c=\${$((2 * i))}"
-			if ! eval "$p"; then
-				say "failed: $p"
-				return 1
-			fi
-			t0=$(now)
-			if ! eval "$c"; then
-				say "failed: $c"
-				return 1
-			fi
-			t1=$(now)
-			echo $((t1 - t0)) >>"$T/t.$i"
-			j=$((j + 1))
-		done
-		r=$((r + 1))
-	done
-	i=1
-	while [ $i -le $n ]; do
-		eval "med$i=\$(median \"\$T/t.$i\")"
-		i=$((i + 1))
-	done
-}
-
-RESULTS=$T/results
-: >"$RESULTS"
-row() {	# row WHAT MULE GPG RATIO TARGET RESULT
-	printf '%-50s %11s %11s %7s %9s  %s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
-	    >>"$RESULTS"
-}
-secs() { awk -v n="$1" 'BEGIN { printf "%.3f s", n / 1e9 }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
-# verdict RATIO OP LIMIT
-verdict() {
-	awk -v r="$1" -v op="$2" -v l="$3" 'BEGIN {
-	    ok = (op == ">=") ? r >= l : (op == "<") ? r < l : r <= l
-	    print ok ? "PASS" : "FAIL" }'
-}
-# Creation: gpg's time over mule's (higher is better for mule).
-speedup() { awk -v m="$1" -v g="$2" 'BEGIN { printf "%.6f", g / m }'; }
-# Extraction: mule's time over gpg's (lower is better for mule).
-slowdown() { awk -v m="$1" -v g="$2" 'BEGIN { printf "%.6f", m / g }'; }
-x2() { awk -v r="$1" 'BEGIN { printf "%.2fx", r }'; }
-# fresh DIR: an empty directory DIR, nothing dirty in the page cache.
-fresh() { rm -rf "$1" && mkdir "$1" && sync; }
+FMT='%-50s %11s %11s %7s %9s  %s\n'	# the table's rows
+# gone FILE...: FILE... removed, nothing dirty in the page cache.
 gone() { rm -f "$@" && sync; }
-
-# Peak resident set: GNU time's %M, i.e. wait4()'s ru_maxrss of the child.
-# mule-bundle reaches gpg through GPGME, which starts it with a double
-# fork, so gpg is not a child that mule waits for and is not counted: the
-# figure is mule-bundle's own VmHWM.
-if /usr/bin/time -f %M -o "$T/mem" true 2>/dev/null && [ -s "$T/mem" ]; then
-	MEMTOOL="/usr/bin/time -f %M -o $T/mem"
-elif command -v python3 >/dev/null 2>&1; then
-	cat >"$T/maxrss.py" <<'EOF'
-import os, sys
-pid = os.fork()
-if pid == 0:
-    try:
-        os.execvp(sys.argv[2], sys.argv[2:])
-    finally:
-        os._exit(127)
-_, status, ru = os.wait4(pid, 0)
-with open(sys.argv[1], "w") as f:
-    f.write("%d\n" % ru.ru_maxrss)
-sys.exit(os.waitstatus_to_exitcode(status))
-EOF
-	MEMTOOL="python3 $T/maxrss.py $T/mem"
-else
-	MEMTOOL=
-	say "no GNU time (apt-get install time) and no python3: memory not measured"
-fi
+# mule-bundle's peak memory (see find_memtool).
+find_memtool
 
 # ---------------------------------------------------------------- data
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+LOAD0=$(loadavg)
 D=$T/data
 mkdir "$D"
-# Incompressible bytes: AES-128-CTR of zeros under a random key (about
-# 1 GB/s here), or /dev/urandom without openssl.
-if command -v openssl >/dev/null 2>&1 && [ "$(openssl enc -aes-128-ctr \
-    -K 000102030405060708090a0b0c0d0e0f -iv 00000000000000000000000000000000 </dev/zero 2>/dev/null \
-    | head -c 32 | wc -c)" -eq 32 ]; then
-	random() {	# random BYTES
-		openssl enc -aes-128-ctr -iv 00000000000000000000000000000000 -K "$(head -c 16 /dev/urandom \
-		    | od -An -tx1 | tr -d ' \n')" </dev/zero 2>/dev/null | head -c "$1"
-	}
-else
-	random() { head -c "$1" /dev/urandom; }
-fi
+define_random
 
 SMALL=files
 per=$((NSMALL / 50))
@@ -309,14 +180,9 @@ bench_tree() {
 	else
 		say "$what: failed: $gca"
 	fi
-	if [ $ok_ma = 1 ] && [ $ok_ga = 1 ]; then
-		if measure "$runs" "gone $ma" "$mca $Q" "gone $ga" "$gca $Q"; then
-			r=$(speedup "$med1" "$med2")
-			row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" \
-			    ">= 1.0x" "$(verdict "$r" ">=" 1.0)"
-		else
-			row "$what" - - - ">= 1.0x" ERROR
-		fi
+	if [ $ok_ma = 1 ] && [ $ok_ga = 1 ] \
+	    && measure "$runs" "gone $ma" "$mca $Q" "gone $ga" "$gca $Q"; then
+		timed_row "$what" speedup ">=" 1.0
 	else
 		row "$what" - - - ">= 1.0x" ERROR
 	fi
@@ -344,14 +210,9 @@ bench_tree() {
 		ok=0
 		say "$what: gpgtar failed or its archive does not list $nf files: $gcb"
 	fi
-	if [ $ok = 1 ]; then
-		if measure "$runs" "gone $mb" "$mcb $Q" "gone $gb" "$gcb $Q"; then
-			r=$(speedup "$med1" "$med2")
-			row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" \
-			    ">= 1.0x" "$(verdict "$r" ">=" 1.0)"
-		else
-			row "$what" - - - ">= 1.0x" ERROR
-		fi
+	if [ $ok = 1 ] \
+	    && measure "$runs" "gone $mb" "$mcb $Q" "gone $gb" "$gcb $Q"; then
+		timed_row "$what" speedup ">=" 1.0
 	else
 		row "$what" - - - ">= 1.0x" ERROR
 	fi
@@ -393,19 +254,10 @@ bench_tree() {
 		ok=0
 		say "$what: gpg -d | tar -x of mule's bundle did not give back the tree: $sx"
 	fi
-	if [ $ok = 1 ]; then
-		if measure "$runs" "fresh $xm" "$mx $Q" "fresh $xg" "$gx $Q" \
-		    "fresh $xs" "$sx $Q"; then
-			r=$(slowdown "$med1" "$med2")
-			row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" \
-			    "<= 1.5x" "$(verdict "$r" "<=" 1.5)"
-			r=$(slowdown "$med1" "$med3")
-			row "$info" "$(secs "$med1")" "$(secs "$med3")" "$(x2 "$r")" \
-			    "-" info
-		else
-			row "$what" - - - "<= 1.5x" ERROR
-			row "$info" - - - "-" ERROR
-		fi
+	if [ $ok = 1 ] && measure "$runs" "fresh $xm" "$mx $Q" "fresh $xg" "$gx $Q" \
+	    "fresh $xs" "$sx $Q"; then
+		timed_row "$what" slowdown "<=" 1.5
+		timed_row "$info" slowdown - - "$med3"
 	else
 		row "$what" - - - "<= 1.5x" ERROR
 		row "$info" - - - "-" ERROR
@@ -457,21 +309,12 @@ bench_tree "$BIG" "$BIG_LABEL" "$NBIG" "$BIG_RUNS" "$BIG_MEM_RUNS"
 
 # ---------------------------------------------------------------- table
 END=$(date +%s)
-echo "mule-bundle benchmark ($mode): $(date -u +%Y-%m-%d), $(nproc 2>/dev/null || echo '?') cores," \
-    "$(gpg --version | head -1), medians of $RUNS runs ($BIG_RUNS for the large files)"
+echo "mule-bundle benchmark ($mode): $(machine)," \
+    "medians of $RUNS runs ($BIG_RUNS for the large files)"
 echo "$VERSION, binary built $BUILT; trees: $NSMALL files of $SMALL_BYTES bytes" \
     "($(du -sk --apparent-size "$D/$SMALL" | awk '{ printf "%.1f MiB", $1 / 1024 }'))," \
     "$NBIG files of $BIG_MIB MiB"
-echo "load average at start: $LOAD0, at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
-printf '%-50s %11s %11s %7s %9s  %s\n' what mule gpg ratio target result
-cat "$RESULTS"
+table
 echo "output sizes:"
 cat "$SIZES"
-npass=$(grep -c ' PASS$' "$RESULTS")
-nfail=$(grep -c ' FAIL$' "$RESULTS")
-nerr=$(grep -c ' ERROR$' "$RESULTS")
-echo "summary: $npass PASS, $nfail FAIL, $nerr ERROR; the run took $((END - START)) s"
-if [ "$nerr" -gt 0 ]; then
-	exit 1
-fi
-exit 0
+summary

@@ -45,43 +45,25 @@ quick)
 esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 SEAL=${MULE_SEAL:-$top/src/mule-seal}
 OPEN=${MULE_OPEN:-$top/src/mule-open}
 SIGN=${MULE_SIGN:-$top/src/mule-sign}
 VERIFY=${MULE_VERIFY:-$top/src/mule-verify}
-for b in "$SEAL" "$OPEN" "$SIGN" "$VERIFY"; do
-	if [ ! -x "$b" ]; then
-		echo "bench: $b is missing: build mule first" >&2
-		exit 2
-	fi
-done
-command -v gpg >/dev/null 2>&1 || { echo "bench: gpg is missing" >&2; exit 2; }
-case $(date +%N 2>/dev/null) in
-''|*[!0-9]*)
-	echo "bench: date +%N does not give nanoseconds (GNU date needed)" >&2
-	exit 2
-	;;
-esac
+need_binaries "$SEAL" "$OPEN" "$SIGN" "$VERIFY"
+need_tools gpg
+need_ns_date
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/mule-bench.XXXXXX") || exit 2
+make_tmpdir
 GNUPGHOME=$T/gnupg
 export GNUPGHOME
-cleanup() {
-	gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap 'cleanup "$GNUPGHOME"' EXIT
 trap 'exit 130' INT TERM HUP
 
-say() { printf '%s\n' "bench: $*" >&2; }
-
-# Run copies, so that a rebuild during the run cannot mix two versions
-# (unless they are libtool wrapper scripts, which must stay where they are).
 # The build time: one if the four binaries were built in the same minute.
 BUILT=
 for b in "$SEAL" "$OPEN" "$SIGN" "$VERIFY"; do
-	BUILT="$BUILT$(basename "$b") $(date -u -r "$b" '+%Y-%m-%d %H:%M UTC' \
-	    2>/dev/null || echo '?')
+	BUILT="$BUILT$(basename "$b") $(built_time "$b")
 "
 done
 if [ "$(printf '%s' "$BUILT" | cut -d' ' -f2- | sort -u | wc -l)" -eq 1 ]; then
@@ -89,72 +71,14 @@ if [ "$(printf '%s' "$BUILT" | cut -d' ' -f2- | sort -u | wc -l)" -eq 1 ]; then
 else
 	BUILT=$(printf '%s' "$BUILT" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $0 }')
 fi
-mkdir "$T/bin"
-for b in SEAL OPEN SIGN VERIFY; do
-	eval "f=\$$b"
-	if [ "$(head -c 2 "$f")" != "#!" ]; then
-		cp "$f" "$T/bin/" && eval "$b=\$T/bin/\$(basename \"\$f\")"
-	fi
-done
+copy_binaries SEAL OPEN SIGN VERIFY
 VERSION=$("$SEAL" --version 2>/dev/null | head -1)
-now() { date +%s%N; }
 
 # ---------------------------------------------------------------- keys
-mkdir -m 700 "$GNUPGHOME"
-for who in 'Alice <alice@example.org>' 'Bob <bob@example.org>'; do
-	gpg --batch --passphrase '' --quick-gen-key "$who" future-default \
-	    default never >/dev/null 2>&1 || { say "key generation failed"; exit 2; }
-done
-BOB=$(gpg --batch --with-colons --list-keys bob@example.org 2>/dev/null \
-    | awk -F: '$1 == "fpr" { print $10; exit }')
-[ -n "$BOB" ] || { say "no fingerprint for Bob"; exit 2; }
-ALICE=$(gpg --batch --with-colons --list-keys alice@example.org 2>/dev/null \
-    | awk -F: '$1 == "fpr" { print $10; exit }')
-[ -n "$ALICE" ] || { say "no fingerprint for Alice"; exit 2; }
-gpg-connect-agent /bye >/dev/null 2>&1	# the agent runs from here on
+keys_in_one_home
+start_agent "$GNUPGHOME"
 
 # ---------------------------------------------------------------- tools
-# median FILE: the median of the numbers in FILE, one a line.
-median() {
-	sort -n "$1" | awk '{ a[NR] = $1 }
-	    END { if (NR % 2) print a[(NR + 1) / 2];
-		  else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
-# measure RUNS CMD...: runs every CMD (a string for eval) RUNS times,
-# interleaved, with the starting command rotated each round so that no
-# command always runs first.  Nanoseconds go to $T/t.1, $T/t.2, ...; the
-# medians to med1, med2, ...  Returns non-zero if a run failed.
-measure() {
-	runs=$1
-	shift
-	n=$#
-	i=1
-	while [ $i -le $n ]; do : >"$T/t.$i"; i=$((i + 1)); done
-	r=0
-	while [ $r -lt "$runs" ]; do
-		j=0
-		while [ $j -lt $n ]; do
-			i=$(( (r + j) % n + 1 ))
-			eval "c=\${$i}"
-			t0=$(now)
-			if ! eval "$c"; then
-				say "failed: $c"
-				return 1
-			fi
-			t1=$(now)
-			echo $((t1 - t0)) >>"$T/t.$i"
-			j=$((j + 1))
-		done
-		r=$((r + 1))
-	done
-	i=1
-	while [ $i -le $n ]; do
-		eval "med$i=\$(median \"\$T/t.$i\")"
-		i=$((i + 1))
-	done
-}
-
 # check WHAT CMD [WHO]: a command must succeed once before it is timed.
 # WHO names the side in the message (default: mule).
 check() {
@@ -165,29 +89,11 @@ check() {
 	return 1
 }
 
-RESULTS=$T/results
-: >"$RESULTS"
-row() {	# row WHAT MULE GPG RATIO TARGET RESULT
-	printf '%-46s %11s %11s %7s %8s  %s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
-	    >>"$RESULTS"
-}
-secs() { awk -v n="$1" 'BEGIN { printf "%.3f s", n / 1e9 }'; }
-msecs() { awk -v n="$1" 'BEGIN { printf "%.2f ms", n / 1e6 }'; }
-# verdict RATIO OP LIMIT
-verdict() {
-	awk -v r="$1" -v op="$2" -v l="$3" 'BEGIN {
-	    ok = (op == ">=") ? r >= l : (op == ">") ? r > l : r <= l
-	    print ok ? "PASS" : "MISS" }'
-}
-# Ratios, unrounded (the verdict uses these; the table shows two decimals).
-# Throughput: gpg's time over mule's (higher is better for mule).
-speedup() { awk -v m="$1" -v g="$2" 'BEGIN { printf "%.6f", g / m }'; }
-# Per call: mule's time over gpg's (lower is better for mule).
-slowdown() { awk -v m="$1" -v g="$2" 'BEGIN { printf "%.6f", m / g }'; }
-x2() { awk -v r="$1" 'BEGIN { printf "%.2fx", r }'; }
+FMT='%-46s %11s %11s %7s %8s  %s\n'	# the table's rows
+MISS=MISS	# a line below its target
 
 # ---------------------------------------------------------------- data
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+LOAD0=$(loadavg)
 say "mode $mode: ${SIZE_MIB} MiB, $RUNS runs; $NMSG messages, $MSG_RUNS loops;" \
     "${SIG_MIB} MiB detached, $NFILES files"
 D=$T/data
@@ -250,34 +156,22 @@ GD="gpg --batch -q -d"
 # ---------------------------------------------------------------- seal
 say "seal, ${SIZE_MIB} MiB random"
 what="seal armoured ${SIZE_MIB} MiB random vs gpg -sea"
-if check "$what" "$MS $D/random >$T/m.asc"; then
-	if measure "$RUNS" "$MS $D/random >$T/m.asc $Q" \
-	    "$GS <$D/random >$T/g.asc $Q" \
-	    "$GS -z0 <$D/random >$T/g0.asc $Q"; then
-		r=$(speedup "$med1" "$med2")
-		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" ">= 2.0x" \
-		    "$(verdict "$r" ">=" 2.0)"
-		r=$(speedup "$med1" "$med3")
-		row "  same, vs gpg -sea -z0 (information)" "$(secs "$med1")" \
-		    "$(secs "$med3")" "$(x2 "$r")" "-" "info"
-	else
-		row "$what" - - - ">= 2.0x" ERROR
-	fi
+if check "$what" "$MS $D/random >$T/m.asc" \
+    && measure_cmds "$RUNS" "$MS $D/random >$T/m.asc $Q" \
+    "$GS <$D/random >$T/g.asc $Q" \
+    "$GS -z0 <$D/random >$T/g0.asc $Q"; then
+	timed_row "$what" speedup ">=" 2.0
+	timed_row "  same, vs gpg -sea -z0 (information)" speedup - - "$med3"
 else
 	row "$what" - - - ">= 2.0x" ERROR
 fi
 
 say "seal, ${SIZE_MIB} MiB text"
 what="seal armoured ${SIZE_MIB} MiB text vs gpg -sea"
-if check "$what" "$MS $D/text >$T/mt.asc"; then
-	if measure "$RUNS" "$MS $D/text >$T/mt.asc $Q" \
-	    "$GS <$D/text >$T/gt.asc $Q"; then
-		r=$(speedup "$med1" "$med2")
-		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" ">= 1.0x" \
-		    "$(verdict "$r" ">=" 1.0)"
-	else
-		row "$what" - - - ">= 1.0x" ERROR
-	fi
+if check "$what" "$MS $D/text >$T/mt.asc" \
+    && measure_cmds "$RUNS" "$MS $D/text >$T/mt.asc $Q" \
+    "$GS <$D/text >$T/gt.asc $Q"; then
+	timed_row "$what" speedup ">=" 1.0
 else
 	row "$what" - - - ">= 1.0x" ERROR
 fi
@@ -296,11 +190,9 @@ for fmt in armoured binary; do
 	    && check "$what" "$MO $in >$T/plain" \
 	    && cmp -s "$T/plain" "$D/random"; then
 		rm -f "$T/plain"
-		if measure "$RUNS" "$MO $in >/dev/null $Q" "$GD $in >/dev/null $Q"
+		if measure_cmds "$RUNS" "$MO $in >/dev/null $Q" "$GD $in >/dev/null $Q"
 		then
-			r=$(speedup "$med1" "$med2")
-			row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" \
-			    ">= $target""x" "$(verdict "$r" ">=" $target)"
+			timed_row "$what" speedup ">=" $target
 		else
 			row "$what" - - - ">= $target""x" ERROR
 		fi
@@ -311,37 +203,13 @@ for fmt in armoured binary; do
 done
 
 # ---------------------------------------------------------------- memory
-# Peak resident set of the mule process.  GPGME starts gpg with a double
-# fork, so gpg is not a child that mule waits for and its memory is not in
-# mule's figure: wait4()'s ru_maxrss, as GNU time's %M reports it, is
-# mule's own VmHWM.
-if /usr/bin/time -f %M -o "$T/mem" true 2>/dev/null && [ -s "$T/mem" ]; then
-	MEMTOOL="/usr/bin/time -f %M -o $T/mem"
-elif command -v python3 >/dev/null 2>&1; then
-	cat >"$T/maxrss.py" <<'EOF'
-import os, sys
-pid = os.fork()
-if pid == 0:
-    try:
-        os.execvp(sys.argv[2], sys.argv[2:])
-    finally:
-        os._exit(127)
-_, status, ru = os.wait4(pid, 0)
-with open(sys.argv[1], "w") as f:
-    f.write("%d\n" % ru.ru_maxrss)
-sys.exit(os.waitstatus_to_exitcode(status))
-EOF
-	MEMTOOL="python3 $T/maxrss.py $T/mem"
-else
-	MEMTOOL=
-	say "no GNU time (apt-get install time) and no python3: memory not measured"
-fi
+# Peak resident set of the mule process (see find_memtool).
+find_memtool
 # peak CMD: KiB in $kib, or non-zero.
 peak() {
 	rm -f "$T/mem"
 	eval "$MEMTOOL $1" && [ -s "$T/mem" ] && kib=$(cat "$T/mem")
 }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 
 if [ -n "$MEMTOOL" ]; then
 	for size in $MEM_SIZES; do
@@ -400,8 +268,8 @@ if [ -n "$MEMTOOL" ]; then
 			if [ $ok = 1 ]; then
 				km=$(median "$T/km")
 				kg=$(median "$T/kg")
-				res=$(awk -v k="$km" 'BEGIN { print k <= 8192 ? "PASS" : "MISS" }')
-				row "$what" "$(mib "$km")" "$(mib "${kg:-0}")" - "<= 8 MiB" "$res"
+				row "$what" "$(mib "$km")" "$(mib "${kg:-0}")" - "<= 8 MiB" \
+				    "$(verdict "$km" "<=" 8192)"
 			else
 				row "$what" - - - "<= 8 MiB" ERROR
 			fi
@@ -424,7 +292,7 @@ say "small messages, $NMSG per loop"
 what="seal 1 KiB, per call, vs gpg -se -r FPR"
 if check "$what" "$MS $D/msg >$T/s.asc" \
     && check "$what" "$MO $T/s.asc >$T/s.out" && cmp -s "$T/s.out" "$D/msg"; then
-	if measure "$MSG_RUNS" "loop '$MS $D/msg >$T/s1.asc $Q'" \
+	if measure_cmds "$MSG_RUNS" "loop '$MS $D/msg >$T/s1.asc $Q'" \
 	    "loop 'gpg --batch -q -se -r $BOB <$D/msg >$T/s2.gpg $Q'"; then
 		m=$((med1 / NMSG)) g=$((med2 / NMSG))
 		r=$(slowdown "$m" "$g")
@@ -434,7 +302,7 @@ if check "$what" "$MS $D/msg >$T/s.asc" \
 		row "$what" - - - "<= 2.0x" ERROR
 	fi
 	what="open 1 KiB, per call, vs gpg -d"
-	if measure "$MSG_RUNS" "loop '$MO $T/s.asc >/dev/null $Q'" \
+	if measure_cmds "$MSG_RUNS" "loop '$MO $T/s.asc >/dev/null $Q'" \
 	    "loop 'gpg -q --batch -d $T/s.asc >/dev/null $Q'"; then
 		m=$((med1 / NMSG)) g=$((med2 / NMSG))
 		r=$(slowdown "$m" "$g")
@@ -466,29 +334,18 @@ head -c $((SIG_MIB * 1048576)) /dev/urandom >"$SD"
 what="sign --detach $SIG_LABEL vs gpg --detach-sign -a"
 ms="$MSIGN --detach -o $T/m.sig --force $SD"
 gs="gpg --batch -q -u $ALICE --detach-sign -a -o $T/g.sig --yes $SD"
-if check "$what" "$ms" && check "$what" "$gs" gpg; then
-	if measure "$RUNS" "$ms $Q" "$gs $Q"; then
-		r=$(speedup "$med1" "$med2")
-		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" ">= 0.5x" \
-		    "$(verdict "$r" ">=" 0.5)"
-	else
-		row "$what" - - - ">= 0.5x" ERROR
-	fi
+if check "$what" "$ms" && check "$what" "$gs" gpg \
+    && measure_cmds "$RUNS" "$ms $Q" "$gs $Q"; then
+	timed_row "$what" speedup ">=" 0.5
 else
 	row "$what" - - - ">= 0.5x" ERROR
 fi
 what="verify detached $SIG_LABEL vs gpg --verify"
 mv="$MVERIFY $T/m.sig $SD"
 gv="gpg --batch -q --verify $T/m.sig $SD"
-if [ -s "$T/m.sig" ] && check "$what" "$mv" && check "$what" "$gv 2>/dev/null" gpg
-then
-	if measure "$RUNS" "$mv $Q" "$gv $Q"; then
-		r=$(speedup "$med1" "$med2")
-		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" ">= 0.5x" \
-		    "$(verdict "$r" ">=" 0.5)"
-	else
-		row "$what" - - - ">= 0.5x" ERROR
-	fi
+if [ -s "$T/m.sig" ] && check "$what" "$mv" && check "$what" "$gv 2>/dev/null" gpg \
+    && measure_cmds "$RUNS" "$mv $Q" "$gv $Q"; then
+	timed_row "$what" speedup ">=" 0.5
 else
 	row "$what" - - - ">= 0.5x" ERROR
 fi
@@ -525,10 +382,8 @@ if [ "$NF" -ne $((per * 50)) ]; then
 elif check "$what" "$ms" && check "$what" "$gs" gpg \
     && [ "$(grep -c ' dir[0-9][0-9]/file-[0-9]*$' "$T/mm.asc")" -eq "$NF" ] \
     && [ "$(wc -l <"$T/gl")" -eq "$NF" ]; then
-	if measure "$RUNS" "$ms $Q" "$gs $Q"; then
-		r=$(speedup "$med1" "$med2")
-		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" "> 1.0x" \
-		    "$(verdict "$r" ">" 1.0)"
+	if measure_cmds "$RUNS" "$ms $Q" "$gs $Q"; then
+		timed_row "$what" speedup ">" 1.0
 	else
 		row "$what" - - - "> 1.0x" ERROR
 	fi
@@ -540,25 +395,19 @@ what="verify --manifest $NF files vs sha256sum -c"
 mv="$MVERIFY --manifest $MD --manifest-file $T/mm.asc"
 gv="gpg --batch -q --verify $T/gl.asc && (cd $MD && sha256sum --quiet -c $T/gl)"
 if [ -s "$T/mm.asc" ] && [ -s "$T/gl.asc" ] && check "$what" "$mv" \
-    && check "$what" "($gv) 2>/dev/null" gpg; then
-	if measure "$RUNS" "$mv $Q" "($gv) $Q"; then
-		r=$(speedup "$med1" "$med2")
-		row "$what" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" "-" "info"
-	else
-		row "$what" - - - "-" ERROR
-	fi
+    && check "$what" "($gv) 2>/dev/null" gpg \
+    && measure_cmds "$RUNS" "$mv $Q" "($gv) $Q"; then
+	timed_row "$what" speedup - -
 else
 	row "$what" - - - "-" ERROR
 fi
 rm -rf "$MD" "$T/mm.asc" "$T/gl" "$T/gl.asc"
 
 # ---------------------------------------------------------------- table
-echo "mule benchmark ($mode): $(date -u +%Y-%m-%d), $(nproc 2>/dev/null || echo '?') cores," \
-    "$(gpg --version | head -1), medians of $RUNS runs ($MSG_RUNS loops of $NMSG messages)"
+echo "mule benchmark ($mode): $(machine)," \
+    "medians of $RUNS runs ($MSG_RUNS loops of $NMSG messages)"
 echo "$VERSION, binaries built $BUILT"
-echo "load average at start: $LOAD0, at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
-printf '%-46s %11s %11s %7s %8s  %s\n' what mule gpg ratio target result
-cat "$RESULTS"
+table
 if grep -q ' ERROR$' "$RESULTS"; then
 	exit 1
 fi

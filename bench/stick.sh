@@ -53,61 +53,31 @@ quick)
 esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 STICK=${MULE_STICK:-$top/src/mule-stick}
-if [ ! -x "$STICK" ]; then
-	echo "bench: $STICK is missing: build mule first" >&2
-	exit 2
-fi
-for p in gpg gpgconf gpg-connect-agent tar sha256sum; do
-	command -v $p >/dev/null 2>&1 || { echo "bench: $p is missing" >&2; exit 2; }
-done
-case $(date +%N 2>/dev/null) in
-''|*[!0-9]*)
-	echo "bench: date +%N does not give nanoseconds (GNU date needed)" >&2
-	exit 2
-	;;
-esac
+need_binaries "$STICK"
+need_tools gpg gpgconf gpg-connect-agent tar sha256sum
+need_ns_date
 
 START=$(date +%s)
-T=$(mktemp -d "${TMPDIR:-/tmp}/mule-bench.XXXXXX") || exit 2
+make_tmpdir
 AH=$T/alice-gnupg	# Alice's GnuPG home: her secret key, Bob's public key
 BH=$T/bob-gnupg		# Bob's: his secret key, Alice's public key
 AS=$T/alice-state	# XDG_STATE_HOME for Alice's puts (sequence numbers)
 BS=$T/bob-state		# XDG_STATE_HOME for Bob's gets (the journal)
 unset GNUPGHOME
-cleanup() {
-	for h in "$AH" "$BH"; do
-		[ -d "$h" ] && gpgconf --homedir "$h" --kill all >/dev/null 2>&1
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap 'cleanup "$AH" "$BH"' EXIT
 trap 'exit 130' INT TERM HUP
 
-say() { printf '%s\n' "bench: $*" >&2; }
-
-# Run a copy, so that a rebuild during the run cannot mix two versions
-# (unless it is a libtool wrapper script, which must stay where it is).
-BUILT=$(date -u -r "$STICK" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')
-mkdir "$T/bin"
-if [ "$(head -c 2 "$STICK")" != "#!" ]; then
-	cp "$STICK" "$T/bin/" && STICK=$T/bin/$(basename "$STICK")
-fi
+BUILT=$(built_time "$STICK")
+copy_binaries STICK
 VERSION=$("$STICK" --version 2>/dev/null | head -1)
-now() { date +%s%N; }
 
 # ---------------------------------------------------------------- keys
 # Each side generates its own key, imports the other's public key and
 # certifies it with a local signature (as a user of mule-stick would).
-fpr_of() {	# fpr_of HOME USERID
-	gpg --homedir "$1" --batch --with-colons --list-keys -- "$2" 2>/dev/null \
-	    | awk -F: '$1 == "fpr" { print $10; exit }'
-}
 mkdir -m 700 "$AH" "$BH"
-gpg --homedir "$AH" --batch --passphrase '' --quick-gen-key \
-    'Alice <alice@example.org>' future-default default never >/dev/null 2>&1 \
-    && gpg --homedir "$BH" --batch --passphrase '' --quick-gen-key \
-    'Bob <bob@example.org>' future-default default never >/dev/null 2>&1 \
+gen_key "$AH" 'Alice <alice@example.org>' && gen_key "$BH" 'Bob <bob@example.org>' \
     || { say "key generation failed"; exit 2; }
 ALICE=$(fpr_of "$AH" alice@example.org)
 BOB=$(fpr_of "$BH" bob@example.org)
@@ -121,85 +91,22 @@ gpg --homedir "$AH" --batch --export "$ALICE" >"$T/alice.pub" \
     || { say "cannot exchange and certify the keys"; exit 2; }
 for h in "$AH" "$BH"; do
 	gpg --homedir "$h" --batch --check-trustdb >/dev/null 2>&1
-	# the agents run from here on
-	GNUPGHOME=$h gpg-connect-agent /bye >/dev/null 2>&1
+	start_agent "$h"
 done
 # The same user IDs on both sides (each side looks the keys up).
 R=bob@example.org
 U=alice@example.org
 
 # ---------------------------------------------------------------- tools
-# median FILE: the median of the numbers in FILE, one a line.
-median() {
-	sort -n "$1" | awk '{ a[NR] = $1 }
-	    END { if (NR % 2) print a[(NR + 1) / 2];
-		  else printf "%.0f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
-# measure RUNS PREP1 CMD1 [PREP2 CMD2 ...]: runs every CMD (a string for
-# eval) RUNS times, interleaved, with the starting command rotated each
-# round so that no command always runs first.  PREPn runs, untimed, just
-# before each run of CMDn (fresh output directories, fresh state, the stick
-# restored, then sync).  Nanoseconds go to $T/t.1, $T/t.2, ...; the medians
-# to med1, med2, ...  Returns non-zero if a run failed.
-measure() {
-	runs=$1
-	shift
-	n=$(($# / 2))
-	i=1
-	while [ $i -le $n ]; do : >"$T/t.$i"; i=$((i + 1)); done
-	r=0
-	while [ $r -lt "$runs" ]; do
-		j=0
-		while [ $j -lt $n ]; do
-			i=$(( (r + j) % n + 1 ))
-			eval "p=\${$((2 * i - 1))} c=\${$((2 * i))}"
-			if ! eval "$p"; then
-				say "failed: $p"
-				return 1
-			fi
-			t0=$(now)
-			if ! eval "$c"; then
-				say "failed: $c"
-				return 1
-			fi
-			t1=$(now)
-			echo $((t1 - t0)) >>"$T/t.$i"
-			j=$((j + 1))
-		done
-		r=$((r + 1))
-	done
-	i=1
-	while [ $i -le $n ]; do
-		eval "med$i=\$(median \"\$T/t.$i\")"
-		i=$((i + 1))
-	done
-}
-
-RESULTS=$T/results
-: >"$RESULTS"
-FMT='%-48s %11s %11s %7s %8s  %s\n'
-row() {	# row WHAT MULE GPG RATIO TARGET RESULT
-	printf "$FMT" "$1" "$2" "$3" "$4" "$5" "$6" >>"$RESULTS"
-}
-secs() { awk -v n="$1" 'BEGIN { printf "%.3f s", n / 1e9 }'; }
-msecs() { awk -v n="$1" 'BEGIN { printf "%.2f ms", n / 1e6 }'; }
-# mule's time over gpg's (lower is better for mule)
-slowdown() { awk -v m="$1" -v g="$2" 'BEGIN { printf "%.6f", m / g }'; }
-x2() { awk -v r="$1" 'BEGIN { printf "%.2fx", r }'; }
-verdict() { awk -v r="$1" 'BEGIN { print r <= 1.0 ? "PASS" : "FAIL" }'; }
-# result WHAT NITEMS: rows for med1 (mule) against med2 (gpg), and
-# med1 against med3 if a third command was measured (info).
+FMT='%-48s %11s %11s %7s %8s  %s\n'	# the table's rows
+# result WHAT NITEMS: the row of med1 (mule) against med2 (gpg), and the
+# same per item (info).
 result() {
-	r=$(slowdown "$med1" "$med2")
-	row "$1" "$(secs "$med1")" "$(secs "$med2")" "$(x2 "$r")" "<= 1.0x" \
-	    "$(verdict "$r")"
+	timed_row "$1" slowdown "<=" 1.0
 	row "  same, per item" "$(msecs $((med1 / $2)))" "$(msecs $((med2 / $2)))" \
 	    "$(x2 "$r")" - info
 }
 
-# fresh DIR: an empty directory DIR, nothing dirty in the page cache.
-fresh() { rm -rf "$1" && mkdir "$1" && sync; }
 # digests DIR: "SHA-256 NAME" of every regular file below DIR (but the
 # MULE-* files mule-bundle puts in its tar), sorted; the names are unique.
 digests() {
@@ -210,21 +117,10 @@ digests() {
 nitems() { ls -A "$1" 2>/dev/null | grep -c -E '^[0-9a-f]{64}\.gpg$'; }
 
 # ---------------------------------------------------------------- data
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+LOAD0=$(loadavg)
 D=$T/data
 mkdir "$D"
-# Incompressible bytes: AES-128-CTR of zeros under a random key (about
-# 1 GB/s here), or /dev/urandom without openssl.
-if command -v openssl >/dev/null 2>&1 && [ "$(openssl enc -aes-128-ctr \
-    -K 000102030405060708090a0b0c0d0e0f -iv 00000000000000000000000000000000 </dev/zero 2>/dev/null \
-    | head -c 32 | wc -c)" -eq 32 ]; then
-	random() {	# random BYTES
-		openssl enc -aes-128-ctr -iv 00000000000000000000000000000000 -K "$(head -c 16 /dev/urandom \
-		    | od -An -tx1 | tr -d ' \n')" </dev/zero 2>/dev/null | head -c "$1"
-	}
-else
-	random() { head -c "$1" /dev/urandom; }
-fi
+define_random
 say "mode $mode: $NMSG messages of $MSG_BYTES bytes ($MSG_RUNS runs)," \
     "$NBIG bundles of $BIG_MIB MiB ($BIG_RUNS runs)"
 # Messages: msg/m0001 ... (all different).  Bundles: big/b01/b01.data ...
@@ -313,14 +209,11 @@ workload() {
 	else
 		say "$what: the gpg loop failed: $(gput "$gi")"
 	fi
-	if [ $ok_m = 1 ] && [ $ok_g = 1 ]; then
-		if measure "$runs" "prep_put $go" "$mput $Q" "fresh $go" "$(gput "$go") $Q"
-		then
-			result "$what" "$ni"
-			eval "MED_${name}_PUT=\$med1"
-		else
-			row "$what" - - - "<= 1.0x" ERROR
-		fi
+	if [ $ok_m = 1 ] && [ $ok_g = 1 ] \
+	    && measure "$runs" "prep_put $go" "$mput $Q" "fresh $go" "$(gput "$go") $Q"
+	then
+		result "$what" "$ni"
+		eval "MED_${name}_PUT=\$med1"
 	else
 		row "$what" - - - "<= 1.0x" ERROR
 	fi
@@ -364,17 +257,11 @@ workload() {
 		ok=0
 		say "$what: the gpg loop on mule's items did not give them back: $sget"
 	fi
-	if [ $ok = 1 ]; then
-		if measure "$runs" "prep_get $md" "$mget $Q" "fresh $gd" "$gget $Q" \
-		    "fresh $sd" "$sget $Q"; then
-			result "$what" "$ni"
-			r=$(slowdown "$med1" "$med3")
-			row "$info" "$(secs "$med1")" "$(secs "$med3")" "$(x2 "$r")" - info
-			eval "MED_${name}_GET=\$med1"
-		else
-			row "$what" - - - "<= 1.0x" ERROR
-			row "$info" - - - - ERROR
-		fi
+	if [ $ok = 1 ] && measure "$runs" "prep_get $md" "$mget $Q" "fresh $gd" "$gget $Q" \
+	    "fresh $sd" "$sget $Q"; then
+		result "$what" "$ni"
+		timed_row "$info" slowdown - - "$med3"
+		eval "MED_${name}_GET=\$med1"
 	else
 		row "$what" - - - "<= 1.0x" ERROR
 		row "$info" - - - - ERROR
@@ -484,22 +371,13 @@ fi
 
 # ---------------------------------------------------------------- table
 END=$(date +%s)
-echo "mule-stick benchmark ($mode): $(date -u +%Y-%m-%d), $(nproc 2>/dev/null || echo '?') cores," \
-    "$(gpg --version | head -1), medians of $MSG_RUNS runs ($BIG_RUNS for the bundles)"
+echo "mule-stick benchmark ($mode): $(machine)," \
+    "medians of $MSG_RUNS runs ($BIG_RUNS for the bundles)"
 echo "$VERSION, binary built $BUILT; $NMSG messages of $MSG_BYTES bytes," \
     "$NBIG bundles of one $BIG_MIB MiB file; stick and gpg outputs on $FSDEV ($FSTYPE)"
-echo "load average at start: $LOAD0, at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
-printf "$FMT" what mule gpg ratio target result
-cat "$RESULTS"
+table
 echo "output sizes:"
 cat "$SIZES"
 echo "fsync (strace -f -c -w; sync calls = $SYNCCALLS):"
 cat "$FSYNC"
-npass=$(grep -c ' PASS$' "$RESULTS")
-nfail=$(grep -c ' FAIL$' "$RESULTS")
-nerr=$(grep -c ' ERROR$' "$RESULTS")
-echo "summary: $npass PASS, $nfail FAIL, $nerr ERROR; the run took $((END - START)) s"
-if [ "$nerr" -gt 0 ]; then
-	exit 1
-fi
-exit 0
+summary

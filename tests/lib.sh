@@ -149,6 +149,60 @@ done_testing() {
 	exit $?
 }
 
+# --- files -------------------------------------------------------------------
+size() { echo $(($(wc -c <"$1"))); }
+
+# flip FILE OFFSET OUT: OUT is FILE with one bit of the byte at OFFSET
+# inverted.
+flip() {
+	fl_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	cp "$1" "$3" &&
+	    printf "$(printf '\\%03o' $((fl_b ^ 1)))" |
+	    dd of="$3" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# packets MSG: gpg's packet listing of MSG, without decrypting it.
+packets() {
+	gpg --batch --list-packets --pinentry-mode cancel --passphrase-fd 9 \
+	    "$1" 9</dev/null 2>/dev/null
+}
+
+# --- interrupted runs --------------------------------------------------------
+# feed FILE BYTES: a slow sender: a FIFO $T/fifo carrying the first BYTES
+# of FILE, then held open (the reader waits for more); $feeder is its pid.
+feed() {
+	rm -f "$T/fifo" && mkfifo "$T/fifo" || return 1
+	( head -c "$2" "$1"; exec sleep 60 ) >"$T/fifo" &
+	feeder=$!
+}
+# stop_feeder: ends the sender that feed started.
+stop_feeder() {
+	kill "$feeder" 2>/dev/null
+	{ wait "$feeder"; } 2>/dev/null
+}
+
+# our_gpgs: gpg processes (not agents) working in this test's home.
+our_gpgs() {
+	for p in /proc/[0-9]*; do
+		[ "$(cat "$p/comm" 2>/dev/null)" = gpg ] || continue
+		{ tr '\0' '\n' <"$p/environ"; } 2>/dev/null |
+		    grep -qx "GNUPGHOME=$GNUPGHOME" && echo "${p#/proc/}"
+	done
+}
+
+# no_gpg_left DESC: ok if, after the interrupted runs, no gpg of ours is
+# left running (they get 5 s to exit); the stragglers are named if not.
+no_gpg_left() {
+	ngl_i=0
+	while [ $ngl_i -lt 50 ] && [ -n "$(our_gpgs)" ]; do
+		sleep 0.1
+		ngl_i=$((ngl_i + 1))
+	done
+	ngl_left=$(our_gpgs | tr '\n' ' ')
+	[ -n "$ngl_left" ] && diag "gpg still running: $ngl_left"
+	check "$1" [ -z "$ngl_left" ]
+}
+
 # --- keyrings ----------------------------------------------------------------
 # new_home DIR: a fresh GnuPG home, registered for agent shutdown.
 new_home() {

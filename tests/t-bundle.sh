@@ -105,22 +105,6 @@ refuses() {
 	if [ -z "$why" ]; then ok "$rf_desc"; else failed "$rf_desc"; fi
 }
 
-# packets MSG: gpg's packet listing of MSG, without decrypting it.
-packets() {
-	gpg --batch --list-packets --pinentry-mode cancel --passphrase-fd 9 \
-	    "$1" 9</dev/null 2>/dev/null
-}
-
-# flip FILE OFFSET OUT: OUT is FILE with one bit of the byte at OFFSET
-# inverted.
-flip() {
-	fl_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	cp "$1" "$3" &&
-	    printf "$(printf '\\%03o' $((fl_b ^ 1)))" |
-	    dd of="$3" bs=1 seek="$2" conv=notrunc 2>/dev/null
-}
-
-size() { echo $(($(wc -c <"$1"))); }
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 count_entries() { find "$1" -printf x | wc -c; }
 
@@ -145,27 +129,6 @@ wait_stage() {
 		ws=$((ws + 1))
 	done
 	return 1
-}
-
-# feed FILE BYTES: a FIFO $T/fifo carrying the first BYTES of FILE, then
-# held open (the reader waits for more).
-feed() {
-	rm -f "$T/fifo" && mkfifo "$T/fifo" || return 1
-	( head -c "$2" "$1"; exec sleep 60 ) >"$T/fifo" &
-	feeder=$!
-}
-stop_feeder() {
-	kill "$feeder" 2>/dev/null
-	{ wait "$feeder"; } 2>/dev/null
-}
-
-# our_gpgs: gpg processes (not agents) working in this test's home.
-our_gpgs() {
-	for p in /proc/[0-9]*; do
-		[ "$(cat "$p/comm" 2>/dev/null)" = gpg ] || continue
-		{ tr '\0' '\n' <"$p/environ"; } 2>/dev/null |
-		    grep -qx "GNUPGHOME=$GNUPGHOME" && echo "${p#/proc/}"
-	done
 }
 
 # A background job of a script starts with SIGINT ignored; give the
@@ -896,14 +859,7 @@ fi
 check "... the staging dir of a live mule-bundle is left alone" \
     [ -d "$T/stale/.mule-$live-Zz9Yy8.stage" ]
 
-i=0
-while [ $i -lt 50 ] && [ -n "$(our_gpgs)" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-left=$(our_gpgs | tr '\n' ' ')
-[ -n "$left" ] && diag "gpg still running: $left"
-check "no gpg process of the interrupted runs is left behind" [ -z "$left" ]
+no_gpg_left "no gpg process of the interrupted runs is left behind"
 
 # --- usage errors -----------------------------------------------------------------
 refuses "an unknown option: exit 2" 2 mb --no-such-option "$S/plain"

@@ -66,27 +66,6 @@ spool_fd() {
 	return 1
 }
 
-# feed SRC BYTES: the first BYTES of SRC into $T/fifo, which then stays
-# open (a slow sender); $feeder is its pid.
-feed() {
-	rm -f "$T/fifo" && mkfifo "$T/fifo" || return 1
-	( head -c "$2" "$1"; exec sleep 60 ) >"$T/fifo" &
-	feeder=$!
-}
-stop_feeder() {
-	kill "$feeder" 2>/dev/null
-	{ wait "$feeder"; } 2>/dev/null
-}
-
-# our_gpgs: gpg processes (not agents) working in this test's home.
-our_gpgs() {
-	for p in /proc/[0-9]*; do
-		[ "$(cat "$p/comm" 2>/dev/null)" = gpg ] || continue
-		{ tr '\0' '\n' <"$p/environ"; } 2>/dev/null |
-		    grep -qx "GNUPGHOME=$GNUPGHOME" && echo "${p#/proc/}"
-	done
-}
-
 setup_keys
 plan 34
 
@@ -362,13 +341,6 @@ check "SIGINT to mule-open writing to standard output: nothing written (exit $st
     sh -c '[ "$1" -ne 0 ] && [ ! -s "$2" ]' - "$st" "$T/int.out"
 check "... and nothing left in TMPDIR" [ -z "$(ls -A "$T/spool2")" ]
 
-i=0
-while [ $i -lt 50 ] && [ -n "$(our_gpgs)" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-left=$(our_gpgs | tr '\n' ' ')
-[ -n "$left" ] && diag "gpg still running: $left"
-check "no gpg process of these runs is left behind" [ -z "$left" ]
+no_gpg_left "no gpg process of these runs is left behind"
 
 done_testing

@@ -48,17 +48,6 @@ rejects_hint() {
 	if [ -z "$why" ]; then ok "$desc"; else failed "$desc"; fi
 }
 
-# flip FILE OFFSET OUT: OUT is FILE with one bit of the byte at OFFSET
-# inverted.
-flip() {
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	cp "$1" "$3" &&
-	    printf "$(printf '\\%03o' $((b ^ 1)))" |
-	    dd of="$3" bs=1 seek="$2" conv=notrunc 2>/dev/null
-}
-
-size() { echo $(($(wc -c <"$1"))); }
-
 # made FILE TEXT: plain gpg here gets TEXT out of FILE (so that a refusal
 # below is about what FILE is meant to test), or bail out.
 made() {

@@ -107,7 +107,6 @@ st() {
 }
 
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
-size() { echo $(($(wc -c <"$1"))); }
 
 # items DIR: the item files in DIR (<CID>.gpg and <CID>.gpg.NNN), sorted
 items() { ls -A "$1" 2>/dev/null | grep -E '^[0-9a-f]{64}\.gpg(\.[0-9]{3})?$' | sort; }
@@ -151,14 +150,6 @@ count_lines() { grep -c "$1" "$T/out"; }
 # dir_of INBOX SENDER ID: the delivered folders for ID (one per line)
 dir_of() {
 	find "$1/$2" -mindepth 1 -maxdepth 1 -name "*-$3" 2>/dev/null
-}
-
-# flip FILE OFFSET OUT: OUT is FILE with one bit of the byte at OFFSET inverted
-flip() {
-	fl_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	cp "$1" "$3" &&
-	    printf "$(printf '\\%03o' $((fl_b ^ 1)))" |
-	    dd of="$3" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
 
 # tree DIR: a listing of DIR (names, types, sizes, contents' digests)

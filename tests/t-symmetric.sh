@@ -4,12 +4,6 @@
 # a passphrase-protected signing key, and no passphrase left in any file.
 . "$srcdir/tests/lib.sh"
 
-# packets MSG: gpg's packet listing of MSG, without decrypting it.
-packets() {
-	gpg --batch --list-packets --pinentry-mode cancel --passphrase-fd 9 \
-	    "$1" 9</dev/null 2>/dev/null
-}
-
 setup_keys
 plan 37
 
