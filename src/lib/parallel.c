@@ -71,7 +71,11 @@ static unsigned
 jobs(size_t n)
 {
 	const char *env = getenv("MULE_JOBS");
-	long k = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	/* Two per core: a job spends much of its time waiting (for gpg to
+	 * start, for gpg-agent, for fsync), so twice as many keep the cores
+	 * busy. */
+	long k = env ? strtol(env, NULL, 10)
+	    : 2 * sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (k < 1)
 		k = 1;

@@ -11,9 +11,8 @@
 
 typedef gpg_error_t (*mule_job_fn)(void *arg, size_t i);
 
-/* Run FN(ARG, i) for i = 0 .. N-1 on up to MULE_JOBS threads (the
- * number of cores, at most 4; the environment variable MULE_JOBS
- * overrides it).  After a job fails no new one starts; the error of the
+/* Run FN(ARG, i) for i = 0 .. N-1 on up to MULE_JOBS threads (two per
+ * core, at most 4; the environment variable MULE_JOBS overrides it).  After a job fails no new one starts; the error of the
  * failed job with the lowest I comes back, its message recorded. */
 gpg_error_t mule_parallel_run(size_t n, mule_job_fn fn, void *arg);
 
