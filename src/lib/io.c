@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "io.h"
 
 #define STALE_AGE (24 * 60 * 60)
+#define WRITEBACK_STEP ((uint64_t)8 << 20)
 
 struct mule_output {
 	int flags;
@@ -33,6 +35,7 @@ struct mule_output {
 	int cleanup_slot;
 	struct mule_hold *hold;	/* MULE_OUTPUT_HOLD on standard output */
 	int committed;
+	uint64_t written, kicked;	/* bytes, and written back from */
 };
 
 gpg_error_t
@@ -345,10 +348,20 @@ mule_output_write(void *arg, const void *buf, size_t n)
 		return mule_hold_write(o->hold, buf, n);
 	err = mule_write_all(o->fd, buf, n);
 	if (err)
-		mule_error_set(err, gpg_err_code(err) == GPG_ERR_ENOSPC
+		return mule_error_set(err, gpg_err_code(err) == GPG_ERR_ENOSPC
 		    ? "free some space, or write elsewhere with -o" : NULL,
 		    "writing %s: %s", mule_output_name(o), gpg_strerror(err));
-	return err;
+	o->written += n;
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* A file is fsync'ed before it is renamed into place: start its
+	 * writeback as we go, so that the fsync finds little to wait for. */
+	if (o->path && o->written - o->kicked >= WRITEBACK_STEP) {
+		sync_file_range(o->fd, (off_t)o->kicked,
+		    (off_t)(o->written - o->kicked), SYNC_FILE_RANGE_WRITE);
+		o->kicked = o->written;
+	}
+#endif
+	return 0;
 }
 
 /* Rename the temporary to the final name without replacing anything that

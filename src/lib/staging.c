@@ -28,6 +28,9 @@
 #define RENAME_EXCHANGE (1 << 1)
 #endif
 
+/* Bytes written before their writeback is started. */
+#define WRITEBACK_STEP ((uint64_t)8 << 20)
+
 /* fusefat loses the contents of a directory that is renamed. */
 #define FUSE_SUPER_MAGIC 0x65735546
 
@@ -66,6 +69,7 @@ struct mule_staging {
 	int fd;			/* the file being written */
 	const char *cur;	/* its name */
 	uint64_t pos;
+	uint64_t kicked;	/* written back from here on */
 	struct move *moves;	/* done by the commit, undone on failure */
 	size_t nmoves;
 	struct mule_nameset moved;	/* their names */
@@ -258,7 +262,7 @@ stage_begin(void *arg, const struct mule_tar_entry *e)
 	case MULE_TAR_FILE:
 		s->fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL
 		    | O_NOFOLLOW | O_CLOEXEC, 0600);
-		s->pos = 0;
+		s->pos = s->kicked = 0;
 		if (s->fd < 0)
 			return create_failed(s, e->name, errno);
 		return 0;
@@ -312,6 +316,15 @@ stage_data(void *arg, const void *buf, size_t n, uint64_t offset)
 		return create_failed(s, s->cur, gpg_err_code_to_errno(
 		    gpg_err_code(err)));
 	s->pos = offset + n;
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* Start writing back as we go: the flush before the commit then
+	 * finds little left to wait for. */
+	if (s->pos - s->kicked >= WRITEBACK_STEP) {
+		sync_file_range(s->fd, (off_t)s->kicked,
+		    (off_t)(s->pos - s->kicked), SYNC_FILE_RANGE_WRITE);
+		s->kicked = s->pos;
+	}
+#endif
 	return 0;
 }
 
