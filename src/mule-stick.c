@@ -316,6 +316,7 @@ main(int argc, char **argv)
 	memset(&g, 0, sizeof g);
 	memset(&stick, 0, sizeof stick);
 	g.open.max_size = g.tar.max_size = MULE_DEFAULT_MAX_SIZE;
+	g.open.refuse_symmetric = 1;	/* anyone may plant items */
 	g.tar.max_files = MULE_DEFAULT_MAX_FILES;
 	a.recipients = calloc(argc, sizeof *a.recipients);
 	a.signers = calloc(argc, sizeof *a.signers);

@@ -229,8 +229,12 @@ frame(struct cipher_input *ci)
 	return 0;
 }
 
+static gpg_error_t refuse_skesk(const struct cipher_input *ci,
+    int refuse_symmetric);
+
 static gpg_error_t
-cipher_input_init(struct cipher_input *ci, struct mule_source *raw)
+cipher_input_init(struct cipher_input *ci, struct mule_source *raw,
+    int refuse_symmetric)
 {
 	gpg_error_t err;
 
@@ -245,6 +249,8 @@ cipher_input_init(struct cipher_input *ci, struct mule_source *raw)
 		if (!err)
 			err = check_start(raw->pre, raw->pre_len);
 		ci->has_skesk = mule_packet_has_skesk(raw->pre, raw->pre_len);
+		if (!err)
+			err = refuse_skesk(ci, refuse_symmetric);
 		return err ? err : frame(ci);
 	}
 	err = mule_dearmor_new(&ci->dearmor, raw);
@@ -259,6 +265,8 @@ cipher_input_init(struct cipher_input *ci, struct mule_source *raw)
 		err = check_start(ci->decoded.pre, ci->decoded.pre_len);
 	ci->has_skesk = mule_packet_has_skesk(ci->decoded.pre,
 	    ci->decoded.pre_len);
+	if (!err)
+		err = refuse_skesk(ci, refuse_symmetric);
 	return err ? err : frame(ci);
 }
 
@@ -268,6 +276,16 @@ cipher_input_release(struct cipher_input *ci)
 	mule_frame_free(ci->frame);
 	mule_dearmor_free(ci->dearmor);
 	mule_source_release(&ci->decoded);
+}
+
+static gpg_error_t
+refuse_skesk(const struct cipher_input *ci, int refuse_symmetric)
+{
+	if (refuse_symmetric && ci->has_skesk)
+		return mule_reject(GPG_ERR_NOT_SUPPORTED, NULL, "sealed with a "
+		    "passphrase, not only for a key: refused before gpg could "
+		    "ask for one");
+	return 0;
 }
 
 static gpg_error_t
@@ -301,18 +319,18 @@ check_decrypt_result(gpgme_ctx_t ctx)
 /* Decrypt in the user's home and verify there, in one gpg run. */
 static gpg_error_t
 open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
-    uint64_t max_size, struct mule_source *raw, mule_write_fn write,
-    void *arg, struct mule_verdict *v)
+    const struct mule_open_opts *o, struct mule_source *raw,
+    mule_write_fn write, void *arg, struct mule_verdict *v)
 {
 	struct cipher_input in;
-	struct mule_sink sink = { write, arg, max_size, 0, 0, 0 };
+	struct mule_sink sink = { write, arg, o->max_size, 0, 0, 0 };
 	struct mule_verify_status st;
 	gpgme_data_t cipher = NULL, plain = NULL;
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err, own;
 
 	memset(&st, 0, sizeof st);
-	err = cipher_input_init(&in, raw);
+	err = cipher_input_init(&in, raw, o->refuse_symmetric);
 	if (!err)
 		err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
@@ -355,14 +373,15 @@ leave:
 static gpg_error_t
 open_with_keyhome(const struct mule_gpg_opts *gopts,
     const struct mule_policy *p, const struct mule_keyhome *home,
-    uint64_t max_size, struct mule_source *raw, mule_write_fn write,
-    void *arg, struct mule_verdict *v)
+    const struct mule_open_opts *o, struct mule_source *raw,
+    mule_write_fn write, void *arg, struct mule_verdict *v)
 {
 	struct mule_gpg_opts vopts = { mule_keyhome_dir(home), NULL, 0 };
 	struct cipher_input in;
 	struct mule_source hsrc;
-	struct mule_sink hsink = { mule_hold_write, NULL, max_size, 0, 0, 0 };
-	struct mule_sink sink = { write, arg, max_size, 0, 0, 0 };
+	struct mule_sink hsink = { mule_hold_write, NULL, o->max_size, 0, 0,
+	    0 };
+	struct mule_sink sink = { write, arg, o->max_size, 0, 0, 0 };
 	struct mule_verify_status st, unwrap_st;
 	struct mule_hold *hold = NULL;
 	gpgme_data_t cipher = NULL, signed_data = NULL, held = NULL;
@@ -373,7 +392,7 @@ open_with_keyhome(const struct mule_gpg_opts *gopts,
 	memset(&st, 0, sizeof st);
 	memset(&unwrap_st, 0, sizeof unwrap_st);
 	memset(&hsrc, 0, sizeof hsrc);
-	err = cipher_input_init(&in, raw);
+	err = cipher_input_init(&in, raw, o->refuse_symmetric);
 	if (!err)
 		err = mule_hold_new(&hold);
 	if (err)
@@ -476,11 +495,10 @@ mule_open_to(const struct mule_gpg_opts *gopts,
 		goto leave;
 	policy.offers_allow_unsigned = 1;
 	if (home)
-		err = open_with_keyhome(gopts, &policy, home, o->max_size,
-		    in, write, arg, v);
-	else
-		err = open_in_home(gopts, &policy, o->max_size, in, write,
+		err = open_with_keyhome(gopts, &policy, home, o, in, write,
 		    arg, v);
+	else
+		err = open_in_home(gopts, &policy, o, in, write, arg, v);
 leave:
 	if (err)
 		mule_verdict_release(v);

@@ -22,6 +22,10 @@ struct mule_open_opts {
 	size_t nsigner_files;
 	int allow_unsigned;
 	uint64_t max_size;			/* 0: no limit */
+	int refuse_symmetric;			/* refuse a message with a
+						 * passphrase packet before gpg
+						 * could ask for one (input that
+						 * anyone may have planted) */
 };
 
 /* Decrypt and verify what is read from IN_FD, writing the plaintext to

@@ -3,14 +3,12 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "bundle.h"
 #include "data.h"
@@ -19,7 +17,6 @@
 #include "gpg.h"
 #include "io.h"
 #include "journal.h"
-#include "packet.h"
 #include "parallel.h"
 #include "parts.h"
 #include "staging.h"
@@ -243,30 +240,6 @@ signed_by(const struct mule_verdict *v, const char *fpr)
 	return 0;
 }
 
-/* An item sealed with a passphrase would make gpg ask for one: never
- * for what anyone may have put on the stick. */
-static gpg_error_t
-check_first_packets(const char *file)
-{
-	unsigned char buf[4096];
-	struct stat st;
-	ssize_t n = -1;
-	int fd;
-
-	fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		n = read(fd, buf, sizeof buf);
-	if (fd >= 0)
-		close(fd);
-	if (n < 0)
-		return mule_reject(GPG_ERR_NO_DATA, NULL, "unreadable: %s",
-		    strerror(errno));
-	if (mule_packet_has_skesk(buf, (size_t)n))
-		return mule_reject(GPG_ERR_NOT_SUPPORTED, NULL, "sealed with a "
-		    "passphrase, not for a key (mule-stick items never are)");
-	return 0;
-}
-
 /* The last recorded message, for a report line. */
 static const char *
 reason_of(gpg_error_t err, char *buf, size_t len)
@@ -333,11 +306,6 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	file = mule_stick_item_file(folder, it);
 	if (!file)
 		return gpg_error_from_syserror();
-	err = check_first_packets(file);
-	if (err) {
-		free(file);
-		return err;
-	}
 	args[0] = file;
 	err = mule_parts_open(&parts, args, 1);
 	if (!err)
