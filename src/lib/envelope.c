@@ -10,6 +10,7 @@
 
 #include "envelope.h"
 #include "error.h"
+#include "text.h"
 
 static const char *const kinds[] = { "message", "files", "receipt" };
 
@@ -60,17 +61,6 @@ mule_envelope_format(const struct mule_envelope *env, char **text,
 	return 0;
 }
 
-static int
-is_hex(const char *s, size_t n, int upper)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (upper ? s[i] >= 'A'
-		    && s[i] <= 'F' : s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
 
 /* A decimal number without sign or leading zeros, at most 18 digits. */
 static int
@@ -122,7 +112,7 @@ mule_envelope_parse(const char *text, size_t len, struct mule_envelope *env)
 		v += 2;
 		vl = (size_t)(nl - v);
 		if (k == 2 && !memcmp(line, "id", 2)) {
-			if (have_id++ || vl != 32 || !is_hex(v, 32, 0))
+			if (have_id++ || vl != 32 || !mule_is_hex(v, 32, 0))
 				return bad("id");
 			memcpy(env->id, v, 32);
 		} else if (k == 4 && !memcmp(line, "kind", 4)) {
@@ -136,14 +126,14 @@ mule_envelope_parse(const char *text, size_t len, struct mule_envelope *env)
 				return bad("kind");
 			env->kind = (enum mule_item_kind)i;
 		} else if (k == 6 && !memcmp(line, "sender", 6)) {
-			if (have_sender++ || vl != 40 || !is_hex(v, 40, 1))
+			if (have_sender++ || vl != 40 || !mule_is_hex(v, 40, 1))
 				return bad("sender");
 			memcpy(env->sender, v, 40);
 		} else if (k == 9 && !memcmp(line, "recipient", 9)) {
 			size_t r = env->nrecipients;
 
 			if (r == MULE_ENVELOPE_MAX_RECIPIENTS || vl < 42
-			    || !is_hex(v, 40, 1) || v[40] != ' '
+			    || !mule_is_hex(v, 40, 1) || v[40] != ' '
 			    || !parse_number(v + 41, vl - 41, &num) || !num)
 				return bad("recipient");
 			memcpy(env->recipients[r].fpr, v, 40);

@@ -391,15 +391,16 @@ rename_into_place(const struct mule_output *o)
 	return rename(o->tmp, o->path);
 }
 
-static void
-sync_dir(const char *dir)
+int
+mule_sync_dir(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
 
 	if (fd >= 0) {
-		fsync(fd);
+		rc = fsync(fd) < 0 && errno != EINVAL ? -1 : 0;
 		close(fd);
 	}
+	return rc;
 }
 
 gpg_error_t
@@ -450,7 +451,7 @@ mule_output_commit(struct mule_output *o)
 	mule_cleanup_forget(o->cleanup_slot);
 	o->cleanup_slot = -1;
 	if (!(o->flags & MULE_OUTPUT_DEFER_DIRSYNC))
-		sync_dir(o->dir);
+		mule_sync_dir(o->dir);
 	o->committed = 1;
 	return 0;
 }

@@ -56,6 +56,10 @@ const char *mule_output_name(const struct mule_output *out);
  * gone (or that are older than a day).  Errors are ignored: it is tidying. */
 void mule_output_clean_stale(const char *dir);
 
+/* fsync directory DIR, so that the names made in it last; 0 or -1 with
+ * errno set (EINVAL, where directories cannot be fsync'ed, is fine). */
+int mule_sync_dir(const char *dir);
+
 /* Write all of BUF to FD, retrying short writes. */
 gpg_error_t mule_write_all(int fd, const void *buf, size_t n);
 

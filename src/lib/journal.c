@@ -15,6 +15,7 @@
 #include "io.h"
 #include "journal.h"
 #include "nameset.h"
+#include "text.h"
 
 #define JOURNAL_MAX ((off_t)1 << 30)
 
@@ -79,18 +80,12 @@ mule_state_dir(char **dir)
 	return err;
 }
 
+
+/* A whole field of N hex digits. */
 static int
 hexfield(const char *s, size_t n, int upper)
 {
-	size_t i;
-
-	if (strlen(s) != n)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (upper
-		    ? (s[i] >= 'A' && s[i] <= 'F') : (s[i] >= 'a' && s[i] <= 'f'))))
-			return 0;
-	return 1;
+	return strlen(s) == n && mule_is_hex(s, n, upper);
 }
 
 static gpg_error_t

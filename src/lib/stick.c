@@ -33,41 +33,18 @@ static const char readme[] =
 "the recipient opens one with:  gpg -d ITEM | tar -x\n"
 "(gpg -d reads the parts of a split item joined: cat ITEM.* | gpg -d)\n";
 
+
+
 int
 mule_is_fpr(const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < 40; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A'
-		    && s[i] <= 'F')))
-			return 0;
-	return s[40] == '\0';
+	return strlen(s) == 40 && mule_is_hex(s, 40, 1);
 }
 
 static int
 is_cid(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n != 64)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a'
-		    && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
-static void
-sync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	return n == 64 && mule_is_hex(s, 64, 0);
 }
 
 /* Make directory PATH if missing; it must be a real directory. */
@@ -83,7 +60,7 @@ real_dir(const char *path, int create)
 		slash = parent ? strrchr(parent, '/') : NULL;
 		if (slash) {
 			*slash = '\0';
-			sync_dir(parent);
+			mule_sync_dir(parent);
 		}
 		free(parent);
 	} else if (create && errno != EEXIST)
@@ -467,9 +444,9 @@ each_file(const char *folder, const struct mule_stick_item *it,
 	if (rc)
 		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
 		    folder, strerror(errno));
-	sync_dir(folder);
+	mule_sync_dir(folder);
 	if (dest)
-		sync_dir(dest);
+		mule_sync_dir(dest);
 	return 0;
 }
 

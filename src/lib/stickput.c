@@ -439,7 +439,6 @@ mule_stick_route_sync(const struct mule_stick *s,
 	char rel[64], *folder = NULL;
 	gpg_error_t err = 0;
 	size_t i;
-	int fd;
 
 	for (i = 0; !err && i < (r->hide_recipients ? 1 : r->nrecipients);
 	    i++) {
@@ -448,12 +447,9 @@ mule_stick_route_sync(const struct mule_stick *s,
 		err = mule_stick_folder(s, rel, 0, &folder);
 		if (err || !folder)
 			continue;
-		fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
+		if (mule_sync_dir(folder) < 0)
 			err = mule_error_set(gpg_error_from_syserror(), NULL,
 			    "%s: %s", folder, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		free(folder);
 		folder = NULL;
 	}

@@ -200,3 +200,15 @@ mule_json_string(FILE *f, const char *s, size_t n)
 	}
 	fputc('"', f);
 }
+
+int
+mule_is_hex(const char *s, size_t n, int upper)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (upper
+		    ? (s[i] >= 'A' && s[i] <= 'F') : (s[i] >= 'a' && s[i] <= 'f'))))
+			return 0;
+	return 1;
+}

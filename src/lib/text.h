@@ -30,6 +30,10 @@ int mule_fpr_parse(const char *s, char out[41]);
  * that are not UTF-8 cannot be told from their Latin-1 reading). */
 void mule_json_string(FILE *f, const char *s, size_t n);
 
+/* Are the N bytes at S hex digits, all upper case (UPPER) or all lower
+ * case?  Fingerprints are written upper case, IDs and digests lower. */
+int mule_is_hex(const char *s, size_t n, int upper);
+
 /* Parse SIZE: a number with an optional IEC suffix (K, M, G, T, with or
  * without "iB"; powers of 1024). */
 gpg_error_t mule_size_parse(const char *s, uint64_t *size);
