@@ -289,6 +289,8 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 	if (!err)
 		err = mule_stick_route_number(&route, nitems, seqs);
 	if (!err)
+		err = mule_stick_route_prepare(s, &route);
+	if (!err)
 		err = mule_parallel_run(nitems, put_one, &jobs);
 	if (!err)
 		err = mule_stick_route_sync(s, &route);

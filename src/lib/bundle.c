@@ -220,6 +220,7 @@ mule_bundle_read(const struct mule_gpg_opts *gopts,
 	memset(res, 0, sizeof *res);
 	err = mule_parts_open(&parts, o->inputs, o->ninputs);
 	if (!err && o->extract) {
+		mule_output_clean_stale(o->dir);	/* a killed run's */
 		err = mule_staging_new(&staging, o->dir, o->overwrite);
 		if (!err)
 			mule_staging_handler(staging, &h);

@@ -305,7 +305,8 @@ mule_output_open(struct mule_output **out, const char *path, int flags)
 		err = gpg_error_from_syserror();
 		goto leave;
 	}
-	mule_output_clean_stale(o->dir);
+	if (!(flags & MULE_OUTPUT_BATCH))
+		mule_output_clean_stale(o->dir);
 	err = open_temp(o);
 leave:
 	if (err) {
@@ -450,7 +451,7 @@ mule_output_commit(struct mule_output *o)
 	}
 	mule_cleanup_forget(o->cleanup_slot);
 	o->cleanup_slot = -1;
-	if (!(o->flags & MULE_OUTPUT_DEFER_DIRSYNC))
+	if (!(o->flags & MULE_OUTPUT_BATCH))
 		mule_sync_dir(o->dir);
 	o->committed = 1;
 	return 0;

@@ -21,8 +21,9 @@
 #define MULE_OUTPUT_HOLD   2	/* stdout: hold everything until commit, so
 				 * that a failure writes nothing at all */
 #define MULE_OUTPUT_BINARY 4	/* refuse to write to a terminal */
-#define MULE_OUTPUT_DEFER_DIRSYNC 8	/* the caller fsyncs the directory
-					 * (once for many outputs) */
+#define MULE_OUTPUT_BATCH 16	/* one of many outputs in one directory:
+				 * the caller has removed stale temporaries
+				 * there once, and fsyncs it once */
 
 struct mule_output;
 

@@ -423,7 +423,6 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 		s->no_dir_rename = fstatfs(s->dirfd, &fs) == 0
 		    && fs.f_type == FUSE_SUPER_MAGIC;
 	}
-	mule_output_clean_stale(dir);
 	gcry_create_nonce(rnd, sizeof rnd);
 	len = (size_t)snprintf(s->stage, sizeof s->stage, ".mule-%ld-",
 	    (long)getpid());

@@ -6,7 +6,8 @@
  * touches DIR itself: it moves each top-level entry into place with one
  * no-replace rename, and undoes the moves already made if one fails.
  * Freed without a commit, the staging directory is removed; after a
- * SIGKILL, the next run in DIR removes it (mule_output_clean_stale).
+ * SIGKILL, the next run in DIR removes it: callers run
+ * mule_output_clean_stale on DIR once before they start.
  */
 #ifndef MULE_STAGING_H
 #define MULE_STAGING_H

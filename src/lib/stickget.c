@@ -661,8 +661,10 @@ send_receipts(struct run *r)
 		route.nrecipients = 1;
 		route.state_dir = r->o->state_dir;
 		route.quiet = r->o->quiet;
-		err = mule_stick_put_receipt(r->gopts, r->stick, &route, text,
-		    len, id, cid);
+		err = mule_stick_route_prepare(r->stick, &route);
+		if (!err)
+			err = mule_stick_put_receipt(r->gopts, r->stick, &route,
+			    text, len, id, cid);
 		if (!err)
 			err = mule_stick_route_sync(r->stick, &route);
 		free(text);

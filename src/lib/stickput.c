@@ -146,7 +146,7 @@ copy_file(const char *from, const char *dir, const char *name)
 	fd = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	err = fd < 0 ? mule_error_set(gpg_error_from_syserror(), NULL,
 	    "%s: %s", from, strerror(errno)) : mule_output_open(&out, path,
-	    MULE_OUTPUT_FORCE);
+	    MULE_OUTPUT_FORCE | MULE_OUTPUT_BATCH);
 	while (!err && (n = read(fd, buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -222,8 +222,9 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		h.write = mule_split_write;
 		h.arg = split;
 	} else if (!err) {
-		/* The folder is fsync'ed once, after the last item. */
-		err = mule_output_open(&out, path, MULE_OUTPUT_DEFER_DIRSYNC);
+		/* The folder is tidied once before and fsync'ed once after
+		 * all items (mule_stick_route_prepare, _sync). */
+		err = mule_output_open(&out, path, MULE_OUTPUT_BATCH);
 		h.write = mule_output_write;
 		h.arg = out;
 	}
@@ -432,9 +433,10 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	return err;
 }
 
-gpg_error_t
-mule_stick_route_sync(const struct mule_stick *s,
-    const struct mule_stick_route *r)
+/* Apply ONE to the folder of every recipient of R (or the shared one). */
+static gpg_error_t
+each_folder(const struct mule_stick *s, const struct mule_stick_route *r,
+    gpg_error_t (*one)(const char *folder))
 {
 	char rel[64], *folder = NULL;
 	gpg_error_t err = 0;
@@ -444,14 +446,41 @@ mule_stick_route_sync(const struct mule_stick *s,
 	    i++) {
 		snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
 		    ? MULE_STICK_ANYONE : r->recipients[i]);
-		err = mule_stick_folder(s, rel, 0, &folder);
-		if (err || !folder)
-			continue;
-		if (mule_sync_dir(folder) < 0)
-			err = mule_error_set(gpg_error_from_syserror(), NULL,
-			    "%s: %s", folder, strerror(errno));
+		err = mule_stick_folder(s, rel, 1, &folder);
+		if (!err)
+			err = one(folder);
 		free(folder);
 		folder = NULL;
 	}
 	return err;
+}
+
+static gpg_error_t
+tidy(const char *folder)
+{
+	mule_output_clean_stale(folder);
+	return 0;
+}
+
+static gpg_error_t
+sync_folder(const char *folder)
+{
+	if (mule_sync_dir(folder) < 0)
+		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
+		    folder, strerror(errno));
+	return 0;
+}
+
+gpg_error_t
+mule_stick_route_prepare(const struct mule_stick *s,
+    const struct mule_stick_route *r)
+{
+	return each_folder(s, r, tidy);
+}
+
+gpg_error_t
+mule_stick_route_sync(const struct mule_stick *s,
+    const struct mule_stick_route *r)
+{
+	return each_folder(s, r, sync_folder);
 }

@@ -44,6 +44,11 @@ gpg_error_t mule_stick_put(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_route *r,
     const char *item, size_t index);
 
+/* Before items are put for R: make their folders, and remove what
+ * killed puts left there (once, not once per item). */
+gpg_error_t mule_stick_route_prepare(const struct mule_stick *s,
+    const struct mule_stick_route *r);
+
 /* Make the items put for R durable: fsync their folders (each item's
  * file is fsync'ed as it is committed). */
 gpg_error_t mule_stick_route_sync(const struct mule_stick *s,
