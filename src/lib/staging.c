@@ -464,30 +464,55 @@ open_path(int fd, const char *name)
 	return openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-/* Children before parents: a directory without write or search
- * permission is made so only after what is inside it.  For a staging
- * directory that becomes the delivery as a whole (mule_staging_commit_as). */
-static gpg_error_t
-finish_dirs(struct mule_staging *s)
+static int moved_in(const struct mule_staging *s, const char *name);
+
+/* The archive's mode and time for directory D, found below ROOTFD
+ * without following a symlink; an errno, or 0. */
+static int
+apply_dir_meta(const struct mule_staging *s, int rootfd,
+    const struct dir_meta *d)
 {
 	struct timespec ts[2];
+	int fd, errnum = 0;
+
+	fd = openat(rootfd, d->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+	    | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (chmod_failed(fchmod(fd, d->mode & ~s->umask)))
+		errnum = errno;
+	if (d->mtime >= 0) {
+		ts[0].tv_sec = 0;
+		ts[0].tv_nsec = UTIME_OMIT;
+		ts[1].tv_sec = (time_t)d->mtime;
+		ts[1].tv_nsec = d->mtime_nsec;
+		futimens(fd, ts);
+	}
+	close(fd);
+	return errnum;
+}
+
+/* The directories' modes and times below ROOTFD, children before parents
+ * (a directory without write or search permission is made so after what
+ * is inside it); with ONLY_MOVED, only those the commit brought into DIR
+ * (one merged into keeps its own).  The first failure is returned. */
+static int
+finish_dirs(struct mule_staging *s, int rootfd, int only_moved,
+    const char **failed)
+{
 	size_t i;
+	int errnum, first = 0;
 
 	for (i = s->ndirs; i-- > 0;) {
-		struct dir_meta *d = &s->dirs[i];
-
-		if (chmod_failed(fchmodat(s->stagefd, d->name, d->mode
-		    & ~s->umask, 0)))
-			return create_failed(s, d->name, errno);
-		if (d->mtime >= 0) {
-			ts[0].tv_sec = 0;
-			ts[0].tv_nsec = UTIME_OMIT;
-			ts[1].tv_sec = (time_t)d->mtime;
-			ts[1].tv_nsec = d->mtime_nsec;
-			utimensat(s->stagefd, d->name, ts, AT_SYMLINK_NOFOLLOW);
+		if (only_moved && !moved_in(s, s->dirs[i].name))
+			continue;
+		errnum = apply_dir_meta(s, rootfd, &s->dirs[i]);
+		if (errnum && !first) {
+			first = errnum;
+			*failed = s->dirs[i].name;
 		}
 	}
-	return 0;
+	return first;
 }
 
 static gpg_error_t
@@ -761,43 +786,11 @@ undo_moves(struct mule_staging *s)
 	}
 }
 
-/* The modes and times of the directories brought into DIR, children
- * before parents (a directory without write or search permission is
- * made so after what is inside it), each opened without following a
- * symlink.  Too late to refuse anything: failures are ignored. */
-static void
-finish_moved_dirs(struct mule_staging *s)
-{
-	struct timespec ts[2];
-	size_t i;
-	int fd;
-
-	for (i = s->ndirs; i-- > 0;) {
-		struct dir_meta *d = &s->dirs[i];
-
-		if (!moved_in(s, d->name))
-			continue;
-		fd = openat(s->dirfd, d->name, O_RDONLY | O_DIRECTORY
-		    | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (fchmod(fd, d->mode & ~s->umask) < 0) {
-			/* FAT has no modes: nothing lost */
-		}
-		if (d->mtime >= 0) {
-			ts[0].tv_sec = 0;
-			ts[0].tv_nsec = UTIME_OMIT;
-			ts[1].tv_sec = (time_t)d->mtime;
-			ts[1].tv_nsec = d->mtime_nsec;
-			futimens(fd, ts);
-		}
-		close(fd);
-	}
-}
 
 gpg_error_t
 mule_staging_commit(struct mule_staging *s)
 {
+	const char *failed = NULL;
 	struct stat st;
 	gpg_error_t err = 0;
 	size_t i;
@@ -818,7 +811,8 @@ mule_staging_commit(struct mule_staging *s)
 		undo_moves(s);
 		return err;
 	}
-	finish_moved_dirs(s);
+	/* Too late to refuse anything: a failure here is not one. */
+	finish_dirs(s, s->dirfd, 1, &failed);
 	if (fsync(s->dirfd) < 0 && errno != EINVAL)
 		return create_failed(s, ".", errno);
 	return 0;
@@ -857,15 +851,16 @@ gpg_error_t
 mule_staging_commit_as(struct mule_staging *s, const char *parent,
     const char *leaf)
 {
+	const char *failed = NULL;
 	gpg_error_t err;
-	int pfd;
+	int pfd, errnum;
 
 	if (s->parentfd >= 0)
 		close(s->parentfd);
 	s->parentfd = -1;
-	err = finish_dirs(s);
-	if (err)
-		return err;
+	errnum = finish_dirs(s, s->stagefd, 0, &failed);
+	if (errnum)
+		return create_failed(s, failed, errnum);
 	if (syncfs(s->stagefd) < 0)
 		sync();
 	if (mkdirat(s->dirfd, parent, 0777) < 0 && errno != EEXIST)
@@ -880,9 +875,9 @@ mule_staging_commit_as(struct mule_staging *s, const char *parent,
 		return err;
 	}
 	if (rename2(s->dirfd, s->stage, pfd, leaf, RENAME_NOREPLACE) < 0) {
-		int errnum = errno;
 		struct stat st;
 
+		errnum = errno;
 		if (errnum == EINVAL || errnum == ENOSYS || errnum == ENOTSUP) {
 			errnum = fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW)
 			    == 0 ? EEXIST : 0;
