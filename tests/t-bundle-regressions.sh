@@ -3,7 +3,7 @@
 # code, so that none comes back.
 . "$srcdir/tests/lib.sh"
 
-plan 13
+plan 15
 setup_keys
 
 # tar_of OUT KIND: a crafted plain tar (python's tarfile).
@@ -109,6 +109,17 @@ fresh "$T/d"
 run_status 1 with_timeout mule-bundle -x -C "$T/d" "$T/parts.asc.001"
 check "a FIFO as part 3 is refused (exit 1), without hanging" \
     grep -q 'not a regular file' "$T/err"
+
+# --- more than 999 parts --------------------------------------------------------
+# A part number past 999 would sort wrongly for cat NAME.*: refused, and
+# the parts written so far are temporaries that go with the failure.
+mkdir -p "$T/src/many" "$T/many"
+head -c 1100000 /dev/urandom >"$T/src/many/r"
+run_status 2 mule-bundle --binary -r bob@example.org -u alice@example.org \
+    --split 1K -o "$T/many/B.gpg" "$T/src/many"
+check "--split into more than 999 parts fails (exit 2), saying so" \
+    grep -q 'more than 999 parts' "$T/err"
+check "... and leaves no part and no temporary" [ -z "$(ls -A "$T/many")" ]
 
 # --- directory modes: only what was moved in, after the move -------------------
 # Needs an unprivileged user: root ignores directory permissions.

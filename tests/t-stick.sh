@@ -250,7 +250,7 @@ head -c 307200 /dev/urandom >"$SRC/r300k"
 head -c 3145728 /dev/urandom >"$SRC/r3m"
 for n in 1 2 3; do head -c 8388608 /dev/urandom >"$SRC/r8m-$n"; done
 
-plan 69
+plan 71
 
 # === init ===========================================================================
 why=""
@@ -1052,6 +1052,36 @@ st 2 ms_a put "$S" -r "$BOB" "$T/p1"
 [ -z "$(ls -A "$T/planted-outside")" ] || why="$why something was written through the symlink;"
 st 0 ms_b get "$S" -C "$IN"
 verdict "MULE/to planted as a symlink: put refuses (exit 2), nothing written outside; get skips it"
+
+scenario numbers
+printf 'one\n' >"$T/p1"
+why=""
+put_new a "$S" -r "$BOB" "$T/p1"
+st 0 ms_b get "$S" -C "$IN"
+why=""
+# The sequence numbers of a put are taken only when every item is there:
+# a number never used would look like a lost item to Bob.
+cp "$ASTATE/mule/sequence" "$T/seq.before" 2>/dev/null || : >"$T/seq.before"
+st 2 ms_a put "$S" -r "$BOB" "$T/p1" "$T/no-such-file"
+cmp -s "$T/seq.before" "$ASTATE/mule/sequence" || why="$why the sequence numbers moved;"
+grep -q 'no-such-file' "$T/err" || why="$why the error does not name the missing item;"
+verdict "put of a missing item: exit 2, and no sequence number is used up"
+
+why=""
+# A journal line get cannot read is the reader's problem: exit 2, and the
+# items stay where they are.
+cp "$BSTATE/mule/journal" "$T/journal.good"
+echo 'delivered not a record' >>"$BSTATE/mule/journal"
+printf 'four\n' >"$T/p4"
+put_new a "$S" -r "$BOB" "$T/p4"
+snap "$BOX"
+st 2 ms_b get "$S" -C "$IN"
+grep -q 'not a journal record' "$T/err" || why="$why the error does not say the journal is bad;"
+[ -z "$(added "$BOX")" ] && [ "$(items "$BOX" | wc -l)" -eq "$(wc -l <"$T/snap")" ] ||
+    why="$why items on the stick changed;"
+grep -q '^delivered' "$T/out" && why="$why something was delivered;"
+cp "$T/journal.good" "$BSTATE/mule/journal"
+verdict "a journal with a line get cannot read: exit 2, nothing delivered, the stick as it was"
 
 # === exit statuses =======================================================================
 scenario usage
