@@ -250,7 +250,7 @@ head -c 307200 /dev/urandom >"$SRC/r300k"
 head -c 3145728 /dev/urandom >"$SRC/r3m"
 for n in 1 2 3; do head -c 8388608 /dev/urandom >"$SRC/r8m-$n"; done
 
-plan 71
+plan 72
 
 # === init ===========================================================================
 why=""
@@ -1006,9 +1006,22 @@ if [ -n "$HAVE_FAT" ] && truncate -s 40M "$T/fat.img" &&
 	[ -z "$(ls -A "$BOX" 2>/dev/null)" ] || why="$why MULE/to/BOB holds: $(ls -A "$BOX" | tr '\n' ' ');"
 	[ "$(ls -A "$S" | tr '\n' ' ')" = "MULE " ] || why="$why the stick's top holds: $(ls -A "$S" | tr '\n' ' ');"
 	verdict "FAT32: --remove empties the folder (every part), nothing outside MULE/"
+
+	why=""
+	# Delivered ONTO the FAT file system: fusefat loses what is inside a
+	# renamed directory, so the delivery folder is filled file by file.
+	mkdir -p "$T/ftree/sub" "$FAT/inbox"
+	echo top >"$T/ftree/a.txt" && echo deep >"$T/ftree/sub/b.txt"
+	put_new a "$S" -r "$BOB" "$T/ftree"
+	st 0 ms_b get "$S" -C "$FAT/inbox"
+	d=$(find "$FAT/inbox" -type d -name ftree | head -n 1)
+	[ -n "$d" ] && cmp -s "$T/ftree/a.txt" "$d/a.txt" &&
+	    cmp -s "$T/ftree/sub/b.txt" "$d/sub/b.txt" || why="$why the tree was not delivered whole;"
+	[ -z "$(find "$FAT/inbox" -name '.mule-*')" ] || why="$why a staging directory was left;"
+	verdict "FAT32: get -C onto the FAT file system delivers a directory item whole"
 	fusermount -u "$FAT" 2>/dev/null
 else
-	for i in 1 2 3 4; do skip "no FAT file system (mkfs.vfat, fusefat, /dev/fuse)"; done
+	for i in 1 2 3 4 5; do skip "no FAT file system (mkfs.vfat, fusefat, /dev/fuse)"; done
 fi
 
 # === from the review of get: what anyone can plant on the stick ======================
