@@ -65,21 +65,6 @@ run_end(struct run *r)
 	mule_verify_status_release(&r->st);
 }
 
-static gpg_error_t
-refuse_text_mode(const struct mule_check_opts *o, const struct mule_verdict *v)
-{
-	size_t i;
-
-	for (i = 0; !o->text_ok && i < v->nsigners; i++)
-		if (v->signers[i].sigclass == 0x01)
-			return mule_reject(GPG_ERR_WRONG_KEY_USAGE,
-			    "a text signature survives line-ending changes; "
-			    "use --text if the file is text",
-			    "the signature by key %s is a text-mode signature",
-			    v->signers[i].fpr);
-	return 0;
-}
-
 /* The signed input, as gpg gets it: a clear-signed block passed through
  * the structure check, armour decoded, or binary; anything encrypted,
  * a key, or text around the block is refused. */
@@ -291,6 +276,9 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 	}
 	if (!err)
 		err = run_start(&r, gopts, o);
+	/* Clear-signed text is signed as text. */
+	if (!err && in.clear)
+		r.policy.text_ok = 1;
 	if (!err)
 		err = verify_signed(&r, &in, &sink, v);
 	if (!err)
@@ -410,8 +398,6 @@ mule_check_detached(const struct mule_gpg_opts *gopts,
 	}
 	err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
 	    &r.st, r.ctx, v);
-	if (!err)
-		err = refuse_text_mode(o, v);
 leave:
 	if (err)
 		mule_verdict_release(v);

@@ -61,7 +61,9 @@ status_cb(void *hook, const char *keyword, const char *args)
 	if (!strcmp(keyword, "NEWSIG"))
 		return status_new_sig(st) ? 0 : gpg_error_from_syserror();
 	if (!strcmp(keyword, "PLAINTEXT")) {
-		st->plaintexts++;
+		/* FORMAT TIMESTAMP NAME; FORMAT is the literal's byte in hex. */
+		if (!st->plaintexts++)
+			st->literal_format = (unsigned)strtoul(args, NULL, 16);
 		return 0;
 	}
 	if (!st->nsigs)
@@ -187,10 +189,44 @@ expired_before_signing(gpgme_ctx_t keyctx, gpgme_signature_t sig)
 	return before || !found;
 }
 
+/* The bytes released must be the bytes signed.  A literal packet's
+ * header is not covered by its signature: flipping its format from 'b'
+ * to 't' makes gpg drop every CR of a binary-signed message on output
+ * while it still reports a good signature. */
+static gpg_error_t
+check_class(const struct mule_policy *p, const struct mule_verify_status *st,
+    const struct mule_sigstatus *ss, const char *fpr)
+{
+	switch (ss->sigclass) {
+	case 0x00:
+		if (st->plaintexts && st->literal_format != 'b')
+			return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
+			    "the binary signature by key %s is over data marked "
+			    "as text (the unsigned format byte was changed)",
+			    fpr);
+		return 0;
+	case 0x01:
+		if (!p->text_ok)
+			return mule_reject(GPG_ERR_WRONG_KEY_USAGE,
+			    p->offers_text ? "a text signature survives "
+			    "line-ending changes; use --text if the data is text"
+			    : "sign binary data with a binary signature",
+			    "the signature by key %s is a text-mode signature",
+			    fpr);
+		return 0;
+	default:
+		return mule_reject(GPG_ERR_WRONG_KEY_USAGE, NULL,
+		    "the signature by key %s is of class 0x%02x, not over "
+		    "data", fpr, ss->sigclass);
+	}
+}
+
 static gpg_error_t
 check_one(const struct mule_policy *p, gpgme_signature_t sig,
-    const struct mule_sigstatus *ss, gpgme_ctx_t keyctx)
+    const struct mule_verify_status *st, const struct mule_sigstatus *ss,
+    gpgme_ctx_t keyctx)
 {
+	gpg_error_t err;
 	const char *fpr = sig->fpr ? sig->fpr : "(unknown)";
 	const char *primary = ss && ss->primary[0] ? ss->primary : fpr;
 
@@ -252,6 +288,8 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 	if (!ss || !ss->fpr[0])
 		return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
 		    "gpg did not confirm the signature by key %s", fpr);
+	if ((err = check_class(p, st, ss, primary)))
+		return err;
 	if (p->npinned) {
 		if (!is_pinned(p, primary) && !is_pinned(p, fpr))
 			return mule_reject(GPG_ERR_NOT_TRUSTED,
@@ -288,7 +326,7 @@ mule_verify_check(const struct mule_policy *p, gpgme_verify_result_t res,
 	}
 	for (sig = res->signatures; sig; sig = sig->next, i++) {
 		ss = status_for(st, i, sig);
-		err = check_one(p, sig, ss, keyctx);
+		err = check_one(p, sig, st, ss, keyctx);
 		if (err) {
 			mule_verdict_release(v);
 			return err;

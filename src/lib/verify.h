@@ -7,6 +7,11 @@
  *  - made with a hash other than MD5, SHA-1 or RIPEMD-160,
  *  - by a key that is not revoked and was not expired when it signed,
  *  - not made in the future (beyond a small clock skew), and
+ *  - over exactly the bytes released: a binary signature (class 0x00)
+ *    only over a binary literal ('b': gpg changes the line ends of any
+ *    other, and the literal's header is not signed), a text signature
+ *    (0x01) only where the tool accepts text (clear-signed input,
+ *    --text), no other class,
  *  - by an accepted signer: when signers are pinned (--signer,
  *    --signer-file) only by one of them; otherwise by a key that is valid
  *    in the user's keyring (certified by the user, or ultimately trusted).
@@ -24,6 +29,8 @@ struct mule_policy {
 	size_t npinned;
 	int allow_unsigned;
 	int offers_allow_unsigned;	/* the tool has --allow-unsigned */
+	int text_ok;		/* text-mode signatures (class 0x01) count */
+	int offers_text;	/* the tool has --text */
 };
 
 /* What gpg said about each signature, from its status lines (GPGME 1.18's
@@ -40,6 +47,7 @@ struct mule_verify_status {
 	struct mule_sigstatus *sigs;
 	size_t nsigs;
 	unsigned plaintexts;	/* PLAINTEXT lines: literal data packets */
+	unsigned literal_format;	/* of the first: 'b', 't', 'u', ... */
 	int forbid_decryption;	/* a verify-only run: stop gpg decrypting */
 	int saw_decryption;	/* ... and gpg started to */
 	int forbid_symmetric;	/* no passphrase packet in the message:
