@@ -44,6 +44,8 @@ run_start(struct run *r, const struct mule_gpg_opts *gopts,
 	gpgme_release(keyctx);
 	if (err)
 		return err;
+	r->policy.text_ok = o->text_ok;
+	r->policy.offers_text = 1;
 	/* With signer files, verify where only those keys (and the pinned
 	 * ones) exist: nothing is imported into the user's keyring. */
 	if (r->home)
