@@ -19,6 +19,7 @@ static const char usage[] =
 "      --signer-file KEYFILE   accept only the key in KEYFILE, not imported\n"
 "      --allow-unsigned        accept an unsigned message (says so)\n"
 "      --max-size SIZE         refuse plaintext larger than SIZE (default 8G)\n"
+"      --text                  accept a text-mode signature (line ends LF)\n"
 "  -o, --output FILE           write to FILE, atomically\n"
 "      --force                 replace FILE if it exists\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
@@ -31,7 +32,7 @@ static const char usage[] =
 "Exit status: 0 success, 1 input rejected, 2 usage or operational error.\n";
 
 enum { OPT_SIGNER = MULE_OPT_TOOL, OPT_SIGNER_FILE, OPT_ALLOW_UNSIGNED,
-    OPT_MAX_SIZE };
+    OPT_MAX_SIZE, OPT_TEXT };
 
 static const struct option longopts[] = {
 	MULE_CLI_LONGOPTS,
@@ -39,6 +40,7 @@ static const struct option longopts[] = {
 	{ "signer-file", required_argument, NULL, OPT_SIGNER_FILE },
 	{ "allow-unsigned", no_argument, NULL, OPT_ALLOW_UNSIGNED },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "text", no_argument, NULL, OPT_TEXT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -46,7 +48,8 @@ int
 main(int argc, char **argv)
 {
 	struct mule_cli cli;
-	struct mule_open_opts oo = { .max_size = MULE_DEFAULT_MAX_SIZE };
+	struct mule_open_opts oo = { .max_size = MULE_DEFAULT_MAX_SIZE,
+	    .offers_text = 1 };
 	struct mule_output *out = NULL;
 	struct mule_verdict v = { 0 };
 	const char **signers, **files;
@@ -66,6 +69,7 @@ main(int argc, char **argv)
 		case OPT_SIGNER: signers[oo.nsigners++] = optarg; break;
 		case OPT_SIGNER_FILE: files[oo.nsigner_files++] = optarg; break;
 		case OPT_ALLOW_UNSIGNED: oo.allow_unsigned = 1; break;
+		case OPT_TEXT: oo.text_ok = 1; break;
 		case OPT_MAX_SIZE:
 			if (mule_size_parse(optarg, &oo.max_size))
 				mule_usage_error("--max-size: invalid size '%s'",

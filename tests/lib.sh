@@ -244,3 +244,46 @@ foreign_key() {
 	GNUPGHOME="$T/$1-home" gpg --export --armor "$fpr" >"$T/$1.asc"
 	echo "$fpr"
 }
+
+# --- passphrases ---------------------------------------------------------------
+# use_pinentry ANSWER [HOME]: HOME's gpg-agent (default $GNUPGHOME) asks a
+# scripted pinentry, as a person at a terminal would be asked.  ANSWER is
+# the passphrase it types, "cancel" (the person presses Cancel), or
+# "none" (there is no pinentry at all, as in cron).  Each GETPIN is
+# counted in $T/pinentry.log.  The agent is restarted, which also forgets
+# the passphrases it had cached.
+use_pinentry() {
+	up_home=${2:-$GNUPGHOME}
+	printf '%s\n' "$1" >"$T/pinentry.answer"
+	cat >"$T/pinentry" <<EOS
+#!/bin/sh
+echo "OK hi"
+while read -r cmd rest; do
+	case \$cmd in
+	GETPIN)
+		echo GETPIN >>"$T/pinentry.log"
+		answer=\$(cat "$T/pinentry.answer")
+		if [ "\$answer" = cancel ]; then
+			echo "ERR 83886179 Operation cancelled"
+		else
+			echo "D \$answer"
+			echo OK
+		fi ;;
+	BYE) echo OK; exit 0 ;;
+	*) echo OK ;;
+	esac
+done
+EOS
+	chmod 700 "$T/pinentry"
+	if [ "$1" = none ]; then
+		echo "pinentry-program $T/no-such-pinentry"
+	else
+		echo "pinentry-program $T/pinentry"
+	fi >"$up_home/gpg-agent.conf"
+	: >"$T/pinentry.log"
+	gpgconf --homedir "$up_home" --kill gpg-agent >/dev/null 2>&1
+	return 0
+}
+
+# pinentry_asked: how many times the scripted pinentry was asked.
+pinentry_asked() { wc -l <"$T/pinentry.log" | tr -d ' '; }

@@ -55,7 +55,7 @@ setup_keys
 HOME="$T/fakehome"	# sq, rnp and gosop must not touch the real one
 export HOME
 mkdir "$HOME"
-plan 40
+plan 41
 
 gpg --batch --export-secret-keys --armor "$ALICE" >"$T/alice-sec.asc"
 gpg --batch --export-secret-keys --armor "$BOB" >"$T/bob-sec.asc"
@@ -269,12 +269,16 @@ if have gosop; then
 	opens_as "mule-open opens gosop encrypt --sign-with" "$T/text" "$T/go.asc"
 	gosop encrypt --as text --sign-with "$T/alice-sec.asc" "$T/bob.asc" \
 	    <"$T/text" >"$T/got.asc"
-	opens_as "mule-open opens gosop encrypt --as text" "$T/text" "$T/got.asc"
+	# A text-mode signature counts only where text is expected.
+	expect_fail "mule-open refuses gosop's text-mode signature without --text" 1 \
+	    mule-open "$T/got.asc"
+	opens_as "mule-open --text opens gosop encrypt --as text" "$T/text" \
+	    "$T/got.asc" --text
 	gosop encrypt --no-armor --sign-with "$T/alice-sec.asc" "$T/bob.asc" \
 	    <"$T/text" >"$T/go.gpg"
 	opens_as "mule-open opens gosop encrypt --no-armor" "$T/text" "$T/go.gpg"
 else
-	skip_n 6 "gosop is not installed"
+	skip_n 7 "gosop is not installed"
 fi
 
 done_testing

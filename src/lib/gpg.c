@@ -8,8 +8,6 @@
 #include "gpg.h"
 #include "secret.h"
 
-static int passphrase_bad;
-
 gpg_error_t
 mule_gpg_init(void)
 {
@@ -50,20 +48,14 @@ passphrase_cb(void *hook, const char *uid_hint, const char *info,
 
 	(void)uid_hint;
 	(void)info;
-	/* Never retry: the same passphrase would fail again. */
-	if (prev_was_bad) {
-		passphrase_bad = 1;
+	/* Never retry: the same passphrase would fail again.  (What was
+	 * refused, a key's passphrase or a message's, the status lines of
+	 * the operation tell: see verify.c.) */
+	if (prev_was_bad)
 		return gpg_error(GPG_ERR_BAD_PASSPHRASE);
-	}
 	if (gpgme_io_writen(fd, text, strlen(text)) || gpgme_io_writen(fd, "\n", 1))
 		return gpg_error_from_syserror();
 	return 0;
-}
-
-int
-mule_gpg_passphrase_was_bad(void)
-{
-	return passphrase_bad;
 }
 
 gpg_error_t

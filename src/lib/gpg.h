@@ -20,7 +20,4 @@ gpg_error_t mule_gpg_init(void);
  * key retrieval, no passphrase caching of symmetric keys. */
 gpg_error_t mule_gpg_ctx_new(gpgme_ctx_t *ctx, const struct mule_gpg_opts *o);
 
-/* Whether the last passphrase we supplied was refused by gpg. */
-int mule_gpg_passphrase_was_bad(void);
-
 #endif

@@ -8,11 +8,11 @@
 #include "data.h"
 #include "error.h"
 #include "gpg.h"
-#include "hold.h"
 #include "io.h"
 #include "keys.h"
 #include "open.h"
 #include "packet.h"
+#include "producer.h"
 #include "text.h"
 
 gpg_error_t
@@ -57,6 +57,54 @@ mule_policy_release(struct mule_policy *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* Whether gpg-agent's failure to use our key came from its passphrase:
+ * not given, wrong, or nobody to ask (no pinentry, no terminal). */
+static int
+is_passphrase_trouble(gpg_error_t e)
+{
+	if (gpg_err_source(e) == GPG_ERR_SOURCE_PINENTRY
+	    || gpg_err_code_to_errno(gpg_err_code(e)))
+		return 1;
+	switch (gpg_err_code(e)) {
+	case GPG_ERR_BAD_PASSPHRASE:
+	case GPG_ERR_CANCELED:
+	case GPG_ERR_FULLY_CANCELED:
+	case GPG_ERR_NO_PIN_ENTRY:
+	case GPG_ERR_PIN_ENTRY:
+	case GPG_ERR_NO_PASSPHRASE:
+	case GPG_ERR_TIMEOUT:
+	case GPG_ERR_NOT_CONFIRMED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The message is for one of our keys, which we could not unlock: the
+ * reader's trouble, not the message's (exit 2). */
+static gpg_error_t
+explain_key_passphrase(const struct mule_verify_status *st)
+{
+	const char *key = st->key_fpr[0] ? st->key_fpr : "for this message";
+
+	switch (gpg_err_code(st->key_error)) {
+	case GPG_ERR_BAD_PASSPHRASE:
+		return mule_error_set(mule_fail_code(GPG_ERR_BAD_PASSPHRASE),
+		    "check the passphrase (file) and try again",
+		    "wrong passphrase for the key %s", key);
+	case GPG_ERR_CANCELED:
+	case GPG_ERR_FULLY_CANCELED:
+		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
+		    "cancelled: no passphrase was given for the key %s", key);
+	default:
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_PIN_ENTRY),
+		    "no pinentry could ask for it (no terminal?); "
+		    "--passphrase-fd N works too",
+		    "the key %s needs its passphrase: use --passphrase-file",
+		    key);
+	}
+}
+
 gpg_error_t
 mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
     const struct mule_verify_status *st)
@@ -68,9 +116,20 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
 
 	if (gpg_err_source(err) == MULE_SOURCE_REJECT)
 		return err;
-	if (mule_gpg_passphrase_was_bad())
-		return mule_reject(GPG_ERR_BAD_PASSPHRASE, NULL,
-		    "wrong passphrase");
+	if (st && st->key_error && is_passphrase_trouble(st->key_error))
+		return explain_key_passphrase(st);
+	/* gpg cannot tell a wrong passphrase from a message crafted to fail
+	 * with any: it stays a rejection. */
+	if (st && st->asked_symmetric)
+		switch (gpg_err_code(err)) {
+		case GPG_ERR_BAD_PASSPHRASE:
+		case GPG_ERR_BAD_KEY:
+		case GPG_ERR_DECRYPT_FAILED:
+			return mule_reject(GPG_ERR_BAD_PASSPHRASE, NULL,
+			    "wrong passphrase, or a damaged message");
+		default:
+			break;
+		}
 	switch (gpg_err_code(err)) {
 	case GPG_ERR_NO_SECKEY:
 		for (r = dres ? dres->recipients : NULL; r; r = r->next)
@@ -316,36 +375,48 @@ check_decrypt_result(gpgme_ctx_t ctx)
 	return 0;
 }
 
-/* Decrypt in the user's home and verify there, in one gpg run. */
+/* The decrypting half, in a worker thread: gpg removes the encryption
+ * layer only (--unwrap), in the user's home, where the secret keys are,
+ * and the signed message inside goes undecoded into the pipe FD.  gpg
+ * does not look inside it in this run, so nothing crafted in there can
+ * make it ask for a passphrase while a pinentry may be used for the
+ * key. */
+struct unwrapper {
+	const struct mule_gpg_opts *gopts;
+	struct cipher_input *in;
+	int fd;
+};
+
 static gpg_error_t
-open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
-    const struct mule_open_opts *o, struct mule_source *raw,
-    mule_write_fn write, void *arg, struct mule_verdict *v)
+fd_write(void *arg, const void *buf, size_t n)
 {
-	struct cipher_input in;
-	struct mule_sink sink = { write, arg, o->max_size, 0, 0, 0 };
+	return mule_write_all(*(int *)arg, buf, n);
+}
+
+static gpg_error_t
+unwrap(void *arg, int fd)
+{
+	struct unwrapper *u = arg;
+	struct mule_sink sink = { fd_write, &u->fd, 0, 0, 0, 0 };
 	struct mule_verify_status st;
-	gpgme_data_t cipher = NULL, plain = NULL;
+	gpgme_data_t cipher = NULL, inner = NULL;
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err, own;
 
+	u->fd = fd;
 	memset(&st, 0, sizeof st);
-	err = cipher_input_init(&in, raw, o->refuse_symmetric);
-	if (!err)
-		err = mule_gpg_ctx_new(&ctx, gopts);
-	if (!err)
-		err = gpgme_set_ctx_flag(ctx, "trust-model", "pgp");
+	err = mule_gpg_ctx_new(&ctx, u->gopts);
 	if (!err)
 		err = mule_verify_status_attach(ctx, &st);
-	st.forbid_symmetric = !in.has_skesk;
+	st.forbid_symmetric = !u->in->has_skesk;
 	if (!err)
-		err = mule_data_from_source(&cipher, in.src);
+		err = mule_data_from_source(&cipher, u->in->src);
 	if (!err)
-		err = mule_data_to_sink(&plain, &sink);
+		err = mule_data_to_sink(&inner, &sink);
 	if (err)
 		goto leave;
-	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_VERIFY, cipher, plain);
-	own = mule_data_own_error(in.src, &sink);
+	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_UNWRAP, cipher, inner);
+	own = mule_data_own_error(u->in->src, &sink);
 	if (!own && st.saw_symmetric)
 		own = symmetric_inside();
 	if (err || own) {
@@ -353,122 +424,100 @@ open_in_home(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 		goto leave;
 	}
 	err = check_decrypt_result(ctx);
-	if (!err)
-		err = mule_verify_status_one_literal(&st);
-	if (!err)
-		err = mule_verify_check(p, gpgme_op_verify_result(ctx), &st,
-		    ctx, v);
 leave:
-	cipher_input_release(&in);
 	gpgme_data_release(cipher);
-	gpgme_data_release(plain);
+	gpgme_data_release(inner);
 	gpgme_release(ctx);
 	mule_verify_status_release(&st);
 	return err;
 }
 
-/* Decrypt in the user's home without verifying (the signed message is
- * held back, encrypted), then verify in a home that holds only the
- * signer files: nothing is imported into the user's keyring. */
+/* The verifying half, in the calling thread: the signed message from the
+ * pipe FD is verified in a run that may not decrypt and cannot ask
+ * anyone for anything (in the user's home, or in HOME with only the
+ * signer files' keys: nothing is imported into the user's keyring).
+ * The plaintext goes to SINK as gpg releases it. */
 static gpg_error_t
-open_with_keyhome(const struct mule_gpg_opts *gopts,
-    const struct mule_policy *p, const struct mule_keyhome *home,
-    const struct mule_open_opts *o, struct mule_source *raw,
-    mule_write_fn write, void *arg, struct mule_verdict *v)
+verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
+    const struct mule_keyhome *home, int fd, struct mule_sink *sink,
+    struct mule_verdict *v)
 {
-	struct mule_gpg_opts vopts = { mule_keyhome_dir(home), NULL, 0 };
-	struct cipher_input in;
-	struct mule_source hsrc;
-	struct mule_sink hsink = { mule_hold_write, NULL, o->max_size, 0, 0,
-	    0 };
-	struct mule_sink sink = { write, arg, o->max_size, 0, 0, 0 };
-	struct mule_verify_status st, unwrap_st;
-	struct mule_hold *hold = NULL;
-	gpgme_data_t cipher = NULL, signed_data = NULL, held = NULL;
-	gpgme_data_t plain = NULL;
-	gpgme_ctx_t ctx = NULL, vctx = NULL;
+	struct mule_gpg_opts vopts = { gopts->homedir, NULL, 0 };
+	struct mule_source src;
+	struct mule_verify_status st;
+	gpgme_data_t held = NULL, plain = NULL;
+	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err, own;
 
 	memset(&st, 0, sizeof st);
-	memset(&unwrap_st, 0, sizeof unwrap_st);
-	memset(&hsrc, 0, sizeof hsrc);
-	err = cipher_input_init(&in, raw, o->refuse_symmetric);
-	if (!err)
-		err = mule_hold_new(&hold);
-	if (err)
-		goto leave;
-	hsink.arg = hold;
-	err = mule_gpg_ctx_new(&ctx, gopts);
-	if (!err)
-		err = mule_verify_status_attach(ctx, &unwrap_st);
-	unwrap_st.forbid_symmetric = !in.has_skesk;
-	if (!err)
-		err = mule_data_from_source(&cipher, in.src);
-	if (!err)
-		err = mule_data_to_sink(&signed_data, &hsink);
-	if (err)
-		goto leave;
-	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_UNWRAP, cipher,
-	    signed_data);
-	own = mule_data_own_error(in.src, &hsink);
-	if (!own && unwrap_st.saw_symmetric)
-		own = symmetric_inside();
-	if (err || own) {
-		err = own ? own : mule_explain_decrypt_error(err, ctx, NULL);
-		goto leave;
-	}
-	err = check_decrypt_result(ctx);
-	if (!err)
-		err = mule_hold_rewind(hold);
-	if (err)
-		goto leave;
-
-	memset(&hsrc, 0, sizeof hsrc);
-	hsrc.fd = -1;
-	hsrc.read = mule_hold_read;
-	hsrc.arg = hold;
+	mule_source_init_fd(&src, fd);
+	if (home)
+		vopts.homedir = mule_keyhome_dir(home);
 	/* What was inside the encryption must be binary signed data (no
 	 * armour, no clear-signed text, nothing encrypted again). */
-	err = mule_source_peek(&hsrc, PACKET_PEEK);
-	if (!err && mule_packet_start(hsrc.pre, hsrc.pre_len)
+	err = mule_source_peek(&src, PACKET_PEEK);
+	if (!err && src.pre_len && mule_packet_start(src.pre, src.pre_len)
 	    != MULE_PACKET_UNENCRYPTED)
 		err = mule_reject(GPG_ERR_BAD_DATA, NULL,
 		    "the encrypted message holds no signed data");
+	if (!err)
+		err = mule_gpg_ctx_new(&ctx, &vopts);
+	if (!err && !home)
+		err = gpgme_set_ctx_flag(ctx, "trust-model", "pgp");
+	if (!err)
+		err = mule_verify_status_attach_verify_only(ctx, &st);
+	if (!err)
+		err = mule_data_from_source(&held, &src);
+	if (!err)
+		err = mule_data_to_sink(&plain, sink);
 	if (err)
 		goto leave;
-	err = mule_gpg_ctx_new(&vctx, &vopts);
-	if (!err)
-		err = mule_verify_status_attach_verify_only(vctx, &st);
-	if (!err)
-		err = mule_data_from_source(&held, &hsrc);
-	if (!err)
-		err = mule_data_to_sink(&plain, &sink);
-	if (err)
-		goto leave;
-	err = gpgme_op_verify(vctx, held, NULL, plain);
-	own = mule_data_own_error(&hsrc, &sink);
+	err = gpgme_op_verify(ctx, held, NULL, plain);
+	own = mule_data_own_error(&src, sink);
 	if (!own)
 		own = mule_verify_status_refusal(&st);
 	if (err || own) {
-		err = own ? own : mule_explain_decrypt_error(err, vctx, &st);
+		err = own ? own : mule_explain_decrypt_error(err, ctx, &st);
 		goto leave;
 	}
 	err = mule_verify_status_one_literal(&st);
 	if (!err)
-		err = mule_verify_check(p, gpgme_op_verify_result(vctx), &st,
-		    vctx, v);
+		err = mule_verify_check(p, gpgme_op_verify_result(ctx), &st,
+		    ctx, v);
 leave:
-	cipher_input_release(&in);
-	gpgme_data_release(cipher);
-	gpgme_data_release(signed_data);
 	gpgme_data_release(held);
 	gpgme_data_release(plain);
 	gpgme_release(ctx);
-	gpgme_release(vctx);
-	mule_source_release(&hsrc);
-	mule_hold_free(hold);
+	mule_source_release(&src);
 	mule_verify_status_release(&st);
-	mule_verify_status_release(&unwrap_st);
+	return err;
+}
+
+/* Two gpg runs joined by a pipe: one decrypts, the other verifies what
+ * was inside.  Only when both succeeded is the plaintext verified. */
+static gpg_error_t
+open_verified(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
+    const struct mule_keyhome *home, const struct mule_open_opts *o,
+    struct mule_source *raw, mule_write_fn write, void *arg,
+    struct mule_verdict *v)
+{
+	struct cipher_input in;
+	struct unwrapper u = { gopts, &in, -1 };
+	struct mule_sink sink = { write, arg, o->max_size, 0, 0, 0 };
+	struct mule_producer *producer = NULL;
+	gpg_error_t err;
+	int fd = -1;
+
+	err = cipher_input_init(&in, raw, o->refuse_symmetric);
+	if (!err)
+		err = mule_producer_start(&producer, unwrap, &u, &fd);
+	if (!err) {
+		err = verify_inner(gopts, p, home, fd, &sink, v);
+		err = mule_producer_finish(producer, fd, err);
+	}
+	if (err)
+		mule_verdict_release(v);
+	cipher_input_release(&in);
 	return err;
 }
 
@@ -494,11 +543,9 @@ mule_open_to(const struct mule_gpg_opts *gopts,
 	if (err)
 		goto leave;
 	policy.offers_allow_unsigned = 1;
-	if (home)
-		err = open_with_keyhome(gopts, &policy, home, o, in, write,
-		    arg, v);
-	else
-		err = open_in_home(gopts, &policy, o, in, write, arg, v);
+	policy.offers_text = o->offers_text;
+	policy.text_ok = o->text_ok;
+	err = open_verified(gopts, &policy, home, o, in, write, arg, v);
 leave:
 	if (err)
 		mule_verdict_release(v);

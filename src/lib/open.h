@@ -21,6 +21,9 @@ struct mule_open_opts {
 	const char *const *signer_files;	/* --signer-file KEYFILE */
 	size_t nsigner_files;
 	int allow_unsigned;
+	int text_ok;				/* --text: text-mode signatures
+						 * count */
+	int offers_text;			/* the tool has --text */
 	uint64_t max_size;			/* 0: no limit */
 	int refuse_symmetric;			/* refuse a message with a
 						 * passphrase packet before gpg

@@ -34,11 +34,19 @@ mule_sign_explain(gpgme_ctx_t ctx, gpg_error_t err, const char *hint,
 		    "no usable secret key to sign with");
 	case GPG_ERR_BAD_PASSPHRASE:
 		return mule_error_set(mule_fail_code(GPG_ERR_BAD_PASSPHRASE),
-		    NULL, "wrong passphrase");
+		    NULL, "wrong passphrase for the signing key");
 	case GPG_ERR_CANCELED:
 	case GPG_ERR_FULLY_CANCELED:
 		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
-		    "cancelled");
+		    "cancelled: no passphrase was given for the signing key");
+	case GPG_ERR_NO_PIN_ENTRY:
+	case GPG_ERR_PIN_ENTRY:
+	case GPG_ERR_ENOTTY:
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_PIN_ENTRY),
+		    "no pinentry could ask for it (no terminal?); "
+		    "--passphrase-fd N works too",
+		    "the signing key needs its passphrase: use "
+		    "--passphrase-file");
 	default:
 		return mule_error_set(err, NULL, "%s failed: %s", what,
 		    gpg_strerror(err));

@@ -49,14 +49,33 @@ status_cb(void *hook, const char *keyword, const char *args)
 		st->saw_decryption = 1;
 		return gpg_error(GPG_ERR_CANCELED);
 	}
-	/* Encrypted data that is not covered by a session key packet makes
-	 * gpg ask for a passphrase ("assuming IDEA encrypted data"): on
-	 * input that holds no passphrase packet, that is the input's doing,
-	 * and nobody is to be asked. */
-	if (st->forbid_symmetric && (!strcmp(keyword, "NEED_PASSPHRASE_SYM")
-	    || !strcmp(keyword, "PINENTRY_LAUNCHED"))) {
-		st->saw_symmetric = 1;
-		return gpg_error(GPG_ERR_CANCELED);
+	if (!strcmp(keyword, "BEGIN_DECRYPTION"))
+		st->decrypting = 1;
+	/* A passphrase asked for where the message has no passphrase packet
+	 * (encrypted data without a session key packet: "assuming IDEA"), or
+	 * from inside the encryption, is the input's doing: nobody is asked,
+	 * and no passphrase given for a key is handed to it. */
+	if (!strcmp(keyword, "NEED_PASSPHRASE_SYM")) {
+		if (st->forbid_symmetric || st->decrypting) {
+			st->saw_symmetric = 1;
+			return gpg_error(GPG_ERR_CANCELED);
+		}
+		st->asked_symmetric = 1;
+		return 0;
+	}
+	if (!strcmp(keyword, "KEY_CONSIDERED")) {
+		n = sscanf(args, "%63s", field[0]);
+		if (n != 1 || !mule_fpr_parse(field[0], st->considered))
+			st->considered[0] = 0;
+		return 0;
+	}
+	/* gpg-agent could not decrypt the session key with our key: a
+	 * passphrase not given, wrong, or no pinentry to ask for it. */
+	if (!strcmp(keyword, "ERROR")
+	    && !strncmp(args, "pkdecrypt_failed ", 17)) {
+		st->key_error = (gpg_error_t)strtoul(args + 17, NULL, 10);
+		memcpy(st->key_fpr, st->considered, sizeof st->key_fpr);
+		return 0;
 	}
 	if (!strcmp(keyword, "NEWSIG"))
 		return status_new_sig(st) ? 0 : gpg_error_from_syserror();
@@ -106,6 +125,10 @@ mule_verify_status_attach_verify_only(gpgme_ctx_t ctx,
 	gpg_error_t err = mule_verify_status_attach(ctx, st);
 
 	st->forbid_decryption = 1;
+	/* Nobody is asked for anything: not even a pinentry may appear
+	 * before the status line that stops the run arrives. */
+	if (!err)
+		err = gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_CANCEL);
 	return err;
 }
 

@@ -52,7 +52,14 @@ struct mule_verify_status {
 	int saw_decryption;	/* ... and gpg started to */
 	int forbid_symmetric;	/* no passphrase packet in the message:
 				 * stop gpg asking for one */
-	int saw_symmetric;	/* ... and it did (crafted data inside) */
+	int saw_symmetric;	/* gpg asked for a passphrase the message
+				 * has no packet for, or from inside the
+				 * encryption (crafted data): stopped */
+	int asked_symmetric;	/* it asked for the message's passphrase */
+	int decrypting;		/* the encrypted data has been reached */
+	gpg_error_t key_error;	/* gpg-agent could not use our secret key */
+	char key_fpr[41];	/* ... this one */
+	char considered[41];	/* the key gpg looked at last */
 };
 
 /* An accepted signer, for the success message. */

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""nest-sed.py SEALED.gpg SESSION-KEY OUT.gpg
+"""nest-sed.py SEALED.gpg SESSION-KEY OUT.gpg [INNER.gpg]
 
 Rebuild a message sealed for a key so that, inside its (valid,
 MDC-protected) encryption, it holds a bare symmetrically encrypted data
 packet (tag 9) with no session key packet of its own: gpg "assumes IDEA
-encrypted data" there and asks for a passphrase.  SESSION-KEY is gpg's
---show-session-key output ("9:HEX", AES-256).  Needs openssl for CFB."""
+encrypted data" there and asks for a passphrase.  With INNER.gpg, the
+encryption holds that file's packets instead (a whole message sealed
+with a passphrase, say).  SESSION-KEY is gpg's --show-session-key output
+("9:HEX", AES-256).  Needs openssl for CFB."""
 import hashlib, os, subprocess, sys
 
 def new_packet(tag, body):
@@ -25,7 +27,10 @@ assert algo == "9", "AES-256 expected"
 data = open(src, "rb").read()
 assert data[0] == 0x84, "an old-format PKESK first"
 pkesk = data[:2 + data[1]]
-inner = new_packet(9, os.urandom(40))
+if len(sys.argv) > 4:
+    inner = open(sys.argv[4], "rb").read()
+else:
+    inner = new_packet(9, os.urandom(40))
 prefix = os.urandom(16)
 prefix += prefix[-2:]
 mdc_in = prefix + inner + b"\xd3\x14"
