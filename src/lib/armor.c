@@ -187,19 +187,26 @@ struct mule_dearmor {
 	int done;
 };
 
-static signed char b64_value[256];
-static int b64_ready;
-
-static void
-init_table(void)
-{
-	int i;
-
-	b64_ready = 1;
-	memset(b64_value, -1, sizeof b64_value);
-	for (i = 0; i < 64; i++)
-		b64_value[(unsigned char)b64[i]] = (signed char)i;
-}
+/* The value of each base64 character, -1 for any other byte: a constant,
+ * so that threads decoding side by side share it without a race. */
+static const signed char b64_value[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
 /* Length of S without trailing white space (spaces, tabs, CR). */
 static size_t
@@ -241,8 +248,6 @@ mule_dearmor_new_kind(struct mule_dearmor **d, struct mule_source *src,
 	gpg_error_t err;
 
 	*d = NULL;
-	if (!b64_ready)
-		init_table();
 	da = calloc(1, sizeof *da);
 	if (!da)
 		return gpg_error_from_syserror();
