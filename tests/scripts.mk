@@ -15,3 +15,4 @@ MULE_TESTS += tests/t-bundle-hostile.sh
 MULE_TESTS += tests/t-bundle.sh
 MULE_TESTS += tests/t-stick.sh
 MULE_TESTS += tests/t-bundle-regressions.sh
+MULE_TESTS += tests/t-stick-holes.sh
