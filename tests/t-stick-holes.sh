@@ -6,6 +6,10 @@
 #     folder (to/anyone, or another of the reader's folders) is a replay,
 #     exit 1, moved to rejected/; a copy put for two of the reader's keys
 #     is still only a copy, also after a run killed between the two.
+#  4. A split item with a part missing is rejected, exit 1, and moved
+#     aside with its parts; only a temporary named exactly as mule names
+#     them, of a mule-stick that runs, written less than a day ago, makes
+#     an item without its first part one that is still being written.
 #
 # Bob has two secret keys (BOB and BOB2), so two folders of his own.
 . "$srcdir/tests/lib.sh"
@@ -126,7 +130,7 @@ replayed() {
 printf 'for Bob\n' >"$T/m1"
 printf 'for both of Bob\n' >"$T/m2"
 
-plan 8
+plan 15
 
 # === 3. a removed item planted in another folder ===========================
 scenario anyone
@@ -215,5 +219,126 @@ st 0 ms_b get "$S" -C "$IN" --remove
 st 1 ms_b get "$S" -C "$IN"
 replayed "$CID" "$ID" "$ANY"
 verdict "3: delivered and kept, copied to to/anyone: already-delivered until a --remove; then a replay"
+
+# === 4. a split item with a part missing ====================================
+head -c 307200 /dev/urandom >"$T/r300k"
+
+# split_item FOLDER ARG...: Alice puts r300k in parts of 64K; CID, ID set
+split_item() {
+	sp_box=$1; shift
+	put_one "$sp_box" "$@" --split 64K "$T/r300k"
+	[ "$(items "$sp_box" | grep -c "^$CID")" -ge 5 ] || why="$why not 5 parts;"
+}
+
+# rejected_whole CID FOLDER ERE: "rejected CID: REASON" (REASON matching
+# ERE), nothing delivered, every part gone from FOLDER, the ones that
+# were there in rejected/ ($T/parts lists them).
+rejected_whole() {
+	grep -Eq "^rejected $1: $3" "$T/out" ||
+	    why="$why no 'rejected CID: $3' line;"
+	grep -q '^delivered \|^already' "$T/out" && why="$why delivered;"
+	[ -n "$(items "$2" | grep "^$1")" ] && why="$why parts left in the folder;"
+	items "$REJ" | grep "^$1" | cmp -s - "$T/parts" ||
+	    why="$why rejected/ holds: $(items "$REJ" | grep "^$1" | sed 's/.*gpg//' | tr '\n' ' ');"
+	[ -z "$(ls -A "$IN")" ] || why="$why the inbox is not empty;"
+	no_error
+}
+
+scenario part
+why=""
+split_item "$BOX" -r "$BOB"
+rm -f "$BOX/$CID.gpg.003"
+items "$BOX" | grep "^$CID" >"$T/parts"
+st 1 ms_b get "$S" -C "$IN"
+rejected_whole "$CID" "$BOX" 'part 003 .*missing'
+verdict "4: a split item without part 003: rejected, exit 1, its other parts moved to rejected/"
+
+why=""
+split_item "$BOX" -r "$BOB"
+rm -f "$BOX/$CID.gpg.001"
+items "$BOX" | grep "^$CID" >"$T/parts"
+# Lookalikes of a temporary: another name, a process that is not
+# mule-stick (init), a process that is gone.
+: >"$BOX/.mule-tmp.tmp"
+: >"$BOX/.mule-1-0123456789ab.tmp"
+sh -c 'exit 0' & dead=$!
+wait $dead
+: >"$BOX/.mule-$dead-0123456789ab.tmp"
+: >"$BOX/.mule-$$-0123456789ab.tmp"
+st 1 ms_b get "$S" -C "$IN"
+rejected_whole "$CID" "$BOX" 'its first part is missing'
+verdict "4: ... without its first part, beside temporaries of no running mule-stick: rejected, exit 1, moved aside"
+
+scenario busy
+why=""
+split_item "$BOX" -r "$BOB"
+rm -f "$BOX/$CID.gpg.001"
+items "$BOX" | grep "^$CID" >"$T/parts"
+# A put that runs (it waits for its standard input), on another stick.
+mkdir -p "$T/other" && ms_a init "$T/other" >/dev/null 2>&1
+rm -f "$T/fifo" && mkfifo "$T/fifo"
+env GNUPGHOME="$AH" HOME="$T/alice" XDG_STATE_HOME="$ASTATE" \
+    mule-stick put "$T/other" -r "$BOB" - <"$T/fifo" >/dev/null 2>&1 &
+putpid=$!
+exec 3>"$T/fifo"
+n=0
+while [ "$(cat /proc/$putpid/comm 2>/dev/null)" != mule-stick ] && [ $n -lt 50 ]; do
+	sleep 0.1; n=$((n + 1))
+done
+: >"$BOX/.mule-$putpid-0123456789ab.tmp"
+st 0 ms_b get "$S" -C "$IN"
+grep -q "warning: .*$CID: an item still being written, skipped" "$T/err" ||
+    why="$why no warning that it is still being written;"
+[ -s "$T/out" ] && why="$why a report line;"
+items "$BOX" | grep "^$CID" | cmp -s - "$T/parts" || why="$why its parts moved;"
+[ -z "$(items "$REJ")" ] || why="$why something in rejected/;"
+verdict "4: ... beside a temporary of a mule-stick that runs: still being written, skipped with a warning, exit 0"
+
+why=""
+touch -d '2 days ago' "$BOX/.mule-$putpid-0123456789ab.tmp"
+st 1 ms_b get "$S" -C "$IN"
+rejected_whole "$CID" "$BOX" 'its first part is missing'
+verdict "4: ... once that temporary is more than a day old: rejected, exit 1, moved aside"
+exec 3>&-
+wait $putpid
+
+scenario shared
+why=""
+split_item "$ANY" -r "$BOB" --hide-recipients
+rm -f "$ANY/$CID.gpg.002"
+items "$ANY" | grep "^$CID" >"$T/parts"
+st 1 ms_b get "$S" -C "$IN"
+rejected_whole "$CID" "$ANY" 'part 002 .*missing'
+verdict "4: a split item in to/anyone without part 002: rejected, exit 1, moved aside too (no use to anyone)"
+
+scenario leftover
+why=""
+split_item "$BOX" -r "$BOB"
+st 0 ms_b get "$S" -C "$IN"
+grep -q "^delivered $ALICE $ID " "$T/out" || why="$why not delivered;"
+mkdir -p "$T/keep" && cp "$BOX/$CID".gpg.* "$T/keep/"
+rm -f "$BOX/$CID.gpg.001"	# as a killed --remove leaves it
+st 0 ms_b get "$S" -C "$IN"
+grep -q "^already-delivered $ALICE $ID\$" "$T/out" || why="$why not already-delivered;"
+st 0 ms_b get "$S" -C "$IN" --remove
+[ -z "$(items "$BOX")" ] || why="$why --remove left parts;"
+grep -q "^removed .* $CID $BOB\$" "$J" || why="$why no removal in the journal;"
+cp "$T/keep/$CID.gpg.002" "$T/keep/$CID.gpg.003" "$BOX/"
+items "$BOX" >"$T/parts"
+st 1 ms_b get "$S" -C "$IN"
+grep -q "^replay $ALICE $ID: " "$T/out" || why="$why not a replay;"
+[ -z "$(items "$BOX")" ] || why="$why still in the folder;"
+verdict "4: what a killed --remove leaves of a delivered item: already-delivered, removed with --remove; parts put back: replay"
+
+scenario split2
+why=""
+split_item "$BOX" -r "$BOB" -r "$BOB2"
+[ "$(items "$BOX" | sed 's,^,x,')" = "$(items "$BOX2" | sed 's,^,x,')" ] ||
+    why="$why the two folders differ;"
+ls -A "$BOX" "$BOX2" | grep -q '^\.mule-' && why="$why a temporary left;"
+st 0 ms_b get "$S" -C "$IN" --remove
+grep -q "^delivered $ALICE $ID " "$T/out" || why="$why not delivered;"
+cmp -s "$T/r300k" "$(find "$IN" -name r300k | head -n 1)" || why="$why content differs;"
+verdict "4: a split item for two of Bob's keys: every part in both folders, delivered once, exit 0"
 
 done_testing

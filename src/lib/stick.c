@@ -314,6 +314,41 @@ item_for(struct mule_stick_item **items, size_t *n, const char *cid)
 	return &tmp[(*n)++];
 }
 
+/* A split item is complete when parts 001..N are all there: which is
+ * the first missing, and the size of those that are.  -1 if out of
+ * memory. */
+static int
+check_parts(const char *path, struct mule_stick_item *it)
+{
+	struct stat st;
+	unsigned part;
+	char *f;
+
+	it->complete = 1;
+	it->missing = 0;
+	it->size = 0;
+	for (part = 1; part <= it->nparts; part++) {
+		if (asprintf(&f, "%s/%s.gpg.%03u", path, it->cid, part) < 0)
+			return -1;
+		if (lstat(f, &st) < 0 || !S_ISREG(st.st_mode)) {
+			it->complete = 0;
+			if (!it->missing)
+				it->missing = part;
+		} else
+			it->size += (uint64_t)st.st_size;
+		free(f);
+	}
+	return 0;
+}
+
+gpg_error_t
+mule_stick_item_refresh(const char *folder, struct mule_stick_item *it)
+{
+	if (it->nparts && check_parts(folder, it))
+		return gpg_error_from_syserror();
+	return 0;
+}
+
 gpg_error_t
 mule_stick_items(const char *path, struct mule_stick_item **items,
     size_t *n)
@@ -377,22 +412,11 @@ mule_stick_items(const char *path, struct mule_stick_item **items,
 			it->mtime = st.st_mtime;
 	}
 	closedir(d);
-	/* A split item is complete when parts 001..N are all there. */
-	for (i = 0; i < count; i++) {
-		char *f;
-
-		if (!list[i].nparts)
-			continue;
-		list[i].complete = 1;
-		for (part = 1; part <= list[i].nparts; part++) {
-			if (asprintf(&f, "%s/%s.gpg.%03u", path, list[i].cid,
-			    part) < 0)
-				break;
-			if (lstat(f, &st) < 0 || !S_ISREG(st.st_mode))
-				list[i].complete = 0;
-			free(f);
+	for (i = 0; i < count; i++)
+		if (list[i].nparts && check_parts(path, &list[i])) {
+			free(list);
+			return gpg_error_from_syserror();
 		}
-	}
 	if (count)
 		qsort(list, count, sizeof *list, cmp_items);
 	*items = list;

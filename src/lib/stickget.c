@@ -556,6 +556,49 @@ name_item(gpg_error_t err, const struct job *j)
 	return err;
 }
 
+/* A split item whose parts are not all there.  The journal may know it:
+ * what a killed --remove left (removed with --remove), or a replay.  Its
+ * first part, renamed into place last, may still be being written by a
+ * put at work in its folder (BUSY): it is left for a later run.  Else it
+ * is damaged or tampered with, and moved aside with its parts, even from
+ * the shared folder: it is of no use to anyone. */
+static gpg_error_t
+incomplete(struct run *r, const struct job *j, int busy)
+{
+	const struct mule_journal_record *found;
+	struct mule_journal_record rec;
+	char reason[200];
+	gpg_error_t err;
+
+	mule_parallel_lock();
+	found = mule_journal_find_cid(r->journal, j->item.cid);
+	if (found) {
+		rec = *found;
+		err = known(r, j->folder, j->folder_fpr, &j->item, &rec, 0);
+		mule_parallel_unlock();
+		return err;
+	}
+	if (j->item.missing == 1 && busy) {
+		mule_warn("%s/%s: an item still being written, skipped", j->rel,
+		    j->item.cid);
+		mule_parallel_unlock();
+		return 0;
+	}
+	if (j->item.missing == 1)
+		snprintf(reason, sizeof reason, "its first part is missing, and "
+		    "no put is writing it (damaged, tampered with, or left by a "
+		    "put that was killed)");
+	else
+		snprintf(reason, sizeof reason, "part %03u of the split item is "
+		    "missing (damaged or tampered with)", j->item.missing);
+	err = add_report(r, REJECTED, NULL, NULL, j->item.cid, NULL, reason,
+	    NULL);
+	if (!err)
+		err = reject_aside(r, j->folder, j->folder_fpr, &j->item, 1);
+	mule_parallel_unlock();
+	return err;
+}
+
 /* Take in one item; runs side by side with the others. */
 static gpg_error_t
 take_in(void *arg, size_t k)
@@ -571,16 +614,16 @@ take_in(void *arg, size_t k)
 	int replay = 0, skip = 0, copy;
 
 	if (!j->item.complete) {
-		/* What a killed --remove left of a delivered item goes. */
-		mule_parallel_lock();
-		found = mule_journal_find_cid(r->journal, j->item.cid);
-		if (found && r->o->remove && j->folder_fpr)
-			mule_stick_item_remove(j->folder, &j->item);
-		else
-			mule_warn("%s/%s: an incomplete item (parts missing), "
-			    "skipped", j->rel, j->item.cid);
-		mule_parallel_unlock();
-		return 0;
+		/* Whether a put is at work is looked at before the parts are
+		 * looked at again: one that ends in between leaves the item
+		 * whole. */
+		int busy = mule_output_busy(j->folder);
+
+		err = mule_stick_item_refresh(j->folder, &j->item);
+		if (err)
+			return name_item(err, j);
+		if (!j->item.complete)
+			return incomplete(r, j, busy);
 	}
 	if (r->o->open.max_size && j->item.size > r->o->open.max_size) {
 		mule_warn("%s/%s: larger than --max-size, skipped", j->rel,
