@@ -10,6 +10,8 @@
 #     aside with its parts; only a temporary named exactly as mule names
 #     them, of a mule-stick that runs, written less than a day ago, makes
 #     an item without its first part one that is still being written.
+#  5. An item with a name that the file system of -C refuses (FAT, which
+#     says EPERM through fusefat) is rejected, exit 1, not an error.
 #
 # Bob has two secret keys (BOB and BOB2), so two folders of his own.
 . "$srcdir/tests/lib.sh"
@@ -130,7 +132,7 @@ replayed() {
 printf 'for Bob\n' >"$T/m1"
 printf 'for both of Bob\n' >"$T/m2"
 
-plan 15
+plan 16
 
 # === 3. a removed item planted in another folder ===========================
 scenario anyone
@@ -340,5 +342,37 @@ st 0 ms_b get "$S" -C "$IN" --remove
 grep -q "^delivered $ALICE $ID " "$T/out" || why="$why not delivered;"
 cmp -s "$T/r300k" "$(find "$IN" -name r300k | head -n 1)" || why="$why content differs;"
 verdict "4: a split item for two of Bob's keys: every part in both folders, delivered once, exit 0"
+
+# === 5. a name the file system refuses ======================================
+HAVE_FAT=""
+command -v mkfs.vfat >/dev/null 2>&1 && command -v fusefat >/dev/null 2>&1 &&
+    [ -c /dev/fuse ] && HAVE_FAT=yes
+scenario fatname
+FAT="$T/fat"
+if [ -n "$HAVE_FAT" ] && truncate -s 40M "$T/fat.img" &&
+    mkfs.vfat -F 32 "$T/fat.img" >/dev/null 2>&1 && mkdir -p "$FAT" &&
+    fusefat -o rw+ "$T/fat.img" "$FAT" >/dev/null 2>&1; then
+	why=""
+	mkdir -p "$FAT/inbox" "$T/odd/sub"
+	printf 'fine\n' >"$T/odd/fine.txt"
+	printf 'colon\n' >"$T/odd/sub/a:b"
+	put_one "$BOX" -r "$BOB" "$T/odd"
+	ODD=$CID ODDID=$ID
+	put_one "$BOX" -r "$BOB" "$T/m1"
+	GOOD=$CID GOODID=$ID
+	st 1 ms_b get "$S" -C "$FAT/inbox"
+	grep -q "^rejected $ODD: entry 'odd/sub/a:b': a name the file system of the target refuses\$" "$T/out" ||
+	    why="$why no 'rejected CID: entry ...: a name the file system ... refuses' line;"
+	grep -q "^delivered $ALICE $GOODID " "$T/out" || why="$why the good item not delivered;"
+	[ -n "$(items "$BOX" | grep "^$ODD")" ] && why="$why still in Bob's folder;"
+	[ -n "$(items "$REJ" | grep "^$ODD")" ] || why="$why not in rejected/;"
+	[ -z "$(find "$FAT/inbox" -name 'odd' -o -name 'fine.txt' -o -name '.mule-*')" ] ||
+	    why="$why something of it (or a staging directory) in the inbox;"
+	no_error
+	verdict "5: get -C onto FAT of an item with a file named 'a:b': rejected, exit 1, moved aside; the other item delivered"
+	fusermount -u "$FAT" 2>/dev/null
+else
+	skip "no FAT file system (mkfs.vfat, fusefat, /dev/fuse)"
+fi
 
 done_testing
