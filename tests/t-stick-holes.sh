@@ -132,7 +132,7 @@ replayed() {
 printf 'for Bob\n' >"$T/m1"
 printf 'for both of Bob\n' >"$T/m2"
 
-plan 16
+plan 17
 
 # === 3. a removed item planted in another folder ===========================
 scenario anyone
@@ -270,6 +270,20 @@ wait $dead
 st 1 ms_b get "$S" -C "$IN"
 rejected_whole "$CID" "$BOX" 'its first part is missing'
 verdict "4: ... without its first part, beside temporaries of no running mule-stick: rejected, exit 1, moved aside"
+
+why=""
+split_item "$BOX" -r "$BOB"
+rm -f "$BOX/$CID.gpg.002"
+mkdir "$BOX/$CID.gpg.002"	# planted where the part was: never moved
+items "$BOX" | grep "^$CID" | grep -v '\.002$' >"$T/parts"
+st 1 ms_b get "$S" -C "$IN"
+grep -q "warning: .*$CID.gpg.002: not a regular file, skipped" "$T/err" ||
+    why="$why no warning about the directory;"
+grep -v 'warning:' "$T/err" >"$T/err2" && mv "$T/err2" "$T/err"
+[ -d "$BOX/$CID.gpg.002" ] || why="$why the planted directory was moved;"
+rmdir "$BOX/$CID.gpg.002" 2>/dev/null
+rejected_whole "$CID" "$BOX" 'part 002 .*missing'
+verdict "4: ... a directory planted as part 002: rejected, exit 1, the files moved aside, the directory left alone"
 
 scenario busy
 why=""

@@ -435,6 +435,19 @@ mule_stick_item_file(const char *folder, const struct mule_stick_item *it)
 	return f;
 }
 
+/* OP on FROM if it is a regular file: what is planted under the name of
+ * a missing part (a directory, a symlink) is never renamed or removed. */
+static int
+regular_op(int (*op)(const char *from, const char *to), const char *from,
+    const char *to)
+{
+	struct stat st;
+
+	if (lstat(from, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return S_ISREG(st.st_mode) ? op(from, to) : 0;
+}
+
 /* Apply OP to every file of ITEM.  Removing, the first part goes first
  * (the item is gone for readers at once); moving, it goes last (it
  * appears complete at the destination only at the end). */
@@ -450,7 +463,7 @@ each_file(const char *folder, const struct mule_stick_item *it,
 		if (asprintf(&from, "%s/%s.gpg", folder, it->cid) < 0
 		    || (dest && asprintf(&to, "%s/%s.gpg", dest, it->cid) < 0))
 			return gpg_error_from_syserror();
-		rc = op(from, to);
+		rc = regular_op(op, from, to);
 	}
 	for (i = 0; !rc && i < it->nparts; i++) {
 		part = dest ? it->nparts - i : i + 1;
@@ -461,7 +474,7 @@ each_file(const char *folder, const struct mule_stick_item *it,
 		    || (dest && asprintf(&to, "%s/%s.gpg.%03u", dest, it->cid,
 		    part) < 0))
 			return gpg_error_from_syserror();
-		rc = op(from, to);
+		rc = regular_op(op, from, to);
 	}
 	free(from);
 	free(to);
