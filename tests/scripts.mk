@@ -17,3 +17,4 @@ MULE_TESTS += tests/t-stick.sh
 MULE_TESTS += tests/t-bundle-regressions.sh
 MULE_TESTS += tests/t-passphrase.sh
 MULE_TESTS += tests/t-literal.sh
+MULE_TESTS += tests/t-stick-holes.sh

@@ -275,7 +275,7 @@ if [ -e "$T/cf/A" ]; then CASEFOLD=1; NCASE=3; else CASEFOLD=0; NCASE=2; fi
 NREF=$(wc -l <"$T/refused")
 NPAT=$(awk '$2 != "-"' "$T/refused" | wc -l)
 setup_keys
-plan $((2 * NREF + NPAT + NCASE + 18 + 11 + 5 + 1))
+plan $((2 * NREF + NPAT + NCASE + 18 + 11 + 5 + 23 + 1))
 
 mkdir "$T/vec" "$T/sealed"
 python3 "$VEC/make-hostile-tars.py" "$T/vec" "$OUT" ||
@@ -404,7 +404,7 @@ extracts "$S/harmless.msg" --signer "$ALICE"
 has a.txt 'content of a.txt'
 report "Alice's archive with --signer Alice pinned: extracts"
 
-# --- on a FAT file system (5 tests) --------------------------------------------
+# --- on a FAT file system (28 tests) --------------------------------------------
 # Where names fold case, Readme and README collide; where the file system
 # has no symlinks, a symlink entry cannot be extracted: both exit 1 with
 # DIR unchanged.  The kernel here may lack vfat; fusefat (FUSE) does it.
@@ -422,10 +422,73 @@ if command -v mkfs.vfat >/dev/null 2>&1 && command -v fusefat >/dev/null 2>&1 \
 	    "$S/case-pair.msg"
 	refuses_x "FAT: a symlink (d/l -> ../top.txt)" 'd/l' \
 	    "$S/symlink-inside.msg"
+	# issue 9, point 5: names that FAT cannot hold (fusefat says EPERM,
+	# as it does for a full disk) are the bundle's fault: exit 1, the
+	# entry named, DIR unchanged.  ok.txt before them extracts fine.
+	mkdir -p "$T/fatnames"
+	python3 - "$T/fatnames" <<'EOF'
+import io, sys, tarfile
+names = {'colon': 'a:b', 'star': 'a*b', 'quest': 'a?b', 'lt': 'a<b',
+         'pipe': 'a|b', 'dquote': 'a"b', 'bslash': 'a\\b', 'ctrl': 'a\x01b',
+         'eacute': '\u00e9', 'nested': 'sub/a?b', 'dir': 'd:x/'}
+for key, name in names.items():
+    t = tarfile.open('%s/%s.tar' % (sys.argv[1], key), 'w',
+                     format=tarfile.PAX_FORMAT)
+    entries = ['ok.txt', name] + (['d:x/f.txt'] if key == 'dir' else [])
+    for n in entries:
+        ti = tarfile.TarInfo(n.rstrip('/'))
+        ti.mode = 0o644
+        if n.endswith('/'):
+            ti.type, ti.mode = tarfile.DIRTYPE, 0o755
+            t.addfile(ti)
+        else:
+            ti.size = 6
+            t.addfile(ti, io.BytesIO(b'hello\n'))
+    t.close()
+EOF
+	while read -r n pat; do
+		mule-seal -q --binary -r bob@example.org -u alice@example.org \
+		    <"$T/fatnames/$n.tar" >"$T/fatnames/$n.msg" 2>/dev/null
+		refuses_x "FAT: a name FAT refuses ($n)" \
+		    "entry '$pat': a name the file system of the target refuses" \
+		    "$T/fatnames/$n.msg"
+	done <<'EOF'
+colon a:b
+star a[*]b
+quest a[?]b
+lt a<b
+pipe a[|]b
+dquote a"b
+bslash a.x5cb
+ctrl a.x01b
+eacute é
+nested sub/a[?]b
+dir d:x
+EOF
 	XD=$D
 	fusermount -u "$FAT" 2>/dev/null
+	# ... but a FAT that is full says EPERM too: that stays exit 2.
+	why=""
+	mkdir "$T/fatfull" && truncate -s 1M "$T/full.img" &&
+	    mkfs.vfat "$T/full.img" >/dev/null 2>&1 &&
+	    fusefat -o rw+ "$T/full.img" "$T/fatfull" >/dev/null 2>&1 &&
+	    mkdir "$T/fatfull/dest" || why="$why cannot make a small FAT;"
+	mkdir "$T/big" && head -c 3145728 /dev/urandom >"$T/big/big.bin"
+	(cd "$T/big" && tar -cf - big.bin) | mule-seal -q --binary \
+	    -r bob@example.org -u alice@example.org >"$T/big.msg"
+	mb -x -C "$T/fatfull/dest" "$T/big.msg" >"$T/out" 2>"$T/err"
+	got=$?
+	[ "$got" -eq 2 ] || why="$why exit $got, not 2;"
+	one_error_of mule-bundle "$T/err" || why="$why stderr is not one error line;"
+	[ -z "$(ls -A "$T/fatfull/dest" 2>/dev/null)" ] || why="$why DIR not empty;"
+	fusermount -u "$T/fatfull" 2>/dev/null
+	if [ -z "$why" ]; then
+		ok "FAT: a 3 MiB file onto a 1 MiB FAT (EPERM too): exit 2, DIR empty"
+	else
+		failed "FAT: a 3 MiB file onto a 1 MiB FAT (EPERM too): exit 2, DIR empty"
+	fi
 else
-	for i in 1 2 3 4 5; do
+	for i in $(seq 1 28); do
 		skip "no FAT file system (mkfs.vfat, fusefat, /dev/fuse)"
 	done
 fi

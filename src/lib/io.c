@@ -183,6 +183,89 @@ is_stale(int dirfd, const char *name, uid_t uid, time_t now)
 	return process_gone(pid, st.st_mtime);
 }
 
+/* The PID in NAME if it is exactly ".mule-PID-XXXXXXXXXXXX.tmp", the
+ * name open_temp makes (PID in decimal, twelve lower-case hex digits);
+ * else 0. */
+static long
+temp_pid(const char *name)
+{
+	const char *p = name + 6;
+	long pid = 0;
+	int i;
+
+	if (strncmp(name, ".mule-", 6) || *p < '1' || *p > '9')
+		return 0;
+	for (i = 0; *p >= '0' && *p <= '9'; p++, i++) {
+		if (i == 9)
+			return 0;
+		pid = pid * 10 + (*p - '0');
+	}
+	if (*p++ != '-')
+		return 0;
+	for (i = 0; i < 12; i++, p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return 0;
+	return strcmp(p, ".tmp") ? 0 : pid;
+}
+
+/* Is process PID a mule-stick running on this computer?  Where there is
+ * no /proc, any running process is taken to be one. */
+static int
+runs_mule_stick(long pid)
+{
+	char path[64], buf[256], *open_paren, *close_paren;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f) {
+		if (access("/proc/self/stat", F_OK) == 0)
+			return 0;
+		return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+	}
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (!open_paren || !close_paren || close_paren < open_paren
+	    || !close_paren[1] || close_paren[2] == 'Z'
+	    || close_paren[2] == 'X')
+		return 0;
+	*close_paren = '\0';
+	return !strcmp(open_paren + 1, "mule-stick");
+}
+
+int
+mule_output_busy(const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	time_t now = time(NULL);
+	int busy = 0;
+	long pid;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while (!busy && (de = readdir(d))) {
+		pid = temp_pid(de->d_name);
+		if (!pid || pid == (long)getpid()
+		    || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0
+		    || !S_ISREG(st.st_mode))
+			continue;
+		/* FAT keeps local time: a FUSE driver in another time zone
+		 * than the writer shifts it by hours, either way. */
+		if (now - st.st_mtime > STALE_AGE || st.st_mtime - now > STALE_AGE)
+			continue;
+		busy = runs_mule_stick(pid);
+	}
+	closedir(d);
+	return busy;
+}
+
 void
 mule_output_clean_stale(const char *dir)
 {

@@ -57,6 +57,13 @@ const char *mule_output_name(const struct mule_output *out);
  * gone (or that are older than a day).  Errors are ignored: it is tidying. */
 void mule_output_clean_stale(const char *dir);
 
+/* Is an output still being written in directory DIR: does it hold a
+ * temporary named exactly ".mule-PID-XXXXXXXXXXXX.tmp" (a regular file,
+ * written less than a day ago) whose process, not this one, is a
+ * mule-stick running on this computer?  A name or a process that is
+ * anything else does not count. */
+int mule_output_busy(const char *dir);
+
 /* fsync directory DIR, so that the names made in it last; 0 or -1 with
  * errno set (EINVAL, where directories cannot be fsync'ed, is fine). */
 int mule_sync_dir(const char *dir);

@@ -29,6 +29,9 @@ struct mule_journal {
 	struct mule_nameset seqs;	/* "SENDER RECIPIENT" -> index of the
 					 * record with the highest SEQ */
 	struct mule_nameset removed;	/* "CID FOLDER" */
+	struct mule_nameset removed_earlier;	/* CID, removed by a run
+						 * before this one */
+	int loading;		/* records read from the file, not added */
 };
 
 static gpg_error_t
@@ -122,6 +125,9 @@ push(struct mule_journal *j, const struct mule_journal_record *r)
 
 		snprintf(key, sizeof key, "%s %s", r->cid, r->folder);
 		err = mule_nameset_put(&j->removed, key, strlen(key), 1);
+		if (!err && j->loading)
+			err = mule_nameset_put(&j->removed_earlier, r->cid,
+			    strlen(r->cid), 1);
 		if (err || (old = mule_journal_find(j, r->sender, r->id))) {
 			if (!err)
 				j->records[old - j->records].removed = 1;
@@ -209,6 +215,7 @@ load(struct mule_journal *j)
 	if ((nl ? nl + 1 - buf : 0) != len
 	    && ftruncate(j->fd, nl ? nl + 1 - buf : 0) < 0)
 		err = gpg_error_from_syserror();
+	j->loading = 1;
 	for (line = buf; !err && (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
 		lineno++;
@@ -220,6 +227,7 @@ load(struct mule_journal *j)
 		else
 			err = push(j, &r);
 	}
+	j->loading = 0;
 	free(buf);
 	return err;
 }
@@ -285,6 +293,12 @@ mule_journal_removed_from(const struct mule_journal *j, const char *cid,
 	return mule_nameset_get(&j->removed, key, strlen(key)) >= 0;
 }
 
+int
+mule_journal_removed_earlier(const struct mule_journal *j, const char *cid)
+{
+	return mule_nameset_get(&j->removed_earlier, cid, strlen(cid)) >= 0;
+}
+
 uint64_t
 mule_journal_max_seq(const struct mule_journal *j, const char *sender,
     const char *recipient)
@@ -331,6 +345,7 @@ mule_journal_close(struct mule_journal *j)
 	mule_nameset_release(&j->by_cid);
 	mule_nameset_release(&j->seqs);
 	mule_nameset_release(&j->removed);
+	mule_nameset_release(&j->removed_earlier);
 	free(j->records);
 	free(j->path);
 	free(j);

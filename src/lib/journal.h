@@ -46,6 +46,11 @@ const struct mule_journal_record *mule_journal_find_cid(
 int mule_journal_removed_from(const struct mule_journal *j, const char *cid,
     const char *folder);
 
+/* Was the item CID removed from the stick, from any folder, by an
+ * earlier run (a record that was in the journal when it was opened)? */
+int mule_journal_removed_earlier(const struct mule_journal *j,
+    const char *cid);
+
 /* The highest sequence number delivered from SENDER to RECIPIENT. */
 uint64_t mule_journal_max_seq(const struct mule_journal *j,
     const char *sender, const char *recipient);

@@ -75,14 +75,26 @@ struct mule_staging {
 	struct mule_nameset moved;	/* their names */
 };
 
+/* DIR cannot take NAME: an operational error. */
+static gpg_error_t
+target_failed(struct mule_staging *s, const char *name, int errnum)
+{
+	char *shown = mule_escape(name, strlen(name));
+	gpg_error_t err;
+
+	err = mule_error_set(gpg_error_from_errno(errnum), errnum == ENOSPC
+	    || errnum == EDQUOT ? "free some space, or extract elsewhere with -C"
+	    : NULL, "%s: %s: %s", s->dir, shown ? shown : "?",
+	    strerror(errnum));
+	free(shown);
+	return err;
+}
+
 /* A failure to create NAME: the file system cannot hold what the archive
  * says (a rejection), or DIR cannot take it (an operational error). */
 static gpg_error_t
 create_failed(struct mule_staging *s, const char *name, int errnum)
 {
-	gpg_error_t err = gpg_error_from_errno(errnum);
-	char *shown;
-
 	switch (errnum) {
 	case EEXIST:
 		return mule_tar_refuse(GPG_ERR_DUP_NAME, name, "collides with "
@@ -97,14 +109,71 @@ create_failed(struct mule_staging *s, const char *name, int errnum)
 		return mule_tar_refuse(GPG_ERR_INV_NAME, name,
 		    "a name the file system of the target cannot hold");
 	default:
-		shown = mule_escape(name, strlen(name));
-		err = mule_error_set(err, errnum == ENOSPC || errnum == EDQUOT
-		    ? "free some space, or extract elsewhere with -C" : NULL,
-		    "%s: %s: %s", s->dir, shown ? shown : "?",
-		    strerror(errnum));
-		free(shown);
-		return err;
+		return target_failed(s, name, errnum);
 	}
+}
+
+/* Can an entry of TYPE (a symlink to TARGET, a hard link to TARGET),
+ * named by LEN safe characters (24 at least), be made in directory PFD?
+ * It is removed at once; one left by a kill goes with the staging
+ * directory, which PFD is in. */
+static int
+probe(struct mule_staging *s, int pfd, size_t len, enum mule_tar_type type,
+    const char *target)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char rnd[6];
+	char name[256];
+	size_t n;
+	int i, fd, rc;
+
+	n = (size_t)snprintf(name, sizeof name, ".mule-probe-");
+	gcry_create_nonce(rnd, sizeof rnd);
+	for (i = 0; i < 6; i++) {
+		name[n++] = hex[rnd[i] >> 4];
+		name[n++] = hex[rnd[i] & 15];
+	}
+	while (n < len && n < sizeof name - 1)
+		name[n++] = 'x';
+	name[n] = '\0';
+	switch (type) {
+	case MULE_TAR_DIR:
+		rc = mkdirat(pfd, name, 0700);
+		return rc == 0 && unlinkat(pfd, name, AT_REMOVEDIR) == 0;
+	case MULE_TAR_SYMLINK:
+		rc = symlinkat(target, pfd, name);
+		break;
+	case MULE_TAR_HARDLINK:
+		rc = linkat(s->stagefd, target, pfd, name, 0);
+		break;
+	default:
+		fd = openat(pfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+		    | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return 0;
+		close(fd);
+		return unlinkat(pfd, name, 0) == 0;
+	}
+	return rc == 0 && unlinkat(pfd, name, 0) == 0;
+}
+
+/* Making the entry NAME failed with ERRNUM: its last component, BASELEN
+ * bytes, as TYPE (TARGET for a link) in directory PFD.  EPERM, EINVAL and
+ * EACCES do not tell whose fault that is: fusefat refuses "a:b" with
+ * EPERM, and a full disk too.  When the same kind of entry, named by as
+ * many safe characters, can be made in the same place, the file system
+ * refuses the name that the archive asked for: a rejection.  Else DIR
+ * is at fault: an operational error. */
+static gpg_error_t
+entry_failed(struct mule_staging *s, int pfd, const char *name,
+    size_t baselen, enum mule_tar_type type, const char *target, int errnum)
+{
+	if (errnum != EPERM && errnum != EINVAL && errnum != EACCES)
+		return create_failed(s, name, errnum);
+	if (probe(s, pfd, baselen, type, target))
+		return mule_tar_refuse(GPG_ERR_INV_NAME, name,
+		    "a name the file system of the target refuses");
+	return target_failed(s, name, errnum);
 }
 
 static gpg_error_t
@@ -173,8 +242,10 @@ make_dir(struct mule_staging *s, int fd, const char *c, const char *name,
 	if (mule_nameset_get(&s->made, name, len) >= 0)
 		return 0;
 	if (mkdirat(fd, c, 0700) < 0) {
+		int errnum = errno;
 		char *shown = strndup(name, len);
-		gpg_error_t err = create_failed(s, shown ? shown : "?", errno);
+		gpg_error_t err = entry_failed(s, fd, shown ? shown : "?",
+		    strlen(c), MULE_TAR_DIR, NULL, errnum);
 
 		free(shown);
 		return err;
@@ -264,7 +335,8 @@ stage_begin(void *arg, const struct mule_tar_entry *e)
 		    | O_NOFOLLOW | O_CLOEXEC, 0600);
 		s->pos = s->kicked = 0;
 		if (s->fd < 0)
-			return create_failed(s, e->name, errno);
+			return entry_failed(s, pfd, e->name, strlen(base),
+			    MULE_TAR_FILE, NULL, errno);
 		return 0;
 	case MULE_TAR_DIR:
 		err = make_dir(s, pfd, base, e->name, strlen(e->name));
@@ -282,7 +354,8 @@ stage_begin(void *arg, const struct mule_tar_entry *e)
 				return mule_tar_refuse(GPG_ERR_NOT_SUPPORTED,
 				    e->name, "a symlink, and the file system "
 				    "of the target cannot hold symlinks");
-			return create_failed(s, e->name, errno);
+			return entry_failed(s, pfd, e->name, strlen(base),
+			    MULE_TAR_SYMLINK, e->target, errno);
 		}
 		return 0;
 	case MULE_TAR_HARDLINK:
@@ -296,7 +369,8 @@ stage_begin(void *arg, const struct mule_tar_entry *e)
 				return mule_tar_refuse(GPG_ERR_NOT_SUPPORTED,
 				    e->name, "a hard link, and the file system "
 				    "of the target cannot hold it");
-			return create_failed(s, e->name, errno);
+			return entry_failed(s, pfd, e->name, strlen(base),
+			    MULE_TAR_HARDLINK, e->target, errno);
 		}
 		return 0;
 	}

@@ -314,6 +314,41 @@ item_for(struct mule_stick_item **items, size_t *n, const char *cid)
 	return &tmp[(*n)++];
 }
 
+/* A split item is complete when parts 001..N are all there: which is
+ * the first missing, and the size of those that are.  -1 if out of
+ * memory. */
+static int
+check_parts(const char *path, struct mule_stick_item *it)
+{
+	struct stat st;
+	unsigned part;
+	char *f;
+
+	it->complete = 1;
+	it->missing = 0;
+	it->size = 0;
+	for (part = 1; part <= it->nparts; part++) {
+		if (asprintf(&f, "%s/%s.gpg.%03u", path, it->cid, part) < 0)
+			return -1;
+		if (lstat(f, &st) < 0 || !S_ISREG(st.st_mode)) {
+			it->complete = 0;
+			if (!it->missing)
+				it->missing = part;
+		} else
+			it->size += (uint64_t)st.st_size;
+		free(f);
+	}
+	return 0;
+}
+
+gpg_error_t
+mule_stick_item_refresh(const char *folder, struct mule_stick_item *it)
+{
+	if (it->nparts && check_parts(folder, it))
+		return gpg_error_from_syserror();
+	return 0;
+}
+
 gpg_error_t
 mule_stick_items(const char *path, struct mule_stick_item **items,
     size_t *n)
@@ -377,22 +412,11 @@ mule_stick_items(const char *path, struct mule_stick_item **items,
 			it->mtime = st.st_mtime;
 	}
 	closedir(d);
-	/* A split item is complete when parts 001..N are all there. */
-	for (i = 0; i < count; i++) {
-		char *f;
-
-		if (!list[i].nparts)
-			continue;
-		list[i].complete = 1;
-		for (part = 1; part <= list[i].nparts; part++) {
-			if (asprintf(&f, "%s/%s.gpg.%03u", path, list[i].cid,
-			    part) < 0)
-				break;
-			if (lstat(f, &st) < 0 || !S_ISREG(st.st_mode))
-				list[i].complete = 0;
-			free(f);
+	for (i = 0; i < count; i++)
+		if (list[i].nparts && check_parts(path, &list[i])) {
+			free(list);
+			return gpg_error_from_syserror();
 		}
-	}
 	if (count)
 		qsort(list, count, sizeof *list, cmp_items);
 	*items = list;
@@ -411,6 +435,19 @@ mule_stick_item_file(const char *folder, const struct mule_stick_item *it)
 	return f;
 }
 
+/* OP on FROM if it is a regular file: what is planted under the name of
+ * a missing part (a directory, a symlink) is never renamed or removed. */
+static int
+regular_op(int (*op)(const char *from, const char *to), const char *from,
+    const char *to)
+{
+	struct stat st;
+
+	if (lstat(from, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return S_ISREG(st.st_mode) ? op(from, to) : 0;
+}
+
 /* Apply OP to every file of ITEM.  Removing, the first part goes first
  * (the item is gone for readers at once); moving, it goes last (it
  * appears complete at the destination only at the end). */
@@ -426,7 +463,7 @@ each_file(const char *folder, const struct mule_stick_item *it,
 		if (asprintf(&from, "%s/%s.gpg", folder, it->cid) < 0
 		    || (dest && asprintf(&to, "%s/%s.gpg", dest, it->cid) < 0))
 			return gpg_error_from_syserror();
-		rc = op(from, to);
+		rc = regular_op(op, from, to);
 	}
 	for (i = 0; !rc && i < it->nparts; i++) {
 		part = dest ? it->nparts - i : i + 1;
@@ -437,7 +474,7 @@ each_file(const char *folder, const struct mule_stick_item *it,
 		    || (dest && asprintf(&to, "%s/%s.gpg.%03u", dest, it->cid,
 		    part) < 0))
 			return gpg_error_from_syserror();
-		rc = op(from, to);
+		rc = regular_op(op, from, to);
 	}
 	free(from);
 	free(to);

@@ -30,6 +30,7 @@ struct mule_stick_item {
 	char cid[65];
 	unsigned nparts;	/* 0: one file CID.gpg */
 	int complete;		/* CID.gpg, or parts 001..nparts all there */
+	unsigned missing;	/* the first part that is not there, or 0 */
 	uint64_t size;
 	time_t mtime;
 };
@@ -54,6 +55,11 @@ gpg_error_t mule_stick_recipients(const struct mule_stick *s, char ***names,
 /* The items in folder PATH, oldest first. */
 gpg_error_t mule_stick_items(const char *path,
     struct mule_stick_item **items, size_t *n);
+
+/* Look at the parts of split item IT in FOLDER again (a put may have
+ * gone on since the folder was listed): complete, missing, size. */
+gpg_error_t mule_stick_item_refresh(const char *folder,
+    struct mule_stick_item *it);
 
 /* The file name of ITEM (part 1 for a split item), malloc'ed. */
 char *mule_stick_item_file(const char *folder,

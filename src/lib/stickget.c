@@ -254,14 +254,15 @@ reason_of(gpg_error_t err, char *buf, size_t len)
 }
 
 /* Move a rejected item aside, so that it is not tried blindly again;
- * never one in the hidden-recipient folder (it may be for others), and
- * if it cannot be moved (something planted in the way), say so and go
- * on. */
+ * not one in the hidden-recipient folder, which may be for others,
+ * unless SHARED_TOO says it is of no use to anyone (damaged, or an item
+ * for me alone that came back); and if it cannot be moved (something
+ * planted in the way), say so and go on. */
 static gpg_error_t
 reject_aside(struct run *r, const char *folder, const char *folder_fpr,
-    const struct mule_stick_item *it)
+    const struct mule_stick_item *it, int shared_too)
 {
-	if (!folder_fpr)
+	if (!folder_fpr && !shared_too)
 		return 0;
 	if (mule_stick_item_reject(r->stick, folder, it)) {
 		mule_warn("%s: could not be moved to rejected/, left in place",
@@ -273,14 +274,16 @@ reject_aside(struct run *r, const char *folder, const char *folder_fpr,
 
 static gpg_error_t known(struct run *r, const char *folder,
     const char *folder_fpr, const struct mule_stick_item *it,
-    const struct mule_journal_record *rec);
+    const struct mule_journal_record *rec, int named);
 
 /* Decrypt, verify, check and deliver one item.  A rejection comes back
  * as an error from MULE_SOURCE_REJECT with *REPLAY set for a replay;
- * *SKIP is set for a hidden-recipient item that is not for me. */
+ * *SKIP is set for a hidden-recipient item that is not for me.  COPY:
+ * the journal knows the item as removed from another folder, and only
+ * the envelope can tell a copy that was never removed from a replay. */
 static gpg_error_t
 deliver(struct run *r, const char *folder, const char *folder_fpr,
-    const struct mule_stick_item *it, int *replay, int *skip,
+    const struct mule_stick_item *it, int copy, int *replay, int *skip,
     struct mule_envelope *env)
 {
 	const struct mule_stick_get_opts *o = r->o;
@@ -354,6 +357,12 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 		goto leave;
 	}
 	me = addressed_to_me(r, env, folder_fpr);
+	if (!me && copy) {
+		*replay = 1;
+		err = mule_reject(GPG_ERR_DUP_VALUE, NULL, "it came back after "
+		    "it was delivered and removed, in a folder it is not for");
+		goto leave;
+	}
 	if (!me) {
 		err = mule_reject(GPG_ERR_WRONG_PUBKEY_ALGO, NULL, "the envelope "
 		    "does not name my key as a recipient (forwarded?)");
@@ -366,7 +375,8 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	if (seen && !strcmp(seen->cid, cid)) {
 		/* The same item in two of my folders, the other one just
 		 * delivered. */
-		err = known(r, folder, folder_fpr, it, seen);
+		err = known(r, folder, folder_fpr, it, seen,
+		    folder_fpr != NULL);
 		goto leave;
 	}
 	if (seen) {
@@ -424,21 +434,42 @@ leave:
 	return err;
 }
 
-/* An item the journal knows by its content. */
+/* Is the item in job folder FOLDER_FPR, which the journal knows, one that
+ * a run before this one removed from another folder, where only its
+ * envelope can tell whether it is a copy put there for that folder's key
+ * (and never removed from it) or a replay? */
+static int
+copy_to_check(const struct run *r, const char *folder_fpr, const char *cid)
+{
+	return folder_fpr && mule_journal_removed_earlier(r->journal, cid)
+	    && !mule_journal_removed_from(r->journal, cid, folder_fpr)
+	    && !mule_journal_removed_from(r->journal, cid, MULE_STICK_ANYONE);
+}
+
+/* An item the journal knows by its content.  NAMED: its envelope was
+ * checked to name the key of FOLDER_FPR. */
 static gpg_error_t
 known(struct run *r, const char *folder, const char *folder_fpr,
-    const struct mule_stick_item *it, const struct mule_journal_record *rec)
+    const struct mule_stick_item *it, const struct mule_journal_record *rec,
+    int named)
 {
 	struct mule_journal_record removed = *rec;
 	const char *where = folder_fpr ? folder_fpr : MULE_STICK_ANYONE;
 	gpg_error_t err;
 
-	/* Back in the folder it was removed from: someone put it back.
-	 * (The same item in another of my folders is just a copy.) */
-	if (mule_journal_removed_from(r->journal, it->cid, where)) {
+	/* Removed from the stick before, and back: in the folder it was
+	 * removed from, in another one, or in the shared one.  The only
+	 * copy that is not a replay is the one put for another of my keys
+	 * that a run killed midway left behind (a copy in another of my
+	 * folders, in the same run, is just a copy).  It is nobody else's
+	 * item: it is moved aside even from the shared folder. */
+	if (mule_journal_removed_from(r->journal, it->cid, where)
+	    || (mule_journal_removed_earlier(r->journal, it->cid) && (!named
+	    || mule_journal_removed_from(r->journal, it->cid,
+	    MULE_STICK_ANYONE)))) {
 		err = add_report(r, REPLAY, rec->sender, rec->id, it->cid, NULL,
 		    "it came back after it was delivered and removed", NULL);
-		return err ? err : reject_aside(r, folder, folder_fpr, it);
+		return err ? err : reject_aside(r, folder, folder_fpr, it, 1);
 	}
 	err = add_report(r, ALREADY, rec->sender, rec->id, it->cid, NULL, NULL,
 	    NULL);
@@ -525,6 +556,49 @@ name_item(gpg_error_t err, const struct job *j)
 	return err;
 }
 
+/* A split item whose parts are not all there.  The journal may know it:
+ * what a killed --remove left (removed with --remove), or a replay.  Its
+ * first part, renamed into place last, may still be being written by a
+ * put at work in its folder (BUSY): it is left for a later run.  Else it
+ * is damaged or tampered with, and moved aside with its parts, even from
+ * the shared folder: it is of no use to anyone. */
+static gpg_error_t
+incomplete(struct run *r, const struct job *j, int busy)
+{
+	const struct mule_journal_record *found;
+	struct mule_journal_record rec;
+	char reason[200];
+	gpg_error_t err;
+
+	mule_parallel_lock();
+	found = mule_journal_find_cid(r->journal, j->item.cid);
+	if (found) {
+		rec = *found;
+		err = known(r, j->folder, j->folder_fpr, &j->item, &rec, 0);
+		mule_parallel_unlock();
+		return err;
+	}
+	if (j->item.missing == 1 && busy) {
+		mule_warn("%s/%s: an item still being written, skipped", j->rel,
+		    j->item.cid);
+		mule_parallel_unlock();
+		return 0;
+	}
+	if (j->item.missing == 1)
+		snprintf(reason, sizeof reason, "its first part is missing, and "
+		    "no put is writing it (damaged, tampered with, or left by a "
+		    "put that was killed)");
+	else
+		snprintf(reason, sizeof reason, "part %03u of the split item is "
+		    "missing (damaged or tampered with)", j->item.missing);
+	err = add_report(r, REJECTED, NULL, NULL, j->item.cid, NULL, reason,
+	    NULL);
+	if (!err)
+		err = reject_aside(r, j->folder, j->folder_fpr, &j->item, 1);
+	mule_parallel_unlock();
+	return err;
+}
+
 /* Take in one item; runs side by side with the others. */
 static gpg_error_t
 take_in(void *arg, size_t k)
@@ -537,19 +611,19 @@ take_in(void *arg, size_t k)
 	struct mule_envelope env;
 	char reason[1100];
 	gpg_error_t err, rerr;
-	int replay = 0, skip = 0;
+	int replay = 0, skip = 0, copy;
 
 	if (!j->item.complete) {
-		/* What a killed --remove left of a delivered item goes. */
-		mule_parallel_lock();
-		found = mule_journal_find_cid(r->journal, j->item.cid);
-		if (found && r->o->remove && j->folder_fpr)
-			mule_stick_item_remove(j->folder, &j->item);
-		else
-			mule_warn("%s/%s: an incomplete item (parts missing), "
-			    "skipped", j->rel, j->item.cid);
-		mule_parallel_unlock();
-		return 0;
+		/* Whether a put is at work is looked at before the parts are
+		 * looked at again: one that ends in between leaves the item
+		 * whole. */
+		int busy = mule_output_busy(j->folder);
+
+		err = mule_stick_item_refresh(j->folder, &j->item);
+		if (err)
+			return name_item(err, j);
+		if (!j->item.complete)
+			return incomplete(r, j, busy);
 	}
 	if (r->o->open.max_size && j->item.size > r->o->open.max_size) {
 		mule_warn("%s/%s: larger than --max-size, skipped", j->rel,
@@ -558,16 +632,17 @@ take_in(void *arg, size_t k)
 	}
 	mule_parallel_lock();
 	found = mule_journal_find_cid(r->journal, j->item.cid);
-	if (found) {
+	copy = found && copy_to_check(r, j->folder_fpr, j->item.cid);
+	if (found && !copy) {
 		rec = *found;
-		err = known(r, j->folder, j->folder_fpr, &j->item, &rec);
+		err = known(r, j->folder, j->folder_fpr, &j->item, &rec, 0);
 		mule_parallel_unlock();
 		return err;
 	}
 	mule_parallel_unlock();
 	memset(&env, 0, sizeof env);
-	err = deliver(r, j->folder, j->folder_fpr, &j->item, &replay, &skip,
-	    &env);
+	err = deliver(r, j->folder, j->folder_fpr, &j->item, copy, &replay,
+	    &skip, &env);
 	rerr = err;
 	if (skip) {
 		mule_error_clear();
@@ -585,7 +660,7 @@ take_in(void *arg, size_t k)
 		/* Not for my key (a missing smartcard?): it stays. */
 		if (!err && gpg_err_code(rerr) != GPG_ERR_NO_SECKEY)
 			err = reject_aside(r, j->folder, j->folder_fpr,
-			    &j->item);
+			    &j->item, 0);
 		mule_parallel_unlock();
 	} else if (err)
 		err = name_item(err, j);

@@ -130,62 +130,93 @@ hashing_write(void *arg, const void *buf, size_t n)
 	return h->write(h->arg, buf, n);
 }
 
-/* Copy FROM into DIR/NAME, atomically. */
+/* Copy FROM into a temporary for DIR/NAME, to be committed by the
+ * caller. */
 static gpg_error_t
-copy_file(const char *from, const char *dir, const char *name)
+copy_open(const char *from, const char *dir, const char *name,
+    struct mule_output **out)
 {
-	struct mule_output *out = NULL;
 	unsigned char buf[65536];
 	gpg_error_t err;
 	char *path;
 	ssize_t n;
 	int fd;
 
+	*out = NULL;
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return gpg_error_from_syserror();
 	fd = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	err = fd < 0 ? mule_error_set(gpg_error_from_syserror(), NULL,
-	    "%s: %s", from, strerror(errno)) : mule_output_open(&out, path,
+	    "%s: %s", from, strerror(errno)) : mule_output_open(out, path,
 	    MULE_OUTPUT_FORCE | MULE_OUTPUT_BATCH);
 	while (!err && (n = read(fd, buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		err = n < 0 ? gpg_error_from_syserror()
-		    : mule_output_write(out, buf, (size_t)n);
+		    : mule_output_write(*out, buf, (size_t)n);
 	}
-	if (!err)
-		err = mule_output_commit(out);
-	mule_output_free(out);
 	if (fd >= 0)
 		close(fd);
 	free(path);
+	if (err) {
+		mule_output_free(*out);
+		*out = NULL;
+	}
 	return err;
 }
 
-/* The other recipients' folders get a copy of what the first one got. */
+/* Copy part K of item CID (0: not split) from FOLDER into OTHER, as a
+ * temporary; *OUT to be committed. */
+static gpg_error_t
+copy_part(const char *folder, const char *other, const char *cid, size_t k,
+    struct mule_output **out)
+{
+	char *name = NULL, *from = NULL;
+	gpg_error_t err;
+
+	*out = NULL;
+	if ((k ? asprintf(&name, "%s.gpg.%03zu", cid, k)
+	    : asprintf(&name, "%s.gpg", cid)) < 0)
+		return gpg_error_from_syserror();
+	if (asprintf(&from, "%s/%s", folder, name) < 0)
+		err = gpg_error_from_syserror();
+	else
+		err = copy_open(from, other, name, out);
+	free(from);
+	free(name);
+	return err;
+}
+
+/* The other recipients' folders get a copy of what the first one got.
+ * The first part is written first and renamed into place last, as put
+ * itself does: until then a reader sees, beside the other parts, the
+ * temporary of a running put, not an item with its first part missing. */
 static gpg_error_t
 copy_to_others(const struct mule_stick *s, const struct mule_stick_route *r,
     const char *folder, const char *cid, size_t nparts)
 {
-	char *other = NULL, *from = NULL, *name = NULL, rel[64];
+	struct mule_output *first = NULL, *out = NULL;
+	char *other = NULL, rel[64];
 	gpg_error_t err = 0;
 	size_t i, k;
 
 	for (i = 1; !err && i < r->nrecipients; i++) {
 		snprintf(rel, sizeof rel, "to/%s", r->recipients[i]);
 		err = mule_stick_folder(s, rel, 1, &other);
-		/* The first part last, as put itself does. */
-		for (k = nparts ? nparts : 1; !err && k >= 1; k--) {
-			if ((nparts ? asprintf(&name, "%s.gpg.%03zu", cid, k)
-			    : asprintf(&name, "%s.gpg", cid)) < 0
-			    || asprintf(&from, "%s/%s", folder, name) < 0)
-				err = gpg_error_from_syserror();
-			else
-				err = copy_file(from, other, name);
-			free(from);
-			free(name);
-			from = name = NULL;
+		if (!err)
+			err = copy_part(folder, other, cid, nparts ? 1 : 0,
+			    &first);
+		for (k = nparts; !err && k >= 2; k--) {
+			err = copy_part(folder, other, cid, k, &out);
+			if (!err)
+				err = mule_output_commit(out);
+			mule_output_free(out);
+			out = NULL;
 		}
+		if (!err)
+			err = mule_output_commit(first);
+		mule_output_free(first);
+		first = NULL;
 		free(other);
 		other = NULL;
 	}
