@@ -287,3 +287,36 @@ EOS
 
 # pinentry_asked: how many times the scripted pinentry was asked.
 pinentry_asked() { wc -l <"$T/pinentry.log" | tr -d ' '; }
+
+# --- race tests ------------------------------------------------------------------
+# has_test_hooks: the tools were built with --enable-test-hooks.
+has_test_hooks() {
+	grep -q '^#define MULE_TEST_HOOKS 1' "$MULE_BUILDDIR/config.h" 2>/dev/null
+}
+
+# pause_at NAME COMMAND...: start COMMAND in the background with stdout in
+# $T/out and stderr in $T/err, stopped at the pause point NAME; sets
+# $paused to its pid.  Returns 1 if it did not stop there within 60 s
+# (it is then killed).  Change what the test wants, then: resume.
+pause_at() {
+	pa_name=$1; shift
+	MULE_TEST_PAUSE=$pa_name "$@" >"$T/out" 2>"$T/err" &
+	paused=$!
+	pa_i=0
+	while [ $pa_i -lt 600 ]; do
+		pa_state=$(awk '{ print $3 }' "/proc/$paused/stat" 2>/dev/null)
+		[ "$pa_state" = T ] && return 0
+		[ -z "$pa_state" ] || [ "$pa_state" = Z ] && break
+		sleep 0.1
+		pa_i=$((pa_i + 1))
+	done
+	kill -9 "$paused" 2>/dev/null
+	wait "$paused" 2>/dev/null
+	return 1
+}
+
+# resume: continue the paused command and wait for it; returns its status.
+resume() {
+	kill -CONT "$paused"
+	wait "$paused"
+}
