@@ -250,7 +250,7 @@ head -c 307200 /dev/urandom >"$SRC/r300k"
 head -c 3145728 /dev/urandom >"$SRC/r3m"
 for n in 1 2 3; do head -c 8388608 /dev/urandom >"$SRC/r8m-$n"; done
 
-plan 72
+plan 76
 
 # === init ===========================================================================
 why=""
@@ -1095,6 +1095,35 @@ grep -q 'not a journal record' "$T/err" || why="$why the error does not say the 
 grep -q '^delivered' "$T/out" && why="$why something was delivered;"
 cp "$T/journal.good" "$BSTATE/mule/journal"
 verdict "a journal with a line get cannot read: exit 2, nothing delivered, the stick as it was"
+
+# Lines are read by length and must be records exactly: a NUL byte once
+# ended the reading silently, every later record was lost, and an item
+# delivered before was delivered again with exit 0.
+for bad in nul double-space trailing-space plus-seq; do
+	why=""
+	python3 - "$T/journal.good" "$BSTATE/mule/journal" "$bad" <<'EOF'
+import sys
+src, out, bad = sys.argv[1:4]
+lines = open(src, "rb").read().split(b"\n")
+first = lines[0]
+if bad == "nul":
+    first = first[:20] + b"\0" + first[21:]
+elif bad == "double-space":
+    first = first.replace(b" ", b"  ", 1)
+elif bad == "trailing-space":
+    first = first + b" "
+else:
+    head, _, seq = first.rpartition(b" ")
+    first = head + b" +" + seq
+lines[0] = first
+open(out, "wb").write(b"\n".join(lines))
+EOF
+	st 2 ms_b get "$S" -C "$IN"
+	grep -q 'line 1 is not a journal record' "$T/err" || why="$why the error does not name line 1;"
+	grep -q '^delivered' "$T/out" && why="$why something was delivered;"
+	cp "$T/journal.good" "$BSTATE/mule/journal"
+	verdict "a journal line with $bad: exit 2, nothing delivered"
+done
 
 # === exit statuses =======================================================================
 scenario usage

@@ -150,17 +150,44 @@ push(struct mule_journal *j, const struct mule_journal_record *r)
 	return index_record(j, j->n++);
 }
 
-static int
-parse_line(char *line, struct mule_journal_record *r)
+/* Split the LEN bytes at LINE (followed by one writable byte) into
+ * fields separated by single spaces, at most MAX of them, each
+ * NUL-terminated.  0 for a line with a NUL byte, an empty field (two
+ * spaces, a space at either end) or more than MAX fields. */
+static size_t
+split_fields(char *line, size_t len, char *f[], size_t max)
 {
-	char *f[7], *save = NULL;
-	int n = 0;
-	char *end;
+	char *p = line, *end = line + len, *sp;
+	size_t n = 0;
+
+	if (memchr(line, '\0', len))
+		return 0;
+	for (;;) {
+		sp = memchr(p, ' ', (size_t)(end - p));
+		if ((sp ? sp : end) == p || n == max)
+			return 0;
+		f[n++] = p;
+		if (!sp)
+			break;
+		*sp = '\0';
+		p = sp + 1;
+	}
+	*end = '\0';
+	return n;
+}
+
+/* A record is exactly one of
+ *   delivered SENDER ID CID RECIPIENT SEQ
+ *   removed SENDER ID CID FOLDER
+ * and anything else is not one. */
+static int
+parse_line(char *line, size_t len, struct mule_journal_record *r)
+{
+	char *f[6], *end;
+	size_t n;
 
 	memset(r, 0, sizeof *r);
-	for (f[n] = strtok_r(line, " ", &save); f[n] && n < 6;
-	    f[++n] = strtok_r(NULL, " ", &save))
-		;
+	n = split_fields(line, len, f, 6);
 	if (n < 5 || !hexfield(f[1], 40, 1) || !hexfield(f[2], 32, 0)
 	    || !hexfield(f[3], 64, 0))
 		return 0;
@@ -173,12 +200,13 @@ parse_line(char *line, struct mule_journal_record *r)
 		snprintf(r->folder, sizeof r->folder, "%s", f[4]);
 		return 1;
 	}
-	if (n != 6 || strcmp(f[0], "delivered") || !hexfield(f[4], 40, 1))
+	if (n != 6 || strcmp(f[0], "delivered") || !hexfield(f[4], 40, 1)
+	    || strspn(f[5], "0123456789") != strlen(f[5]))
 		return 0;
 	memcpy(r->recipient, f[4], 41);
 	errno = 0;
 	r->seq = strtoull(f[5], &end, 10);
-	return !errno && *end == '\0' && f[5][0] >= '0' && f[5][0] <= '9';
+	return !errno && *end == '\0';
 }
 
 static gpg_error_t
@@ -215,11 +243,14 @@ load(struct mule_journal *j)
 	if ((nl ? nl + 1 - buf : 0) != len
 	    && ftruncate(j->fd, nl ? nl + 1 - buf : 0) < 0)
 		err = gpg_error_from_syserror();
+	len = nl ? nl + 1 - buf : 0;
+	/* Lines are found by length: a NUL byte must not end the reading
+	 * early and lose every record after it. */
 	j->loading = 1;
-	for (line = buf; !err && (nl = strchr(line, '\n')); line = nl + 1) {
-		*nl = '\0';
+	for (line = buf; !err && line < buf + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(buf + len - line));
 		lineno++;
-		if (!parse_line(line, &r))
+		if (!parse_line(line, (size_t)(nl - line), &r))
 			err = mule_error_set(mule_fail_code(GPG_ERR_INV_DATA),
 			    "repair or move the journal, or use --journal",
 			    "%s: line %zu is not a journal record", j->path,
