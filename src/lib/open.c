@@ -476,6 +476,9 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	own = mule_data_own_error(&src, sink);
 	if (!own)
 		own = mule_verify_status_refusal(&st);
+	if (!own && gpg_err_code(err) == GPG_ERR_NO_DATA)
+		own = mule_reject(GPG_ERR_BAD_DATA, NULL,
+		    "the encrypted message holds no signed data");
 	if (err || own) {
 		err = own ? own : mule_explain_decrypt_error(err, ctx, &st);
 		goto leave;
