@@ -165,6 +165,11 @@ message_packet(struct mule_grammar *g, int tag, const char *name)
 			g->msg = MSG_SIGS;
 		} else if (tag == TAG_LITERAL) {
 			return refuse(g, "a literal data packet with no signature");
+		} else if (tag == 1 || tag == 3 || tag == 9 || tag == 18
+		    || tag == 20) {
+			return g->err = mule_reject(GPG_ERR_NO_DATA,
+			    "open it with mule-open", "the input holds an "
+			    "encrypted message (%s)", name);
 		} else {
 			return refuse(g, "%s where a signed message starts", name);
 		}
