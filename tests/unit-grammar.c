@@ -304,7 +304,15 @@ main(void)
 	reset();
 	signed_msg(&inner, 0, 'b', TEXT);
 	compressed(&msg, 0, &inner, 1);
-	TAP_OK(passes(&msg, 0) == 0, "compression algorithm 0 is refused");
+	TAP_OK(passes(&msg, 0) == 1, "compression algorithm 0 (uncompressed)");
+	put_byte(&msg, 0);
+	TAP_OK(passes(&msg, 0) == 0, "... a byte appended to it is refused");
+	reset();
+	signed_msg(&inner, 0, 'b', TEXT);
+	compressed(&msg, 0, &inner, 0);
+	packet(&msg, 60, "x", 1);
+	TAP_OK(passes(&msg, 0) == 0, "... of definite length, a packet after "
+	    "it is refused");
 	reset();
 	signed_msg(&tmp, 0, 'b', TEXT);
 	compressed(&inner, 1, &tmp, 0);

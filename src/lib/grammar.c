@@ -61,7 +61,8 @@ struct mule_grammar {
 	unsigned namelen;	/* of the literal's file name */
 	int cr;			/* the last literal byte was a CR */
 	struct mule_grammar_literal lit;
-	int algo;		/* compression: -1 before its byte, 0 none */
+	int compressed;		/* a compressed packet came */
+	int algo;		/* its algorithm; -1 before its byte */
 	int inflated;		/* the compressed stream ended */
 	size_t unused;		/* ... before this many bytes fed to it */
 	int zinit, bzinit;
@@ -224,7 +225,7 @@ packet_tag(struct mule_grammar *g, int level, int tag)
 		    "(appended?)", name);
 	if (tag == TAG_MARKER) {
 		/* To be ignored, says OpenPGP: only at the very start. */
-		if (level || g->msg_level >= 0 || g->algo)
+		if (level || g->msg_level >= 0 || g->compressed)
 			return refuse(g, "a marker packet inside the message");
 		if (++g->markers > MAX_MARKERS)
 			return refuse(g, "more than %d marker packets",
@@ -238,6 +239,7 @@ packet_tag(struct mule_grammar *g, int level, int tag)
 		if (g->msg_level >= 0)
 			return refuse(g, "a compressed data packet inside the "
 			    "signed message");
+		g->compressed = 1;
 		g->algo = -1;
 		return 0;
 	}
@@ -427,7 +429,9 @@ compressed_body(struct mule_grammar *g, const unsigned char *p, size_t n)
 	if (g->algo < 0 && n) {
 		g->algo = *p++;
 		n--;
-		if (g->algo == 1 || g->algo == 2) {
+		if (g->algo == 0) {
+			;	/* uncompressed (RFC 4880 9.3): no stream */
+		} else if (g->algo == 1 || g->algo == 2) {
 			/* ZIP is raw deflate, ZLIB has the zlib wrapper. */
 			r = inflateInit2(&g->z, g->algo == 1 ? -15 : 15);
 			g->zinit = r == Z_OK;
@@ -444,6 +448,8 @@ compressed_body(struct mule_grammar *g, const unsigned char *p, size_t n)
 	}
 	if (n && g->inflated)
 		return refuse(g, "%s", after_stream);
+	if (!g->algo)
+		return stream_feed(g, 1, p, n);
 	while (n && !err) {
 		k = n < step ? n : step;
 		err = g->algo == 3 ? bunzip_some(g, p, k) : inflate_some(g, p, k);
@@ -482,9 +488,17 @@ packet_end(struct mule_grammar *g, int level)
 	struct stream *s = &g->lv[level];
 	char buf[64];
 	int tag = s->h.tag;
+	gpg_error_t err;
 
 	switch (tag) {
 	case TAG_COMPRESSED:
+		if (g->algo < 0)
+			return refuse(g, "an empty compressed data packet");
+		if (!g->algo) {		/* uncompressed: ends with the packet */
+			g->inflated = 1;
+			if ((err = stream_end(g, 1)))
+				return err;
+		}
 		if (!g->inflated)
 			return refuse(g, "the compressed data is cut short");
 		s->ended = 1;
@@ -595,7 +609,7 @@ stream_end(struct mule_grammar *g, int level)
 		    "inside" : "the message is cut short inside",
 		    packet_name(s->h.tag, buf, sizeof buf));
 	}
-	if (!level && g->algo)
+	if (!level && g->compressed)
 		return 0;	/* the compressed packet held the message */
 	switch (g->msg) {
 	case MSG_DONE:

@@ -13,8 +13,8 @@
  *           | Signature^n Literal               (the old form, n >= 1)
  *
  * Marker packets only at the very start (at most 4).  One level of
- * compression (ZIP, ZLIB or BZIP2), around the whole signed message, as
- * gpg makes it; its stream must end exactly where the input (or the
+ * compression (ZIP, ZLIB, BZIP2, or 0: uncompressed), around the whole
+ * signed message, as gpg makes it; its stream must end exactly where the input (or the
  * packet) ends.  Indeterminate lengths only for the compressed packet,
  * partial lengths only for it and the literal.  Every signature and
  * one-pass signature of one class, at most MULE_GRAMMAR_MAX_SIGS of
