@@ -16,6 +16,7 @@ struct buf {
 };
 
 static struct buf msg, inner, tmp, lbuf;
+static size_t trail;	/* junk bytes after the next compressed stream */
 
 static void
 put(struct buf *b, const void *p, size_t n)
@@ -122,6 +123,9 @@ compressed(struct buf *b, int algo, const struct buf *in, int indeterminate)
 		memcpy(out + 1, in->p, in->len);
 		len = (unsigned)in->len;
 	}
+	memset(out + 1 + len, 0x5a, trail);
+	len += (unsigned)trail;
+	trail = 0;
 	if (indeterminate) {
 		put_byte(b, 0xa3);
 		put(b, out, len + 1);
@@ -227,6 +231,12 @@ main(void)
 		    "indeterminate packet are refused");
 		reset();
 		signed_msg(&inner, 0, 'b', TEXT);
+		trail = 2;
+		compressed(&msg, algo, &inner, 0);
+		TAP_OK(passes(&msg, 0) == 0, "... bytes after its stream inside "
+		    "a packet of definite length are refused");
+		reset();
+		signed_msg(&inner, 0, 'b', TEXT);
 		compressed(&msg, algo, &inner, 1);
 		msg.len -= 3;
 		TAP_OK(passes(&msg, 0) == 0, "... cut short, refused");
@@ -294,6 +304,20 @@ main(void)
 	literal(&inner, 'b', TEXT);
 	compressed(&msg, 1, &inner, 1);
 	TAP_OK(passes(&msg, 0) == 1, "the old form: signature, literal");
+	{
+		/* A version 3 signature: version, 5, class, ... */
+		static const unsigned char v3[] = { 3, 5, 1, 0, 0, 0, 0 };
+
+		reset();
+		packet(&msg, 2, v3, sizeof v3);
+		literal(&msg, 't', TEXT);
+		TAP_OK(passes(&msg, 0) == 1 && seen.sigclass == 1,
+		    "a version 3 signature: its class is seen");
+	}
+	reset();
+	signature(&inner, 0);
+	literal(&inner, 'b', TEXT);
+	compressed(&msg, 1, &inner, 1);
 	signature(&msg, 0);
 	TAP_OK(passes(&msg, 0) == 0, "... a signature after it is refused");
 	reset();
