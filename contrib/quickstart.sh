@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 # Build dependencies, then the tools the test suite uses (it skips the
 # tests whose tools are missing, but here we want them all).
 pkgs="build-essential autoconf automake libtool pkg-config
-libgpgme-dev libgcrypt20-dev libgpg-error-dev libarchive-dev gnupg
+libgpgme-dev libgcrypt20-dev libgpg-error-dev libarchive-dev zlib1g-dev
+libbz2-dev gnupg
 mandoc python3 dosfstools fusefat sq sqop rnp gosop libarchive-tools openssl"
 missing=""
 for p in $pkgs; do

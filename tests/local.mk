@@ -8,9 +8,11 @@ TESTS = $(check_PROGRAMS) $(MULE_TESTS)
 EXTRA_DIST += tests/lib.sh $(MULE_TESTS)
 
 check_PROGRAMS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
-	tests/unit-bundle
+	tests/unit-bundle tests/unit-grammar
 tests_unit_bundle_SOURCES = tests/unit-bundle.c tests/tap.h
 tests_unit_bundle_LDADD = $(MULE_LIBS)
+tests_unit_grammar_SOURCES = tests/unit-grammar.c tests/tap.h
+tests_unit_grammar_LDADD = $(MULE_LIBS)
 tests_unit_packet_SOURCES = tests/unit-packet.c tests/tap.h
 tests_unit_packet_LDADD = $(MULE_LIBS)
 tests_unit_armor_SOURCES = tests/unit-armor.c tests/tap.h

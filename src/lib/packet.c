@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
 #include "packet.h"
@@ -122,14 +123,66 @@ mule_packet_start(const unsigned char *buf, size_t len)
 	}
 }
 
+void
+mule_packet_header_init(struct mule_packet_header *h)
+{
+	memset(h, 0, sizeof *h);
+	h->tag = -1;
+}
+
+void
+mule_packet_header_next(struct mule_packet_header *h)
+{
+	h->nlen = 0;
+}
+
+enum mule_packet_header_state
+mule_packet_header_add(struct mule_packet_header *h, unsigned char b)
+{
+	static const size_t old_lenlen[] = { 1, 2, 4, 0 };
+	size_t i;
+
+	if (h->tag < 0) {			/* the tag byte */
+		if (!(b & 0x80))
+			return MULE_HEADER_INVALID;
+		h->newfmt = (b & 0x40) != 0;
+		h->tag = h->newfmt ? b & 0x3f : (b >> 2) & 0x0f;
+		h->oldlen = h->newfmt ? 0 : old_lenlen[b & 3];
+		h->nlen = 0;
+		return !h->newfmt && !h->oldlen ? MULE_HEADER_INDETERMINATE
+		    : MULE_HEADER_MORE;
+	}
+	h->len[h->nlen++] = b;
+	b = h->len[0];
+	h->partial = 0;
+	if (h->oldlen) {
+		if (h->nlen < h->oldlen)
+			return MULE_HEADER_MORE;
+		for (h->body = 0, i = 0; i < h->oldlen; i++)
+			h->body = h->body << 8 | h->len[i];
+		h->oldlen = 0;
+	} else if (b < 192) {
+		h->body = b;
+	} else if (b < 224) {
+		if (h->nlen < 2)
+			return MULE_HEADER_MORE;
+		h->body = ((uint64_t)(b - 192) << 8) + h->len[1] + 192;
+	} else if (b < 255) {
+		h->body = (uint64_t)1 << (b & 0x1f);
+		h->partial = 1;
+	} else {
+		if (h->nlen < 5)
+			return MULE_HEADER_MORE;
+		h->body = (uint64_t)h->len[1] << 24 | (uint64_t)h->len[2] << 16
+		    | (uint64_t)h->len[3] << 8 | h->len[4];
+	}
+	return MULE_HEADER_BODY;
+}
+
 struct mule_frame {
 	struct mule_source *src;
-	unsigned char head[6];	/* the length header being read */
-	size_t nhead;
-	int tag;		/* of the current packet, -1 between packets */
-	size_t oldlen;		/* length bytes of an old-format header */
-	int partial;		/* the body comes in partial chunks */
-	size_t body;		/* bytes left of the current chunk */
+	struct mule_packet_header h;
+	uint64_t body;		/* bytes left of the current chunk */
 	int in_body;
 	int ended;		/* the encrypted data packet is complete */
 	int untracked;		/* indeterminate length: framing ends */
@@ -142,7 +195,7 @@ mule_frame_new(struct mule_frame **f, struct mule_source *src)
 	if (!*f)
 		return gpg_error_from_syserror();
 	(*f)->src = src;
-	(*f)->tag = -1;
+	mule_packet_header_init(&(*f)->h);
 	return 0;
 }
 
@@ -150,52 +203,6 @@ static int
 is_data_packet(int tag)
 {
 	return tag == 9 || tag == 18 || tag == 20;
-}
-
-/* Called after each header byte is added to f->head: once the tag byte,
- * then the length bytes are complete, set up the body. */
-static void
-take_header(struct mule_frame *f)
-{
-	static const size_t old_lenlen[] = { 1, 2, 4, 0 };
-	unsigned char b = f->head[0];
-	size_t i;
-
-	if (f->tag < 0) {			/* the tag byte */
-		if (!(b & 0x80)) {
-			f->untracked = 1;	/* not OpenPGP: gpg will say */
-			return;
-		}
-		f->tag = b & 0x40 ? b & 0x3f : (b >> 2) & 0x0f;
-		f->oldlen = b & 0x40 ? 0 : old_lenlen[b & 3];
-		if (!(b & 0x40) && !f->oldlen)
-			f->untracked = 1;	/* indeterminate length */
-		f->nhead = 0;
-		return;
-	}
-	f->partial = 0;
-	if (f->oldlen) {
-		if (f->nhead < f->oldlen)
-			return;
-		for (f->body = 0, i = 0; i < f->oldlen; i++)
-			f->body = f->body << 8 | f->head[i];
-		f->oldlen = 0;
-	} else if (b < 192) {
-		f->body = b;
-	} else if (b < 224) {
-		if (f->nhead < 2)
-			return;
-		f->body = ((size_t)(b - 192) << 8) + f->head[1] + 192;
-	} else if (b < 255) {
-		f->body = (size_t)1 << (b & 0x1f);
-		f->partial = 1;
-	} else {
-		if (f->nhead < 5)
-			return;
-		f->body = (size_t)f->head[1] << 24 | (size_t)f->head[2] << 16
-		    | (size_t)f->head[3] << 8 | f->head[4];
-	}
-	f->in_body = 1;
 }
 
 static gpg_error_t
@@ -210,24 +217,34 @@ frame_scan(struct mule_frame *f, const unsigned char *p, size_t n)
 			    "data after the end of the encrypted message "
 			    "(another message appended?)");
 		if (f->in_body) {
-			take = f->body < n ? f->body : n;
+			take = f->body < n ? (size_t)f->body : n;
 			f->body -= take;
 			p += take;
 			n -= take;
 			if (f->body)
 				continue;
 			f->in_body = 0;
-			f->nhead = 0;
-			if (f->partial)
-				continue;	/* another length follows */
-			if (is_data_packet(f->tag))
+			if (f->h.partial) {	/* another length follows */
+				mule_packet_header_next(&f->h);
+				continue;
+			}
+			if (is_data_packet(f->h.tag))
 				f->ended = 1;
-			f->tag = -1;
+			mule_packet_header_init(&f->h);
 			continue;
 		}
-		f->head[f->nhead++] = *p++;
+		switch (mule_packet_header_add(&f->h, *p++)) {
+		case MULE_HEADER_MORE:
+			break;
+		case MULE_HEADER_BODY:
+			f->body = f->h.body;
+			f->in_body = 1;
+			break;
+		default:	/* not OpenPGP (gpg will say), or indeterminate */
+			f->untracked = 1;
+			break;
+		}
 		n--;
-		take_header(f);
 	}
 	return 0;
 }

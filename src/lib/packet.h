@@ -9,6 +9,7 @@
 #define MULE_PACKET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <gpg-error.h>
 
 #include "data.h"
@@ -37,6 +38,33 @@ int mule_packet_has_secret(const unsigned char *buf, size_t len);
  * include one for a passphrase (symmetric encryption): opening it would
  * ask for a passphrase. */
 int mule_packet_has_skesk(const unsigned char *buf, size_t len);
+
+/* Reading the framing of a packet stream a byte at a time, for readers
+ * that pass a stream through (mule_frame, the signed-message grammar).
+ * Start a packet with mule_packet_header_init, then add bytes until the
+ * result is not MULE_HEADER_MORE.  After a partial chunk's body, call
+ * mule_packet_header_next and add the next chunk's length bytes. */
+struct mule_packet_header {
+	int tag;		/* -1 until the tag byte is read */
+	uint64_t body;		/* length of the body, or of this chunk */
+	int partial;		/* another chunk follows this one */
+	int newfmt;		/* a new-format header */
+	/* private */
+	unsigned char len[5];
+	size_t nlen, oldlen;
+};
+
+enum mule_packet_header_state {
+	MULE_HEADER_MORE,		/* more header bytes are needed */
+	MULE_HEADER_BODY,		/* tag and body (chunk) length known */
+	MULE_HEADER_INDETERMINATE,	/* the body runs to the end */
+	MULE_HEADER_INVALID		/* not a packet tag (bit 7 clear) */
+};
+
+void mule_packet_header_init(struct mule_packet_header *h);
+void mule_packet_header_next(struct mule_packet_header *h);
+enum mule_packet_header_state mule_packet_header_add(
+    struct mule_packet_header *h, unsigned char b);
 
 /* A reader that passes an encrypted message through unchanged while
  * following its top-level packet framing, and refuses any byte after the

@@ -10,6 +10,7 @@
 #include "data.h"
 #include "error.h"
 #include "gpg.h"
+#include "grammar.h"
 #include "hold.h"
 #include "io.h"
 #include "keys.h"
@@ -68,12 +69,14 @@ run_end(struct run *r)
 }
 
 /* The signed input, as gpg gets it: a clear-signed block passed through
- * the structure check, armour decoded, or binary; anything encrypted,
- * a key, or text around the block is refused. */
+ * the structure check, or armour decoded or binary and passed through
+ * the packet grammar; anything encrypted, a key, or text around the
+ * block is refused. */
 struct signed_input {
-	struct mule_source raw, filtered;
+	struct mule_source raw, filtered, checked;
 	struct mule_clearsig *clear;
 	struct mule_dearmor *dearmor;
+	struct mule_grammar *grammar;
 	struct mule_source *src;
 };
 
@@ -96,8 +99,25 @@ check_first_packet(const unsigned char *buf, size_t len)
 	}
 }
 
+/* Binary packets (dearmoured or not) pass the grammar on their way to
+ * gpg: exactly one signed message, literal data of at most MAX_SIZE. */
 static gpg_error_t
-signed_input_init(struct signed_input *si, int fd)
+check_grammar(struct signed_input *si, uint64_t max_size)
+{
+	gpg_error_t err;
+
+	err = mule_grammar_new(&si->grammar, si->src, max_size);
+	if (err)
+		return err;
+	si->checked.fd = -1;
+	si->checked.read = mule_grammar_read;
+	si->checked.arg = si->grammar;
+	si->src = &si->checked;
+	return 0;
+}
+
+static gpg_error_t
+signed_input_init(struct signed_input *si, int fd, uint64_t max_size)
 {
 	gpg_error_t err;
 
@@ -128,7 +148,7 @@ signed_input_init(struct signed_input *si, int fd)
 		if (!err)
 			err = check_first_packet(si->filtered.pre,
 			    si->filtered.pre_len);
-		return err;
+		return err ? err : check_grammar(si, max_size);
 	}
 	if (!(si->raw.pre[0] & 0x80)) {
 		static const char detached[] = "-----BEGIN PGP SIGNATURE-----";
@@ -148,7 +168,8 @@ signed_input_init(struct signed_input *si, int fd)
 		    ? "text before the signed message"
 		    : "the input is not a signed OpenPGP message");
 	}
-	return check_first_packet(si->raw.pre, si->raw.pre_len);
+	err = check_first_packet(si->raw.pre, si->raw.pre_len);
+	return err ? err : check_grammar(si, max_size);
 }
 
 /* The clear-signed header must name the hash the signatures used. */
@@ -181,6 +202,7 @@ signed_input_release(struct signed_input *si)
 {
 	mule_clearsig_free(si->clear);
 	mule_dearmor_free(si->dearmor);
+	mule_grammar_free(si->grammar);
 	mule_source_release(&si->raw);
 	mule_source_release(&si->filtered);
 }
@@ -204,6 +226,10 @@ verify_signed(struct run *r, struct signed_input *in, struct mule_sink *sink,
 	own = mule_verify_status_refusal(&r->st);
 	if (!own)
 		own = mule_data_own_error(in->src, sink);
+	/* What gpg left unread, and the verdict on the whole input: gpg
+	 * ignores data after a compressed packet. */
+	if (!own && in->grammar)
+		own = mule_grammar_finish(in->grammar);
 	if (err || own) {
 		if (!own && in->clear && gpg_err_code(err) == GPG_ERR_GENERAL)
 			own = mule_reject(GPG_ERR_DIGEST_ALGO, NULL,
@@ -258,6 +284,66 @@ unix_lines_write(void *arg, const void *buf, size_t n)
 	    (size_t)(end - start)) : 0;
 }
 
+/* The literal data of an inline-signed message on its way out.  gpg
+ * drops every CR of a 't' or 'u' literal but gives a 'b' one unchanged:
+ * under a text signature, that one is released with CR LF turned into
+ * LF too.  The grammar has seen the literal's header and the signature
+ * class before gpg writes a byte of its data. */
+struct inline_out {
+	struct mule_output *out;
+	const struct mule_grammar *grammar;
+	struct unix_lines lines;
+	int decided, text;
+};
+
+static gpg_error_t
+inline_write(void *arg, const void *buf, size_t n)
+{
+	struct inline_out *o = arg;
+	const struct mule_grammar_literal *lit;
+
+	if (!o->decided) {
+		lit = mule_grammar_literal(o->grammar);
+		o->text = lit->sigclass == 0x01 && lit->format == 'b';
+		o->decided = 1;
+	}
+	return o->text ? unix_lines_write(&o->lines, buf, n)
+	    : mule_output_write(o->out, buf, n);
+}
+
+/* Text signatures over an inline-signed message: what is released is
+ * the literal with CR LF turned into LF, so a CR that ends no line (gpg
+ * drops it from a 't' literal, though it was signed) or a NUL (not
+ * text) is refused. */
+static gpg_error_t
+check_inline_text(const struct signed_input *in, const struct mule_verdict *v)
+{
+	const struct mule_grammar_literal *lit;
+	size_t i;
+	int text = 0;
+
+	if (!in->grammar)
+		return 0;
+	lit = mule_grammar_literal(in->grammar);
+	for (i = 0; i < v->nsigners; i++) {
+		/* The grammar read the class from the same packets. */
+		if ((int)v->signers[i].sigclass != lit->sigclass)
+			return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
+			    "gpg reports a signature of class 0x%02x in a "
+			    "message of class 0x%02x signatures",
+			    v->signers[i].sigclass, (unsigned)lit->sigclass);
+		text |= v->signers[i].sigclass == 0x01;
+	}
+	if (text && lit->nul)
+		return mule_reject(GPG_ERR_BAD_DATA, NULL,
+		    "the text signed in text mode holds a NUL byte");
+	if (text && lit->lone_cr)
+		return mule_reject(GPG_ERR_BAD_DATA, NULL,
+		    "the text signed in text mode holds a CR that ends no "
+		    "line (it would not be released as signed)");
+	return 0;
+}
+
 gpg_error_t
 mule_check_signed(const struct mule_gpg_opts *gopts,
     const struct mule_check_opts *o, int in_fd, struct mule_output *out,
@@ -266,15 +352,20 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 	struct signed_input in;
 	struct mule_sink sink = { mule_output_write, out, o->max_size, 0, 0, 0 };
 	struct unix_lines lines = { out, 0 };
+	struct inline_out inl = { out, NULL, { out, 0 }, 0, 0 };
 	struct run r;
 	gpg_error_t err;
 
 	memset(v, 0, sizeof *v);
 	memset(&r, 0, sizeof r);
-	err = signed_input_init(&in, in_fd);
+	err = signed_input_init(&in, in_fd, o->max_size);
 	if (!err && in.clear) {
 		sink.write = unix_lines_write;
 		sink.arg = &lines;
+	} else if (!err) {
+		inl.grammar = in.grammar;
+		sink.write = inline_write;
+		sink.arg = &inl;
 	}
 	if (!err)
 		err = run_start(&r, gopts, o);
@@ -283,6 +374,8 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 		r.policy.text_ok = 1;
 	if (!err)
 		err = verify_signed(&r, &in, &sink, v);
+	if (!err)
+		err = check_inline_text(&in, v);
 	if (!err)
 		err = mule_output_commit(out);
 	if (err)
@@ -431,7 +524,7 @@ mule_check_manifest(const struct mule_gpg_opts *gopts,
 	memset(report, 0, sizeof *report);
 	memset(&r, 0, sizeof r);
 	mo.text_ok = 1;		/* a manifest is text */
-	err = signed_input_init(&in, manifest_fd);
+	err = signed_input_init(&in, manifest_fd, 0);
 	if (!err && !in.clear)
 		err = mule_reject(GPG_ERR_NO_DATA, NULL,
 		    "the manifest is not a clear-signed text");
