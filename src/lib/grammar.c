@@ -56,6 +56,9 @@ struct mule_grammar {
 	int msg_level;		/* where the signed message is; -1: not yet */
 	enum msg_state msg;
 	unsigned nops, nsigs;
+	int unsigned_ok;	/* a literal alone is a message too */
+	int padding_ok;		/* bytes after the compressed stream, up
+				 * to the end of its packet, are ignored */
 	uint64_t other;		/* bytes of packets other than the literal */
 	unsigned sigversion;	/* of the signature packet being read */
 	unsigned namelen;	/* of the literal's file name */
@@ -135,6 +138,18 @@ mule_grammar_new(struct mule_grammar **gp, struct mule_source *src,
 }
 
 void
+mule_grammar_allow_unsigned(struct mule_grammar *g)
+{
+	g->unsigned_ok = 1;
+}
+
+void
+mule_grammar_allow_padding(struct mule_grammar *g)
+{
+	g->padding_ok = 1;
+}
+
+void
 mule_grammar_free(struct mule_grammar *g)
 {
 	if (!g)
@@ -164,6 +179,8 @@ message_packet(struct mule_grammar *g, int tag, const char *name)
 		} else if (tag == TAG_SIGNATURE) {
 			g->nsigs = 1;
 			g->msg = MSG_SIGS;
+		} else if (tag == TAG_LITERAL && g->unsigned_ok) {
+			g->msg = MSG_DONE;
 		} else if (tag == TAG_LITERAL) {
 			return refuse(g, "a literal data packet with no signature");
 		} else if (tag == 1 || tag == 3 || tag == 9 || tag == 18
@@ -447,7 +464,7 @@ compressed_body(struct mule_grammar *g, const unsigned char *p, size_t n)
 			    NULL, "inflating the message: cannot start");
 	}
 	if (n && g->inflated)
-		return refuse(g, "%s", after_stream);
+		return g->padding_ok ? 0 : refuse(g, "%s", after_stream);
 	if (!g->algo)
 		return stream_feed(g, 1, p, n);
 	while (n && !err) {
@@ -545,9 +562,10 @@ stream_feed(struct mule_grammar *g, int level, const unsigned char *p,
 			    : (size_t)s->left;
 			err = packet_body(g, level, p, take);
 			if (g->unused) {
-				if (!s->indeterminate && !err)
+				if (s->indeterminate)
+					take -= g->unused;
+				else if (!err && !g->padding_ok)
 					err = refuse(g, "%s", after_stream);
-				take -= g->unused;
 				g->unused = 0;
 			}
 			s->off += take;

@@ -49,6 +49,15 @@ struct mule_grammar;
 gpg_error_t mule_grammar_new(struct mule_grammar **g, struct mule_source *src,
     uint64_t max_literal);
 
+/* Accept a literal with no signature as the whole message too (the
+ * policy then decides whether unsigned data is acceptable). */
+void mule_grammar_allow_unsigned(struct mule_grammar *g);
+
+/* Ignore bytes after the end of the compressed stream, up to the end of
+ * a compressed packet of definite length: Sequoia pads its messages so.
+ * Only for data inside an encryption, whose MDC covers them. */
+void mule_grammar_allow_padding(struct mule_grammar *g);
+
 /* A mule_read_fn: read from the source and check what passes; the first
  * rejection (exit 1) is returned then and by every later call. */
 gpg_error_t mule_grammar_read(void *g, void *buf, size_t n, size_t *got);

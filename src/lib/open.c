@@ -8,12 +8,14 @@
 #include "data.h"
 #include "error.h"
 #include "gpg.h"
+#include "grammar.h"
 #include "io.h"
 #include "keys.h"
 #include "open.h"
 #include "packet.h"
 #include "producer.h"
 #include "text.h"
+#include "textout.h"
 
 gpg_error_t
 mule_policy_build(gpgme_ctx_t ctx, const char *const *signers,
@@ -433,8 +435,9 @@ leave:
 }
 
 /* The verifying half, in the calling thread: the signed message from the
- * pipe FD is verified in a run that may not decrypt and cannot ask
- * anyone for anything (in the user's home, or in HOME with only the
+ * pipe FD passes the packet grammar (exactly one signed message, at
+ * every depth) on its way to a gpg run that may not decrypt and cannot
+ * ask anyone for anything (in the user's home, or in HOME with only the
  * signer files' keys: nothing is imported into the user's keyring).
  * The plaintext goes to SINK as gpg releases it. */
 static gpg_error_t
@@ -443,7 +446,9 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
     struct mule_verdict *v)
 {
 	struct mule_gpg_opts vopts = { gopts->homedir, NULL, 0 };
-	struct mule_source src;
+	struct mule_source src, checked;
+	struct mule_grammar *grammar = NULL;
+	struct mule_textout text = { sink->write, sink->arg, NULL, 0, 0, 0 };
 	struct mule_verify_status st;
 	gpgme_data_t held = NULL, plain = NULL;
 	gpgme_ctx_t ctx = NULL;
@@ -451,6 +456,7 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 
 	memset(&st, 0, sizeof st);
 	mule_source_init_fd(&src, fd);
+	mule_source_init_fd(&checked, -1);
 	if (home)
 		vopts.homedir = mule_keyhome_dir(home);
 	/* What was inside the encryption must be binary signed data (no
@@ -461,21 +467,37 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 		err = mule_reject(GPG_ERR_BAD_DATA, NULL,
 		    "the encrypted message holds no signed data");
 	if (!err)
-		err = mule_gpg_ctx_new(&ctx, &vopts);
+		err = mule_grammar_new(&grammar, &src, sink->limit);
+	if (err)
+		goto leave;
+	if (p->allow_unsigned)
+		mule_grammar_allow_unsigned(grammar);
+	/* Sequoia's padding, inside the encryption and its MDC. */
+	mule_grammar_allow_padding(grammar);
+	checked.read = mule_grammar_read;
+	checked.arg = grammar;
+	text.grammar = grammar;
+	sink->write = mule_textout_write;
+	sink->arg = &text;
+	err = mule_gpg_ctx_new(&ctx, &vopts);
 	if (!err && !home)
 		err = gpgme_set_ctx_flag(ctx, "trust-model", "pgp");
 	if (!err)
 		err = mule_verify_status_attach_verify_only(ctx, &st);
 	if (!err)
-		err = mule_data_from_source(&held, &src);
+		err = mule_data_from_source(&held, &checked);
 	if (!err)
 		err = mule_data_to_sink(&plain, sink);
 	if (err)
 		goto leave;
 	err = gpgme_op_verify(ctx, held, NULL, plain);
-	own = mule_data_own_error(&src, sink);
+	own = mule_data_own_error(&checked, sink);
 	if (!own)
 		own = mule_verify_status_refusal(&st);
+	/* What gpg left unread, and the verdict on the whole: gpg ignores
+	 * data after a compressed packet. */
+	if (!own)
+		own = mule_grammar_finish(grammar);
 	if (!own && gpg_err_code(err) == GPG_ERR_NO_DATA)
 		own = mule_reject(GPG_ERR_BAD_DATA, NULL,
 		    "the encrypted message holds no signed data");
@@ -487,10 +509,14 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	if (!err)
 		err = mule_verify_check(p, gpgme_op_verify_result(ctx), &st,
 		    ctx, v);
+	if (!err)
+		err = mule_textout_check(grammar, v);
 leave:
 	gpgme_data_release(held);
 	gpgme_data_release(plain);
 	gpgme_release(ctx);
+	mule_grammar_free(grammar);
+	mule_source_release(&checked);
 	mule_source_release(&src);
 	mule_verify_status_release(&st);
 	return err;

@@ -17,6 +17,7 @@
 #include "open.h"
 #include "packet.h"
 #include "sigcheck.h"
+#include "textout.h"
 
 #define PEEK 4096
 
@@ -250,123 +251,25 @@ leave:
 	return err;
 }
 
-/* Clear-signed text is signed with CR LF line ends and without trailing
- * blanks; gpg strips the blanks, this strips a CR before a LF (and at
- * the very end), so what is released is exactly what was signed. */
-struct unix_lines {
-	struct mule_output *out;
-	int cr;			/* a CR is pending */
-};
-
-static gpg_error_t
-unix_lines_write(void *arg, const void *buf, size_t n)
-{
-	struct unix_lines *u = arg;
-	const char *p = buf, *start = p, *end = p + n;
-	gpg_error_t err;
-
-	for (; p < end; p++) {
-		if (u->cr) {
-			u->cr = 0;
-			if (*p != '\n' && (err = mule_output_write(u->out,
-			    "\r", 1)))
-				return err;
-		}
-		if (*p == '\r') {
-			if (p > start && (err = mule_output_write(u->out, start,
-			    (size_t)(p - start))))
-				return err;
-			u->cr = 1;
-			start = p + 1;
-		}
-	}
-	return end > start ? mule_output_write(u->out, start,
-	    (size_t)(end - start)) : 0;
-}
-
-/* The literal data of an inline-signed message on its way out.  gpg
- * drops every CR of a 't' or 'u' literal but gives a 'b' one unchanged:
- * under a text signature, that one is released with CR LF turned into
- * LF too.  The grammar has seen the literal's header and the signature
- * class before gpg writes a byte of its data. */
-struct inline_out {
-	struct mule_output *out;
-	const struct mule_grammar *grammar;
-	struct unix_lines lines;
-	int decided, text;
-};
-
-static gpg_error_t
-inline_write(void *arg, const void *buf, size_t n)
-{
-	struct inline_out *o = arg;
-	const struct mule_grammar_literal *lit;
-
-	if (!o->decided) {
-		lit = mule_grammar_literal(o->grammar);
-		o->text = lit->sigclass == 0x01 && lit->format == 'b';
-		o->decided = 1;
-	}
-	return o->text ? unix_lines_write(&o->lines, buf, n)
-	    : mule_output_write(o->out, buf, n);
-}
-
-/* Text signatures over an inline-signed message: what is released is
- * the literal with CR LF turned into LF, so a CR that ends no line (gpg
- * drops it from a 't' literal, though it was signed) or a NUL (not
- * text) is refused. */
-static gpg_error_t
-check_inline_text(const struct signed_input *in, const struct mule_verdict *v)
-{
-	const struct mule_grammar_literal *lit;
-	size_t i;
-	int text = 0;
-
-	if (!in->grammar)
-		return 0;
-	lit = mule_grammar_literal(in->grammar);
-	for (i = 0; i < v->nsigners; i++) {
-		/* The grammar read the class from the same packets. */
-		if ((int)v->signers[i].sigclass != lit->sigclass)
-			return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
-			    "gpg reports a signature of class 0x%02x in a "
-			    "message of class 0x%02x signatures",
-			    v->signers[i].sigclass, (unsigned)lit->sigclass);
-		text |= v->signers[i].sigclass == 0x01;
-	}
-	if (text && lit->nul)
-		return mule_reject(GPG_ERR_BAD_DATA, NULL,
-		    "the text signed in text mode holds a NUL byte");
-	if (text && lit->lone_cr)
-		return mule_reject(GPG_ERR_BAD_DATA, NULL,
-		    "the text signed in text mode holds a CR that ends no "
-		    "line (it would not be released as signed)");
-	return 0;
-}
-
 gpg_error_t
 mule_check_signed(const struct mule_gpg_opts *gopts,
     const struct mule_check_opts *o, int in_fd, struct mule_output *out,
     struct mule_verdict *v)
 {
 	struct signed_input in;
-	struct mule_sink sink = { mule_output_write, out, o->max_size, 0, 0, 0 };
-	struct unix_lines lines = { out, 0 };
-	struct inline_out inl = { out, NULL, { out, 0 }, 0, 0 };
+	struct mule_textout text = { mule_output_write, out, NULL, 0, 0, 0 };
+	struct mule_sink sink = { mule_textout_write, &text, o->max_size, 0, 0,
+	    0 };
 	struct run r;
 	gpg_error_t err;
 
 	memset(v, 0, sizeof *v);
 	memset(&r, 0, sizeof r);
+	/* Clear-signed text is released with LF line ends, without the
+	 * trailing blanks gpg strips (the signature does not cover them);
+	 * inline-signed data as its signature and literal say. */
 	err = signed_input_init(&in, in_fd, o->max_size);
-	if (!err && in.clear) {
-		sink.write = unix_lines_write;
-		sink.arg = &lines;
-	} else if (!err) {
-		inl.grammar = in.grammar;
-		sink.write = inline_write;
-		sink.arg = &inl;
-	}
+	text.grammar = in.grammar;
 	if (!err)
 		err = run_start(&r, gopts, o);
 	/* Clear-signed text is signed as text. */
@@ -375,7 +278,7 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 	if (!err)
 		err = verify_signed(&r, &in, &sink, v);
 	if (!err)
-		err = check_inline_text(&in, v);
+		err = mule_textout_check(in.grammar, v);
 	if (!err)
 		err = mule_output_commit(out);
 	if (err)
