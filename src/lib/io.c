@@ -456,7 +456,10 @@ mule_output_open_at(struct mule_output **out, int dirfd, const char *dir,
 	o->flags = flags;
 	o->fd = -1;
 	o->cleanup_slot = -1;
-	o->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	/* A split item's parts share the directory of the split: one
+	 * descriptor, not one per part (up to 999 of them). */
+	o->dirfd = flags & MULE_OUTPUT_LEND_DIR ? dirfd
+	    : fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
 	o->dir = strdup(dir);
 	if (o->dirfd < 0 || !o->dir || asprintf(&o->path, "%s/%s", dir,
 	    name) < 0) {
@@ -655,7 +658,7 @@ mule_output_free(struct mule_output *o)
 	if (o->tmp && !o->committed)
 		unlinkat(o->dirfd, o->tmp + o->skip, 0);
 	mule_cleanup_forget(o->cleanup_slot);
-	if (o->dirfd >= 0)
+	if (o->dirfd >= 0 && !(o->flags & MULE_OUTPUT_LEND_DIR))
 		close(o->dirfd);
 	mule_hold_free(o->hold);
 	free(o->path);

@@ -24,6 +24,9 @@
 #define MULE_OUTPUT_BATCH 16	/* one of many outputs in one directory:
 				 * the caller has removed stale temporaries
 				 * there once, and fsyncs it once */
+#define MULE_OUTPUT_LEND_DIR 32	/* mule_output_open_at: DIRFD is lent, not
+				 * duplicated; the caller keeps it open
+				 * until mule_output_free */
 
 struct mule_output;
 
@@ -38,7 +41,7 @@ gpg_error_t mule_output_open(struct mule_output **out, const char *path,
     int flags);
 
 /* As mule_output_open, for NAME (no '/') in directory DIRFD, which is
- * duplicated and held: the temporary is made, renamed and removed there
+ * duplicated and held (or lent, MULE_OUTPUT_LEND_DIR): the temporary is made, renamed and removed there
  * whatever becomes of the path meanwhile, and a symlink named NAME is
  * replaced (FORCE) or refused, never followed.  DIR is the directory's
  * path, for messages only.  No device or FIFO output. */

@@ -177,7 +177,8 @@ next_part(struct mule_split *sp)
 	else {
 		name[sp->skip - 1] = '\0';
 		err = mule_output_open_at(&sp->parts[sp->nparts], sp->dirfd,
-		    name, name + sp->skip, MULE_OUTPUT_FORCE);
+		    name, name + sp->skip, MULE_OUTPUT_FORCE
+		    | MULE_OUTPUT_LEND_DIR);
 	}
 	free(name);
 	if (err)
