@@ -27,6 +27,7 @@
 struct slot {
 	volatile sig_atomic_t used;
 	int kind;
+	int dirfd;	/* AT_FDCWD, or the directory PATH is in */
 	char *path;	/* set before USED, freed after it is cleared */
 };
 
@@ -110,7 +111,7 @@ remove_slot(struct slot *s)
 	size_t len, i;
 
 	if (s->kind == MULE_CLEANUP_FILE) {
-		unlink(s->path);
+		unlinkat(s->dirfd, s->path, 0);
 		return;
 	}
 	if (s->kind == MULE_CLEANUP_TREE) {
@@ -182,6 +183,12 @@ mule_cleanup_init(void)
 int
 mule_cleanup_add(const char *path, int kind)
 {
+	return mule_cleanup_add_at(AT_FDCWD, path, kind);
+}
+
+int
+mule_cleanup_add_at(int dirfd, const char *path, int kind)
+{
 	sigset_t all, old;
 	char *copy = strdup(path);
 	int i, slot = -1;
@@ -196,6 +203,7 @@ mule_cleanup_add(const char *path, int kind)
 			free(slots[i].path);
 			slots[i].path = copy;
 			slots[i].kind = kind;
+			slots[i].dirfd = dirfd;
 			/* The path before the flag, for a handler on any
 			 * thread. */
 			atomic_signal_fence(memory_order_seq_cst);

@@ -23,6 +23,10 @@ enum mule_cleanup_kind {
  * table is full. */
 int mule_cleanup_add(const char *path, int kind);
 
+/* The same for a MULE_CLEANUP_FILE named NAME in directory DIRFD, which
+ * must stay open until the slot is forgotten. */
+int mule_cleanup_add_at(int dirfd, const char *name, int kind);
+
 /* Remove NAME below DIRFD (AT_FDCWD: a path), a file or a whole
  * directory tree, without following symlinks; async-signal-safe.
  * Returns 0 if it is gone. */

@@ -32,6 +32,8 @@ struct mule_output {
 	char *stream_name;	/* "standard output", or the device's path */
 	char *dir;		/* directory of path */
 	char *tmp;		/* temporary file path */
+	int dirfd;		/* AT_FDCWD, or dir held open (mule_output_open_at) */
+	size_t skip;		/* in path and tmp, where the name below dirfd starts */
 	int cleanup_slot;
 	struct mule_hold *hold;	/* MULE_OUTPUT_HOLD on standard output */
 	int committed;
@@ -93,6 +95,18 @@ dir_of(const char *path)
 		return strdup("/");
 	dir = strndup(path, slash - path);
 	return dir;
+}
+
+/* A fresh DIR stream over directory DIRFD (its own file offset). */
+static DIR *
+dir_at(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+	if (fd >= 0 && !d)
+		close(fd);
+	return d;
 }
 
 static int
@@ -240,6 +254,18 @@ runs_mule_stick(long pid)
 int
 mule_output_busy(const char *dir)
 {
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), busy;
+
+	if (fd < 0)
+		return 0;
+	busy = mule_output_busy_at(fd);
+	close(fd);
+	return busy;
+}
+
+int
+mule_output_busy_at(int folder)
+{
 	struct dirent *de;
 	struct stat st;
 	time_t now = time(NULL);
@@ -247,7 +273,7 @@ mule_output_busy(const char *dir)
 	long pid;
 	DIR *d;
 
-	d = opendir(dir);
+	d = dir_at(folder);
 	if (!d)
 		return 0;
 	while (!busy && (de = readdir(d))) {
@@ -269,11 +295,22 @@ mule_output_busy(const char *dir)
 void
 mule_output_clean_stale(const char *dir)
 {
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		mule_output_clean_stale_at(fd);
+		close(fd);
+	}
+}
+
+void
+mule_output_clean_stale_at(int folder)
+{
 	struct dirent *de;
 	time_t now = time(NULL);
 	DIR *d;
 
-	d = opendir(dir);
+	d = dir_at(folder);
 	if (!d)
 		return;
 	while ((de = readdir(d)))
@@ -305,10 +342,11 @@ open_temp(struct mule_output *o)
 			o->tmp = NULL;
 			return gpg_error_from_syserror();
 		}
-		o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
-		    | O_CLOEXEC, 0600);
+		o->fd = openat(o->dirfd, o->tmp + o->skip, O_WRONLY | O_CREAT
+		    | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (o->fd >= 0) {
-			o->cleanup_slot = mule_cleanup_add(o->tmp, MULE_CLEANUP_FILE);
+			o->cleanup_slot = mule_cleanup_add_at(o->dirfd,
+			    o->tmp + o->skip, MULE_CLEANUP_FILE);
 			return 0;
 		}
 		if (errno != EEXIST)
@@ -335,6 +373,7 @@ mule_output_open(struct mule_output **out, const char *path, int flags)
 		return gpg_error_from_syserror();
 	o->flags = flags;
 	o->fd = -1;
+	o->dirfd = AT_FDCWD;
 	o->cleanup_slot = -1;
 	if (path && strcmp(path, "-") && stat(path, &st) == 0
 	    && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
@@ -401,6 +440,63 @@ leave:
 }
 
 gpg_error_t
+mule_output_open_at(struct mule_output **out, int dirfd, const char *dir,
+    const char *name, int flags)
+{
+	struct mule_output *o;
+	struct stat st;
+	gpg_error_t err = 0;
+
+	*out = NULL;
+	if (strchr(name, '/'))
+		return gpg_error(GPG_ERR_INV_ARG);
+	o = calloc(1, sizeof *o);
+	if (!o)
+		return gpg_error_from_syserror();
+	o->flags = flags;
+	o->fd = -1;
+	o->cleanup_slot = -1;
+	/* A split item's parts share the directory of the split: one
+	 * descriptor, not one per part (up to 999 of them). */
+	o->dirfd = flags & MULE_OUTPUT_LEND_DIR ? dirfd
+	    : fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	o->dir = strdup(dir);
+	if (o->dirfd < 0 || !o->dir || asprintf(&o->path, "%s/%s", dir,
+	    name) < 0) {
+		o->path = NULL;
+		err = gpg_error_from_syserror();
+		goto leave;
+	}
+	o->skip = strlen(dir) + 1;
+	/* A symlink of that name is replaced, never followed. */
+	if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			err = mule_error_set(gpg_error(S_ISDIR(st.st_mode)
+			    ? GPG_ERR_EISDIR : GPG_ERR_EEXIST),
+			    "name a regular file", "%s: is a %s", o->path,
+			    S_ISDIR(st.st_mode) ? "directory" : "special file");
+			goto leave;
+		}
+		if (!(flags & MULE_OUTPUT_FORCE)) {
+			err = mule_error_set(gpg_error(GPG_ERR_EEXIST),
+			    "use --force to replace it", "%s: file exists",
+			    o->path);
+			goto leave;
+		}
+	}
+	if (!(flags & MULE_OUTPUT_BATCH))
+		mule_output_clean_stale_at(o->dirfd);
+	err = open_temp(o);
+leave:
+	if (err) {
+		mule_output_free(o);
+		return err;
+	}
+	*out = o;
+	return 0;
+}
+
+gpg_error_t
 mule_output_retarget(struct mule_output *o, const char *name)
 {
 	char *path;
@@ -454,25 +550,33 @@ mule_output_write(void *arg, const void *buf, size_t n)
 static int
 rename_into_place(const struct mule_output *o)
 {
+	const char *tmp = o->tmp + o->skip, *path = o->path + o->skip;
+	int fd = o->dirfd;
 	struct stat st;
 
 	if (o->flags & MULE_OUTPUT_FORCE)
-		return rename(o->tmp, o->path);
+		return renameat(fd, tmp, fd, path);
 #ifdef HAVE_RENAMEAT2
-	if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->path, RENAME_NOREPLACE) == 0)
+	if (renameat2(fd, tmp, fd, path, RENAME_NOREPLACE) == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
 		return -1;
 #endif
-	if (link(o->tmp, o->path) == 0)
-		return unlink(o->tmp);
+	if (linkat(fd, tmp, fd, path, 0) == 0)
+		return unlinkat(fd, tmp, 0);
 	if (errno == EEXIST)
 		return -1;
-	if (lstat(o->path, &st) == 0) {
+	if (fstatat(fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		errno = EEXIST;
 		return -1;
 	}
-	return rename(o->tmp, o->path);
+	return renameat(fd, tmp, fd, path);
+}
+
+int
+mule_sync_dirfd(int fd)
+{
+	return fsync(fd) < 0 && errno != EINVAL ? -1 : 0;
 }
 
 int
@@ -534,8 +638,12 @@ mule_output_commit(struct mule_output *o)
 	}
 	mule_cleanup_forget(o->cleanup_slot);
 	o->cleanup_slot = -1;
-	if (!(o->flags & MULE_OUTPUT_BATCH))
-		mule_sync_dir(o->dir);
+	if (!(o->flags & MULE_OUTPUT_BATCH)) {
+		if (o->dirfd == AT_FDCWD)
+			mule_sync_dir(o->dir);
+		else
+			mule_sync_dirfd(o->dirfd);
+	}
 	o->committed = 1;
 	return 0;
 }
@@ -548,8 +656,10 @@ mule_output_free(struct mule_output *o)
 	if ((o->path || o->own_fd) && o->fd >= 0)
 		close(o->fd);
 	if (o->tmp && !o->committed)
-		unlink(o->tmp);
+		unlinkat(o->dirfd, o->tmp + o->skip, 0);
 	mule_cleanup_forget(o->cleanup_slot);
+	if (o->dirfd >= 0 && !(o->flags & MULE_OUTPUT_LEND_DIR))
+		close(o->dirfd);
 	mule_hold_free(o->hold);
 	free(o->path);
 	free(o->stream_name);

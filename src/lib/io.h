@@ -24,6 +24,9 @@
 #define MULE_OUTPUT_BATCH 16	/* one of many outputs in one directory:
 				 * the caller has removed stale temporaries
 				 * there once, and fsyncs it once */
+#define MULE_OUTPUT_LEND_DIR 32	/* mule_output_open_at: DIRFD is lent, not
+				 * duplicated; the caller keeps it open
+				 * until mule_output_free */
 
 struct mule_output;
 
@@ -36,6 +39,14 @@ gpg_error_t mule_input_open(int *fd, const char *path);
  * directory.  Removes stale temporaries of earlier killed runs there. */
 gpg_error_t mule_output_open(struct mule_output **out, const char *path,
     int flags);
+
+/* As mule_output_open, for NAME (no '/') in directory DIRFD, which is
+ * duplicated and held (or lent, MULE_OUTPUT_LEND_DIR): the temporary is made, renamed and removed there
+ * whatever becomes of the path meanwhile, and a symlink named NAME is
+ * replaced (FORCE) or refused, never followed.  DIR is the directory's
+ * path, for messages only.  No device or FIFO output. */
+gpg_error_t mule_output_open_at(struct mule_output **out, int dirfd,
+    const char *dir, const char *name, int flags);
 
 /* Give a file output the final name NAME (in the same directory) before
  * the commit: for names known only once the content is written. */
@@ -56,6 +67,7 @@ const char *mule_output_name(const struct mule_output *out);
 /* Remove temporaries ".mule-PID-*.tmp" in directory DIR whose process is
  * gone (or that are older than a day).  Errors are ignored: it is tidying. */
 void mule_output_clean_stale(const char *dir);
+void mule_output_clean_stale_at(int dirfd);
 
 /* Is an output still being written in directory DIR: does it hold a
  * temporary named exactly ".mule-PID-XXXXXXXXXXXX.tmp" (a regular file,
@@ -63,10 +75,12 @@ void mule_output_clean_stale(const char *dir);
  * mule-stick running on this computer?  A name or a process that is
  * anything else does not count. */
 int mule_output_busy(const char *dir);
+int mule_output_busy_at(int dirfd);
 
 /* fsync directory DIR, so that the names made in it last; 0 or -1 with
  * errno set (EINVAL, where directories cannot be fsync'ed, is fine). */
 int mule_sync_dir(const char *dir);
+int mule_sync_dirfd(int fd);
 
 /* Write all of BUF to FD, retrying short writes. */
 gpg_error_t mule_write_all(int fd, const void *buf, size_t n);

@@ -19,6 +19,8 @@
 
 struct mule_split {
 	char *path;
+	int dirfd;		/* AT_FDCWD, or the directory held open */
+	size_t skip;		/* in path: where the name below dirfd starts */
 	uint64_t part_size;
 	int force;
 	struct mule_output *parts[MULE_PARTS_MAX];
@@ -55,16 +57,26 @@ split_path(const char *path, const char **base)
 	return slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
 }
 
-/* The part numbers present for BASE in DIR, as a bit set. */
+/* The part numbers present for BASE in DIR (held open as DIRFD, unless
+ * AT_FDCWD), as a bit set. */
 static gpg_error_t
-parts_present(const char *dir, const char *base, unsigned char *present,
-    unsigned *highest)
+parts_present(int dirfd, const char *dir, const char *base,
+    unsigned char *present, unsigned *highest)
 {
 	struct dirent *de;
 	size_t blen = strlen(base);
 	unsigned n;
-	DIR *d = opendir(dir);
+	int fd;
+	DIR *d;
 
+	if (dirfd == AT_FDCWD)
+		d = opendir(dir);
+	else {
+		fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		d = fd < 0 ? NULL : fdopendir(fd);
+		if (fd >= 0 && !d)
+			close(fd);
+	}
 	*highest = 0;
 	if (!d)
 		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
@@ -81,9 +93,9 @@ parts_present(const char *dir, const char *base, unsigned char *present,
 	return 0;
 }
 
-gpg_error_t
-mule_split_open(struct mule_split **out, const char *path, uint64_t size,
-    int force)
+static gpg_error_t
+split_open(struct mule_split **out, int dirfd, const char *path, size_t skip,
+    uint64_t size, int force)
 {
 	unsigned char present[MULE_PARTS_MAX + 1] = { 0 };
 	struct mule_split *sp;
@@ -92,10 +104,11 @@ mule_split_open(struct mule_split **out, const char *path, uint64_t size,
 	unsigned highest;
 	gpg_error_t err;
 
+	*out = NULL;
 	dir = split_path(path, &base);
 	if (!dir)
 		return gpg_error_from_syserror();
-	err = parts_present(dir, base, present, &highest);
+	err = parts_present(dirfd, dir, base, present, &highest);
 	free(dir);
 	if (err)
 		return err;
@@ -108,10 +121,42 @@ mule_split_open(struct mule_split **out, const char *path, uint64_t size,
 		free(sp);
 		return gpg_error_from_syserror();
 	}
+	sp->dirfd = AT_FDCWD;
+	if (dirfd != AT_FDCWD
+	    && (sp->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3)) < 0) {
+		err = gpg_error_from_syserror();
+		free(sp->path);
+		free(sp);
+		return err;
+	}
+	sp->skip = skip;
 	sp->part_size = size;
 	sp->force = force;
 	*out = sp;
 	return 0;
+}
+
+gpg_error_t
+mule_split_open(struct mule_split **out, const char *path, uint64_t size,
+    int force)
+{
+	return split_open(out, AT_FDCWD, path, 0, size, force);
+}
+
+gpg_error_t
+mule_split_open_at(struct mule_split **out, int dirfd, const char *dir,
+    const char *name, uint64_t size, int force)
+{
+	gpg_error_t err;
+	char *path;
+
+	if (strchr(name, '/'))
+		return gpg_error(GPG_ERR_INV_ARG);
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return gpg_error_from_syserror();
+	err = split_open(out, dirfd, path, strlen(dir) + 1, size, force);
+	free(path);
+	return err;
 }
 
 static gpg_error_t
@@ -126,7 +171,15 @@ next_part(struct mule_split *sp)
 		    MULE_PARTS_MAX);
 	if (asprintf(&name, "%s.%03zu", sp->path, sp->nparts + 1) < 0)
 		return gpg_error_from_syserror();
-	err = mule_output_open(&sp->parts[sp->nparts], name, MULE_OUTPUT_FORCE);
+	if (sp->dirfd == AT_FDCWD)
+		err = mule_output_open(&sp->parts[sp->nparts], name,
+		    MULE_OUTPUT_FORCE);
+	else {
+		name[sp->skip - 1] = '\0';
+		err = mule_output_open_at(&sp->parts[sp->nparts], sp->dirfd,
+		    name, name + sp->skip, MULE_OUTPUT_FORCE
+		    | MULE_OUTPUT_LEND_DIR);
+	}
 	free(name);
 	if (err)
 		return err;
@@ -180,13 +233,13 @@ mule_split_commit(struct mule_split *sp)
 	/* --force: the tail of an earlier, longer bundle must not be taken
 	 * for parts of this one. */
 	dir = split_path(sp->path, &base);
-	if (!dir || parts_present(dir, base, present, &highest)) {
+	if (!dir || parts_present(sp->dirfd, dir, base, present, &highest)) {
 		free(dir);
 		return 0;
 	}
 	for (i = (unsigned)sp->nparts + 1; i <= highest; i++)
 		if (present[i] && asprintf(&name, "%s.%03u", sp->path, i) >= 0) {
-			unlink(name);
+			unlinkat(sp->dirfd, name + sp->skip, 0);
 			free(name);
 		}
 	free(dir);
@@ -232,12 +285,16 @@ mule_split_free(struct mule_split *sp)
 		return;
 	for (k = 0; k < sp->nparts; k++)
 		mule_output_free(sp->parts[k]);
+	if (sp->dirfd >= 0)
+		close(sp->dirfd);
 	free(sp->path);
 	free(sp);
 }
 
 struct mule_parts {
 	char **paths;		/* NULL entries: standard input */
+	int dirfd;		/* AT_FDCWD, or the directory held open */
+	size_t skip;		/* in paths: where the name below dirfd starts */
 	size_t n, cur;
 	int fd;
 	uint64_t first_size;
@@ -287,7 +344,7 @@ find_parts(struct mule_parts *pp, const char *first, char *const *given,
 	{
 		char *b = strndup(base, blen);
 
-		err = b ? parts_present(dir, b, present, &highest)
+		err = b ? parts_present(pp->dirfd, dir, b, present, &highest)
 		    : gpg_error_from_syserror();
 		free(b);
 	}
@@ -319,18 +376,27 @@ find_parts(struct mule_parts *pp, const char *first, char *const *given,
 	return err;
 }
 
-gpg_error_t
-mule_parts_open(struct mule_parts **out, char *const *args, size_t nargs)
+static gpg_error_t
+parts_open(struct mule_parts **out, char *const *args, size_t nargs,
+    int dirfd, size_t skip)
 {
 	struct mule_parts *pp;
 	const char *first = nargs ? args[0] : NULL;
 	const char *dot;
 	gpg_error_t err = 0;
 
+	*out = NULL;
 	pp = calloc(1, sizeof *pp);
 	if (!pp)
 		return gpg_error_from_syserror();
 	pp->fd = -1;
+	pp->dirfd = AT_FDCWD;
+	pp->skip = skip;
+	if (dirfd != AT_FDCWD
+	    && (pp->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3)) < 0) {
+		free(pp);
+		return gpg_error_from_syserror();
+	}
 	dot = first ? strrchr(first, '.') : NULL;
 	if (dot && strlen(dot) == 4 && dot[1] >= '0' && dot[1] <= '9'
 	    && dot[2] >= '0' && dot[2] <= '9' && dot[3] >= '0'
@@ -360,6 +426,30 @@ mule_parts_open(struct mule_parts **out, char *const *args, size_t nargs)
 	return 0;
 }
 
+gpg_error_t
+mule_parts_open(struct mule_parts **out, char *const *args, size_t nargs)
+{
+	return parts_open(out, args, nargs, AT_FDCWD, 0);
+}
+
+gpg_error_t
+mule_parts_open_at(struct mule_parts **out, int dirfd, const char *dir,
+    const char *name)
+{
+	gpg_error_t err;
+	char *path;
+
+	if (strchr(name, '/'))
+		return gpg_error(GPG_ERR_INV_ARG);
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return gpg_error_from_syserror();
+	err = parts_open(out, &path, 1, dirfd, strlen(dir) + 1);
+	if (!err)
+		err = mule_parts_untrusted(*out);
+	free(path);
+	return err;
+}
+
 static gpg_error_t
 open_part(struct mule_parts *pp)
 {
@@ -369,8 +459,9 @@ open_part(struct mule_parts *pp)
 
 	if (pp->untrusted || pp->n > 1) {
 		/* Parts found on disk: never block on a FIFO among them. */
-		pp->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY
-		    | O_CLOEXEC | (pp->untrusted ? O_NOFOLLOW : 0));
+		pp->fd = openat(pp->dirfd, path + pp->skip, O_RDONLY
+		    | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (pp->untrusted
+		    ? O_NOFOLLOW : 0));
 		if (pp->fd < 0 || fstat(pp->fd, &st) < 0
 		    || !S_ISREG(st.st_mode))
 			return parts_error("%s is not a regular file", path);
@@ -465,6 +556,8 @@ mule_parts_free(struct mule_parts *pp)
 		return;
 	if (pp->fd > 0)
 		close(pp->fd);
+	if (pp->dirfd >= 0)
+		close(pp->dirfd);
 	gcry_md_close(pp->md);
 	for (i = 0; i < pp->n; i++)
 		free(pp->paths[i]);

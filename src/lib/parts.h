@@ -24,6 +24,12 @@ struct mule_split;
 gpg_error_t mule_split_open(struct mule_split **sp, const char *path,
     uint64_t part_size, int force);
 
+/* The same for parts NAME.001... in directory DIRFD (duplicated and
+ * held: every part is made and renamed there); DIR is its path, for
+ * messages. */
+gpg_error_t mule_split_open_at(struct mule_split **sp, int dirfd,
+    const char *dir, const char *name, uint64_t part_size, int force);
+
 /* A mule_write_fn. */
 gpg_error_t mule_split_write(void *sp, const void *buf, size_t n);
 
@@ -44,6 +50,12 @@ struct mule_parts;
  * file; a first part NAME.001; or all the parts in order). */
 gpg_error_t mule_parts_open(struct mule_parts **pp, char *const *args,
     size_t nargs);
+
+/* The item NAME (a file, or a first part NAME.001 and the others) in
+ * directory DIRFD, duplicated and held, and untrusted (as
+ * mule_parts_untrusted); DIR is its path, for messages. */
+gpg_error_t mule_parts_open_at(struct mule_parts **pp, int dirfd,
+    const char *dir, const char *name);
 
 /* A mule_read_fn over the parts, one after the other. */
 gpg_error_t mule_parts_read(void *pp, void *buf, size_t n, size_t *got);

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "io.h"
 #include "stick.h"
+#include "testhook.h"
 #include "text.h"
 
 #define VERSION_TEXT "mule-stick 1\n"
@@ -47,57 +48,53 @@ is_cid(const char *s, size_t n)
 	return n == 64 && mule_is_hex(s, 64, 0);
 }
 
-/* Make directory PATH if missing; it must be a real directory. */
 static gpg_error_t
-real_dir(const char *path, int create)
+not_a_dir(const char *shown)
 {
-	struct stat st;
-
-	if (create && mkdir(path, 0777) == 0) {
-		/* The new folder's name is durable too. */
-		char *parent = strdup(path), *slash;
-
-		slash = parent ? strrchr(parent, '/') : NULL;
-		if (slash) {
-			*slash = '\0';
-			mule_sync_dir(parent);
-		}
-		free(parent);
-	} else if (create && errno != EEXIST)
-		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
-		    path, strerror(errno));
-	if (lstat(path, &st) < 0)
-		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
-		    path, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return mule_error_set(mule_fail_code(GPG_ERR_ENOTDIR),
-		    "a symlink or a file is planted there: have a look",
-		    "%s: not a directory", path);
-	return 0;
+	return mule_error_set(mule_fail_code(GPG_ERR_ENOTDIR),
+	    "a symlink or a file is planted there: have a look",
+	    "%s: not a directory", shown);
 }
 
-/* Write NAME in DIR with TEXT unless it is there. */
+/* Open NAME below directory DIRFD, which must be a real directory, never
+ * a symlink (one planted there would lead outside the stick), made if
+ * CREATE; *FD is -1 (no error) if it is missing and !CREATE.  SHOWN is
+ * its path, for messages. */
 static gpg_error_t
-put_file(const char *dir, const char *name, const char *text)
+sub_dir(int dirfd, const char *shown, const char *name, int create, int *fd)
+{
+	*fd = -1;
+	if (create && mkdirat(dirfd, name, 0777) == 0)
+		mule_sync_dirfd(dirfd);	/* the new folder's name lasts too */
+	else if (create && errno != EEXIST)
+		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
+		    shown, strerror(errno));
+	*fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+	    | O_NONBLOCK | O_CLOEXEC);
+	if (*fd >= 0 || (errno == ENOENT && !create))
+		return 0;
+	if (errno == ELOOP || errno == ENOTDIR)
+		return not_a_dir(shown);
+	return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s", shown,
+	    strerror(errno));
+}
+
+/* Write NAME in directory FD (DIR) with TEXT unless it is there. */
+static gpg_error_t
+put_file(int fd, const char *dir, const char *name, const char *text)
 {
 	struct mule_output *out = NULL;
 	struct stat st;
 	gpg_error_t err;
-	char *path;
 
-	if (asprintf(&path, "%s/%s", dir, name) < 0)
-		return gpg_error_from_syserror();
-	if (lstat(path, &st) == 0) {
-		free(path);
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return 0;
-	}
-	err = mule_output_open(&out, path, 0);
+	err = mule_output_open_at(&out, fd, dir, name, 0);
 	if (!err)
 		err = mule_output_write(out, text, strlen(text));
 	if (!err)
 		err = mule_output_commit(out);
 	mule_output_free(out);
-	free(path);
 	return err;
 }
 
@@ -107,29 +104,35 @@ mule_stick_init(const char *path)
 	static const char *const folders[] = { "to", "to/anyone", "rejected" };
 	struct mule_stick s;
 	gpg_error_t err;
-	char *sub;
 	size_t i;
+	int root, fd;
 
 	memset(&s, 0, sizeof s);
-	err = real_dir(path, 0);
-	if (err)
-		return err;
-	if (asprintf(&s.mule, "%s/MULE", path) < 0)
+	s.fd = -1;
+	/* The stick's own directory is the user's word, but not a symlink,
+	 * as before; everything below it is reached from it. */
+	root = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0)
+		return errno == ELOOP || errno == ENOTDIR ? not_a_dir(path)
+		    : mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
+		    path, strerror(errno));
+	if (asprintf(&s.mule, "%s/MULE", path) < 0) {
+		close(root);
 		return gpg_error_from_syserror();
-	err = real_dir(s.mule, 1);
+	}
+	err = sub_dir(root, s.mule, "MULE", 1, &s.fd);
+	close(root);
+	mule_test_pause("stick-init-after-open");
 	for (i = 0; !err && i < sizeof folders / sizeof folders[0]; i++) {
-		if (asprintf(&sub, "%s/%s", s.mule, folders[i]) < 0)
-			err = gpg_error_from_syserror();
-		else {
-			err = real_dir(sub, 1);
-			free(sub);
-		}
+		err = mule_stick_folder(&s, folders[i], 1, &fd, NULL);
+		if (fd >= 0)
+			close(fd);
 	}
 	if (!err)
-		err = put_file(s.mule, "README.txt", readme);
+		err = put_file(s.fd, s.mule, "README.txt", readme);
 	if (!err)
-		err = put_file(s.mule, "VERSION", VERSION_TEXT);
-	free(s.mule);
+		err = put_file(s.fd, s.mule, "VERSION", VERSION_TEXT);
+	mule_stick_close(&s);
 	return err;
 }
 
@@ -137,32 +140,37 @@ gpg_error_t
 mule_stick_open(struct mule_stick *s, const char *path)
 {
 	char buf[64];
-	char *version;
 	struct stat st;
-	gpg_error_t err;
+	gpg_error_t err = 0;
 	ssize_t n;
-	int fd;
+	int fd, root;
 
 	memset(s, 0, sizeof s[0]);
+	s->fd = -1;
 	s->root = strdup(path);
 	if (!s->root || asprintf(&s->mule, "%s/MULE", path) < 0) {
 		s->mule = NULL;
 		return gpg_error_from_syserror();
 	}
-	err = real_dir(s->mule, 0);
-	if (err) {
+	/* MULE is opened once, and everything is reached from it: whatever
+	 * is renamed or planted on the stick later, no path is looked up
+	 * again from the top. */
+	root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root >= 0) {
+		err = sub_dir(root, s->mule, "MULE", 0, &s->fd);
+		close(root);
+	}
+	if (root < 0 || err || s->fd < 0) {
 		mule_error_clear();
 		return mule_error_set(mule_fail_code(GPG_ERR_ENOENT),
 		    "lay it out with: mule-stick init STICK",
 		    "%s: no MULE folder (not a mule stick?)", path);
 	}
-	if (asprintf(&version, "%s/VERSION", s->mule) < 0)
-		return gpg_error_from_syserror();
 	/* Looked at before it is opened: a device planted there must not
 	 * even be opened. */
-	fd = lstat(version, &st) == 0 && S_ISREG(st.st_mode) ? open(version,
-	    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
-	free(version);
+	fd = fstatat(s->fd, "VERSION", &st, AT_SYMLINK_NOFOLLOW) == 0
+	    && S_ISREG(st.st_mode) ? openat(s->fd, "VERSION", O_RDONLY
+	    | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
 	n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
 	if (fd >= 0)
 		close(fd);
@@ -176,42 +184,52 @@ mule_stick_open(struct mule_stick *s, const char *path)
 void
 mule_stick_close(struct mule_stick *s)
 {
+	if (s->fd >= 0)
+		close(s->fd);
 	free(s->root);
 	free(s->mule);
 	memset(s, 0, sizeof *s);
+	s->fd = -1;
 }
 
 gpg_error_t
 mule_stick_folder(const struct mule_stick *s, const char *rel, int create,
-    char **path)
+    int *fd, char **path)
 {
 	gpg_error_t err = 0;
-	struct stat st;
-	char *p, *slash;
+	char *p, *name, *slash;
+	size_t base;
+	int cur = s->fd, next;
 
-	*path = NULL;
+	*fd = -1;
+	if (path)
+		*path = NULL;
 	if (asprintf(&p, "%s/%s", s->mule, rel) < 0)
 		return gpg_error_from_syserror();
-	/* Every component below MULE must be a real directory: a symlink
+	/* Component by component from the MULE folder held open: a symlink
 	 * planted as MULE/to would lead outside the stick. */
-	for (slash = p + strlen(s->mule) + 1; !err; slash++) {
-		slash = strchr(slash, '/');
+	base = strlen(s->mule) + 1;
+	for (name = p + base; !err; name = slash + 1) {
+		slash = strchr(name, '/');
 		if (slash)
 			*slash = '\0';
-		if (!create && lstat(p, &st) < 0 && errno == ENOENT) {
-			free(p);
-			return 0;
-		}
-		err = real_dir(p, create);
-		if (!slash)
+		err = sub_dir(cur, p, name, create, &next);
+		if (cur != s->fd)
+			close(cur);
+		cur = next;
+		if (err || cur < 0 || !slash)
 			break;
 		*slash = '/';
 	}
-	if (err) {
+	if (err || cur < 0) {
 		free(p);
 		return err;
 	}
-	*path = p;
+	*fd = cur;
+	if (path)
+		*path = p;
+	else
+		free(p);
 	return 0;
 }
 
@@ -240,17 +258,19 @@ mule_stick_recipients(const struct mule_stick *s, char ***names, size_t *n)
 	char *to, **list = NULL, **tmp;
 	size_t count = 0;
 	gpg_error_t err = 0;
+	int fd;
 	DIR *d;
 
 	*names = NULL;
 	*n = 0;
-	err = mule_stick_folder(s, "to", 0, &to);
-	if (err || !to)
+	err = mule_stick_folder(s, "to", 0, &fd, &to);
+	if (err || fd < 0)
 		return err;
-	d = opendir(to);
+	d = fdopendir(fd);
 	if (!d) {
 		err = mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
 		    to, strerror(errno));
+		close(fd);
 		free(to);
 		return err;
 	}
@@ -317,40 +337,37 @@ item_for(struct mule_stick_item **items, size_t *n, const char *cid)
 /* A split item is complete when parts 001..N are all there: which is
  * the first missing, and the size of those that are.  -1 if out of
  * memory. */
-static int
-check_parts(const char *path, struct mule_stick_item *it)
+static void
+check_parts(int fd, struct mule_stick_item *it)
 {
 	struct stat st;
 	unsigned part;
-	char *f;
+	char f[80];
 
 	it->complete = 1;
 	it->missing = 0;
 	it->size = 0;
 	for (part = 1; part <= it->nparts; part++) {
-		if (asprintf(&f, "%s/%s.gpg.%03u", path, it->cid, part) < 0)
-			return -1;
-		if (lstat(f, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(f, sizeof f, "%s.gpg.%03u", it->cid, part);
+		if (fstatat(fd, f, &st, AT_SYMLINK_NOFOLLOW) < 0
+		    || !S_ISREG(st.st_mode)) {
 			it->complete = 0;
 			if (!it->missing)
 				it->missing = part;
 		} else
 			it->size += (uint64_t)st.st_size;
-		free(f);
 	}
-	return 0;
 }
 
-gpg_error_t
-mule_stick_item_refresh(const char *folder, struct mule_stick_item *it)
+void
+mule_stick_item_refresh(int fd, struct mule_stick_item *it)
 {
-	if (it->nparts && check_parts(folder, it))
-		return gpg_error_from_syserror();
-	return 0;
+	if (it->nparts)
+		check_parts(fd, it);
 }
 
 gpg_error_t
-mule_stick_items(const char *path, struct mule_stick_item **items,
+mule_stick_items(int fd, const char *path, struct mule_stick_item **items,
     size_t *n)
 {
 	struct mule_stick_item *list = NULL, *it;
@@ -358,14 +375,22 @@ mule_stick_items(const char *path, struct mule_stick_item **items,
 	struct stat st;
 	size_t count = 0, i, len;
 	unsigned part;
+	int dfd;
 	DIR *d;
 
 	*items = NULL;
 	*n = 0;
-	d = opendir(path);
-	if (!d)
-		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
-		    path, strerror(errno));
+	/* A stream of its own over the folder held open. */
+	dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd < 0 ? NULL : fdopendir(dfd);
+	if (!d) {
+		int e = errno;
+
+		if (dfd >= 0)
+			close(dfd);
+		return mule_error_set(gpg_error_from_errno(e), NULL, "%s: %s",
+		    path, strerror(e));
+	}
 	while ((de = readdir(d))) {
 		const char *name = de->d_name;
 
@@ -413,10 +438,8 @@ mule_stick_items(const char *path, struct mule_stick_item **items,
 	}
 	closedir(d);
 	for (i = 0; i < count; i++)
-		if (list[i].nparts && check_parts(path, &list[i])) {
-			free(list);
-			return gpg_error_from_syserror();
-		}
+		if (list[i].nparts)
+			check_parts(fd, &list[i]);
 	if (count)
 		qsort(list, count, sizeof *list, cmp_items);
 	*items = list;
@@ -424,99 +447,79 @@ mule_stick_items(const char *path, struct mule_stick_item **items,
 	return 0;
 }
 
-char *
-mule_stick_item_file(const char *folder, const struct mule_stick_item *it)
+void
+mule_stick_item_name(const struct mule_stick_item *it, char name[80])
 {
-	char *f;
-
-	if (asprintf(&f, it->nparts ? "%s/%s.gpg.001" : "%s/%s.gpg", folder,
-	    it->cid) < 0)
-		return NULL;
-	return f;
+	snprintf(name, 80, it->nparts ? "%s.gpg.001" : "%s.gpg", it->cid);
 }
 
-/* OP on FROM if it is a regular file: what is planted under the name of
- * a missing part (a directory, a symlink) is never renamed or removed. */
+/* Remove NAME from FD, or move it to DEST (>= 0), if it is a regular
+ * file: what is planted under the name of a missing part (a directory, a
+ * symlink) is never renamed or removed.  Both are directories held open:
+ * nothing is looked up by path. */
 static int
-regular_op(int (*op)(const char *from, const char *to), const char *from,
-    const char *to)
+regular_op(int fd, const char *name, int dest)
 {
 	struct stat st;
+	int rc;
 
-	if (lstat(from, &st) < 0)
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -1;
-	return S_ISREG(st.st_mode) ? op(from, to) : 0;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	rc = dest >= 0 ? renameat(fd, name, dest, name) : unlinkat(fd, name, 0);
+	return rc < 0 && errno != ENOENT ? -1 : 0;
 }
 
-/* Apply OP to every file of ITEM.  Removing, the first part goes first
- * (the item is gone for readers at once); moving, it goes last (it
- * appears complete at the destination only at the end). */
+/* Remove every file of ITEM from folder FD (PATH, for messages), or move
+ * them to folder DEST.  Removing, the first part goes first (the item is
+ * gone for readers at once); moving, it goes last (it appears complete
+ * at the destination only at the end). */
 static gpg_error_t
-each_file(const char *folder, const struct mule_stick_item *it,
-    int (*op)(const char *from, const char *to), const char *dest)
+each_file(int fd, const char *path, const struct mule_stick_item *it,
+    int dest)
 {
-	char *from = NULL, *to = NULL;
+	char name[80];
 	unsigned i, part;
 	int rc = 0;
 
 	if (!it->nparts) {
-		if (asprintf(&from, "%s/%s.gpg", folder, it->cid) < 0
-		    || (dest && asprintf(&to, "%s/%s.gpg", dest, it->cid) < 0))
-			return gpg_error_from_syserror();
-		rc = regular_op(op, from, to);
+		snprintf(name, sizeof name, "%s.gpg", it->cid);
+		rc = regular_op(fd, name, dest);
 	}
 	for (i = 0; !rc && i < it->nparts; i++) {
-		part = dest ? it->nparts - i : i + 1;
-		free(from);
-		free(to);
-		to = NULL;
-		if (asprintf(&from, "%s/%s.gpg.%03u", folder, it->cid, part) < 0
-		    || (dest && asprintf(&to, "%s/%s.gpg.%03u", dest, it->cid,
-		    part) < 0))
-			return gpg_error_from_syserror();
-		rc = regular_op(op, from, to);
+		part = dest >= 0 ? it->nparts - i : i + 1;
+		snprintf(name, sizeof name, "%s.gpg.%03u", it->cid, part);
+		rc = regular_op(fd, name, dest);
 	}
-	free(from);
-	free(to);
 	if (rc)
 		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
-		    folder, strerror(errno));
-	mule_sync_dir(folder);
-	if (dest)
-		mule_sync_dir(dest);
+		    path, strerror(errno));
+	mule_sync_dirfd(fd);
+	if (dest >= 0)
+		mule_sync_dirfd(dest);
 	return 0;
 }
 
-static int
-remove_op(const char *from, const char *to)
-{
-	(void)to;
-	return unlink(from) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-static int
-move_op(const char *from, const char *to)
-{
-	return rename(from, to) < 0 && errno != ENOENT ? -1 : 0;
-}
-
 gpg_error_t
-mule_stick_item_remove(const char *folder, const struct mule_stick_item *it)
-{
-	return each_file(folder, it, remove_op, NULL);
-}
-
-gpg_error_t
-mule_stick_item_reject(const struct mule_stick *s, const char *folder,
+mule_stick_item_remove(int fd, const char *path,
     const struct mule_stick_item *it)
 {
-	char *rejected;
-	gpg_error_t err;
+	return each_file(fd, path, it, -1);
+}
 
-	err = mule_stick_folder(s, "rejected", 1, &rejected);
+gpg_error_t
+mule_stick_item_reject(const struct mule_stick *s, int fd, const char *path,
+    const struct mule_stick_item *it)
+{
+	gpg_error_t err;
+	int rejected;
+
+	err = mule_stick_folder(s, "rejected", 1, &rejected, NULL);
 	if (err)
 		return err;
-	err = each_file(folder, it, move_op, rejected);
-	free(rejected);
+	mule_test_pause("stick-reject-after-open");
+	err = each_file(fd, path, it, rejected);
+	close(rejected);
 	return err;
 }

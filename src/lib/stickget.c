@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "data.h"
@@ -23,6 +24,7 @@
 #include "stick.h"
 #include "stickget.h"
 #include "stickput.h"
+#include "testhook.h"
 #include "text.h"
 
 enum status { DELIVERED, ALREADY, REPLAY, GAP, REJECTED, RECEIPT };
@@ -63,6 +65,8 @@ struct run {
 	size_t nreports;
 	struct flow *flows;
 	size_t nflows;
+	int *fds;		/* the folders taken in from, held open */
+	size_t nfds;
 	int rejected;
 };
 
@@ -259,12 +263,13 @@ reason_of(gpg_error_t err, char *buf, size_t len)
  * for me alone that came back); and if it cannot be moved (something
  * planted in the way), say so and go on. */
 static gpg_error_t
-reject_aside(struct run *r, const char *folder, const char *folder_fpr,
-    const struct mule_stick_item *it, int shared_too)
+reject_aside(struct run *r, int fd, const char *folder,
+    const char *folder_fpr, const struct mule_stick_item *it, int shared_too)
 {
 	if (!folder_fpr && !shared_too)
 		return 0;
-	if (mule_stick_item_reject(r->stick, folder, it)) {
+	mule_test_pause("stick-get-before-reject");
+	if (mule_stick_item_reject(r->stick, fd, folder, it)) {
 		mule_warn("%s: could not be moved to rejected/, left in place",
 		    it->cid);
 		mule_error_clear();
@@ -272,7 +277,7 @@ reject_aside(struct run *r, const char *folder, const char *folder_fpr,
 	return 0;
 }
 
-static gpg_error_t known(struct run *r, const char *folder,
+static gpg_error_t known(struct run *r, int fd, const char *folder,
     const char *folder_fpr, const struct mule_stick_item *it,
     const struct mule_journal_record *rec, int named);
 
@@ -282,7 +287,7 @@ static gpg_error_t known(struct run *r, const char *folder,
  * the journal knows the item as removed from another folder, and only
  * the envelope can tell a copy that was never removed from a replay. */
 static gpg_error_t
-deliver(struct run *r, const char *folder, const char *folder_fpr,
+deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
     const struct mule_stick_item *it, int copy, int *replay, int *skip,
     struct mule_envelope *env)
 {
@@ -297,7 +302,7 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	struct flow *flow;
 	const struct mule_journal_record *seen;
 	unsigned char digest[32];
-	char *file, *args[1], cid[65], leaf[64], *dir = NULL;
+	char name[80], cid[65], leaf[64], *dir = NULL;
 	const char *me;
 	gpg_error_t err;
 	size_t i;
@@ -306,13 +311,9 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	memset(&c, 0, sizeof c);
 	memset(&v, 0, sizeof v);
 	memset(&res, 0, sizeof res);
-	file = mule_stick_item_file(folder, it);
-	if (!file)
-		return gpg_error_from_syserror();
-	args[0] = file;
-	err = mule_parts_open(&parts, args, 1);
-	if (!err)
-		err = mule_parts_untrusted(parts);
+	/* Read from the folder held open since it was listed. */
+	mule_stick_item_name(it, name);
+	err = mule_parts_open_at(&parts, fd, folder, name);
 	if (!err)
 		err = mule_staging_new(&staging, o->dir, 0);
 	if (err)
@@ -375,7 +376,7 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 	if (seen && !strcmp(seen->cid, cid)) {
 		/* The same item in two of my folders, the other one just
 		 * delivered. */
-		err = known(r, folder, folder_fpr, it, seen,
+		err = known(r, fd, folder, folder_fpr, it, seen,
 		    folder_fpr != NULL);
 		goto leave;
 	}
@@ -414,7 +415,8 @@ deliver(struct run *r, const char *folder, const char *folder_fpr,
 		    NULL, mule_item_kind_name(env->kind));
 	/* A hidden-recipient item for others too stays on the stick. */
 	if (!err && o->remove && (folder_fpr || env->nrecipients == 1)) {
-		err = mule_stick_item_remove(folder, it);
+		mule_test_pause("stick-get-before-remove");
+		err = mule_stick_item_remove(fd, folder, it);
 		rec.removed = 1;
 		snprintf(rec.folder, sizeof rec.folder, "%s", folder_fpr
 		    ? folder_fpr : MULE_STICK_ANYONE);
@@ -425,7 +427,6 @@ leave:
 	if (locked)
 		mule_parallel_unlock();
 	free(dir);
-	free(file);
 	mule_verdict_release(&v);
 	mule_tarin_result_release(&res);
 	mule_membuf_release(&c.text);
@@ -449,7 +450,7 @@ copy_to_check(const struct run *r, const char *folder_fpr, const char *cid)
 /* An item the journal knows by its content.  NAMED: its envelope was
  * checked to name the key of FOLDER_FPR. */
 static gpg_error_t
-known(struct run *r, const char *folder, const char *folder_fpr,
+known(struct run *r, int fd, const char *folder, const char *folder_fpr,
     const struct mule_stick_item *it, const struct mule_journal_record *rec,
     int named)
 {
@@ -469,13 +470,15 @@ known(struct run *r, const char *folder, const char *folder_fpr,
 	    MULE_STICK_ANYONE)))) {
 		err = add_report(r, REPLAY, rec->sender, rec->id, it->cid, NULL,
 		    "it came back after it was delivered and removed", NULL);
-		return err ? err : reject_aside(r, folder, folder_fpr, it, 1);
+		return err ? err : reject_aside(r, fd, folder, folder_fpr, it,
+		    1);
 	}
 	err = add_report(r, ALREADY, rec->sender, rec->id, it->cid, NULL, NULL,
 	    NULL);
 	/* Hidden-recipient items may be for others too: they stay. */
 	if (!err && r->o->remove && folder_fpr) {
-		err = mule_stick_item_remove(folder, it);
+		mule_test_pause("stick-get-before-remove");
+		err = mule_stick_item_remove(fd, folder, it);
 		removed.removed = 1;
 		snprintf(removed.folder, sizeof removed.folder, "%s", where);
 		if (!err)
@@ -486,6 +489,7 @@ known(struct run *r, const char *folder, const char *folder_fpr,
 
 /* One item to take in, from one folder. */
 struct job {
+	int fd;			/* the folder, held open (in struct run) */
 	char *folder;
 	const char *folder_fpr;	/* NULL: the hidden-recipient folder */
 	char rel[64];
@@ -501,8 +505,9 @@ collect(struct run *r, const char *rel, const char *folder_fpr,
 	char *folder = NULL;
 	gpg_error_t err;
 	size_t n = 0, i;
+	int fd, *fds;
 
-	err = mule_stick_folder(r->stick, rel, 0, &folder);
+	err = mule_stick_folder(r->stick, rel, 0, &fd, &folder);
 	if (err) {
 		/* Something planted in place of the folder: say so, go on. */
 		struct mule_error_record rec;
@@ -513,9 +518,18 @@ collect(struct run *r, const char *rel, const char *folder_fpr,
 		mule_error_clear();
 		return 0;
 	}
-	if (!folder)
+	if (fd < 0)
 		return 0;
-	err = mule_stick_items(folder, &items, &n);
+	fds = realloc(r->fds, (r->nfds + 1) * sizeof *fds);
+	if (!fds) {
+		err = gpg_error_from_syserror();
+		close(fd);
+		free(folder);
+		return err;
+	}
+	r->fds = fds;
+	r->fds[r->nfds++] = fd;
+	err = mule_stick_items(fd, folder, &items, &n);
 	for (i = 0; !err && i < n; i++) {
 		tmp = realloc(*jobs, (*njobs + 1) * sizeof *tmp);
 		if (!tmp || !(tmp[*njobs].folder = strdup(folder))) {
@@ -524,6 +538,7 @@ collect(struct run *r, const char *rel, const char *folder_fpr,
 			break;
 		}
 		*jobs = tmp;
+		tmp[*njobs].fd = fd;
 		tmp[*njobs].folder_fpr = folder_fpr;
 		snprintf(tmp[*njobs].rel, sizeof tmp[*njobs].rel, "%s", rel);
 		tmp[*njobs].item = items[i];
@@ -574,7 +589,8 @@ incomplete(struct run *r, const struct job *j, int busy)
 	found = mule_journal_find_cid(r->journal, j->item.cid);
 	if (found) {
 		rec = *found;
-		err = known(r, j->folder, j->folder_fpr, &j->item, &rec, 0);
+		err = known(r, j->fd, j->folder, j->folder_fpr, &j->item, &rec,
+		    0);
 		mule_parallel_unlock();
 		return err;
 	}
@@ -594,7 +610,8 @@ incomplete(struct run *r, const struct job *j, int busy)
 	err = add_report(r, REJECTED, NULL, NULL, j->item.cid, NULL, reason,
 	    NULL);
 	if (!err)
-		err = reject_aside(r, j->folder, j->folder_fpr, &j->item, 1);
+		err = reject_aside(r, j->fd, j->folder, j->folder_fpr,
+		    &j->item, 1);
 	mule_parallel_unlock();
 	return err;
 }
@@ -617,11 +634,9 @@ take_in(void *arg, size_t k)
 		/* Whether a put is at work is looked at before the parts are
 		 * looked at again: one that ends in between leaves the item
 		 * whole. */
-		int busy = mule_output_busy(j->folder);
+		int busy = mule_output_busy_at(j->fd);
 
-		err = mule_stick_item_refresh(j->folder, &j->item);
-		if (err)
-			return name_item(err, j);
+		mule_stick_item_refresh(j->fd, &j->item);
 		if (!j->item.complete)
 			return incomplete(r, j, busy);
 	}
@@ -635,14 +650,15 @@ take_in(void *arg, size_t k)
 	copy = found && copy_to_check(r, j->folder_fpr, j->item.cid);
 	if (found && !copy) {
 		rec = *found;
-		err = known(r, j->folder, j->folder_fpr, &j->item, &rec, 0);
+		err = known(r, j->fd, j->folder, j->folder_fpr, &j->item, &rec,
+		    0);
 		mule_parallel_unlock();
 		return err;
 	}
 	mule_parallel_unlock();
 	memset(&env, 0, sizeof env);
-	err = deliver(r, j->folder, j->folder_fpr, &j->item, copy, &replay,
-	    &skip, &env);
+	err = deliver(r, j->fd, j->folder, j->folder_fpr, &j->item, copy,
+	    &replay, &skip, &env);
 	rerr = err;
 	if (skip) {
 		mule_error_clear();
@@ -659,8 +675,8 @@ take_in(void *arg, size_t k)
 		    j->item.cid, NULL, reason, NULL);
 		/* Not for my key (a missing smartcard?): it stays. */
 		if (!err && gpg_err_code(rerr) != GPG_ERR_NO_SECKEY)
-			err = reject_aside(r, j->folder, j->folder_fpr,
-			    &j->item, 0);
+			err = reject_aside(r, j->fd, j->folder,
+			    j->folder_fpr, &j->item, 0);
 		mule_parallel_unlock();
 	} else if (err)
 		err = name_item(err, j);
@@ -894,6 +910,9 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	for (i = 0; i < njobs; i++)
 		free(jobs.jobs[i].folder);
 	free(jobs.jobs);
+	for (i = 0; i < r.nfds; i++)
+		close(r.fds[i]);
+	free(r.fds);
 	mule_journal_close(r.journal);
 	free(journal);
 	free(state);
@@ -908,16 +927,18 @@ mule_stick_list(const struct mule_stick *s, int json)
 	size_t n = 0, i, k, count = 0, nitems;
 	time_t now = time(NULL);
 	gpg_error_t err;
+	int fd;
 
 	err = mule_stick_recipients(s, &names, &n);
 	if (json)
 		fputs("[", stdout);
 	for (i = 0; !err && i < n; i++) {
 		snprintf(rel, sizeof rel, "to/%s", names[i]);
-		err = mule_stick_folder(s, rel, 0, &folder);
-		if (err || !folder)
+		err = mule_stick_folder(s, rel, 0, &fd, &folder);
+		if (err || fd < 0)
 			continue;
-		err = mule_stick_items(folder, &items, &nitems);
+		err = mule_stick_items(fd, folder, &items, &nitems);
+		close(fd);
 		for (k = 0; !err && k < nitems; k++, count++) {
 			long long age = (long long)(now - items[k].mtime);
 

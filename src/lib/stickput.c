@@ -22,6 +22,7 @@
 #include "parts.h"
 #include "stick.h"
 #include "stickput.h"
+#include "testhook.h"
 #include "text.h"
 
 static gpg_error_t
@@ -130,25 +131,24 @@ hashing_write(void *arg, const void *buf, size_t n)
 	return h->write(h->arg, buf, n);
 }
 
-/* Copy FROM into a temporary for DIR/NAME, to be committed by the
- * caller. */
+/* Copy NAME from folder FROM (FROM_PATH) into a temporary for NAME in
+ * folder TO (TO_PATH), to be committed by the caller.  Both folders are
+ * held open: nothing is looked up by path. */
 static gpg_error_t
-copy_open(const char *from, const char *dir, const char *name,
-    struct mule_output **out)
+copy_open(int from, const char *from_path, int to, const char *to_path,
+    const char *name, struct mule_output **out)
 {
 	unsigned char buf[65536];
 	gpg_error_t err;
-	char *path;
 	ssize_t n;
 	int fd;
 
 	*out = NULL;
-	if (asprintf(&path, "%s/%s", dir, name) < 0)
-		return gpg_error_from_syserror();
-	fd = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	err = fd < 0 ? mule_error_set(gpg_error_from_syserror(), NULL,
-	    "%s: %s", from, strerror(errno)) : mule_output_open(out, path,
-	    MULE_OUTPUT_FORCE | MULE_OUTPUT_BATCH);
+	    "%s/%s: %s", from_path, name, strerror(errno))
+	    : mule_output_open_at(out, to, to_path, name, MULE_OUTPUT_FORCE
+	    | MULE_OUTPUT_BATCH);
 	while (!err && (n = read(fd, buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -157,7 +157,6 @@ copy_open(const char *from, const char *dir, const char *name,
 	}
 	if (fd >= 0)
 		close(fd);
-	free(path);
 	if (err) {
 		mule_output_free(*out);
 		*out = NULL;
@@ -165,26 +164,19 @@ copy_open(const char *from, const char *dir, const char *name,
 	return err;
 }
 
-/* Copy part K of item CID (0: not split) from FOLDER into OTHER, as a
+/* Copy part K of item CID (0: not split) from folder FROM into TO, as a
  * temporary; *OUT to be committed. */
 static gpg_error_t
-copy_part(const char *folder, const char *other, const char *cid, size_t k,
-    struct mule_output **out)
+copy_part(int from, const char *from_path, int to, const char *to_path,
+    const char *cid, size_t k, struct mule_output **out)
 {
-	char *name = NULL, *from = NULL;
-	gpg_error_t err;
+	char name[80];
 
-	*out = NULL;
-	if ((k ? asprintf(&name, "%s.gpg.%03zu", cid, k)
-	    : asprintf(&name, "%s.gpg", cid)) < 0)
-		return gpg_error_from_syserror();
-	if (asprintf(&from, "%s/%s", folder, name) < 0)
-		err = gpg_error_from_syserror();
+	if (k)
+		snprintf(name, sizeof name, "%s.gpg.%03zu", cid, k);
 	else
-		err = copy_open(from, other, name, out);
-	free(from);
-	free(name);
-	return err;
+		snprintf(name, sizeof name, "%s.gpg", cid);
+	return copy_open(from, from_path, to, to_path, name, out);
 }
 
 /* The other recipients' folders get a copy of what the first one got.
@@ -193,21 +185,22 @@ copy_part(const char *folder, const char *other, const char *cid, size_t k,
  * temporary of a running put, not an item with its first part missing. */
 static gpg_error_t
 copy_to_others(const struct mule_stick *s, const struct mule_stick_route *r,
-    const char *folder, const char *cid, size_t nparts)
+    int fd, const char *folder, const char *cid, size_t nparts)
 {
 	struct mule_output *first = NULL, *out = NULL;
 	char *other = NULL, rel[64];
 	gpg_error_t err = 0;
 	size_t i, k;
+	int ofd = -1;
 
 	for (i = 1; !err && i < r->nrecipients; i++) {
 		snprintf(rel, sizeof rel, "to/%s", r->recipients[i]);
-		err = mule_stick_folder(s, rel, 1, &other);
+		err = mule_stick_folder(s, rel, 1, &ofd, &other);
 		if (!err)
-			err = copy_part(folder, other, cid, nparts ? 1 : 0,
-			    &first);
+			err = copy_part(fd, folder, ofd, other, cid, nparts ? 1
+			    : 0, &first);
 		for (k = nparts; !err && k >= 2; k--) {
-			err = copy_part(folder, other, cid, k, &out);
+			err = copy_part(fd, folder, ofd, other, cid, k, &out);
 			if (!err)
 				err = mule_output_commit(out);
 			mule_output_free(out);
@@ -217,6 +210,9 @@ copy_to_others(const struct mule_stick *s, const struct mule_stick_route *r,
 			err = mule_output_commit(first);
 		mule_output_free(first);
 		first = NULL;
+		if (ofd >= 0)
+			close(ofd);
+		ofd = -1;
 		free(other);
 		other = NULL;
 	}
@@ -234,28 +230,32 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	struct mule_split *split = NULL;
 	struct hashing h = { NULL, NULL, NULL };
 	const char **recps = NULL;
-	char *folder = NULL, *path = NULL, rel[64], cid[65], name[80];
+	char *folder = NULL, rel[64], cid[65], name[80];
 	const unsigned char *digest;
 	gpg_error_t err;
 	size_t i, nparts = 0;
+	int fd = -1;
 
 	memset(&seal, 0, sizeof seal);
 	g.armor = 0;
 	snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
 	    ? MULE_STICK_ANYONE : r->recipients[0]);
-	err = mule_stick_folder(s, rel, 1, &folder);
-	if (!err && asprintf(&path, "%s/pending-%s.gpg", folder, env->id) < 0)
-		err = gpg_error_from_syserror();
+	/* The folder is opened once: the item is written, renamed and
+	 * copied from there, whatever becomes of its path meanwhile. */
+	err = mule_stick_folder(s, rel, 1, &fd, &folder);
+	mule_test_pause("stick-put-after-open");
+	snprintf(name, sizeof name, "pending-%s.gpg", env->id);
 	if (!err)
 		err = gcry_md_open(&h.md, GCRY_MD_SHA256, 0);
 	if (!err && r->split) {
-		err = mule_split_open(&split, path, r->split, 0);
+		err = mule_split_open_at(&split, fd, folder, name, r->split, 0);
 		h.write = mule_split_write;
 		h.arg = split;
 	} else if (!err) {
 		/* The folder is tidied once before and fsync'ed once after
 		 * all items (mule_stick_route_prepare, _sync). */
-		err = mule_output_open(&out, path, MULE_OUTPUT_BATCH);
+		err = mule_output_open_at(&out, fd, folder, name,
+		    MULE_OUTPUT_BATCH);
 		h.write = mule_output_write;
 		h.arg = out;
 	}
@@ -290,7 +290,7 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 			err = mule_output_commit(out);
 	}
 	if (!err && !r->hide_recipients)
-		err = copy_to_others(s, r, folder, cid, nparts);
+		err = copy_to_others(s, r, fd, folder, cid, nparts);
 	if (!err && out_cid)
 		memcpy(out_cid, cid, 65);
 	if (!err && shown && !r->quiet) {
@@ -304,8 +304,9 @@ leave:
 	mule_output_free(out);
 	gcry_md_close(h.md);
 	free(recps);
+	if (fd >= 0)
+		close(fd);
 	free(folder);
-	free(path);
 	return err;
 }
 
@@ -467,19 +468,22 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 /* Apply ONE to the folder of every recipient of R (or the shared one). */
 static gpg_error_t
 each_folder(const struct mule_stick *s, const struct mule_stick_route *r,
-    gpg_error_t (*one)(const char *folder))
+    gpg_error_t (*one)(int fd, const char *folder))
 {
 	char rel[64], *folder = NULL;
 	gpg_error_t err = 0;
 	size_t i;
+	int fd;
 
 	for (i = 0; !err && i < (r->hide_recipients ? 1 : r->nrecipients);
 	    i++) {
 		snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
 		    ? MULE_STICK_ANYONE : r->recipients[i]);
-		err = mule_stick_folder(s, rel, 1, &folder);
-		if (!err)
-			err = one(folder);
+		err = mule_stick_folder(s, rel, 1, &fd, &folder);
+		if (!err) {
+			err = one(fd, folder);
+			close(fd);
+		}
 		free(folder);
 		folder = NULL;
 	}
@@ -487,16 +491,17 @@ each_folder(const struct mule_stick *s, const struct mule_stick_route *r,
 }
 
 static gpg_error_t
-tidy(const char *folder)
+tidy(int fd, const char *folder)
 {
-	mule_output_clean_stale(folder);
+	(void)folder;
+	mule_output_clean_stale_at(fd);
 	return 0;
 }
 
 static gpg_error_t
-sync_folder(const char *folder)
+sync_folder(int fd, const char *folder)
 {
-	if (mule_sync_dir(folder) < 0)
+	if (mule_sync_dirfd(fd) < 0)
 		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
 		    folder, strerror(errno));
 	return 0;
