@@ -11,7 +11,7 @@
 
 command -v python3 >/dev/null 2>&1 || {
 	echo "1..0 # SKIP python3 not found"; exit 0; }
-plan 17
+plan 20
 setup_keys
 printf 'line one\r\nline two\r\n' >"$T/crlf.bin"
 
@@ -87,8 +87,30 @@ if command -v openssl >/dev/null 2>&1; then
 	    [ "$(cat "$T/out")" = "$(printf 'line one\nline two')" ] &&
 	    ! grep -q "$(printf '\r')" "$T/out"
 	check "mule-open --text: released with LF line ends" [ $? -eq 0 ]
+	# The grammar holds inside the encryption too.
+	printf '\313\016b\000\000\000\000\000appended' >"$T/extra.pkt"
+	cat "$T/b.gpg" "$T/extra.pkt" >"$T/b-plus.gpg"
+	python3 "$srcdir/tests/vectors/nest-sed.py" "$T/outer.gpg" "$sk" \
+	    "$T/wrap-plus.gpg" "$T/b-plus.gpg"
+	if refused_by mule-open 1 "$T/wrap-plus.gpg"; then
+		ok "mule-open: a literal appended to the signed message inside the encryption: exit 1"
+	else failed "mule-open: a literal appended to the signed message inside the encryption: exit 1"; fi
+	printf 'one\rtwo\n' >"$T/lonecr.txt"
+	gpg --batch -q -z 0 -u "$ALICE" --textmode -s -o "$T/lcr.gpg" "$T/lonecr.txt"
+	python3 "$srcdir/tests/vectors/nest-sed.py" "$T/outer.gpg" "$sk" \
+	    "$T/wrap-lcr.gpg" "$T/lcr.gpg"
+	if refused_by mule-open 1 "$T/wrap-lcr.gpg" --text; then
+		ok "mule-open --text: a CR that ends no line: exit 1 (gpg would drop it)"
+	else failed "mule-open --text: a CR that ends no line: exit 1 (gpg would drop it)"; fi
+	setfmt "$T/ts.gpg" "$T/tsb.gpg" b
+	python3 "$srcdir/tests/vectors/nest-sed.py" "$T/outer.gpg" "$sk" \
+	    "$T/wrap-tsb.gpg" "$T/tsb.gpg"
+	run_status 0 mule-open --text "$T/wrap-tsb.gpg" &&
+	    [ "$(cat "$T/out")" = "$(printf 'line one\nline two')" ] &&
+	    ! grep -q "$(printf '\r')" "$T/out"
+	check "mule-open --text: a text signature over a literal marked 'b': LF line ends" [ $? -eq 0 ]
 else
-	for i in 1 2 3 4 5; do skip "no openssl to build the wrapped messages"; done
+	for i in 1 2 3 4 5 6 7 8; do skip "no openssl to build the wrapped messages"; done
 fi
 
 # Text-mode signatures in mule-verify: inline and detached.

@@ -470,8 +470,9 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 		err = mule_grammar_new(&grammar, &src, sink->limit);
 	if (err)
 		goto leave;
-	if (p->allow_unsigned)
-		mule_grammar_allow_unsigned(grammar);
+	/* A literal alone passes: the policy says "not signed", with its
+	 * hint, unless --allow-unsigned. */
+	mule_grammar_allow_unsigned(grammar);
 	/* Sequoia's padding, inside the encryption and its MDC. */
 	mule_grammar_allow_padding(grammar);
 	checked.read = mule_grammar_read;
