@@ -171,11 +171,14 @@ copy_part(int from, const char *from_path, int to, const char *to_path,
     const char *cid, size_t k, struct mule_output **out)
 {
 	char name[80];
+	int len;
 
 	if (k)
-		snprintf(name, sizeof name, "%s.gpg.%03zu", cid, k);
+		len = snprintf(name, sizeof name, "%s.gpg.%03zu", cid, k);
 	else
-		snprintf(name, sizeof name, "%s.gpg", cid);
+		len = snprintf(name, sizeof name, "%s.gpg", cid);
+	if (len < 0 || (size_t)len >= sizeof name)
+		return gpg_error(GPG_ERR_INV_NAME);
 	return copy_open(from, from_path, to, to_path, name, out);
 }
 
