@@ -47,7 +47,8 @@ struct dir_meta {
 	dev_t dev;		/* the directory that goes into DIR */
 	ino_t ino;
 	int deferred;		/* its mode is set last */
-	int fd;			/* held open for that, or -1 */
+	int late;		/* and its time: made in DIR (FUSE) */
+	int fd;			/* held open for those, or -1 */
 };
 
 enum move_kind { MOVED, EXCHANGED, REPLACED, MADE_DIR };
@@ -225,7 +226,7 @@ add_dir_meta(struct mule_staging *s, const char *name, size_t len)
 		return gpg_error_from_syserror();
 	s->dirs[s->ndirs].mode = 0777;
 	s->dirs[s->ndirs].mtime = -1;
-	s->dirs[s->ndirs].deferred = 0;
+	s->dirs[s->ndirs].deferred = s->dirs[s->ndirs].late = 0;
 	s->dirs[s->ndirs].fd = -1;
 	err = mule_nameset_put(&s->made, name, len, (int)s->ndirs);
 	if (!err)
@@ -442,10 +443,10 @@ stage_end(void *arg, const struct mule_tar_entry *e,
 	int fd = s->fd;
 
 	(void)digest;
-	ts[0].tv_sec = 0;
-	ts[0].tv_nsec = UTIME_OMIT;
+	/* Both times: fusefat ignores an mtime given alone. */
 	ts[1].tv_sec = (time_t)e->mtime;
 	ts[1].tv_nsec = e->mtime_nsec;
+	ts[0] = ts[1];
 	if (e->type != MULE_TAR_FILE) {
 		if (e->type == MULE_TAR_SYMLINK) {
 			int pfd;
@@ -638,15 +639,29 @@ final_mode(const struct mule_staging *s, const struct dir_meta *d)
 	return d->mode & ~s->umask;
 }
 
+static void
+set_dir_time(int fd, const struct dir_meta *d)
+{
+	struct timespec ts[2];
+
+	if (d->mtime < 0)
+		return;
+	/* Both times: fusefat ignores an mtime given alone. */
+	ts[1].tv_sec = (time_t)d->mtime;
+	ts[1].tv_nsec = d->mtime_nsec;
+	ts[0] = ts[1];
+	futimens(fd, ts);
+}
+
 /* Give directory FD, which is to be D in DIR, the archive's time and
  * mode.  A mode that takes rights away from the owner would stop entries
  * being moved out of it or into it: until the end, FD keeps them, and D
- * is marked to get its mode last (held open if few are).  An errno, or
- * 0. */
+ * is marked to get its mode last.  LATE: the time too (fusefat forgets
+ * the time of a directory whose parent gets more entries).  D is held
+ * open for that if few are.  An errno, or 0. */
 static int
-set_dir_meta(struct mule_staging *s, int fd, struct dir_meta *d)
+set_dir_meta(struct mule_staging *s, int fd, struct dir_meta *d, int late)
 {
-	struct timespec ts[2];
 	struct stat st;
 	mode_t mode = final_mode(s, d);
 
@@ -655,21 +670,17 @@ set_dir_meta(struct mule_staging *s, int fd, struct dir_meta *d)
 	d->dev = st.st_dev;
 	d->ino = st.st_ino;
 	d->deferred = (mode | S_IRWXU) != mode;
+	d->late = late;
 	if (chmod_failed(fchmod(fd, mode | S_IRWXU)))
 		return errno;
-	if (d->mtime >= 0) {
-		ts[0].tv_sec = 0;
-		ts[0].tv_nsec = UTIME_OMIT;
-		ts[1].tv_sec = (time_t)d->mtime;
-		ts[1].tv_nsec = d->mtime_nsec;
-		futimens(fd, ts);
-	}
+	if (!late)
+		set_dir_time(fd, d);
 	if (d->fd >= 0) {
 		close(d->fd);
 		d->fd = -1;
 		s->nheld--;
 	}
-	if (d->deferred && s->nheld < MAX_HELD) {
+	if ((d->deferred || d->late) && s->nheld < MAX_HELD) {
 		d->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 		if (d->fd >= 0)
 			s->nheld++;
@@ -690,7 +701,7 @@ prepare_dirs(struct mule_staging *s)
 		fd = open_below(s->stagefd, s->dirs[i].name);
 		if (fd < 0)
 			return target_failed(s, s->dirs[i].name, errno);
-		errnum = set_dir_meta(s, fd, &s->dirs[i]);
+		errnum = set_dir_meta(s, fd, &s->dirs[i], 0);
 		close(fd);
 		if (errnum)
 			return target_failed(s, s->dirs[i].name, errnum);
@@ -700,9 +711,10 @@ prepare_dirs(struct mule_staging *s)
 
 static int moved_in(const struct mule_staging *s, const char *name);
 
-/* The modes that take rights away from the owner, last and children
- * before parents: on the directories held open, else on those found again
- * below ROOTFD that are still the same directories.  With ONLY_MOVED,
+/* The modes that take rights away from the owner, and the times of the
+ * directories made in DIR, last and children before parents: on the
+ * directories held open, else on those found again below ROOTFD that are
+ * still the same directories.  With ONLY_MOVED,
  * only those the commit brought into DIR (one merged into keeps its
  * own).  Too late to refuse anything: failures are ignored. */
 static void
@@ -714,14 +726,17 @@ finish_deferred(struct mule_staging *s, int rootfd, int only_moved)
 	for (i = s->ndirs; i-- > 0;) {
 		struct dir_meta *d = &s->dirs[i];
 
-		if (!d->deferred || (only_moved && !moved_in(s, d->name)))
+		if ((!d->deferred && !d->late)
+		    || (only_moved && !moved_in(s, d->name)))
 			continue;
 		fd = d->fd >= 0 ? d->fd : open_same(rootfd, d->name, d->dev,
 		    d->ino);
 		if (fd < 0)
 			continue;
-		if (fchmod(fd, final_mode(s, d)) < 0)
-			continue;	/* FAT has no modes */
+		if (d->late)
+			set_dir_time(fd, d);
+		if (d->deferred && fchmod(fd, final_mode(s, d)) < 0)
+			errno = 0;	/* FAT has no modes */
 		if (fd != d->fd)
 			close(fd);
 	}
@@ -907,15 +922,16 @@ free_names(char **names, size_t n)
 	free(names);
 }
 
-/* Directory PATH was made in DIR (TO) and filled: now it gets the
- * archive's time and mode, as one moved in whole got them in staging. */
+/* Directory PATH was made in DIR (TO) and filled: it gets the archive's
+ * mode, and its time at the end, as one moved in whole got them in
+ * staging. */
 static void
 made_dir_meta(struct mule_staging *s, int to, const char *path)
 {
 	int idx = mule_nameset_get(&s->made, path, strlen(path));
 
 	if (idx >= 0)
-		set_dir_meta(s, to, &s->dirs[idx]);
+		set_dir_meta(s, to, &s->dirs[idx], 1);
 }
 
 /* Place what is inside directory NAME of pair PAIR into the directory of
