@@ -18,3 +18,4 @@ MULE_TESTS += tests/t-bundle-regressions.sh
 MULE_TESTS += tests/t-passphrase.sh
 MULE_TESTS += tests/t-literal.sh
 MULE_TESTS += tests/t-stick-holes.sh
+MULE_TESTS += tests/t-races.sh
