@@ -12,7 +12,7 @@
 TZ=UTC
 export TZ
 
-plan 29
+plan 32
 setup_keys
 
 mb() { with_timeout mule-bundle "$@"; }
@@ -85,6 +85,30 @@ check "modes and times of the directories: b 555, c 700, both of 2001" \
     [ "$(stat -c '%a %Y' "$T/d0/a/b" "$T/d0/a/c" | tr '\n' ' ')" = \
     "555 978307200 700 978307200 " ]
 chmod 755 "$T/d0/a/b"
+
+# More directories than are held open (256): the modes set last, and the
+# undo of a merge, find the rest again below DIR.
+mkdir -p "$T/src/many/w" && echo z >"$T/src/many/z"
+i=0
+while [ $i -lt 300 ]; do
+	mkdir "$T/src/many/w/d$i" && echo f >"$T/src/many/w/d$i/f"
+	i=$((i + 1))
+done
+chmod 555 "$T"/src/many/w/d*
+mk "$T/many.asc" "$T/src/many/w" "$T/src/many/z" || exit 99
+rm -rf "$T/d0" && mkdir "$T/d0"
+run_status 0 mb -x -C "$T/d0" "$T/many.asc"
+check "300 directories of mode 555: every one gets it (exit 0)" \
+    [ "$(find "$T/d0/w" -mindepth 1 -type d -perm 555 | wc -l)" -eq 300 ]
+chmod -R u+w "$T/d0"
+rm -rf "$T/d0" && mkdir -p "$T/d0/z"
+i=0
+while [ $i -lt 300 ]; do mkdir -p "$T/d0/w/d$i"; i=$((i + 1)); done
+run_status 2 mb -x --overwrite -C "$T/d0" "$T/many.asc"
+check "300 directories merged into, then a failure: exit 2" \
+    grep -q "z: a directory, which a file never replaces" "$T/err"
+check "... every file merged is taken back, no temporary" \
+    [ "$(find "$T/d0" -type f | wc -l)" -eq 0 ] && no_temps "$T/d0"
 
 # --- 1: the undo after a failure half-way -----------------------------------
 # Paused after a/b was merged into DIR/a: DIR/a becomes a symlink to the
