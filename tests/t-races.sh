@@ -12,7 +12,7 @@
 TZ=UTC
 export TZ
 
-plan 32
+plan 34
 setup_keys
 
 mb() { with_timeout mule-bundle "$@"; }
@@ -109,6 +109,33 @@ check "300 directories merged into, then a failure: exit 2" \
     grep -q "z: a directory, which a file never replaces" "$T/err"
 check "... every file merged is taken back, no temporary" \
     [ "$(find "$T/d0" -type f | wc -l)" -eq 0 ] && no_temps "$T/d0"
+
+# --- 0: the staging directory itself -------------------------------------------
+# Between its mkdir and its open, another user puts a directory of theirs
+# (mode 777) in its place: mule must not write the unverified plaintext
+# into it, nor empty it when it gives up.
+if has_test_hooks; then
+	rm -rf "$T/d3" && mkdir "$T/d3"
+	if pause_at staging-new-after-mkdir mule-bundle -x -C "$T/d3" "$T/u.asc"
+	then
+		stage=$(cd "$T/d3" && ls -d .mule-*.stage)
+		mv "$T/d3/$stage" "$T/d3/ours" && mkdir -m 777 "$T/d3/$stage" &&
+		    echo mine >"$T/d3/$stage/keep" &&
+		    chown -R 65534:65534 "$T/d3/$stage"
+		resume
+		st=$?
+	else
+		st=none
+		stage=none
+	fi
+	check "staging swapped for another user's directory: exit 2" \
+	    [ "$st" = 2 ] && grep -q 'another directory took its place' "$T/err"
+	check "... nothing written into it, nothing taken from it" \
+	    [ "$(entries "$T/d3/$stage")" = "keep " ] &&
+	    [ "$(cat "$T/d3/$stage/keep")" = mine ]
+else
+	skip_hooks 2
+fi
 
 # --- 1: the undo after a failure half-way -----------------------------------
 # Paused after a/b was merged into DIR/a: DIR/a becomes a symlink to the

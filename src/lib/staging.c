@@ -498,6 +498,26 @@ process_umask(void)
 	return umask_value;
 }
 
+/* Is directory FD, with status ST, the one we made, not one that another
+ * user put in its place?  A file made in it has the owner that the
+ * directory has, whatever the file system maps our user to. */
+static int
+made_by_us(int fd, const struct stat *st)
+{
+	static const char probe[] = ".mule-owner";
+	struct stat pst;
+	int pfd, ok;
+
+	pfd = openat(fd, probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+	    | O_CLOEXEC, 0600);
+	if (pfd < 0)
+		return 0;
+	ok = fstat(pfd, &pst) == 0 && pst.st_uid == st->st_uid;
+	close(pfd);
+	unlinkat(fd, probe, 0);
+	return ok;
+}
+
 gpg_error_t
 mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 {
@@ -551,14 +571,23 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 		s->slot = mule_cleanup_add(path, MULE_CLEANUP_TREE);
 		free(path);
 	}
+	mule_test_pause("staging-new-after-mkdir");
 	s->stagefd = openat(s->dirfd, s->stage, O_RDONLY | O_DIRECTORY
 	    | O_NOFOLLOW | O_CLOEXEC);
-	if (s->stagefd >= 0 && fstat(s->stagefd, &st) == 0) {
+	if (s->stagefd >= 0 && fstat(s->stagefd, &st) == 0
+	    && made_by_us(s->stagefd, &st)) {
 		s->stagedev = st.st_dev;
 		s->stageino = st.st_ino;
 	} else if (s->stagefd >= 0) {
+		/* Somebody else's directory, put there between mkdirat and
+		 * openat: not ours to fill, nor to empty. */
 		close(s->stagefd);
 		s->stagefd = -1;
+		s->stage[0] = '\0';
+		mule_staging_free(s);
+		return mule_error_set(mule_fail_code(GPG_ERR_EEXIST), NULL,
+		    "cannot make a staging directory in %s: another "
+		    "directory took its place", dir);
 	}
 	if (s->stagefd < 0) {
 		gpg_error_t err = gpg_error_from_syserror();
