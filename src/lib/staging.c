@@ -498,21 +498,24 @@ process_umask(void)
 	return umask_value;
 }
 
-/* Is directory FD, with status ST, the one we made, not one that another
- * user put in its place?  A file made in it has the owner that the
- * directory has, whatever the file system maps our user to. */
+/* Is directory FD the one we made (1), not one that another user put in
+ * its place (0)?  A file made in it has the owner that the directory
+ * has, whatever the file system maps our user to.  -1: cannot tell
+ * (errno set). */
 static int
-made_by_us(int fd, const struct stat *st)
+made_by_us(int fd)
 {
 	static const char probe[] = ".mule-owner";
-	struct stat pst;
+	struct stat st, pst;
 	int pfd, ok;
 
+	if (fstat(fd, &st) < 0)
+		return -1;
 	pfd = openat(fd, probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
 	    | O_CLOEXEC, 0600);
 	if (pfd < 0)
-		return 0;
-	ok = fstat(pfd, &pst) == 0 && pst.st_uid == st->st_uid;
+		return errno == EEXIST ? 0 : -1;
+	ok = fstat(pfd, &pst) == 0 && pst.st_uid == st.st_uid;
 	close(pfd);
 	unlinkat(fd, probe, 0);
 	return ok;
@@ -527,7 +530,7 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 	struct stat st;
 	char *path = NULL;
 	size_t len;
-	int i;
+	int i, ours;
 
 	s = calloc(1, sizeof *s);
 	if (!s)
@@ -574,11 +577,12 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 	mule_test_pause("staging-new-after-mkdir");
 	s->stagefd = openat(s->dirfd, s->stage, O_RDONLY | O_DIRECTORY
 	    | O_NOFOLLOW | O_CLOEXEC);
-	if (s->stagefd >= 0 && fstat(s->stagefd, &st) == 0
-	    && made_by_us(s->stagefd, &st)) {
+	if (s->stagefd >= 0 && fstat(s->stagefd, &st) == 0) {
 		s->stagedev = st.st_dev;
 		s->stageino = st.st_ino;
-	} else if (s->stagefd >= 0) {
+	}
+	ours = s->stagefd < 0 ? -1 : made_by_us(s->stagefd);
+	if (ours == 0) {
 		/* Somebody else's directory, put there between mkdirat and
 		 * openat: not ours to fill, nor to empty. */
 		close(s->stagefd);
@@ -589,7 +593,7 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 		    "cannot make a staging directory in %s: another "
 		    "directory took its place", dir);
 	}
-	if (s->stagefd < 0) {
+	if (s->stagefd < 0 || ours < 0) {
 		gpg_error_t err = gpg_error_from_syserror();
 
 		mule_staging_free(s);
