@@ -3,7 +3,7 @@
 # code, so that none comes back.
 . "$srcdir/tests/lib.sh"
 
-plan 15
+plan 21
 setup_keys
 
 # tar_of OUT KIND: a crafted plain tar (python's tarfile).
@@ -120,6 +120,52 @@ run_status 2 mule-bundle --binary -r bob@example.org -u alice@example.org \
 check "--split into more than 999 parts fails (exit 2), saying so" \
     grep -q 'more than 999 parts' "$T/err"
 check "... and leaves no part and no temporary" [ -z "$(ls -A "$T/many")" ]
+
+# --- a rejected entry, then an input that stalls --------------------------------
+# The writer of the FIFO stays open after the hostile entry went through:
+# the rejection comes at once, not when the input ends (issue 10).
+python3 - "$T/stall.tar" <<'EOF'
+import io, os, sys, tarfile
+t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
+for name, data in (("../evil", b"x"), ("big", os.urandom(4 << 20))):
+    ti = tarfile.TarInfo(name); ti.size = len(data); ti.mode = 0o644
+    t.addfile(ti, io.BytesIO(data))
+t.close()
+EOF
+mule-seal -q --binary -r bob@example.org -u alice@example.org \
+    <"$T/stall.tar" >"$T/stall.gpg" 2>/dev/null
+fresh "$T/d"
+feed "$T/stall.gpg" 300000
+run_status 1 timeout 30 mule-bundle -x -C "$T/d" "$T/fifo"
+check "a rejected entry, then a stalled FIFO: exit 1 at once, not a hang" \
+    grep -q "entry '\.\./evil'" "$T/err"
+stop_feeder
+check "... and nothing is left in DIR" [ -z "$(ls -A "$T/d")" ]
+no_gpg_left "... and no gpg is left running"
+
+# --- EPIPE does not hide gpg's verdict ---------------------------------------
+# A 3 MB file into a 1 MiB file system: the disk fills (exit 2) long
+# before gpg reads the end of the input.  When the end was tampered with,
+# gpg's verdict explains the outcome: the input is rejected (exit 1).
+mkdir -p "$T/src/full" "$T/full"
+head -c 3000000 /dev/urandom >"$T/src/full/big"
+mule-bundle -q --binary -r bob@example.org -u alice@example.org \
+    -o "$T/full.gpg" "$T/src/full"
+flip "$T/full.gpg" $(($(size "$T/full.gpg") - 5000)) "$T/full-bad.gpg"
+if mount -t tmpfs -o size=1m tmpfs "$T/full" 2>/dev/null; then
+	run_status 2 mule-bundle -x -C "$T/full" "$T/full.gpg"
+	check "genuine bundle, disk full: exit 2, saying so" \
+	    grep -q 'No space left on device' "$T/err"
+	run_status 1 mule-bundle -x -C "$T/full" "$T/full-bad.gpg"
+	check "tampered bundle, disk full first: exit 1, gpg's verdict" \
+	    grep -q 'damaged, truncated or forged' "$T/err"
+	check "... and nothing is left in DIR" [ -z "$(ls -A "$T/full")" ]
+	umount "$T/full"
+else
+	skip "cannot mount a tmpfs (not root?)"
+	skip "cannot mount a tmpfs"
+	skip "cannot mount a tmpfs"
+fi
 
 # --- directory modes: only what was moved in, after the move -------------------
 # Needs an unprivileged user: root ignores directory permissions.

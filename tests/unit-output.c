@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <dirent.h>
 
@@ -45,6 +47,95 @@ file_is(const char *path, const char *content)
 		return 0;
 	buf[n] = '\0';
 	return !strcmp(buf, content);
+}
+
+/* A file system without RENAME_NOREPLACE (EINVAL, as fusefat says), and
+ * without hard links (EPERM): these replace the C library's, for the
+ * library linked into this test. */
+static int no_noreplace, no_links, refused_renames, refused_links;
+
+int
+renameat2(int from, const char *old, int to, const char *new,
+    unsigned flags)
+{
+	if (no_noreplace && flags) {
+		refused_renames++;
+		errno = EINVAL;
+		return -1;
+	}
+	return (int)syscall(SYS_renameat2, from, old, to, new, flags);
+}
+
+int
+linkat(int from, const char *old, int to, const char *new, int flags)
+{
+	if (no_links) {
+		refused_links++;
+		errno = EPERM;
+		return -1;
+	}
+	return (int)syscall(SYS_linkat, from, old, to, new, flags);
+}
+
+/* mule_rename_noreplace's fallbacks, in DIR. */
+static void
+test_noreplace(const char *dir)
+{
+	char a[256], b[256], sub[256];
+	int fd, rc, round;
+
+	for (round = 0; round < 2; round++) {
+		const char *how = round ? "no hard links either" : "hard links";
+
+		no_noreplace = 1;
+		no_links = round;
+		snprintf(a, sizeof a, "%s/a", dir);
+		snprintf(b, sizeof b, "%s/b", dir);
+		fd = open(a, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+		rc = write(fd, "A", 1);
+		close(fd);
+		rc = mule_rename_noreplace(AT_FDCWD, a, AT_FDCWD, b);
+		TAP_OK(rc == 0 && file_is(b, "A") && access(a, F_OK) < 0,
+		    "no RENAME_NOREPLACE, %s: a file moves to a free name", how);
+		fd = open(a, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+		rc = write(fd, "C", 1);
+		close(fd);
+		rc = mule_rename_noreplace(AT_FDCWD, a, AT_FDCWD, b);
+		TAP_OK(rc < 0 && errno == EEXIST && file_is(b, "A")
+		    && file_is(a, "C"), "... but never onto a file (EEXIST)");
+		fd = open(b, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+		close(fd);
+		rc = mule_rename_noreplace(AT_FDCWD, a, AT_FDCWD, b);
+		TAP_OK(rc < 0 && errno == EEXIST && file_is(b, "")
+		    && file_is(a, "C"), "... nor onto an empty one");
+		unlink(a);
+		unlink(b);
+	}
+	no_links = 0;
+	snprintf(a, sizeof a, "%s/da", dir);
+	snprintf(b, sizeof b, "%s/db", dir);
+	snprintf(sub, sizeof sub, "%s/da/f", dir);
+	mkdir(a, 0700);
+	fd = open(sub, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	rc = mule_rename_noreplace(AT_FDCWD, a, AT_FDCWD, b);
+	snprintf(sub, sizeof sub, "%s/db/f", dir);
+	TAP_OK(rc == 0 && access(sub, F_OK) == 0 && access(a, F_OK) < 0,
+	    "no RENAME_NOREPLACE: a directory moves to a free name");
+	mkdir(a, 0700);
+	rc = mule_rename_noreplace(AT_FDCWD, a, AT_FDCWD, b);
+	TAP_OK(rc < 0 && errno == EEXIST && access(sub, F_OK) == 0
+	    && access(a, F_OK) == 0, "... but never onto a directory");
+	unlink(sub);
+	rc = mule_rename_noreplace(AT_FDCWD, a, AT_FDCWD, b);
+	TAP_OK(rc < 0 && errno == EEXIST && access(a, F_OK) == 0,
+	    "... not even an empty one");
+	rmdir(a);
+	rmdir(b);
+	no_noreplace = 0;
+	TAP_OK(refused_renames >= 9 && refused_links >= 3,
+	    "the fallbacks were taken (%d renames, %d links refused)",
+	    refused_renames, refused_links);
 }
 
 int
@@ -94,6 +185,8 @@ main(void)
 	TAP_OK(stat(stale, &st) < 0, "stale temporary of a dead run removed");
 	TAP_OK(stat(path, &st) == 0, "temporary of a live run kept");
 	unlink(path);
+
+	test_noreplace(dir);
 
 	snprintf(path, sizeof path, "%s/out.txt", dir);
 	unlink(path);

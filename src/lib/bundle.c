@@ -1,10 +1,13 @@
 /* bundle.c - mule-bundle: create, list, extract. */
 #include <config.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "data.h"
@@ -185,6 +188,33 @@ leave:
 	return err;
 }
 
+/* Read the rest of the plaintext from FD and drop it. */
+static void
+drain(int fd)
+{
+	char buf[65536];
+	ssize_t r;
+
+	do
+		r = read(fd, buf, sizeof buf);
+	while (r > 0 || (r < 0 && errno == EINTR));
+}
+
+/* The reader failed with ERR while the worker may still be decrypting.
+ * A rejection stands whatever follows: the worker's input is cut short,
+ * so that an input that stalls (a FIFO whose writer stays open) is not
+ * waited for.  Anything else may be the doing of a damaged or forged
+ * input (a garbled size that fills the disk): the rest is read, so that
+ * gpg gets to its verdict, and its rejection, not the EPIPE the worker
+ * would have seen, explains the outcome. */
+static void
+stop_worker(gpg_error_t err, int fd, int stop_fd)
+{
+	if (gpg_err_source(err) != MULE_SOURCE_REJECT
+	    || write(stop_fd, "", 1) != 1)
+		drain(fd);
+}
+
 gpg_error_t
 mule_bundle_stream(const struct mule_gpg_opts *gopts,
     const struct mule_open_opts *open, struct mule_parts *parts,
@@ -194,13 +224,23 @@ mule_bundle_stream(const struct mule_gpg_opts *gopts,
 	struct decryptor d = { gopts, open, parts, v, -1 };
 	struct mule_producer *producer = NULL;
 	gpg_error_t err;
-	int fd = -1;
+	int fd = -1, stop[2], cut = 0;
 
+	if (pipe2(stop, O_CLOEXEC) < 0) {
+		err = gpg_error_from_syserror();
+		return mule_error_set(err, NULL, "pipe: %s", gpg_strerror(err));
+	}
+	mule_parts_stop_on(parts, stop[0], &cut);
 	err = mule_producer_start(&producer, decrypt, &d, &fd);
-	if (err)
-		return err;
-	err = mule_tarin_read(tar, fd, h, res);
-	err = mule_producer_finish(producer, fd, err);
+	if (!err) {
+		err = mule_tarin_read(tar, fd, h, res);
+		if (err)
+			stop_worker(err, fd, stop[1]);
+		err = mule_producer_finish_cut(producer, fd, err, &cut);
+	}
+	mule_parts_stop_on(parts, -1, NULL);
+	close(stop[0]);
+	close(stop[1]);
 	if (err)
 		mule_verdict_release(v);
 	return err;

@@ -20,6 +20,7 @@
 #include "error.h"
 #include "hold.h"
 #include "io.h"
+#include "testhook.h"
 
 #define STALE_AGE (24 * 60 * 60)
 #define WRITEBACK_STEP ((uint64_t)8 << 20)
@@ -544,33 +545,96 @@ mule_output_write(void *arg, const void *buf, size_t n)
 	return 0;
 }
 
+/* Is NAME in DIRFD still the empty placeholder PH that we made? */
+static int
+is_placeholder(int dirfd, const char *name, const struct stat *ph)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+	    && S_ISREG(st.st_mode) && st.st_size == 0
+	    && st.st_dev == ph->st_dev && st.st_ino == ph->st_ino;
+}
+
+int
+mule_rename_noreplace(int fromfd, const char *from, int tofd, const char *to)
+{
+	struct stat st, ph;
+	int fd, errnum;
+
+#ifdef HAVE_RENAMEAT2
+	if (renameat2(fromfd, from, tofd, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return -1;
+#endif
+	if (fstatat(fromfd, from, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		/* rename(2) replaces a directory only by another over an
+		 * empty one: the one made here, unless it was filled. */
+		if (mkdirat(tofd, to, 0700) < 0)
+			return -1;
+		if (renameat(fromfd, from, tofd, to) == 0)
+			return 0;
+		errnum = errno;
+		unlinkat(tofd, to, AT_REMOVEDIR);	/* only if empty */
+		errno = errnum == ENOTEMPTY ? EEXIST : errnum;
+		return -1;
+	}
+	/* A new name for the same file fails if TO exists. */
+	if (linkat(fromfd, from, tofd, to, 0) == 0) {
+		if (unlinkat(fromfd, from, 0) == 0)
+			return 0;
+		errnum = errno;
+		unlinkat(tofd, to, 0);
+		errno = errnum;
+		return -1;
+	}
+	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP
+	    && errno != ENOSYS && errno != EMLINK)
+		return -1;
+	/* No hard links either (FAT): reserve the name with an exclusive
+	 * create, and rename over the reservation only while it is still
+	 * ours and empty.  Closed first: FUSE keeps a replaced open file as
+	 * .fuse_hidden*. */
+	fd = openat(tofd, to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+	    | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &ph) < 0) {
+		errnum = errno;
+		close(fd);
+		unlinkat(tofd, to, 0);
+		errno = errnum;
+		return -1;
+	}
+	close(fd);
+	mule_test_pause("noreplace-after-check");
+	if (!is_placeholder(tofd, to, &ph)) {
+		errno = EEXIST;	/* somebody else's now: leave it */
+		return -1;
+	}
+	if (renameat(fromfd, from, tofd, to) == 0)
+		return 0;
+	errnum = errno;
+	if (is_placeholder(tofd, to, &ph))
+		unlinkat(tofd, to, 0);
+	errno = errnum;
+	return -1;
+}
+
 /* Rename the temporary to the final name without replacing anything that
- * appeared meanwhile, unless --force.  Some FUSE file systems (fusefat)
- * support neither RENAME_NOREPLACE nor link(), hence the fallbacks. */
+ * appeared meanwhile, unless --force. */
 static int
 rename_into_place(const struct mule_output *o)
 {
 	const char *tmp = o->tmp + o->skip, *path = o->path + o->skip;
 	int fd = o->dirfd;
-	struct stat st;
 
 	if (o->flags & MULE_OUTPUT_FORCE)
 		return renameat(fd, tmp, fd, path);
-#ifdef HAVE_RENAMEAT2
-	if (renameat2(fd, tmp, fd, path, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-		return -1;
-#endif
-	if (linkat(fd, tmp, fd, path, 0) == 0)
-		return unlinkat(fd, tmp, 0);
-	if (errno == EEXIST)
-		return -1;
-	if (fstatat(fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		errno = EEXIST;
-		return -1;
-	}
-	return renameat(fd, tmp, fd, path);
+	return mule_rename_noreplace(fd, tmp, fd, path);
 }
 
 int

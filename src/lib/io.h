@@ -85,4 +85,17 @@ int mule_sync_dirfd(int fd);
 /* Write all of BUF to FD, retrying short writes. */
 gpg_error_t mule_write_all(int fd, const void *buf, size_t n);
 
+/* Move FROM in directory FROMFD to TO in TOFD (AT_FDCWD: paths) without
+ * ever replacing an entry at TO: -1 with errno EEXIST if one is there.
+ * Where the file system refuses RENAME_NOREPLACE, a file gets a hard
+ * link and the old name is removed; where it has no hard links either
+ * (FUSE FAT drivers), TO is first made as an empty file with O_EXCL and
+ * renamed over only if it is still that empty file, so only a process
+ * that removes or rewrites it in the instant before the rename can lose
+ * what it wrote.  A directory is renamed over an empty directory made
+ * with mkdir, which rename(2) replaces only while it is empty.  Returns
+ * 0, or -1 with errno set. */
+int mule_rename_noreplace(int fromfd, const char *from, int tofd,
+    const char *to);
+
 #endif

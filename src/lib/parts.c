@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +301,8 @@ struct mule_parts {
 	uint64_t first_size;
 	int untrusted;		/* on a stick: no symlinks, no FIFOs */
 	gcry_md_hd_t md;	/* the SHA-256 of all that was read */
+	int stop_fd;		/* readable: stop reading (-1: none) */
+	int *stopped;		/* set when reading stopped so */
 };
 
 static gpg_error_t parts_error(const char *fmt, ...)
@@ -389,7 +392,7 @@ parts_open(struct mule_parts **out, char *const *args, size_t nargs,
 	pp = calloc(1, sizeof *pp);
 	if (!pp)
 		return gpg_error_from_syserror();
-	pp->fd = -1;
+	pp->fd = pp->stop_fd = -1;
 	pp->dirfd = AT_FDCWD;
 	pp->skip = skip;
 	if (dirfd != AT_FDCWD
@@ -484,6 +487,34 @@ open_part(struct mule_parts *pp)
 	return 0;
 }
 
+/* 1 once the part can be read, 0 if STOP_FD says to stop first. */
+static int
+may_read(struct mule_parts *pp)
+{
+	struct pollfd p[2];
+
+	p[0].fd = pp->stop_fd;
+	p[0].events = POLLIN;
+	p[1].fd = pp->fd;
+	p[1].events = POLLIN;
+	while (poll(p, 2, -1) < 0)
+		if (errno != EINTR)
+			return 1;	/* read, and see */
+	if (p[0].revents) {
+		if (pp->stopped)
+			*pp->stopped = 1;
+		return 0;
+	}
+	return 1;
+}
+
+void
+mule_parts_stop_on(struct mule_parts *pp, int fd, int *stopped)
+{
+	pp->stop_fd = fd;
+	pp->stopped = stopped;
+}
+
 gpg_error_t
 mule_parts_read(void *arg, void *buf, size_t n, size_t *got)
 {
@@ -498,6 +529,8 @@ mule_parts_read(void *arg, void *buf, size_t n, size_t *got)
 			if (err)
 				return err;
 		}
+		if (pp->stop_fd >= 0 && !may_read(pp))
+			return gpg_error(GPG_ERR_CANCELED);
 		do
 			r = read(pp->fd, buf, n);
 		while (r < 0 && errno == EINTR);

@@ -60,6 +60,12 @@ gpg_error_t mule_parts_open_at(struct mule_parts **pp, int dirfd,
 /* A mule_read_fn over the parts, one after the other. */
 gpg_error_t mule_parts_read(void *pp, void *buf, size_t n, size_t *got);
 
+/* Reading stops with GPG_ERR_CANCELED, rather than wait for input that
+ * may never come, once FD (the read end of a pipe, the caller's) becomes
+ * readable; *STOPPED (the caller's, or NULL) is then set to 1.  FD -1:
+ * never.  Set it before the first read. */
+void mule_parts_stop_on(struct mule_parts *pp, int fd, int *stopped);
+
 /* Files on a stick: opened without following symlinks or blocking on a
  * FIFO, and hashed as they are read. */
 gpg_error_t mule_parts_untrusted(struct mule_parts *pp);

@@ -79,10 +79,18 @@ mule_producer_start(struct mule_producer **out, mule_produce_fn fn,
 gpg_error_t
 mule_producer_finish(struct mule_producer *p, int read_fd, gpg_error_t err)
 {
+	return mule_producer_finish_cut(p, read_fd, err, NULL);
+}
+
+gpg_error_t
+mule_producer_finish_cut(struct mule_producer *p, int read_fd,
+    gpg_error_t err, const int *cut)
+{
 	if (read_fd >= 0)
 		close(read_fd);
 	pthread_join(p->thread, NULL);
-	if (p->err && !(err && gpg_err_code(p->err) == GPG_ERR_EPIPE)) {
+	if (p->err && !(err && (gpg_err_code(p->err) == GPG_ERR_EPIPE
+	    || (cut && *cut)))) {
 		err = p->err;
 		mule_error_clear();
 		mule_error_restore(&p->record);

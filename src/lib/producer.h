@@ -27,4 +27,11 @@ gpg_error_t mule_producer_start(struct mule_producer **p, mule_produce_fn fn,
 gpg_error_t mule_producer_finish(struct mule_producer *p, int read_fd,
     gpg_error_t err);
 
+/* The same, where the reader, having failed with ERR, may have cut the
+ * worker's input short to stop it: *CUT, read once the worker has ended,
+ * says whether it did.  If so, whatever the worker reports is a
+ * consequence of that, and ERR stands. */
+gpg_error_t mule_producer_finish_cut(struct mule_producer *p, int read_fd,
+    gpg_error_t err, const int *cut);
+
 #endif

@@ -19,6 +19,7 @@
 #include "io.h"
 #include "nameset.h"
 #include "staging.h"
+#include "testhook.h"
 #include "text.h"
 
 #ifndef RENAME_NOREPLACE
@@ -34,11 +35,20 @@
 /* fusefat loses the contents of a directory that is renamed. */
 #define FUSE_SUPER_MAGIC 0x65735546
 
+/* Directories held open during a commit at most: beyond, one is found
+ * again (no symlink followed) and used only if it is the same. */
+#define MAX_HELD 256
+
 struct dir_meta {
 	char *name;
 	mode_t mode;
 	int64_t mtime;		/* -1: made for the names below it */
 	long mtime_nsec;
+	dev_t dev;		/* the directory that goes into DIR */
+	ino_t ino;
+	int deferred;		/* its mode is set last */
+	int late;		/* and its time: made in DIR (FUSE) */
+	int fd;			/* held open for those, or -1 */
 };
 
 enum move_kind { MOVED, EXCHANGED, REPLACED, MADE_DIR };
@@ -47,6 +57,20 @@ struct move {
 	char *name;		/* the same relative path in both places */
 	enum move_kind kind;
 	char *backup;		/* REPLACED: the old one's name in staging */
+	size_t pair;		/* the directories it was made between */
+	dev_t dev;		/* what went into DIR (MADE_DIR: was made) */
+	ino_t ino;
+	dev_t odev;		/* EXCHANGED, REPLACED: the old one, now in */
+	ino_t oino;		/* staging */
+};
+
+/* A directory in staging and the one in DIR its entries go into. */
+struct pair {
+	char *name;		/* below both roots; "" for the roots */
+	int sfd, dfd;		/* -1 once closed */
+	int held;		/* open until the commit ends */
+	dev_t sdev, ddev;
+	ino_t sino, dino;
 };
 
 struct mule_staging {
@@ -54,6 +78,9 @@ struct mule_staging {
 	int dirfd;
 	char stage[64];		/* its name in DIR */
 	int stagefd;
+	dev_t stagedev;
+	ino_t stageino;
+	int rootfd;		/* where the commit goes: DIR, or the leaf */
 	int slot;
 	int overwrite;
 	int no_dir_rename;	/* FUSE: move files one by one */
@@ -73,6 +100,9 @@ struct mule_staging {
 	struct move *moves;	/* done by the commit, undone on failure */
 	size_t nmoves;
 	struct mule_nameset moved;	/* their names */
+	struct pair *pairs;
+	size_t npairs;
+	int nheld;		/* descriptors held by pairs and dirs */
 };
 
 /* DIR cannot take NAME: an operational error. */
@@ -196,6 +226,8 @@ add_dir_meta(struct mule_staging *s, const char *name, size_t len)
 		return gpg_error_from_syserror();
 	s->dirs[s->ndirs].mode = 0777;
 	s->dirs[s->ndirs].mtime = -1;
+	s->dirs[s->ndirs].deferred = s->dirs[s->ndirs].late = 0;
+	s->dirs[s->ndirs].fd = -1;
 	err = mule_nameset_put(&s->made, name, len, (int)s->ndirs);
 	if (!err)
 		s->ndirs++;
@@ -411,10 +443,10 @@ stage_end(void *arg, const struct mule_tar_entry *e,
 	int fd = s->fd;
 
 	(void)digest;
-	ts[0].tv_sec = 0;
-	ts[0].tv_nsec = UTIME_OMIT;
+	/* Both times: fusefat ignores an mtime given alone. */
 	ts[1].tv_sec = (time_t)e->mtime;
 	ts[1].tv_nsec = e->mtime_nsec;
+	ts[0] = ts[1];
 	if (e->type != MULE_TAR_FILE) {
 		if (e->type == MULE_TAR_SYMLINK) {
 			int pfd;
@@ -466,20 +498,44 @@ process_umask(void)
 	return umask_value;
 }
 
+/* Is directory FD the one we made (1), not one that another user put in
+ * its place (0)?  A file made in it has the owner that the directory
+ * has, whatever the file system maps our user to.  -1: cannot tell
+ * (errno set). */
+static int
+made_by_us(int fd)
+{
+	static const char probe[] = ".mule-owner";
+	struct stat st, pst;
+	int pfd, ok;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	pfd = openat(fd, probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+	    | O_CLOEXEC, 0600);
+	if (pfd < 0)
+		return errno == EEXIST ? 0 : -1;
+	ok = fstat(pfd, &pst) == 0 && pst.st_uid == st.st_uid;
+	close(pfd);
+	unlinkat(fd, probe, 0);
+	return ok;
+}
+
 gpg_error_t
 mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct mule_staging *s;
 	unsigned char rnd[6];
+	struct stat st;
 	char *path = NULL;
 	size_t len;
-	int i;
+	int i, ours;
 
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return gpg_error_from_syserror();
-	s->stagefd = s->parentfd = s->fd = s->slot = -1;
+	s->stagefd = s->parentfd = s->fd = s->slot = s->rootfd = -1;
 	s->overwrite = overwrite;
 	s->umask = process_umask();
 	s->dir = strdup(dir);
@@ -518,9 +574,26 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 		s->slot = mule_cleanup_add(path, MULE_CLEANUP_TREE);
 		free(path);
 	}
+	mule_test_pause("staging-new-after-mkdir");
 	s->stagefd = openat(s->dirfd, s->stage, O_RDONLY | O_DIRECTORY
 	    | O_NOFOLLOW | O_CLOEXEC);
-	if (s->stagefd < 0) {
+	if (s->stagefd >= 0 && fstat(s->stagefd, &st) == 0) {
+		s->stagedev = st.st_dev;
+		s->stageino = st.st_ino;
+	}
+	ours = s->stagefd < 0 ? -1 : made_by_us(s->stagefd);
+	if (ours == 0) {
+		/* Somebody else's directory, put there between mkdirat and
+		 * openat: not ours to fill, nor to empty. */
+		close(s->stagefd);
+		s->stagefd = -1;
+		s->stage[0] = '\0';
+		mule_staging_free(s);
+		return mule_error_set(mule_fail_code(GPG_ERR_EEXIST), NULL,
+		    "cannot make a staging directory in %s: another "
+		    "directory took its place", dir);
+	}
+	if (s->stagefd < 0 || ours < 0) {
 		gpg_error_t err = gpg_error_from_syserror();
 
 		mule_staging_free(s);
@@ -531,66 +604,240 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 	return 0;
 }
 
-/* Open directory NAME (a relative path of real directories) below FD. */
+/* Open directory PATH ("" for FD itself) below FD, one component at a
+ * time and never following a symlink: -1 with errno set. */
 static int
-open_path(int fd, const char *name)
+open_below(int fd, const char *path)
 {
-	return openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *c = path, *next;
+	char comp[256];
+	int cur = fd, nfd, errnum;
+	size_t len;
+
+	if (!*path)
+		return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	for (;;) {
+		next = strchr(c, '/');
+		len = next ? (size_t)(next - c) : strlen(c);
+		if (len == 0 || len >= sizeof comp) {
+			nfd = -1;
+			errno = EINVAL;
+		} else {
+			memcpy(comp, c, len);
+			comp[len] = '\0';
+			nfd = openat(cur, comp, O_RDONLY | O_DIRECTORY
+			    | O_NOFOLLOW | O_CLOEXEC);
+		}
+		errnum = errno;
+		if (cur != fd)
+			close(cur);
+		if (nfd < 0 || !next) {
+			errno = errnum;
+			return nfd;
+		}
+		cur = nfd;
+		c = next + 1;
+	}
+}
+
+/* PATH below FD, if it is still the directory DEV/INO; else -1. */
+static int
+open_same(int fd, const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	int nfd = open_below(fd, path);
+
+	if (nfd >= 0 && (fstat(nfd, &st) < 0 || st.st_dev != dev
+	    || st.st_ino != ino)) {
+		close(nfd);
+		errno = ESTALE;
+		return -1;
+	}
+	return nfd;
+}
+
+/* Is NAME in directory FD the entry DEV/INO? */
+static int
+same_entry(int fd, const char *name, dev_t dev, ino_t ino)
+{
+	struct stat st;
+
+	return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+	    && st.st_dev == dev && st.st_ino == ino;
+}
+
+static mode_t
+final_mode(const struct mule_staging *s, const struct dir_meta *d)
+{
+	return d->mode & ~s->umask;
+}
+
+static void
+set_dir_time(int fd, const struct dir_meta *d)
+{
+	struct timespec ts[2];
+
+	if (d->mtime < 0)
+		return;
+	/* Both times: fusefat ignores an mtime given alone. */
+	ts[1].tv_sec = (time_t)d->mtime;
+	ts[1].tv_nsec = d->mtime_nsec;
+	ts[0] = ts[1];
+	futimens(fd, ts);
+}
+
+/* Give directory FD, which is to be D in DIR, the archive's time and
+ * mode.  A mode that takes rights away from the owner would stop entries
+ * being moved out of it or into it: until the end, FD keeps them, and D
+ * is marked to get its mode last.  LATE: the time too (fusefat forgets
+ * the time of a directory whose parent gets more entries).  D is held
+ * open for that if few are.  An errno, or 0. */
+static int
+set_dir_meta(struct mule_staging *s, int fd, struct dir_meta *d, int late)
+{
+	struct stat st;
+	mode_t mode = final_mode(s, d);
+
+	if (fstat(fd, &st) < 0)
+		return errno;
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
+	d->deferred = (mode | S_IRWXU) != mode;
+	d->late = late;
+	if (chmod_failed(fchmod(fd, mode | S_IRWXU)))
+		return errno;
+	if (!late)
+		set_dir_time(fd, d);
+	if (d->fd >= 0) {
+		close(d->fd);
+		d->fd = -1;
+		s->nheld--;
+	}
+	if ((d->deferred || d->late) && s->nheld < MAX_HELD) {
+		d->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (d->fd >= 0)
+			s->nheld++;
+	}
+	return 0;
+}
+
+/* Before anything moves, every directory's time and mode, set in
+ * staging: nothing in DIR is looked up by path for them afterwards.
+ * Renaming a directory leaves its time alone. */
+static gpg_error_t
+prepare_dirs(struct mule_staging *s)
+{
+	size_t i;
+	int fd, errnum;
+
+	for (i = 0; i < s->ndirs; i++) {
+		fd = open_below(s->stagefd, s->dirs[i].name);
+		if (fd < 0)
+			return target_failed(s, s->dirs[i].name, errno);
+		errnum = set_dir_meta(s, fd, &s->dirs[i], 0);
+		close(fd);
+		if (errnum)
+			return target_failed(s, s->dirs[i].name, errnum);
+	}
+	return 0;
 }
 
 static int moved_in(const struct mule_staging *s, const char *name);
 
-/* The archive's mode and time for directory D, found below ROOTFD
- * without following a symlink; an errno, or 0. */
-static int
-apply_dir_meta(const struct mule_staging *s, int rootfd,
-    const struct dir_meta *d)
-{
-	struct timespec ts[2];
-	int fd, errnum = 0;
-
-	fd = openat(rootfd, d->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
-	    | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	if (chmod_failed(fchmod(fd, d->mode & ~s->umask)))
-		errnum = errno;
-	if (d->mtime >= 0) {
-		ts[0].tv_sec = 0;
-		ts[0].tv_nsec = UTIME_OMIT;
-		ts[1].tv_sec = (time_t)d->mtime;
-		ts[1].tv_nsec = d->mtime_nsec;
-		futimens(fd, ts);
-	}
-	close(fd);
-	return errnum;
-}
-
-/* The directories' modes and times below ROOTFD, children before parents
- * (a directory without write or search permission is made so after what
- * is inside it); with ONLY_MOVED, only those the commit brought into DIR
- * (one merged into keeps its own).  The first failure is returned. */
-static int
-finish_dirs(struct mule_staging *s, int rootfd, int only_moved,
-    const char **failed)
+/* The modes that take rights away from the owner, and the times of the
+ * directories made in DIR, last and children before parents: on the
+ * directories held open, else on those found again below ROOTFD that are
+ * still the same directories.  With ONLY_MOVED,
+ * only those the commit brought into DIR (one merged into keeps its
+ * own).  Too late to refuse anything: failures are ignored. */
+static void
+finish_deferred(struct mule_staging *s, int rootfd, int only_moved)
 {
 	size_t i;
-	int errnum, first = 0;
+	int fd;
 
 	for (i = s->ndirs; i-- > 0;) {
-		if (only_moved && !moved_in(s, s->dirs[i].name))
+		struct dir_meta *d = &s->dirs[i];
+
+		if ((!d->deferred && !d->late)
+		    || (only_moved && !moved_in(s, d->name)))
 			continue;
-		errnum = apply_dir_meta(s, rootfd, &s->dirs[i]);
-		if (errnum && !first) {
-			first = errnum;
-			*failed = s->dirs[i].name;
-		}
+		fd = d->fd >= 0 ? d->fd : open_same(rootfd, d->name, d->dev,
+		    d->ino);
+		if (fd < 0)
+			continue;
+		if (d->late)
+			set_dir_time(fd, d);
+		if (d->deferred && fchmod(fd, final_mode(s, d)) < 0)
+			errno = 0;	/* FAT has no modes */
+		if (fd != d->fd)
+			close(fd);
 	}
-	return first;
+}
+
+/* A directory in staging and the one in DIR its entries go into, named
+ * NAME below both roots.  HELD: kept open until the commit ends; else
+ * closed when done with (fd -1) and, for an undo, found again below the
+ * roots and used only if still the same directory. */
+static gpg_error_t
+add_pair(struct mule_staging *s, int sfd, int dfd, const char *name,
+    int held, size_t *out)
+{
+	struct stat sst, dst;
+	struct pair *tmp, *p;
+
+	if (fstat(sfd, &sst) < 0 || fstat(dfd, &dst) < 0)
+		return target_failed(s, *name ? name : ".", errno);
+	tmp = realloc(s->pairs, (s->npairs + 1) * sizeof *tmp);
+	if (!tmp)
+		return gpg_error_from_syserror();
+	s->pairs = tmp;
+	p = &tmp[s->npairs];
+	p->name = strdup(name);
+	if (!p->name)
+		return gpg_error_from_syserror();
+	p->sfd = sfd;
+	p->dfd = dfd;
+	p->held = held;
+	p->sdev = sst.st_dev;
+	p->sino = sst.st_ino;
+	p->ddev = dst.st_dev;
+	p->dino = dst.st_ino;
+	*out = s->npairs++;
+	return 0;
+}
+
+/* A merge is done with pair I: close it unless it is held. */
+static void
+pair_done(struct mule_staging *s, size_t i)
+{
+	struct pair *p = &s->pairs[i];
+
+	if (p->held)
+		return;
+	close(p->sfd);
+	close(p->dfd);
+	p->sfd = p->dfd = -1;
+}
+
+static void
+release_pairs(struct mule_staging *s)
+{
+	while (s->npairs) {
+		struct pair *p = &s->pairs[--s->npairs];
+
+		if (p->held && p->sfd >= 0) {
+			close(p->sfd);
+			close(p->dfd);
+			s->nheld -= 2;
+		}
+		free(p->name);
+	}
 }
 
 static gpg_error_t
-log_move(struct mule_staging *s, const char *name, enum move_kind kind,
+log_move(struct mule_staging *s, size_t pair, const char *name,
+    enum move_kind kind, const struct stat *item, const struct stat *old,
     const char *backup)
 {
 	struct move *tmp = realloc(s->moves, (s->nmoves + 1) * sizeof *tmp);
@@ -605,6 +852,13 @@ log_move(struct mule_staging *s, const char *name, enum move_kind kind,
 		free(tmp[s->nmoves].name);
 		free(tmp[s->nmoves].backup);
 		return gpg_error_from_syserror();
+	}
+	tmp[s->nmoves].pair = pair;
+	tmp[s->nmoves].dev = item->st_dev;
+	tmp[s->nmoves].ino = item->st_ino;
+	if (old) {
+		tmp[s->nmoves].odev = old->st_dev;
+		tmp[s->nmoves].oino = old->st_ino;
 	}
 	tmp[s->nmoves++].kind = kind;
 	return mule_nameset_put(&s->moved, name, strlen(name), 1);
@@ -656,7 +910,7 @@ conflict(struct mule_staging *s, const char *name, const char *why)
 	return err;
 }
 
-static gpg_error_t place(struct mule_staging *s, int sfd, int dfd,
+static gpg_error_t place(struct mule_staging *s, size_t pair,
     const char *name, const char *path);
 
 /* The names in directory FD, read before any is moved away. */
@@ -701,15 +955,31 @@ free_names(char **names, size_t n)
 	free(names);
 }
 
-/* --overwrite and both are directories: place what is inside. */
-static gpg_error_t
-merge(struct mule_staging *s, int sfd, int dfd, const char *name,
-    const char *path)
+/* Directory PATH was made in DIR (TO) and filled: it gets the archive's
+ * mode, and its time at the end, as one moved in whole got them in
+ * staging. */
+static void
+made_dir_meta(struct mule_staging *s, int to, const char *path)
 {
+	int idx = mule_nameset_get(&s->made, path, strlen(path));
+
+	if (idx >= 0)
+		set_dir_meta(s, to, &s->dirs[idx], 1);
+}
+
+/* Place what is inside directory NAME of pair PAIR into the directory of
+ * the same name in DIR: with --overwrite when both are directories, or
+ * (MADE) into one just made where directories cannot be renamed.  Both
+ * are held open, so the undo and nothing else works on them. */
+static gpg_error_t
+merge(struct mule_staging *s, size_t pair, const char *name,
+    const char *path, int made)
+{
+	int sfd = s->pairs[pair].sfd, dfd = s->pairs[pair].dfd, from, to;
 	gpg_error_t err = 0;
 	char **names = NULL, *child;
-	size_t n = 0, i;
-	int from, to;
+	size_t n = 0, i, level;
+	struct stat st;
 
 	from = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
 	    | O_CLOEXEC);
@@ -718,35 +988,71 @@ merge(struct mule_staging *s, int sfd, int dfd, const char *name,
 	if (from < 0 || to < 0) {
 		err = conflict(s, path, to < 0 && errno == ELOOP
 		    ? "a symlink, not followed" : strerror(errno));
-		goto leave;
+		if (from >= 0)
+			close(from);
+		if (to >= 0)
+			close(to);
+		return err;
 	}
+	if (made && fstat(to, &st) == 0)
+		err = log_move(s, pair, path, MADE_DIR, &st, NULL, NULL);
+	else if (made)
+		err = target_failed(s, path, errno);
+	if (!err)
+		err = add_pair(s, from, to, path, s->nheld + 2 <= MAX_HELD,
+		    &level);
+	if (err) {
+		close(from);
+		close(to);
+		return err;
+	}
+	if (s->pairs[level].held)
+		s->nheld += 2;
 	err = list_names(from, &names, &n);
 	for (i = 0; !err && i < n; i++) {
 		if (asprintf(&child, "%s/%s", path, names[i]) < 0)
 			err = gpg_error_from_syserror();
 		else {
-			err = place(s, from, to, names[i], child);
+			err = place(s, level, names[i], child);
 			free(child);
 		}
 	}
 	if (!err && fsync(to) < 0 && errno != EINVAL)
 		err = create_failed(s, path, errno);
-leave:
+	if (!err && made)
+		made_dir_meta(s, to, path);
 	free_names(names, n);
-	if (from >= 0)
-		close(from);
-	if (to >= 0)
-		close(to);
+	pair_done(s, level);
 	return err;
 }
 
-/* Replace DFD/NAME with SFD/NAME where files cannot be exchanged in one
+/* RENAME_EXCHANGE put our file in place and took the old one into
+ * staging, which is removed with all it holds: a directory swapped in
+ * since it was looked at goes back. */
+static gpg_error_t
+exchanged(struct mule_staging *s, size_t pair, const char *name,
+    const char *path, const struct stat *sst)
+{
+	int sfd = s->pairs[pair].sfd, dfd = s->pairs[pair].dfd;
+	struct stat old;
+
+	if (fstatat(sfd, name, &old, AT_SYMLINK_NOFOLLOW) < 0
+	    || S_ISDIR(old.st_mode)) {
+		rename_flags(dfd, name, sfd, RENAME_EXCHANGE);
+		return conflict(s, path,
+		    "a directory, which a file never replaces");
+	}
+	return log_move(s, pair, path, EXCHANGED, sst, &old, NULL);
+}
+
+/* Replace NAME with the staged one where files cannot be exchanged in one
  * step (FUSE): the old one is first moved into staging, so that the
  * replacement can be undone. */
 static gpg_error_t
-replace(struct mule_staging *s, int sfd, int dfd, const char *name,
-    const char *path)
+replace(struct mule_staging *s, size_t pair, const char *name,
+    const char *path, const struct stat *sst)
 {
+	int sfd = s->pairs[pair].sfd, dfd = s->pairs[pair].dfd;
 	char backup[48];
 	struct stat st;
 	int k;
@@ -759,119 +1065,119 @@ replace(struct mule_staging *s, int sfd, int dfd, const char *name,
 	}
 	if (renameat(dfd, name, sfd, backup) < 0)
 		return create_failed(s, path, errno);
+	if (fstatat(sfd, backup, &st, AT_SYMLINK_NOFOLLOW) < 0
+	    || S_ISDIR(st.st_mode)) {
+		renameat(sfd, backup, dfd, name);
+		return conflict(s, path,
+		    "a directory, which a file never replaces");
+	}
 	if (renameat(sfd, name, dfd, name) < 0) {
 		int errnum = errno;
 
 		renameat(sfd, backup, dfd, name);
 		return create_failed(s, path, errnum);
 	}
-	return log_move(s, path, REPLACED, backup);
+	return log_move(s, pair, path, REPLACED, sst, &st, backup);
 }
 
-/* Move NAME (PATH from the top) from the staging directory SFD into DFD,
- * replacing nothing unless --overwrite. */
+/* Move NAME (PATH from the top) from the staging directory of PAIR into
+ * its directory in DIR, replacing nothing unless --overwrite. */
 static gpg_error_t
-place(struct mule_staging *s, int sfd, int dfd, const char *name,
+place(struct mule_staging *s, size_t pair, const char *name,
     const char *path)
 {
+	int sfd = s->pairs[pair].sfd, dfd = s->pairs[pair].dfd;
 	struct stat sst, dst;
-	gpg_error_t err;
 
-	if (s->no_dir_rename && fstatat(sfd, name, &sst, AT_SYMLINK_NOFOLLOW)
-	    == 0 && S_ISDIR(sst.st_mode)) {
-		if (mkdirat(dfd, name, 0700) == 0) {
-			err = log_move(s, path, MADE_DIR, NULL);
-			return err ? err : merge(s, sfd, dfd, name, path);
-		}
+	if (fstatat(sfd, name, &sst, AT_SYMLINK_NOFOLLOW) < 0)
+		return target_failed(s, path, errno);
+	if (s->no_dir_rename && S_ISDIR(sst.st_mode)) {
+		if (mkdirat(dfd, name, 0700) == 0)
+			return merge(s, pair, name, path, 1);
 		if (errno != EEXIST)
 			return create_failed(s, path, errno);
-	} else if (rename_flags(sfd, name, dfd, RENAME_NOREPLACE) == 0)
-		return log_move(s, path, MOVED, NULL);
-	if (errno != EEXIST && errno != EINVAL && errno != ENOSYS
-	    && errno != ENOTSUP)
+	} else if (mule_rename_noreplace(sfd, name, dfd, name) == 0)
+		return log_move(s, pair, path, MOVED, &sst, NULL, NULL);
+	else if (errno != EEXIST)
 		return create_failed(s, path, errno);
-	if (fstatat(dfd, name, &dst, AT_SYMLINK_NOFOLLOW) < 0) {
-		/* No flags here (FUSE); nothing in the way. */
-		if (renameat(sfd, name, dfd, name) < 0)
-			return create_failed(s, path, errno);
-		return log_move(s, path, MOVED, NULL);
-	}
 	if (!s->overwrite)
 		return conflict(s, path, "exists");
-	if (fstatat(sfd, name, &sst, AT_SYMLINK_NOFOLLOW) < 0)
-		return create_failed(s, path, errno);
+	if (fstatat(dfd, name, &dst, AT_SYMLINK_NOFOLLOW) < 0)
+		return conflict(s, path, strerror(errno));
 	if (S_ISDIR(sst.st_mode) && S_ISDIR(dst.st_mode))
-		return merge(s, sfd, dfd, name, path);
+		return merge(s, pair, name, path, 0);
 	if (S_ISDIR(sst.st_mode) || S_ISDIR(dst.st_mode))
 		return conflict(s, path, S_ISDIR(dst.st_mode)
 		    ? "a directory, which a file never replaces"
 		    : "a file, which a directory never replaces");
 	if (rename_flags(sfd, name, dfd, RENAME_EXCHANGE) == 0)
-		return log_move(s, path, EXCHANGED, NULL);	/* the old
-								 * one is
-								 * staged */
+		return exchanged(s, pair, name, path, &sst);
 	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
 		return create_failed(s, path, errno);
-	return replace(s, sfd, dfd, name, path);
+	return replace(s, pair, name, path, &sst);
 }
 
-/* Undo the moves made so far, the last first. */
+/* Undo the moves made so far, the last first: each in the directories
+ * it was made in (held open, or found again and still the same), and
+ * only on the entry it moved.  Whatever took that entry's place is left
+ * alone, wherever it came from: nothing else is ever brought into
+ * staging, which is removed. */
 static void
 undo_moves(struct mule_staging *s)
 {
-	const char *slash;
-	char *parent;
-	int sfd, dfd;
-
 	while (s->nmoves) {
 		struct move *m = &s->moves[--s->nmoves];
+		const struct pair *p = &s->pairs[m->pair];
+		const char *base = base_of(m->name);
+		int sfd = p->sfd, dfd = p->dfd;
 
-		slash = strrchr(m->name, '/');
-		parent = slash ? strndup(m->name, (size_t)(slash - m->name))
-		    : NULL;
-		if (slash && !parent) {
-			free(m->name);
-			free(m->backup);
-			continue;	/* no memory: leave it, never guess */
-		}
-		sfd = parent ? open_path(s->stagefd, parent) : dup(s->stagefd);
-		dfd = parent ? open_path(s->dirfd, parent) : dup(s->dirfd);
-		if (sfd >= 0 && dfd >= 0) {
-			const char *base = base_of(m->name);
-
-			if (m->kind == MADE_DIR)
+		if (sfd < 0)
+			sfd = open_same(s->stagefd, p->name, p->sdev, p->sino);
+		if (dfd < 0)
+			dfd = open_same(s->rootfd, p->name, p->ddev, p->dino);
+		if (sfd >= 0 && dfd >= 0 && same_entry(dfd, base, m->dev,
+		    m->ino)) {
+			switch (m->kind) {
+			case MADE_DIR:
 				unlinkat(dfd, base, AT_REMOVEDIR);
-			else if (m->kind == REPLACED) {
-				if (renameat(dfd, base, sfd, base) == 0)
+				break;
+			case MOVED:
+				mule_rename_noreplace(dfd, base, sfd, base);
+				break;
+			case EXCHANGED:
+				if (same_entry(sfd, base, m->odev, m->oino))
+					rename_flags(dfd, base, sfd,
+					    RENAME_EXCHANGE);
+				break;
+			case REPLACED:
+				if (same_entry(sfd, m->backup, m->odev, m->oino)
+				    && renameat(dfd, base, sfd, base) == 0)
 					renameat(sfd, m->backup, dfd, base);
-			} else if (m->kind == EXCHANGED)
-				rename_flags(dfd, base, sfd, RENAME_EXCHANGE);
-			else if (rename_flags(dfd, base, sfd, RENAME_NOREPLACE)
-			    < 0)
-				renameat(dfd, base, sfd, base);
+				break;
+			}
 		}
-		if (sfd >= 0)
+		if (sfd >= 0 && sfd != p->sfd)
 			close(sfd);
-		if (dfd >= 0)
+		if (dfd >= 0 && dfd != p->dfd)
 			close(dfd);
-		free(parent);
 		free(m->name);
 		free(m->backup);
 	}
 }
 
-
 gpg_error_t
 mule_staging_commit(struct mule_staging *s)
 {
-	const char *failed = NULL;
 	struct stat st;
-	gpg_error_t err = 0;
-	size_t i;
+	gpg_error_t err;
+	size_t i, top;
 
 	if (s->parentfd >= 0)
 		close(s->parentfd);
 	s->parentfd = -1;
+	err = prepare_dirs(s);
+	if (err)
+		return err;
 	/* Everything on the disk before anything is in place. */
 	if (syncfs(s->stagefd) < 0)
 		sync();
@@ -879,14 +1185,21 @@ mule_staging_commit(struct mule_staging *s)
 		if (fstatat(s->dirfd, s->tops[i], &st, AT_SYMLINK_NOFOLLOW)
 		    == 0)
 			return conflict(s, s->tops[i], "exists");
-	for (i = 0; !err && i < s->ntops; i++)
-		err = place(s, s->stagefd, s->dirfd, s->tops[i], s->tops[i]);
+	s->rootfd = s->dirfd;
+	err = add_pair(s, s->stagefd, s->dirfd, "", 0, &top);
+	for (i = 0; !err && i < s->ntops; i++) {
+		err = place(s, top, s->tops[i], s->tops[i]);
+		if (i == 0)
+			mule_test_pause("staging-commit-after-first-move");
+	}
 	if (err) {
 		undo_moves(s);
+		release_pairs(s);
 		return err;
 	}
-	/* Too late to refuse anything: a failure here is not one. */
-	finish_dirs(s, s->dirfd, 1, &failed);
+	release_pairs(s);
+	mule_test_pause("staging-before-meta");
+	finish_deferred(s, s->dirfd, 1);
 	if (fsync(s->dirfd) < 0 && errno != EINVAL)
 		return create_failed(s, ".", errno);
 	return 0;
@@ -900,7 +1213,7 @@ fill_leaf(struct mule_staging *s, int pfd, const char *leaf)
 {
 	gpg_error_t err = 0;
 	char **names = NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, top;
 	int lfd;
 
 	if (mkdirat(pfd, leaf, 0777) < 0 && errno != EEXIST)
@@ -911,9 +1224,15 @@ fill_leaf(struct mule_staging *s, int pfd, const char *leaf)
 		return create_failed(s, leaf, errno);
 	err = list_names(s->stagefd, &names, &n);
 	s->overwrite = 1;
+	s->rootfd = lfd;
+	if (!err)
+		err = add_pair(s, s->stagefd, lfd, "", 0, &top);
 	for (i = 0; !err && i < n; i++)
-		err = place(s, s->stagefd, lfd, names[i], names[i]);
+		err = place(s, top, names[i], names[i]);
 	free_names(names, n);
+	release_pairs(s);
+	if (!err)
+		finish_deferred(s, lfd, 1);
 	if (!err && fsync(lfd) < 0 && errno != EINVAL)
 		err = create_failed(s, leaf, errno);
 	close(lfd);
@@ -925,16 +1244,15 @@ gpg_error_t
 mule_staging_commit_as(struct mule_staging *s, const char *parent,
     const char *leaf)
 {
-	const char *failed = NULL;
 	gpg_error_t err;
 	int pfd, errnum;
 
 	if (s->parentfd >= 0)
 		close(s->parentfd);
 	s->parentfd = -1;
-	errnum = finish_dirs(s, s->stagefd, 0, &failed);
-	if (errnum)
-		return create_failed(s, failed, errnum);
+	err = prepare_dirs(s);
+	if (err)
+		return err;
 	if (syncfs(s->stagefd) < 0)
 		sync();
 	if (mkdirat(s->dirfd, parent, 0777) < 0 && errno != EEXIST)
@@ -948,29 +1266,25 @@ mule_staging_commit_as(struct mule_staging *s, const char *parent,
 		close(pfd);
 		return err;
 	}
-	if (rename2(s->dirfd, s->stage, pfd, leaf, RENAME_NOREPLACE) < 0) {
-		struct stat st;
-
+	/* Our staging directory, not one put in its place. */
+	if (!same_entry(s->dirfd, s->stage, s->stagedev, s->stageino))
+		errnum = ESTALE;
+	else if (mule_rename_noreplace(s->dirfd, s->stage, pfd, leaf) < 0)
 		errnum = errno;
-		if (errnum == EINVAL || errnum == ENOSYS || errnum == ENOTSUP) {
-			errnum = fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW)
-			    == 0 ? EEXIST : 0;
-			if (!errnum && renameat(s->dirfd, s->stage, pfd, leaf)
-			    < 0)
-				errnum = errno;
-		}
-		if (errnum) {
-			close(pfd);
-			if (errnum == EEXIST)
-				return gpg_error(GPG_ERR_EEXIST);
-			return create_failed(s, leaf, errnum);
-		}
+	else
+		errnum = 0;
+	if (errnum) {
+		close(pfd);
+		if (errnum == EEXIST)
+			return gpg_error(GPG_ERR_EEXIST);
+		return create_failed(s, leaf, errnum);
 	}
 	/* It is in place: no longer ours to remove. */
 	s->stage[0] = '\0';
 	mule_cleanup_forget(s->slot);
 	s->slot = -1;
-	if (chmod_failed(fchmodat(pfd, leaf, 0777 & ~s->umask, 0))
+	finish_deferred(s, s->stagefd, 0);
+	if (chmod_failed(fchmod(s->stagefd, 0777 & ~s->umask))
 	    || fsync(pfd) < 0) {
 		err = create_failed(s, leaf, errno);
 		close(pfd);
@@ -988,14 +1302,27 @@ mule_staging_free(struct mule_staging *s)
 
 	if (!s)
 		return;
+	release_pairs(s);
 	if (s->fd >= 0)
 		close(s->fd);
 	if (s->parentfd >= 0)
 		close(s->parentfd);
+	for (i = 0; i < s->ndirs; i++)
+		if (s->dirs[i].fd >= 0)
+			close(s->dirs[i].fd);
+	if (s->stage[0] && s->dirfd >= 0) {
+		/* What it holds through the descriptor, then the name only
+		 * if it is still our directory. */
+		if (s->stagefd >= 0) {
+			mule_remove_tree_at(s->stagefd, ".");
+			if (same_entry(s->dirfd, s->stage, s->stagedev,
+			    s->stageino))
+				unlinkat(s->dirfd, s->stage, AT_REMOVEDIR);
+		} else
+			mule_remove_tree_at(s->dirfd, s->stage);
+	}
 	if (s->stagefd >= 0)
 		close(s->stagefd);
-	if (s->stage[0] && s->dirfd >= 0)
-		mule_remove_tree_at(s->dirfd, s->stage);
 	mule_cleanup_forget(s->slot);
 	if (s->dirfd >= 0)
 		close(s->dirfd);
@@ -1010,6 +1337,7 @@ mule_staging_free(struct mule_staging *s)
 		free(s->moves[i].backup);
 	}
 	free(s->moves);
+	free(s->pairs);
 	mule_nameset_release(&s->moved);
 	mule_nameset_release(&s->made);
 	mule_nameset_release(&s->topset);
