@@ -153,9 +153,12 @@ mule_cleanup_run(void)
 static void
 on_signal(int sig)
 {
+	int saved = errno;	/* should the signal ever return */
+
 	mule_cleanup_run();
 	signal(sig, SIG_DFL);
 	raise(sig);
+	errno = saved;
 }
 
 void
