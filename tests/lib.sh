@@ -149,8 +149,24 @@ done_testing() {
 	exit $?
 }
 
+# verdict DESC: ok if $why (the reasons a test collected) is empty, else
+# not ok with the reasons and the last command's output ($T/out, $T/err).
+verdict() {
+	if [ -z "$why" ]; then
+		ok "$1"
+	else
+		diag "$1:$why"
+		[ -s "$T/out" ] && sed 's/^/#   stdout: /' "$T/out" >&2
+		[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" >&2
+		not_ok "$1"
+	fi
+}
+
 # --- files -------------------------------------------------------------------
 size() { echo $(($(wc -c <"$1"))); }
+sha() { sha256sum <"$1" | cut -d' ' -f1; }
+# items DIR: the stick item files in DIR (<CID>.gpg, <CID>.gpg.NNN), sorted
+items() { ls -A "$1" 2>/dev/null | grep -E '^[0-9a-f]{64}\.gpg(\.[0-9]{3})?$' | sort; }
 
 # flip FILE OFFSET OUT: OUT is FILE with one bit of the byte at OFFSET
 # inverted.

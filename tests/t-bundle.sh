@@ -105,7 +105,6 @@ refuses() {
 	if [ -z "$why" ]; then ok "$rf_desc"; else failed "$rf_desc"; fi
 }
 
-sha() { sha256sum <"$1" | cut -d' ' -f1; }
 count_entries() { find "$1" -printf x | wc -c; }
 
 # padme L: the Padmé length for L bytes.

@@ -30,17 +30,6 @@ fails() {
 	[ -z "$why" ]
 }
 
-# verdict DESC: ok if $why is empty, else not ok with the reason.
-verdict() {
-	if [ -z "$why" ]; then
-		ok "$1"
-	else
-		diag "$1:$why"
-		[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" >&2
-		not_ok "$1"
-	fi
-}
-
 count_temps() { ls -A "$1" 2>/dev/null | grep -c '^\.mule-'; }
 
 # wait_temp DIR BLOCKS: wait (up to 20 s) for a .mule-* file in DIR

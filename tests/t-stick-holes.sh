@@ -67,17 +67,6 @@ scenario() {
 	ms_a init "$S" >/dev/null 2>&1
 }
 
-verdict() {
-	if [ -z "$why" ]; then
-		ok "$1"
-	else
-		diag "$1:$why"
-		[ -s "$T/out" ] && sed 's/^/#   stdout: /' "$T/out" >&2
-		[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" >&2
-		not_ok "$1"
-	fi
-}
-
 # st WANT CMD...: run CMD (stdout $T/out, stderr $T/err); add to $why
 # unless it exits WANT.
 st() {
@@ -87,8 +76,6 @@ st() {
 	[ "$st_got" -eq "$st_want" ] || why="$why exit $st_got, not $st_want;"
 }
 
-sha() { sha256sum <"$1" | cut -d' ' -f1; }
-items() { ls -A "$1" 2>/dev/null | grep -E '^[0-9a-f]{64}\.gpg(\.[0-9]{3})?$' | sort; }
 plain() {
 	pl_home=$1; shift
 	cat "$@" | GNUPGHOME=$pl_home gpg -q --batch -d 2>/dev/null

@@ -84,19 +84,6 @@ scenario() {
 	printf 'not yours\n' >"$V/keep.txt"
 }
 
-verdict() {
-	if [ -z "$why" ]; then
-		ok "$1"
-	else
-		diag "$1:$why"
-		[ -s "$T/out" ] && sed 's/^/#   stdout: /' "$T/out" >&2
-		[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" >&2
-		not_ok "$1"
-	fi
-}
-
-items() { ls -A "$1" 2>/dev/null | grep -E '^[0-9a-f]{64}\.gpg(\.[0-9]{3})?$' | sort; }
-
 # tree DIR: names, types, sizes, modes, times and contents below DIR
 tree() {
 	(cd "$1" 2>/dev/null && find . -printf '%p %y %s %m %T@\n' | sort &&

@@ -84,19 +84,6 @@ scenario() {
 	    sed 's/^/#   init stderr: /' "$T/init.err" >&2
 }
 
-# verdict DESC: ok if $why is empty, else not ok with the reason and the
-# last command's output.
-verdict() {
-	if [ -z "$why" ]; then
-		ok "$1"
-	else
-		diag "$1:$why"
-		[ -s "$T/out" ] && sed 's/^/#   stdout: /' "$T/out" >&2
-		[ -s "$T/err" ] && sed 's/^/#   stderr: /' "$T/err" >&2
-		not_ok "$1"
-	fi
-}
-
 # st WANT CMD...: run CMD (stdout $T/out, stderr $T/err); add to $why
 # unless it exits WANT.
 st() {
@@ -106,10 +93,6 @@ st() {
 	[ "$st_got" -eq "$st_want" ] || why="$why exit $st_got, not $st_want (${2:-});"
 }
 
-sha() { sha256sum <"$1" | cut -d' ' -f1; }
-
-# items DIR: the item files in DIR (<CID>.gpg and <CID>.gpg.NNN), sorted
-items() { ls -A "$1" 2>/dev/null | grep -E '^[0-9a-f]{64}\.gpg(\.[0-9]{3})?$' | sort; }
 # snap DIR / added DIR: the item files in DIR that were not there at snap
 snap() { items "$1" >"$T/snap"; }
 added() { items "$1" | comm -13 "$T/snap" -; }
