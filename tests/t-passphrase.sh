@@ -10,7 +10,7 @@
 # and the key's passphrase never reaches it.
 . "$srcdir/tests/lib.sh"
 
-plan 49
+plan 52
 setup_keys
 umask 022
 echo 'for dave' >"$T/note.txt"
@@ -99,8 +99,26 @@ if command -v openssl >/dev/null 2>&1; then
 	# refused_by runs twice; each run may ask for the key, never more.
 	check "... the pinentry was asked for the key only ($(pinentry_asked) <= 2)" \
 	    [ "$(pinentry_asked)" -le 2 ]
+	# Encrypted data with no session key packet ("assuming IDEA"), inside
+	# a compressed packet inside the encryption: gpg would ask for a
+	# passphrase for it while it inflates.
+	python3 - "$T/cinner.gpg" <<'EOF'
+import os, sys
+sed = bytes([0xc0 | 9, 40]) + os.urandom(40)
+open(sys.argv[1], "wb").write(bytes([0xc0 | 8, len(sed) + 1, 0]) + sed)
+EOF
+	python3 "$srcdir/tests/vectors/nest-sed.py" "$T/outer.gpg" "$sk" \
+	    "$T/cnest.gpg" "$T/cinner.gpg"
+	use_pinentry dave-pass
+	refused_by mule-open 1 "$T/cnest.gpg"
+	check "compressed-nest: encrypted data in a compressed packet inside the encryption: exit 1, nothing released" \
+	    [ -z "$why" ]
+	check "... the pinentry was asked for the key only ($(pinentry_asked) <= 2)" \
+	    [ "$(pinentry_asked)" -le 2 ]
+	check "... the error says so, without a hint to use mule-open" \
+	    grep -q "error: encrypted data .* inside the encrypted message" "$T/err"
 else
-	for i in 1 2 3 4; do skip "harvest: no openssl to build the vector"; done
+	for i in 1 2 3 4 5 6 7; do skip "harvest: no openssl to build the vector"; done
 fi
 
 # --- a protected signing key -------------------------------------------------------

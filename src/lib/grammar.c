@@ -57,8 +57,9 @@ struct mule_grammar {
 	enum msg_state msg;
 	unsigned nops, nsigs;
 	int unsigned_ok;	/* a literal alone is a message too */
-	int padding_ok;		/* bytes after the compressed stream, up
-				 * to the end of its packet, are ignored */
+	int inside;		/* the data came out of an encryption:
+				 * padding after the compressed stream
+				 * is ignored */
 	uint64_t other;		/* bytes of packets other than the literal */
 	unsigned sigversion;	/* of the signature packet being read */
 	unsigned namelen;	/* of the literal's file name */
@@ -144,9 +145,9 @@ mule_grammar_allow_unsigned(struct mule_grammar *g)
 }
 
 void
-mule_grammar_allow_padding(struct mule_grammar *g)
+mule_grammar_inside_encryption(struct mule_grammar *g)
 {
-	g->padding_ok = 1;
+	g->inside = 1;
 }
 
 void
@@ -185,6 +186,9 @@ message_packet(struct mule_grammar *g, int tag, const char *name)
 			return refuse(g, "a literal data packet with no signature");
 		} else if (tag == 1 || tag == 3 || tag == 9 || tag == 18
 		    || tag == 20) {
+			if (g->inside)
+				return refuse(g, "encrypted data (%s) inside the "
+				    "encrypted message", name);
 			return g->err = mule_reject(GPG_ERR_NO_DATA,
 			    "open it with mule-open", "the input holds an "
 			    "encrypted message (%s)", name);
@@ -464,7 +468,7 @@ compressed_body(struct mule_grammar *g, const unsigned char *p, size_t n)
 			    NULL, "inflating the message: cannot start");
 	}
 	if (n && g->inflated)
-		return g->padding_ok ? 0 : refuse(g, "%s", after_stream);
+		return g->inside ? 0 : refuse(g, "%s", after_stream);
 	if (!g->algo)
 		return stream_feed(g, 1, p, n);
 	while (n && !err) {
@@ -564,7 +568,7 @@ stream_feed(struct mule_grammar *g, int level, const unsigned char *p,
 			if (g->unused) {
 				if (s->indeterminate)
 					take -= g->unused;
-				else if (!err && !g->padding_ok)
+				else if (!err && !g->inside)
 					err = refuse(g, "%s", after_stream);
 				g->unused = 0;
 			}

@@ -53,10 +53,12 @@ gpg_error_t mule_grammar_new(struct mule_grammar **g, struct mule_source *src,
  * policy then decides whether unsigned data is acceptable). */
 void mule_grammar_allow_unsigned(struct mule_grammar *g);
 
-/* Ignore bytes after the end of the compressed stream, up to the end of
- * a compressed packet of definite length: Sequoia pads its messages so.
- * Only for data inside an encryption, whose MDC covers them. */
-void mule_grammar_allow_padding(struct mule_grammar *g);
+/* The data came out of an encryption (mule-open): encrypted data in it
+ * is crafted, not a message to open; and bytes after the end of the
+ * compressed stream, up to the end of a compressed packet of definite
+ * length, are ignored, as Sequoia pads its messages so (the MDC covers
+ * them). */
+void mule_grammar_inside_encryption(struct mule_grammar *g);
 
 /* A mule_read_fn: read from the source and check what passes; the first
  * rejection (exit 1) is returned then and by every later call. */

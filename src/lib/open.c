@@ -473,8 +473,7 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	/* A literal alone passes: the policy says "not signed", with its
 	 * hint, unless --allow-unsigned. */
 	mule_grammar_allow_unsigned(grammar);
-	/* Sequoia's padding, inside the encryption and its MDC. */
-	mule_grammar_allow_padding(grammar);
+	mule_grammar_inside_encryption(grammar);
 	checked.read = mule_grammar_read;
 	checked.arg = grammar;
 	text.grammar = grammar;
