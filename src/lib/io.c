@@ -441,6 +441,19 @@ leave:
 }
 
 gpg_error_t
+mule_path_join(const char *dir, const char *name, char **path)
+{
+	*path = NULL;
+	if (!*name || strchr(name, '/'))
+		return gpg_error(GPG_ERR_INV_ARG);
+	if (asprintf(path, "%s/%s", dir, name) < 0) {
+		*path = NULL;
+		return gpg_error_from_syserror();
+	}
+	return 0;
+}
+
+gpg_error_t
 mule_output_open_at(struct mule_output **out, int dirfd, const char *dir,
     const char *name, int flags)
 {
@@ -449,7 +462,7 @@ mule_output_open_at(struct mule_output **out, int dirfd, const char *dir,
 	gpg_error_t err = 0;
 
 	*out = NULL;
-	if (strchr(name, '/'))
+	if (!*name || strchr(name, '/'))
 		return gpg_error(GPG_ERR_INV_ARG);
 	o = calloc(1, sizeof *o);
 	if (!o)
@@ -462,12 +475,12 @@ mule_output_open_at(struct mule_output **out, int dirfd, const char *dir,
 	o->dirfd = flags & MULE_OUTPUT_LEND_DIR ? dirfd
 	    : fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
 	o->dir = strdup(dir);
-	if (o->dirfd < 0 || !o->dir || asprintf(&o->path, "%s/%s", dir,
-	    name) < 0) {
-		o->path = NULL;
+	if (o->dirfd < 0 || !o->dir) {
 		err = gpg_error_from_syserror();
 		goto leave;
 	}
+	if ((err = mule_path_join(dir, name, &o->path)))
+		goto leave;
 	o->skip = strlen(dir) + 1;
 	/* A symlink of that name is replaced, never followed. */
 	if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -501,11 +514,12 @@ gpg_error_t
 mule_output_retarget(struct mule_output *o, const char *name)
 {
 	char *path;
+	gpg_error_t err;
 
-	if (!o->path || strchr(name, '/'))
+	if (!o->path)
 		return gpg_error(GPG_ERR_INV_ARG);
-	if (asprintf(&path, "%s/%s", o->dir, name) < 0)
-		return gpg_error_from_syserror();
+	if ((err = mule_path_join(o->dir, name, &path)))
+		return err;
 	free(o->path);
 	o->path = path;
 	return 0;

@@ -45,6 +45,11 @@ gpg_error_t mule_output_open(struct mule_output **out, const char *path,
  * whatever becomes of the path meanwhile, and a symlink named NAME is
  * replaced (FORCE) or refused, never followed.  DIR is the directory's
  * path, for messages only.  No device or FIFO output. */
+/* DIR/NAME in *PATH (malloc'd), for messages and the functions that
+ * work relative to DIR's descriptor: NAME must be one component, else
+ * GPG_ERR_INV_ARG. */
+gpg_error_t mule_path_join(const char *dir, const char *name, char **path);
+
 gpg_error_t mule_output_open_at(struct mule_output **out, int dirfd,
     const char *dir, const char *name, int flags);
 

@@ -151,10 +151,8 @@ mule_split_open_at(struct mule_split **out, int dirfd, const char *dir,
 	gpg_error_t err;
 	char *path;
 
-	if (strchr(name, '/'))
-		return gpg_error(GPG_ERR_INV_ARG);
-	if (asprintf(&path, "%s/%s", dir, name) < 0)
-		return gpg_error_from_syserror();
+	if ((err = mule_path_join(dir, name, &path)))
+		return err;
 	err = split_open(out, dirfd, path, strlen(dir) + 1, size, force);
 	free(path);
 	return err;
@@ -442,10 +440,8 @@ mule_parts_open_at(struct mule_parts **out, int dirfd, const char *dir,
 	gpg_error_t err;
 	char *path;
 
-	if (strchr(name, '/'))
-		return gpg_error(GPG_ERR_INV_ARG);
-	if (asprintf(&path, "%s/%s", dir, name) < 0)
-		return gpg_error_from_syserror();
+	if ((err = mule_path_join(dir, name, &path)))
+		return err;
 	err = parts_open(out, &path, 1, dirfd, strlen(dir) + 1);
 	if (!err)
 		err = mule_parts_untrusted(*out);
