@@ -15,6 +15,7 @@
 #
 # Bob has two secret keys (BOB and BOB2), so two folders of his own.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/stick-lib.sh"
 
 command -v python3 >/dev/null 2>&1 || {
 	echo "1..0 # SKIP python3 not found"; exit 0; }
@@ -41,14 +42,6 @@ for x in "$AH:$T/bob.asc:$BOB $BOB2" "$BH:$T/alice.asc:$ALICE"; do
 	done
 done
 
-ms_a() {
-	with_timeout env GNUPGHOME="$AH" HOME="$T/alice" XDG_STATE_HOME="$ASTATE" \
-	    mule-stick "$@"
-}
-ms_b() {
-	with_timeout env GNUPGHOME="$BH" HOME="$T/bob" XDG_STATE_HOME="$BSTATE" \
-	    mule-stick "$@"
-}
 mkdir -p "$T/alice" "$T/bob"
 
 # scenario NAME: a fresh stick $S, fresh state, an empty inbox $IN; $BOX
@@ -76,17 +69,7 @@ st() {
 	[ "$st_got" -eq "$st_want" ] || why="$why exit $st_got, not $st_want;"
 }
 
-plain() {
-	pl_home=$1; shift
-	cat "$@" | GNUPGHOME=$pl_home gpg -q --batch -d 2>/dev/null
-}
 env_id() { plain "$BH" "$@" | tar -xOf - MULE-ENVELOPE 2>/dev/null | sed -n 's/^id: //p'; }
-
-# tree DIR: names, types, sizes and contents below DIR
-tree() {
-	(cd "$1" 2>/dev/null && find . -printf '%p %y %s\n' | sort &&
-	    find . -type f -exec sha256sum {} + | sort)
-}
 
 # put_one DESC-FILE FOLDER ARG...: Alice puts; CID of the new item in
 # FOLDER (the first one named by -r), its ID in ID.

@@ -16,6 +16,7 @@
 # envelope is delivered (the control), so a refusal of the others is due
 # to what was changed.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/stick-lib.sh"
 
 command -v python3 >/dev/null 2>&1 || {
 	echo "1..0 # SKIP python3 not found"; exit 0; }
@@ -56,16 +57,7 @@ import_certified "$AH" "$T/bob.asc" "$T/carol.asc" &&
 	echo "Bail out! cannot exchange the test keys"; exit 99; }
 
 # --- helpers -------------------------------------------------------------------
-# ms_a / ms_b ARG...: mule-stick as Alice / as Bob, with their own GnuPG
-# home and state directory ($ASTATE / $BSTATE, set by scenario).
-ms_a() {
-	with_timeout env GNUPGHOME="$AH" HOME="$T/alice" XDG_STATE_HOME="$ASTATE" \
-	    mule-stick "$@"
-}
-ms_b() {
-	with_timeout env GNUPGHOME="$BH" HOME="$T/bob" XDG_STATE_HOME="$BSTATE" \
-	    mule-stick "$@"
-}
+# (ms_a, ms_b, plain and tree are in stick-lib.sh)
 mkdir -p "$T/alice" "$T/bob"
 
 # scenario NAME: a fresh initialised stick $S, fresh state for both, an
@@ -117,11 +109,6 @@ put_new() {
 	fi
 }
 
-# plain HOME ITEM-FILE...: the decrypted tar of an item (parts in order)
-plain() {
-	pl_home=$1; shift
-	cat "$@" | GNUPGHOME=$pl_home gpg -q --batch -d 2>/dev/null
-}
 # env_of HOME ITEM-FILE: the item's MULE-ENVELOPE
 env_of() { plain "$1" "$2" | tar -xOf - MULE-ENVELOPE 2>/dev/null; }
 # field KEY: the value(s) of KEY in the envelope on stdin
@@ -133,12 +120,6 @@ count_lines() { grep -c "$1" "$T/out"; }
 # dir_of INBOX SENDER ID: the delivered folders for ID (one per line)
 dir_of() {
 	find "$1/$2" -mindepth 1 -maxdepth 1 -name "*-$3" 2>/dev/null
-}
-
-# tree DIR: a listing of DIR (names, types, sizes, contents' digests)
-tree() {
-	(cd "$1" 2>/dev/null && find . -printf '%p %y %s\n' | sort &&
-	    find . -type f -exec sha256sum {} + | sort)
 }
 
 # craft.py IN.tar OUT.tar [FIELD=VALUE]... [recipient=FPR SEQ]...
