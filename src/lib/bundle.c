@@ -80,12 +80,6 @@ struct decryptor {
 };
 
 static gpg_error_t
-pipe_write(void *arg, const void *buf, size_t n)
-{
-	return mule_write_all(*(int *)arg, buf, n);
-}
-
-static gpg_error_t
 decrypt(void *arg, int fd)
 {
 	struct decryptor *d = arg;
@@ -97,7 +91,7 @@ decrypt(void *arg, int fd)
 	in.read = mule_parts_read;
 	in.arg = d->parts;
 	d->fd = fd;
-	err = mule_open_to(d->gopts, d->opts, &in, pipe_write, &d->fd,
+	err = mule_open_to(d->gopts, d->opts, &in, mule_fd_write, &d->fd,
 	    d->verdict);
 	mule_source_release(&in);
 	if (err && mule_parts_count(d->parts) > 1

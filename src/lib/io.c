@@ -60,6 +60,12 @@ mule_write_all(int fd, const void *buf, size_t n)
 }
 
 gpg_error_t
+mule_fd_write(void *arg, const void *buf, size_t n)
+{
+	return mule_write_all(*(int *)arg, buf, n);
+}
+
+gpg_error_t
 mule_input_open(int *fd, const char *path)
 {
 	struct stat st;

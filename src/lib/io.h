@@ -90,6 +90,9 @@ int mule_sync_dirfd(int fd);
 /* Write all of BUF to FD, retrying short writes. */
 gpg_error_t mule_write_all(int fd, const void *buf, size_t n);
 
+/* The same as a mule_write_fn: ARG points to the descriptor. */
+gpg_error_t mule_fd_write(void *arg, const void *buf, size_t n);
+
 /* Move FROM in directory FROMFD to TO in TOFD (AT_FDCWD: paths) without
  * ever replacing an entry at TO: -1 with errno EEXIST if one is there.
  * Where the file system refuses RENAME_NOREPLACE, a file gets a hard

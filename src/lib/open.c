@@ -390,16 +390,10 @@ struct unwrapper {
 };
 
 static gpg_error_t
-fd_write(void *arg, const void *buf, size_t n)
-{
-	return mule_write_all(*(int *)arg, buf, n);
-}
-
-static gpg_error_t
 unwrap(void *arg, int fd)
 {
 	struct unwrapper *u = arg;
-	struct mule_sink sink = { fd_write, &u->fd, 0, 0, 0, 0 };
+	struct mule_sink sink = { mule_fd_write, &u->fd, 0, 0, 0, 0 };
 	struct mule_verify_status st;
 	gpgme_data_t cipher = NULL, inner = NULL;
 	gpgme_ctx_t ctx = NULL;
