@@ -4,11 +4,20 @@ AM_TESTS_ENVIRONMENT = srcdir='$(abs_top_srcdir)'; MULE_BUILDDIR='$(abs_top_buil
 SH_LOG_DRIVER = $(LOG_DRIVER)
 TEST_EXTENSIONS = .sh
 
-TESTS = $(check_PROGRAMS) $(MULE_TESTS)
+TESTS = $(UNIT_TESTS) $(MULE_TESTS)
 EXTRA_DIST += tests/lib.sh tests/stick-lib.sh $(MULE_TESTS)
 
-check_PROGRAMS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
+UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
 	tests/unit-bundle tests/unit-grammar
+check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
+
+# Every fuzz harness of contrib/fuzz, built with fuzz-replay.c as its main,
+# so that t-fuzz-replay.sh runs every corpus through it without clang.
+FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar
+tests_fuzz_dearmor_SOURCES = contrib/fuzz/fuzz-dearmor.c tests/fuzz-replay.c
+tests_fuzz_dearmor_LDADD = $(MULE_LIBS)
+tests_fuzz_grammar_SOURCES = contrib/fuzz/fuzz-grammar.c tests/fuzz-replay.c
+tests_fuzz_grammar_LDADD = $(MULE_LIBS)
 tests_unit_bundle_SOURCES = tests/unit-bundle.c tests/tap.h
 tests_unit_bundle_LDADD = $(MULE_LIBS)
 tests_unit_grammar_SOURCES = tests/unit-grammar.c tests/tap.h

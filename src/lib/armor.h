@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <gpg-error.h>
 
-#include "data.h"
+#include "stream.h"
 
 /* --- encoding --- */
 struct mule_armor;

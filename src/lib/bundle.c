@@ -10,13 +10,13 @@
 #include <unistd.h>
 
 #include "bundle.h"
-#include "data.h"
 #include "error.h"
 #include "io.h"
 #include "parts.h"
 #include "producer.h"
 #include "progress.h"
 #include "staging.h"
+#include "stream.h"
 #include "text.h"
 
 gpg_error_t

@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <gpg-error.h>
 
-#include "data.h"
+#include "stream.h"
 
 #define MULE_GRAMMAR_MAX_SIGS 32
 

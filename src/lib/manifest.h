@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <gpg-error.h>
 
-#include "data.h"
+#include "stream.h"
 
 #define MULE_MANIFEST_NAME "MANIFEST.asc"
 

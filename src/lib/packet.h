@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <gpg-error.h>
 
-#include "data.h"
+#include "stream.h"
 
 enum mule_packet_start {
 	MULE_PACKET_ENCRYPTED,	/* public-key or symmetric session key */

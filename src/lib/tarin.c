@@ -11,11 +11,11 @@
 #include <archive_entry.h>
 #include <gcrypt.h>
 
-#include "data.h"
 #include "error.h"
 #include "manifest.h"
 #include "nameset.h"
 #include "progress.h"
+#include "stream.h"
 #include "tarin.h"
 #include "tarout.h"
 #include "text.h"

@@ -15,11 +15,11 @@
 #include <archive_entry.h>
 #include <gcrypt.h>
 
-#include "data.h"
 #include "error.h"
 #include "io.h"
 #include "manifest.h"
 #include "progress.h"
+#include "stream.h"
 #include "tarin.h"
 #include "tarout.h"
 #include "text.h"

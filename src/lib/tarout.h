@@ -13,7 +13,7 @@
 
 #define MULE_TAR_MANIFEST "MULE-MANIFEST.sha256"
 
-#include "data.h"
+#include "stream.h"
 
 /* An entry made from data rather than a file (mule-stick's envelope, a
  * message read from standard input), written before the paths. */

@@ -11,7 +11,7 @@
 
 #include <gpg-error.h>
 
-#include "data.h"
+#include "stream.h"
 
 struct mule_grammar;
 struct mule_verdict;

@@ -1,0 +1,132 @@
+#!/bin/sh
+# run.sh [SECONDS [JOBS]] - build every fuzz harness of contrib/fuzz with
+# clang's libFuzzer (ASan and UBSan on), run each for SECONDS (default 60),
+# JOBS at a time (default 2), and print per harness: executions a second,
+# coverage (edges and features), corpus size and findings.  Run it from
+# anywhere in a configured tree (./autogen.sh && ./configure).  Exit 0 when
+# no harness found anything, 1 when one did (its inputs are in
+# contrib/fuzz/build/NAME/), 2 when a harness does not build.
+#
+# Each harness fuzzes a working copy of its seed corpus (build/NAME/corpus),
+# so the checked-in seeds stay small; copy a finding into
+# contrib/fuzz/corpus/NAME/ to keep it as a regression input, which
+# "make check" replays (tests/t-fuzz-replay.sh).
+set -eu
+secs=${1:-60}
+jobs=${2:-2}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=${FUZZ_OUT:-$here/build}
+CC=${CC:-clang}
+if [ ! -f "$top/config.h" ]; then
+	echo "run.sh: configure the tree first (./autogen.sh && ./configure)" >&2
+	exit 2
+fi
+if ! command -v "$CC" >/dev/null 2>&1; then
+	echo "run.sh: $CC not found (Debian: apt-get install clang libclang-rt-14-dev)" >&2
+	exit 2
+fi
+
+# NAME|SOURCES (below src/lib)|LIBRARIES (pkg-config names or -l flags)|OPTIONS
+harnesses() {
+	cat <<'TABLE'
+dearmor|armor.c stream.c error.c cleanup.c secret.c|libgcrypt gpg-error|
+grammar|grammar.c packet.c stream.c error.c cleanup.c|gpg-error zlib -lbz2|
+TABLE
+}
+
+# libs LIST: the link flags of LIST.
+libs() {
+	for l in $1; do
+		case $l in
+		-*) printf ' %s' "$l" ;;
+		*) printf ' %s' "$(pkg-config --libs "$l")" ;;
+		esac
+	done
+}
+
+# cflags LIST: the compile flags of LIST's pkg-config names.
+cflags() {
+	for l in $1; do
+		case $l in
+		-*) ;;
+		*) printf ' %s' "$(pkg-config --cflags "$l")" ;;
+		esac
+	done
+}
+
+build() {
+	name=$1 srcs=$2 deps=$3
+	files=""
+	for s in $srcs; do
+		files="$files $top/src/lib/$s"
+	done
+	mkdir -p "$out/$name"
+	# shellcheck disable=SC2046,SC2086
+	$CC -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined -I"$top" -I"$top/src" \
+	    $(cflags "$deps") "$here/fuzz-$name.c" $files $(libs "$deps") \
+	    -o "$out/$name/fuzz-$name"
+}
+
+run() {
+	name=$1 opts=$2
+	dir="$out/$name"
+	mkdir -p "$dir/corpus"
+	rm -f "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*
+	# The scratch directory of a harness that writes files.
+	mkdir -p "$dir/tmp"
+	# shellcheck disable=SC2086
+	(cd "$dir" && TMPDIR="$dir/tmp" ./"fuzz-$name" -max_total_time="$secs" \
+	    -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix="$dir/" $opts corpus "$here/corpus/$name") \
+	    >"$dir/log" 2>&1 || true
+}
+
+# report NAME: one line of the table.
+report() {
+	name=$1
+	log="$out/$name/log"
+	execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+	last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1)
+	cov=$(printf '%s\n' "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	ft=$(printf '%s\n' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+	corp=$(printf '%s\n' "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
+	found=$(find "$out/$name" -maxdepth 1 \( -name 'crash-*' -o \
+	    -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+	printf '%-12s %9s %7s %7s %7s %9s\n' "$name" "${execs:-?}" "${cov:-?}" \
+	    "${ft:-?}" "${corp:-?}" "$found"
+	[ "$found" -eq 0 ]
+}
+
+mkdir -p "$out"
+harnesses >"$out.table"
+status=0
+while IFS='|' read -r name srcs deps opts; do
+	if ! build "$name" "$srcs" "$deps"; then
+		echo "run.sh: fuzz-$name does not build" >&2
+		status=2
+	fi
+done <"$out.table"
+[ "$status" -eq 0 ] || exit "$status"
+
+n=0
+while IFS='|' read -r name srcs deps opts; do
+	run "$name" "$opts" &
+	n=$((n + 1))
+	if [ "$n" -ge "$jobs" ]; then
+		wait
+		n=0
+	fi
+done <"$out.table"
+wait
+
+printf '%-12s %9s %7s %7s %7s %9s\n' harness 'execs/s' cov ft corpus findings
+while IFS='|' read -r name srcs deps opts; do
+	report "$name" || status=1
+done <"$out.table"
+rm -f "$out.table"
+if [ "$status" -ne 0 ]; then
+	echo "run.sh: findings: see contrib/fuzz/build/NAME/log and the files beside it" >&2
+fi
+exit "$status"
