@@ -21,3 +21,4 @@ MULE_TESTS += tests/t-stick-holes.sh
 MULE_TESTS += tests/t-stick-races.sh
 MULE_TESTS += tests/t-races.sh
 MULE_TESTS += tests/t-fuzz-replay.sh
+MULE_TESTS += tests/t-faults.sh

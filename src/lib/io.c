@@ -722,14 +722,26 @@ mule_output_commit(struct mule_output *o)
 	}
 	mule_cleanup_forget(o->cleanup_slot);
 	o->cleanup_slot = -1;
-	if (!(o->flags & MULE_OUTPUT_BATCH)) {
-		if (o->dirfd == AT_FDCWD)
-			mule_sync_dir(o->dir);
-		else
-			mule_sync_dirfd(o->dirfd);
-	}
 	o->committed = 1;
+	/* Until the directory is on the disk, so is not the name: a failure
+	 * here takes the file back, so that exit 2 always means no output. */
+	if (!(o->flags & MULE_OUTPUT_BATCH) && (o->dirfd == AT_FDCWD
+	    ? mule_sync_dir(o->dir) : mule_sync_dirfd(o->dirfd)) < 0) {
+		int e = errno;
+
+		mule_output_uncommit(o);
+		return mule_error_set(gpg_error_from_errno(e), NULL,
+		    "writing %s: %s", o->path, strerror(e));
+	}
 	return 0;
+}
+
+void
+mule_output_uncommit(struct mule_output *o)
+{
+	if (o->committed && o->path)
+		unlinkat(o->dirfd, o->path + o->skip, 0);
+	o->committed = 0;
 }
 
 void

@@ -63,6 +63,10 @@ gpg_error_t mule_output_write(void *out, const void *buf, size_t n);
 /* Make the output final and durable (or release held data). */
 gpg_error_t mule_output_commit(struct mule_output *out);
 
+/* Take back a committed file (remove it), when what it belongs to failed
+ * after it was committed: the parts of a split bundle. */
+void mule_output_uncommit(struct mule_output *out);
+
 /* Free OUT; without a commit the output is discarded.  NULL is fine. */
 void mule_output_free(struct mule_output *out);
 

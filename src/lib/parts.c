@@ -227,8 +227,14 @@ mule_split_commit(struct mule_split *sp)
 	 * only once every part of it is in place. */
 	for (k = sp->nparts; !err && k-- > 0;)
 		err = mule_output_commit(sp->parts[k]);
-	if (err || !sp->force)
+	if (err) {
+		/* No tail of parts without the rest: those in place go. */
+		for (k = 0; k < sp->nparts; k++)
+			mule_output_uncommit(sp->parts[k]);
 		return err;
+	}
+	if (!sp->force)
+		return 0;
 	/* --force: the tail of an earlier, longer bundle must not be taken
 	 * for parts of this one. */
 	dir = split_path(sp->path, &base);

@@ -1179,8 +1179,11 @@ mule_staging_commit(struct mule_staging *s)
 	if (err)
 		return err;
 	/* Everything on the disk before anything is in place. */
-	if (syncfs(s->stagefd) < 0)
+	if (syncfs(s->stagefd) < 0) {
+		if (errno != ENOSYS)
+			return create_failed(s, ".", errno);
 		sync();
+	}
 	for (i = 0; !s->overwrite && i < s->ntops; i++)
 		if (fstatat(s->dirfd, s->tops[i], &st, AT_SYMLINK_NOFOLLOW)
 		    == 0)
@@ -1192,6 +1195,10 @@ mule_staging_commit(struct mule_staging *s)
 		if (i == 0)
 			mule_test_pause("staging-commit-after-first-move");
 	}
+	/* The new names on the disk, or none of them: exit 2 means nothing
+	 * was extracted. */
+	if (!err && fsync(s->dirfd) < 0 && errno != EINVAL)
+		err = create_failed(s, ".", errno);
 	if (err) {
 		undo_moves(s);
 		release_pairs(s);
@@ -1200,8 +1207,6 @@ mule_staging_commit(struct mule_staging *s)
 	release_pairs(s);
 	mule_test_pause("staging-before-meta");
 	finish_deferred(s, s->dirfd, 1);
-	if (fsync(s->dirfd) < 0 && errno != EINVAL)
-		return create_failed(s, ".", errno);
 	return 0;
 }
 
@@ -1236,7 +1241,8 @@ fill_leaf(struct mule_staging *s, int pfd, const char *leaf)
 	if (!err && fsync(lfd) < 0 && errno != EINVAL)
 		err = create_failed(s, leaf, errno);
 	close(lfd);
-	fsync(pfd);
+	if (!err && fsync(pfd) < 0 && errno != EINVAL)
+		err = create_failed(s, leaf, errno);
 	return err;
 }
 
@@ -1253,8 +1259,11 @@ mule_staging_commit_as(struct mule_staging *s, const char *parent,
 	err = prepare_dirs(s);
 	if (err)
 		return err;
-	if (syncfs(s->stagefd) < 0)
+	if (syncfs(s->stagefd) < 0) {
+		if (errno != ENOSYS)
+			return create_failed(s, ".", errno);
 		sync();
+	}
 	if (mkdirat(s->dirfd, parent, 0777) < 0 && errno != EEXIST)
 		return create_failed(s, parent, errno);
 	pfd = openat(s->dirfd, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW

@@ -64,9 +64,12 @@ static gpg_error_t
 sub_dir(int dirfd, const char *shown, const char *name, int create, int *fd)
 {
 	*fd = -1;
-	if (create && mkdirat(dirfd, name, 0777) == 0)
-		mule_sync_dirfd(dirfd);	/* the new folder's name lasts too */
-	else if (create && errno != EEXIST)
+	if (create && mkdirat(dirfd, name, 0777) == 0) {
+		/* The new folder's name lasts too. */
+		if (mule_sync_dirfd(dirfd) < 0)
+			return mule_error_set(gpg_error_from_syserror(), NULL,
+			    "%s: %s", shown, strerror(errno));
+	} else if (create && errno != EEXIST)
 		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
 		    shown, strerror(errno));
 	*fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
@@ -492,12 +495,14 @@ each_file(int fd, const char *path, const struct mule_stick_item *it,
 		snprintf(name, sizeof name, "%s.gpg.%03u", it->cid, part);
 		rc = regular_op(fd, name, dest);
 	}
+	/* Gone (or moved) for good before we say so. */
+	if (!rc)
+		rc = mule_sync_dirfd(fd);
+	if (!rc && dest >= 0)
+		rc = mule_sync_dirfd(dest);
 	if (rc)
 		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
 		    path, strerror(errno));
-	mule_sync_dirfd(fd);
-	if (dest >= 0)
-		mule_sync_dirfd(dest);
 	return 0;
 }
 
