@@ -9,6 +9,7 @@
  * would; every other call goes through.  With MULE_FAULT_COUNT=FILE, the
  * number of calls of each kind is appended to FILE at exit, as
  * "KIND CALLS" lines, so that a test knows how many points it has tried.
+ * MULE_FAULT_TRAP=1 raises SIGTRAP at the fault, for a debugger.
  *
  *   write   write                               ENOSPC
  *   fsync   fsync, fdatasync, syncfs            EIO
@@ -22,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -83,13 +85,18 @@ fault_init(void)
 	fail_at = strtoul(colon + 1, NULL, 10);
 }
 
-/* Count a call of KIND; true when this is the one to fail. */
+/* Count a call of KIND; true when this is the one to fail.  Under a
+ * debugger, MULE_FAULT_TRAP=1 stops there (SIGTRAP) to show who called. */
 static int
 fault_now(enum fault_kind kind)
 {
 	unsigned long n = atomic_fetch_add(&calls[kind], 1) + 1;
 
-	return (int)kind == fail_kind && n == fail_at;
+	if ((int)kind != fail_kind || n != fail_at)
+		return 0;
+	if (getenv("MULE_FAULT_TRAP"))
+		raise(SIGTRAP);
+	return 1;
 }
 
 #define FAIL_IF(kind, err, ret) do {					\

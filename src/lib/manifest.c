@@ -270,6 +270,7 @@ mule_manifest_unescape(const char *s, size_t len)
 	return out;
 bad:
 	free(out);
+	errno = EINVAL;		/* not ENOMEM: the caller tells them apart */
 	return NULL;
 }
 
@@ -426,6 +427,8 @@ parse_line(const char *line, size_t len, size_t lineno,
 	off += 2;
 	e->name = escaped ? mule_manifest_unescape(line + off, len - off)
 	    : strndup(line + off, len - off);
+	if (!e->name && errno == ENOMEM)
+		return gpg_error_from_syserror();
 	if (!e->name || strlen(e->name) != (escaped ? strlen(e->name)
 	    : len - off))
 		goto bad;

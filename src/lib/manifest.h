@@ -105,8 +105,8 @@ char *mule_manifest_relative(const char *dir, const char *path);
  * *ESCAPED if the line needs its leading backslash. */
 char *mule_manifest_escape(const char *name, int *escaped);
 
-/* The reverse, for a line that starts with a backslash.  NULL if the
- * escapes are malformed. */
+/* The reverse, for a line that starts with a backslash.  NULL with errno
+ * EINVAL if the escapes are malformed, ENOMEM if out of memory. */
 char *mule_manifest_unescape(const char *s, size_t len);
 
 #endif

@@ -420,10 +420,12 @@ parts_open(struct mule_parts **out, char *const *args, size_t nargs,
 		pp->paths = calloc(1, sizeof *pp->paths);
 		if (!pp->paths)
 			err = gpg_error_from_syserror();
-		else if (first && strcmp(first, "-")
-		    && !(pp->paths[0] = strdup(first)))
-			err = gpg_error_from_syserror();
-		pp->n = 1;
+		else {
+			pp->n = 1;	/* standard input, or FIRST */
+			if (first && strcmp(first, "-")
+			    && !(pp->paths[0] = strdup(first)))
+				err = gpg_error_from_syserror();
+		}
 	}
 	if (err) {
 		mule_parts_free(pp);

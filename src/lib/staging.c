@@ -56,7 +56,7 @@ enum move_kind { MOVED, EXCHANGED, REPLACED, MADE_DIR };
 struct move {
 	char *name;		/* the same relative path in both places */
 	enum move_kind kind;
-	char *backup;		/* REPLACED: the old one's name in staging */
+	char backup[24];	/* REPLACED: the old one's name in staging */
 	size_t pair;		/* the directories it was made between */
 	dev_t dev;		/* what went into DIR (MADE_DIR: was made) */
 	ino_t ino;
@@ -99,6 +99,7 @@ struct mule_staging {
 	uint64_t kicked;	/* written back from here on */
 	struct move *moves;	/* done by the commit, undone on failure */
 	size_t nmoves;
+	char *next_name;	/* of the move about to be made (log_reserve) */
 	struct mule_nameset moved;	/* their names */
 	struct pair *pairs;
 	size_t npairs;
@@ -835,24 +836,35 @@ release_pairs(struct mule_staging *s)
 	}
 }
 
+/* Room in the log for the next move, and its name, taken before the
+ * move: a move once made is always logged, so that it can be undone. */
 static gpg_error_t
-log_move(struct mule_staging *s, size_t pair, const char *name,
-    enum move_kind kind, const struct stat *item, const struct stat *old,
-    const char *backup)
+log_reserve(struct mule_staging *s, const char *name)
 {
 	struct move *tmp = realloc(s->moves, (s->nmoves + 1) * sizeof *tmp);
 
 	if (!tmp)
 		return gpg_error_from_syserror();
 	s->moves = tmp;
+	free(s->next_name);
+	s->next_name = strdup(name);
+	return s->next_name ? 0 : gpg_error_from_syserror();
+}
+
+/* Log the move of NAME, for which log_reserve made room. */
+static gpg_error_t
+log_move(struct mule_staging *s, size_t pair, const char *name,
+    enum move_kind kind, const struct stat *item, const struct stat *old,
+    const char *backup)
+{
+	struct move *tmp = s->moves;
+
 	memset(&tmp[s->nmoves], 0, sizeof *tmp);
-	tmp[s->nmoves].name = strdup(name);
-	tmp[s->nmoves].backup = backup ? strdup(backup) : NULL;
-	if (!tmp[s->nmoves].name || (backup && !tmp[s->nmoves].backup)) {
-		free(tmp[s->nmoves].name);
-		free(tmp[s->nmoves].backup);
-		return gpg_error_from_syserror();
-	}
+	tmp[s->nmoves].name = s->next_name;
+	s->next_name = NULL;
+	if (backup)
+		snprintf(tmp[s->nmoves].backup, sizeof tmp->backup, "%s",
+		    backup);
 	tmp[s->nmoves].pair = pair;
 	tmp[s->nmoves].dev = item->st_dev;
 	tmp[s->nmoves].ino = item->st_ino;
@@ -1088,9 +1100,12 @@ place(struct mule_staging *s, size_t pair, const char *name,
 {
 	int sfd = s->pairs[pair].sfd, dfd = s->pairs[pair].dfd;
 	struct stat sst, dst;
+	gpg_error_t err;
 
 	if (fstatat(sfd, name, &sst, AT_SYMLINK_NOFOLLOW) < 0)
 		return target_failed(s, path, errno);
+	if ((err = log_reserve(s, path)))
+		return err;
 	if (s->no_dir_rename && S_ISDIR(sst.st_mode)) {
 		if (mkdirat(dfd, name, 0700) == 0)
 			return merge(s, pair, name, path, 1);
@@ -1161,7 +1176,6 @@ undo_moves(struct mule_staging *s)
 		if (dfd >= 0 && dfd != p->dfd)
 			close(dfd);
 		free(m->name);
-		free(m->backup);
 	}
 }
 
@@ -1341,10 +1355,9 @@ mule_staging_free(struct mule_staging *s)
 	for (i = 0; i < s->ntops; i++)
 		free(s->tops[i]);
 	free(s->tops);
-	for (i = 0; i < s->nmoves; i++) {
+	free(s->next_name);
+	for (i = 0; i < s->nmoves; i++)
 		free(s->moves[i].name);
-		free(s->moves[i].backup);
-	}
 	free(s->moves);
 	free(s->pairs);
 	mule_nameset_release(&s->moved);

@@ -100,10 +100,16 @@ static gpg_error_t
 catch_data(void *arg, const void *buf, size_t n, uint64_t off)
 {
 	struct envelope_catch *c = arg;
+	gpg_error_t err;
 
 	if (!c->catching)
 		return c->next->data(c->next->arg, buf, n, off);
-	if (off != c->text.len || mule_membuf_write(&c->text, buf, n))
+	err = off != c->text.len ? mule_reject_code(GPG_ERR_INV_DATA)
+	    : mule_membuf_write(&c->text, buf, n);
+	/* Out of memory is not a malformed envelope. */
+	if (err && gpg_err_source(err) != MULE_SOURCE_REJECT)
+		return err;
+	if (err)
 		return mule_tar_refuse(GPG_ERR_TOO_LARGE, MULE_ENVELOPE_NAME,
 		    "a malformed envelope");
 	return 0;
@@ -508,6 +514,8 @@ collect(struct run *r, const char *rel, const char *folder_fpr,
 	int fd, *fds;
 
 	err = mule_stick_folder(r->stick, rel, 0, &fd, &folder);
+	if (err && gpg_err_code(err) != GPG_ERR_ENOTDIR)
+		return err;
 	if (err) {
 		/* Something planted in place of the folder: say so, go on. */
 		struct mule_error_record rec;

@@ -389,6 +389,7 @@ static gpg_error_t
 keep_manifest(struct tarin *t)
 {
 	const void *buf;
+	gpg_error_t err;
 	size_t n;
 	la_int64_t off;
 	int r;
@@ -404,9 +405,10 @@ keep_manifest(struct tarin *t)
 		if (off != (la_int64_t)t->manifest.len)
 			return mule_tar_refuse(GPG_ERR_INV_DATA,
 			    MULE_TAR_MANIFEST, "a manifest with holes");
-		if (mule_membuf_write(&t->manifest, buf, n))
-			return mule_tar_refuse(GPG_ERR_TOO_LARGE,
-			    MULE_TAR_MANIFEST, "too large");
+		if ((err = mule_membuf_write(&t->manifest, buf, n)))
+			return gpg_err_source(err) == MULE_SOURCE_REJECT
+			    ? mule_tar_refuse(GPG_ERR_TOO_LARGE,
+			    MULE_TAR_MANIFEST, "too large") : err;
 	}
 }
 
@@ -543,6 +545,9 @@ check_manifest(struct tarin *t)
 
 	err = mule_manifest_parse((const char *)t->manifest.p, t->manifest.len,
 	    &m, &nm);
+	/* Out of memory is not a malformed manifest. */
+	if (err && gpg_err_source(err) != MULE_SOURCE_REJECT)
+		return err;
 	if (err) {
 		mule_error_clear();
 		return mule_tar_refuse(gpg_err_code(err), MULE_TAR_MANIFEST,
