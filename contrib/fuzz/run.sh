@@ -32,6 +32,7 @@ harnesses() {
 	cat <<'TABLE'
 dearmor|armor.c stream.c error.c cleanup.c secret.c|libgcrypt gpg-error|
 grammar|grammar.c packet.c stream.c error.c cleanup.c|gpg-error zlib -lbz2|
+packet|packet.c stream.c error.c cleanup.c|gpg-error|
 TABLE
 }
 
