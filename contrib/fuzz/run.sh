@@ -33,6 +33,7 @@ harnesses() {
 dearmor|armor.c stream.c error.c cleanup.c secret.c|libgcrypt gpg-error|
 grammar|grammar.c packet.c stream.c error.c cleanup.c|gpg-error zlib -lbz2|
 packet|packet.c stream.c error.c cleanup.c|gpg-error|
+clearsig|clearsig.c stream.c error.c cleanup.c|gpg-error|
 TABLE
 }
 
