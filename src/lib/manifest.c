@@ -14,8 +14,8 @@
 #include <gcrypt.h>
 
 #include "error.h"
-#include "keys.h"
 #include "manifest.h"
+#include "strlist.h"
 #include "text.h"
 
 #define HASH_LEN MULE_MANIFEST_HASH_LEN
