@@ -87,7 +87,7 @@ tripwire_disarm() {
 }
 
 setup_keys
-plan 77
+plan 78
 
 # --- the tree ---------------------------------------------------------------------
 D="$T/tree"
@@ -392,6 +392,12 @@ mrejects "a short escape \\x0 is refused" "\\$HB  b\\x0"
 mrejects "an escaped NUL \\x00 is refused" "\\$HB  b\\x00c"
 mrejects "a trailing lone backslash is refused" "\\$HB  b\\"
 mrejects "an escaped ../x (\\x2e\\x2e/x) is refused" "\\$HX  \\x2e\\x2e/x"
+# A raw NUL in an escaped line once cut the name short there: "b\0c"
+# was read as b (fuzz-manifest).  The shell cannot pass a NUL to craft.
+printf '\\%s  b\000c\n' "$HB" | gpg --batch -u "$ALICE" --clearsign \
+    >"$T/h/m.asc" 2>/dev/null
+expect_fail "a raw NUL in an escaped name is refused" 1 \
+    mule-verify --manifest "$H" --manifest-file "$T/h/m.asc"
 sleep 0.2
 check "nothing outside DIR was opened" [ ! -e "$T/h/opened" ]
 tripwire_disarm

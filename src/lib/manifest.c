@@ -411,7 +411,8 @@ parse_line(const char *line, size_t len, size_t lineno,
 
 	if (escaped)
 		off = 1;
-	if (len < off + 2 * HASH_LEN + 3)
+	/* No name holds a NUL; an escaped name would be cut short at one. */
+	if (len < off + 2 * HASH_LEN + 3 || memchr(line, '\0', len))
 		goto bad;
 	for (i = 0; i < HASH_LEN; i++) {
 		int hi = hexval(line[off + 2 * i]), lo = hexval(line[off + 2 * i + 1]);
@@ -426,8 +427,7 @@ parse_line(const char *line, size_t len, size_t lineno,
 	off += 2;
 	e->name = escaped ? mule_manifest_unescape(line + off, len - off)
 	    : strndup(line + off, len - off);
-	if (!e->name || strlen(e->name) != (escaped ? strlen(e->name)
-	    : len - off))
+	if (!e->name)
 		goto bad;
 	if (!safe_name(e->name)) {
 		char *shown = mule_escape(e->name, strlen(e->name));
