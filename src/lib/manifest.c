@@ -121,7 +121,8 @@ list_files(int rootfd, struct list *files,
 	if (fd < 0)
 		return gpg_error_from_syserror();
 	err = walk(fd, "", files, ex, skips);
-	if (!err)
+	/* An empty directory leaves the list NULL, which qsort must not get. */
+	if (!err && files->n)
 		qsort(files->names, files->n, sizeof *files->names, cmp_names);
 	return err;
 }
@@ -465,11 +466,20 @@ gpg_error_t
 mule_manifest_parse(const char *text, size_t len,
     struct mule_manifest_entry **entries, size_t *n)
 {
-	const char *line = text, *nl, *end = text + len;
+	const char *line = text, *nl, *end;
 	struct mule_manifest_entry *e = NULL, *tmp;
 	size_t lineno = 0, count = 0, l, i;
 	gpg_error_t err = 0;
 
+	/* An empty manifest lists nothing; its text may be NULL (an empty
+	 * membuf's, as mule-bundle keeps the manifest entry of an empty
+	 * tree), and NULL + 0 is undefined. */
+	if (!len) {
+		*entries = NULL;
+		*n = 0;
+		return 0;
+	}
+	end = text + len;
 	while (!err && line < end) {
 		nl = memchr(line, '\n', (size_t)(end - line));
 		l = nl ? (size_t)(nl - line) : (size_t)(end - line);
@@ -587,7 +597,9 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 		    others.names[i]);
 	for (i = 0; !err && i < present.n; i++) {
 		key.name = present.names[i];
-		if (!bsearch(&key, entries, n, sizeof *entries, cmp_entries))
+		/* An empty manifest has no entries to search (NULL). */
+		if (!n || !bsearch(&key, entries, n, sizeof *entries,
+		    cmp_entries))
 			err = report_add(r, present.names[i],
 			    MULE_MANIFEST_UNLISTED);
 	}
