@@ -519,6 +519,37 @@ mule_manifest_parse(const char *text, size_t len,
 	return 0;
 }
 
+enum mule_manifest_state
+mule_manifest_compare(const struct mule_manifest_entry *have, size_t nhave,
+    const struct mule_manifest_entry *listed, size_t nlisted,
+    const char **name)
+{
+	size_t i = 0, j = 0;
+	int c;
+
+	*name = NULL;
+	/* Both sorted: one merge finds the first difference. */
+	while (i < nhave || j < nlisted) {
+		c = i == nhave ? 1 : j == nlisted ? -1
+		    : strcmp(have[i].name, listed[j].name);
+		if (c < 0) {
+			*name = have[i].name;
+			return MULE_MANIFEST_UNLISTED;
+		}
+		if (c > 0) {
+			*name = listed[j].name;
+			return MULE_MANIFEST_MISSING;
+		}
+		if (memcmp(have[i].digest, listed[j].digest, HASH_LEN)) {
+			*name = have[i].name;
+			return MULE_MANIFEST_CHANGED;
+		}
+		i++;
+		j++;
+	}
+	return MULE_MANIFEST_OK;
+}
+
 static gpg_error_t
 report_add(struct mule_manifest_report *r, const char *name,
     enum mule_manifest_state state)
