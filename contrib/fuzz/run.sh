@@ -35,6 +35,7 @@ grammar|grammar.c packet.c stream.c error.c cleanup.c|gpg-error zlib -lbz2|
 packet|packet.c stream.c error.c cleanup.c|gpg-error|
 clearsig|clearsig.c stream.c error.c cleanup.c|gpg-error|
 manifest|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
+digests|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
 TABLE
 }
 
