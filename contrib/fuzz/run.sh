@@ -36,6 +36,7 @@ packet|packet.c stream.c error.c cleanup.c|gpg-error|
 clearsig|clearsig.c stream.c error.c cleanup.c|gpg-error|
 manifest|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
 digests|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
+status|verify.c text.c error.c cleanup.c|gpgme gpg-error -lm|
 TABLE
 }
 
