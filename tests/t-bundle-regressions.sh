@@ -3,7 +3,7 @@
 # code, so that none comes back.
 . "$srcdir/tests/lib.sh"
 
-plan 21
+plan 22
 setup_keys
 
 # tar_of OUT KIND: a crafted plain tar (python's tarfile).
@@ -98,6 +98,17 @@ fresh "$T/d"
 run_status 1 mule-bundle -x -C "$T/d" "$T/manifest-link.asc"
 check "a hard link named MULE-MANIFEST.sha256 is refused (exit 1)" \
     [ -z "$(ls -A "$T/d")" ]
+
+# --- a tree without files: an empty manifest -----------------------------------
+# Its MULE-MANIFEST.sha256 is empty, and -x once parsed it at NULL + 0,
+# which aborted a clang sanitizer build (fuzz-digests).
+mkdir -p "$T/src/nofiles/only/dirs"
+run_status 0 mule-bundle -r bob@example.org -u alice@example.org \
+    -o "$T/nofiles.asc" "$T/src/nofiles"
+fresh "$T/d"
+run_status 0 with_timeout mule-bundle -x -C "$T/d" "$T/nofiles.asc"
+check "a tree without files (an empty manifest) is extracted (exit 0)" \
+    [ -d "$T/d/nofiles/only/dirs" ]
 
 # --- a FIFO among the parts does not hang the reader ---------------------------
 mkdir -p "$T/src/big"

@@ -52,6 +52,14 @@ main(void)
 	TAP_OK(!mule_fpr_parse("7A460566B83855D76AEC78AB3128E43B7AC7262D00", fpr),
 	    "42 digits is no fingerprint");
 	TAP_OK(!mule_fpr_parse("alice@example.org", fpr), "e-mail is no fingerprint");
+	/* VALIDSIG's fields went through here unchecked: a bad one left its
+	 * first digits behind (fuzz-status). */
+	strcpy(fpr, "7A460566B83855D76AEC78AB3128E43B7AC7262D");
+	TAP_OK(!mule_fpr_parse("5C62823G", fpr) && !*fpr,
+	    "a malformed fingerprint leaves OUT empty");
+	TAP_OK(!mule_fpr_parse("7A460566B83855D76AEC78AB3128E43B7AC7262D7A46"
+	    "0566B83855D76AEC", fpr) && !*fpr,
+	    "a longer (v5) fingerprint leaves OUT empty, not its first 40 digits");
 
 	TAP_OK(!mule_size_parse("1024", &size) && size == 1024, "plain size");
 	TAP_OK(!mule_size_parse("4K", &size) && size == 4096, "K suffix");

@@ -32,6 +32,11 @@ harnesses() {
 	cat <<'TABLE'
 dearmor|armor.c stream.c error.c cleanup.c secret.c|libgcrypt gpg-error|
 grammar|grammar.c packet.c stream.c error.c cleanup.c|gpg-error zlib -lbz2|
+packet|packet.c stream.c error.c cleanup.c|gpg-error|
+clearsig|clearsig.c stream.c error.c cleanup.c|gpg-error|
+manifest|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
+digests|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
+status|verify.c text.c error.c cleanup.c|gpgme gpg-error -lm|
 TABLE
 }
 

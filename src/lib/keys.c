@@ -17,37 +17,13 @@
 #include "keys.h"
 #include "packet.h"
 #include "secret.h"
+#include "strlist.h"
 #include "text.h"
 
 struct mule_keyhome {
 	char *dir;
 	int slot;
 };
-
-gpg_error_t
-mule_strlist_add(char ***list, size_t *n, const char *s)
-{
-	char **l = realloc(*list, (*n + 1) * sizeof *l);
-
-	if (!l)
-		return gpg_error_from_syserror();
-	*list = l;
-	l[*n] = strdup(s);
-	if (!l[*n])
-		return gpg_error_from_syserror();
-	(*n)++;
-	return 0;
-}
-
-void
-mule_strlist_free(char **list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-}
 
 static int
 key_usable(gpgme_key_t key, int for_signing)

@@ -44,8 +44,4 @@ const char *mule_keyhome_dir(const struct mule_keyhome *home);
 /* Remove the home and everything in it.  NULL is fine. */
 void mule_keyhome_free(struct mule_keyhome *home);
 
-/* Append a copy of S to the string list *LIST / *N. */
-gpg_error_t mule_strlist_add(char ***list, size_t *n, const char *s);
-void mule_strlist_free(char **list, size_t n);
-
 #endif

@@ -14,8 +14,8 @@
 #include <gcrypt.h>
 
 #include "error.h"
-#include "keys.h"
 #include "manifest.h"
+#include "strlist.h"
 #include "text.h"
 
 #define HASH_LEN MULE_MANIFEST_HASH_LEN
@@ -121,7 +121,8 @@ list_files(int rootfd, struct list *files,
 	if (fd < 0)
 		return gpg_error_from_syserror();
 	err = walk(fd, "", files, ex, skips);
-	if (!err)
+	/* An empty directory leaves the list NULL, which qsort must not get. */
+	if (!err && files->n)
 		qsort(files->names, files->n, sizeof *files->names, cmp_names);
 	return err;
 }
@@ -412,7 +413,8 @@ parse_line(const char *line, size_t len, size_t lineno,
 
 	if (escaped)
 		off = 1;
-	if (len < off + 2 * HASH_LEN + 3)
+	/* No name holds a NUL; an escaped name would be cut short at one. */
+	if (len < off + 2 * HASH_LEN + 3 || memchr(line, '\0', len))
 		goto bad;
 	for (i = 0; i < HASH_LEN; i++) {
 		int hi = hexval(line[off + 2 * i]), lo = hexval(line[off + 2 * i + 1]);
@@ -429,8 +431,7 @@ parse_line(const char *line, size_t len, size_t lineno,
 	    : strndup(line + off, len - off);
 	if (!e->name && errno == ENOMEM)
 		return gpg_error_from_syserror();
-	if (!e->name || strlen(e->name) != (escaped ? strlen(e->name)
-	    : len - off))
+	if (!e->name)
 		goto bad;
 	if (!safe_name(e->name)) {
 		char *shown = mule_escape(e->name, strlen(e->name));
@@ -468,11 +469,20 @@ gpg_error_t
 mule_manifest_parse(const char *text, size_t len,
     struct mule_manifest_entry **entries, size_t *n)
 {
-	const char *line = text, *nl, *end = text + len;
+	const char *line = text, *nl, *end;
 	struct mule_manifest_entry *e = NULL, *tmp;
 	size_t lineno = 0, count = 0, l, i;
 	gpg_error_t err = 0;
 
+	/* An empty manifest lists nothing; its text may be NULL (an empty
+	 * membuf's, as mule-bundle keeps the manifest entry of an empty
+	 * tree), and NULL + 0 is undefined. */
+	if (!len) {
+		*entries = NULL;
+		*n = 0;
+		return 0;
+	}
+	end = text + len;
 	while (!err && line < end) {
 		nl = memchr(line, '\n', (size_t)(end - line));
 		l = nl ? (size_t)(nl - line) : (size_t)(end - line);
@@ -510,6 +520,37 @@ mule_manifest_parse(const char *text, size_t len,
 	*entries = e;
 	*n = count;
 	return 0;
+}
+
+enum mule_manifest_state
+mule_manifest_compare(const struct mule_manifest_entry *have, size_t nhave,
+    const struct mule_manifest_entry *listed, size_t nlisted,
+    const char **name)
+{
+	size_t i = 0, j = 0;
+	int c;
+
+	*name = NULL;
+	/* Both sorted: one merge finds the first difference. */
+	while (i < nhave || j < nlisted) {
+		c = i == nhave ? 1 : j == nlisted ? -1
+		    : strcmp(have[i].name, listed[j].name);
+		if (c < 0) {
+			*name = have[i].name;
+			return MULE_MANIFEST_UNLISTED;
+		}
+		if (c > 0) {
+			*name = listed[j].name;
+			return MULE_MANIFEST_MISSING;
+		}
+		if (memcmp(have[i].digest, listed[j].digest, HASH_LEN)) {
+			*name = have[i].name;
+			return MULE_MANIFEST_CHANGED;
+		}
+		i++;
+		j++;
+	}
+	return MULE_MANIFEST_OK;
 }
 
 static gpg_error_t
@@ -590,7 +631,9 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 		    others.names[i]);
 	for (i = 0; !err && i < present.n; i++) {
 		key.name = present.names[i];
-		if (!bsearch(&key, entries, n, sizeof *entries, cmp_entries))
+		/* An empty manifest has no entries to search (NULL). */
+		if (!n || !bsearch(&key, entries, n, sizeof *entries,
+		    cmp_entries))
 			err = report_add(r, present.names[i],
 			    MULE_MANIFEST_UNLISTED);
 	}

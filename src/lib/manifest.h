@@ -97,6 +97,18 @@ gpg_error_t mule_manifest_parse(const char *text, size_t len,
 void mule_manifest_entries_free(struct mule_manifest_entry *entries,
     size_t n);
 
+/* Compare the files an archive holds, HAVE (NHAVE of them, sorted by
+ * name, names unique) with a parsed manifest, LISTED (NLISTED, as
+ * mule_manifest_parse sorts them): MULE_MANIFEST_OK when every file is
+ * listed once with its digest and nothing else is listed.  Otherwise the
+ * first difference in name order: a file not listed (UNLISTED), a name
+ * listed that the archive lacks (MISSING) or another digest (CHANGED),
+ * and *NAME is that file's name (in HAVE or LISTED). */
+enum mule_manifest_state mule_manifest_compare(
+    const struct mule_manifest_entry *have, size_t nhave,
+    const struct mule_manifest_entry *listed, size_t nlisted,
+    const char **name);
+
 /* PATH's name relative to DIR if PATH lies inside DIR (malloc'ed), else
  * NULL: so that a manifest never lists itself or the output. */
 char *mule_manifest_relative(const char *dir, const char *path);

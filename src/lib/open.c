@@ -14,6 +14,7 @@
 #include "open.h"
 #include "packet.h"
 #include "producer.h"
+#include "strlist.h"
 #include "text.h"
 #include "textout.h"
 

@@ -34,11 +34,6 @@
 #define INDEX_OF(v) ((v) >> 3)
 #define MAX_INDEX ((1 << 27) - 1)
 
-struct digest {
-	char *name;
-	unsigned char sha256[MULE_MANIFEST_HASH_LEN];
-};
-
 struct tarin {
 	const struct mule_tarin_opts *o;
 	const struct mule_tarin_handler *h;
@@ -51,7 +46,7 @@ struct tarin {
 	uint64_t last_nonzero;	/* 1 + offset of the last non-zero one */
 	gpg_error_t read_err;
 	struct mule_nameset names;
-	struct digest *digests;
+	struct mule_manifest_entry *digests;	/* the files, as listed */
 	size_t ndigests, capdigests;
 	gcry_md_hd_t md;
 	struct mule_membuf manifest;
@@ -314,7 +309,7 @@ static gpg_error_t
 add_digest(struct tarin *t, const char *name, const unsigned char *sha256,
     size_t *index)
 {
-	struct digest *tmp;
+	struct mule_manifest_entry *tmp;
 
 	if (t->ndigests == t->capdigests) {
 		size_t cap = t->capdigests ? t->capdigests * 2 : 256;
@@ -331,7 +326,7 @@ add_digest(struct tarin *t, const char *name, const unsigned char *sha256,
 	t->digests[t->ndigests].name = strdup(name);
 	if (!t->digests[t->ndigests].name)
 		return gpg_error_from_syserror();
-	memcpy(t->digests[t->ndigests].sha256, sha256, MULE_MANIFEST_HASH_LEN);
+	memcpy(t->digests[t->ndigests].digest, sha256, MULE_MANIFEST_HASH_LEN);
 	*index = t->ndigests++;
 	return 0;
 }
@@ -506,7 +501,7 @@ one_entry(struct tarin *t, struct archive_entry *ae)
 	} else if (!err && e.type == MULE_TAR_HARDLINK) {
 		unsigned char same[MULE_MANIFEST_HASH_LEN];
 
-		memcpy(same, t->digests[index].sha256, sizeof same);
+		memcpy(same, t->digests[index].digest, sizeof same);
 		err = add_digest(t, name, same, &index);
 	}
 	if (!err)
@@ -515,7 +510,7 @@ one_entry(struct tarin *t, struct archive_entry *ae)
 	if (!err && t->h->end)
 		err = t->h->end(t->h->arg, &e, e.type == MULE_TAR_FILE
 		    || e.type == MULE_TAR_HARDLINK
-		    ? t->digests[t->ndigests - 1].sha256 : NULL);
+		    ? t->digests[t->ndigests - 1].digest : NULL);
 	if (!err && (e.type == MULE_TAR_FILE || e.type == MULE_TAR_HARDLINK)) {
 		t->res->files++;
 		mule_progress_add(t->o->progress, 0, 1);
@@ -529,8 +524,8 @@ leave:
 static int
 cmp_digests(const void *a, const void *b)
 {
-	return strcmp(((const struct digest *)a)->name,
-	    ((const struct digest *)b)->name);
+	return strcmp(((const struct mule_manifest_entry *)a)->name,
+	    ((const struct mule_manifest_entry *)b)->name);
 }
 
 /* Every file of the archive listed once in the manifest, with its
@@ -539,9 +534,9 @@ static gpg_error_t
 check_manifest(struct tarin *t)
 {
 	struct mule_manifest_entry *m = NULL;
-	size_t nm = 0, i = 0, j = 0;
+	size_t nm = 0;
+	const char *name;
 	gpg_error_t err;
-	int c;
 
 	err = mule_manifest_parse((const char *)t->manifest.p, t->manifest.len,
 	    &m, &nm);
@@ -555,22 +550,21 @@ check_manifest(struct tarin *t)
 	}
 	if (t->ndigests)
 		qsort(t->digests, t->ndigests, sizeof *t->digests, cmp_digests);
-	while (!err && (i < t->ndigests || j < nm)) {
-		c = i == t->ndigests ? 1 : j == nm ? -1
-		    : strcmp(t->digests[i].name, m[j].name);
-		if (c < 0)
-			err = mule_tar_refuse(GPG_ERR_CHECKSUM,
-			    t->digests[i].name, "not listed in the manifest");
-		else if (c > 0)
-			err = mule_tar_refuse(GPG_ERR_CHECKSUM, m[j].name,
-			    "listed in the manifest, missing from the archive");
-		else if (memcmp(t->digests[i].sha256, m[j].digest,
-		    MULE_MANIFEST_HASH_LEN))
-			err = mule_tar_refuse(GPG_ERR_CHECKSUM,
-			    t->digests[i].name, "does not match its SHA-256 "
-			    "digest in the manifest");
-		i += c <= 0;
-		j += c >= 0;
+	switch (mule_manifest_compare(t->digests, t->ndigests, m, nm, &name)) {
+	case MULE_MANIFEST_OK:
+		break;
+	case MULE_MANIFEST_UNLISTED:
+		err = mule_tar_refuse(GPG_ERR_CHECKSUM, name,
+		    "not listed in the manifest");
+		break;
+	case MULE_MANIFEST_MISSING:
+		err = mule_tar_refuse(GPG_ERR_CHECKSUM, name,
+		    "listed in the manifest, missing from the archive");
+		break;
+	default:
+		err = mule_tar_refuse(GPG_ERR_CHECKSUM, name,
+		    "does not match its SHA-256 digest in the manifest");
+		break;
 	}
 	mule_manifest_entries_free(m, nm);
 	return err;

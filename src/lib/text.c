@@ -114,9 +114,13 @@ mule_fpr_parse(const char *s, char out[41])
 		if (*s == ' ')
 			continue;
 		if (hexval((unsigned char)*s) < 0 || n == 40)
-			return 0;
+			break;
 		out[n++] = (char)toupper((unsigned char)*s);
 	}
+	/* Nothing of what is not a fingerprint stays in OUT: a caller that
+	 * ignores the result (a status line) keeps no fragment. */
+	if (*s || n != 40)
+		n = 0;
 	out[n] = '\0';
 	return n == 40;
 }

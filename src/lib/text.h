@@ -22,7 +22,8 @@ size_t mule_utf8_printable(const unsigned char *s, size_t n);
 char *mule_percent_decode(const char *s, size_t *len);
 
 /* If S is a full v4 fingerprint (40 hex digits, optionally "0x" first and
- * spaces between groups), write it upper-case into OUT and return 1. */
+ * spaces between groups), write it upper-case into OUT and return 1;
+ * otherwise OUT becomes "" and 0 is returned. */
 int mule_fpr_parse(const char *s, char out[41]);
 
 /* Write S (N bytes) to F as a JSON string: quotes, backslashes and

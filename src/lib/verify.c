@@ -32,10 +32,10 @@ status_new_sig(struct mule_verify_status *st)
 	return s;
 }
 
-static gpgme_error_t
-status_cb(void *hook, const char *keyword, const char *args)
+gpg_error_t
+mule_verify_status_line(struct mule_verify_status *st, const char *keyword,
+    const char *args)
 {
-	struct mule_verify_status *st = hook;
 	struct mule_sigstatus *s;
 	const char *p;
 	char field[11][64];
@@ -108,6 +108,12 @@ status_cb(void *hook, const char *keyword, const char *args)
 			mule_fpr_parse(field[9], s->primary);
 	}
 	return 0;
+}
+
+static gpgme_error_t
+status_cb(void *hook, const char *keyword, const char *args)
+{
+	return mule_verify_status_line(hook, keyword, args);
 }
 
 gpg_error_t

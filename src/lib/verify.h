@@ -89,6 +89,13 @@ gpg_error_t mule_verify_status_attach(gpgme_ctx_t ctx,
 gpg_error_t mule_verify_status_attach_verify_only(gpgme_ctx_t ctx,
     struct mule_verify_status *st);
 
+/* What the status callback of the two functions above does with one
+ * status line: KEYWORD and ARGS as GPGME passes them (the rest of the
+ * line after one space, or ""; "" and "" at the end).  0, or an error
+ * that stops the run (GPG_ERR_CANCELED where the line is refused). */
+gpg_error_t mule_verify_status_line(struct mule_verify_status *st,
+    const char *keyword, const char *args);
+
 /* gpg reports decryption, integrity and even a good signature when it
  * then fails to decompress (an unknown method): no literal data comes
  * out.  A message must hold exactly one literal data packet. */
