@@ -5,7 +5,7 @@ SH_LOG_DRIVER = $(LOG_DRIVER)
 TEST_EXTENSIONS = .sh
 
 TESTS = $(UNIT_TESTS) $(MULE_TESTS)
-EXTRA_DIST += tests/lib.sh tests/stick-lib.sh $(MULE_TESTS)
+EXTRA_DIST += tests/lib.sh tests/stick-lib.sh tests/faults-lib.sh $(MULE_TESTS)
 
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
 	tests/unit-bundle tests/unit-grammar

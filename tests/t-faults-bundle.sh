@@ -1,0 +1,7 @@
+#!/bin/sh
+# The fault sweep (tests/faults-lib.sh) of mule-bundle: create in parts (--split) and extract from parts.
+. "$srcdir/tests/faults-lib.sh"
+
+sweep bundle_c "mule-bundle -c --split"
+sweep bundle_x "mule-bundle -x (parts)"
+faults_done

@@ -1,0 +1,6 @@
+#!/bin/sh
+# The fault sweep (tests/faults-lib.sh) of mule-stick put.
+. "$srcdir/tests/faults-lib.sh"
+
+sweep put "mule-stick put"
+faults_done
