@@ -22,4 +22,4 @@ MULE_TESTS += tests/t-stick-races.sh
 MULE_TESTS += tests/t-races.sh
 MULE_TESTS += tests/t-fuzz-replay.sh
 MULE_TESTS += tests/t-faults-files.sh tests/t-faults-bundle.sh \
-	tests/t-faults-put.sh tests/t-faults-get.sh
+	tests/t-faults-put.sh tests/t-faults-get.sh tests/t-faults-get-malloc.sh
