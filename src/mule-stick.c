@@ -207,6 +207,7 @@ struct put_jobs {
 	const struct mule_stick *stick;
 	const struct mule_stick_route *route;
 	char **items;
+	struct mule_stick_stored *stored;	/* one per item */
 	gpgme_ctx_t spare[8];
 	size_t nspare;
 };
@@ -231,7 +232,7 @@ put_one(void *arg, size_t i)
 	route.ctx = ctx;
 	if (!err)
 		err = mule_stick_put(&p->cli->gpg, p->stick, &route,
-		    p->items[i], i);
+		    p->items[i], i, &p->stored[i]);
 	mule_parallel_lock();
 	if (ctx && p->nspare < sizeof p->spare / sizeof p->spare[0])
 		p->spare[p->nspare++] = ctx;
@@ -290,10 +291,24 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 		err = mule_stick_route_number(&route, nitems, seqs);
 	if (!err)
 		err = mule_stick_route_prepare(s, &route);
+	if (!err && !(jobs.stored = calloc(nitems, sizeof *jobs.stored)))
+		err = gpg_error_from_syserror();
 	if (!err)
 		err = mule_parallel_run(nitems, put_one, &jobs);
 	if (!err)
 		err = mule_stick_route_sync(s, &route);
+	/* All or nothing: a failed put takes back the items it stored, so
+	 * that running it again puts none twice. */
+	for (i = 0; !err && i < nitems; i++)
+		err = mule_stick_put_report(&route, &jobs.stored[i]);
+	for (i = 0; jobs.stored && i < nitems; i++) {
+		if (err)
+			mule_stick_put_undo(s, &route, &jobs.stored[i]);
+		free(jobs.stored[i].shown);
+	}
+	if (err && jobs.stored)
+		(void)mule_stick_route_sync(s, &route);
+	free(jobs.stored);
 	for (i = 0; i < jobs.nspare; i++)
 		gpgme_release(jobs.spare[i]);
 	gpgme_release(ctx);

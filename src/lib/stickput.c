@@ -224,10 +224,38 @@ copy_to_others(const struct mule_stick *s, const struct mule_stick_route *r,
 	return err;
 }
 
+/* Take ITEM back from every folder of R it may be in (best effort: a
+ * part already gone is no error). */
+static void
+undo_item(const struct mule_stick *s, const struct mule_stick_route *r,
+    const char *cid, size_t nparts)
+{
+	struct mule_stick_item item;
+	char rel[64], *folder = NULL;
+	size_t i;
+	int fd;
+
+	memset(&item, 0, sizeof item);
+	memcpy(item.cid, cid, 65);
+	item.nparts = (unsigned)nparts;
+	for (i = 0; i < (r->hide_recipients ? 1 : r->nrecipients); i++) {
+		snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
+		    ? MULE_STICK_ANYONE : r->recipients[i]);
+		if (mule_stick_folder(s, rel, 0, &fd, &folder) == 0
+		    && fd >= 0) {
+			(void)mule_stick_item_remove(fd, folder, &item);
+			close(fd);
+		}
+		free(folder);
+		folder = NULL;
+	}
+	mule_error_clear();
+}
+
 static gpg_error_t
 store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
     const struct mule_stick_route *r, struct mule_tarout_opts *tar,
-    const struct mule_envelope *env, const char *shown, char out_cid[65])
+    const struct mule_envelope *env, char out_cid[65], size_t *out_nparts)
 {
 	struct mule_gpg_opts g = *gopts;
 	struct mule_seal_opts seal;
@@ -294,15 +322,12 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		if (!err)
 			err = mule_output_commit(out);
 	}
-	if (!err && !r->hide_recipients)
-		err = copy_to_others(s, r, fd, folder, cid, nparts);
-	if (!err && out_cid)
+	if (!err && !r->hide_recipients
+	    && (err = copy_to_others(s, r, fd, folder, cid, nparts)))
+		undo_item(s, r, cid, nparts);	/* in every folder, or none */
+	if (!err) {
 		memcpy(out_cid, cid, 65);
-	if (!err && shown && !r->quiet) {
-		printf("put %s %s %s\n", env->id, cid, shown);
-		if (fflush(stdout) == EOF)
-			err = mule_error_set(gpg_error_from_syserror(), NULL,
-			    "standard output: %s", strerror(errno));
+		*out_nparts = nparts;
 	}
 leave:
 	mule_split_free(split);
@@ -375,7 +400,8 @@ envelope_for(const struct mule_stick_route *r, size_t index,
 
 gpg_error_t
 mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
-    const struct mule_stick_route *r, const char *item, size_t index)
+    const struct mule_stick_route *r, const char *item, size_t index,
+    struct mule_stick_stored *stored)
 {
 	struct mule_tar_extra extras[2];
 	struct mule_tarout_opts tar;
@@ -426,10 +452,15 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		}
 		shown = mule_escape(is_stdin ? "(standard input)" : item,
 		    is_stdin ? 16 : strlen(item));
-		err = shown ? store(gopts, s, r, &tar, &env, shown, NULL)
-		    : gpg_error_from_syserror();
+		err = shown ? store(gopts, s, r, &tar, &env, stored->cid,
+		    &stored->nparts) : gpg_error_from_syserror();
 	}
-	free(shown);
+	if (!err) {
+		memcpy(stored->id, env.id, 33);
+		stored->shown = shown;
+		stored->done = 1;
+	} else
+		free(shown);
 	mule_membuf_release(&text);
 	mule_hold_free(hold);
 	return err;
@@ -445,6 +476,7 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	struct mule_envelope env;
 	struct mule_membuf text, receipt;
 	gpg_error_t err;
+	size_t nparts;
 
 	memset(&tar, 0, sizeof tar);
 	memset(&receipt, 0, sizeof receipt);
@@ -464,7 +496,7 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	extras[1].arg = &receipt;
 	tar.extras = extras;
 	tar.nextras = 2;
-	err = store(gopts, s, r, &tar, &env, NULL, cid);
+	err = store(gopts, s, r, &tar, &env, cid, &nparts);
 	memcpy(id, env.id, 33);
 	mule_membuf_release(&text);
 	return err;
@@ -524,4 +556,26 @@ mule_stick_route_sync(const struct mule_stick *s,
     const struct mule_stick_route *r)
 {
 	return each_folder(s, r, sync_folder);
+}
+
+gpg_error_t
+mule_stick_put_report(const struct mule_stick_route *r,
+    const struct mule_stick_stored *stored)
+{
+	if (r->quiet)
+		return 0;
+	printf("put %s %s %s\n", stored->id, stored->cid, stored->shown);
+	if (fflush(stdout) == EOF)
+		return mule_error_set(gpg_error_from_syserror(), NULL,
+		    "standard output: %s", strerror(errno));
+	return 0;
+}
+
+void
+mule_stick_put_undo(const struct mule_stick *s,
+    const struct mule_stick_route *r, struct mule_stick_stored *stored)
+{
+	if (stored->done)
+		undo_item(s, r, stored->cid, stored->nparts);
+	stored->done = 0;
 }

@@ -37,12 +37,30 @@ gpg_error_t mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
     const char *const *names, size_t nnames, struct mule_stick_route *r);
 void mule_stick_route_release(struct mule_stick_route *r);
 
+/* What mule_stick_put stored: enough to report it, or to take it back. */
+struct mule_stick_stored {
+	char id[33];
+	char cid[65];
+	size_t nparts;		/* 0: one file */
+	char *shown;		/* the item's name, escaped (owned) */
+	int done;		/* in place in every folder */
+};
+
 /* Seal ITEM (a file, a directory, or "-" for standard input) for R and
- * store it on S; INDEX is its place in a batch numbered with
- * mule_stick_route_number.  Prints "put ID CID NAME" on standard output. */
+ * store it on S, in every folder or in none; INDEX is its place in a
+ * batch numbered with mule_stick_route_number. */
 gpg_error_t mule_stick_put(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_route *r,
-    const char *item, size_t index);
+    const char *item, size_t index, struct mule_stick_stored *stored);
+
+/* Print "put ID CID NAME" for STORED (unless R is quiet). */
+gpg_error_t mule_stick_put_report(const struct mule_stick_route *r,
+    const struct mule_stick_stored *stored);
+
+/* Take STORED back from the stick: a put of several items is all or
+ * nothing, so that running it again never puts an item twice. */
+void mule_stick_put_undo(const struct mule_stick *s,
+    const struct mule_stick_route *r, struct mule_stick_stored *stored);
 
 /* Before items are put for R: make their folders, and remove what
  * killed puts left there (once, not once per item). */
