@@ -40,6 +40,7 @@ clearsig|clearsig.c stream.c error.c cleanup.c|gpg-error|
 manifest|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
 digests|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
 status|verify.c text.c error.c cleanup.c|gpgme gpg-error -lm|
+envelope|envelope.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
 TABLE
 }
 

@@ -162,3 +162,26 @@ mule_envelope_seq_for(const struct mule_envelope *env, const char *fpr)
 			return env->recipients[i].seq;
 	return 0;
 }
+
+const char *
+mule_envelope_addressee(const struct mule_envelope *env,
+    const char *folder_fpr, char (*mine)[41], size_t nmine)
+{
+	size_t i;
+
+	if (folder_fpr)
+		return mule_envelope_seq_for(env, folder_fpr) ? folder_fpr
+		    : NULL;
+	for (i = 0; i < nmine; i++)
+		if (mule_envelope_seq_for(env, mine[i]))
+			return mine[i];
+	return NULL;
+}
+
+void
+mule_envelope_leaf(const struct mule_envelope *env,
+    char leaf[MULE_ENVELOPE_LEAF_MAX])
+{
+	snprintf(leaf, MULE_ENVELOPE_LEAF_MAX, "%" PRId64 "-%s", env->created,
+	    env->id);
+}

@@ -56,4 +56,17 @@ gpg_error_t mule_envelope_parse(const char *text, size_t len,
 uint64_t mule_envelope_seq_for(const struct mule_envelope *env,
     const char *fpr);
 
+/* Which of my keys ENV names as a recipient: FOLDER_FPR for an item in
+ * that key's folder, or, with FOLDER_FPR NULL (hidden recipients), the
+ * first of the NMINE keys MINE that it names.  NULL if none: the item is
+ * not for me.  The result points into FOLDER_FPR or MINE. */
+const char *mule_envelope_addressee(const struct mule_envelope *env,
+    const char *folder_fpr, char (*mine)[41], size_t nmine);
+
+/* The name of the directory an item is delivered into, below the
+ * sender's: CREATED-ID, made of checked digits and hex only. */
+#define MULE_ENVELOPE_LEAF_MAX 64
+void mule_envelope_leaf(const struct mule_envelope *env,
+    char leaf[MULE_ENVELOPE_LEAF_MAX]);
+
 #endif
