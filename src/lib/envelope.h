@@ -7,7 +7,8 @@
  *   id: <32 lower-case hex>
  *   kind: message|files|receipt
  *   sender: <40 upper-case hex: the signing key's primary fingerprint>
- *   recipient: <FPR> <SEQ>        one line per recipient
+ *   recipient: <FPR> <SEQ>        one line per recipient, never two
+ *                                 for one key
  *   created: <seconds since 1970>
  *
  * No field is ever used as a path as it is: readers use the checked
