@@ -41,6 +41,7 @@ manifest|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-er
 digests|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
 status|verify.c text.c error.c cleanup.c|gpgme gpg-error -lm|
 envelope|envelope.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
+journal|journal.c nameset.c io.c hold.c secret.c testhook.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
 TABLE
 }
 
