@@ -42,6 +42,7 @@ digests|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-err
 status|verify.c text.c error.c cleanup.c|gpgme gpg-error -lm|
 envelope|envelope.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
 journal|journal.c nameset.c io.c hold.c secret.c testhook.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
+parts|parts.c io.c hold.c secret.c testhook.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
 TABLE
 }
 
