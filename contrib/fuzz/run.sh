@@ -43,6 +43,7 @@ status|verify.c text.c error.c cleanup.c|gpgme gpg-error -lm|
 envelope|envelope.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
 journal|journal.c nameset.c io.c hold.c secret.c testhook.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
 parts|parts.c io.c hold.c secret.c testhook.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
+tar|tarin.c staging.c manifest.c strlist.c nameset.c io.c hold.c secret.c testhook.c progress.c stream.c text.c error.c cleanup.c|libarchive libgcrypt gpg-error -lm|
 TABLE
 }
 
