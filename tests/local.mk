@@ -14,7 +14,9 @@ check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
 # Every fuzz harness of contrib/fuzz, built with fuzz-replay.c as its main,
 # so that t-fuzz-replay.sh runs every corpus through it without clang.
 FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar tests/fuzz-packet \
-	tests/fuzz-clearsig tests/fuzz-manifest tests/fuzz-digests tests/fuzz-status
+	tests/fuzz-clearsig tests/fuzz-manifest tests/fuzz-digests \
+	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-parts \
+	tests/fuzz-tar
 tests_fuzz_dearmor_SOURCES = contrib/fuzz/fuzz-dearmor.c tests/fuzz-replay.c
 tests_fuzz_dearmor_LDADD = $(MULE_LIBS)
 tests_fuzz_grammar_SOURCES = contrib/fuzz/fuzz-grammar.c tests/fuzz-replay.c
@@ -29,6 +31,16 @@ tests_fuzz_digests_SOURCES = contrib/fuzz/fuzz-digests.c tests/fuzz-replay.c
 tests_fuzz_digests_LDADD = $(MULE_LIBS)
 tests_fuzz_status_SOURCES = contrib/fuzz/fuzz-status.c tests/fuzz-replay.c
 tests_fuzz_status_LDADD = $(MULE_LIBS)
+tests_fuzz_envelope_SOURCES = contrib/fuzz/fuzz-envelope.c tests/fuzz-replay.c
+tests_fuzz_envelope_LDADD = $(MULE_LIBS)
+tests_fuzz_journal_SOURCES = contrib/fuzz/fuzz-journal.c tests/fuzz-replay.c
+tests_fuzz_journal_LDADD = $(MULE_LIBS)
+tests_fuzz_parts_SOURCES = contrib/fuzz/fuzz-parts.c contrib/fuzz/fuzz-scratch.h \
+	tests/fuzz-replay.c
+tests_fuzz_parts_LDADD = $(MULE_LIBS)
+tests_fuzz_tar_SOURCES = contrib/fuzz/fuzz-tar.c contrib/fuzz/fuzz-scratch.h \
+	tests/fuzz-replay.c
+tests_fuzz_tar_LDADD = $(MULE_LIBS)
 tests_unit_bundle_SOURCES = tests/unit-bundle.c tests/tap.h
 tests_unit_bundle_LDADD = $(MULE_LIBS)
 tests_unit_grammar_SOURCES = tests/unit-grammar.c tests/tap.h

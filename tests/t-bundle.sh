@@ -140,7 +140,7 @@ fi
 
 umask 022
 setup_keys
-plan 102
+plan 104
 
 NL='
 '
@@ -698,6 +698,10 @@ mkdir -p "$T/sp-last"
 cp "$T/sp"/B.asc.* "$T/sp-last/"
 rm "$(ls "$T/sp-last"/B.asc.* | tail -n 1)"
 x_refused "a missing last part is refused" "1 2" "$T/d-spm" "$T/sp-last/B.asc.001"
+x_refused "a first part that is not there (no part at all): exit 2" 2 "$T/d-spm" \
+    "$T/sp-last/none.asc.001"
+check "... 'No such file', not an empty bundle (fuzz-parts)" \
+    grep -q 'none\.asc\.001: No such file' "$T/err"
 refuses "--split without -o: exit 2" 2 \
     mb -r bob@example.org -u alice@example.org --split 64K "$S/sp"
 refuses "--split 512 (below 1K): exit 2" 2 \

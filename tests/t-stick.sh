@@ -5,7 +5,7 @@
 # get twice; replays (an item back after --remove, an ID reused with other
 # content); tampered and misnamed items; items for someone else; a gap in
 # the sequence numbers; crafted envelopes (a sender who is not the signer,
-# another recipient); symlinks, FIFOs and odd names on the stick;
+# another recipient, a recipient named twice); symlinks, FIFOs and odd names on the stick;
 # concurrent puts; get killed with SIGKILL and rerun; a real FAT32 stick
 # (fusefat) with a split item; a full stick (tmpfs, small FAT); list and
 # --json; exit statuses.
@@ -214,7 +214,7 @@ head -c 307200 /dev/urandom >"$SRC/r300k"
 head -c 3145728 /dev/urandom >"$SRC/r3m"
 for n in 1 2 3; do head -c 8388608 /dev/urandom >"$SRC/r8m-$n"; done
 
-plan 76
+plan 77
 
 # === init ===========================================================================
 why=""
@@ -490,6 +490,14 @@ st 1 ms_b get "$S" -C "$IN"
 rejected_ok "$CRAFTED"
 tree "$IN" | cmp -s - "$T/tree.before" || why="$why the inbox changed;"
 verdict "an envelope naming Carol as the recipient, signed by Alice, encrypted to Bob: rejected"
+
+why=""
+craft "$T/tmpl.tar" "$AH" "$ALICE" "id=$(newid)" "recipient=$BOB 3" "recipient=$BOB 4"
+st 1 ms_b get "$S" -C "$IN"
+rejected_ok "$CRAFTED"
+grep -q "^rejected $CRAFTED: .*named twice" "$T/out" || why="$why not for naming Bob twice;"
+tree "$IN" | cmp -s - "$T/tree.before" || why="$why the inbox changed;"
+verdict "an envelope naming Bob twice, with two sequence numbers, signed by Alice: rejected (fuzz-envelope)"
 
 why=""
 craft "$T/tmpl.tar" "$AH" "$ALICE" "id=$C1ID" "recipient=$BOB 5" \

@@ -79,6 +79,18 @@ parse_number(const char *s, size_t n, uint64_t *v)
 	return 1;
 }
 
+/* Does ENV name the key of the 40 hex digits at FPR already? */
+static int
+named_before(const struct mule_envelope *env, const char *fpr)
+{
+	size_t i;
+
+	for (i = 0; i < env->nrecipients; i++)
+		if (!memcmp(env->recipients[i].fpr, fpr, 40))
+			return 1;
+	return 0;
+}
+
 static gpg_error_t
 bad(const char *what)
 {
@@ -136,6 +148,10 @@ mule_envelope_parse(const char *text, size_t len, struct mule_envelope *env)
 			    || !mule_is_hex(v, 40, 1) || v[40] != ' '
 			    || !parse_number(v + 41, vl - 41, &num) || !num)
 				return bad("recipient");
+			/* One sequence number per key: a second line for it
+			 * would be a second, conflicting number. */
+			if (named_before(env, v))
+				return bad("a recipient named twice");
 			memcpy(env->recipients[r].fpr, v, 40);
 			env->recipients[r].seq = num;
 			env->nrecipients++;
@@ -161,4 +177,27 @@ mule_envelope_seq_for(const struct mule_envelope *env, const char *fpr)
 		if (!strcmp(env->recipients[i].fpr, fpr))
 			return env->recipients[i].seq;
 	return 0;
+}
+
+const char *
+mule_envelope_addressee(const struct mule_envelope *env,
+    const char *folder_fpr, char (*mine)[41], size_t nmine)
+{
+	size_t i;
+
+	if (folder_fpr)
+		return mule_envelope_seq_for(env, folder_fpr) ? folder_fpr
+		    : NULL;
+	for (i = 0; i < nmine; i++)
+		if (mule_envelope_seq_for(env, mine[i]))
+			return mine[i];
+	return NULL;
+}
+
+void
+mule_envelope_leaf(const struct mule_envelope *env,
+    char leaf[MULE_ENVELOPE_LEAF_MAX])
+{
+	snprintf(leaf, MULE_ENVELOPE_LEAF_MAX, "%" PRId64 "-%s", env->created,
+	    env->id);
 }

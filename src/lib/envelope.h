@@ -7,7 +7,8 @@
  *   id: <32 lower-case hex>
  *   kind: message|files|receipt
  *   sender: <40 upper-case hex: the signing key's primary fingerprint>
- *   recipient: <FPR> <SEQ>        one line per recipient
+ *   recipient: <FPR> <SEQ>        one line per recipient, never two
+ *                                 for one key
  *   created: <seconds since 1970>
  *
  * No field is ever used as a path as it is: readers use the checked
@@ -55,5 +56,18 @@ gpg_error_t mule_envelope_parse(const char *text, size_t len,
 /* The sequence number ENV gives recipient FPR, or 0 if FPR is not one. */
 uint64_t mule_envelope_seq_for(const struct mule_envelope *env,
     const char *fpr);
+
+/* Which of my keys ENV names as a recipient: FOLDER_FPR for an item in
+ * that key's folder, or, with FOLDER_FPR NULL (hidden recipients), the
+ * first of the NMINE keys MINE that it names.  NULL if none: the item is
+ * not for me.  The result points into FOLDER_FPR or MINE. */
+const char *mule_envelope_addressee(const struct mule_envelope *env,
+    const char *folder_fpr, char (*mine)[41], size_t nmine);
+
+/* The name of the directory an item is delivered into, below the
+ * sender's: CREATED-ID, made of checked digits and hex only. */
+#define MULE_ENVELOPE_LEAF_MAX 64
+void mule_envelope_leaf(const struct mule_envelope *env,
+    char leaf[MULE_ENVELOPE_LEAF_MAX]);
 
 #endif

@@ -209,41 +209,26 @@ parse_line(char *line, size_t len, struct mule_journal_record *r)
 	return !errno && *end == '\0';
 }
 
-static gpg_error_t
-load(struct mule_journal *j)
+/* The length of the LEN bytes at BUF without a last line that has no
+ * newline: one cut short by a crash is not a record. */
+static size_t
+complete_length(const char *buf, size_t len)
 {
-	struct stat st;
-	char *buf, *line, *nl;
+	const char *nl = memrchr(buf, '\n', len);
+
+	return nl ? (size_t)(nl + 1 - buf) : 0;
+}
+
+/* The records of the LEN bytes at BUF (whole lines, followed by one
+ * writable byte), in order: the file's, or mule_journal_parse's. */
+static gpg_error_t
+load_lines(struct mule_journal *j, char *buf, size_t len)
+{
 	struct mule_journal_record r;
+	char *line, *nl;
 	size_t lineno = 0;
 	gpg_error_t err = 0;
-	ssize_t got;
-	off_t len;
 
-	if (fstat(j->fd, &st) < 0)
-		return gpg_error_from_syserror();
-	if (st.st_size > JOURNAL_MAX)
-		return mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE), NULL,
-		    "%s: too large for a journal", j->path);
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return gpg_error_from_syserror();
-	len = 0;
-	while (len < st.st_size) {
-		got = pread(j->fd, buf + len, (size_t)(st.st_size - len), len);
-		if (got <= 0) {
-			free(buf);
-			return gpg_error_from_syserror();
-		}
-		len += got;
-	}
-	buf[len] = '\0';
-	/* A last line cut short by a crash is not a record. */
-	nl = memrchr(buf, '\n', (size_t)len);
-	if ((nl ? nl + 1 - buf : 0) != len
-	    && ftruncate(j->fd, nl ? nl + 1 - buf : 0) < 0)
-		err = gpg_error_from_syserror();
-	len = nl ? nl + 1 - buf : 0;
 	/* Lines are found by length: a NUL byte must not end the reading
 	 * early and lose every record after it. */
 	j->loading = 1;
@@ -259,8 +244,60 @@ load(struct mule_journal *j)
 			err = push(j, &r);
 	}
 	j->loading = 0;
+	return err;
+}
+
+static gpg_error_t
+load(struct mule_journal *j)
+{
+	struct stat st;
+	char *buf;
+	gpg_error_t err = 0;
+	ssize_t got;
+	size_t len, kept;
+
+	if (fstat(j->fd, &st) < 0)
+		return gpg_error_from_syserror();
+	if (st.st_size > JOURNAL_MAX)
+		return mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE), NULL,
+		    "%s: too large for a journal", j->path);
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return gpg_error_from_syserror();
+	len = 0;
+	while (len < (size_t)st.st_size) {
+		got = pread(j->fd, buf + len, (size_t)st.st_size - len,
+		    (off_t)len);
+		if (got <= 0) {
+			free(buf);
+			return gpg_error_from_syserror();
+		}
+		len += (size_t)got;
+	}
+	buf[len] = '\0';
+	kept = complete_length(buf, len);
+	if (kept != len && ftruncate(j->fd, (off_t)kept) < 0)
+		err = gpg_error_from_syserror();
+	if (!err)
+		err = load_lines(j, buf, kept);
 	free(buf);
 	return err;
+}
+
+/* A journal named PATH, with no file yet. */
+static struct mule_journal *
+journal_alloc(const char *path)
+{
+	struct mule_journal *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return NULL;
+	j->fd = -1;
+	if (!(j->path = strdup(path))) {
+		free(j);
+		return NULL;
+	}
+	return j;
 }
 
 gpg_error_t
@@ -269,11 +306,9 @@ mule_journal_open(struct mule_journal **out, const char *path)
 	struct mule_journal *j;
 	gpg_error_t err;
 
-	j = calloc(1, sizeof *j);
-	if (!j || !(j->path = strdup(path))) {
-		free(j);
+	j = journal_alloc(path);
+	if (!j)
 		return gpg_error_from_syserror();
-	}
 	j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (j->fd < 0) {
@@ -286,6 +321,34 @@ mule_journal_open(struct mule_journal **out, const char *path)
 	while (flock(j->fd, LOCK_EX) < 0 && errno == EINTR)
 		;
 	err = load(j);
+	if (err) {
+		mule_journal_close(j);
+		return err;
+	}
+	*out = j;
+	return 0;
+}
+
+gpg_error_t
+mule_journal_parse(struct mule_journal **out, const char *name,
+    const void *text, size_t len)
+{
+	struct mule_journal *j;
+	gpg_error_t err;
+	char *buf;
+
+	*out = NULL;
+	j = journal_alloc(name);
+	buf = j ? malloc(len + 1) : NULL;
+	if (!buf) {
+		err = gpg_error_from_syserror();
+		mule_journal_close(j);
+		return err;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	err = load_lines(j, buf, complete_length(buf, len));
+	free(buf);
 	if (err) {
 		mule_journal_close(j);
 		return err;

@@ -37,6 +37,13 @@ gpg_error_t mule_state_dir(char **dir);
 /* Open (create) the journal at PATH and lock it for this process. */
 gpg_error_t mule_journal_open(struct mule_journal **j, const char *path);
 
+/* The journal in the LEN bytes at TEXT, read as mule_journal_open reads
+ * its file (a last line without a newline is dropped), for the tests and
+ * the fuzz harness: it has no file, and mule_journal_add fails on it.
+ * NAME is for messages. */
+gpg_error_t mule_journal_parse(struct mule_journal **j, const char *name,
+    const void *text, size_t len);
+
 const struct mule_journal_record *mule_journal_find(
     const struct mule_journal *j, const char *sender, const char *id);
 const struct mule_journal_record *mule_journal_find_cid(

@@ -356,6 +356,11 @@ find_parts(struct mule_parts *pp, const char *first, char *const *given,
 		free(b);
 	}
 	free(dir);
+	/* No part at all: the input named is not there, as for any file
+	 * (not an empty bundle, which would be a rejection). */
+	if (!err && !highest)
+		err = mule_error_set(gpg_error(GPG_ERR_ENOENT), NULL, "%s: %s",
+		    first, strerror(ENOENT));
 	for (i = 1; !err && i <= highest; i++)
 		if (!present[i])
 			err = parts_error("%s.%03u is missing", stem, i);

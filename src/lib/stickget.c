@@ -222,23 +222,6 @@ note_flow(struct flow *f, const struct mule_envelope *env, const char *me)
 	return f->ids[f->nids++] ? 0 : gpg_error_from_syserror();
 }
 
-/* Which of my keys the envelope names: FOLDER's for an addressed item,
- * any of mine for one with hidden recipients. */
-static const char *
-addressed_to_me(const struct run *r, const struct mule_envelope *env,
-    const char *folder_fpr)
-{
-	size_t i;
-
-	if (folder_fpr)
-		return mule_envelope_seq_for(env, folder_fpr) ? folder_fpr
-		    : NULL;
-	for (i = 0; i < r->nmine; i++)
-		if (mule_envelope_seq_for(env, r->mine[i]))
-			return r->mine[i];
-	return NULL;
-}
-
 static int
 signed_by(const struct mule_verdict *v, const char *fpr)
 {
@@ -308,7 +291,7 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	struct flow *flow;
 	const struct mule_journal_record *seen;
 	unsigned char digest[32];
-	char name[80], cid[65], leaf[64], *dir = NULL;
+	char name[80], cid[65], leaf[MULE_ENVELOPE_LEAF_MAX], *dir = NULL;
 	const char *me;
 	gpg_error_t err;
 	size_t i;
@@ -363,7 +346,7 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 		    v.nsigners ? v.signers[0].fpr : "nobody");
 		goto leave;
 	}
-	me = addressed_to_me(r, env, folder_fpr);
+	me = mule_envelope_addressee(env, folder_fpr, r->mine, r->nmine);
 	if (!me && copy) {
 		*replay = 1;
 		err = mule_reject(GPG_ERR_DUP_VALUE, NULL, "it came back after "
@@ -393,7 +376,7 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 		goto leave;
 	}
 	/* Only checked forms make the path: hex, and digits. */
-	snprintf(leaf, sizeof leaf, "%" PRId64 "-%s", env->created, env->id);
+	mule_envelope_leaf(env, leaf);
 	err = mule_staging_commit_as(staging, env->sender, leaf);
 	if (gpg_err_code(err) == GPG_ERR_EEXIST)
 		err = 0;	/* delivered by a run that died before the
