@@ -230,9 +230,12 @@ add_dir_meta(struct mule_staging *s, const char *name, size_t len)
 	s->dirs[s->ndirs].deferred = s->dirs[s->ndirs].late = 0;
 	s->dirs[s->ndirs].fd = -1;
 	err = mule_nameset_put(&s->made, name, len, (int)s->ndirs);
-	if (!err)
-		s->ndirs++;
-	return err;
+	if (err) {
+		free(s->dirs[s->ndirs].name);
+		return err;
+	}
+	s->ndirs++;
+	return 0;
 }
 
 static gpg_error_t
