@@ -230,11 +230,13 @@ static void
 undo_item(const struct mule_stick *s, const struct mule_stick_route *r,
     const char *cid, size_t nparts)
 {
+	struct mule_error_record why;	/* the failure's, kept */
 	struct mule_stick_item item;
 	char rel[64], *folder = NULL;
 	size_t i;
 	int fd;
 
+	mule_error_save(&why);
 	memset(&item, 0, sizeof item);
 	memcpy(item.cid, cid, 65);
 	item.nparts = (unsigned)nparts;
@@ -249,7 +251,7 @@ undo_item(const struct mule_stick *s, const struct mule_stick_route *r,
 		free(folder);
 		folder = NULL;
 	}
-	mule_error_clear();
+	mule_error_restore(&why);
 }
 
 static gpg_error_t
