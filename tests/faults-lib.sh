@@ -33,16 +33,9 @@ export ASAN_OPTIONS UBSAN_OPTIONS
 KINDS=${FAULT_KINDS:-write fsync rename mkdir unlink malloc}
 
 # --- the cast and the inputs -------------------------------------------------------
-AH="$T/alice-home"
-BH="$T/bob-home"
-new_home "$AH"
-new_home "$BH"
-ALICE=$(gen_key "$AH" 'Alice <alice@example.org>')
-BOB=$(gen_key "$BH" 'Bob <bob@example.org>')
-[ -n "$ALICE" ] && [ -n "$BOB" ] || {
-	echo "Bail out! cannot generate test keys"; exit 99; }
-GNUPGHOME=$AH gpg --export "$ALICE" | GNUPGHOME=$BH gpg -q --import &&
-GNUPGHOME=$BH gpg --export "$BOB" | GNUPGHOME=$AH gpg -q --import &&
+alice_and_bob
+GNUPGHOME=$BH gpg -q --import "$T/alice.asc" &&
+GNUPGHOME=$AH gpg -q --import "$T/bob.asc" &&
 GNUPGHOME=$AH gpg --batch --yes -q --quick-lsign-key "$BOB" >/dev/null 2>&1 &&
 GNUPGHOME=$BH gpg --batch --yes -q --quick-lsign-key "$ALICE" >/dev/null 2>&1 || {
 	echo "Bail out! cannot exchange the test keys"; exit 99; }

@@ -11,6 +11,7 @@
 #
 # get runs with MULE_JOBS=1, so that it stops where the test expects.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/stick-lib.sh"
 
 if ! has_test_hooks; then
 	echo "1..0 # SKIP built without --enable-test-hooks"
@@ -18,16 +19,7 @@ if ! has_test_hooks; then
 fi
 umask 022
 
-AH="$T/alice-home"
-BH="$T/bob-home"
-new_home "$AH"
-new_home "$BH"
-ALICE=$(gen_key "$AH" 'Alice <alice@example.org>')
-BOB=$(gen_key "$BH" 'Bob <bob@example.org>')
-[ -n "$ALICE" ] && [ -n "$BOB" ] || {
-	echo "Bail out! cannot generate test keys"; exit 99; }
-GNUPGHOME=$AH gpg --export --armor "$ALICE" >"$T/alice.asc"
-GNUPGHOME=$BH gpg --export --armor "$BOB" >"$T/bob.asc"
+alice_and_bob
 for x in "$AH:$T/bob.asc:$BOB" "$BH:$T/alice.asc:$ALICE"; do
 	h=${x%%:*} rest=${x#*:}
 	f=${rest%%:*} fpr=${rest#*:}
