@@ -1182,12 +1182,13 @@ undo_moves(struct mule_staging *s)
 	}
 }
 
-gpg_error_t
-mule_staging_commit(struct mule_staging *s)
+/* The end of staging, before anything moves: the directories' modes
+ * made ready, and everything staged on the disk (syncfs reports what
+ * failed; sync() only where there is no syncfs). */
+static gpg_error_t
+staged_to_disk(struct mule_staging *s)
 {
-	struct stat st;
 	gpg_error_t err;
-	size_t i, top;
 
 	if (s->parentfd >= 0)
 		close(s->parentfd);
@@ -1195,12 +1196,24 @@ mule_staging_commit(struct mule_staging *s)
 	err = prepare_dirs(s);
 	if (err)
 		return err;
-	/* Everything on the disk before anything is in place. */
 	if (syncfs(s->stagefd) < 0) {
 		if (errno != ENOSYS)
 			return create_failed(s, ".", errno);
 		sync();
 	}
+	return 0;
+}
+
+gpg_error_t
+mule_staging_commit(struct mule_staging *s)
+{
+	struct stat st;
+	gpg_error_t err;
+	size_t i, top;
+
+	err = staged_to_disk(s);
+	if (err)
+		return err;
 	for (i = 0; !s->overwrite && i < s->ntops; i++)
 		if (fstatat(s->dirfd, s->tops[i], &st, AT_SYMLINK_NOFOLLOW)
 		    == 0)
@@ -1270,17 +1283,9 @@ mule_staging_commit_as(struct mule_staging *s, const char *parent,
 	gpg_error_t err;
 	int pfd, errnum;
 
-	if (s->parentfd >= 0)
-		close(s->parentfd);
-	s->parentfd = -1;
-	err = prepare_dirs(s);
+	err = staged_to_disk(s);
 	if (err)
 		return err;
-	if (syncfs(s->stagefd) < 0) {
-		if (errno != ENOSYS)
-			return create_failed(s, ".", errno);
-		sync();
-	}
 	if (mkdirat(s->dirfd, parent, 0777) < 0 && errno != EEXIST)
 		return create_failed(s, parent, errno);
 	pfd = openat(s->dirfd, parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
