@@ -21,16 +21,9 @@ command -v python3 >/dev/null 2>&1 || {
 	echo "1..0 # SKIP python3 not found"; exit 0; }
 umask 022
 
-AH="$T/alice-home"
-BH="$T/bob-home"
-new_home "$AH"
-new_home "$BH"
-ALICE=$(gen_key "$AH" 'Alice <alice@example.org>')
-BOB=$(gen_key "$BH" 'Bob <bob@example.org>')
+alice_and_bob
 BOB2=$(gen_key "$BH" 'Bob at work <bob@work.example>')
-[ -n "$ALICE" ] && [ -n "$BOB" ] && [ -n "$BOB2" ] || {
-	echo "Bail out! cannot generate test keys"; exit 99; }
-GNUPGHOME=$AH gpg --export --armor "$ALICE" >"$T/alice.asc"
+[ -n "$BOB2" ] || { echo "Bail out! cannot generate test keys"; exit 99; }
 GNUPGHOME=$BH gpg --export --armor "$BOB" "$BOB2" >"$T/bob.asc"
 for x in "$AH:$T/bob.asc:$BOB $BOB2" "$BH:$T/alice.asc:$ALICE"; do
 	h=${x%%:*} rest=${x#*:}

@@ -25,18 +25,11 @@ TZ=UTC
 export TZ
 
 # --- the cast ------------------------------------------------------------------
-AH="$T/alice-home"
-BH="$T/bob-home"
-new_home "$AH"
-new_home "$BH"
-ALICE=$(gen_key "$AH" 'Alice <alice@example.org>')
-BOB=$(gen_key "$BH" 'Bob <bob@example.org>')
+alice_and_bob
 CAROL=$(foreign_key carol 'Carol <carol@example.org>')
 MALLORY=$(foreign_key mallory 'Mallory <mallory@example.org>')
-[ -n "$ALICE" ] && [ -n "$BOB" ] && [ -n "$CAROL" ] && [ -n "$MALLORY" ] || {
+[ -n "$CAROL" ] && [ -n "$MALLORY" ] || {
 	echo "Bail out! cannot generate test keys"; exit 99; }
-GNUPGHOME=$AH gpg --export --armor "$ALICE" >"$T/alice.asc"
-GNUPGHOME=$BH gpg --export --armor "$BOB" >"$T/bob.asc"
 
 # in HOME: import the public keys in FILEs and certify them (lsign)
 import_certified() {
