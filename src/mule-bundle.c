@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/bundle.h"
-#include "lib/cli.h"
-#include "lib/error.h"
-#include "lib/parts.h"
-#include "lib/text.h"
+#include "tar/bundle.h"
+#include "cli.h"
+#include "core/error.h"
+#include "tar/parts.h"
+#include "core/text.h"
 
 static const char usage[] =
 "usage: mule-bundle [-c] [-r USERID]... [options] PATH...\n"

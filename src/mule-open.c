@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "lib/cli.h"
-#include "lib/error.h"
-#include "lib/io.h"
-#include "lib/open.h"
-#include "lib/text.h"
+#include "cli.h"
+#include "core/error.h"
+#include "core/io.h"
+#include "pgp/open.h"
+#include "core/text.h"
 
 static const char usage[] =
 "usage: mule-open [--signer FPR|USERID]... [--signer-file KEYFILE]... [options] [FILE]\n"

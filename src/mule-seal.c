@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "lib/cli.h"
-#include "lib/error.h"
-#include "lib/io.h"
-#include "lib/seal.h"
+#include "cli.h"
+#include "core/error.h"
+#include "core/io.h"
+#include "pgp/seal.h"
 
 static const char usage[] =
 "usage: mule-seal [-r USERID]... [-R KEYFILE]... [-c] [options] [FILE]\n"

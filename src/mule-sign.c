@@ -5,12 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/cli.h"
-#include "lib/error.h"
-#include "lib/io.h"
-#include "lib/manifest.h"
-#include "lib/sign.h"
-#include "lib/text.h"
+#include "cli.h"
+#include "core/error.h"
+#include "core/io.h"
+#include "pgp/manifest.h"
+#include "pgp/sign.h"
+#include "core/text.h"
 
 static const char usage[] =
 "usage: mule-sign [-u USERID] [--detach | --inline] [options] [FILE]\n"

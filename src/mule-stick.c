@@ -7,17 +7,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lib/bundle.h"
-#include "lib/cli.h"
-#include "lib/error.h"
-#include "lib/gpg.h"
-#include "lib/parallel.h"
-#include "lib/keys.h"
-#include "lib/parts.h"
-#include "lib/stick.h"
-#include "lib/stickget.h"
-#include "lib/stickput.h"
-#include "lib/text.h"
+#include "tar/bundle.h"
+#include "cli.h"
+#include "core/error.h"
+#include "pgp/gpg.h"
+#include "core/parallel.h"
+#include "pgp/keys.h"
+#include "tar/parts.h"
+#include "stick/folder.h"
+#include "stick/get.h"
+#include "stick/put.h"
+#include "core/text.h"
 
 static const char usage[] =
 "usage: mule-stick init STICK\n"

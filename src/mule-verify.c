@@ -6,13 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/cli.h"
-#include "lib/error.h"
-#include "lib/io.h"
-#include "lib/manifest.h"
-#include "lib/open.h"
-#include "lib/sigcheck.h"
-#include "lib/text.h"
+#include "cli.h"
+#include "core/error.h"
+#include "core/io.h"
+#include "pgp/manifest.h"
+#include "pgp/open.h"
+#include "pgp/sigcheck.h"
+#include "core/text.h"
 
 static const char usage[] =
 "usage: mule-verify [options] [SIGNED-FILE]\n"

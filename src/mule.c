@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/error.h"
+#include "core/error.h"
 
 static const struct tool {
 	const char *name;

@@ -6,9 +6,9 @@
 
 #include <gcrypt.h>
 
-#include "lib/armor.h"
-#include "lib/error.h"
-#include "lib/secret.h"
+#include "pgp/armor.h"
+#include "core/error.h"
+#include "core/secret.h"
 #include "tap.h"
 
 struct buf {

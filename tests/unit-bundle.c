@@ -10,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/cleanup.h"
-#include "lib/error.h"
-#include "lib/nameset.h"
-#include "lib/parts.h"
-#include "lib/secret.h"
-#include "lib/tarout.h"
+#include "core/cleanup.h"
+#include "core/error.h"
+#include "core/nameset.h"
+#include "tar/parts.h"
+#include "core/secret.h"
+#include "tar/write.h"
 #include "tap.h"
 
 static int

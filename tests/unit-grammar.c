@@ -6,8 +6,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "lib/error.h"
-#include "lib/grammar.h"
+#include "core/error.h"
+#include "pgp/grammar.h"
 #include "tap.h"
 
 struct buf {

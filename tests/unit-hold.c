@@ -8,8 +8,8 @@
 
 #include <gcrypt.h>
 
-#include "lib/hold.h"
-#include "lib/secret.h"
+#include "core/hold.h"
+#include "core/secret.h"
 #include "tap.h"
 
 /* Write N pseudo-random bytes in uneven pieces, read them back, compare. */

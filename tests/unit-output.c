@@ -12,9 +12,9 @@
 #include <unistd.h>
 #include <dirent.h>
 
-#include "lib/error.h"
-#include "lib/io.h"
-#include "lib/secret.h"
+#include "core/error.h"
+#include "core/io.h"
+#include "core/secret.h"
 #include "tap.h"
 
 static int

@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "lib/error.h"
-#include "lib/packet.h"
+#include "core/error.h"
+#include "pgp/packet.h"
 #include "tap.h"
 
 #define START(...) ({ static const unsigned char b_[] = { __VA_ARGS__ }; \

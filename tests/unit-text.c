@@ -7,7 +7,7 @@
 
 #include <gcrypt.h>
 
-#include "lib/text.h"
+#include "core/text.h"
 #include "tap.h"
 
 static int

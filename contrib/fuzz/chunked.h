@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lib/stream.h"
+#include "core/stream.h"
 
 struct chunked {
 	const uint8_t *p;

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/clearsig.h"
-#include "lib/error.h"
+#include "pgp/clearsig.h"
+#include "core/error.h"
 #include "chunked.h"
 
 /* What mule-verify reads ahead to tell the kind of input (sigcheck.c). */

@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lib/armor.h"
-#include "lib/error.h"
-#include "lib/secret.h"
+#include "pgp/armor.h"
+#include "core/error.h"
+#include "core/secret.h"
 
 struct mem {
 	const uint8_t *p;

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/error.h"
-#include "lib/manifest.h"
-#include "lib/stream.h"
+#include "core/error.h"
+#include "pgp/manifest.h"
+#include "core/stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

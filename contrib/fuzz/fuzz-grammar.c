@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lib/error.h"
-#include "lib/grammar.h"
+#include "core/error.h"
+#include "pgp/grammar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

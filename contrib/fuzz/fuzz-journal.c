@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/error.h"
-#include "lib/journal.h"
+#include "core/error.h"
+#include "stick/journal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

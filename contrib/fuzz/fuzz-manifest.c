@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/error.h"
-#include "lib/manifest.h"
-#include "lib/stream.h"
+#include "core/error.h"
+#include "pgp/manifest.h"
+#include "core/stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -29,8 +29,8 @@
 
 #include <gcrypt.h>
 
-#include "lib/error.h"
-#include "lib/parts.h"
+#include "core/error.h"
+#include "tar/parts.h"
 #include "fuzz-scratch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

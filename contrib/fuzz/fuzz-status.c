@@ -21,9 +21,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "lib/error.h"
-#include "lib/text.h"
-#include "lib/verify.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "pgp/verify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -26,10 +26,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/error.h"
-#include "lib/io.h"
-#include "lib/staging.h"
-#include "lib/tarin.h"
+#include "core/error.h"
+#include "core/io.h"
+#include "tar/staging.h"
+#include "tar/read.h"
 #include "fuzz-scratch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

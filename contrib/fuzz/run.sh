@@ -33,17 +33,17 @@ fi
 # NAME|SOURCES (below src/lib)|LIBRARIES (pkg-config names or -l flags)|OPTIONS
 harnesses() {
 	cat <<'TABLE'
-dearmor|armor.c stream.c error.c cleanup.c secret.c|libgcrypt gpg-error|
-grammar|grammar.c packet.c stream.c error.c cleanup.c|gpg-error zlib -lbz2|
-packet|packet.c stream.c error.c cleanup.c|gpg-error|
-clearsig|clearsig.c stream.c error.c cleanup.c|gpg-error|
-manifest|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
-digests|manifest.c strlist.c text.c stream.c error.c cleanup.c|libgcrypt gpg-error -lm|
-status|verify.c text.c error.c cleanup.c|gpgme gpg-error -lm|
-envelope|envelope.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
-journal|journal.c nameset.c io.c hold.c secret.c testhook.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
-parts|parts.c io.c hold.c secret.c testhook.c text.c error.c cleanup.c|libgcrypt gpg-error -lm|
-tar|tarin.c staging.c manifest.c strlist.c nameset.c io.c hold.c secret.c testhook.c progress.c stream.c text.c error.c cleanup.c|libarchive libgcrypt gpg-error -lm|
+dearmor|pgp/armor.c core/stream.c core/error.c core/cleanup.c core/secret.c|libgcrypt gpg-error|
+grammar|pgp/grammar.c pgp/packet.c core/stream.c core/error.c core/cleanup.c|gpg-error zlib -lbz2|
+packet|pgp/packet.c core/stream.c core/error.c core/cleanup.c|gpg-error|
+clearsig|pgp/clearsig.c core/stream.c core/error.c core/cleanup.c|gpg-error|
+manifest|pgp/manifest.c core/strlist.c core/text.c core/stream.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+digests|pgp/manifest.c core/strlist.c core/text.c core/stream.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+status|pgp/verify.c core/text.c core/error.c core/cleanup.c|gpgme gpg-error -lm|
+envelope|stick/envelope.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+journal|stick/journal.c core/nameset.c core/io.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+parts|tar/parts.c core/io.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+tar|tar/read.c tar/staging.c pgp/manifest.c core/strlist.c core/nameset.c core/io.c core/hold.c core/secret.c core/testhook.c core/progress.c core/stream.c core/text.c core/error.c core/cleanup.c|libarchive libgcrypt gpg-error -lm|
 TABLE
 }
 
@@ -76,7 +76,7 @@ build() {
 	mkdir -p "$out/$name"
 	# shellcheck disable=SC2046,SC2086
 	$CC -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=undefined -I"$top" -I"$top/src" \
+	    -fno-sanitize-recover=undefined -I"$top" -I"$top/src/lib" \
 	    $(cflags "$deps") "$here/fuzz-$name.c" $files $(libs "$deps") \
 	    -o "$out/$name/fuzz-$name"
 }

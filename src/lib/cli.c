@@ -8,12 +8,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "cleanup.h"
+#include "core/cleanup.h"
 #include "cli.h"
-#include "error.h"
-#include "gpg.h"
-#include "secret.h"
-#include "verify.h"
+#include "core/error.h"
+#include "pgp/gpg.h"
+#include "core/secret.h"
+#include "pgp/verify.h"
 
 void
 mule_cli_init(struct mule_cli *cli, char **argv, const char *usage)

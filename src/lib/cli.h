@@ -9,7 +9,7 @@
 #include <getopt.h>
 #include <gpg-error.h>
 
-#include "gpg.h"
+#include "pgp/gpg.h"
 
 struct mule_passphrase;
 

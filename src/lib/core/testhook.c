@@ -1,0 +1,19 @@
+/* testhook.c - pause points for the race tests (see testhook.h). */
+#include <config.h>
+
+#include "core/testhook.h"
+
+#ifdef MULE_TEST_HOOKS
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+mule_test_pause(const char *name)
+{
+	const char *want = getenv("MULE_TEST_PAUSE");
+
+	if (want && !strcmp(want, name))
+		raise(SIGSTOP);
+}
+#endif

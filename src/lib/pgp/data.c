@@ -1,0 +1,103 @@
+/* data.c - GPGME data objects over our own readers and writers. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pgp/data.h"
+#include "core/error.h"
+
+/* GPGME moves data in steps of its "io-buffer-size" (4 KiB by default:
+ * a poll and a context switch per 4 KiB).  GPGME 1.18 also formats every
+ * byte it moves into a debug line it then discards, and formats a
+ * buffer again whenever a pipe write is short; towards gpg the pipe
+ * takes at most 64 KiB, often less, so a large step there costs more
+ * than it saves (bench/README has the measurements).  From gpg, reads
+ * return what is there, so the step can be large. */
+#define IO_BUFFER_TO_GPG   "16384"
+#define IO_BUFFER_FROM_GPG "262144"
+
+static ssize_t
+source_cb(void *arg, void *buf, size_t n)
+{
+	struct mule_source *src = arg;
+	size_t got;
+	gpg_error_t err;
+
+	err = mule_source_read(src, buf, n, &got);
+	if (err) {
+		if (!src->err)
+			src->err = err;
+		errno = EIO;
+		return -1;
+	}
+	return (ssize_t)got;
+}
+
+static ssize_t
+sink_cb(void *arg, const void *buf, size_t n)
+{
+	struct mule_sink *sink = arg;
+	gpg_error_t err;
+
+	if (sink->limit && sink->total + n > sink->limit) {
+		sink->over_limit = 1;
+		errno = EFBIG;
+		return -1;
+	}
+	err = sink->write(sink->arg, buf, n);
+	if (err) {
+		if (!sink->err)
+			sink->err = err;
+		errno = EIO;
+		return -1;
+	}
+	sink->total += n;
+	return (ssize_t)n;
+}
+
+gpg_error_t
+mule_data_from_source(gpgme_data_t *dh, struct mule_source *src)
+{
+	static struct gpgme_data_cbs cbs = { source_cb, NULL, NULL, NULL };
+	gpg_error_t err;
+
+	err = gpgme_data_new_from_cbs(dh, &cbs, src);
+	if (!err) {
+		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_TO_GPG);
+		gpgme_data_set_flag(*dh, "sensitive", "1");
+	}
+	return err;
+}
+
+gpg_error_t
+mule_data_to_sink(gpgme_data_t *dh, struct mule_sink *sink)
+{
+	static struct gpgme_data_cbs cbs = { NULL, sink_cb, NULL, NULL };
+	gpg_error_t err;
+
+	err = gpgme_data_new_from_cbs(dh, &cbs, sink);
+	if (!err) {
+		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_FROM_GPG);
+		gpgme_data_set_flag(*dh, "sensitive", "1");
+	}
+	return err;
+}
+
+gpg_error_t
+mule_data_own_error(const struct mule_source *src,
+    const struct mule_sink *sink)
+{
+	if (sink && sink->over_limit)
+		return mule_reject(GPG_ERR_TOO_LARGE,
+		    "raise the limit with --max-size if you expect this much",
+		    "the plaintext exceeds --max-size (%llu bytes): "
+		    "nothing was released", (unsigned long long)sink->limit);
+	if (src && src->err)
+		return src->err;
+	if (sink && sink->err)
+		return sink->err;
+	return 0;
+}

@@ -1,0 +1,518 @@
+/* keys.c - turning what the user typed into keys. */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/error.h"
+#include "pgp/gpg.h"
+#include "pgp/keys.h"
+#include "pgp/packet.h"
+#include "core/secret.h"
+#include "core/strlist.h"
+#include "core/text.h"
+
+struct mule_keyhome {
+	char *dir;
+	int slot;
+};
+
+static int
+key_usable(gpgme_key_t key, int for_signing)
+{
+	if (key->revoked || key->expired || key->disabled || key->invalid)
+		return 0;
+	return for_signing ? key->can_sign && key->secret : key->can_encrypt;
+}
+
+/* A key ID: 8 or 16 hex digits, optionally after "0x". */
+static int
+is_keyid(const char *n)
+{
+	size_t len;
+
+	if (n[0] == '0' && (n[1] == 'x' || n[1] == 'X'))
+		n += 2;
+	len = strlen(n);
+	return (len == 8 || len == 16) && strspn(n, "0123456789abcdefABCDEF")
+	    == len;
+}
+
+/* Does user ID U match NAME?  Stricter than gpg's search, which finds
+ * substrings (so "alice@example.org" would find "malice@example.org"):
+ * an e-mail address, bare or in angle brackets, and a full "Name <email>"
+ * must match exactly (ignoring case); "=TEXT" is gpg's exact form; only
+ * a plain name is looked for as part of a user ID. */
+static int
+uid_matches(gpgme_user_id_t u, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!u->uid)
+		return 0;
+	if (name[0] == '=')
+		return !strcmp(u->uid, name + 1);
+	if (name[0] == '<' && len > 2 && name[len - 1] == '>')
+		return u->email && strlen(u->email) == len - 2
+		    && !strncasecmp(u->email, name + 1, len - 2);
+	if (len && name[len - 1] == '>')
+		return !strcasecmp(u->uid, name);
+	if (strchr(name, '@') && !strchr(name, ' '))
+		return u->email && !strcasecmp(u->email, name);
+	return strcasestr(u->uid, name) != NULL;
+}
+
+/* Does KEY match NAME (gpg found it by key ID, or one of its user IDs
+ * matches), and is a matching user ID valid? */
+static int
+key_matches(gpgme_key_t key, const char *name, int *valid)
+{
+	gpgme_user_id_t u;
+	int by_keyid = is_keyid(name), match = 0;
+
+	*valid = 0;
+	for (u = key->uids; u; u = u->next) {
+		if (!by_keyid && !uid_matches(u, name))
+			continue;
+		match = 1;
+		if (!u->revoked && !u->invalid
+		    && u->validity >= GPGME_VALIDITY_FULL)
+			*valid = 1;
+	}
+	return match;
+}
+
+/* Find the one usable and valid key for NAME.  *KEY gets a reference. */
+static gpg_error_t
+find_key(gpgme_ctx_t ctx, const char *name, int for_signing, gpgme_key_t *key)
+{
+	gpgme_key_t k, found = NULL, unusable = NULL, untrusted = NULL;
+	int nfound = 0, valid;
+	gpg_error_t err;
+	const char *role = for_signing ? "signing key" : "recipient";
+
+	*key = NULL;
+	err = gpgme_op_keylist_start(ctx, name, for_signing);
+	while (!err && !(err = gpgme_op_keylist_next(ctx, &k))) {
+		if (!key_matches(k, name, &valid)) {
+			gpgme_key_unref(k);
+			continue;
+		}
+		if (!key_usable(k, for_signing)) {
+			if (!unusable) {
+				unusable = k;
+				continue;
+			}
+		} else if (!for_signing && !valid) {
+			if (!untrusted) {
+				untrusted = k;
+				continue;
+			}
+		} else {
+			if (nfound++ == 0) {
+				found = k;
+				continue;
+			}
+		}
+		gpgme_key_unref(k);
+	}
+	gpgme_op_keylist_end(ctx);
+	if (gpg_err_code(err) != GPG_ERR_EOF) {
+		mule_error_set(err, NULL, "looking up %s '%s': %s", role, name,
+		    gpg_strerror(err));
+		goto leave;
+	}
+	err = 0;
+	if (nfound > 1) {
+		err = mule_error_set(mule_fail_code(GPG_ERR_AMBIGUOUS_NAME),
+		    "name the key by its full fingerprint",
+		    "%s '%s' matches %d keys", role, name, nfound);
+	} else if (found) {
+		*key = found;
+		found = NULL;
+	} else if (untrusted) {
+		err = mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_PUBKEY),
+		    "check the fingerprint with its owner, then certify it "
+		    "(gpg --lsign-key FPR) or name it by fingerprint: -r FPR",
+		    "recipient '%s': key %s is not certified", name,
+		    untrusted->fpr);
+	} else if (unusable) {
+		err = mule_error_set(mule_fail_code(for_signing
+		    ? GPG_ERR_UNUSABLE_SECKEY : GPG_ERR_UNUSABLE_PUBKEY), NULL,
+		    "%s '%s': key %s cannot %s (%s)", role, name, unusable->fpr,
+		    for_signing ? "sign" : "encrypt",
+		    unusable->revoked ? "revoked" : unusable->expired
+		    ? "expired" : unusable->disabled ? "disabled"
+		    : for_signing && !unusable->secret ? "no secret key"
+		    : "no usable subkey");
+	} else {
+		err = mule_error_set(mule_fail_code(for_signing
+		    ? GPG_ERR_NO_SECKEY : GPG_ERR_NO_PUBKEY),
+		    for_signing ? NULL : "import the key, or give it as a file "
+		    "with -R KEYFILE", "%s '%s': no such key", role, name);
+	}
+leave:
+	gpgme_key_unref(found);
+	gpgme_key_unref(unusable);
+	gpgme_key_unref(untrusted);
+	return err;
+}
+
+static gpg_error_t
+append(char **s, size_t *len, const char *line)
+{
+	size_t l = strlen(line);
+	char *p = realloc(*s, *len + l + 2);
+
+	if (!p)
+		return gpg_error_from_syserror();
+	memcpy(p + *len, line, l);
+	p[*len + l] = '\n';
+	p[*len + l + 1] = '\0';
+	*s = p;
+	*len += l + 1;
+	return 0;
+}
+
+static gpg_error_t
+check_key_file(const char *file)
+{
+	size_t l = strlen(file);
+
+	/* GPGME's recipient string is line-based and trims blanks. */
+	if (strchr(file, '\n') || file[0] == ' ' || file[0] == '\t'
+	    || (l && (file[l - 1] == ' ' || file[l - 1] == '\t')))
+		return mule_error_set(mule_fail_code(GPG_ERR_INV_NAME),
+		    "rename the file", "key file name '%s' is not supported",
+		    file);
+	if (access(file, R_OK) < 0)
+		return mule_error_set(gpg_error_from_syserror(), NULL,
+		    "key file %s: %s", file, strerror(errno));
+	return 0;
+}
+
+gpg_error_t
+mule_recipients_resolve(gpgme_ctx_t ctx, const char *const *names,
+    size_t nnames, const char *const *files, size_t nfiles, char **recpstring)
+{
+	char fpr[41];
+	char *s = NULL, *dotted = NULL;
+	size_t len = 0, i;
+	gpgme_key_t key = NULL;
+	gpg_error_t err = 0;
+
+	*recpstring = NULL;
+	/* Fingerprints first: no line of them can look like an option. */
+	for (i = 0; !err && i < nnames; i++) {
+		if (mule_fpr_parse(names[i], fpr)) {
+			err = append(&s, &len, fpr);
+			continue;
+		}
+		err = find_key(ctx, names[i], 0, &key);
+		if (!err)
+			err = append(&s, &len, key->fpr);
+		gpgme_key_unref(key);
+		key = NULL;
+	}
+	if (!err && nfiles)
+		err = append(&s, &len, "--file");
+	for (i = 0; !err && i < nfiles; i++) {
+		err = check_key_file(files[i]);
+		if (err)
+			break;
+		/* A name starting with "-" would be read as an option line. */
+		if (files[i][0] == '-') {
+			if (asprintf(&dotted, "./%s", files[i]) < 0)
+				err = gpg_error_from_syserror();
+			else
+				err = append(&s, &len, dotted);
+			free(dotted);
+			dotted = NULL;
+		} else {
+			err = append(&s, &len, files[i]);
+		}
+	}
+	if (err) {
+		free(s);
+		return err;
+	}
+	*recpstring = s;
+	return 0;
+}
+
+gpg_error_t
+mule_signer_use(gpgme_ctx_t ctx, const char *name)
+{
+	gpgme_key_t key = NULL;
+	char fpr[41];
+	gpg_error_t err;
+
+	if (mule_fpr_parse(name, fpr)) {
+		err = gpgme_get_key(ctx, fpr, &key, 1);
+		if (err)
+			return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
+			    NULL, "signing key %s: no such secret key", fpr);
+		if (!key_usable(key, 1)) {
+			gpgme_key_unref(key);
+			return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_SECKEY),
+			    NULL, "signing key %s cannot sign", fpr);
+		}
+	} else {
+		err = find_key(ctx, name, 1, &key);
+		if (err)
+			return err;
+	}
+	gpgme_signers_clear(ctx);
+	err = gpgme_signers_add(ctx, key);
+	gpgme_key_unref(key);
+	return err;
+}
+
+gpg_error_t
+mule_signer_pin_userid(gpgme_ctx_t ctx, const char *name, char ***fprs,
+    size_t *nfprs)
+{
+	gpgme_key_t k;
+	gpg_error_t err;
+	size_t before = *nfprs;
+	int valid;
+
+	err = gpgme_op_keylist_start(ctx, name, 0);
+	while (!err && !(err = gpgme_op_keylist_next(ctx, &k))) {
+		if (key_matches(k, name, &valid) && valid)
+			err = mule_strlist_add(fprs, nfprs, k->fpr);
+		gpgme_key_unref(k);
+	}
+	gpgme_op_keylist_end(ctx);
+	if (gpg_err_code(err) != GPG_ERR_EOF)
+		return mule_error_set(err, NULL, "looking up signer '%s': %s",
+		    name, gpg_strerror(err));
+	if (*nfprs == before)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
+		    "--signer takes a full fingerprint, or a user ID of a key "
+		    "you certified", "signer '%s': no valid key with that user ID",
+		    name);
+	return 0;
+}
+
+/* Whether the key file's first MiB holds a secret key (armoured, or as
+ * secret key packets). */
+static int
+holds_secret_key(gpgme_data_t data)
+{
+	size_t size = 1 << 20;
+	char *chunk = malloc(size);
+	ssize_t n;
+	int secret = 0;
+
+	if (!chunk || gpgme_data_seek(data, 0, SEEK_SET) != 0) {
+		free(chunk);
+		return 0;
+	}
+	n = gpgme_data_read(data, chunk, size);
+	if (n > 0) {
+		secret = memmem(chunk, (size_t)n, "PRIVATE KEY BLOCK", 17) != NULL
+		    || ((chunk[0] & 0x80) && mule_packet_has_secret(
+		    (const unsigned char *)chunk, (size_t)n));
+		mule_wipe(chunk, (size_t)n);
+	}
+	free(chunk);
+	gpgme_data_seek(data, 0, SEEK_SET);
+	return secret;
+}
+
+static gpg_error_t
+import_file(gpgme_ctx_t ctx, const char *file, char ***fprs, size_t *nfprs)
+{
+	gpgme_data_t data = NULL;
+	gpgme_import_result_t res;
+	gpgme_import_status_t st;
+	size_t before = *nfprs;
+	gpg_error_t err;
+
+	err = gpgme_data_new_from_file(&data, file, 1);
+	if (err) {
+		mule_error_set(err, NULL, "signer file %s: %s", file,
+		    gpg_strerror(err));
+		goto leave;
+	}
+	/* A secret key would be written to disk by gpg-agent in the
+	 * throwaway home: refuse it before gpg sees it. */
+	if (holds_secret_key(data)) {
+		err = mule_error_set(mule_fail_code(GPG_ERR_INV_VALUE),
+		    "export only the public key: gpg --export --armor FPR",
+		    "signer file %s holds a secret key", file);
+		goto leave;
+	}
+	err = gpgme_op_import(ctx, data);
+	res = gpgme_op_import_result(ctx);
+	if (!err && res && res->secret_read) {
+		err = mule_error_set(mule_fail_code(GPG_ERR_INV_VALUE), NULL,
+		    "signer file %s holds a secret key", file);
+		goto leave;
+	}
+	for (st = res ? res->imports : NULL; !err && st; st = st->next)
+		if (!st->result && st->fpr)
+			err = mule_strlist_add(fprs, nfprs, st->fpr);
+	if (!err && *nfprs == before && res && res->imports)
+		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
+		    "gpg refuses a key \"created in the future\" when this "
+		    "computer's clock is behind; check it",
+		    "signer file %s: the key in it cannot be used: %s", file,
+		    gpg_strerror(res->imports->result));
+	else if (!err && *nfprs == before)
+		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
+		    "gpg refuses a key \"created in the future\" when this "
+		    "computer's clock is behind; check it",
+		    "signer file %s: no usable OpenPGP public key in it", file);
+	else if (err)
+		mule_error_set(err, NULL, "signer file %s: %s", file,
+		    gpg_strerror(err));
+leave:
+	gpgme_data_release(data);
+	return err;
+}
+
+gpg_error_t
+mule_keyhome_new(struct mule_keyhome **home, const char *const *files,
+    size_t nfiles, char ***fprs, size_t *nfprs)
+{
+	struct mule_gpg_opts gopts = { 0 };
+	struct mule_keyhome *h;
+	const char *tmp = getenv("TMPDIR");
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err = 0;
+	size_t i;
+
+	*home = NULL;
+	h = calloc(1, sizeof *h);
+	if (!h)
+		return gpg_error_from_syserror();
+	h->slot = -1;
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (asprintf(&h->dir, "%s/mule-home-XXXXXX", tmp) < 0) {
+		h->dir = NULL;
+		err = gpg_error_from_syserror();
+		goto leave;
+	}
+	if (!mkdtemp(h->dir)) {
+		err = gpg_error_from_syserror();
+		mule_error_set(err, "set TMPDIR to a writable directory",
+		    "creating a temporary gpg home: %s", strerror(errno));
+		free(h->dir);
+		h->dir = NULL;
+		goto leave;
+	}
+	h->slot = mule_cleanup_add(h->dir, MULE_CLEANUP_HOME);
+	gopts.homedir = h->dir;
+	err = mule_gpg_ctx_new(&ctx, &gopts);
+	for (i = 0; !err && i < nfiles; i++)
+		err = import_file(ctx, files[i], fprs, nfprs);
+leave:
+	gpgme_release(ctx);
+	if (err) {
+		mule_keyhome_free(h);
+		return err;
+	}
+	*home = h;
+	return 0;
+}
+
+gpg_error_t
+mule_keyhome_copy(struct mule_keyhome *h, gpgme_ctx_t from,
+    char *const *fprs, size_t nfprs)
+{
+	struct mule_gpg_opts gopts = { 0 };
+	const char **patterns = NULL;
+	gpgme_data_t keys = NULL;
+	gpgme_ctx_t to = NULL;
+	gpg_error_t err;
+	size_t i;
+
+	if (!nfprs)
+		return 0;
+	patterns = calloc(nfprs + 1, sizeof *patterns);
+	if (!patterns)
+		return gpg_error_from_syserror();
+	for (i = 0; i < nfprs; i++)
+		patterns[i] = fprs[i];
+	gopts.homedir = h->dir;
+	err = gpgme_data_new(&keys);
+	if (!err)
+		err = gpgme_op_export_ext(from, patterns, 0, keys);
+	if (!err)
+		err = gpgme_data_seek(keys, 0, SEEK_SET) < 0
+		    ? gpg_error_from_syserror() : 0;
+	if (!err)
+		err = mule_gpg_ctx_new(&to, &gopts);
+	if (!err)
+		err = gpgme_op_import(to, keys);
+	if (err)
+		mule_error_set(err, NULL, "copying the --signer keys: %s",
+		    gpg_strerror(err));
+	gpgme_release(to);
+	gpgme_data_release(keys);
+	free(patterns);
+	return err;
+}
+
+const char *
+mule_keyhome_dir(const struct mule_keyhome *h)
+{
+	return h->dir;
+}
+
+/* Remove directory NAME below DIRFD and the files in it (gpg makes only
+ * flat ones, such as private-keys-v1.d). */
+static void
+remove_subdir(int dirfd_, const char *name)
+{
+	struct dirent *de;
+	int fd = openat(dirfd_, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+	    | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	while (d && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
+	else if (fd >= 0)
+		close(fd);
+	unlinkat(dirfd_, name, AT_REMOVEDIR);
+}
+
+void
+mule_keyhome_free(struct mule_keyhome *h)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (!h)
+		return;
+	if (h->dir) {
+		/* Only gpg wrote here; remove what it left, one level deep. */
+		d = opendir(h->dir);
+		while (d && (de = readdir(d))) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno == EISDIR)
+				remove_subdir(dirfd(d), de->d_name);
+		}
+		if (d)
+			closedir(d);
+		rmdir(h->dir);
+	}
+	mule_cleanup_forget(h->slot);
+	free(h->dir);
+	free(h);
+}

@@ -1,0 +1,125 @@
+/* seal.c - sign and encrypt. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgp/armor.h"
+#include "pgp/data.h"
+#include "core/error.h"
+#include "pgp/gpg.h"
+#include "core/io.h"
+#include "pgp/keys.h"
+#include "pgp/seal.h"
+#include "pgp/sign.h"
+#include "core/text.h"
+
+#define SAMPLE_SIZE (64 * 1024)
+
+/* Turn a failed gpg operation into a message that names the culprit. */
+static gpg_error_t
+explain_failure(gpgme_ctx_t ctx, gpg_error_t err)
+{
+	gpgme_encrypt_result_t eres = gpgme_op_encrypt_result(ctx);
+
+	if (eres && eres->invalid_recipients)
+		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_PUBKEY),
+		    "check the key with: gpg --list-keys FPR",
+		    "recipient %s: %s", eres->invalid_recipients->fpr
+		    ? eres->invalid_recipients->fpr : "?",
+		    gpg_strerror(eres->invalid_recipients->reason));
+	return mule_sign_explain(ctx, err,
+	    "name a signing key with -u, or use --no-sign", "sealing");
+}
+
+gpg_error_t
+mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
+    int in_fd, mule_write_fn write, void *arg)
+{
+	struct mule_source src;
+	struct mule_sink sink = { write, arg, 0, 0, 0, 0 };
+	struct mule_armor *armor = NULL;
+	gpgme_data_t plain = NULL, cipher = NULL;
+	gpgme_encrypt_flags_t flags = 0;
+	gpgme_sign_result_t sres;
+	gpgme_ctx_t ctx = NULL;
+	char *recp = NULL;
+	int compress = o->compress;
+	gpg_error_t err = 0;
+
+	mule_source_init_fd(&src, in_fd);
+	if (!o->nrecipients && !o->nrecipient_files && !o->symmetric) {
+		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
+		    "name recipients with -r or -R, or use -c",
+		    "no recipients");
+		goto leave;
+	}
+	/* A context given is reused as it is: looking the signer up again
+	 * costs gpg runs per message (mule-stick put). */
+	if (o->ctx)
+		ctx = o->ctx;
+	else
+		err = mule_gpg_ctx_new(&ctx, gopts);
+	if (!err && (o->nrecipients || o->nrecipient_files))
+		err = mule_recipients_resolve(ctx, o->recipients,
+		    o->nrecipients, o->recipient_files, o->nrecipient_files,
+		    &recp);
+	if (!err && !o->no_sign && o->signer && !o->ctx)
+		err = mule_signer_use(ctx, o->signer);
+	if (!err)
+		err = mule_source_peek(&src, SAMPLE_SIZE);
+	if (err)
+		goto leave;
+	if (compress < 0)
+		compress = mule_sample_compressible(src.pre, src.pre_len);
+	if (recp)
+		flags |= GPGME_ENCRYPT_ALWAYS_TRUST;	/* we checked validity */
+	if (!compress)
+		flags |= GPGME_ENCRYPT_NO_COMPRESS;
+	if (o->hide_recipients)
+		flags |= GPGME_ENCRYPT_THROW_KEYIDS;
+	if (o->symmetric)
+		flags |= GPGME_ENCRYPT_SYMMETRIC;
+	/* gpg writes binary; we armour it on our side of the pipe. */
+	if (gopts->armor) {
+		gpgme_set_armor(ctx, 0);
+		err = mule_armor_new(&armor, write, arg);
+		if (err)
+			goto leave;
+		sink.write = mule_armor_write;
+		sink.arg = armor;
+	}
+	err = mule_data_from_source(&plain, &src);
+	if (!err)
+		err = mule_data_to_sink(&cipher, &sink);
+	if (err)
+		goto leave;
+	if (o->no_sign)
+		err = gpgme_op_encrypt_ext(ctx, NULL, recp, flags, plain, cipher);
+	else
+		err = gpgme_op_encrypt_sign_ext(ctx, NULL, recp, flags, plain,
+		    cipher);
+	if (err) {
+		gpg_error_t own = mule_data_own_error(&src, &sink);
+
+		err = own ? own : explain_failure(ctx, err);
+		goto leave;
+	}
+	if (!o->no_sign) {
+		sres = gpgme_op_sign_result(ctx);
+		if (!sres || !sres->signatures || sres->invalid_signers)
+			err = explain_failure(ctx,
+			    mule_fail_code(GPG_ERR_NO_SECKEY));
+	}
+	if (!err && armor)
+		err = mule_armor_finish(armor);
+leave:
+	mule_armor_free(armor);
+	gpgme_data_release(plain);
+	gpgme_data_release(cipher);
+	if (ctx != o->ctx)
+		gpgme_release(ctx);
+	mule_source_release(&src);
+	free(recp);
+	return err;
+}

@@ -1,0 +1,961 @@
+/* get.c - mule-stick get (and list): take in every item addressed
+ * to me, each exactly once, checking everything the item says. */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tar/bundle.h"
+#include "pgp/data.h"
+#include "stick/envelope.h"
+#include "core/error.h"
+#include "pgp/gpg.h"
+#include "core/io.h"
+#include "stick/journal.h"
+#include "core/parallel.h"
+#include "tar/parts.h"
+#include "tar/staging.h"
+#include "stick/folder.h"
+#include "stick/get.h"
+#include "stick/put.h"
+#include "core/testhook.h"
+#include "core/text.h"
+
+enum status { DELIVERED, ALREADY, REPLAY, GAP, REJECTED, RECEIPT };
+static const char *const status_names[] = {
+	"delivered", "already-delivered", "replay", "gap", "rejected",
+	"receipt"
+};
+
+struct report {
+	enum status status;
+	char sender[41];
+	char id[33];
+	char cid[65];
+	char *dir;
+	char *reason;
+	const char *kind;
+};
+
+/* What one sender sent to one of my keys in this run. */
+struct flow {
+	char sender[41];
+	char me[41];
+	uint64_t before;	/* highest sequence number delivered earlier */
+	uint64_t *seqs;
+	size_t nseqs;
+	char **ids;		/* for a receipt: items that are not receipts */
+	size_t nids;
+};
+
+struct run {
+	const struct mule_gpg_opts *gopts;
+	const struct mule_stick *stick;
+	const struct mule_stick_get_opts *o;
+	struct mule_journal *journal;
+	char (*mine)[41];
+	size_t nmine;
+	struct report *reports;
+	size_t nreports;
+	struct flow *flows;
+	size_t nflows;
+	int *fds;		/* the folders taken in from, held open */
+	size_t nfds;
+	int rejected;
+};
+
+/* The envelope is taken out of the stream; every other entry goes on to
+ * the staging directory. */
+struct envelope_catch {
+	const struct mule_tarin_handler *next;
+	struct mule_membuf text;
+	int first_seen, catching, caught;
+};
+
+static gpg_error_t
+catch_begin(void *arg, const struct mule_tar_entry *e)
+{
+	struct envelope_catch *c = arg;
+
+	if (!c->first_seen++ && e->type == MULE_TAR_FILE
+	    && !strcmp(e->name, MULE_ENVELOPE_NAME)) {
+		c->catching = 1;
+		return 0;
+	}
+	/* The envelope is not written out: nothing may link to it. */
+	if (e->type == MULE_TAR_HARDLINK && c->caught
+	    && !strcmp(e->target, MULE_ENVELOPE_NAME))
+		return mule_tar_refuse(GPG_ERR_INV_NAME, e->name,
+		    "a hard link to the envelope");
+	return c->next->begin(c->next->arg, e);
+}
+
+static gpg_error_t
+catch_data(void *arg, const void *buf, size_t n, uint64_t off)
+{
+	struct envelope_catch *c = arg;
+	gpg_error_t err;
+
+	if (!c->catching)
+		return c->next->data(c->next->arg, buf, n, off);
+	err = off != c->text.len ? mule_reject_code(GPG_ERR_INV_DATA)
+	    : mule_membuf_write(&c->text, buf, n);
+	/* Out of memory is not a malformed envelope. */
+	if (err && gpg_err_source(err) != MULE_SOURCE_REJECT)
+		return err;
+	if (err)
+		return mule_tar_refuse(GPG_ERR_TOO_LARGE, MULE_ENVELOPE_NAME,
+		    "a malformed envelope");
+	return 0;
+}
+
+static gpg_error_t
+catch_end(void *arg, const struct mule_tar_entry *e, const unsigned char *d)
+{
+	struct envelope_catch *c = arg;
+
+	if (c->catching) {
+		c->catching = 0;
+		c->caught = 1;
+		return 0;
+	}
+	return c->next->end(c->next->arg, e, d);
+}
+
+static gpg_error_t
+add_report(struct run *r, enum status st, const char *sender, const char *id,
+    const char *cid, const char *dir, const char *reason, const char *kind)
+{
+	struct report *rep, *tmp;
+
+	tmp = realloc(r->reports, (r->nreports + 1) * sizeof *tmp);
+	if (!tmp)
+		return gpg_error_from_syserror();
+	r->reports = tmp;
+	rep = &tmp[r->nreports++];
+	memset(rep, 0, sizeof *rep);
+	rep->status = st;
+	snprintf(rep->sender, sizeof rep->sender, "%s", sender ? sender : "");
+	snprintf(rep->id, sizeof rep->id, "%s", id ? id : "");
+	snprintf(rep->cid, sizeof rep->cid, "%s", cid ? cid : "");
+	rep->dir = dir ? strdup(dir) : NULL;
+	rep->reason = reason ? mule_escape(reason, strlen(reason)) : NULL;
+	rep->kind = kind;
+	if (st == REPLAY || st == REJECTED)
+		r->rejected = 1;
+	if (r->o->json)
+		return 0;
+	/* One line per item as it is decided: a script may follow along. */
+	switch (st) {
+	case DELIVERED:
+		printf("delivered %s %s %s\n", rep->sender, rep->id,
+		    rep->dir ? rep->dir : "");
+		break;
+	case ALREADY:
+		printf("already-delivered %s %s\n", rep->sender, rep->id);
+		break;
+	case REPLAY:
+		printf("replay %s %s: %s\n", rep->sender, rep->id,
+		    rep->reason ? rep->reason : "");
+		break;
+	case GAP:
+		printf("gap %s: %s\n", rep->sender, rep->reason
+		    ? rep->reason : "");
+		break;
+	case REJECTED:
+		printf("rejected %s: %s\n", rep->cid, rep->reason
+		    ? rep->reason : "");
+		break;
+	case RECEIPT:
+		printf("receipt %s %s\n", rep->sender, rep->id);
+		break;
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static struct flow *
+flow_for(struct run *r, const char *sender, const char *me)
+{
+	struct flow *tmp;
+	size_t i;
+
+	for (i = 0; i < r->nflows; i++)
+		if (!strcmp(r->flows[i].sender, sender)
+		    && !strcmp(r->flows[i].me, me))
+			return &r->flows[i];
+	tmp = realloc(r->flows, (r->nflows + 1) * sizeof *tmp);
+	if (!tmp)
+		return NULL;
+	r->flows = tmp;
+	memset(&tmp[r->nflows], 0, sizeof *tmp);
+	memcpy(tmp[r->nflows].sender, sender, 41);
+	memcpy(tmp[r->nflows].me, me, 41);
+	tmp[r->nflows].before = mule_journal_max_seq(r->journal, sender, me);
+	return &tmp[r->nflows++];
+}
+
+static gpg_error_t
+note_flow(struct flow *f, const struct mule_envelope *env, const char *me)
+{
+	uint64_t *seqs;
+	char **ids;
+
+	seqs = realloc(f->seqs, (f->nseqs + 1) * sizeof *seqs);
+	if (!seqs)
+		return gpg_error_from_syserror();
+	f->seqs = seqs;
+	f->seqs[f->nseqs++] = mule_envelope_seq_for(env, me);
+	if (env->kind == MULE_ITEM_RECEIPT)
+		return 0;	/* never a receipt for a receipt */
+	ids = realloc(f->ids, (f->nids + 1) * sizeof *ids);
+	if (!ids)
+		return gpg_error_from_syserror();
+	f->ids = ids;
+	f->ids[f->nids] = strdup(env->id);
+	return f->ids[f->nids++] ? 0 : gpg_error_from_syserror();
+}
+
+static int
+signed_by(const struct mule_verdict *v, const char *fpr)
+{
+	size_t i;
+
+	for (i = 0; i < v->nsigners; i++)
+		if (!strcmp(v->signers[i].fpr, fpr))
+			return 1;
+	return 0;
+}
+
+/* The last recorded message, for a report line. */
+static const char *
+reason_of(gpg_error_t err, char *buf, size_t len)
+{
+	struct mule_error_record rec;
+
+	mule_error_save(&rec);
+	snprintf(buf, len, "%s", rec.err == err && rec.msg[0] ? rec.msg
+	    : gpg_strerror(err));
+	mule_error_clear();
+	return buf;
+}
+
+/* Move a rejected item aside, so that it is not tried blindly again;
+ * not one in the hidden-recipient folder, which may be for others,
+ * unless SHARED_TOO says it is of no use to anyone (damaged, or an item
+ * for me alone that came back); and if it cannot be moved (something
+ * planted in the way), say so and go on. */
+static gpg_error_t
+reject_aside(struct run *r, int fd, const char *folder,
+    const char *folder_fpr, const struct mule_stick_item *it, int shared_too)
+{
+	if (!folder_fpr && !shared_too)
+		return 0;
+	mule_test_pause("stick-get-before-reject");
+	if (mule_stick_item_reject(r->stick, fd, folder, it)) {
+		mule_warn("%s: could not be moved to rejected/, left in place",
+		    it->cid);
+		mule_error_clear();
+	}
+	return 0;
+}
+
+static gpg_error_t known(struct run *r, int fd, const char *folder,
+    const char *folder_fpr, const struct mule_stick_item *it,
+    const struct mule_journal_record *rec, int named);
+
+/* Decrypt, verify, check and deliver one item.  A rejection comes back
+ * as an error from MULE_SOURCE_REJECT with *REPLAY set for a replay;
+ * *SKIP is set for a hidden-recipient item that is not for me.  COPY:
+ * the journal knows the item as removed from another folder, and only
+ * the envelope can tell a copy that was never removed from a replay. */
+static gpg_error_t
+deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
+    const struct mule_stick_item *it, int copy, int *replay, int *skip,
+    struct mule_envelope *env)
+{
+	const struct mule_stick_get_opts *o = r->o;
+	struct mule_tarin_handler stage_h, h;
+	struct envelope_catch c;
+	struct mule_staging *staging = NULL;
+	struct mule_parts *parts = NULL;
+	struct mule_verdict v;
+	struct mule_tarin_result res;
+	struct mule_journal_record rec;
+	struct flow *flow;
+	const struct mule_journal_record *seen;
+	unsigned char digest[32];
+	char name[80], cid[65], leaf[MULE_ENVELOPE_LEAF_MAX], *dir = NULL;
+	const char *me;
+	gpg_error_t err;
+	size_t i;
+	int locked = 0;
+
+	memset(&c, 0, sizeof c);
+	memset(&v, 0, sizeof v);
+	memset(&res, 0, sizeof res);
+	/* Read from the folder held open since it was listed. */
+	mule_stick_item_name(it, name);
+	err = mule_parts_open_at(&parts, fd, folder, name);
+	if (!err)
+		err = mule_staging_new(&staging, o->dir, 0);
+	if (err)
+		goto leave;
+	mule_staging_handler(staging, &stage_h);
+	c.next = &stage_h;
+	c.text.limit = MULE_ENVELOPE_MAX_SIZE;
+	c.text.what = "the envelope";
+	h.begin = catch_begin;
+	h.data = catch_data;
+	h.end = catch_end;
+	h.arg = &c;
+	err = mule_bundle_stream(r->gopts, &o->open, parts, &o->tar, &h, &v,
+	    &res);
+	if (err) {
+		if (!folder_fpr && gpg_err_code(err) == GPG_ERR_NO_SECKEY)
+			*skip = 1;
+		goto leave;
+	}
+	err = mule_parts_digest(parts, digest);
+	if (err)
+		goto leave;
+	for (i = 0; i < 32; i++)
+		snprintf(cid + 2 * i, 3, "%02x", digest[i]);
+	if (strcmp(cid, it->cid)) {
+		err = mule_reject(GPG_ERR_CHECKSUM, NULL, "its content does "
+		    "not match its name (changed or renamed on the stick)");
+		goto leave;
+	}
+	if (!c.caught) {
+		err = mule_reject(GPG_ERR_NO_DATA, NULL, "no envelope: not a "
+		    "mule-stick item");
+		goto leave;
+	}
+	err = mule_envelope_parse((const char *)c.text.p, c.text.len, env);
+	if (err)
+		goto leave;
+	if (!signed_by(&v, env->sender)) {
+		err = mule_reject(GPG_ERR_BAD_SIGNATURE, NULL, "the envelope "
+		    "names sender %s, but %s signed the item", env->sender,
+		    v.nsigners ? v.signers[0].fpr : "nobody");
+		goto leave;
+	}
+	me = mule_envelope_addressee(env, folder_fpr, r->mine, r->nmine);
+	if (!me && copy) {
+		*replay = 1;
+		err = mule_reject(GPG_ERR_DUP_VALUE, NULL, "it came back after "
+		    "it was delivered and removed, in a folder it is not for");
+		goto leave;
+	}
+	if (!me) {
+		err = mule_reject(GPG_ERR_WRONG_PUBKEY_ALGO, NULL, "the envelope "
+		    "does not name my key as a recipient (forwarded?)");
+		goto leave;
+	}
+	/* From here on, one item at a time: the journal decides. */
+	mule_parallel_lock();
+	locked = 1;
+	seen = mule_journal_find(r->journal, env->sender, env->id);
+	if (seen && !strcmp(seen->cid, cid)) {
+		/* The same item in two of my folders, the other one just
+		 * delivered. */
+		err = known(r, fd, folder, folder_fpr, it, seen,
+		    folder_fpr != NULL);
+		goto leave;
+	}
+	if (seen) {
+		*replay = 1;
+		err = mule_reject(GPG_ERR_DUP_VALUE, NULL, "item %s was "
+		    "delivered before with other content", env->id);
+		goto leave;
+	}
+	/* Only checked forms make the path: hex, and digits. */
+	mule_envelope_leaf(env, leaf);
+	err = mule_staging_commit_as(staging, env->sender, leaf);
+	if (gpg_err_code(err) == GPG_ERR_EEXIST)
+		err = 0;	/* delivered by a run that died before the
+				 * journal said so */
+	if (err)
+		goto leave;
+	memset(&rec, 0, sizeof rec);
+	memcpy(rec.sender, env->sender, 41);
+	memcpy(rec.id, env->id, 33);
+	memcpy(rec.cid, cid, 65);
+	memcpy(rec.recipient, me, 41);
+	rec.seq = mule_envelope_seq_for(env, me);
+	/* What was delivered before this one, for the gap report. */
+	flow = flow_for(r, env->sender, me);
+	err = flow ? mule_journal_add(r->journal, &rec)
+	    : gpg_error_from_syserror();
+	if (!err)
+		err = note_flow(flow, env, me);
+	if (!err && asprintf(&dir, "%s/%s/%s", o->dir, env->sender, leaf) < 0) {
+		dir = NULL;
+		err = gpg_error_from_syserror();
+	}
+	if (!err)
+		err = add_report(r, DELIVERED, env->sender, env->id, cid, dir,
+		    NULL, mule_item_kind_name(env->kind));
+	/* A hidden-recipient item for others too stays on the stick. */
+	if (!err && o->remove && (folder_fpr || env->nrecipients == 1)) {
+		mule_test_pause("stick-get-before-remove");
+		err = mule_stick_item_remove(fd, folder, it);
+		rec.removed = 1;
+		snprintf(rec.folder, sizeof rec.folder, "%s", folder_fpr
+		    ? folder_fpr : MULE_STICK_ANYONE);
+		if (!err)
+			err = mule_journal_add(r->journal, &rec);
+	}
+leave:
+	if (locked)
+		mule_parallel_unlock();
+	free(dir);
+	mule_verdict_release(&v);
+	mule_tarin_result_release(&res);
+	mule_membuf_release(&c.text);
+	mule_staging_free(staging);
+	mule_parts_free(parts);
+	return err;
+}
+
+/* Is the item in job folder FOLDER_FPR, which the journal knows, one that
+ * a run before this one removed from another folder, where only its
+ * envelope can tell whether it is a copy put there for that folder's key
+ * (and never removed from it) or a replay? */
+static int
+copy_to_check(const struct run *r, const char *folder_fpr, const char *cid)
+{
+	return folder_fpr && mule_journal_removed_earlier(r->journal, cid)
+	    && !mule_journal_removed_from(r->journal, cid, folder_fpr)
+	    && !mule_journal_removed_from(r->journal, cid, MULE_STICK_ANYONE);
+}
+
+/* An item the journal knows by its content.  NAMED: its envelope was
+ * checked to name the key of FOLDER_FPR. */
+static gpg_error_t
+known(struct run *r, int fd, const char *folder, const char *folder_fpr,
+    const struct mule_stick_item *it, const struct mule_journal_record *rec,
+    int named)
+{
+	struct mule_journal_record removed = *rec;
+	const char *where = folder_fpr ? folder_fpr : MULE_STICK_ANYONE;
+	gpg_error_t err;
+
+	/* Removed from the stick before, and back: in the folder it was
+	 * removed from, in another one, or in the shared one.  The only
+	 * copy that is not a replay is the one put for another of my keys
+	 * that a run killed midway left behind (a copy in another of my
+	 * folders, in the same run, is just a copy).  It is nobody else's
+	 * item: it is moved aside even from the shared folder. */
+	if (mule_journal_removed_from(r->journal, it->cid, where)
+	    || (mule_journal_removed_earlier(r->journal, it->cid) && (!named
+	    || mule_journal_removed_from(r->journal, it->cid,
+	    MULE_STICK_ANYONE)))) {
+		err = add_report(r, REPLAY, rec->sender, rec->id, it->cid, NULL,
+		    "it came back after it was delivered and removed", NULL);
+		return err ? err : reject_aside(r, fd, folder, folder_fpr, it,
+		    1);
+	}
+	err = add_report(r, ALREADY, rec->sender, rec->id, it->cid, NULL, NULL,
+	    NULL);
+	/* Hidden-recipient items may be for others too: they stay. */
+	if (!err && r->o->remove && folder_fpr) {
+		mule_test_pause("stick-get-before-remove");
+		err = mule_stick_item_remove(fd, folder, it);
+		removed.removed = 1;
+		snprintf(removed.folder, sizeof removed.folder, "%s", where);
+		if (!err)
+			err = mule_journal_add(r->journal, &removed);
+	}
+	return err;
+}
+
+/* One item to take in, from one folder. */
+struct job {
+	int fd;			/* the folder, held open (in struct run) */
+	char *folder;
+	const char *folder_fpr;	/* NULL: the hidden-recipient folder */
+	char rel[64];
+	struct mule_stick_item item;
+};
+
+static gpg_error_t
+collect(struct run *r, const char *rel, const char *folder_fpr,
+    struct job **jobs, size_t *njobs)
+{
+	struct mule_stick_item *items = NULL;
+	struct job *tmp;
+	char *folder = NULL;
+	gpg_error_t err;
+	size_t n = 0, i;
+	int fd, *fds;
+
+	err = mule_stick_folder(r->stick, rel, 0, &fd, &folder);
+	if (err && gpg_err_code(err) != GPG_ERR_ENOTDIR)
+		return err;
+	if (err) {
+		/* Something planted in place of the folder: say so, go on. */
+		struct mule_error_record rec;
+
+		mule_error_save(&rec);
+		mule_warn("%s: %s, skipped", rel, rec.msg[0] ? rec.msg
+		    : gpg_strerror(err));
+		mule_error_clear();
+		return 0;
+	}
+	if (fd < 0)
+		return 0;
+	fds = realloc(r->fds, (r->nfds + 1) * sizeof *fds);
+	if (!fds) {
+		err = gpg_error_from_syserror();
+		close(fd);
+		free(folder);
+		return err;
+	}
+	r->fds = fds;
+	r->fds[r->nfds++] = fd;
+	err = mule_stick_items(fd, folder, &items, &n);
+	for (i = 0; !err && i < n; i++) {
+		tmp = realloc(*jobs, (*njobs + 1) * sizeof *tmp);
+		if (!tmp || !(tmp[*njobs].folder = strdup(folder))) {
+			*jobs = tmp ? tmp : *jobs;
+			err = gpg_error_from_syserror();
+			break;
+		}
+		*jobs = tmp;
+		tmp[*njobs].fd = fd;
+		tmp[*njobs].folder_fpr = folder_fpr;
+		snprintf(tmp[*njobs].rel, sizeof tmp[*njobs].rel, "%s", rel);
+		tmp[*njobs].item = items[i];
+		(*njobs)++;
+	}
+	free(items);
+	free(folder);
+	return err;
+}
+
+struct get_jobs {
+	struct run *r;
+	struct job *jobs;
+};
+
+/* An operational error while taking in an item names the item. */
+static gpg_error_t
+name_item(gpg_error_t err, const struct job *j)
+{
+	struct mule_error_record rec;
+	char msg[sizeof rec.msg + 160];
+
+	mule_error_save(&rec);
+	snprintf(msg, sizeof msg, "%s/%s: %s", j->rel, j->item.cid,
+	    rec.err == err && rec.msg[0] ? rec.msg : gpg_strerror(err));
+	memcpy(rec.msg, msg, sizeof rec.msg - 1);
+	rec.msg[sizeof rec.msg - 1] = '\0';
+	rec.err = err;
+	mule_error_restore(&rec);
+	return err;
+}
+
+/* A split item whose parts are not all there.  The journal may know it:
+ * what a killed --remove left (removed with --remove), or a replay.  Its
+ * first part, renamed into place last, may still be being written by a
+ * put at work in its folder (BUSY): it is left for a later run.  Else it
+ * is damaged or tampered with, and moved aside with its parts, even from
+ * the shared folder: it is of no use to anyone. */
+static gpg_error_t
+incomplete(struct run *r, const struct job *j, int busy)
+{
+	const struct mule_journal_record *found;
+	struct mule_journal_record rec;
+	char reason[200];
+	gpg_error_t err;
+
+	mule_parallel_lock();
+	found = mule_journal_find_cid(r->journal, j->item.cid);
+	if (found) {
+		rec = *found;
+		err = known(r, j->fd, j->folder, j->folder_fpr, &j->item, &rec,
+		    0);
+		mule_parallel_unlock();
+		return err;
+	}
+	if (j->item.missing == 1 && busy) {
+		mule_warn("%s/%s: an item still being written, skipped", j->rel,
+		    j->item.cid);
+		mule_parallel_unlock();
+		return 0;
+	}
+	if (j->item.missing == 1)
+		snprintf(reason, sizeof reason, "its first part is missing, and "
+		    "no put is writing it (damaged, tampered with, or left by a "
+		    "put that was killed)");
+	else
+		snprintf(reason, sizeof reason, "part %03u of the split item is "
+		    "missing (damaged or tampered with)", j->item.missing);
+	err = add_report(r, REJECTED, NULL, NULL, j->item.cid, NULL, reason,
+	    NULL);
+	if (!err)
+		err = reject_aside(r, j->fd, j->folder, j->folder_fpr,
+		    &j->item, 1);
+	mule_parallel_unlock();
+	return err;
+}
+
+/* Take in one item; runs side by side with the others. */
+static gpg_error_t
+take_in(void *arg, size_t k)
+{
+	struct get_jobs *g = arg;
+	struct run *r = g->r;
+	struct job *j = &g->jobs[k];
+	struct mule_journal_record rec;
+	const struct mule_journal_record *found;
+	struct mule_envelope env;
+	char reason[1100];
+	gpg_error_t err, rerr;
+	int replay = 0, skip = 0, copy;
+
+	if (!j->item.complete) {
+		/* Whether a put is at work is looked at before the parts are
+		 * looked at again: one that ends in between leaves the item
+		 * whole. */
+		int busy = mule_output_busy_at(j->fd);
+
+		mule_stick_item_refresh(j->fd, &j->item);
+		if (!j->item.complete)
+			return incomplete(r, j, busy);
+	}
+	if (r->o->open.max_size && j->item.size > r->o->open.max_size) {
+		mule_warn("%s/%s: larger than --max-size, skipped", j->rel,
+		    j->item.cid);
+		return 0;
+	}
+	mule_parallel_lock();
+	found = mule_journal_find_cid(r->journal, j->item.cid);
+	copy = found && copy_to_check(r, j->folder_fpr, j->item.cid);
+	if (found && !copy) {
+		rec = *found;
+		err = known(r, j->fd, j->folder, j->folder_fpr, &j->item, &rec,
+		    0);
+		mule_parallel_unlock();
+		return err;
+	}
+	mule_parallel_unlock();
+	memset(&env, 0, sizeof env);
+	err = deliver(r, j->fd, j->folder, j->folder_fpr, &j->item, copy,
+	    &replay, &skip, &env);
+	rerr = err;
+	if (skip) {
+		mule_error_clear();
+		return 0;
+	}
+	/* A wrong passphrase is the reader's trouble, not the item's. */
+	if (gpg_err_code(err) == GPG_ERR_BAD_PASSPHRASE)
+		err = mule_fail_code(GPG_ERR_BAD_PASSPHRASE);
+	if (err && gpg_err_source(err) == MULE_SOURCE_REJECT) {
+		reason_of(err, reason, sizeof reason);
+		mule_parallel_lock();
+		err = add_report(r, replay ? REPLAY : REJECTED,
+		    replay ? env.sender : NULL, replay ? env.id : NULL,
+		    j->item.cid, NULL, reason, NULL);
+		/* Not for my key (a missing smartcard?): it stays. */
+		if (!err && gpg_err_code(rerr) != GPG_ERR_NO_SECKEY)
+			err = reject_aside(r, j->fd, j->folder,
+			    j->folder_fpr, &j->item, 0);
+		mule_parallel_unlock();
+	} else if (err)
+		err = name_item(err, j);
+	return err;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Numbers missing between what was delivered before and the highest
+ * delivered now. */
+static gpg_error_t
+report_gaps(struct run *r)
+{
+	char reason[128];
+	gpg_error_t err = 0;
+	size_t i, k;
+	uint64_t expect;
+
+	for (i = 0; !err && i < r->nflows; i++) {
+		struct flow *f = &r->flows[i];
+
+		qsort(f->seqs, f->nseqs, sizeof *f->seqs, cmp_u64);
+		expect = f->before + 1;
+		for (k = 0; !err && k < f->nseqs; k++) {
+			if (f->seqs[k] < expect)
+				continue;
+			if (f->seqs[k] > expect) {
+				if (f->seqs[k] - 1 == expect)
+					snprintf(reason, sizeof reason,
+					    "missing sequence %" PRIu64, expect);
+				else
+					snprintf(reason, sizeof reason,
+					    "missing sequence %" PRIu64 "..%"
+					    PRIu64, expect, f->seqs[k] - 1);
+				err = add_report(r, GAP, f->sender, NULL, NULL,
+				    NULL, reason, NULL);
+			}
+			expect = f->seqs[k] + 1;
+		}
+	}
+	return err;
+}
+
+static gpg_error_t
+send_receipts(struct run *r)
+{
+	struct mule_stick_route route;
+	char recipient[41], id[33], cid[65];
+	gpg_error_t err = 0;
+	char *text;
+	size_t i, k, len;
+
+	for (i = 0; !err && i < r->nflows; i++) {
+		struct flow *f = &r->flows[i];
+
+		if (!f->nids)
+			continue;
+		text = malloc(f->nids * 33 + 1);
+		if (!text)
+			return gpg_error_from_syserror();
+		for (k = 0, len = 0; k < f->nids; k++, len += 33)
+			snprintf(text + len, 34, "%s\n", f->ids[k]);
+		memset(&route, 0, sizeof route);
+		memcpy(route.sender, f->me, 41);
+		memcpy(recipient, f->sender, 41);
+		route.recipients = &recipient;
+		route.nrecipients = 1;
+		route.state_dir = r->o->state_dir;
+		route.quiet = r->o->quiet;
+		err = mule_stick_route_prepare(r->stick, &route);
+		if (!err)
+			err = mule_stick_put_receipt(r->gopts, r->stick, &route,
+			    text, len, id, cid);
+		if (!err)
+			err = mule_stick_route_sync(r->stick, &route);
+		free(text);
+		/* "sender" is whom the receipt goes to: the items' sender. */
+		if (!err)
+			err = add_report(r, RECEIPT, f->sender, id, cid, NULL,
+			    NULL, "receipt");
+	}
+	return err;
+}
+
+static void
+print_json(const struct run *r)
+{
+	size_t i;
+
+	fputs("[", stdout);
+	for (i = 0; i < r->nreports; i++) {
+		const struct report *p = &r->reports[i];
+
+		printf("%s\n  {\"status\": \"%s\"", i ? "," : "",
+		    status_names[p->status]);
+		if (p->sender[0])
+			printf(", \"sender\": \"%s\"", p->sender);
+		if (p->id[0])
+			printf(", \"id\": \"%s\"", p->id);
+		if (p->cid[0])
+			printf(", \"cid\": \"%s\"", p->cid);
+		if (p->kind)
+			printf(", \"kind\": \"%s\"", p->kind);
+		if (p->dir) {
+			fputs(", \"dir\": ", stdout);
+			mule_json_string(stdout, p->dir, strlen(p->dir));
+		}
+		if (p->reason) {
+			fputs(", \"reason\": ", stdout);
+			mule_json_string(stdout, p->reason, strlen(p->reason));
+		}
+		fputs("}", stdout);
+	}
+	fputs(r->nreports ? "\n]\n" : "]\n", stdout);
+	fflush(stdout);
+}
+
+/* The primary fingerprints of my secret keys. */
+static gpg_error_t
+my_keys(gpgme_ctx_t ctx, char (**mine)[41], size_t *n)
+{
+	char (*list)[41] = NULL, (*tmp)[41];
+	gpgme_key_t key;
+	gpg_error_t err;
+	size_t count = 0;
+
+	err = gpgme_op_keylist_start(ctx, NULL, 1);
+	while (!err && !(err = gpgme_op_keylist_next(ctx, &key))) {
+		if (key->fpr && strlen(key->fpr) == 40) {
+			tmp = realloc(list, (count + 1) * sizeof *list);
+			if (!tmp) {
+				gpgme_key_unref(key);
+				free(list);
+				return gpg_error_from_syserror();
+			}
+			list = tmp;
+			memcpy(list[count++], key->fpr, 41);
+		}
+		gpgme_key_unref(key);
+	}
+	gpgme_op_keylist_end(ctx);
+	if (gpg_err_code(err) != GPG_ERR_EOF) {
+		free(list);
+		return mule_error_set(err, NULL, "listing secret keys: %s",
+		    gpg_strerror(err));
+	}
+	*mine = list;
+	*n = count;
+	return 0;
+}
+
+gpg_error_t
+mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+    const struct mule_stick_get_opts *o, int *rejected)
+{
+	struct run r;
+	struct get_jobs jobs = { NULL, NULL };
+	gpgme_ctx_t ctx = NULL;
+	char *journal = NULL, *state = NULL, rel[64];
+	gpg_error_t err;
+	size_t i, k, njobs = 0;
+
+	memset(&r, 0, sizeof r);
+	r.gopts = gopts;
+	r.stick = s;
+	r.o = o;
+	{
+		struct stat st;
+
+		if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return mule_error_set(mule_fail_code(GPG_ERR_ENOTDIR),
+			    NULL, "-C %s: not a directory", o->dir);
+	}
+	/* What a killed run left in DIR: staging directories. */
+	mule_output_clean_stale(o->dir);
+	err = mule_gpg_ctx_new(&ctx, gopts);
+	if (!err)
+		err = my_keys(ctx, &r.mine, &r.nmine);
+	gpgme_release(ctx);
+	if (!err && !o->journal) {
+		err = o->state_dir ? 0 : mule_state_dir(&state);
+		if (!err && asprintf(&journal, "%s/journal", o->state_dir
+		    ? o->state_dir : state) < 0) {
+			journal = NULL;
+			err = gpg_error_from_syserror();
+		}
+	}
+	if (!err)
+		err = mule_journal_open(&r.journal, o->journal ? o->journal
+		    : journal);
+	for (i = 0; !err && i < r.nmine; i++) {
+		snprintf(rel, sizeof rel, "to/%s", r.mine[i]);
+		err = collect(&r, rel, r.mine[i], &jobs.jobs, &njobs);
+	}
+	if (!err)
+		err = collect(&r, "to/" MULE_STICK_ANYONE, NULL, &jobs.jobs,
+		    &njobs);
+	jobs.r = &r;
+	if (!err)
+		err = mule_parallel_run(njobs, take_in, &jobs);
+	if (!err)
+		err = report_gaps(&r);
+	if (!err && o->receipts)
+		err = send_receipts(&r);
+	if (o->json)
+		print_json(&r);
+	/* The report is the result: if it could not be written, say so. */
+	if ((fflush(stdout) == EOF || ferror(stdout)) && !err)
+		err = mule_error_set(mule_fail_code(GPG_ERR_EIO), NULL,
+		    "writing the report to standard output failed");
+	*rejected = r.rejected;
+	for (i = 0; i < r.nreports; i++) {
+		free(r.reports[i].dir);
+		free(r.reports[i].reason);
+	}
+	free(r.reports);
+	for (i = 0; i < r.nflows; i++) {
+		for (k = 0; k < r.flows[i].nids; k++)
+			free(r.flows[i].ids[k]);
+		free(r.flows[i].ids);
+		free(r.flows[i].seqs);
+	}
+	free(r.flows);
+	free(r.mine);
+	for (i = 0; i < njobs; i++)
+		free(jobs.jobs[i].folder);
+	free(jobs.jobs);
+	for (i = 0; i < r.nfds; i++)
+		close(r.fds[i]);
+	free(r.fds);
+	mule_journal_close(r.journal);
+	free(journal);
+	free(state);
+	return err;
+}
+
+gpg_error_t
+mule_stick_list(const struct mule_stick *s, int json)
+{
+	struct mule_stick_item *items;
+	char **names = NULL, rel[64], *folder;
+	size_t n = 0, i, k, count = 0, nitems;
+	time_t now = time(NULL);
+	gpg_error_t err;
+	int fd;
+
+	err = mule_stick_recipients(s, &names, &n);
+	if (json)
+		fputs("[", stdout);
+	for (i = 0; !err && i < n; i++) {
+		snprintf(rel, sizeof rel, "to/%s", names[i]);
+		err = mule_stick_folder(s, rel, 0, &fd, &folder);
+		if (err || fd < 0)
+			continue;
+		err = mule_stick_items(fd, folder, &items, &nitems);
+		close(fd);
+		for (k = 0; !err && k < nitems; k++, count++) {
+			long long age = (long long)(now - items[k].mtime);
+
+			if (json)
+				printf("%s\n  {\"folder\": \"%s\", \"cid\": \"%s\", "
+				    "\"size\": %" PRIu64 ", \"parts\": %u, "
+				    "\"age_seconds\": %lld, \"complete\": %s}",
+				    count ? "," : "", names[i], items[k].cid,
+				    items[k].size, items[k].nparts, age,
+				    items[k].complete ? "true" : "false");
+			else
+				printf("%s %s %" PRIu64 " %lld %u%s\n", names[i],
+				    items[k].cid, items[k].size, age,
+				    items[k].nparts,
+				    items[k].complete ? "" : " incomplete");
+		}
+		free(items);
+		free(folder);
+	}
+	if (json)
+		fputs(count ? "\n]\n" : "]\n", stdout);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (!err && fflush(stdout) == EOF)
+		err = mule_error_set(gpg_error_from_syserror(), NULL,
+		    "standard output: %s", strerror(errno));
+	return err;
+}

@@ -1,0 +1,515 @@
+/* journal.c - what mule-stick has delivered, and what it has numbered. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/io.h"
+#include "stick/journal.h"
+#include "core/nameset.h"
+#include "core/text.h"
+
+#define JOURNAL_MAX ((off_t)1 << 30)
+
+struct mule_journal {
+	char *path;
+	int fd;
+	struct mule_journal_record *records;
+	size_t n, cap;
+	struct mule_nameset by_key;	/* "SENDER ID" -> index */
+	struct mule_nameset by_cid;	/* CID -> index */
+	struct mule_nameset seqs;	/* "SENDER RECIPIENT" -> index of the
+					 * record with the highest SEQ */
+	struct mule_nameset removed;	/* "CID FOLDER" */
+	struct mule_nameset removed_earlier;	/* CID, removed by a run
+						 * before this one */
+	int loading;		/* records read from the file, not added */
+};
+
+static gpg_error_t
+make_dirs(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			gpg_error_t err = gpg_error_from_syserror();
+
+			*p = '/';
+			return err;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return gpg_error_from_syserror();
+	return 0;
+}
+
+gpg_error_t
+mule_state_dir(char **dir)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	gpg_error_t err;
+	int rc;
+
+	if (state && *state == '/')
+		rc = asprintf(dir, "%s/mule", state);
+	else if (home && *home == '/')
+		rc = asprintf(dir, "%s/.local/state/mule", home);
+	else
+		return mule_error_set(mule_fail_code(GPG_ERR_ENOENT),
+		    "set XDG_STATE_HOME or HOME, or use --journal",
+		    "no state directory: neither XDG_STATE_HOME nor HOME is set");
+	if (rc < 0)
+		return gpg_error_from_syserror();
+	err = make_dirs(*dir);
+	if (err) {
+		mule_error_set(err, NULL, "%s: %s", *dir, gpg_strerror(err));
+		free(*dir);
+		*dir = NULL;
+	}
+	return err;
+}
+
+
+/* A whole field of N hex digits. */
+static int
+hexfield(const char *s, size_t n, int upper)
+{
+	return strlen(s) == n && mule_is_hex(s, n, upper);
+}
+
+static gpg_error_t
+index_record(struct mule_journal *j, size_t i)
+{
+	const struct mule_journal_record *r = &j->records[i];
+	char key[128];
+	int prev;
+	gpg_error_t err;
+
+	snprintf(key, sizeof key, "%s %s", r->sender, r->id);
+	err = mule_nameset_put(&j->by_key, key, strlen(key), (int)i);
+	if (!err)
+		err = mule_nameset_put(&j->by_cid, r->cid, strlen(r->cid),
+		    (int)i);
+	if (err || r->removed)
+		return err;
+	snprintf(key, sizeof key, "%s %s", r->sender, r->recipient);
+	prev = mule_nameset_get(&j->seqs, key, strlen(key));
+	if (prev < 0 || j->records[prev].seq < r->seq)
+		err = mule_nameset_put(&j->seqs, key, strlen(key), (int)i);
+	return err;
+}
+
+static gpg_error_t
+push(struct mule_journal *j, const struct mule_journal_record *r)
+{
+	const struct mule_journal_record *old;
+
+	/* "removed" updates the record it follows. */
+	if (r->removed) {
+		char key[128];
+		gpg_error_t err;
+
+		snprintf(key, sizeof key, "%s %s", r->cid, r->folder);
+		err = mule_nameset_put(&j->removed, key, strlen(key), 1);
+		if (!err && j->loading)
+			err = mule_nameset_put(&j->removed_earlier, r->cid,
+			    strlen(r->cid), 1);
+		if (err || (old = mule_journal_find(j, r->sender, r->id))) {
+			if (!err)
+				j->records[old - j->records].removed = 1;
+			return err;
+		}
+	}
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 64;
+		struct mule_journal_record *tmp;
+
+		if (cap > INT32_MAX)
+			return gpg_error(GPG_ERR_TOO_LARGE);
+		tmp = realloc(j->records, cap * sizeof *tmp);
+		if (!tmp)
+			return gpg_error_from_syserror();
+		j->records = tmp;
+		j->cap = cap;
+	}
+	j->records[j->n] = *r;
+	return index_record(j, j->n++);
+}
+
+/* Split the LEN bytes at LINE (followed by one writable byte) into
+ * fields separated by single spaces, at most MAX of them, each
+ * NUL-terminated.  0 for a line with a NUL byte, an empty field (two
+ * spaces, a space at either end) or more than MAX fields. */
+static size_t
+split_fields(char *line, size_t len, char *f[], size_t max)
+{
+	char *p = line, *end = line + len, *sp;
+	size_t n = 0;
+
+	if (memchr(line, '\0', len))
+		return 0;
+	for (;;) {
+		sp = memchr(p, ' ', (size_t)(end - p));
+		if ((sp ? sp : end) == p || n == max)
+			return 0;
+		f[n++] = p;
+		if (!sp)
+			break;
+		*sp = '\0';
+		p = sp + 1;
+	}
+	*end = '\0';
+	return n;
+}
+
+/* A record is exactly one of
+ *   delivered SENDER ID CID RECIPIENT SEQ
+ *   removed SENDER ID CID FOLDER
+ * and anything else is not one. */
+static int
+parse_line(char *line, size_t len, struct mule_journal_record *r)
+{
+	char *f[6], *end;
+	size_t n;
+
+	memset(r, 0, sizeof *r);
+	n = split_fields(line, len, f, 6);
+	if (n < 5 || !hexfield(f[1], 40, 1) || !hexfield(f[2], 32, 0)
+	    || !hexfield(f[3], 64, 0))
+		return 0;
+	memcpy(r->sender, f[1], 41);
+	memcpy(r->id, f[2], 33);
+	memcpy(r->cid, f[3], 65);
+	if (n == 5 && !strcmp(f[0], "removed") && (hexfield(f[4], 40, 1)
+	    || !strcmp(f[4], "anyone"))) {
+		r->removed = 1;
+		snprintf(r->folder, sizeof r->folder, "%s", f[4]);
+		return 1;
+	}
+	if (n != 6 || strcmp(f[0], "delivered") || !hexfield(f[4], 40, 1)
+	    || strspn(f[5], "0123456789") != strlen(f[5]))
+		return 0;
+	memcpy(r->recipient, f[4], 41);
+	errno = 0;
+	r->seq = strtoull(f[5], &end, 10);
+	return !errno && *end == '\0';
+}
+
+/* The length of the LEN bytes at BUF without a last line that has no
+ * newline: one cut short by a crash is not a record. */
+static size_t
+complete_length(const char *buf, size_t len)
+{
+	const char *nl = memrchr(buf, '\n', len);
+
+	return nl ? (size_t)(nl + 1 - buf) : 0;
+}
+
+/* The records of the LEN bytes at BUF (whole lines, followed by one
+ * writable byte), in order: the file's, or mule_journal_parse's. */
+static gpg_error_t
+load_lines(struct mule_journal *j, char *buf, size_t len)
+{
+	struct mule_journal_record r;
+	char *line, *nl;
+	size_t lineno = 0;
+	gpg_error_t err = 0;
+
+	/* Lines are found by length: a NUL byte must not end the reading
+	 * early and lose every record after it. */
+	j->loading = 1;
+	for (line = buf; !err && line < buf + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(buf + len - line));
+		lineno++;
+		if (!parse_line(line, (size_t)(nl - line), &r))
+			err = mule_error_set(mule_fail_code(GPG_ERR_INV_DATA),
+			    "repair or move the journal, or use --journal",
+			    "%s: line %zu is not a journal record", j->path,
+			    lineno);
+		else
+			err = push(j, &r);
+	}
+	j->loading = 0;
+	return err;
+}
+
+static gpg_error_t
+load(struct mule_journal *j)
+{
+	struct stat st;
+	char *buf;
+	gpg_error_t err = 0;
+	ssize_t got;
+	size_t len, kept;
+
+	if (fstat(j->fd, &st) < 0)
+		return gpg_error_from_syserror();
+	if (st.st_size > JOURNAL_MAX)
+		return mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE), NULL,
+		    "%s: too large for a journal", j->path);
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return gpg_error_from_syserror();
+	len = 0;
+	while (len < (size_t)st.st_size) {
+		got = pread(j->fd, buf + len, (size_t)st.st_size - len,
+		    (off_t)len);
+		if (got <= 0) {
+			free(buf);
+			return gpg_error_from_syserror();
+		}
+		len += (size_t)got;
+	}
+	buf[len] = '\0';
+	kept = complete_length(buf, len);
+	if (kept != len && ftruncate(j->fd, (off_t)kept) < 0)
+		err = gpg_error_from_syserror();
+	if (!err)
+		err = load_lines(j, buf, kept);
+	free(buf);
+	return err;
+}
+
+/* A journal named PATH, with no file yet. */
+static struct mule_journal *
+journal_alloc(const char *path)
+{
+	struct mule_journal *j = calloc(1, sizeof *j);
+
+	if (!j)
+		return NULL;
+	j->fd = -1;
+	if (!(j->path = strdup(path))) {
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+gpg_error_t
+mule_journal_open(struct mule_journal **out, const char *path)
+{
+	struct mule_journal *j;
+	gpg_error_t err;
+
+	j = journal_alloc(path);
+	if (!j)
+		return gpg_error_from_syserror();
+	j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (j->fd < 0) {
+		err = mule_error_set(gpg_error_from_syserror(), NULL,
+		    "journal %s: %s", path, strerror(errno));
+		mule_journal_close(j);
+		return err;
+	}
+	/* One get at a time per journal: the next waits. */
+	while (flock(j->fd, LOCK_EX) < 0 && errno == EINTR)
+		;
+	err = load(j);
+	if (err) {
+		mule_journal_close(j);
+		return err;
+	}
+	*out = j;
+	return 0;
+}
+
+gpg_error_t
+mule_journal_parse(struct mule_journal **out, const char *name,
+    const void *text, size_t len)
+{
+	struct mule_journal *j;
+	gpg_error_t err;
+	char *buf;
+
+	*out = NULL;
+	j = journal_alloc(name);
+	buf = j ? malloc(len + 1) : NULL;
+	if (!buf) {
+		err = gpg_error_from_syserror();
+		mule_journal_close(j);
+		return err;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	err = load_lines(j, buf, complete_length(buf, len));
+	free(buf);
+	if (err) {
+		mule_journal_close(j);
+		return err;
+	}
+	*out = j;
+	return 0;
+}
+
+const struct mule_journal_record *
+mule_journal_find(const struct mule_journal *j, const char *sender,
+    const char *id)
+{
+	char key[128];
+	int i;
+
+	snprintf(key, sizeof key, "%s %s", sender, id);
+	i = mule_nameset_get(&j->by_key, key, strlen(key));
+	return i < 0 ? NULL : &j->records[i];
+}
+
+const struct mule_journal_record *
+mule_journal_find_cid(const struct mule_journal *j, const char *cid)
+{
+	int i = mule_nameset_get(&j->by_cid, cid, strlen(cid));
+
+	return i < 0 ? NULL : &j->records[i];
+}
+
+int
+mule_journal_removed_from(const struct mule_journal *j, const char *cid,
+    const char *folder)
+{
+	char key[128];
+
+	snprintf(key, sizeof key, "%s %s", cid, folder);
+	return mule_nameset_get(&j->removed, key, strlen(key)) >= 0;
+}
+
+int
+mule_journal_removed_earlier(const struct mule_journal *j, const char *cid)
+{
+	return mule_nameset_get(&j->removed_earlier, cid, strlen(cid)) >= 0;
+}
+
+uint64_t
+mule_journal_max_seq(const struct mule_journal *j, const char *sender,
+    const char *recipient)
+{
+	char key[128];
+	int i;
+
+	snprintf(key, sizeof key, "%s %s", sender, recipient);
+	i = mule_nameset_get(&j->seqs, key, strlen(key));
+	return i < 0 ? 0 : j->records[i].seq;
+}
+
+gpg_error_t
+mule_journal_add(struct mule_journal *j, const struct mule_journal_record *r)
+{
+	char line[256];
+	int n;
+	gpg_error_t err;
+
+	if (r->removed)
+		n = snprintf(line, sizeof line, "removed %s %s %s %s\n",
+		    r->sender, r->id, r->cid, r->folder);
+	else
+		n = snprintf(line, sizeof line, "delivered %s %s %s %s %" PRIu64
+		    "\n", r->sender, r->id, r->cid, r->recipient, r->seq);
+	/* One write of one short line with O_APPEND, then to the disk. */
+	err = mule_write_all(j->fd, line, (size_t)n);
+	if (!err && fsync(j->fd) < 0)
+		err = gpg_error_from_syserror();
+	if (err)
+		return mule_error_set(err, NULL, "journal %s: %s", j->path,
+		    gpg_strerror(err));
+	return push(j, r);
+}
+
+void
+mule_journal_close(struct mule_journal *j)
+{
+	if (!j)
+		return;
+	if (j->fd >= 0)
+		close(j->fd);	/* and the lock with it */
+	mule_nameset_release(&j->by_key);
+	mule_nameset_release(&j->by_cid);
+	mule_nameset_release(&j->seqs);
+	mule_nameset_release(&j->removed);
+	mule_nameset_release(&j->removed_earlier);
+	free(j->records);
+	free(j->path);
+	free(j);
+}
+
+/* The sequence counters: read, bump, write a new file, rename. */
+gpg_error_t
+mule_sequence_next(const char *dir, const char *sender,
+    char recipients[][41], size_t n, uint64_t *seqs, uint64_t count)
+{
+	char *lock = NULL, *path = NULL, *tmp = NULL;
+	char s[64], r[64], line[256];
+	unsigned long long last;
+	gpg_error_t err = 0;
+	FILE *in = NULL, *out = NULL;
+	size_t i;
+	int lfd = -1;
+
+	for (i = 0; i < n; i++)
+		seqs[i] = 1;
+	if (asprintf(&lock, "%s/sequence.lock", dir) < 0 || asprintf(&path,
+	    "%s/sequence", dir) < 0 || asprintf(&tmp, "%s/.sequence.%ld",
+	    dir, (long)getpid()) < 0) {
+		err = gpg_error_from_syserror();
+		goto leave;
+	}
+	lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (lfd < 0 || flock(lfd, LOCK_EX) < 0) {
+		err = gpg_error_from_syserror();
+		goto leave;
+	}
+	out = fopen(tmp, "w");
+	if (!out) {
+		err = gpg_error_from_syserror();
+		goto leave;
+	}
+	in = fopen(path, "r");
+	while (in && fgets(line, sizeof line, in)) {
+		/* A line that is not ours to understand is kept as it is. */
+		if (sscanf(line, "%63s %63s %llu", s, r, &last) != 3) {
+			fputs(line, out);
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			if (!strcmp(s, sender) && !strcmp(r, recipients[i]))
+				break;
+		if (i < n)
+			seqs[i] = last + 1;
+		else
+			fprintf(out, "%s %s %llu\n", s, r, last);
+	}
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s %s %" PRIu64 "\n", sender, recipients[i],
+		    seqs[i] + count - 1);
+	if (fflush(out) || fsync(fileno(out)) < 0 || rename(tmp, path) < 0)
+		err = gpg_error_from_syserror();
+leave:
+	if (err)
+		mule_error_set(err, NULL, "sequence numbers in %s: %s", dir,
+		    gpg_strerror(err));
+	if (in)
+		fclose(in);
+	if (out && fclose(out) && !err)
+		err = gpg_error_from_syserror();
+	if (tmp)
+		unlink(tmp);	/* after a rename, nothing is there */
+	if (lfd >= 0)
+		close(lfd);
+	free(lock);
+	free(path);
+	free(tmp);
+	return err;
+}

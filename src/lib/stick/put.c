@@ -1,0 +1,583 @@
+/* put.c - mule-stick put: seal items onto a stick. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gcrypt.h>
+
+#include "tar/bundle.h"
+#include "pgp/data.h"
+#include "core/error.h"
+#include "pgp/gpg.h"
+#include "core/hold.h"
+#include "core/io.h"
+#include "stick/journal.h"
+#include "pgp/keys.h"
+#include "tar/parts.h"
+#include "stick/folder.h"
+#include "stick/put.h"
+#include "core/testhook.h"
+#include "core/text.h"
+
+static gpg_error_t
+primary_of(gpgme_ctx_t ctx, const char *fpr, int secret, char out[41])
+{
+	gpgme_key_t key = NULL;
+	gpg_error_t err = gpgme_get_key(ctx, fpr, &key, secret);
+
+	if (err || !key->fpr || strlen(key->fpr) != 40) {
+		gpgme_key_unref(key);
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY), NULL,
+		    "key %s: not in the keyring", fpr);
+	}
+	memcpy(out, key->fpr, 41);
+	gpgme_key_unref(key);
+	return 0;
+}
+
+/* The first secret key that can sign: gpg's own default, made explicit
+ * so that the envelope names the key that really signs. */
+static gpg_error_t
+default_signer(gpgme_ctx_t ctx, char out[41])
+{
+	gpgme_key_t key;
+	gpg_error_t err;
+	int found = 0;
+
+	/* To the end of the list: GPGME leaks a key it has queued when a
+	 * listing is ended early (LeakSanitizer saw it, now and then). */
+	err = gpgme_op_keylist_start(ctx, NULL, 1);
+	while (!err && !(err = gpgme_op_keylist_next(ctx, &key))) {
+		if (!found && key->can_sign && !key->revoked && !key->expired
+		    && !key->disabled && key->fpr && strlen(key->fpr) == 40) {
+			memcpy(out, key->fpr, 41);
+			found = 1;
+		}
+		gpgme_key_unref(key);
+	}
+	gpgme_op_keylist_end(ctx);
+	if (!found)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
+		    "name the signing key with -u", "no secret key to sign with");
+	return 0;
+}
+
+gpg_error_t
+mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
+    const char *const *names, size_t nnames, struct mule_stick_route *r)
+{
+	char *recp = NULL, *line, *save = NULL, fpr[41];
+	gpg_error_t err;
+	size_t i;
+
+	if (signer) {
+		gpgme_key_t key;
+
+		err = mule_signer_use(ctx, signer);
+		key = err ? NULL : gpgme_signers_enum(ctx, 0);
+		if (!err && (!key || !key->fpr || strlen(key->fpr) != 40))
+			err = mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
+			    NULL, "signing key %s: not found", signer);
+		if (!err)
+			memcpy(r->sender, key->fpr, 41);
+		gpgme_key_unref(key);
+	} else
+		err = default_signer(ctx, r->sender);
+	if (!err)
+		err = mule_recipients_resolve(ctx, names, nnames, NULL, 0, &recp);
+	if (!err) {
+		r->recipients = calloc(nnames ? nnames : 1, sizeof *r->recipients);
+		if (!r->recipients)
+			err = gpg_error_from_syserror();
+	}
+	for (line = recp ? strtok_r(recp, "\n", &save) : NULL; !err && line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		err = primary_of(ctx, line, 0, fpr);
+		for (i = 0; !err && i < r->nrecipients; i++)
+			if (!strcmp(r->recipients[i], fpr))
+				break;
+		if (!err && i == r->nrecipients && i < nnames)
+			memcpy(r->recipients[r->nrecipients++], fpr, 41);
+	}
+	free(recp);
+	return err;
+}
+
+void
+mule_stick_route_release(struct mule_stick_route *r)
+{
+	free(r->recipients);
+	r->recipients = NULL;
+	r->nrecipients = 0;
+}
+
+/* The bytes of the item on their way to the stick, hashed for its name. */
+struct hashing {
+	mule_write_fn write;
+	void *arg;
+	gcry_md_hd_t md;
+};
+
+static gpg_error_t
+hashing_write(void *arg, const void *buf, size_t n)
+{
+	struct hashing *h = arg;
+
+	gcry_md_write(h->md, buf, n);
+	return h->write(h->arg, buf, n);
+}
+
+/* Copy NAME from folder FROM (FROM_PATH) into a temporary for NAME in
+ * folder TO (TO_PATH), to be committed by the caller.  Both folders are
+ * held open: nothing is looked up by path. */
+static gpg_error_t
+copy_open(int from, const char *from_path, int to, const char *to_path,
+    const char *name, struct mule_output **out)
+{
+	unsigned char buf[65536];
+	gpg_error_t err;
+	ssize_t n;
+	int fd;
+
+	*out = NULL;
+	fd = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	err = fd < 0 ? mule_error_set(gpg_error_from_syserror(), NULL,
+	    "%s/%s: %s", from_path, name, strerror(errno))
+	    : mule_output_open_at(out, to, to_path, name, MULE_OUTPUT_FORCE
+	    | MULE_OUTPUT_BATCH);
+	while (!err && (n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		err = n < 0 ? gpg_error_from_syserror()
+		    : mule_output_write(*out, buf, (size_t)n);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (err) {
+		mule_output_free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+/* Copy part K of item CID (0: not split) from folder FROM into TO, as a
+ * temporary; *OUT to be committed. */
+static gpg_error_t
+copy_part(int from, const char *from_path, int to, const char *to_path,
+    const char *cid, size_t k, struct mule_output **out)
+{
+	char name[80];
+	int len;
+
+	if (k)
+		len = snprintf(name, sizeof name, "%s.gpg.%03zu", cid, k);
+	else
+		len = snprintf(name, sizeof name, "%s.gpg", cid);
+	if (len < 0 || (size_t)len >= sizeof name)
+		return gpg_error(GPG_ERR_INV_NAME);
+	return copy_open(from, from_path, to, to_path, name, out);
+}
+
+/* The other recipients' folders get a copy of what the first one got.
+ * The first part is written first and renamed into place last, as put
+ * itself does: until then a reader sees, beside the other parts, the
+ * temporary of a running put, not an item with its first part missing. */
+static gpg_error_t
+copy_to_others(const struct mule_stick *s, const struct mule_stick_route *r,
+    int fd, const char *folder, const char *cid, size_t nparts)
+{
+	struct mule_output *first = NULL, *out = NULL;
+	char *other = NULL, rel[64];
+	gpg_error_t err = 0;
+	size_t i, k;
+	int ofd = -1;
+
+	for (i = 1; !err && i < r->nrecipients; i++) {
+		snprintf(rel, sizeof rel, "to/%s", r->recipients[i]);
+		err = mule_stick_folder(s, rel, 1, &ofd, &other);
+		if (!err)
+			err = copy_part(fd, folder, ofd, other, cid, nparts ? 1
+			    : 0, &first);
+		for (k = nparts; !err && k >= 2; k--) {
+			err = copy_part(fd, folder, ofd, other, cid, k, &out);
+			if (!err)
+				err = mule_output_commit(out);
+			mule_output_free(out);
+			out = NULL;
+		}
+		if (!err)
+			err = mule_output_commit(first);
+		mule_output_free(first);
+		first = NULL;
+		if (ofd >= 0)
+			close(ofd);
+		ofd = -1;
+		free(other);
+		other = NULL;
+	}
+	return err;
+}
+
+/* Take ITEM back from every folder of R it may be in (best effort: a
+ * part already gone is no error). */
+static void
+undo_item(const struct mule_stick *s, const struct mule_stick_route *r,
+    const char *cid, size_t nparts)
+{
+	struct mule_error_record why;	/* the failure's, kept */
+	struct mule_stick_item item;
+	char rel[64], *folder = NULL;
+	size_t i;
+	int fd;
+
+	mule_error_save(&why);
+	memset(&item, 0, sizeof item);
+	memcpy(item.cid, cid, 65);
+	item.nparts = (unsigned)nparts;
+	for (i = 0; i < (r->hide_recipients ? 1 : r->nrecipients); i++) {
+		snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
+		    ? MULE_STICK_ANYONE : r->recipients[i]);
+		if (mule_stick_folder(s, rel, 0, &fd, &folder) == 0
+		    && fd >= 0) {
+			(void)mule_stick_item_remove(fd, folder, &item);
+			close(fd);
+		}
+		free(folder);
+		folder = NULL;
+	}
+	mule_error_restore(&why);
+}
+
+static gpg_error_t
+store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+    const struct mule_stick_route *r, struct mule_tarout_opts *tar,
+    const struct mule_envelope *env, char out_cid[65], size_t *out_nparts)
+{
+	struct mule_gpg_opts g = *gopts;
+	struct mule_seal_opts seal;
+	struct mule_output *out = NULL;
+	struct mule_split *split = NULL;
+	struct hashing h = { NULL, NULL, NULL };
+	const char **recps = NULL;
+	char *folder = NULL, rel[64], cid[65], name[80];
+	const unsigned char *digest;
+	gpg_error_t err;
+	size_t i, nparts = 0;
+	int fd = -1;
+
+	memset(&seal, 0, sizeof seal);
+	g.armor = 0;
+	snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
+	    ? MULE_STICK_ANYONE : r->recipients[0]);
+	/* The folder is opened once: the item is written, renamed and
+	 * copied from there, whatever becomes of its path meanwhile. */
+	err = mule_stick_folder(s, rel, 1, &fd, &folder);
+	mule_test_pause("stick-put-after-open");
+	snprintf(name, sizeof name, "pending-%s.gpg", env->id);
+	if (!err)
+		err = gcry_md_open(&h.md, GCRY_MD_SHA256, 0);
+	if (!err && r->split) {
+		err = mule_split_open_at(&split, fd, folder, name, r->split, 0);
+		h.write = mule_split_write;
+		h.arg = split;
+	} else if (!err) {
+		/* The folder is tidied once before and fsync'ed once after
+		 * all items (mule_stick_route_prepare, _sync). */
+		err = mule_output_open_at(&out, fd, folder, name,
+		    MULE_OUTPUT_BATCH);
+		h.write = mule_output_write;
+		h.arg = out;
+	}
+	recps = calloc(r->nrecipients, sizeof *recps);
+	if (!err && !recps)
+		err = gpg_error_from_syserror();
+	if (err)
+		goto leave;
+	for (i = 0; i < r->nrecipients; i++)
+		recps[i] = r->recipients[i];
+	seal.recipients = recps;
+	seal.nrecipients = r->nrecipients;
+	seal.signer = r->sender;
+	seal.hide_recipients = r->hide_recipients;
+	seal.compress = -1;
+	seal.ctx = r->ctx;
+	err = mule_bundle_seal(&g, &seal, tar, hashing_write, &h);
+	if (err)
+		goto leave;
+	digest = gcry_md_read(h.md, GCRY_MD_SHA256);
+	for (i = 0; i < 32; i++)
+		snprintf(cid + 2 * i, 3, "%02x", digest[i]);
+	snprintf(name, sizeof name, "%s.gpg", cid);
+	if (split) {
+		nparts = mule_split_count(split);
+		err = mule_split_retarget(split, name);
+		if (!err)
+			err = mule_split_commit(split);
+	} else {
+		err = mule_output_retarget(out, name);
+		if (!err)
+			err = mule_output_commit(out);
+	}
+	if (!err && !r->hide_recipients
+	    && (err = copy_to_others(s, r, fd, folder, cid, nparts)))
+		undo_item(s, r, cid, nparts);	/* in every folder, or none */
+	if (!err) {
+		memcpy(out_cid, cid, 65);
+		*out_nparts = nparts;
+	}
+leave:
+	mule_split_free(split);
+	mule_output_free(out);
+	gcry_md_close(h.md);
+	free(recps);
+	if (fd >= 0)
+		close(fd);
+	free(folder);
+	return err;
+}
+
+/* Number the item for every recipient and write its envelope. */
+gpg_error_t
+mule_stick_route_number(struct mule_stick_route *r, size_t n, uint64_t *seqs)
+{
+	gpg_error_t err;
+	char *dir = NULL;
+
+	if (r->nrecipients > MULE_ENVELOPE_MAX_RECIPIENTS)
+		return mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE), NULL,
+		    "at most %d recipients", MULE_ENVELOPE_MAX_RECIPIENTS);
+	if (!r->state_dir && (err = mule_state_dir(&dir)))
+		return err;
+	err = mule_sequence_next(r->state_dir ? r->state_dir : dir, r->sender,
+	    r->recipients, r->nrecipients, seqs, n);
+	free(dir);
+	if (!err)
+		r->seqs = seqs;
+	return err;
+}
+
+static gpg_error_t
+envelope_for(const struct mule_stick_route *r, size_t index,
+    enum mule_item_kind kind, struct mule_envelope *env,
+    struct mule_membuf *text)
+{
+	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
+	struct mule_stick_route one = *r;
+	char *s;
+	size_t i, len;
+	gpg_error_t err;
+
+	memset(env, 0, sizeof *env);
+	if (!r->seqs) {
+		err = mule_stick_route_number(&one, 1, seqs);
+		if (err)
+			return err;
+		index = 0;
+	}
+	for (i = 0; i < r->nrecipients; i++)
+		seqs[i] = (r->seqs ? r->seqs[i] : seqs[i]) + index;
+	mule_envelope_new_id(env->id);
+	env->kind = kind;
+	memcpy(env->sender, r->sender, 41);
+	for (i = 0; i < r->nrecipients; i++) {
+		memcpy(env->recipients[i].fpr, r->recipients[i], 41);
+		env->recipients[i].seq = seqs[i];
+	}
+	env->nrecipients = r->nrecipients;
+	env->created = (int64_t)time(NULL);
+	err = mule_envelope_format(env, &s, &len);
+	if (err)
+		return err;
+	memset(text, 0, sizeof *text);
+	text->p = (unsigned char *)s;
+	text->len = len;
+	return 0;
+}
+
+gpg_error_t
+mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+    const struct mule_stick_route *r, const char *item, size_t index,
+    struct mule_stick_stored *stored)
+{
+	struct mule_tar_extra extras[2];
+	struct mule_tarout_opts tar;
+	struct mule_envelope env;
+	struct mule_membuf text;
+	struct mule_hold *hold = NULL;
+	const char *paths[1] = { item };
+	int is_stdin = !strcmp(item, "-");
+	char *shown = NULL;
+	gpg_error_t err;
+
+	memset(&tar, 0, sizeof tar);
+	memset(&text, 0, sizeof text);
+	tar.quiet = 1;
+	if (!is_stdin) {
+		tar.paths = paths;
+		tar.npaths = 1;
+		err = mule_tarout_check(&tar);
+		if (err)
+			return err;
+	} else {
+		/* A message: its size goes in the header before its bytes. */
+		err = mule_hold_new(&hold);
+		if (!err)
+			err = mule_hold_from_fd(hold, 0);
+		if (!err)
+			err = mule_hold_rewind(hold);
+		if (err) {
+			mule_hold_free(hold);
+			return err;
+		}
+	}
+	err = envelope_for(r, index, is_stdin ? MULE_ITEM_MESSAGE
+	    : MULE_ITEM_FILES, &env, &text);
+	if (!err) {
+		extras[0].name = MULE_ENVELOPE_NAME;
+		extras[0].size = text.len;
+		extras[0].read = mule_membuf_read;
+		extras[0].arg = &text;
+		tar.extras = extras;
+		tar.nextras = 1;
+		if (is_stdin) {
+			extras[1].name = "message.txt";
+			extras[1].size = mule_hold_size(hold);
+			extras[1].read = mule_hold_read;
+			extras[1].arg = hold;
+			tar.nextras = 2;
+		}
+		shown = mule_escape(is_stdin ? "(standard input)" : item,
+		    is_stdin ? 16 : strlen(item));
+		err = shown ? store(gopts, s, r, &tar, &env, stored->cid,
+		    &stored->nparts) : gpg_error_from_syserror();
+	}
+	if (!err) {
+		memcpy(stored->id, env.id, 33);
+		stored->shown = shown;
+		stored->done = 1;
+	} else
+		free(shown);
+	mule_membuf_release(&text);
+	mule_hold_free(hold);
+	return err;
+}
+
+gpg_error_t
+mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
+    const struct mule_stick *s, const struct mule_stick_route *r,
+    const char *body, size_t len, char id[33], char cid[65])
+{
+	struct mule_tar_extra extras[2];
+	struct mule_tarout_opts tar;
+	struct mule_envelope env;
+	struct mule_membuf text, receipt;
+	gpg_error_t err;
+	size_t nparts;
+
+	memset(&tar, 0, sizeof tar);
+	memset(&receipt, 0, sizeof receipt);
+	tar.quiet = 1;
+	err = envelope_for(r, 0, MULE_ITEM_RECEIPT, &env, &text);
+	if (err)
+		return err;
+	receipt.p = (unsigned char *)(uintptr_t)body;
+	receipt.len = len;
+	extras[0].name = MULE_ENVELOPE_NAME;
+	extras[0].size = text.len;
+	extras[0].read = mule_membuf_read;
+	extras[0].arg = &text;
+	extras[1].name = "receipt.txt";
+	extras[1].size = len;
+	extras[1].read = mule_membuf_read;
+	extras[1].arg = &receipt;
+	tar.extras = extras;
+	tar.nextras = 2;
+	err = store(gopts, s, r, &tar, &env, cid, &nparts);
+	memcpy(id, env.id, 33);
+	mule_membuf_release(&text);
+	return err;
+}
+
+/* Apply ONE to the folder of every recipient of R (or the shared one). */
+static gpg_error_t
+each_folder(const struct mule_stick *s, const struct mule_stick_route *r,
+    gpg_error_t (*one)(int fd, const char *folder))
+{
+	char rel[64], *folder = NULL;
+	gpg_error_t err = 0;
+	size_t i;
+	int fd;
+
+	for (i = 0; !err && i < (r->hide_recipients ? 1 : r->nrecipients);
+	    i++) {
+		snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
+		    ? MULE_STICK_ANYONE : r->recipients[i]);
+		err = mule_stick_folder(s, rel, 1, &fd, &folder);
+		if (!err) {
+			err = one(fd, folder);
+			close(fd);
+		}
+		free(folder);
+		folder = NULL;
+	}
+	return err;
+}
+
+static gpg_error_t
+tidy(int fd, const char *folder)
+{
+	(void)folder;
+	mule_output_clean_stale_at(fd);
+	return 0;
+}
+
+static gpg_error_t
+sync_folder(int fd, const char *folder)
+{
+	if (mule_sync_dirfd(fd) < 0)
+		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
+		    folder, strerror(errno));
+	return 0;
+}
+
+gpg_error_t
+mule_stick_route_prepare(const struct mule_stick *s,
+    const struct mule_stick_route *r)
+{
+	return each_folder(s, r, tidy);
+}
+
+gpg_error_t
+mule_stick_route_sync(const struct mule_stick *s,
+    const struct mule_stick_route *r)
+{
+	return each_folder(s, r, sync_folder);
+}
+
+gpg_error_t
+mule_stick_put_report(const struct mule_stick_route *r,
+    const struct mule_stick_stored *stored)
+{
+	if (r->quiet)
+		return 0;
+	printf("put %s %s %s\n", stored->id, stored->cid, stored->shown);
+	if (fflush(stdout) == EOF)
+		return mule_error_set(gpg_error_from_syserror(), NULL,
+		    "standard output: %s", strerror(errno));
+	return 0;
+}
+
+void
+mule_stick_put_undo(const struct mule_stick *s,
+    const struct mule_stick_route *r, struct mule_stick_stored *stored)
+{
+	if (stored->done)
+		undo_item(s, r, stored->cid, stored->nparts);
+	stored->done = 0;
+}

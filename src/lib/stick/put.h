@@ -1,0 +1,81 @@
+/* put.h - mule-stick put: seal items onto a stick. */
+#ifndef MULE_STICK_PUT_H
+#define MULE_STICK_PUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gpgme.h>
+
+#include "stick/envelope.h"
+
+struct mule_gpg_opts;
+struct mule_stick;
+
+/* Who sends, to whom, how. */
+struct mule_stick_route {
+	char sender[41];
+	char (*recipients)[41];
+	size_t nrecipients;
+	int hide_recipients;
+	uint64_t split;		/* part size, 0: one file */
+	const char *state_dir;	/* sequence numbers */
+	int quiet;
+	gpgme_ctx_t ctx;	/* signing with the sender's key, for every
+				 * item (NULL: made per item) */
+	const uint64_t *seqs;	/* numbers taken for a batch of items (the
+				 * first, per recipient), or NULL */
+};
+
+/* Take the sequence numbers of N items for R at once (R->seqs gets
+ * SEQS, which must hold one per recipient). */
+gpg_error_t mule_stick_route_number(struct mule_stick_route *r, size_t n,
+    uint64_t *seqs);
+
+/* Resolve -u (NULL: the first secret key that can sign) and -r NAMES
+ * into primary fingerprints in R. */
+gpg_error_t mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
+    const char *const *names, size_t nnames, struct mule_stick_route *r);
+void mule_stick_route_release(struct mule_stick_route *r);
+
+/* What mule_stick_put stored: enough to report it, or to take it back. */
+struct mule_stick_stored {
+	char id[33];
+	char cid[65];
+	size_t nparts;		/* 0: one file */
+	char *shown;		/* the item's name, escaped (owned) */
+	int done;		/* in place in every folder */
+};
+
+/* Seal ITEM (a file, a directory, or "-" for standard input) for R and
+ * store it on S, in every folder or in none; INDEX is its place in a
+ * batch numbered with mule_stick_route_number. */
+gpg_error_t mule_stick_put(const struct mule_gpg_opts *gopts,
+    const struct mule_stick *s, const struct mule_stick_route *r,
+    const char *item, size_t index, struct mule_stick_stored *stored);
+
+/* Print "put ID CID NAME" for STORED (unless R is quiet). */
+gpg_error_t mule_stick_put_report(const struct mule_stick_route *r,
+    const struct mule_stick_stored *stored);
+
+/* Take STORED back from the stick: a put of several items is all or
+ * nothing, so that running it again never puts an item twice. */
+void mule_stick_put_undo(const struct mule_stick *s,
+    const struct mule_stick_route *r, struct mule_stick_stored *stored);
+
+/* Before items are put for R: make their folders, and remove what
+ * killed puts left there (once, not once per item). */
+gpg_error_t mule_stick_route_prepare(const struct mule_stick *s,
+    const struct mule_stick_route *r);
+
+/* Make the items put for R durable: fsync their folders (each item's
+ * file is fsync'ed as it is committed). */
+gpg_error_t mule_stick_route_sync(const struct mule_stick *s,
+    const struct mule_stick_route *r);
+
+/* Store a receipt (kind receipt, "receipt.txt" holding TEXT) for R;
+ * its ID and CID come back (nothing is printed). */
+gpg_error_t mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
+    const struct mule_stick *s, const struct mule_stick_route *r,
+    const char *text, size_t len, char id[33], char cid[65]);
+
+#endif
