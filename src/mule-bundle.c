@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tar/bundle.h"
 #include "cli.h"
 #include "core/error.h"
-#include "tar/parts.h"
 #include "core/text.h"
+#include "tar/bundle.h"
+#include "tar/parts.h"
 
 static const char usage[] =
 "usage: mule-bundle [-c] [-r USERID]... [options] PATH...\n"

@@ -6,9 +6,10 @@
 
 #include "cli.h"
 #include "core/error.h"
-#include "core/io.h"
-#include "pgp/open.h"
+#include "core/fd.h"
+#include "core/output.h"
 #include "core/text.h"
+#include "pgp/open.h"
 
 static const char usage[] =
 "usage: mule-open [--signer FPR|USERID]... [--signer-file KEYFILE]... [options] [FILE]\n"

@@ -6,7 +6,8 @@
 
 #include "cli.h"
 #include "core/error.h"
-#include "core/io.h"
+#include "core/fd.h"
+#include "core/output.h"
 #include "pgp/seal.h"
 
 static const char usage[] =

@@ -7,10 +7,11 @@
 
 #include "cli.h"
 #include "core/error.h"
-#include "core/io.h"
+#include "core/fd.h"
+#include "core/output.h"
+#include "core/text.h"
 #include "pgp/manifest.h"
 #include "pgp/sign.h"
-#include "core/text.h"
 
 static const char usage[] =
 "usage: mule-sign [-u USERID] [--detach | --inline] [options] [FILE]\n"

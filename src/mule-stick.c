@@ -7,17 +7,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "tar/bundle.h"
 #include "cli.h"
 #include "core/error.h"
-#include "pgp/gpg.h"
 #include "core/parallel.h"
+#include "core/text.h"
+#include "pgp/gpg.h"
 #include "pgp/keys.h"
-#include "tar/parts.h"
 #include "stick/folder.h"
 #include "stick/get.h"
 #include "stick/put.h"
-#include "core/text.h"
+#include "tar/bundle.h"
+#include "tar/parts.h"
 
 static const char usage[] =
 "usage: mule-stick init STICK\n"

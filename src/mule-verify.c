@@ -8,11 +8,12 @@
 
 #include "cli.h"
 #include "core/error.h"
-#include "core/io.h"
+#include "core/fd.h"
+#include "core/output.h"
+#include "core/text.h"
 #include "pgp/manifest.h"
 #include "pgp/open.h"
 #include "pgp/sigcheck.h"
-#include "core/text.h"
 
 static const char usage[] =
 "usage: mule-verify [options] [SIGNED-FILE]\n"

@@ -6,9 +6,9 @@
 
 #include <gcrypt.h>
 
-#include "pgp/armor.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "pgp/armor.h"
 #include "tap.h"
 
 struct buf {

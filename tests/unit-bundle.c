@@ -13,10 +13,10 @@
 #include "core/cleanup.h"
 #include "core/error.h"
 #include "core/nameset.h"
-#include "tar/parts.h"
 #include "core/secret.h"
-#include "tar/write.h"
 #include "tap.h"
+#include "tar/parts.h"
+#include "tar/write.h"
 
 static int
 write_file(const char *path, const char *text)

@@ -13,8 +13,10 @@
 #include <dirent.h>
 
 #include "core/error.h"
-#include "core/io.h"
+#include "core/fd.h"
+#include "core/output.h"
 #include "core/secret.h"
+#include "core/tempname.h"
 #include "tap.h"
 
 static int

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pgp/clearsig.h"
-#include "core/error.h"
 #include "chunked.h"
+#include "core/error.h"
+#include "pgp/clearsig.h"
 
 /* What mule-verify reads ahead to tell the kind of input (sigcheck.c). */
 #define PEEK 4096

@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "pgp/armor.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "pgp/armor.h"
 
 struct mem {
 	const uint8_t *p;

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "pgp/manifest.h"
 #include "core/stream.h"
+#include "pgp/manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

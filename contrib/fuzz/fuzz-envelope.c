@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stick/envelope.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "stick/envelope.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

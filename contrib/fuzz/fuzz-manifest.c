@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "pgp/manifest.h"
 #include "core/stream.h"
+#include "pgp/manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

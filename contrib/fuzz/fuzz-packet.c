@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chunked.h"
 #include "core/error.h"
 #include "pgp/packet.h"
-#include "chunked.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -30,8 +30,8 @@
 #include <gcrypt.h>
 
 #include "core/error.h"
-#include "tar/parts.h"
 #include "fuzz-scratch.h"
+#include "tar/parts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -27,10 +27,10 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/io.h"
-#include "tar/staging.h"
-#include "tar/read.h"
+#include "core/tempname.h"
 #include "fuzz-scratch.h"
+#include "tar/read.h"
+#include "tar/staging.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

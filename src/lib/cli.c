@@ -8,11 +8,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/cleanup.h"
 #include "cli.h"
+#include "core/cleanup.h"
 #include "core/error.h"
-#include "pgp/gpg.h"
 #include "core/secret.h"
+#include "pgp/gpg.h"
 #include "pgp/verify.h"
 
 void

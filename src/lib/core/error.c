@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/error.h"
 #include "core/cleanup.h"
+#include "core/error.h"
 
 static const char *progname = "mule";
 static int quiet;

@@ -13,8 +13,8 @@
 #include <gcrypt.h>
 
 #include "core/error.h"
+#include "core/fd.h"
 #include "core/hold.h"
-#include "core/io.h"
 #include "core/secret.h"
 
 #define HOLD_THRESHOLD	(1024 * 1024)

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/secret.h"
+#include "core/text.h"
 
 #define PASSPHRASE_MAX 1024
 
@@ -28,6 +29,17 @@ mule_secret_init(void)
 	gcry_control(GCRYCTL_RESUME_SECMEM_WARN);
 	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
 	return 0;
+}
+
+void
+mule_random_hex(char *out, size_t n)
+{
+	unsigned char rnd[32];
+
+	if (n > sizeof rnd)
+		n = sizeof rnd;
+	gcry_create_nonce(rnd, n);
+	mule_hex_encode(out, rnd, n);
 }
 
 void

@@ -69,8 +69,8 @@ mule_escape(const char *str, size_t n)
 	return out;
 }
 
-static int
-hexval(int c)
+int
+mule_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -78,6 +78,19 @@ hexval(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+void
+mule_hex_encode(char *out, const unsigned char *bytes, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[bytes[i] >> 4];
+		out[2 * i + 1] = hex[bytes[i] & 15];
+	}
+	out[2 * n] = '\0';
 }
 
 char *
@@ -89,10 +102,10 @@ mule_percent_decode(const char *s, size_t *len)
 	if (!out)
 		return NULL;
 	while (*s) {
-		if (s[0] == '%' && hexval((unsigned char)s[1]) >= 0
-		    && hexval((unsigned char)s[2]) >= 0) {
-			out[n++] = (char)(hexval((unsigned char)s[1]) * 16
-			    + hexval((unsigned char)s[2]));
+		if (s[0] == '%' && mule_hexval((unsigned char)s[1]) >= 0
+		    && mule_hexval((unsigned char)s[2]) >= 0) {
+			out[n++] = (char)(mule_hexval((unsigned char)s[1]) * 16
+			    + mule_hexval((unsigned char)s[2]));
 			s += 3;
 		} else {
 			out[n++] = *s++;
@@ -113,7 +126,7 @@ mule_fpr_parse(const char *s, char out[41])
 	for (; *s; s++) {
 		if (*s == ' ')
 			continue;
-		if (hexval((unsigned char)*s) < 0 || n == 40)
+		if (mule_hexval((unsigned char)*s) < 0 || n == 40)
 			break;
 		out[n++] = (char)toupper((unsigned char)*s);
 	}

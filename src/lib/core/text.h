@@ -26,6 +26,12 @@ char *mule_percent_decode(const char *s, size_t *len);
  * otherwise OUT becomes "" and 0 is returned. */
 int mule_fpr_parse(const char *s, char out[41]);
 
+/* The value of hex digit C (either case), or -1. */
+int mule_hexval(int c);
+
+/* The N bytes at BYTES as 2N lower-case hex digits and a NUL in OUT. */
+void mule_hex_encode(char *out, const unsigned char *bytes, size_t n);
+
 /* Write S (N bytes) to F as a JSON string: quotes, backslashes and
  * controls escaped; a byte that is not UTF-8 becomes \u00XX (so names
  * that are not UTF-8 cannot be told from their Latin-1 reading). */

@@ -6,8 +6,8 @@
 
 #include <gcrypt.h>
 
-#include "pgp/armor.h"
 #include "core/error.h"
+#include "pgp/armor.h"
 
 #define LINE_BYTES	48		/* 64 characters a line, as gpg writes */
 #define ENC_CHUNK	(LINE_BYTES * 1024)

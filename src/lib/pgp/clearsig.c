@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pgp/clearsig.h"
 #include "core/error.h"
+#include "pgp/clearsig.h"
 
 #define PREFIX 64
 

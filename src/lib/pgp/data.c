@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pgp/data.h"
 #include "core/error.h"
+#include "pgp/data.h"
 
 /* GPGME moves data in steps of its "io-buffer-size" (4 KiB by default:
  * a poll and a context switch per 4 KiB).  GPGME 1.18 also formats every

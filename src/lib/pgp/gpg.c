@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "pgp/gpg.h"
 #include "core/secret.h"
+#include "pgp/gpg.h"
 
 gpg_error_t
 mule_gpg_init(void)

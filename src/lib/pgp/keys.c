@@ -13,12 +13,12 @@
 
 #include "core/cleanup.h"
 #include "core/error.h"
-#include "pgp/gpg.h"
-#include "pgp/keys.h"
-#include "pgp/packet.h"
 #include "core/secret.h"
 #include "core/strlist.h"
 #include "core/text.h"
+#include "pgp/gpg.h"
+#include "pgp/keys.h"
+#include "pgp/packet.h"
 
 struct mule_keyhome {
 	char *dir;

@@ -14,9 +14,9 @@
 #include <gcrypt.h>
 
 #include "core/error.h"
-#include "pgp/manifest.h"
 #include "core/strlist.h"
 #include "core/text.h"
+#include "pgp/manifest.h"
 
 #define HASH_LEN MULE_MANIFEST_HASH_LEN
 #define READ_SIZE (128 * 1024)
@@ -228,18 +228,6 @@ mule_manifest_escape(const char *name, int *escaped)
 	return out;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *
 mule_manifest_unescape(const char *s, size_t len)
 {
@@ -261,9 +249,9 @@ mule_manifest_unescape(const char *s, size_t len)
 			*p++ = '\n';
 		else if (s[i] == 'r')
 			*p++ = '\r';
-		else if (s[i] == 'x' && i + 2 < len && hexval(s[i + 1]) >= 0
-		    && hexval(s[i + 2]) >= 0 && (hexval(s[i + 1]) | hexval(s[i + 2])))
-			*p++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])), i += 2;
+		else if (s[i] == 'x' && i + 2 < len && mule_hexval(s[i + 1]) >= 0
+		    && mule_hexval(s[i + 2]) >= 0 && (mule_hexval(s[i + 1]) | mule_hexval(s[i + 2])))
+			*p++ = (char)(mule_hexval(s[i + 1]) * 16 + mule_hexval(s[i + 2])), i += 2;
 		else
 			goto bad;
 	}
@@ -279,10 +267,9 @@ gpg_error_t
 mule_manifest_write_line(mule_write_fn write, void *arg,
     const unsigned char digest[HASH_LEN], const char *name)
 {
-	static const char hex[] = "0123456789abcdef";
-	char head[1 + 2 * HASH_LEN + 2];
+	char head[1 + 2 * HASH_LEN + 3];
 	char *esc;
-	int escaped, i, off;
+	int escaped, off;
 	gpg_error_t err;
 
 	esc = mule_manifest_escape(name, &escaped);
@@ -291,10 +278,8 @@ mule_manifest_write_line(mule_write_fn write, void *arg,
 	off = 0;
 	if (escaped)
 		head[off++] = '\\';
-	for (i = 0; i < HASH_LEN; i++) {
-		head[off++] = hex[digest[i] >> 4];
-		head[off++] = hex[digest[i] & 15];
-	}
+	mule_hex_encode(head + off, digest, HASH_LEN);
+	off += 2 * HASH_LEN;
 	head[off++] = ' ';
 	head[off++] = ' ';
 	err = write(arg, head, (size_t)off);
@@ -417,7 +402,7 @@ parse_line(const char *line, size_t len, size_t lineno,
 	if (len < off + 2 * HASH_LEN + 3 || memchr(line, '\0', len))
 		goto bad;
 	for (i = 0; i < HASH_LEN; i++) {
-		int hi = hexval(line[off + 2 * i]), lo = hexval(line[off + 2 * i + 1]);
+		int hi = mule_hexval(line[off + 2 * i]), lo = mule_hexval(line[off + 2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			goto bad;

@@ -4,18 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pgp/armor.h"
-#include "pgp/data.h"
 #include "core/error.h"
-#include "pgp/gpg.h"
-#include "pgp/grammar.h"
-#include "core/io.h"
-#include "pgp/keys.h"
-#include "pgp/open.h"
-#include "pgp/packet.h"
+#include "core/fd.h"
+#include "core/output.h"
 #include "core/producer.h"
 #include "core/strlist.h"
 #include "core/text.h"
+#include "pgp/armor.h"
+#include "pgp/data.h"
+#include "pgp/gpg.h"
+#include "pgp/grammar.h"
+#include "pgp/keys.h"
+#include "pgp/open.h"
+#include "pgp/packet.h"
 #include "pgp/textout.h"
 
 gpg_error_t

@@ -4,15 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
+#include "core/text.h"
 #include "pgp/armor.h"
 #include "pgp/data.h"
-#include "core/error.h"
 #include "pgp/gpg.h"
-#include "core/io.h"
 #include "pgp/keys.h"
 #include "pgp/seal.h"
 #include "pgp/sign.h"
-#include "core/text.h"
 
 #define SAMPLE_SIZE (64 * 1024)
 

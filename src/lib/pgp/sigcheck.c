@@ -5,14 +5,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/error.h"
+#include "core/hold.h"
+#include "core/output.h"
 #include "pgp/armor.h"
 #include "pgp/clearsig.h"
 #include "pgp/data.h"
-#include "core/error.h"
 #include "pgp/gpg.h"
 #include "pgp/grammar.h"
-#include "core/hold.h"
-#include "core/io.h"
 #include "pgp/keys.h"
 #include "pgp/open.h"
 #include "pgp/packet.h"

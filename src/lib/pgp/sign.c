@@ -6,10 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pgp/data.h"
 #include "core/error.h"
+#include "core/output.h"
+#include "pgp/data.h"
 #include "pgp/gpg.h"
-#include "core/io.h"
 #include "pgp/keys.h"
 #include "pgp/manifest.h"
 #include "pgp/sign.h"

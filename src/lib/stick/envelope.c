@@ -8,9 +8,9 @@
 
 #include <gcrypt.h>
 
-#include "stick/envelope.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "stick/envelope.h"
 
 static const char *const kinds[] = { "message", "files", "receipt" };
 
@@ -23,16 +23,10 @@ mule_item_kind_name(enum mule_item_kind kind)
 void
 mule_envelope_new_id(char id[33])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char rnd[16];
-	int i;
 
 	gcry_randomize(rnd, sizeof rnd, GCRY_STRONG_RANDOM);
-	for (i = 0; i < 16; i++) {
-		id[2 * i] = hex[rnd[i] >> 4];
-		id[2 * i + 1] = hex[rnd[i] & 15];
-	}
-	id[32] = '\0';
+	mule_hex_encode(id, rnd, sizeof rnd);
 }
 
 gpg_error_t

@@ -11,10 +11,11 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/io.h"
-#include "stick/folder.h"
+#include "core/fd.h"
+#include "core/output.h"
 #include "core/testhook.h"
 #include "core/text.h"
+#include "stick/folder.h"
 
 #define VERSION_TEXT "mule-stick 1\n"
 

@@ -11,21 +11,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tar/bundle.h"
-#include "pgp/data.h"
-#include "stick/envelope.h"
 #include "core/error.h"
-#include "pgp/gpg.h"
-#include "core/io.h"
-#include "stick/journal.h"
 #include "core/parallel.h"
-#include "tar/parts.h"
-#include "tar/staging.h"
-#include "stick/folder.h"
-#include "stick/get.h"
-#include "stick/put.h"
+#include "core/tempname.h"
 #include "core/testhook.h"
 #include "core/text.h"
+#include "pgp/data.h"
+#include "pgp/gpg.h"
+#include "stick/envelope.h"
+#include "stick/folder.h"
+#include "stick/get.h"
+#include "stick/journal.h"
+#include "stick/put.h"
+#include "tar/bundle.h"
+#include "tar/parts.h"
+#include "tar/staging.h"
 
 enum status { DELIVERED, ALREADY, REPLAY, GAP, REJECTED, RECEIPT };
 static const char *const status_names[] = {
@@ -294,7 +294,6 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	char name[80], cid[65], leaf[MULE_ENVELOPE_LEAF_MAX], *dir = NULL;
 	const char *me;
 	gpg_error_t err;
-	size_t i;
 	int locked = 0;
 
 	memset(&c, 0, sizeof c);
@@ -325,8 +324,7 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	err = mule_parts_digest(parts, digest);
 	if (err)
 		goto leave;
-	for (i = 0; i < 32; i++)
-		snprintf(cid + 2 * i, 3, "%02x", digest[i]);
+	mule_hex_encode(cid, digest, 32);
 	if (strcmp(cid, it->cid)) {
 		err = mule_reject(GPG_ERR_CHECKSUM, NULL, "its content does "
 		    "not match its name (changed or renamed on the stick)");

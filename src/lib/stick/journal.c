@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/io.h"
-#include "stick/journal.h"
+#include "core/fd.h"
 #include "core/nameset.h"
 #include "core/text.h"
+#include "stick/journal.h"
 
 #define JOURNAL_MAX ((off_t)1 << 30)
 

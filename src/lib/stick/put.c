@@ -11,19 +11,21 @@
 
 #include <gcrypt.h>
 
-#include "tar/bundle.h"
-#include "pgp/data.h"
 #include "core/error.h"
-#include "pgp/gpg.h"
+#include "core/fd.h"
 #include "core/hold.h"
-#include "core/io.h"
-#include "stick/journal.h"
-#include "pgp/keys.h"
-#include "tar/parts.h"
-#include "stick/folder.h"
-#include "stick/put.h"
+#include "core/output.h"
+#include "core/tempname.h"
 #include "core/testhook.h"
 #include "core/text.h"
+#include "pgp/data.h"
+#include "pgp/gpg.h"
+#include "pgp/keys.h"
+#include "stick/folder.h"
+#include "stick/journal.h"
+#include "stick/put.h"
+#include "tar/bundle.h"
+#include "tar/parts.h"
 
 static gpg_error_t
 primary_of(gpgme_ctx_t ctx, const char *fpr, int secret, char out[41])
@@ -311,8 +313,7 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	if (err)
 		goto leave;
 	digest = gcry_md_read(h.md, GCRY_MD_SHA256);
-	for (i = 0; i < 32; i++)
-		snprintf(cid + 2 * i, 3, "%02x", digest[i]);
+	mule_hex_encode(cid, digest, 32);
 	snprintf(name, sizeof name, "%s.gpg", cid);
 	if (split) {
 		nparts = mule_split_count(split);

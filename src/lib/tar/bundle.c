@@ -9,15 +9,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tar/bundle.h"
 #include "core/error.h"
-#include "core/io.h"
-#include "tar/parts.h"
+#include "core/fd.h"
+#include "core/output.h"
 #include "core/producer.h"
 #include "core/progress.h"
-#include "tar/staging.h"
 #include "core/stream.h"
+#include "core/tempname.h"
 #include "core/text.h"
+#include "tar/bundle.h"
+#include "tar/parts.h"
+#include "tar/staging.h"
 
 gpg_error_t
 mule_bundle_seal(const struct mule_gpg_opts *gopts,
@@ -138,7 +140,7 @@ list_entry(void *arg, const struct mule_tar_entry *e,
 	time_t t = (time_t)e->mtime;
 	struct tm tm;
 	gpg_error_t err;
-	int i, len;
+	int len;
 
 	name = mule_escape(e->name, strlen(e->name));
 	if (e->target)
@@ -151,8 +153,8 @@ list_entry(void *arg, const struct mule_tar_entry *e,
 		mode_string(e, mode);
 		if (gmtime_r(&t, &tm))
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-		for (i = 0; digest && i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+		if (digest)
+			mule_hex_encode(hex, digest, 32);
 		len = asprintf(&line, "%s %12llu %s %s %s", mode,
 		    (unsigned long long)e->size, when, hex, name);
 	} else

@@ -15,7 +15,8 @@
 #include <gcrypt.h>
 
 #include "core/error.h"
-#include "core/io.h"
+#include "core/fd.h"
+#include "core/output.h"
 #include "tar/parts.h"
 
 struct mule_split {

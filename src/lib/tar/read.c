@@ -12,13 +12,13 @@
 #include <gcrypt.h>
 
 #include "core/error.h"
-#include "pgp/manifest.h"
 #include "core/nameset.h"
 #include "core/progress.h"
 #include "core/stream.h"
+#include "core/text.h"
+#include "pgp/manifest.h"
 #include "tar/read.h"
 #include "tar/write.h"
-#include "core/text.h"
 
 #define READ_SIZE (64 * 1024)
 #define NAME_LIMIT 255		/* bytes in one component (NAME_MAX) */

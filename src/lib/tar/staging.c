@@ -12,15 +12,16 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include <gcrypt.h>
 
 #include "core/cleanup.h"
 #include "core/error.h"
-#include "core/io.h"
+#include "core/fd.h"
 #include "core/nameset.h"
-#include "tar/staging.h"
+#include "core/secret.h"
+#include "core/tempname.h"
 #include "core/testhook.h"
 #include "core/text.h"
+#include "tar/staging.h"
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -152,18 +153,13 @@ static int
 probe(struct mule_staging *s, int pfd, size_t len, enum mule_tar_type type,
     const char *target)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char rnd[6];
 	char name[256];
 	size_t n;
-	int i, fd, rc;
+	int fd, rc;
 
 	n = (size_t)snprintf(name, sizeof name, ".mule-probe-");
-	gcry_create_nonce(rnd, sizeof rnd);
-	for (i = 0; i < 6; i++) {
-		name[n++] = hex[rnd[i] >> 4];
-		name[n++] = hex[rnd[i] & 15];
-	}
+	mule_random_hex(name + n, 6);
+	n += 12;
 	while (n < len && n < sizeof name - 1)
 		name[n++] = 'x';
 	name[n] = '\0';
@@ -528,13 +524,10 @@ made_by_us(int fd)
 gpg_error_t
 mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct mule_staging *s;
-	unsigned char rnd[6];
 	struct stat st;
 	char *path = NULL;
-	size_t len;
-	int i, ours;
+	int ours;
 
 	s = calloc(1, sizeof *s);
 	if (!s)
@@ -557,14 +550,7 @@ mule_staging_new(struct mule_staging **out, const char *dir, int overwrite)
 		s->no_dir_rename = fstatfs(s->dirfd, &fs) == 0
 		    && fs.f_type == FUSE_SUPER_MAGIC;
 	}
-	gcry_create_nonce(rnd, sizeof rnd);
-	len = (size_t)snprintf(s->stage, sizeof s->stage, ".mule-%ld-",
-	    (long)getpid());
-	for (i = 0; i < 6; i++) {
-		s->stage[len++] = hex[rnd[i] >> 4];
-		s->stage[len++] = hex[rnd[i] & 15];
-	}
-	memcpy(s->stage + len, ".stage", sizeof ".stage");
+	mule_temp_name(s->stage, ".stage");
 	if (mkdirat(s->dirfd, s->stage, 0700) < 0) {
 		gpg_error_t err = gpg_error_from_syserror();
 

@@ -16,13 +16,13 @@
 #include <gcrypt.h>
 
 #include "core/error.h"
-#include "core/io.h"
-#include "pgp/manifest.h"
+#include "core/fd.h"
 #include "core/progress.h"
 #include "core/stream.h"
+#include "core/text.h"
+#include "pgp/manifest.h"
 #include "tar/read.h"
 #include "tar/write.h"
-#include "core/text.h"
 
 #define READ_SIZE (256 * 1024)
 #define BLOCK 512

@@ -1,4 +1,4 @@
-/* io.h - input, atomic output and held-back output.
+/* output.h - atomic output and held-back output.
  *
  * An output is one of:
  *  - a file: written to a private temporary ".mule-PID-XXXXXX.tmp" (mode
@@ -11,8 +11,8 @@
  *  - an existing character device or FIFO named as the output (such as
  *    /dev/null): written like standard output, never replaced.
  */
-#ifndef MULE_IO_H
-#define MULE_IO_H
+#ifndef MULE_OUTPUT_H
+#define MULE_OUTPUT_H
 
 #include <stddef.h>
 #include <gpg-error.h>
@@ -30,10 +30,6 @@
 
 struct mule_output;
 
-/* Open an input: PATH, or standard input for NULL or "-".  Returns the
- * descriptor in *FD (the caller closes it unless it is 0). */
-gpg_error_t mule_input_open(int *fd, const char *path);
-
 /* Prepare an output to PATH (NULL or "-": standard output).  Fails before
  * any work is done if PATH exists (without MULE_OUTPUT_FORCE) or is a
  * directory.  Removes stale temporaries of earlier killed runs there. */
@@ -41,15 +37,10 @@ gpg_error_t mule_output_open(struct mule_output **out, const char *path,
     int flags);
 
 /* As mule_output_open, for NAME (no '/') in directory DIRFD, which is
- * duplicated and held (or lent, MULE_OUTPUT_LEND_DIR): the temporary is made, renamed and removed there
- * whatever becomes of the path meanwhile, and a symlink named NAME is
+ * duplicated and held (or lent, MULE_OUTPUT_LEND_DIR): the temporary is
+ * made, renamed and removed there whatever becomes of the path meanwhile, and a symlink named NAME is
  * replaced (FORCE) or refused, never followed.  DIR is the directory's
  * path, for messages only.  No device or FIFO output. */
-/* DIR/NAME in *PATH (malloc'd), for messages and the functions that
- * work relative to DIR's descriptor: NAME must be one component, else
- * GPG_ERR_INV_ARG. */
-gpg_error_t mule_path_join(const char *dir, const char *name, char **path);
-
 gpg_error_t mule_output_open_at(struct mule_output **out, int dirfd,
     const char *dir, const char *name, int flags);
 
@@ -72,42 +63,5 @@ void mule_output_free(struct mule_output *out);
 
 /* The name to use in messages ("standard output" or the path). */
 const char *mule_output_name(const struct mule_output *out);
-
-/* Remove temporaries ".mule-PID-*.tmp" in directory DIR whose process is
- * gone (or that are older than a day).  Errors are ignored: it is tidying. */
-void mule_output_clean_stale(const char *dir);
-void mule_output_clean_stale_at(int dirfd);
-
-/* Is an output still being written in directory DIR: does it hold a
- * temporary named exactly ".mule-PID-XXXXXXXXXXXX.tmp" (a regular file,
- * written less than a day ago) whose process, not this one, is a
- * mule-stick running on this computer?  A name or a process that is
- * anything else does not count. */
-int mule_output_busy(const char *dir);
-int mule_output_busy_at(int dirfd);
-
-/* fsync directory DIR, so that the names made in it last; 0 or -1 with
- * errno set (EINVAL, where directories cannot be fsync'ed, is fine). */
-int mule_sync_dir(const char *dir);
-int mule_sync_dirfd(int fd);
-
-/* Write all of BUF to FD, retrying short writes. */
-gpg_error_t mule_write_all(int fd, const void *buf, size_t n);
-
-/* The same as a mule_write_fn: ARG points to the descriptor. */
-gpg_error_t mule_fd_write(void *arg, const void *buf, size_t n);
-
-/* Move FROM in directory FROMFD to TO in TOFD (AT_FDCWD: paths) without
- * ever replacing an entry at TO: -1 with errno EEXIST if one is there.
- * Where the file system refuses RENAME_NOREPLACE, a file gets a hard
- * link and the old name is removed; where it has no hard links either
- * (FUSE FAT drivers), TO is first made as an empty file with O_EXCL and
- * renamed over only if it is still that empty file, so only a process
- * that removes or rewrites it in the instant before the rename can lose
- * what it wrote.  A directory is renamed over an empty directory made
- * with mkdir, which rename(2) replaces only while it is empty.  Returns
- * 0, or -1 with errno set. */
-int mule_rename_noreplace(int fromfd, const char *from, int tofd,
-    const char *to);
 
 #endif
