@@ -16,6 +16,8 @@
 #include <sys/types.h>
 #include <gpg-error.h>
 
+#include "tar/tar.h"
+
 enum mule_tar_type {
 	MULE_TAR_FILE,
 	MULE_TAR_DIR,
@@ -68,17 +70,5 @@ void mule_tarin_result_release(struct mule_tarin_result *res);
  * 1) naming the entry. */
 gpg_error_t mule_tarin_read(const struct mule_tarin_opts *opts, int fd,
     const struct mule_tarin_handler *h, struct mule_tarin_result *res);
-
-/* Deeper trees are refused (by mule-bundle -c too): removing one must
- * not need more descriptors than a process has. */
-#define MULE_TAR_MAX_DEPTH 256
-
-/* Refuse symlink NAME -> TARGET unless it stays inside the tree: not
- * absolute, ".." only leading and never above the top. */
-gpg_error_t mule_tar_check_symlink(const char *name, const char *target);
-
-/* An error about entry NAME, escaped for the terminal. */
-gpg_error_t mule_tar_refuse(gpg_err_code_t code, const char *name,
-    const char *why);
 
 #endif

@@ -21,7 +21,7 @@
 #include "core/stream.h"
 #include "core/text.h"
 #include "pgp/manifest.h"
-#include "tar/read.h"
+#include "tar/tar.h"
 #include "tar/write.h"
 
 #define READ_SIZE (256 * 1024)
@@ -478,7 +478,7 @@ add(struct tarout *w, int dirfd, const char *open_name, const char *name)
 		return 0;
 	for (p = name; *p; p++)
 		depth += *p == '/';
-	if (strlen(name) > 4095 || depth > MULE_TAR_MAX_DEPTH)
+	if (strlen(name) > MULE_TAR_PATH_LIMIT || depth > MULE_TAR_MAX_DEPTH)
 		return name_error(mule_fail_code(GPG_ERR_TOO_LARGE), name,
 		    "nested deeper than 256 levels or 4095 bytes, which "
 		    "mule-bundle -x would refuse");

@@ -11,9 +11,8 @@
 #include <stdint.h>
 #include <gpg-error.h>
 
-#define MULE_TAR_MANIFEST "MULE-MANIFEST.sha256"
-
 #include "core/stream.h"
+#include "tar/tar.h"
 
 /* An entry made from data rather than a file (mule-stick's envelope, a
  * message read from standard input), written before the paths. */
