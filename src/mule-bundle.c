@@ -63,8 +63,7 @@ static const char usage[] =
 
 enum {
 	OPT_SYMMETRIC = MULE_OPT_TOOL, OPT_NO_SIGN, OPT_HIDE, OPT_BINARY,
-	OPT_COMPRESS, OPT_NO_COMPRESS, OPT_PAD, OPT_SPLIT, OPT_SIGNER,
-	OPT_SIGNER_FILE, OPT_ALLOW_UNSIGNED, OPT_MAX_SIZE, OPT_MAX_FILES,
+	OPT_COMPRESS, OPT_NO_COMPRESS, OPT_PAD, OPT_SPLIT, OPT_MAX_SIZE, OPT_MAX_FILES,
 	OPT_OVERWRITE, OPT_STATUS_FD
 };
 
@@ -88,9 +87,8 @@ static const struct option longopts[] = {
 	{ "dereference", no_argument, NULL, 'L' },
 	{ "pad", no_argument, NULL, OPT_PAD },
 	{ "split", required_argument, NULL, OPT_SPLIT },
-	{ "signer", required_argument, NULL, OPT_SIGNER },
-	{ "signer-file", required_argument, NULL, OPT_SIGNER_FILE },
-	{ "allow-unsigned", no_argument, NULL, OPT_ALLOW_UNSIGNED },
+	MULE_CLI_SIGNER_LONGOPTS,
+	MULE_CLI_ALLOW_UNSIGNED_LONGOPT,
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
@@ -143,9 +141,9 @@ size_arg(const char *option, const char *arg)
 static void
 parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
     struct mule_bundle_create_opts *co, struct mule_bundle_read_opts *ro,
-    const char **recipients, const char **files, const char **signers,
-    const char **signer_files, const char **dir)
+    const char **recipients, const char **files, const char **dir)
 {
+	const char *name;
 	int c;
 
 	while ((c = getopt_long(argc, argv, ":ctxC:r:R:u:aLv"
@@ -207,18 +205,6 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 				    "least %d bytes", MULE_PARTS_MIN_SIZE);
 			saw(a, CREATING, "--split");
 			break;
-		case OPT_SIGNER:
-			signers[ro->open.nsigners++] = optarg;
-			saw(a, READING, "--signer");
-			break;
-		case OPT_SIGNER_FILE:
-			signer_files[ro->open.nsigner_files++] = optarg;
-			saw(a, READING, "--signer-file");
-			break;
-		case OPT_ALLOW_UNSIGNED:
-			ro->open.allow_unsigned = 1;
-			saw(a, READING, "--allow-unsigned");
-			break;
 		case OPT_MAX_SIZE:
 			ro->open.max_size = size_arg("--max-size", optarg);
 			ro->tar.max_size = ro->open.max_size;
@@ -241,7 +227,13 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 			a->status_fd = mule_cli_int("--status-fd", optarg);
 			saw(a, READING, "--status-fd");
 			break;
-		default: mule_cli_option(cli, c, optarg); break;
+		default:
+			if ((name = mule_cli_signer_option(&ro->open.accept, c,
+			    optarg)))
+				saw(a, READING, name);
+			else
+				mule_cli_option(cli, c, optarg);
+			break;
 		}
 	}
 	if (!a->mode)
@@ -273,10 +265,7 @@ check_usage(const struct mule_cli *cli, const struct args *a,
 	if (a->used & CREATING)
 		mule_usage_error("%s is for creating, not for -%c",
 		    a->first_create, a->mode);
-	if (ro->open.allow_unsigned && (ro->open.nsigners
-	    || ro->open.nsigner_files))
-		mule_usage_error("--allow-unsigned excludes --signer and "
-		    "--signer-file");
+	mule_cli_signer_check(&ro->open.accept);
 	if (a->mode == 'x' && ro->verbose)
 		mule_usage_error("-v is for -t");
 	if (a->mode == 't' && ro->overwrite)
@@ -315,7 +304,7 @@ main(int argc, char **argv)
 	struct mule_bundle_read_opts ro;
 	struct mule_bundle_result res;
 	struct args a = { 0, 0, NULL, NULL, -1, 0 };
-	const char **recipients, **files, **signers, **signer_files;
+	const char **recipients, **files;
 	const char *dir = NULL;
 	gpg_error_t err;
 
@@ -332,16 +321,11 @@ main(int argc, char **argv)
 	ro.tar.max_files = MULE_DEFAULT_MAX_FILES;
 	recipients = calloc(argc, sizeof *recipients);
 	files = calloc(argc, sizeof *files);
-	signers = calloc(argc, sizeof *signers);
-	signer_files = calloc(argc, sizeof *signer_files);
-	if (!recipients || !files || !signers || !signer_files)
+	if (!recipients || !files)
 		mule_fail(gpg_error_from_syserror(), NULL);
 	co.seal.recipients = recipients;
 	co.seal.recipient_files = files;
-	ro.open.signers = signers;
-	ro.open.signer_files = signer_files;
-	parse(argc, argv, &cli, &a, &co, &ro, recipients, files, signers,
-	    signer_files, &dir);
+	parse(argc, argv, &cli, &a, &co, &ro, recipients, files, &dir);
 	check_usage(&cli, &a, &co, &ro, argc - optind);
 	mule_cli_start(&cli);
 
@@ -367,8 +351,7 @@ main(int argc, char **argv)
 	}
 	free(recipients);
 	free(files);
-	free(signers);
-	free(signer_files);
+	mule_cli_signer_release(&ro.open.accept);
 	if (err)
 		mule_cli_fail(&cli, err);
 	if (a.mode != 'c') {

@@ -32,14 +32,12 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 input rejected, 2 usage or operational error.\n";
 
-enum { OPT_SIGNER = MULE_OPT_TOOL, OPT_SIGNER_FILE, OPT_ALLOW_UNSIGNED,
-    OPT_MAX_SIZE, OPT_TEXT };
+enum { OPT_MAX_SIZE = MULE_OPT_TOOL, OPT_TEXT };
 
 static const struct option longopts[] = {
 	MULE_CLI_LONGOPTS,
-	{ "signer", required_argument, NULL, OPT_SIGNER },
-	{ "signer-file", required_argument, NULL, OPT_SIGNER_FILE },
-	{ "allow-unsigned", no_argument, NULL, OPT_ALLOW_UNSIGNED },
+	MULE_CLI_SIGNER_LONGOPTS,
+	MULE_CLI_ALLOW_UNSIGNED_LONGOPT,
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "text", no_argument, NULL, OPT_TEXT },
 	{ NULL, 0, NULL, 0 }
@@ -53,37 +51,28 @@ main(int argc, char **argv)
 	    .offers_text = 1 };
 	struct mule_output *out = NULL;
 	struct mule_verdict v = { 0 };
-	const char **signers, **files;
 	int c, fd = -1;
 	gpg_error_t err;
 
 	mule_cli_init(&cli, argv, usage);
-	signers = calloc(argc, sizeof *signers);
-	files = calloc(argc, sizeof *files);
-	if (!signers || !files)
-		mule_fail(gpg_error_from_syserror(), NULL);
-	oo.signers = signers;
-	oo.signer_files = files;
 	while ((c = getopt_long(argc, argv, ":" MULE_CLI_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {
-		case OPT_SIGNER: signers[oo.nsigners++] = optarg; break;
-		case OPT_SIGNER_FILE: files[oo.nsigner_files++] = optarg; break;
-		case OPT_ALLOW_UNSIGNED: oo.allow_unsigned = 1; break;
 		case OPT_TEXT: oo.text_ok = 1; break;
 		case OPT_MAX_SIZE:
 			if (mule_size_parse(optarg, &oo.max_size))
 				mule_usage_error("--max-size: invalid size '%s'",
 				    optarg);
 			break;
-		default: mule_cli_option(&cli, c, optarg); break;
+		default:
+			if (!mule_cli_signer_option(&oo.accept, c, optarg))
+				mule_cli_option(&cli, c, optarg);
+			break;
 		}
 	}
 	if (argc - optind > 1)
 		mule_usage_error("more than one input file");
-	if (oo.allow_unsigned && (oo.nsigners || oo.nsigner_files))
-		mule_usage_error("--allow-unsigned excludes --signer and "
-		    "--signer-file");
+	mule_cli_signer_check(&oo.accept);
 	mule_cli_start(&cli);
 
 	err = mule_input_open(&fd, argv[optind]);
@@ -95,8 +84,7 @@ main(int argc, char **argv)
 	mule_output_free(out);
 	if (fd > 0)
 		close(fd);
-	free(signers);
-	free(files);
+	mule_cli_signer_release(&oo.accept);
 	if (err)
 		mule_cli_fail(&cli, err);
 	mule_cli_report(&v, -1);

@@ -57,7 +57,7 @@ static const char usage[] =
 "operational error.\n";
 
 enum {
-	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT, OPT_SIGNER, OPT_SIGNER_FILE,
+	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT,
 	OPT_MAX_SIZE, OPT_MAX_FILES, OPT_JOURNAL, OPT_RECEIPTS, OPT_REMOVE,
 	OPT_JSON
 };
@@ -69,8 +69,7 @@ static const struct option longopts[] = {
 	{ "hide-recipients", no_argument, NULL, OPT_HIDE },
 	{ "split", required_argument, NULL, OPT_SPLIT },
 	{ "directory", required_argument, NULL, 'C' },
-	{ "signer", required_argument, NULL, OPT_SIGNER },
-	{ "signer-file", required_argument, NULL, OPT_SIGNER_FILE },
+	MULE_CLI_SIGNER_LONGOPTS,
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 	{ "journal", required_argument, NULL, OPT_JOURNAL },
@@ -83,7 +82,7 @@ static const struct option longopts[] = {
 /* Which subcommand an option belongs to, for the usage check. */
 struct args {
 	const char *cmd;
-	const char **recipients, **signers, **signer_files;
+	const char **recipients;
 	size_t nrecipients;
 	const char *signer;
 	int hide;
@@ -104,6 +103,7 @@ static void
 parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
     struct mule_stick_get_opts *g)
 {
+	const char *name;
 	int c;
 
 	while ((c = getopt_long(argc, argv, ":r:u:C:" MULE_CLI_SHORTOPTS,
@@ -132,14 +132,6 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 			a->dir = optarg;
 			only(&a->get_only, "-C");
 			break;
-		case OPT_SIGNER:
-			a->signers[g->open.nsigners++] = optarg;
-			only(&a->get_only, "--signer");
-			break;
-		case OPT_SIGNER_FILE:
-			a->signer_files[g->open.nsigner_files++] = optarg;
-			only(&a->get_only, "--signer-file");
-			break;
 		case OPT_MAX_SIZE:
 			if (mule_size_parse(optarg, &g->open.max_size))
 				mule_usage_error("--max-size: invalid size '%s'",
@@ -167,7 +159,13 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 		case OPT_JSON:
 			a->json = 1;
 			break;
-		default: mule_cli_option(cli, c, optarg); break;
+		default:
+			if ((name = mule_cli_signer_option(&g->open.accept, c,
+			    optarg)))
+				only(&a->get_only, name);
+			else
+				mule_cli_option(cli, c, optarg);
+			break;
 		}
 	}
 }
@@ -336,12 +334,8 @@ main(int argc, char **argv)
 	g.open.refuse_symmetric = 1;	/* anyone may plant items */
 	g.tar.max_files = MULE_DEFAULT_MAX_FILES;
 	a.recipients = calloc(argc, sizeof *a.recipients);
-	a.signers = calloc(argc, sizeof *a.signers);
-	a.signer_files = calloc(argc, sizeof *a.signer_files);
-	if (!a.recipients || !a.signers || !a.signer_files)
+	if (!a.recipients)
 		mule_fail(gpg_error_from_syserror(), NULL);
-	g.open.signers = a.signers;
-	g.open.signer_files = a.signer_files;
 	if (argc > 1 && argv[1][0] != '-') {
 		a.cmd = argv[1];
 		optind = 2;
@@ -372,8 +366,7 @@ main(int argc, char **argv)
 	}
 	mule_stick_close(&stick);
 	free(a.recipients);
-	free(a.signers);
-	free(a.signer_files);
+	mule_cli_signer_release(&g.open.accept);
 	if (err)
 		mule_cli_fail(&cli, err);
 	mule_cli_finish(&cli);

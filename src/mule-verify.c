@@ -41,13 +41,12 @@ static const char usage[] =
 "Exit status: 0 good, 1 rejected (bad, missing or unaccepted signature,\n"
 "manifest mismatch), 2 usage or operational error.\n";
 
-enum { OPT_SIGNER = MULE_OPT_TOOL, OPT_SIGNER_FILE, OPT_TEXT, OPT_MANIFEST,
+enum { OPT_TEXT = MULE_OPT_TOOL, OPT_MANIFEST,
     OPT_MANIFEST_FILE, OPT_STRICT, OPT_STATUS_FD, OPT_MAX_SIZE };
 
 static const struct option longopts[] = {
 	MULE_CLI_LONGOPTS,
-	{ "signer", required_argument, NULL, OPT_SIGNER },
-	{ "signer-file", required_argument, NULL, OPT_SIGNER_FILE },
+	MULE_CLI_SIGNER_LONGOPTS,
 	{ "text", no_argument, NULL, OPT_TEXT },
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "manifest-file", required_argument, NULL, OPT_MANIFEST_FILE },
@@ -142,22 +141,14 @@ main(int argc, char **argv)
 	struct mule_check_opts co = { .max_size = MULE_DEFAULT_MAX_SIZE };
 	struct mule_output *out = NULL;
 	struct mule_verdict v = { 0 };
-	const char **signers, **files, *manifest = NULL, *manifest_file = NULL;
+	const char *manifest = NULL, *manifest_file = NULL;
 	int c, fd = -1, dfd = -1, strict = 0, status_fd = -1, nargs;
 	gpg_error_t err;
 
 	mule_cli_init(&cli, argv, usage);
-	signers = calloc(argc, sizeof *signers);
-	files = calloc(argc, sizeof *files);
-	if (!signers || !files)
-		mule_fail(gpg_error_from_syserror(), NULL);
-	co.signers = signers;
-	co.signer_files = files;
 	while ((c = getopt_long(argc, argv, ":" MULE_CLI_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		switch (c) {
-		case OPT_SIGNER: signers[co.nsigners++] = optarg; break;
-		case OPT_SIGNER_FILE: files[co.nsigner_files++] = optarg; break;
 		case OPT_TEXT: co.text_ok = 1; break;
 		case OPT_MANIFEST: manifest = optarg; break;
 		case OPT_MANIFEST_FILE: manifest_file = optarg; break;
@@ -170,7 +161,10 @@ main(int argc, char **argv)
 				mule_usage_error("--max-size: invalid size '%s'",
 				    optarg);
 			break;
-		default: mule_cli_option(&cli, c, optarg); break;
+		default:
+			if (!mule_cli_signer_option(&co.accept, c, optarg))
+				mule_cli_option(&cli, c, optarg);
+			break;
 		}
 	}
 	nargs = argc - optind;
@@ -212,8 +206,7 @@ main(int argc, char **argv)
 		close(fd);
 	if (dfd > 0)
 		close(dfd);
-	free(signers);
-	free(files);
+	mule_cli_signer_release(&co.accept);
 	if (err)
 		mule_cli_fail(&cli, err);
 	if (!manifest)

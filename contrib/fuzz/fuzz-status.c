@@ -1,5 +1,5 @@
 /* fuzz-status.c - libFuzzer harness for gpg's status lines as mule reads
- * them (src/lib/verify.c) and the verdict mule draws from them.
+ * them (src/lib/pgp/status.c) and the verdict mule draws from them.
  *
  * The input is a sequence of "KEYWORD ARGS\n" lines, as gpg writes them
  * after "[GNUPG:] ".  Each goes to mule_verify_status_line as GPGME's
@@ -7,9 +7,9 @@
  * the rest after it; lines not starting with A-Z and PROGRESS skipped; a
  * CR before the LF dropped; the run stopped by an error; "" "" at the
  * end).  The same lines build a stand-in for GPGME's verify result
- * (simplified from GPGME's verify.c), and mule_verify_check judges it
+ * (simplified from GPGME's verify.c), and mule_policy_check judges it
  * with the status mule collected: every acceptance must keep the
- * promises of verify.h.  Lines starting with '#' set the run instead:
+ * promises of policy.h.  Lines starting with '#' set the run instead:
  * #verify-only, #no-skesk (no passphrase packet), #text (text signatures
  * accepted), #allow-unsigned, #pin FPR.  See README for how to run it. */
 #include <config.h>
@@ -23,7 +23,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "pgp/verify.h"
+#include "pgp/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -266,7 +266,7 @@ check_status(const struct run *r, const struct mule_verify_status *st)
 		abort();
 }
 
-/* An accepted signature keeps every promise of verify.h. */
+/* An accepted signature keeps every promise of policy.h. */
 static void
 check_signer(const struct mule_policy *p, const struct mule_verify_status *st,
     gpgme_signature_t sig, size_t i, const struct mule_signer *signer)
@@ -309,7 +309,7 @@ check_verdict(const struct mule_policy *p,
 	gpg_error_t err;
 	size_t i;
 
-	err = mule_verify_check(p, res, st, NULL, &v);
+	err = mule_policy_check(p, res, st, NULL, &v);
 	if (err) {
 		/* A refusal, never an operational error. */
 		if (mule_exit_status(err) != MULE_EXIT_REJECTED

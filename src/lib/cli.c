@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "pgp/gpg.h"
-#include "pgp/verify.h"
+#include "pgp/policy.h"
 
 void
 mule_cli_init(struct mule_cli *cli, char **argv, const char *usage)
@@ -161,4 +161,50 @@ mule_cli_report(const struct mule_verdict *v, int status_fd)
 			dprintf(status_fd, "%s %s %s mode:%s\n", iso, s->sigfpr,
 			    s->fpr, s->sigclass == 0x01 ? "text" : "binary");
 	}
+}
+
+/* Append ARG to the list *LIST of *N. */
+static void
+push(const char ***list, size_t *n, const char *arg)
+{
+	const char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+
+	if (!grown)
+		mule_fail(gpg_error_from_syserror(), NULL);
+	grown[(*n)++] = arg;
+	*list = grown;
+}
+
+const char *
+mule_cli_signer_option(struct mule_signer_opts *a, int c, const char *arg)
+{
+	switch (c) {
+	case MULE_OPT_SIGNER:
+		push(&a->signers, &a->nsigners, arg);
+		return "--signer";
+	case MULE_OPT_SIGNER_FILE:
+		push(&a->signer_files, &a->nsigner_files, arg);
+		return "--signer-file";
+	case MULE_OPT_ALLOW_UNSIGNED:
+		a->allow_unsigned = 1;
+		return "--allow-unsigned";
+	}
+	return NULL;
+}
+
+void
+mule_cli_signer_check(const struct mule_signer_opts *a)
+{
+	if (a->allow_unsigned && (a->nsigners || a->nsigner_files))
+		mule_usage_error("--allow-unsigned excludes --signer and "
+		    "--signer-file");
+}
+
+void
+mule_cli_signer_release(struct mule_signer_opts *a)
+{
+	free(a->signers);
+	free(a->signer_files);
+	a->signers = a->signer_files = NULL;
+	a->nsigners = a->nsigner_files = 0;
 }

@@ -18,6 +18,9 @@ enum mule_cli_opt {
 	MULE_OPT_PASSPHRASE_FILE,
 	MULE_OPT_PASSPHRASE_FD,
 	MULE_OPT_FORCE,
+	MULE_OPT_SIGNER,
+	MULE_OPT_SIGNER_FILE,
+	MULE_OPT_ALLOW_UNSIGNED,
 	MULE_OPT_TOOL = 300	/* tools number their own long options from here */
 };
 
@@ -30,6 +33,13 @@ enum mule_cli_opt {
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }
+
+/* Every tool that verifies takes these (mule_cli_signer_option). */
+#define MULE_CLI_SIGNER_LONGOPTS \
+	{ "signer", required_argument, NULL, MULE_OPT_SIGNER }, \
+	{ "signer-file", required_argument, NULL, MULE_OPT_SIGNER_FILE }
+#define MULE_CLI_ALLOW_UNSIGNED_LONGOPT \
+	{ "allow-unsigned", no_argument, NULL, MULE_OPT_ALLOW_UNSIGNED }
 
 /* Short options that MULE_CLI_LONGOPTS brings.  A tool's option string
  * starts with ":" so that a missing argument is told apart. */
@@ -73,6 +83,19 @@ struct mule_verdict;
  * line per signature there for scripts:
  *   2026-11-26T18:36:09Z SIGNING-FPR PRIMARY-FPR mode:text|binary */
 void mule_cli_report(const struct mule_verdict *v, int status_fd);
+
+struct mule_signer_opts;
+
+/* If C is a signer option, record it in ACCEPT and return its name (for
+ * tools that check which options go together); else NULL. */
+const char *mule_cli_signer_option(struct mule_signer_opts *accept, int c,
+    const char *arg);
+
+/* Exit with a usage error if the signer options contradict each other. */
+void mule_cli_signer_check(const struct mule_signer_opts *accept);
+
+/* Free the lists mule_cli_signer_option made (the strings are argv's). */
+void mule_cli_signer_release(struct mule_signer_opts *accept);
 
 /* Parse a non-negative decimal int option or exit with a usage error. */
 int mule_cli_int(const char *option, const char *arg);

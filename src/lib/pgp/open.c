@@ -19,48 +19,6 @@
 #include "pgp/packet.h"
 #include "pgp/textout.h"
 
-gpg_error_t
-mule_policy_build(gpgme_ctx_t ctx, const char *const *signers,
-    size_t nsigners, const char *const *signer_files, size_t nsigner_files,
-    int allow_unsigned, struct mule_policy *p, struct mule_keyhome **home)
-{
-	char fpr[41];
-	gpg_error_t err = 0;
-	size_t i;
-
-	memset(p, 0, sizeof *p);
-	*home = NULL;
-	p->allow_unsigned = allow_unsigned;
-	for (i = 0; !err && i < nsigners; i++) {
-		if (mule_fpr_parse(signers[i], fpr))
-			err = mule_strlist_add(&p->pinned, &p->npinned, fpr);
-		else
-			err = mule_signer_pin_userid(ctx, signers[i], &p->pinned,
-			    &p->npinned);
-	}
-	/* Verifying happens in a home with only the signer files' keys, so
-	 * the keys pinned by --signer go there too. */
-	if (!err && nsigner_files) {
-		size_t from_keyring = p->npinned;
-
-		err = mule_keyhome_new(home, signer_files, nsigner_files,
-		    &p->pinned, &p->npinned);
-		if (!err)
-			err = mule_keyhome_copy(*home, ctx, p->pinned,
-			    from_keyring);
-	}
-	if (err)
-		mule_policy_release(p);
-	return err;
-}
-
-void
-mule_policy_release(struct mule_policy *p)
-{
-	mule_strlist_free(p->pinned, p->npinned);
-	memset(p, 0, sizeof *p);
-}
-
 /* Whether gpg-agent's failure to use our key came from its passphrase:
  * not given, wrong, or nobody to ask (no pinentry, no terminal). */
 static int
@@ -503,7 +461,7 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	}
 	err = mule_verify_status_one_literal(&st);
 	if (!err)
-		err = mule_verify_check(p, gpgme_op_verify_result(ctx), &st,
+		err = mule_policy_check(p, gpgme_op_verify_result(ctx), &st,
 		    ctx, v);
 	if (!err)
 		err = mule_textout_check(grammar, v);
@@ -558,13 +516,7 @@ mule_open_to(const struct mule_gpg_opts *gopts,
 
 	memset(&policy, 0, sizeof policy);
 	memset(v, 0, sizeof *v);
-	if (o->nsigners) {
-		err = mule_gpg_ctx_new(&ctx, gopts);
-		if (err)
-			goto leave;
-	}
-	err = mule_policy_build(ctx, o->signers, o->nsigners, o->signer_files,
-	    o->nsigner_files, o->allow_unsigned, &policy, &home);
+	err = mule_policy_build(gopts, &o->accept, &policy, &home);
 	if (err)
 		goto leave;
 	policy.offers_allow_unsigned = 1;

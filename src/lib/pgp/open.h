@@ -7,7 +7,7 @@
 #include <gpgme.h>
 
 #include "pgp/data.h"
-#include "pgp/verify.h"
+#include "pgp/policy.h"
 
 struct mule_gpg_opts;
 struct mule_output;
@@ -16,11 +16,7 @@ struct mule_output;
 #define MULE_DEFAULT_MAX_SIZE ((uint64_t)8 << 30)
 
 struct mule_open_opts {
-	const char *const *signers;		/* --signer FPR|USERID */
-	size_t nsigners;
-	const char *const *signer_files;	/* --signer-file KEYFILE */
-	size_t nsigner_files;
-	int allow_unsigned;
+	struct mule_signer_opts accept;	/* who counts as a signer */
 	int text_ok;				/* --text: text-mode signatures
 						 * count */
 	int offers_text;			/* the tool has --text */
@@ -45,16 +41,6 @@ gpg_error_t mule_open(const struct mule_gpg_opts *gopts,
 gpg_error_t mule_open_to(const struct mule_gpg_opts *gopts,
     const struct mule_open_opts *opts, struct mule_source *in,
     mule_write_fn write, void *arg, struct mule_verdict *v);
-
-/* Build the signer policy from --signer / --signer-file options; used by
- * every verifying tool.  A key home is created for signer files (free it
- * with mule_keyhome_free after the operation). */
-struct mule_keyhome;
-gpg_error_t mule_policy_build(gpgme_ctx_t ctx, const char *const *signers,
-    size_t nsigners, const char *const *signer_files, size_t nsigner_files,
-    int allow_unsigned, struct mule_policy *policy,
-    struct mule_keyhome **home);
-void mule_policy_release(struct mule_policy *policy);
 
 /* Classify a failed gpg decryption or verification: rejections of the
  * input (exit 1) versus operational errors (exit 2).  ST (may be NULL)

@@ -34,16 +34,10 @@ run_start(struct run *r, const struct mule_gpg_opts *gopts,
     const struct mule_check_opts *o)
 {
 	struct mule_gpg_opts vopts = *gopts;
-	gpgme_ctx_t keyctx = NULL;
-	gpg_error_t err = 0;
+	gpg_error_t err;
 
 	memset(r, 0, sizeof *r);
-	if (o->nsigners)
-		err = mule_gpg_ctx_new(&keyctx, gopts);
-	if (!err)
-		err = mule_policy_build(keyctx, o->signers, o->nsigners,
-		    o->signer_files, o->nsigner_files, 0, &r->policy, &r->home);
-	gpgme_release(keyctx);
+	err = mule_policy_build(gopts, &o->accept, &r->policy, &r->home);
 	if (err)
 		return err;
 	r->policy.text_ok = o->text_ok;
@@ -244,7 +238,7 @@ verify_signed(struct run *r, struct signed_input *in, struct mule_sink *sink,
 	if (!err)
 		err = check_hash_header(in, res);
 	if (!err)
-		err = mule_verify_check(&r->policy, res, &r->st, r->ctx, v);
+		err = mule_policy_check(&r->policy, res, &r->st, r->ctx, v);
 leave:
 	gpgme_data_release(sig);
 	gpgme_data_release(plain);
@@ -394,7 +388,7 @@ mule_check_detached(const struct mule_gpg_opts *gopts,
 		    "checked %d", nsigs, checked);
 		goto leave;
 	}
-	err = mule_verify_check(&r.policy, gpgme_op_verify_result(r.ctx),
+	err = mule_policy_check(&r.policy, gpgme_op_verify_result(r.ctx),
 	    &r.st, r.ctx, v);
 leave:
 	if (err)

@@ -7,16 +7,13 @@
 #include <gpgme.h>
 
 #include "pgp/manifest.h"
-#include "pgp/verify.h"
+#include "pgp/policy.h"
 
 struct mule_gpg_opts;
 struct mule_output;
 
 struct mule_check_opts {
-	const char *const *signers;		/* --signer FPR|USERID */
-	size_t nsigners;
-	const char *const *signer_files;	/* --signer-file KEYFILE */
-	size_t nsigner_files;
+	struct mule_signer_opts accept;	/* who counts as a signer */
 	int text_ok;		/* --text: accept text-mode signatures on files */
 	uint64_t max_size;	/* signed content larger than this is refused */
 };

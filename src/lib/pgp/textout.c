@@ -4,7 +4,7 @@
 #include "core/error.h"
 #include "pgp/grammar.h"
 #include "pgp/textout.h"
-#include "pgp/verify.h"
+#include "pgp/policy.h"
 
 static gpg_error_t
 unix_lines(struct mule_textout *t, const char *p, size_t n)
