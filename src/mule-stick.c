@@ -1,18 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mule-stick - batch exchange of sealed items through a USB stick. */
 #include <config.h>
 
-#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "core/error.h"
-#include "core/parallel.h"
 #include "core/text.h"
-#include "pgp/gpg.h"
-#include "pgp/keys.h"
 #include "stick/folder.h"
 #include "stick/get.h"
 #include "stick/put.h"
@@ -198,120 +194,26 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs)
 		mule_usage_error("get: name where to deliver with -C DIR");
 }
 
-/* put's items go side by side; each job borrows a GPGME context that
- * already holds the signing key (looking it up costs gpg runs). */
-struct put_jobs {
-	struct mule_cli *cli;
-	const struct mule_stick *stick;
-	const struct mule_stick_route *route;
-	char **items;
-	struct mule_stick_stored *stored;	/* one per item */
-	gpgme_ctx_t spare[8];
-	size_t nspare;
-};
-
-static gpg_error_t
-put_one(void *arg, size_t i)
-{
-	struct put_jobs *p = arg;
-	struct mule_stick_route route = *p->route;
-	gpgme_ctx_t ctx = NULL;
-	gpg_error_t err = 0;
-
-	mule_parallel_lock();
-	if (p->nspare)
-		ctx = p->spare[--p->nspare];
-	mule_parallel_unlock();
-	if (!ctx) {
-		err = mule_gpg_ctx_new(&ctx, &p->cli->gpg);
-		if (!err)
-			err = mule_signer_use(ctx, route.sender);
-	}
-	route.ctx = ctx;
-	if (!err)
-		err = mule_stick_put(&p->cli->gpg, p->stick, &route,
-		    p->items[i], i, &p->stored[i]);
-	mule_parallel_lock();
-	if (ctx && p->nspare < sizeof p->spare / sizeof p->spare[0])
-		p->spare[p->nspare++] = ctx;
-	else
-		gpgme_release(ctx);
-	mule_parallel_unlock();
-	return err;
-}
-
 static gpg_error_t
 put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
     char **items, size_t nitems)
 {
-	struct mule_stick_route route;
-	struct put_jobs jobs;
-	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
-	gpgme_ctx_t ctx = NULL;
-	gpg_error_t err;
+	struct mule_stick_put_opts o;
 	size_t i, stdin_items = 0;
 
 	for (i = 0; i < nitems; i++)
 		stdin_items += !strcmp(items[i], "-");
 	if (stdin_items > 1)
 		mule_usage_error("put: standard input (-) once at most");
-	memset(&route, 0, sizeof route);
-	route.hide_recipients = a->hide;
-	route.split = a->split;
-	route.quiet = cli->quiet;
-	cli->gpg.armor = 0;
-	err = mule_gpg_ctx_new(&ctx, &cli->gpg);
-	if (!err)
-		err = mule_stick_route_resolve(ctx, a->signer, a->recipients,
-		    a->nrecipients, &route);
-	memset(&jobs, 0, sizeof jobs);
-	jobs.cli = cli;
-	jobs.stick = s;
-	jobs.route = &route;
-	jobs.items = items;
-	/* The context holds the signer now: the first job's. */
-	if (!err && !(err = mule_signer_use(ctx, route.sender))) {
-		jobs.spare[jobs.nspare++] = ctx;
-		ctx = NULL;
-	}
-	/* Every item must be there before numbers are taken for them: a
-	 * number never used would look like a lost item to the reader. */
-	for (i = 0; !err && i < nitems; i++) {
-		struct stat st;
-
-		if (strcmp(items[i], "-") && lstat(items[i], &st) < 0)
-			err = mule_error_set(gpg_error_from_syserror(), NULL,
-			    "%s: %s", items[i], strerror(errno));
-	}
-	/* All the numbers at once: one lock and one write, not one per
-	 * item. */
-	if (!err)
-		err = mule_stick_route_number(&route, nitems, seqs);
-	if (!err)
-		err = mule_stick_route_prepare(s, &route);
-	if (!err && !(jobs.stored = calloc(nitems, sizeof *jobs.stored)))
-		err = gpg_error_from_syserror();
-	if (!err)
-		err = mule_parallel_run(nitems, put_one, &jobs);
-	if (!err)
-		err = mule_stick_route_sync(s, &route);
-	/* All or nothing: a failed put takes back the items it stored, so
-	 * that running it again puts none twice. */
-	for (i = 0; !err && i < nitems; i++)
-		err = mule_stick_put_report(&route, &jobs.stored[i]);
-	for (i = 0; jobs.stored && i < nitems; i++) {
-		if (err)
-			mule_stick_put_undo(s, &route, &jobs.stored[i]);
-		free(jobs.stored[i].shown);
-	}
-	if (err && jobs.stored)
-		(void)mule_stick_route_sync(s, &route);
-	free(jobs.stored);
-	for (i = 0; i < jobs.nspare; i++)
-		gpgme_release(jobs.spare[i]);
-	gpgme_release(ctx);
-	mule_stick_route_release(&route);
-	return err;
+	memset(&o, 0, sizeof o);
+	o.signer = a->signer;
+	o.recipients = a->recipients;
+	o.nrecipients = a->nrecipients;
+	o.hide_recipients = a->hide;
+	o.split = a->split;
+	o.quiet = cli->quiet;
+	return mule_stick_put_items(&cli->gpg, s, &o,
+	    (const char *const *)items, nitems);
 }
 
 int

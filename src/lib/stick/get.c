@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* get.c - mule-stick get (and list): take in every item addressed
  * to me, each exactly once, checking everything the item says. */
 #include <config.h>
@@ -270,31 +271,29 @@ static gpg_error_t known(struct run *r, int fd, const char *folder,
     const char *folder_fpr, const struct mule_stick_item *it,
     const struct mule_journal_record *rec, int named);
 
-/* Decrypt, verify, check and deliver one item.  A rejection comes back
- * as an error from MULE_SOURCE_REJECT with *REPLAY set for a replay;
- * *SKIP is set for a hidden-recipient item that is not for me.  COPY:
- * the journal knows the item as removed from another folder, and only
- * the envelope can tell a copy that was never removed from a replay. */
+/* What checking an item found, for recording it. */
+struct checked {
+	struct mule_staging *staging;	/* its files, staged */
+	char cid[65];			/* the digest it is named by */
+	const char *me;			/* my key it is addressed to */
+};
+
+/* Decrypt and verify an item into a staging directory, and check that
+ * it is what its name and envelope say and that it is for me. */
 static gpg_error_t
-deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
+check_item(struct run *r, int fd, const char *folder, const char *folder_fpr,
     const struct mule_stick_item *it, int copy, int *replay, int *skip,
-    struct mule_envelope *env)
+    struct mule_envelope *env, struct checked *ck)
 {
 	const struct mule_stick_get_opts *o = r->o;
 	struct mule_tarin_handler stage_h, h;
 	struct envelope_catch c;
-	struct mule_staging *staging = NULL;
 	struct mule_parts *parts = NULL;
 	struct mule_verdict v;
 	struct mule_tarin_result res;
-	struct mule_journal_record rec;
-	struct flow *flow;
-	const struct mule_journal_record *seen;
 	unsigned char digest[32];
-	char name[80], cid[65], leaf[MULE_ENVELOPE_LEAF_MAX], *dir = NULL;
-	const char *me;
+	char name[80];
 	gpg_error_t err;
-	int locked = 0;
 
 	memset(&c, 0, sizeof c);
 	memset(&v, 0, sizeof v);
@@ -303,10 +302,10 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	mule_stick_item_name(it, name);
 	err = mule_parts_open_at(&parts, fd, folder, name);
 	if (!err)
-		err = mule_staging_new(&staging, o->dir, 0);
+		err = mule_staging_new(&ck->staging, o->dir, 0);
 	if (err)
 		goto leave;
-	mule_staging_handler(staging, &stage_h);
+	mule_staging_handler(ck->staging, &stage_h);
 	c.next = &stage_h;
 	c.text.limit = MULE_ENVELOPE_MAX_SIZE;
 	c.text.what = "the envelope";
@@ -324,8 +323,8 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	err = mule_parts_digest(parts, digest);
 	if (err)
 		goto leave;
-	mule_hex_encode(cid, digest, 32);
-	if (strcmp(cid, it->cid)) {
+	mule_hex_encode(ck->cid, digest, 32);
+	if (strcmp(ck->cid, it->cid)) {
 		err = mule_reject(GPG_ERR_CHECKSUM, NULL, "its content does "
 		    "not match its name (changed or renamed on the stick)");
 		goto leave;
@@ -344,23 +343,39 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 		    v.nsigners ? v.signers[0].fpr : "nobody");
 		goto leave;
 	}
-	me = mule_envelope_addressee(env, folder_fpr, r->mine, r->nmine);
-	if (!me && copy) {
+	ck->me = mule_envelope_addressee(env, folder_fpr, r->mine, r->nmine);
+	if (!ck->me && copy) {
 		*replay = 1;
 		err = mule_reject(GPG_ERR_DUP_VALUE, NULL, "it came back after "
 		    "it was delivered and removed, in a folder it is not for");
-		goto leave;
-	}
-	if (!me) {
+	} else if (!ck->me)
 		err = mule_reject(GPG_ERR_WRONG_PUBKEY_ALGO, NULL, "the envelope "
 		    "does not name my key as a recipient (forwarded?)");
-		goto leave;
-	}
-	/* From here on, one item at a time: the journal decides. */
+leave:
+	mule_verdict_release(&v);
+	mule_tarin_result_release(&res);
+	mule_membuf_release(&c.text);
+	mule_parts_free(parts);
+	return err;
+}
+
+/* Deliver a checked item: one item at a time, the journal decides
+ * whether it is new, a copy of one just delivered, or a replay. */
+static gpg_error_t
+record_item(struct run *r, int fd, const char *folder,
+    const char *folder_fpr, const struct mule_stick_item *it,
+    struct mule_envelope *env, struct checked *ck, int *replay)
+{
+	const struct mule_stick_get_opts *o = r->o;
+	const struct mule_journal_record *seen;
+	struct mule_journal_record rec;
+	struct flow *flow;
+	char leaf[MULE_ENVELOPE_LEAF_MAX], *dir = NULL;
+	gpg_error_t err;
+
 	mule_parallel_lock();
-	locked = 1;
 	seen = mule_journal_find(r->journal, env->sender, env->id);
-	if (seen && !strcmp(seen->cid, cid)) {
+	if (seen && !strcmp(seen->cid, ck->cid)) {
 		/* The same item in two of my folders, the other one just
 		 * delivered. */
 		err = known(r, fd, folder, folder_fpr, it, seen,
@@ -375,7 +390,7 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	}
 	/* Only checked forms make the path: hex, and digits. */
 	mule_envelope_leaf(env, leaf);
-	err = mule_staging_commit_as(staging, env->sender, leaf);
+	err = mule_staging_commit_as(ck->staging, env->sender, leaf);
 	if (gpg_err_code(err) == GPG_ERR_EEXIST)
 		err = 0;	/* delivered by a run that died before the
 				 * journal said so */
@@ -384,22 +399,22 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	memset(&rec, 0, sizeof rec);
 	memcpy(rec.sender, env->sender, 41);
 	memcpy(rec.id, env->id, 33);
-	memcpy(rec.cid, cid, 65);
-	memcpy(rec.recipient, me, 41);
-	rec.seq = mule_envelope_seq_for(env, me);
+	memcpy(rec.cid, ck->cid, 65);
+	memcpy(rec.recipient, ck->me, 41);
+	rec.seq = mule_envelope_seq_for(env, ck->me);
 	/* What was delivered before this one, for the gap report. */
-	flow = flow_for(r, env->sender, me);
+	flow = flow_for(r, env->sender, ck->me);
 	err = flow ? mule_journal_add(r->journal, &rec)
 	    : gpg_error_from_syserror();
 	if (!err)
-		err = note_flow(flow, env, me);
+		err = note_flow(flow, env, ck->me);
 	if (!err && asprintf(&dir, "%s/%s/%s", o->dir, env->sender, leaf) < 0) {
 		dir = NULL;
 		err = gpg_error_from_syserror();
 	}
 	if (!err)
-		err = add_report(r, DELIVERED, env->sender, env->id, cid, dir,
-		    NULL, mule_item_kind_name(env->kind));
+		err = add_report(r, DELIVERED, env->sender, env->id, ck->cid,
+		    dir, NULL, mule_item_kind_name(env->kind));
 	/* A hidden-recipient item for others too stays on the stick. */
 	if (!err && o->remove && (folder_fpr || env->nrecipients == 1)) {
 		mule_test_pause("stick-get-before-remove");
@@ -411,14 +426,31 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 			err = mule_journal_add(r->journal, &rec);
 	}
 leave:
-	if (locked)
-		mule_parallel_unlock();
+	mule_parallel_unlock();
 	free(dir);
-	mule_verdict_release(&v);
-	mule_tarin_result_release(&res);
-	mule_membuf_release(&c.text);
-	mule_staging_free(staging);
-	mule_parts_free(parts);
+	return err;
+}
+
+/* Decrypt, verify, check and deliver one item.  A rejection comes back
+ * as an error from MULE_SOURCE_REJECT with *REPLAY set for a replay;
+ * *SKIP is set for a hidden-recipient item that is not for me.  COPY:
+ * the journal knows the item as removed from another folder, and only
+ * the envelope can tell a copy that was never removed from a replay. */
+static gpg_error_t
+deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
+    const struct mule_stick_item *it, int copy, int *replay, int *skip,
+    struct mule_envelope *env)
+{
+	struct checked ck;
+	gpg_error_t err;
+
+	memset(&ck, 0, sizeof ck);
+	err = check_item(r, fd, folder, folder_fpr, it, copy, replay, skip,
+	    env, &ck);
+	if (!err)
+		err = record_item(r, fd, folder, folder_fpr, it, env, &ck,
+		    replay);
+	mule_staging_free(ck.staging);
 	return err;
 }
 

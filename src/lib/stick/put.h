@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* put.h - mule-stick put: seal items onto a stick. */
 #ifndef MULE_STICK_PUT_H
 #define MULE_STICK_PUT_H
@@ -45,6 +46,25 @@ struct mule_stick_stored {
 	char *shown;		/* the item's name, escaped (owned) */
 	int done;		/* in place in every folder */
 };
+
+/* What mule-stick put was told. */
+struct mule_stick_put_opts {
+	const char *signer;		/* -u; NULL: the first secret key
+					 * that can sign */
+	const char *const *recipients;	/* -r */
+	size_t nrecipients;
+	int hide_recipients;
+	uint64_t split;			/* --split, 0: none */
+	int quiet;
+};
+
+/* Seal every one of ITEMS (files, directories, "-" for standard input,
+ * which must all exist) and store them on S, side by side (MULE_JOBS),
+ * printing "put ID CID NAME" for each.  All or nothing: a failure takes
+ * back what was stored, so that running it again puts no item twice. */
+gpg_error_t mule_stick_put_items(const struct mule_gpg_opts *gopts,
+    const struct mule_stick *s, const struct mule_stick_put_opts *o,
+    const char *const *items, size_t nitems);
 
 /* Seal ITEM (a file, a directory, or "-" for standard input) for R and
  * store it on S, in every folder or in none; INDEX is its place in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* read.c - read a tar stream, refusing every entry that could write
  * outside the target or surprise the reader. */
 #include <config.h>
@@ -346,6 +347,81 @@ keep_manifest(struct tarin *t)
 	}
 }
 
+/* The checks of what only a file or a hard link holds: a file's size
+ * within --max-size; a hard link's target, an earlier file whose place
+ * in the digests goes to *INDEX (*TARGET is then owned by the caller). */
+static gpg_error_t
+check_file(struct tarin *t, struct archive_entry *ae,
+    struct mule_tar_entry *e)
+{
+	e->size = archive_entry_size(ae) < 0 ? 0
+	    : (uint64_t)archive_entry_size(ae);
+	if (t->o->max_size && (e->size > t->o->max_size
+	    || t->res->bytes + e->size > t->o->max_size))
+		return mule_tar_refuse(GPG_ERR_TOO_LARGE, e->name,
+		    "more data than --max-size allows");
+	return 0;
+}
+
+static gpg_error_t
+check_hardlink(struct tarin *t, struct archive_entry *ae,
+    struct mule_tar_entry *e, char **target, size_t *index)
+{
+	gpg_error_t err;
+	int v;
+
+	err = normalise(archive_entry_hardlink(ae), target);
+	if (err) {
+		mule_error_clear();
+		return mule_tar_refuse(GPG_ERR_INV_NAME, e->name,
+		    "a hard link to an unsafe path");
+	}
+	v = mule_nameset_get(&t->names, *target, strlen(*target));
+	if (v < 0 || (TYPE_OF(v) != MULE_TAR_FILE
+	    && TYPE_OF(v) != MULE_TAR_HARDLINK))
+		return mule_tar_refuse(GPG_ERR_INV_NAME, e->name,
+		    "a hard link to something that is not an earlier file of "
+		    "the archive");
+	e->target = *target;
+	*index = (size_t)INDEX_OF(v);
+	return 0;
+}
+
+/* Hand a checked entry E to the handler with its data, and remember it:
+ * its digest (a hard link has its target's, at INDEX), its name. */
+static gpg_error_t
+pass_on(struct tarin *t, struct mule_tar_entry *e, size_t index)
+{
+	gpg_error_t err = 0;
+	int counted = e->type == MULE_TAR_FILE || e->type == MULE_TAR_HARDLINK;
+
+	if (t->h->begin)
+		err = t->h->begin(t->h->arg, e);
+	if (!err && e->type == MULE_TAR_FILE) {
+		err = read_file_data(t, e);
+		if (!err)
+			err = add_digest(t, e->name, gcry_md_read(t->md,
+			    GCRY_MD_SHA256), &index);
+	} else if (!err && e->type == MULE_TAR_HARDLINK) {
+		unsigned char same[MULE_MANIFEST_HASH_LEN];
+
+		memcpy(same, t->digests[index].digest, sizeof same);
+		err = add_digest(t, e->name, same, &index);
+	}
+	if (!err)
+		err = mule_nameset_put(&t->names, e->name, strlen(e->name),
+		    (int)(e->type + 8 * index));
+	if (!err && t->h->end)
+		err = t->h->end(t->h->arg, e, counted
+		    ? t->digests[t->ndigests - 1].digest : NULL);
+	if (!err && counted) {
+		t->res->files++;
+		mule_progress_add(t->o->progress, 0, 1);
+	}
+	return err;
+}
+
+/* Check one entry of the archive, then pass it on. */
 static gpg_error_t
 one_entry(struct tarin *t, struct archive_entry *ae)
 {
@@ -354,7 +430,6 @@ one_entry(struct tarin *t, struct archive_entry *ae)
 	size_t index = 0;
 	gpg_error_t err;
 	mode_t perm;
-	int v;
 
 	memset(&e, 0, sizeof e);
 	if (t->manifest_seen)
@@ -397,63 +472,22 @@ one_entry(struct tarin *t, struct archive_entry *ae)
 	e.mode = perm & 0777;
 	e.mtime = archive_entry_mtime(ae);
 	e.mtime_nsec = archive_entry_mtime_nsec(ae);
-	if (e.type == MULE_TAR_FILE) {
-		e.size = archive_entry_size(ae) < 0 ? 0
-		    : (uint64_t)archive_entry_size(ae);
-		if (t->o->max_size && (e.size > t->o->max_size
-		    || t->res->bytes + e.size > t->o->max_size)) {
-			err = mule_tar_refuse(GPG_ERR_TOO_LARGE, name,
-			    "more data than --max-size allows");
-			goto leave;
-		}
-	} else if (e.type == MULE_TAR_SYMLINK) {
+	switch (e.type) {
+	case MULE_TAR_FILE:
+		err = check_file(t, ae, &e);
+		break;
+	case MULE_TAR_SYMLINK:
 		e.target = archive_entry_symlink(ae);
 		err = mule_tar_check_symlink(name, e.target);
-		if (err)
-			goto leave;
-	} else if (e.type == MULE_TAR_HARDLINK) {
-		err = normalise(archive_entry_hardlink(ae), &target);
-		if (err) {
-			mule_error_clear();
-			err = mule_tar_refuse(GPG_ERR_INV_NAME, name,
-			    "a hard link to an unsafe path");
-			goto leave;
-		}
-		v = mule_nameset_get(&t->names, target, strlen(target));
-		if (v < 0 || (TYPE_OF(v) != MULE_TAR_FILE
-		    && TYPE_OF(v) != MULE_TAR_HARDLINK)) {
-			err = mule_tar_refuse(GPG_ERR_INV_NAME, name,
-			    "a hard link to something that is not an earlier "
-			    "file of the archive");
-			goto leave;
-		}
-		e.target = target;
-		index = (size_t)INDEX_OF(v);
-	}
-	if (t->h->begin)
-		err = t->h->begin(t->h->arg, &e);
-	if (!err && e.type == MULE_TAR_FILE) {
-		err = read_file_data(t, &e);
-		if (!err)
-			err = add_digest(t, name, gcry_md_read(t->md,
-			    GCRY_MD_SHA256), &index);
-	} else if (!err && e.type == MULE_TAR_HARDLINK) {
-		unsigned char same[MULE_MANIFEST_HASH_LEN];
-
-		memcpy(same, t->digests[index].digest, sizeof same);
-		err = add_digest(t, name, same, &index);
+		break;
+	case MULE_TAR_HARDLINK:
+		err = check_hardlink(t, ae, &e, &target, &index);
+		break;
+	case MULE_TAR_DIR:
+		break;
 	}
 	if (!err)
-		err = mule_nameset_put(&t->names, name, strlen(name),
-		    (int)(e.type + 8 * index));
-	if (!err && t->h->end)
-		err = t->h->end(t->h->arg, &e, e.type == MULE_TAR_FILE
-		    || e.type == MULE_TAR_HARDLINK
-		    ? t->digests[t->ndigests - 1].digest : NULL);
-	if (!err && (e.type == MULE_TAR_FILE || e.type == MULE_TAR_HARDLINK)) {
-		t->res->files++;
-		mule_progress_add(t->o->progress, 0, 1);
-	}
+		err = pass_on(t, &e, index);
 leave:
 	free(name);
 	free(target);

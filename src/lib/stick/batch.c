@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* batch.c - mule-stick put of many items: side by side, all or nothing. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "pgp/gpg.h"
+#include "pgp/keys.h"
+#include "stick/envelope.h"
+#include "stick/put.h"
+
+/* put's items go side by side; each job borrows a GPGME context that
+ * already holds the signing key (looking it up costs gpg runs). */
+struct put_jobs {
+	const struct mule_gpg_opts *gopts;
+	const struct mule_stick *stick;
+	const struct mule_stick_route *route;
+	const char *const *items;
+	struct mule_stick_stored *stored;	/* one per item */
+	gpgme_ctx_t spare[8];
+	size_t nspare;
+};
+
+static gpg_error_t
+put_one(void *arg, size_t i)
+{
+	struct put_jobs *p = arg;
+	struct mule_stick_route route = *p->route;
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err = 0;
+
+	mule_parallel_lock();
+	if (p->nspare)
+		ctx = p->spare[--p->nspare];
+	mule_parallel_unlock();
+	if (!ctx) {
+		err = mule_gpg_ctx_new(&ctx, p->gopts);
+		if (!err)
+			err = mule_signer_use(ctx, route.sender);
+	}
+	route.ctx = ctx;
+	if (!err)
+		err = mule_stick_put(p->gopts, p->stick, &route,
+		    p->items[i], i, &p->stored[i]);
+	mule_parallel_lock();
+	if (ctx && p->nspare < sizeof p->spare / sizeof p->spare[0])
+		p->spare[p->nspare++] = ctx;
+	else
+		gpgme_release(ctx);
+	mule_parallel_unlock();
+	return err;
+}
+
+gpg_error_t
+mule_stick_put_items(const struct mule_gpg_opts *gopts,
+    const struct mule_stick *s, const struct mule_stick_put_opts *o,
+    const char *const *items, size_t nitems)
+{
+	struct mule_gpg_opts binary = *gopts;
+	struct mule_stick_route route;
+	struct put_jobs jobs;
+	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err;
+	size_t i;
+
+	memset(&route, 0, sizeof route);
+	route.hide_recipients = o->hide_recipients;
+	route.split = o->split;
+	route.quiet = o->quiet;
+	binary.armor = 0;	/* items are binary OpenPGP */
+	err = mule_gpg_ctx_new(&ctx, &binary);
+	if (!err)
+		err = mule_stick_route_resolve(ctx, o->signer, o->recipients,
+		    o->nrecipients, &route);
+	memset(&jobs, 0, sizeof jobs);
+	jobs.gopts = &binary;
+	jobs.stick = s;
+	jobs.route = &route;
+	jobs.items = items;
+	/* The context holds the signer now: the first job's. */
+	if (!err && !(err = mule_signer_use(ctx, route.sender))) {
+		jobs.spare[jobs.nspare++] = ctx;
+		ctx = NULL;
+	}
+	/* Every item must be there before numbers are taken for them: a
+	 * number never used would look like a lost item to the reader. */
+	for (i = 0; !err && i < nitems; i++) {
+		struct stat st;
+
+		if (strcmp(items[i], "-") && lstat(items[i], &st) < 0)
+			err = mule_error_set(gpg_error_from_syserror(), NULL,
+			    "%s: %s", items[i], strerror(errno));
+	}
+	/* All the numbers at once: one lock and one write, not one per
+	 * item. */
+	if (!err)
+		err = mule_stick_route_number(&route, nitems, seqs);
+	if (!err)
+		err = mule_stick_route_prepare(s, &route);
+	if (!err && !(jobs.stored = calloc(nitems, sizeof *jobs.stored)))
+		err = gpg_error_from_syserror();
+	if (!err)
+		err = mule_parallel_run(nitems, put_one, &jobs);
+	if (!err)
+		err = mule_stick_route_sync(s, &route);
+	/* All or nothing: a failed put takes back the items it stored, so
+	 * that running it again puts none twice. */
+	for (i = 0; !err && i < nitems; i++)
+		err = mule_stick_put_report(&route, &jobs.stored[i]);
+	for (i = 0; jobs.stored && i < nitems; i++) {
+		if (err)
+			mule_stick_put_undo(s, &route, &jobs.stored[i]);
+		free(jobs.stored[i].shown);
+	}
+	if (err && jobs.stored)
+		(void)mule_stick_route_sync(s, &route);
+	free(jobs.stored);
+	for (i = 0; i < jobs.nspare; i++)
+		gpgme_release(jobs.spare[i]);
+	gpgme_release(ctx);
+	mule_stick_route_release(&route);
+	return err;
+}
+
