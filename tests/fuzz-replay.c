@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-replay.c - the main of a fuzz harness when libFuzzer is not there:
  * runs LLVMFuzzerTestOneInput once on each file named, or on each file of
  * each directory named (one level), so that "make check" replays every

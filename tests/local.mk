@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Tests: TAP scripts and C unit tests, run by "make check".
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 AM_TESTS_ENVIRONMENT = srcdir='$(abs_top_srcdir)'; MULE_BUILDDIR='$(abs_top_builddir)'; export srcdir MULE_BUILDDIR;
@@ -5,7 +6,9 @@ SH_LOG_DRIVER = $(LOG_DRIVER)
 TEST_EXTENSIONS = .sh
 
 TESTS = $(UNIT_TESTS) $(MULE_TESTS)
-EXTRA_DIST += tests/lib.sh tests/stick-lib.sh tests/faults-lib.sh $(MULE_TESTS)
+EXTRA_DIST += tests/lib.sh tests/stick-lib.sh tests/stick-craft.py tests/bundle-lib.sh \
+	tests/faults-lib.sh $(MULE_TESTS) \
+	$(FAULT_TESTS)
 
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
 	tests/unit-bundle tests/unit-grammar
@@ -58,3 +61,13 @@ tests_unit_output_LDADD = $(MULE_LIBS)
 
 MULE_TESTS =
 include tests/scripts.mk
+
+# The fault sweep, outside make check: every write, fsync, rename, mkdir,
+# unlink and malloc of the tools made to fail in turn (tests/README).
+check-faults:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(FAULT_TESTS)"
+.PHONY: check-faults
+
+# The keyrings the test scripts share (tests/lib.sh, cached_home).
+clean-local:
+	rm -rf tests/keyrings

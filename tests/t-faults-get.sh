@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The fault sweep (tests/faults-lib.sh) of mule-stick get --remove, for
 # the file system's calls (the allocator's: t-faults-get-malloc.sh).
 . "$srcdir/tests/faults-lib.sh"

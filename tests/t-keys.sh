@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Key selection: recipient and signer files that are never imported,
 # certification as the signature policy, pinned signers, look-alike user
 # IDs, unusable (unknown, ambiguous, expired, revoked) keys, -u, and
@@ -44,7 +45,6 @@ setup_keys
 TMPDIR="$T/tmp"		# where mule-open makes its temporary gpg homes
 export TMPDIR
 mkdir "$TMPDIR"
-plan 74
 
 echo 'for your eyes only' >"$T/plain"
 # Not in $(...): foreign_key registers the home (for agent shutdown) in

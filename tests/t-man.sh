@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The manual pages, so that they cannot rot: (a) mandoc -Tlint is clean,
 # (b) each page documents exactly the options its tool's --help lists,
 # (c) the EXAMPLES of mule.1, mule-seal.1, mule-open.1, mule-sign.1 and
@@ -294,5 +295,4 @@ check "mule-verify --status-fd writes one line in the documented format" \
 run_status 0 mule-verify -q --status-fd 3 "$V/note.txt.asc" 3>"$T/status"
 check "a clear signature's status line says mode:text" status_is text
 
-plan "$test_count"
 done_testing

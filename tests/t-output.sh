@@ -1,9 +1,9 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # -o onto things that are not regular files: a device or FIFO is written
 # in place after the verdict, never renamed over; a directory is refused.
 . "$srcdir/tests/lib.sh"
 setup_keys
-plan 9
 
 echo 'meet at noon' >"$T/note"
 mule-seal -r bob@example.org -o "$T/note.asc" "$T/note"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A passphrase-protected decryption key, as most people have one: every
 # tool that decrypts (mule-open, mule-bundle -x/-t, mule-stick get) works
 # with the agent's own pinentry (a person at a terminal: a scripted
@@ -10,7 +11,6 @@
 # and the key's passphrase never reaches it.
 . "$srcdir/tests/lib.sh"
 
-plan 52
 setup_keys
 umask 022
 echo 'for dave' >"$T/note.txt"

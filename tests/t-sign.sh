@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mule-sign and mule-verify round trips: clear-signed text (and what a
 # clear signature does not cover), detached and inline signatures over
 # sizes 0, 1 and 1 MiB and binary data, atomic -o, -u, passphrases,
@@ -155,7 +156,6 @@ setup_keys
 HOME="$T/fakehome"	# sqop must not touch the real one
 export HOME
 mkdir "$HOME" "$T/o"
-plan 87
 
 # --- clear-signed text --------------------------------------------------------------
 printf 'spaces   \ntabs\t\t\nmixed \t \t\nnone\n  leading blanks stay\n\tindented\n' \

@@ -1,11 +1,11 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Passphrases: symmetric encryption (-c) with --passphrase-fd and
 # --passphrase-file, wrong passphrases, -c with signing and recipients,
 # a passphrase-protected signing key, and no passphrase left in any file.
 . "$srcdir/tests/lib.sh"
 
 setup_keys
-plan 37
 
 SYM='Symmetric-S3cret-4711'
 printf '%s\n' "$SYM" >"$T/sym.pass"

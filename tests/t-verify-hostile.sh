@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mule-verify against hostile input: changed, extended, truncated or
 # misplaced signed data, things that are not signed messages, and the
 # signer policy (unknown, uncertified, pinned, SHA-1, future, revoked).
@@ -99,7 +100,6 @@ setup_keys
 TMPDIR="$T/tmp"		# where mule-verify makes its temporary gpg homes
 export TMPDIR
 mkdir "$TMPDIR"
-plan 82
 
 printf 'pay bob 10 euros\n\nthanks, alice\n' >"$T/note.txt"
 mule-sign -q -o "$T/note.asc" "$T/note.txt" ||

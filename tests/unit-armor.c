@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unit-armor.c - armour round trips, and the decoder's refusals. */
 #include <config.h>
 

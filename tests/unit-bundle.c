@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unit-bundle.c - the pieces of mule-bundle that need no keys: Padme
  * sizes, the name set, parts written and read back (and refused when one
  * is missing), and the signal-safe tree removal. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unit-grammar.c - the signed-message grammar on byte sequences: what
  * gpg makes passes, anything before, after or inside it is refused. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unit-hold.c - the held-back plaintext: memory, encrypted spool, and
  * detection of a spool modified behind our back. */
 #include <config.h>

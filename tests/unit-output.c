@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unit-output.c - atomic output: nothing visible until commit, no
  * replacement without force, temporaries removed, stale ones cleaned. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unit-packet.c - classifying the first packet of an input. */
 #include <config.h>
 

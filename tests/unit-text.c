@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unit-text.c - escaping, fingerprint and size parsing, the compression
  * sample. */
 #include <config.h>

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make-hostile-tars.py - write hostile plain tar streams for mule-bundle.
 #
-#   python3 make-hostile-tars.py OUTDIR [OUTSIDE]
+#   python3 make-hostile-tars.py OUTDIR [OUTSIDE [VICTIM]]
 #
 # Writes one file OUTDIR/NAME.tar per defence of mule-bundle -x (see the
 # "Defences" paragraph of mule-bundle(1) and tests/vectors/README), plus a
@@ -11,8 +12,9 @@
 # defences stand between them and the disk.
 #
 # OUTSIDE is an absolute directory that the archives aim at with absolute
-# names and links (default /tmp); the test passes a directory of its own
-# whose contents it checks afterwards.  Nothing is read from or written to
+# names and links (default /tmp), and VICTIM an absolute file that the
+# absolute symlink and hard link name (default OUTSIDE/victim); the test
+# passes its own, whose contents and link count it checks afterwards.  Nothing is read from or written to
 # the file system except OUTDIR/*.tar: every entry is built in memory with
 # tarfile (standard library only), with fixed times and owners, so the
 # output is the same byte for byte on every run.  Every file is smaller
@@ -129,7 +131,7 @@ def pax_sparse_1_0(name, realsize, stored):
                        'GNU.sparse.realsize': str(realsize)}) + smap + data
 
 
-def vectors(outside):
+def vectors(outside, victim):
     out_escaped = outside.rstrip('/') + '/escaped'
     out_target = outside.rstrip('/') + '/target'
     a, b = text('a.txt'), text('b.txt')
@@ -170,7 +172,7 @@ def vectors(outside):
         # --- absolute names ---
         'absolute': reg(out_escaped, text('absolute')) + END,
         # --- symlinks ---
-        'symlink-abs': sym('link-abs', '/etc/passwd') + END,
+        'symlink-abs': sym('link-abs', victim) + END,
         'symlink-up': sym('link-up', '../../escaped') + END,
         'symlink-dir-up': dir_('d') + sym('d/link', '../..')
         + reg('d/link/escaped', text('d/link/escaped')) + END,
@@ -183,7 +185,7 @@ def vectors(outside):
         'symlink-chain': dir_('d') + sym('d/x', '..')
         + sym('link-chain', 'd/x/../escaped') + END,
         # --- hard links ---
-        'hardlink-abs': hard('hl-passwd', '/etc/passwd') + END,
+        'hardlink-abs': hard('hl-victim', victim) + END,
         'hardlink-abs-out': hard('hl-out', out_target) + END,
         'hardlink-up': hard('hl-up', '../target') + END,
         'hardlink-up2': hard('hl-up2', '../../target') + END,
@@ -252,12 +254,14 @@ def vectors(outside):
 
 
 def main():
-    if len(sys.argv) not in (2, 3):
-        sys.exit('usage: make-hostile-tars.py OUTDIR [OUTSIDE]')
-    outside = sys.argv[2] if len(sys.argv) == 3 else '/tmp'
-    if not outside.startswith('/'):
-        sys.exit('make-hostile-tars.py: OUTSIDE must be absolute')
-    for name, data in sorted(vectors(outside).items()):
+    if len(sys.argv) not in (2, 3, 4):
+        sys.exit('usage: make-hostile-tars.py OUTDIR [OUTSIDE [VICTIM]]')
+    outside = sys.argv[2] if len(sys.argv) >= 3 else '/tmp'
+    victim = sys.argv[3] if len(sys.argv) == 4 else \
+        outside.rstrip('/') + '/victim'
+    if not outside.startswith('/') or not victim.startswith('/'):
+        sys.exit('make-hostile-tars.py: OUTSIDE and VICTIM must be absolute')
+    for name, data in sorted(vectors(outside, victim).items()):
         assert len(data) < 64 * 1024, name
         with open(os.path.join(sys.argv[1], name + '.tar'), 'wb') as f:
             f.write(data)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make-vectors.py - regenerate the hostile inputs in this directory.
 #
 # The files are committed; this script only documents how they were made

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """nest-sed.py SEALED.gpg SESSION-KEY OUT.gpg [INNER.gpg]
 
 Rebuild a message sealed for a key so that, inside its (valid,

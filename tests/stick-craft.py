@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# stick-craft.py IN.tar OUT.tar [FIELD=VALUE]... [recipient=FPR SEQ]...
+# [content:NAME=TEXT]: IN.tar with the envelope's fields replaced (all
+# recipient lines replaced by the given ones), entry NAME's content
+# replaced, and the manifest's lines for changed entries recomputed.
+import hashlib, io, sys, tarfile
+src, dst = sys.argv[1], sys.argv[2]
+fields, recips, contents = [], None, {}
+for a in sys.argv[3:]:
+    if a.startswith('content:'):
+        n, v = a[8:].split('=', 1)
+        contents[n] = v.encode()
+    else:
+        k, v = a.split('=', 1)
+        if k == 'recipient':
+            recips = (recips or []) + [v]
+        else:
+            fields.append((k, v))
+tin = tarfile.open(src, 'r:')
+out = []
+for m in tin.getmembers():
+    data = tin.extractfile(m).read() if m.isfile() else None
+    if m.name == 'MULE-ENVELOPE':
+        new, rdone = [], False
+        for l in data.decode().splitlines():
+            k = l.partition(': ')[0]
+            if k == 'recipient' and recips is not None:
+                if not rdone:
+                    new += ['recipient: ' + r for r in recips]
+                    rdone = True
+                continue
+            for fk, fv in fields:
+                if k == fk:
+                    l = k + ': ' + fv
+            new.append(l)
+        data = ('\n'.join(new) + '\n').encode()
+    elif m.name in contents:
+        data = contents[m.name]
+    out.append((m, data))
+digests = {m.name: hashlib.sha256(d).hexdigest() for m, d in out if d is not None}
+tout = tarfile.open(dst, 'w', format=tarfile.PAX_FORMAT)
+for m, data in out:
+    if m.name == 'MULE-MANIFEST.sha256':
+        lines = []
+        for l in data.decode().splitlines():
+            h, sep, n = l.partition('  ')
+            if sep and n in digests:
+                h = digests[n]
+            lines.append(h + sep + n)
+        data = ('\n'.join(lines) + '\n').encode()
+    if data is not None:
+        m.size = len(data)
+        m.pax_headers.pop('size', None)
+        tout.addfile(m, io.BytesIO(data))
+    else:
+        tout.addfile(m)
+tout.close()
