@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* output.c - atomic output and held-back output. */
 #include <config.h>
 
@@ -86,6 +87,34 @@ open_temp(struct mule_output *o)
 	    strerror(errno));
 }
 
+/* Whether the existing PATH (ST) may be replaced: a regular file, or a
+ * symlink (replaced, never followed), and only with MULE_OUTPUT_FORCE. */
+static gpg_error_t
+check_existing(const char *path, const struct stat *st, int flags)
+{
+	if (!S_ISREG(st->st_mode) && !S_ISLNK(st->st_mode))
+		return mule_error_set(gpg_error(S_ISDIR(st->st_mode)
+		    ? GPG_ERR_EISDIR : GPG_ERR_EEXIST), "name a regular file",
+		    "%s: is a %s", path, S_ISDIR(st->st_mode) ? "directory"
+		    : "socket or other special file");
+	if (!(flags & MULE_OUTPUT_FORCE))
+		return mule_error_set(gpg_error(GPG_ERR_EEXIST),
+		    "use --force to replace it", "%s: file exists", path);
+	return 0;
+}
+
+/* The end of both opens: O in *OUT, or freed on ERR. */
+static gpg_error_t
+opened(struct mule_output *o, struct mule_output **out, gpg_error_t err)
+{
+	if (err) {
+		mule_output_free(o);
+		return err;
+	}
+	*out = o;
+	return 0;
+}
+
 gpg_error_t
 mule_output_open(struct mule_output **out, const char *path, int flags)
 {
@@ -132,21 +161,8 @@ mule_output_open(struct mule_output **out, const char *path, int flags)
 			err = mule_hold_new(&o->hold);
 		goto leave;
 	}
-	if (stat(path, &st) == 0) {
-		if (!S_ISREG(st.st_mode)) {
-			err = mule_error_set(gpg_error(S_ISDIR(st.st_mode)
-			    ? GPG_ERR_EISDIR : GPG_ERR_EEXIST),
-			    "name a regular file", "%s: is a %s", path,
-			    S_ISDIR(st.st_mode) ? "directory" : "socket or other "
-			    "special file");
-			goto leave;
-		}
-		if (!(flags & MULE_OUTPUT_FORCE)) {
-			err = mule_error_set(gpg_error(GPG_ERR_EEXIST),
-			    "use --force to replace it", "%s: file exists", path);
-			goto leave;
-		}
-	}
+	if (stat(path, &st) == 0 && (err = check_existing(path, &st, flags)))
+		goto leave;
 	o->path = strdup(path);
 	o->dir = dir_of(path);
 	if (!o->path || !o->dir) {
@@ -157,12 +173,7 @@ mule_output_open(struct mule_output **out, const char *path, int flags)
 		mule_output_clean_stale(o->dir);
 	err = open_temp(o);
 leave:
-	if (err) {
-		mule_output_free(o);
-		return err;
-	}
-	*out = o;
-	return 0;
+	return opened(o, out, err);
 }
 
 gpg_error_t
@@ -195,31 +206,14 @@ mule_output_open_at(struct mule_output **out, int dirfd, const char *dir,
 		goto leave;
 	o->skip = strlen(dir) + 1;
 	/* A symlink of that name is replaced, never followed. */
-	if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-			err = mule_error_set(gpg_error(S_ISDIR(st.st_mode)
-			    ? GPG_ERR_EISDIR : GPG_ERR_EEXIST),
-			    "name a regular file", "%s: is a %s", o->path,
-			    S_ISDIR(st.st_mode) ? "directory" : "special file");
-			goto leave;
-		}
-		if (!(flags & MULE_OUTPUT_FORCE)) {
-			err = mule_error_set(gpg_error(GPG_ERR_EEXIST),
-			    "use --force to replace it", "%s: file exists",
-			    o->path);
-			goto leave;
-		}
-	}
+	if (fstatat(o->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+	    && (err = check_existing(o->path, &st, flags)))
+		goto leave;
 	if (!(flags & MULE_OUTPUT_BATCH))
 		mule_output_clean_stale_at(o->dirfd);
 	err = open_temp(o);
 leave:
-	if (err) {
-		mule_output_free(o);
-		return err;
-	}
-	*out = o;
-	return 0;
+	return opened(o, out, err);
 }
 
 gpg_error_t
