@@ -126,10 +126,12 @@ else
 	DEFSIG=env
 fi
 
-# bundle_world: the cast (setup_keys) and the trees in $S: plain
+# bundle_world: UTC, umask 022, the cast (setup_keys) and the trees in $S: plain
 # (ordinary names: sha256sum -c can check its manifest) and odd (every
 # awkward name, type and mode; $ODDN entries, $ODDF files).
 bundle_world() {
+	TZ=UTC
+	export TZ
 	umask 022
 	setup_keys
 

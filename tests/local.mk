@@ -5,7 +5,7 @@ AM_TESTS_ENVIRONMENT = srcdir='$(abs_top_srcdir)'; MULE_BUILDDIR='$(abs_top_buil
 SH_LOG_DRIVER = $(LOG_DRIVER)
 TEST_EXTENSIONS = .sh
 
-TESTS = $(UNIT_TESTS) $(MULE_TESTS)
+TESTS = $(MULE_TESTS) $(UNIT_TESTS)
 EXTRA_DIST += tests/lib.sh tests/stick-lib.sh tests/stick-craft.py tests/bundle-lib.sh \
 	tests/faults-lib.sh $(MULE_TESTS) \
 	$(FAULT_TESTS)

@@ -1,31 +1,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-MULE_TESTS += tests/t-smoke.sh
-MULE_TESTS += tests/t-man.sh
-MULE_TESTS += tests/t-roundtrip.sh
-MULE_TESTS += tests/t-interop.sh
-MULE_TESTS += tests/t-keys.sh
-MULE_TESTS += tests/t-symmetric.sh
-MULE_TESTS += tests/t-hostile.sh
-MULE_TESTS += tests/t-failure.sh
-MULE_TESTS += tests/t-sign.sh
-MULE_TESTS += tests/t-verify-hostile.sh
-MULE_TESTS += tests/t-manifest.sh
-MULE_TESTS += tests/t-output.sh
-MULE_TESTS += tests/t-regressions.sh
-MULE_TESTS += tests/t-bundle-hostile.sh
-MULE_TESTS += tests/t-bundle-roundtrip.sh tests/t-bundle-options.sh \
-	tests/t-bundle-interrupted.sh
-MULE_TESTS += tests/t-stick-exchange.sh tests/t-stick-forged.sh \
-	tests/t-stick-odd.sh tests/t-stick-interrupted.sh tests/t-stick-json.sh \
-	tests/t-stick-fat.sh tests/t-stick-planted.sh tests/t-stick-usage.sh
-MULE_TESTS += tests/t-bundle-regressions.sh
-MULE_TESTS += tests/t-passphrase.sh
-MULE_TESTS += tests/t-literal.sh
-MULE_TESTS += tests/t-stick-holes.sh
-MULE_TESTS += tests/t-stick-races.sh
-MULE_TESTS += tests/t-races.sh
-MULE_TESTS += tests/t-fuzz-replay.sh
-MULE_TESTS += tests/t-layers.sh
+# The TAP scripts of make check, the longest first so that make -j keeps
+# every core busy to the end.
+MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh \
+	tests/t-verify-hostile.sh tests/t-bundle-interrupted.sh \
+	tests/t-bundle-roundtrip.sh tests/t-man.sh tests/t-sign.sh \
+	tests/t-passphrase.sh tests/t-bundle-options.sh tests/t-keys.sh \
+	tests/t-symmetric.sh tests/t-races.sh tests/t-bundle-regressions.sh \
+	tests/t-failure.sh tests/t-literal.sh tests/t-manifest.sh \
+	tests/t-interop.sh tests/t-roundtrip.sh tests/t-stick-holes.sh \
+	tests/t-stick-forged.sh tests/t-stick-interrupted.sh \
+	tests/t-stick-planted.sh tests/t-stick-exchange.sh \
+	tests/t-stick-json.sh tests/t-stick-odd.sh tests/t-stick-fat.sh \
+	tests/t-stick-races.sh tests/t-regressions.sh tests/t-output.sh \
+	tests/t-stick-usage.sh tests/t-smoke.sh tests/t-fuzz-replay.sh \
+	tests/t-layers.sh
 
 # The fault sweep: "make check-faults" (needs --enable-test-hooks; minutes,
 # so not part of make check).

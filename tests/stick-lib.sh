@@ -86,6 +86,18 @@ stick_world() {
 	for n in 1 2 3; do head -c 8388608 /dev/urandom >"$SRC/r8m-$n"; done
 }
 
+# stick_test_start: what every t-stick-FEATURE.sh script starts with
+# (skipped without python3, which crafts the items): UTC, umask 022, and
+# stick_world.
+stick_test_start() {
+	command -v python3 >/dev/null 2>&1 || {
+		echo "1..0 # SKIP python3 not found"; exit 0; }
+	umask 022
+	TZ=UTC
+	export TZ
+	stick_world
+}
+
 # scenario NAME: a fresh initialised stick $S, fresh state for both, an
 # empty inbox $IN for Bob and $AIN for Alice; $BOX is Bob's folder,
 # $ABOX Alice's.

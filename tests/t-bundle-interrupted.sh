@@ -6,9 +6,6 @@
 # it was and no .mule-* temporary in it.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/bundle-lib.sh"
-
-TZ=UTC
-export TZ
 bundle_world
 bundle_big
 mk "$T/plain.asc" "$S/plain" &&

@@ -8,9 +8,6 @@
 # it.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/bundle-lib.sh"
-
-TZ=UTC
-export TZ
 bundle_world
 mk "$T/plain.asc" "$S/plain" ||
     { echo "Bail out! cannot make the plain bundle"; exit 99; }

@@ -5,13 +5,7 @@
 # small FAT); a real FAT32 stick (fusefat) with a split item.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/stick-lib.sh"
-
-command -v python3 >/dev/null 2>&1 || {
-	echo "1..0 # SKIP python3 not found"; exit 0; }
-umask 022
-TZ=UTC
-export TZ
-stick_world
+stick_test_start
 
 # === a full stick ========================================================================
 # full_stick DESC DIR: put 3 MiB fails (exit 2) with no item, at most

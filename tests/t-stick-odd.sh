@@ -5,13 +5,7 @@
 # numbers; symlinks, FIFOs and odd names on the stick.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/stick-lib.sh"
-
-command -v python3 >/dev/null 2>&1 || {
-	echo "1..0 # SKIP python3 not found"; exit 0; }
-umask 022
-TZ=UTC
-export TZ
-stick_world
+stick_test_start
 
 # === a gap ================================================================================
 # gap_case NAME ORDER: Alice puts 3 items, the 2nd vanishes, Bob gets;
