@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-digests.c - libFuzzer harness for the bundle's digest manifest,
  * MULE-MANIFEST.sha256: the last entry of the tar that mule-bundle -x and
- * -t hold against the digests of the files they read (src/lib/tarin.c,
- * check_manifest).  The input is the entry's content, kept as tarin.c
+ * -t hold against the digests of the files they read (src/lib/tar/read.c,
+ * check_manifest).  The input is the entry's content, kept as tar/read.c
  * keeps it; the parsed list is then compared with archives that hold the
  * same files, one file fewer, one more, or one changed, and each must get
  * its verdict.  See README for how to run it. */
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Bigger lists are checked at one entry, smaller ones at each. */
 #define EVERY_ENTRY 16
 
-/* tarin.c sorts the archive's files by name before the comparison. */
+/* tar/read.c sorts the archive's files by name before the comparison. */
 static int
 cmp_entries(const void *a, const void *b)
 {
@@ -28,7 +29,7 @@ cmp_entries(const void *a, const void *b)
 	    ((const struct mule_manifest_entry *)b)->name);
 }
 
-/* The content of the manifest entry, as tarin.c keeps it: in a membuf,
+/* The content of the manifest entry, as tar/read.c keeps it: in a membuf,
  * block by block as libarchive hands it over (NULL when empty). */
 static void
 keep(struct mule_membuf *text, const uint8_t *data, size_t size)
@@ -42,7 +43,7 @@ keep(struct mule_membuf *text, const uint8_t *data, size_t size)
 	}
 }
 
-/* Compare HAVE (N files, any order: sorted here as tarin.c does) with the
+/* Compare HAVE (N files, any order: sorted here as tar/read.c does) with the
  * manifest M (NM entries); the verdict must be WANT, naming NAME. */
 static void
 expect(struct mule_manifest_entry *have, size_t n,

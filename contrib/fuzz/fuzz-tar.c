@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-tar.c - libFuzzer harness for the tar entry policy of
- * mule-bundle -x (src/lib/tarin.c, staging.c): the decrypted tar stream,
+ * mule-bundle -x (src/lib/tar/read.c, staging.c): the decrypted tar stream,
  * here the fuzzer's bytes, read from a descriptor as the tool reads its
  * pipe, through exactly the checks -x applies (names, "..", absolute
  * paths, symlinks that climb, hard links, devices, duplicates, limits,

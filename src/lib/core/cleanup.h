@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cleanup.h - remove our temporaries on exit paths and caught signals.
  *
  * A temporary output file or throwaway home is registered while it exists.
  * If a fatal signal arrives (INT, TERM, HUP, QUIT, PIPE), the handler
  * removes every registered path with async-signal-safe calls and re-raises
  * the signal.  After a SIGKILL, the next run removes stale temporaries (see
- * mule_output_clean_stale in io.h).
+ * mule_output_clean_stale in tempname.h).
  */
 #ifndef MULE_CLEANUP_H
 #define MULE_CLEANUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpg.c - GPGME set-up. */
 #include <config.h>
 
@@ -50,7 +51,7 @@ passphrase_cb(void *hook, const char *uid_hint, const char *info,
 	(void)info;
 	/* Never retry: the same passphrase would fail again.  (What was
 	 * refused, a key's passphrase or a message's, the status lines of
-	 * the operation tell: see verify.c.) */
+	 * the operation tell: see status.c.) */
 	if (prev_was_bad)
 		return gpg_error(GPG_ERR_BAD_PASSPHRASE);
 	if (gpgme_io_writen(fd, text, strlen(text)) || gpgme_io_writen(fd, "\n", 1))

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* parts.h - a bundle cut into numbered parts NAME.001, NAME.002, ...
  *
  * The parts are plain byte ranges of the message, so "cat NAME.* | gpg
- * -d" joins them.  Writing, every part is an atomic output (io.h) and
+ * -d" joins them.  Writing, every part is an atomic output (output.h) and
  * all are committed, in order, only at the end.  Reading, the parts are
  * found from the first one (or all are named in order), and a missing or
  * out-of-order part is refused.
