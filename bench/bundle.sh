@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/bundle.sh - mule-bundle against `tar -c | gpg -sea`, gpgtar and
 # `gpg -d | tar -x`, in the same run.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/lib.sh - what bench/run.sh, bench/bundle.sh and bench/stick.sh
 # share: preconditions, the throwaway directory and its cleanup, keys,
 # interleaved timing and medians, and the rows of the result table.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/run.sh - mule-seal, mule-open, mule-sign and mule-verify against gpg,
 # in the same run.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bench/stick.sh - mule-stick put / get against a loop of gpg calls doing
 # the same job, in the same run.
 #

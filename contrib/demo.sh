@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # demo.sh - a demonstration round trip in a throwaway keyring: Alice seals
 # a note for Bob, Bob opens it, then a tampered copy is refused.
 # Run from the top of a built tree: sh contrib/demo.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # quickstart.sh - on a fresh Debian or Ubuntu machine: install what is
 # missing, build mule, and run the demonstration round trip.
 set -eu

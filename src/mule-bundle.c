@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mule-bundle - seal files and directories into one bundle; list or
  * extract a bundle only after it is verified. */
 #include <config.h>

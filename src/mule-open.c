@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mule-open - decrypt and verify; release nothing unverified. */
 #include <config.h>
 

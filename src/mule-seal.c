@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mule-seal - sign and encrypt a file or standard input. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mule-sign - sign text, a file, or a directory's manifest. */
 #include <config.h>
 

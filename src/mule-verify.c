@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mule-verify - check signatures; release only verified content. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mule - run a mule tool: "mule seal ARGS" runs "mule-seal ARGS". */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chunked.h - a mule_source over a fuzz input that serves it in odd
  * chunk sizes, so that an incremental parser sees headers, lengths and
  * lines split across reads.  Included by the harnesses (static inline:

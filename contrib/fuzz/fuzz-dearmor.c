@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-dearmor.c - libFuzzer harness for the armour decoder, the first
  * code that reads an untrusted message.  See README for how to run it. */
 #include <config.h>

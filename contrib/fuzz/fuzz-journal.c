@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-journal.c - libFuzzer harness for mule-stick's journal
  * (src/lib/journal.c): its lines are parsed strictly, by length, and
  * decide whether an item is new, already delivered or a replay.  The

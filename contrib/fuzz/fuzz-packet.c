@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-packet.c - libFuzzer harness for the OpenPGP packet framing of
  * src/lib/packet.c: the probes that look at the first bytes of an input
  * (the first packet's kind, a detached signature's count, a secret key,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-scratch.h - for the harnesses that write files: a fresh scratch
  * directory per input, TMPDIR/fuzz-TAG.XXXXXX/in/side/work, removed
  * afterwards whatever modes the input gave to what it holds, and the

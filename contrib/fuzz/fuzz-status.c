@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-status.c - libFuzzer harness for gpg's status lines as mule reads
  * them (src/lib/pgp/status.c) and the verdict mule draws from them.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh [SECONDS [JOBS [NAME...]]] - build every fuzz harness of
 # contrib/fuzz (or only those NAMEd) with clang's libFuzzer (ASan and UBSan
 # on), run each for SECONDS (default 60), JOBS at a time (default 2), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cli.c - what every tool's command line has in common. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cli.h - what every tool's command line has in common.
  *
  * Mains parse their own options with getopt_long, hand every option they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cleanup.c - remove our temporaries on exit paths and caught signals. */
 #include <config.h>
 

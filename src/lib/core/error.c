@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* error.c - diagnostics and the exit-status contract. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* error.h - diagnostics and the exit-status contract shared by every tool.
  *
  * The library never prints and never exits: it returns a gpg_error_t and may

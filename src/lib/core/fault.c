@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fault.c - fault injection for the fault sweep (tests/t-faults.sh),
  * built only with --enable-test-hooks.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fd.c - plain descriptor helpers: whole writes, inputs, directory
  * fsync, moves that never replace. */
 #include <config.h>

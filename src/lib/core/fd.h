@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fd.h - plain descriptor helpers: whole writes, inputs, directory
  * fsync, and moves that never replace what is there. */
 #ifndef MULE_FD_H

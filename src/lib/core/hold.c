@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hold.c - plaintext held back until it is verified. */
 #include <config.h>
 

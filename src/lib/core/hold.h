@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hold.h - plaintext held back until it is verified.
  *
  * Data is kept in memory up to a threshold; beyond it, it goes to an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nameset.c - a set of names with a small value each (open addressing). */
 #include <config.h>
 

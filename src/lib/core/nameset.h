@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* nameset.h - a set of names (raw bytes) with a small value each, for
  * the entries of an archive: duplicate checks in constant time. */
 #ifndef MULE_NAMESET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* output.h - atomic output and held-back output.
  *
  * An output is one of:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* parallel.c - run independent jobs on a few threads. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* parallel.h - run independent jobs on a few threads.
  *
  * mule-stick seals and opens one item per gpg run; a gpg run is mostly

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* producer.c - a worker thread that writes a stream into a pipe. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* producer.h - a worker thread that writes a stream into a pipe.
  *
  * mule-bundle joins two pull-style libraries: GPGME reads the tar stream

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* progress.c - a progress line on stderr, only when it is a terminal. */
 #include <config.h>
 

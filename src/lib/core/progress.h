@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* progress.h - a progress line on stderr, only when it is a terminal. */
 #ifndef MULE_PROGRESS_H
 #define MULE_PROGRESS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* secret.c - libgcrypt set-up, secure memory and passphrases. */
 #include <config.h>
 

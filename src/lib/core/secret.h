@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* secret.h - libgcrypt set-up, secure memory and passphrases.
  *
  * Passphrases are read once, into libgcrypt's locked secure memory, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stream.c - sources and sinks for mule's own parsers (stream.h). */
 #include <config.h>
 

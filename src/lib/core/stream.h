@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* stream.h - the readers and writers mule's own parsers work on.
  *
  * A source reads from a descriptor or from a callback (a decoding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* strlist.c - a growing list of malloc'ed strings (strlist.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* strlist.h - a growing list of malloc'ed strings (fingerprints, file
  * names).  Needs nothing but libc, so that the manifest code and its fuzz
  * harness build without GPGME. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tempname.c - the names of temporaries, and those earlier runs left. */
 #include <config.h>
 

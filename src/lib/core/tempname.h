@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tempname.h - the names of mule's temporaries, and those that earlier
  * runs left behind.
  *

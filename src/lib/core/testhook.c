@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* testhook.c - pause points for the race tests (see testhook.h). */
 #include <config.h>
 

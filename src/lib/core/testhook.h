@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* testhook.h - pause points for the race tests, compiled out of releases.
  *
  * Configured with --enable-test-hooks, mule_test_pause("NAME") stops the

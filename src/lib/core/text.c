@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* text.c - untrusted text made safe to print, and small parsers. */
 #include <config.h>
 

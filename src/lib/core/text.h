@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* text.h - untrusted text made safe to print, and small parsers. */
 #ifndef MULE_TEXT_H
 #define MULE_TEXT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* armor.c - OpenPGP ASCII armour in our process. */
 #include <config.h>
 

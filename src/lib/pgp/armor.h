@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* armor.h - OpenPGP ASCII armour (RFC 4880, section 6) in our process.
  *
  * gpg's own armour stage runs at about 110 MB/s in the same process as

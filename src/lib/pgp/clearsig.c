@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* clearsig.c - the structure of a clear-signed message, checked strictly. */
 #include <config.h>
 

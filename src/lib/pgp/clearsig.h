@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* clearsig.h - the structure of a clear-signed message, checked strictly.
  *
  * gpg ignores text before and after a clear-signed block and says "good

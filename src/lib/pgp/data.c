@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* data.c - GPGME data objects over our own readers and writers. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* data.h - GPGME data objects over our own readers and writers.
  *
  * Going through callbacks lets us see every byte: we count it (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpg.h - GPGME set-up: one place decides how we talk to gpg. */
 #ifndef MULE_GPG_H
 #define MULE_GPG_H

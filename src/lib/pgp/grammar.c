@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* grammar.c - exactly one signed message, checked on the bytes gpg gets. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* grammar.h - exactly one signed message: the packet grammar of an
  * inline-signed (binary or dearmoured) message, checked on the bytes gpg
  * gets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* keys.c - turning what the user typed into keys. */
 #include <config.h>
 

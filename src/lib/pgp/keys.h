@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* keys.h - turning what the user typed into keys.
  *
  * A key named by full fingerprint, or given as a key file, is used as

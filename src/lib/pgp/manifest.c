@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* manifest.c - signed lists of files and their SHA-256 digests. */
 #include <config.h>
 

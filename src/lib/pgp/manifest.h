@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* manifest.h - signed lists of files and their SHA-256 digests.
  *
  * A manifest is text, one line per regular file under a directory, in

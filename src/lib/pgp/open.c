@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* open.c - decrypt and verify, releasing nothing unverified. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* open.h - decrypt and verify, releasing nothing unverified. */
 #ifndef MULE_OPEN_H
 #define MULE_OPEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* packet.c - a first look at a binary OpenPGP packet stream. */
 #include <config.h>
 

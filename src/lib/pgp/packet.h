@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* packet.h - a first look at a binary OpenPGP packet stream.
  *
  * Before gpg sees an input, we read the tag of its first packet (after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* policy.c - the one signer policy every tool uses. */
 #include <config.h>
 

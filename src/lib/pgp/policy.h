@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* policy.h - the one signer policy every tool uses.
  *
  * A message is accepted when it has at least one signature (unless

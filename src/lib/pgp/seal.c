@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* seal.c - sign and encrypt. */
 #include <config.h>
 

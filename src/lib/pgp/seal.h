@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* seal.h - sign and encrypt (mule-seal, and the tools built on it). */
 #ifndef MULE_SEAL_H
 #define MULE_SEAL_H

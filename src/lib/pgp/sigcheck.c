@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sigcheck.c - verify signed data, with the one policy. */
 #include <config.h>
 

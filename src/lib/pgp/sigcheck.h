@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sigcheck.h - verify signed data (mule-verify), with the one policy. */
 #ifndef MULE_SIGCHECK_H
 #define MULE_SIGCHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sign.c - signatures without encryption. */
 #include <config.h>
 

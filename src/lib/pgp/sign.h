@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sign.h - signatures without encryption (mule-sign). */
 #ifndef MULE_SIGN_H
 #define MULE_SIGN_H

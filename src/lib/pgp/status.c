@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* status.c - gpg's status lines, as mule reads them. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* status.h - gpg's status lines, as mule reads them.
  *
  * GPGME 1.18's result objects lack what the policy needs (the primary

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* textout.c - the text a text-mode signature releases. */
 #include <config.h>
 

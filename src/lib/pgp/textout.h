@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* textout.h - the text a text-mode signature releases.
  *
  * A text-mode signature (class 0x01) covers text whatever its line ends,

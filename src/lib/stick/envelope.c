@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* envelope.c - what a mule-stick item says about itself. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* envelope.h - what a mule-stick item says about itself.
  *
  * The envelope is the first entry of the item's archive, inside the

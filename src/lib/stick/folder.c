@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* folder.c - the MULE folder on a stick, which nobody vouches for. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* folder.h - the MULE folder on a stick, which nobody vouches for.
  *
  *   STICK/MULE/README.txt     for a person who finds the stick

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* get.h - mule-stick get: take in every item addressed to me. */
 #ifndef MULE_STICK_GET_H
 #define MULE_STICK_GET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* journal.c - what mule-stick has delivered, and what it has numbered. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* journal.h - what mule-stick has delivered, and what it has numbered.
  *
  * The journal (one per receiving user, $XDG_STATE_HOME/mule/journal by

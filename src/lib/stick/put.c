@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* put.c - mule-stick put: seal items onto a stick. */
 #include <config.h>
 

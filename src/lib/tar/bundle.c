@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bundle.c - mule-bundle: create, list, extract. */
 #include <config.h>
 

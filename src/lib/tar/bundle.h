@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bundle.h - mule-bundle: files sealed as one OpenPGP message whose
  * plaintext is a pax tar stream; listed or extracted only once verified.
  */

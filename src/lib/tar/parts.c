@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* parts.c - a bundle cut into numbered parts NAME.001, NAME.002, ... */
 #include <config.h>
 

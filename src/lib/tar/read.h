@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* read.h - read a tar stream, refusing every entry that could write
  * outside the target or surprise the reader.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* staging.c - extract into a private directory, then move into place. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* staging.h - extract into a private directory, then move into place.
  *
  * Entries are written below DIR/.mule-PID-RAND.stage (mode 0700), every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tar.c - what reading and writing tar streams share. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tar.h - what reading and writing tar streams share: the manifest
  * entry's name, the limits both enforce, and how an entry is refused. */
 #ifndef MULE_TAR_H

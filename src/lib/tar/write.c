@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* write.c - write files and directories as a pax tar stream. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* write.h - write files and directories as a pax tar stream.
  *
  * Each file is read once: its data goes into the archive and into a
