@@ -7,7 +7,7 @@
 # The fault sweep: every write path of mule fails at every point, one
 # point at a time, and is still safe.  Built with --enable-test-hooks,
 # mule's own calls of write, fsync, rename, mkdir, unlink and malloc go
-# through src/lib/fault.c, and MULE_FAULT=KIND:N makes the Nth call of
+# through src/lib/core/fault.c, and MULE_FAULT=KIND:N makes the Nth call of
 # KIND fail (ENOSPC, EIO or ENOMEM); gpg and gpg-agent are not touched.
 # For each command and each KIND, N = 1, 2, ... through every call a run
 # without a fault makes, and on until a run succeeds; at every N:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-clearsig.c - libFuzzer harness for the structure check of a
- * clear-signed message (src/lib/clearsig.c), which mule-verify passes
+ * clear-signed message (src/lib/pgp/clearsig.c), which mule-verify passes
  * untrusted text through before gpg sees it.  See README for how to run
  * it. */
 #include <config.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-envelope.c - libFuzzer harness for the mule-stick envelope
- * (src/lib/envelope.c): the strict parser, then what mule-stick get does
+ * (src/lib/stick/envelope.c): the strict parser, then what mule-stick get does
  * with an envelope it accepted: which of my keys it is for, and the
  * directory name it is delivered under.  An accepted envelope must also
  * survive being written out and read again unchanged.  See README. */

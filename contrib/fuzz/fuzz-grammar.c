@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-grammar.c - libFuzzer harness for the signed-message grammar
- * (src/lib/grammar.c): packet framing, inflating, the literal's header,
+ * (src/lib/pgp/grammar.c): packet framing, inflating, the literal's header,
  * on untrusted input before gpg sees it.  See README for how to run it. */
 #include <config.h>
 

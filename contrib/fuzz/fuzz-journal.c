@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-journal.c - libFuzzer harness for mule-stick's journal
- * (src/lib/journal.c): its lines are parsed strictly, by length, and
+ * (src/lib/stick/journal.c): its lines are parsed strictly, by length, and
  * decide whether an item is new, already delivered or a replay.  The
  * input is read as a journal file is (mule_journal_parse shares the line
  * reader with mule_journal_open); an accepted journal must then answer

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-manifest.c - libFuzzer harness for the signed directory manifest
- * (src/lib/manifest.c): the text gpg verified, as mule-verify --manifest
+ * (src/lib/pgp/manifest.c): the text gpg verified, as mule-verify --manifest
  * checks it against a directory.  The directory is a small tree made once
  * in TMPDIR and removed at exit; nothing is written to it.  See README
  * for how to run it. */

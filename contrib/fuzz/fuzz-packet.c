@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-packet.c - libFuzzer harness for the OpenPGP packet framing of
- * src/lib/packet.c: the probes that look at the first bytes of an input
+ * src/lib/pgp/packet.c: the probes that look at the first bytes of an input
  * (the first packet's kind, a detached signature's count, a secret key,
  * a passphrase packet), and mule_frame, which mule-open passes every
  * ciphertext through to refuse what follows the message.  See README

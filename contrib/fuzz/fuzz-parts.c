@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fuzz-parts.c - libFuzzer harness for split bundles (src/lib/parts.c):
+/* fuzz-parts.c - libFuzzer harness for split bundles (src/lib/tar/parts.c):
  * which names are parts NAME.001, NAME.002 ..., finding the rest from
  * the first, refusing gaps, parts out of order, parts of the wrong size
  * and (on a stick) symlinks and FIFOs; and splitting with --force over

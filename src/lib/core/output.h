@@ -39,9 +39,10 @@ gpg_error_t mule_output_open(struct mule_output **out, const char *path,
 
 /* As mule_output_open, for NAME (no '/') in directory DIRFD, which is
  * duplicated and held (or lent, MULE_OUTPUT_LEND_DIR): the temporary is
- * made, renamed and removed there whatever becomes of the path meanwhile, and a symlink named NAME is
- * replaced (FORCE) or refused, never followed.  DIR is the directory's
- * path, for messages only.  No device or FIFO output. */
+ * made, renamed and removed there whatever becomes of the path
+ * meanwhile, and a symlink named NAME is replaced (FORCE) or refused,
+ * never followed.  DIR is the directory's path, for messages only.  No
+ * device or FIFO output. */
 gpg_error_t mule_output_open_at(struct mule_output **out, int dirfd,
     const char *dir, const char *name, int flags);
 

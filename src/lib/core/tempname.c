@@ -132,8 +132,8 @@ is_stale(int dirfd, const char *name, uid_t uid, time_t now)
 }
 
 /* The PID in NAME if it is exactly ".mule-PID-XXXXXXXXXXXX.tmp", the
- * name mule_temp_name makes for ".tmp" (PID in decimal, twelve lower-case hex digits);
- * else 0. */
+ * name mule_temp_name makes for ".tmp" (PID in decimal, twelve
+ * lower-case hex digits); else 0. */
 static long
 temp_pid(const char *name)
 {
