@@ -17,14 +17,15 @@ LC_ALL=C
 export LC_ALL
 
 # The scratch directory: in TMPDIR if it is set, else in /dev/shm where
-# it is a tmpfs with room (a shared machine's disk makes every fsync of
+# it is a tmpfs with 4 GiB free (the bundle tests hold 200 MiB files
+# several times over; a shared machine's disk makes every fsync of
 # the tools wait; what the tests check does not depend on it, and the
 # fault sweep and the FAT tests cover durability), else in /tmp.
 scratch_parent() {
 	if [ -n "${TMPDIR:-}" ]; then
 		echo "$TMPDIR"
 	elif [ -d /dev/shm ] && [ -w /dev/shm ] &&
-	    [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -ge 2097152 ] 2>/dev/null &&
+	    [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -ge 4194304 ] 2>/dev/null &&
 	    [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
 		echo /dev/shm
 	else
