@@ -196,16 +196,23 @@ else
 fi
 
 # --- expired and revoked recipients --------------------------------------------------------
-gpg --batch --passphrase '' --quick-gen-key 'Old <old@example.org>' \
-    future-default default seconds=1 >/dev/null 2>&1
+# Old lives two seconds, from the moment Bob's key was made, and signs a
+# message to Bob in its second second.  Every clock of this is set with
+# --faked-system-time, so no second boundary and no slow machine can
+# fall between making the key, signing, and the key's end.
+BOB_CREATED=$(gpg --with-colons --list-keys "$BOB" 2>/dev/null |
+    awk -F: '/^pub/ { print $6; exit }')
+gpg --batch --passphrase '' --faked-system-time "$BOB_CREATED!" \
+    --quick-gen-key 'Old <old@example.org>' future-default default seconds=2 \
+    >/dev/null 2>&1
 OLD=$(gpg --with-colons --list-keys old@example.org 2>/dev/null |
     awk -F: '/^fpr/ { print $10; exit }')
-OLD_CREATED=$(gpg --with-colons --list-keys "$OLD" 2>/dev/null |
-    awk -F: '/^pub/ { print $6; exit }')
-# A message Old signed in its one second of life (gpg, with the clock set
-# back to the key's creation).
-gpg --batch --faked-system-time "$OLD_CREATED!" -se -u "$OLD" -r "$BOB" \
-    -o "$T/from-old.gpg" "$T/plain" >/dev/null 2>&1
+gpg --batch --faked-system-time "$((BOB_CREATED + 1))!" -se -u "$OLD" \
+    -r "$BOB" -o "$T/from-old.gpg" "$T/plain" >/dev/null 2>&1
+check "Old's message was made while Old was valid" \
+    [ -n "$OLD" ] && [ -s "$T/from-old.gpg" ]
+# ... and Old has ended by the real clock.
+while [ "$(date +%s)" -le $((BOB_CREATED + 2)) ]; do sleep 0.2; done
 REV=$(gen_key "$GNUPGHOME" 'Rev <rev@example.org>')
 # A message Rev signs while the key is good; Rev is revoked below.
 mule-seal -u "$REV" -r bob@example.org "$T/plain" >"$T/from-rev.asc"
