@@ -167,12 +167,18 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 }
 
 static void
-check_usage(const struct mule_cli *cli, const struct args *a, int nargs)
+check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
+    char **args)
 {
 	int put = !strcmp(a->cmd, "put"), get = !strcmp(a->cmd, "get");
+	int i, stdin_items = 0;
 
 	if (nargs < 1)
 		mule_usage_error("%s: name the stick (its mount point)", a->cmd);
+	for (i = 1; put && i < nargs; i++)
+		stdin_items += !strcmp(args[i], "-");
+	if (stdin_items > 1)
+		mule_usage_error("put: standard input (-) once at most");
 	if (!put && a->put_only)
 		mule_usage_error("%s is for put, not for %s", a->put_only,
 		    a->cmd);
@@ -199,12 +205,7 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
     char **items, size_t nitems)
 {
 	struct mule_stick_put_opts o;
-	size_t i, stdin_items = 0;
 
-	for (i = 0; i < nitems; i++)
-		stdin_items += !strcmp(items[i], "-");
-	if (stdin_items > 1)
-		mule_usage_error("put: standard input (-) once at most");
 	memset(&o, 0, sizeof o);
 	o.signer = a->signer;
 	o.recipients = a->recipients;
@@ -249,7 +250,7 @@ main(int argc, char **argv)
 	    && strcmp(a.cmd, "list") && strcmp(a.cmd, "get"))
 		mule_usage_error("unknown command '%s'", a.cmd);
 	nargs = argc - optind;
-	check_usage(&cli, &a, nargs);
+	check_usage(&cli, &a, nargs, argv + optind);
 	mule_cli_start(&cli);
 
 	if (!strcmp(a.cmd, "init"))
