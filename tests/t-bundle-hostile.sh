@@ -259,6 +259,8 @@ sparse-sum            [Ss]ize|[Ll]imit|large   --max-size 1M
 many-entries          [Ee]ntries|[Ff]iles|[Ll]imit   --max-files 100
 manifest-not-last     MULE-MANIFEST|later
 manifest-bad-digest   a\.txt
+hardlink-chain-forged h2
+hardlink-with-data    -
 manifest-ghost        ghost\.txt
 manifest-missing      b\.txt
 trailing-garbage      -
@@ -372,6 +374,14 @@ has h 'content of a.txt'
 report "a hard link to an earlier file extracts (as a link or a copy)"
 lists "a hard link to an earlier file: -t lists it" 'a\.txt;h( link to a\.txt)?' \
     "$S/hardlink-earlier.msg"
+
+extracts "$S/hardlink-chain.msg"
+has a.txt 'content of a.txt'
+has h1 'content of a.txt'
+has h2 'content of a.txt'
+report "a chain of hard links (h2 -> h1 -> a.txt) with its manifest extracts"
+lists "a chain of hard links: -t lists it" 'a\.txt;h1( link to a\.txt)?;h2( link to h1)?' \
+    "$S/hardlink-chain.msg"
 
 extracts "$S/trailing-zeros.msg"
 has a.txt 'content of a.txt'

@@ -159,6 +159,11 @@ def vectors(outside, victim):
         + sym('d/l', '../top.txt') + END,
         # A hard link to an earlier regular file is what tar makes.
         'hardlink-earlier': reg('a.txt', a) + hard('h', 'a.txt') + END,
+        # A chain of links (h2 -> h1 -> a.txt) with its manifest: each
+        # link has its target's digest.
+        'hardlink-chain': reg('a.txt', a) + hard('h1', 'a.txt')
+        + hard('h2', 'h1')
+        + manifest([('a.txt', a), ('h1', a), ('h2', a)]) + END,
         # Zero blocks after the end (as --pad writes) are not "data".
         'trailing-zeros': reg('a.txt', a) + END + bytes(16 * BLOCK),
 
@@ -234,6 +239,17 @@ def vectors(outside, victim):
         'manifest-bad-digest': reg('a.txt', a) + reg('b.txt', b)
         + manifest([('a.txt', a), ('b.txt', b)], {'a.txt': b'forged\n'})
         + END,
+        # The manifest gives the last link of a chain other content.
+        'hardlink-chain-forged': reg('a.txt', a) + hard('h1', 'a.txt')
+        + hard('h2', 'h1')
+        + manifest([('a.txt', a), ('h1', a), ('h2', a)],
+                   {'h2': b'forged\n'}) + END,
+        # A hard link that carries data of its own: what lands under its
+        # name must be its target's content, or nothing.
+        'hardlink-with-data': reg('a.txt', a)
+        + header('h', tarfile.LNKTYPE, size=6, link='a.txt')
+        + pad(b'EVIL!\n')
+        + manifest([('a.txt', a), ('h', b'EVIL!\n')]) + END,
         'manifest-ghost': reg('a.txt', a)
         + manifest([('a.txt', a), ('ghost.txt', b'boo\n')]) + END,
         'manifest-missing': reg('a.txt', a) + reg('b.txt', b)
