@@ -59,8 +59,8 @@ import_certified() {
 # stick_world: Alice and Bob (alice_and_bob), Carol and Mallory (keys of
 # their own homes, foreign_key); Alice knows Bob and Carol, Bob knows
 # Alice and Mallory (a key he certified, who turns against him), Mallory
-# knows Bob, each certified with a local signature; the sources to put in
-# $SRC.
+# knows Bob, each certified with a local signature; the small sources to
+# put in $SRC (random ones: random_sources).
 stick_world() {
 	alice_and_bob
 	CAROL=$(foreign_key carol 'Carol <carol@example.org>')
@@ -81,9 +81,14 @@ stick_world() {
 	printf 'note one\n' >"$SRC/notes/one.txt"
 	printf 'note two\n' >"$SRC/notes/sub/two.txt"
 	printf 'Hello Bob,\nthe keys are under the mat.\n' >"$SRC/msg"
-	head -c 307200 /dev/urandom >"$SRC/r300k"
-	head -c 3145728 /dev/urandom >"$SRC/r3m"
-	for n in 1 2 3; do head -c 8388608 /dev/urandom >"$SRC/r8m-$n"; done
+}
+
+# random_sources NAME:BYTES...: random files $SRC/NAME for the scripts
+# that put them (r300k:307200, ...), made only there.
+random_sources() {
+	for rs in "$@"; do
+		head -c "${rs#*:}" /dev/urandom >"$SRC/${rs%%:*}" || return 1
+	done
 }
 
 # stick_test_start: what every t-stick-FEATURE.sh script starts with

@@ -6,6 +6,8 @@
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/stick-lib.sh"
 stick_test_start
+random_sources r300k:307200 r3m:3145728 ||
+    { echo "Bail out! cannot make the random sources"; exit 99; }
 
 # === a full stick ========================================================================
 # full_stick DESC DIR: put 3 MiB fails (exit 2) with no item, at most

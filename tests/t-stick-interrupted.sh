@@ -6,6 +6,8 @@
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/stick-lib.sh"
 stick_test_start
+random_sources r8m-1:8388608 r8m-2:8388608 r8m-3:8388608 ||
+    { echo "Bail out! cannot make the random sources"; exit 99; }
 
 # === concurrent puts =====================================================================
 scenario conc

@@ -6,6 +6,8 @@
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/stick-lib.sh"
 stick_test_start
+random_sources r300k:307200 ||
+    { echo "Bail out! cannot make the random sources"; exit 99; }
 
 # === list and --json ====================================================================
 scenario list
