@@ -2,6 +2,7 @@
 /* secret.c - libgcrypt set-up, secure memory and passphrases. */
 #include <config.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -37,8 +38,7 @@ mule_random_hex(char *out, size_t n)
 {
 	unsigned char rnd[32];
 
-	if (n > sizeof rnd)
-		n = sizeof rnd;
+	assert(n <= sizeof rnd);
 	gcry_create_nonce(rnd, n);
 	mule_hex_encode(out, rnd, n);
 }

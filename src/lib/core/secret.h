@@ -13,8 +13,8 @@
 /* Initialise libgcrypt with a secure memory pool.  Call once, early. */
 gpg_error_t mule_secret_init(void);
 
-/* N random bytes (a nonce: unpredictable, not a key) as 2N hex digits
- * and a NUL in OUT, for names no other process can guess. */
+/* N random bytes (a nonce: unpredictable, not a key; N at most 32) as 2N
+ * hex digits and a NUL in OUT, for names no other process can guess. */
 void mule_random_hex(char *out, size_t n);
 
 /* Overwrite N bytes at P in a way the compiler cannot drop. */
