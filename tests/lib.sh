@@ -258,7 +258,9 @@ new_home() {
 # the foreign keys) are made once, by the first script that asks, in
 # $KEYRINGS (the build tree, removed by make clean); each script copies
 # the homes it needs.  A home there is complete once it holds "done".
-KEYRINGS="$MULE_BUILDDIR/tests/keyrings"
+# They are kept per version of this file, which makes them: a change to
+# a maker gets new keyrings, not the old ones.
+KEYRINGS="$MULE_BUILDDIR/tests/keyrings/$(cksum <"$srcdir/tests/lib.sh" | cut -d' ' -f1)"
 
 # cached_home NAME DEST MAKER [ARG...]: copy the cached home NAME into DEST
 # (a new_home), making it first with "MAKER DIR ARG..." if no script has.
