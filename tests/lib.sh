@@ -271,14 +271,20 @@ cached_home() {
 		mkdir -p "$KEYRINGS" || return 1
 		if mkdir "$ch_dir.lock" 2>/dev/null; then
 			echo $$ >"$ch_dir.lock/pid"
-			rm -rf "$ch_dir.new" && mkdir -m 700 "$ch_dir.new" &&
-			    echo "s2k-count 65536" >"$ch_dir.new/gpg-agent.conf" &&
-			    "$ch_maker" "$ch_dir.new" "$@" &&
-			    : >"$ch_dir.new/done"
-			gpgconf --homedir "$ch_dir.new" --kill all >/dev/null 2>&1
-			rm -f "$ch_dir.new"/S.* "$ch_dir.new"/*~
-			[ -f "$ch_dir.new/done" ] && mv "$ch_dir.new" "$ch_dir"
-			rm -rf "$ch_dir.lock"
+			# Made under $T: gpg-agent's socket path must stay
+			# short (108 bytes), and a build directory may be deep
+			# (make distcheck's is).
+			ch_made="$T/made-$ch_name"
+			rm -rf "$ch_made" "$ch_dir.new" && mkdir -m 700 "$ch_made" &&
+			    echo "s2k-count 65536" >"$ch_made/gpg-agent.conf" &&
+			    "$ch_maker" "$ch_made" "$@" &&
+			    : >"$ch_made/done"
+			gpgconf --homedir "$ch_made" --kill all >/dev/null 2>&1
+			rm -f "$ch_made"/S.* "$ch_made"/*~
+			# (another maker may have finished while we made it)
+			[ -f "$ch_made/done" ] && [ ! -d "$ch_dir" ] &&
+			    cp -R "$ch_made" "$ch_dir.new" && mv "$ch_dir.new" "$ch_dir"
+			rm -rf "$ch_made" "$ch_dir.lock"
 		else
 			# Another script is making it: wait (a minute at most),
 			# or take over from one that was killed.
