@@ -55,6 +55,24 @@ mule_membuf_release(struct mule_membuf *m)
 	m->len = m->off = 0;
 }
 
+gpg_error_t
+mule_membuf_read_fd(struct mule_membuf *buf, int fd)
+{
+	struct mule_source src;
+	unsigned char chunk[16384];
+	size_t got;
+	gpg_error_t err;
+
+	mule_source_init_fd(&src, fd);
+	do {
+		err = mule_source_read(&src, chunk, sizeof chunk, &got);
+		if (!err && got)
+			err = mule_membuf_write(buf, chunk, got);
+	} while (!err && got);
+	mule_source_release(&src);
+	return err;
+}
+
 void
 mule_source_init_fd(struct mule_source *src, int fd)
 {

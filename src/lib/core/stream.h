@@ -51,6 +51,9 @@ gpg_error_t mule_membuf_write(void *buf, const void *data, size_t n);
 gpg_error_t mule_membuf_read(void *buf, void *data, size_t n, size_t *got);
 void mule_membuf_release(struct mule_membuf *buf);
 
+/* Read all of FD into BUF (whose limit and what are set). */
+gpg_error_t mule_membuf_read_fd(struct mule_membuf *buf, int fd);
+
 /* Initialise SRC to read from FD. */
 void mule_source_init_fd(struct mule_source *src, int fd);
 

@@ -485,6 +485,32 @@ mule_dearmor_read(void *arg, void *buf, size_t n, size_t *got)
 	return 0;
 }
 
+gpg_error_t
+mule_dearmor_whole(const struct mule_membuf *raw, const char *kind,
+    struct mule_membuf *bin)
+{
+	struct mule_membuf in = *raw;
+	struct mule_source src;
+	struct mule_dearmor *d = NULL;
+	unsigned char chunk[16384];
+	size_t got;
+	gpg_error_t err;
+
+	in.off = 0;
+	mule_source_init_fd(&src, -1);
+	src.read = mule_membuf_read;
+	src.arg = &in;
+	err = mule_dearmor_new_kind(&d, &src, kind);
+	do {
+		if (!err)
+			err = mule_dearmor_read(d, chunk, sizeof chunk, &got);
+		if (!err && got)
+			err = mule_membuf_write(bin, chunk, got);
+	} while (!err && got);
+	mule_dearmor_free(d);
+	return err;
+}
+
 void
 mule_dearmor_free(struct mule_dearmor *d)
 {

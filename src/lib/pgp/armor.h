@@ -33,6 +33,7 @@ struct mule_dearmor;
 /* The kinds of armour we decode. */
 #define MULE_ARMOR_MESSAGE   "PGP MESSAGE"
 #define MULE_ARMOR_SIGNATURE "PGP SIGNATURE"
+#define MULE_ARMOR_PUBLIC_KEY "PGP PUBLIC KEY BLOCK"
 
 /* Whether the N bytes at BUF (the start of an input) begin, after blank
  * lines, with the armour header line of KIND. */
@@ -49,6 +50,10 @@ gpg_error_t mule_dearmor_new_kind(struct mule_dearmor **d,
 gpg_error_t mule_dearmor_new(struct mule_dearmor **d, struct mule_source *src);
 /* A mule_read_fn. */
 gpg_error_t mule_dearmor_read(void *d, void *buf, size_t n, size_t *got);
+/* Decode the armoured KIND that is all of RAW into BIN (whose limit and
+ * what are set). */
+gpg_error_t mule_dearmor_whole(const struct mule_membuf *raw,
+    const char *kind, struct mule_membuf *bin);
 void mule_dearmor_free(struct mule_dearmor *d);
 
 #endif

@@ -293,23 +293,14 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 static gpg_error_t
 read_sigfile(int fd, struct mule_membuf *bin, int *nsigs)
 {
-	struct mule_source src;
-	struct mule_dearmor *d = NULL;
 	struct mule_membuf raw = { NULL, 0, 0, SIGFILE_MAX,
 	    "the signature file" };
-	unsigned char chunk[16384];
-	size_t got;
 	gpg_error_t err = 0;
 
 	memset(bin, 0, sizeof *bin);
 	bin->limit = SIGFILE_MAX;
 	bin->what = "the signature file";
-	mule_source_init_fd(&src, fd);
-	do {
-		err = mule_source_read(&src, chunk, sizeof chunk, &got);
-		if (!err && got)
-			err = mule_membuf_write(&raw, chunk, got);
-	} while (!err && got);
+	err = mule_membuf_read_fd(&raw, fd);
 	if (err)
 		goto leave;
 	if (!raw.len) {
@@ -317,16 +308,7 @@ read_sigfile(int fd, struct mule_membuf *bin, int *nsigs)
 		    "the signature file is empty");
 	} else if (mule_dearmor_detect_kind(raw.p, raw.len,
 	    MULE_ARMOR_SIGNATURE)) {
-		mule_source_init_fd(&src, -1);
-		src.read = mule_membuf_read;
-		src.arg = &raw;
-		err = mule_dearmor_new_kind(&d, &src, MULE_ARMOR_SIGNATURE);
-		do {
-			if (!err)
-				err = mule_dearmor_read(d, chunk, sizeof chunk, &got);
-			if (!err && got)
-				err = mule_membuf_write(bin, chunk, got);
-		} while (!err && got);
+		err = mule_dearmor_whole(&raw, MULE_ARMOR_SIGNATURE, bin);
 	} else if (raw.p[0] & 0x80) {
 		*bin = raw;
 		memset(&raw, 0, sizeof raw);
@@ -341,7 +323,6 @@ read_sigfile(int fd, struct mule_membuf *bin, int *nsigs)
 		    "the first file is not a detached signature (it holds "
 		    "other packets, or is cut short)");
 leave:
-	mule_dearmor_free(d);
 	mule_membuf_release(&raw);
 	return err;
 }
