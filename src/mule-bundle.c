@@ -129,16 +129,6 @@ set_mode(struct args *a, char mode)
 	a->mode = mode;
 }
 
-static uint64_t
-size_arg(const char *option, const char *arg)
-{
-	uint64_t size;
-
-	if (mule_size_parse(arg, &size))
-		mule_usage_error("%s: invalid size '%s'", option, arg);
-	return size;
-}
-
 static void
 parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
     struct mule_bundle_create_opts *co, struct mule_bundle_read_opts *ro,
@@ -200,14 +190,14 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 			saw(a, CREATING, "--pad");
 			break;
 		case OPT_SPLIT:
-			co->split = size_arg("--split", optarg);
+			co->split = mule_cli_size("--split", optarg);
 			if (co->split < MULE_PARTS_MIN_SIZE)
 				mule_usage_error("--split: parts must be at "
 				    "least %d bytes", MULE_PARTS_MIN_SIZE);
 			saw(a, CREATING, "--split");
 			break;
 		case OPT_MAX_SIZE:
-			ro->open.max_size = size_arg("--max-size", optarg);
+			ro->open.max_size = mule_cli_size("--max-size", optarg);
 			ro->tar.max_size = ro->open.max_size;
 			saw(a, READING, "--max-size");
 			break;

@@ -13,6 +13,7 @@
 #include "core/cleanup.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "core/text.h"
 #include "pgp/gpg.h"
 #include "pgp/policy.h"
 
@@ -50,6 +51,16 @@ mule_cli_int(const char *option, const char *arg)
 	if (errno || end == arg || *end || v < 0 || v > INT_MAX)
 		mule_usage_error("%s: invalid number '%s'", option, arg);
 	return (int)v;
+}
+
+uint64_t
+mule_cli_size(const char *option, const char *arg)
+{
+	uint64_t size;
+
+	if (mule_size_parse(arg, &size))
+		mule_usage_error("%s: invalid size '%s'", option, arg);
+	return size;
 }
 
 /* After a getopt error: the length of the "--name" just parsed, or 0 if

@@ -8,6 +8,7 @@
 #define MULE_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
 #include <gpg-error.h>
 
 #include "pgp/gpg.h"
@@ -100,5 +101,9 @@ void mule_cli_signer_release(struct mule_signer_opts *accept);
 
 /* Parse a non-negative decimal int option or exit with a usage error. */
 int mule_cli_int(const char *option, const char *arg);
+
+/* Parse a size option (a number with an optional K, M, G or T suffix)
+ * or exit with a usage error. */
+uint64_t mule_cli_size(const char *option, const char *arg);
 
 #endif
