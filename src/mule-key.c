@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* mule-key - make, carry and accept keys across the air gap. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "core/error.h"
+#include "core/fd.h"
+#include "core/output.h"
+#include "key/accept.h"
+#include "key/ask.h"
+#include "key/export.h"
+#include "key/generate.h"
+#include "key/inspect.h"
+#include "key/list.h"
+
+static const char usage[] =
+"usage: mule-key generate [--expire DAYS] [--subkey-days DAYS]\n"
+"                         [--no-passphrase] [--force] \"NAME <EMAIL>\"\n"
+"       mule-key export [-o FILE] [--binary] [USERID|FPR]\n"
+"       mule-key fingerprint [KEYFILE|USERID|FPR]\n"
+"       mule-key import [--fingerprint WORDS|FPR] [-u USERID] FILE|-\n"
+"       mule-key list [--json]\n"
+"Make your key, carry certificates across the gap, and accept a peer's\n"
+"key only after comparing its fingerprint with the other machine.\n"
+"\n"
+"      --expire DAYS           the primary key expires (default: never)\n"
+"      --subkey-days DAYS      the encryption subkey expires (default 60)\n"
+"      --no-passphrase         no passphrase on the new key\n"
+"      --fingerprint WORDS|FPR what mule-key fingerprint shows on the\n"
+"                              machine the key comes from (for scripts)\n"
+"  -u, --local-user USERID     certify with this key of yours\n"
+"      --max-size SIZE         refuse a key file larger (default 1M)\n"
+"      --binary                binary output instead of ASCII armour\n"
+"      --json                  list as JSON\n"
+"  -o, --output FILE           write to FILE, atomically\n"
+"      --force                 replace FILE; make a second key for a name\n"
+"      --passphrase-file FILE  read the passphrase from FILE's first line\n"
+"      --passphrase-fd N       read the passphrase from descriptor N\n"
+"      --homedir DIR           use DIR as the GnuPG home\n"
+"  -q, --quiet                 print errors only\n"
+"  -h, --help                  show this help\n"
+"  -V, --version               show the version\n"
+"\n"
+"Exit status: 0 success, 1 input rejected, 2 usage or operational error.\n";
+
+enum {
+	OPT_EXPIRE = MULE_OPT_TOOL, OPT_SUBKEY_DAYS, OPT_NO_PASSPHRASE,
+	OPT_FINGERPRINT, OPT_MAX_SIZE, OPT_BINARY, OPT_JSON
+};
+
+static const struct option longopts[] = {
+	MULE_CLI_LONGOPTS,
+	{ "expire", required_argument, NULL, OPT_EXPIRE },
+	{ "subkey-days", required_argument, NULL, OPT_SUBKEY_DAYS },
+	{ "no-passphrase", no_argument, NULL, OPT_NO_PASSPHRASE },
+	{ "fingerprint", required_argument, NULL, OPT_FINGERPRINT },
+	{ "local-user", required_argument, NULL, 'u' },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "binary", no_argument, NULL, OPT_BINARY },
+	{ "armor", no_argument, NULL, 'a' },
+	{ "armour", no_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The commands, with the options each takes (by letter or number). */
+static const struct command {
+	const char *name;
+	int min_args, max_args;
+	int opts[6];
+} commands[] = {
+	{ "generate", 1, 1, { OPT_EXPIRE, OPT_SUBKEY_DAYS, OPT_NO_PASSPHRASE } },
+	{ "export", 0, 1, { 'o', OPT_BINARY, 'a' } },
+	{ "fingerprint", 0, 1, { OPT_MAX_SIZE } },
+	{ "import", 1, 1, { OPT_FINGERPRINT, 'u', OPT_MAX_SIZE } },
+	{ "list", 0, 0, { OPT_JSON } },
+	{ NULL, 0, 0, { 0 } }
+};
+
+struct args {
+	const struct command *cmd;
+	const char *arg;
+	struct mule_generate_opts gen;
+	struct mule_accept_opts acc;
+	size_t max_size;
+	int binary, json;
+	int seen[8];		/* tool options given, for the check */
+	const char *seen_name[8];
+	size_t nseen;
+};
+
+static void
+saw(struct args *a, int opt, const char *name)
+{
+	if (a->nseen < sizeof a->seen / sizeof a->seen[0]) {
+		a->seen[a->nseen] = opt;
+		a->seen_name[a->nseen++] = name;
+	}
+}
+
+/* Every tool option given must be one the command takes. */
+static void
+check_options(const struct args *a)
+{
+	size_t i, j;
+	int ok;
+
+	for (i = 0; i < a->nseen; i++) {
+		for (ok = 0, j = 0; j < 6 && a->cmd->opts[j]; j++)
+			ok |= a->cmd->opts[j] == a->seen[i];
+		if (!ok)
+			mule_usage_error("%s is not an option of mule-key %s",
+			    a->seen_name[i], a->cmd->name);
+	}
+}
+
+static void
+parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
+{
+	int c, n;
+
+	while ((c = getopt_long(argc, argv, ":u:a" MULE_CLI_SHORTOPTS,
+	    longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_EXPIRE:
+			a->gen.expire_days = (unsigned long)mule_cli_int(
+			    "--expire", optarg);
+			saw(a, c, "--expire");
+			break;
+		case OPT_SUBKEY_DAYS:
+			a->gen.subkey_days = (unsigned long)mule_cli_int(
+			    "--subkey-days", optarg);
+			if (!a->gen.subkey_days)
+				mule_usage_error("--subkey-days: at least 1");
+			saw(a, c, "--subkey-days");
+			break;
+		case OPT_NO_PASSPHRASE: a->gen.no_passphrase = 1;
+			saw(a, c, "--no-passphrase"); break;
+		case OPT_FINGERPRINT: a->acc.fingerprint = optarg;
+			saw(a, c, "--fingerprint"); break;
+		case 'u': a->acc.mine = optarg; saw(a, c, "-u"); break;
+		case OPT_MAX_SIZE:
+			a->max_size = (size_t)mule_cli_size("--max-size", optarg);
+			saw(a, c, "--max-size");
+			break;
+		case OPT_BINARY: a->binary = 1; saw(a, c, "--binary"); break;
+		case 'a': a->binary = 0; saw(a, c, "-a"); break;
+		case OPT_JSON: a->json = 1; saw(a, c, "--json"); break;
+		case 'o': saw(a, c, "-o"); /* fall through */
+		default: mule_cli_option(cli, c, optarg); break;
+		}
+	}
+	if (optind >= argc)
+		mule_usage_error("no command: generate, export, fingerprint, "
+		    "import or list");
+	for (a->cmd = commands; a->cmd->name; a->cmd++)
+		if (!strcmp(a->cmd->name, argv[optind]))
+			break;
+	if (!a->cmd->name)
+		mule_usage_error("unknown command '%s'", argv[optind]);
+	n = argc - optind - 1;
+	if (n < a->cmd->min_args || n > a->cmd->max_args)
+		mule_usage_error("mule-key %s takes %s", a->cmd->name,
+		    a->cmd->max_args == 0 ? "no argument" : a->cmd->min_args
+		    ? "one argument" : "at most one argument");
+	a->arg = n ? argv[optind + 1] : NULL;
+	a->gen.userid = a->arg;
+	a->gen.force = cli->force;
+	check_options(a);
+}
+
+static gpg_error_t
+run_generate(struct mule_cli *cli, struct args *a)
+{
+	gpgme_key_t key = NULL;
+	gpg_error_t err;
+
+	if (!a->gen.subkey_days)
+		a->gen.subkey_days = MULE_SUBKEY_DAYS_DEFAULT;
+	if (a->gen.no_passphrase)
+		mule_warn("the new key has no passphrase: anyone who copies "
+		    "its files can use it");
+	err = mule_key_generate(&cli->gpg, &a->gen, &key);
+	if (err)
+		return err;
+	if (key->owner_trust != GPGME_VALIDITY_ULTIMATE)
+		mule_warn("gpg did not make the new key ultimately trusted: "
+		    "your certifications will not make peers valid");
+	err = mule_key_fingerprint(&cli->gpg, key->fpr, a->max_size, stdout);
+	mule_note("next: mule-key export -o /media/stick/mine.asc, carry it "
+	    "over, and run mule-key import there while you read out what "
+	    "mule-key fingerprint shows here");
+	gpgme_key_unref(key);
+	return err;
+}
+
+static gpg_error_t
+run_export(struct mule_cli *cli, struct args *a)
+{
+	struct mule_output *out = NULL;
+	gpg_error_t err;
+
+	cli->gpg.armor = !a->binary;
+	err = mule_output_open(&out, cli->output, MULE_OUTPUT_HOLD
+	    | (cli->force ? MULE_OUTPUT_FORCE : 0)
+	    | (a->binary ? MULE_OUTPUT_BINARY : 0));
+	if (!err)
+		err = mule_key_export(&cli->gpg, a->arg, mule_output_write, out);
+	if (!err)
+		err = mule_output_commit(out);
+	mule_output_free(out);
+	return err;
+}
+
+static void
+report_import(const struct mule_accept_report *r)
+{
+	if (r->update)
+		mule_note("key %s updated: %d new user ID%s, %d new subkey%s",
+		    r->fpr, r->new_uids, r->new_uids == 1 ? "" : "s",
+		    r->new_subkeys, r->new_subkeys == 1 ? "" : "s");
+	else
+		mule_note("key %s accepted: certified by your key; every mule "
+		    "tool now accepts it", r->fpr);
+	if (r->revoked)
+		mule_warn("key %s is revoked%s: gpg now refuses every message "
+		    "signed with it, whatever its date", r->fpr,
+		    r->newly_revoked ? " (new)" : "");
+	else if (!r->encrypt)
+		mule_warn("key %s has no usable encryption subkey", r->fpr);
+	if (r->mine_not_ultimate)
+		mule_warn("your own key is not ultimately trusted: the "
+		    "certification does not make this key valid (gpg "
+		    "--edit-key YOURS trust, 5)");
+}
+
+static gpg_error_t
+run_import(struct mule_cli *cli, struct args *a)
+{
+	struct mule_candidate *c = NULL;
+	struct mule_accept_report r = { 0 };
+	struct mule_tty *tty = NULL;
+	const char *name = strcmp(a->arg, "-") ? a->arg : "standard input";
+	int fd = -1;
+	gpg_error_t err;
+
+	err = mule_input_open(&fd, a->arg);
+	if (!err)
+		err = mule_candidate_new(&c, fd, name, a->max_size);
+	if (!err && !a->acc.fingerprint)
+		err = mule_tty_open(&tty);
+	if (!err && tty) {
+		a->acc.ask = mule_ask_fingerprint;
+		a->acc.ask_arg = tty;
+	}
+	if (!err)
+		err = mule_accept(&cli->gpg, &a->acc, c, &r);
+	mule_tty_close(tty);
+	if (!err)
+		report_import(&r);
+	mule_accept_report_release(&r);
+	mule_candidate_free(c);
+	if (fd > 0)
+		close(fd);
+	return err;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct mule_cli cli;
+	struct args a = { .max_size = MULE_CERT_MAX_DEFAULT };
+	gpg_error_t err = 0;
+
+	mule_cli_init(&cli, argv, usage);
+	parse(argc, argv, &cli, &a);
+	mule_cli_start(&cli);
+
+	if (!strcmp(a.cmd->name, "generate"))
+		err = run_generate(&cli, &a);
+	else if (!strcmp(a.cmd->name, "export"))
+		err = run_export(&cli, &a);
+	else if (!strcmp(a.cmd->name, "fingerprint"))
+		err = mule_key_fingerprint(&cli.gpg, a.arg, a.max_size, stdout);
+	else if (!strcmp(a.cmd->name, "import"))
+		err = run_import(&cli, &a);
+	else
+		err = mule_key_list(&cli.gpg, a.json, time(NULL), stdout);
+	if (!err && (fflush(stdout) || ferror(stdout)))
+		err = mule_error_set(gpg_error_from_syserror(), NULL,
+		    "writing to standard output failed");
+	if (err)
+		mule_cli_fail(&cli, err);
+	mule_cli_finish(&cli);
+	return MULE_EXIT_OK;
+}
