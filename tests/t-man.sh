@@ -58,7 +58,7 @@ missing() {
 }
 
 for tool in mule mule-seal mule-open mule-sign mule-verify mule-bundle \
-    mule-stick; do
+    mule-stick mule-key; do
 	hopts=$(help_options "$tool")
 	popts=$(page_options "$MAN/$tool.1")
 	if [ -z "$hopts" ] || [ -z "$popts" ]; then
@@ -162,8 +162,16 @@ run_example() {
 	fi
 	rm -rf "$T/run" "$XDG_STATE_HOME"
 	cp -R "$3" "$T/run"
-	(cd "$T/run" && sh -e "$script") >"$T/out" 2>"$T/err"
-	rc=$?
+	# A fixture with a GnuPG home of its own runs with it.
+	if [ -d "$T/run/gnupg" ]; then
+		(cd "$T/run" && GNUPGHOME="$T/run/gnupg" sh -e "$script") \
+		    >"$T/out" 2>"$T/err"
+		rc=$?
+		gpgconf --homedir "$T/run/gnupg" --kill all >/dev/null 2>&1
+	else
+		(cd "$T/run" && sh -e "$script") >"$T/out" 2>"$T/err"
+		rc=$?
+	fi
 	if [ "$rc" -eq 0 ] && ! grep -q '^mule[a-z-]*: error: ' "$T/err"; then
 		ok "$desc"
 	else
@@ -223,6 +231,48 @@ then
 	echo "Bail out! cannot make the fixture for the stick examples"
 	exit 99
 fi
+
+# The key examples (mule-key.1), each with a GnuPG home of its own: for
+# Alice's first use, an empty home where a scripted pinentry gives the
+# new passphrase; for Bob, his key, Alice's certificate, its words as he
+# wrote them down, Alice accepted already (the update example needs it),
+# and her certificate again with a new subkey.
+KA="$T/fixture-key-alice"
+mkdir -p "$KA/stick"
+new_home "$KA/gnupg"
+use_pinentry 'a long passphrase for Alice 4' "$KA/gnupg"
+KB="$T/fixture-key-bob"
+new_home "$KB/gnupg"
+U="$T/alice-update-home"
+new_home "$U"
+cp -R "$GNUPGHOME/pubring.kbx" "$GNUPGHOME/private-keys-v1.d" "$U/"
+cp "$T/alice.asc" "$KB/"
+if ! (gen_key "$KB/gnupg" 'Bob <bob@example.org>' >/dev/null &&
+    mule-key fingerprint "$KB/alice.asc" | awk '/^words/ {
+	sub(/^words +/, ""); w = $0; getline; sub(/^ +/, ""); print w " " $0 }' \
+	>"$KB/alice.words" &&
+    GNUPGHOME="$KB/gnupg" mule-key import --fingerprint "$ALICE" \
+	"$KB/alice.asc" &&
+    GNUPGHOME="$U" gpg --batch --pinentry-mode loopback --passphrase '' \
+	--quick-add-key "$ALICE" cv25519 encr 90d &&
+    GNUPGHOME="$U" mule-key export -o "$KB/alice-update.asc" "$ALICE") \
+    >"$T/fixture.log" 2>&1
+then
+	sed 's/^/#   /' "$T/fixture.log" >&2
+	echo "Bail out! cannot make the fixtures for the key examples"
+	exit 99
+fi
+for h in "$KA/gnupg" "$KB/gnupg" "$U"; do
+	gpgconf --homedir "$h" --kill all >/dev/null 2>&1
+	rm -f "$h"/S.*
+done
+check "the key example's words are twelve" \
+    [ "$(wc -w <"$KB/alice.words")" -eq 12 ]
+n=$(examples "$MAN/mule-key.1" | awk -F '\t' 'END { print $1 + 0 }')
+check "mule-key.1 has three examples to run" [ "$n" -eq 3 ]
+run_example "$MAN/mule-key.1" 1 "$KA"
+run_example "$MAN/mule-key.1" 2 "$KB"
+run_example "$MAN/mule-key.1" 3 "$KB"
 
 for pf in mule.1:"$S" mule-seal.1:"$S" mule-open.1:"$R" mule-sign.1:"$G" \
     mule-verify.1:"$V" mule-bundle.1:"$S" mule-stick.1:"$K"; do
