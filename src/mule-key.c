@@ -37,6 +37,7 @@ static const char usage[] =
 "  -u, --local-user USERID     certify with this key of yours\n"
 "      --max-size SIZE         refuse a key file larger (default 1M)\n"
 "      --binary                binary output instead of ASCII armour\n"
+"  -a, --armor                 ASCII armour (the default)\n"
 "      --json                  list as JSON\n"
 "  -o, --output FILE           write to FILE, atomically\n"
 "      --force                 replace FILE; make a second key for a name\n"
