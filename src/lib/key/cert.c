@@ -729,8 +729,12 @@ check_sigs(const struct mule_cert_sig *sigs, size_t nsigs, const char *what)
 		if (!sigs[i].by_primary || !is_self_sig_type(sigs[i].type) ||
 		    !(name = weak_hash_name(sigs[i].hash)))
 			continue;
-		return mule_reject(GPG_ERR_DIGEST_ALGO,
-		    "its owner can sign it again with SHA-256 or better",
+		/* A keyring that merged several exports keeps old
+		 * self-signatures beside renewed ones; export-minimal
+		 * exports only the newest. */
+		return mule_reject(GPG_ERR_DIGEST_ALGO, "its owner can renew "
+		    "the self-signatures with SHA-256 or better and export "
+		    "with --export-options export-minimal",
 		    "a weak self-signature: the one of type 0x%02x on %s "
 		    "uses %s", sigs[i].type, what, name);
 	}
