@@ -194,7 +194,8 @@ read_curve(struct cursor *c, unsigned *bits)
 	c->p++;
 	c->n--;
 	if (take(c, len, &oid))
-		return malformed("key packet: a curve OID longer than its packet");
+		return malformed("key packet: a curve OID longer than its "
+		    "packet");
 	*bits = 0;
 	for (i = 0; i < sizeof curves / sizeof curves[0]; i++)
 		if (curves[i].len == len && !memcmp(curves[i].oid, oid, len))
@@ -634,7 +635,8 @@ mule_cert_parse(const unsigned char *buf, size_t len, struct mule_cert **cert)
 	if (!(ps.cert = calloc(1, sizeof *ps.cert)))
 		return gpg_error_from_syserror();
 	if (!len) {
-		err = mule_reject(GPG_ERR_NO_DATA, NULL, "an empty certificate");
+		err = mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "an empty certificate");
 		goto leave;
 	}
 	while (off < len) {
