@@ -275,7 +275,8 @@ load(const char *name, size_t *len)
 	    srcdir ? srcdir : ".", name);
 	if (!(f = fopen(path, "rb")) || fseek(f, 0, SEEK_END) ||
 	    (n = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) ||
-	    !(p = malloc((size_t)n)) || fread(p, 1, (size_t)n, f) != (size_t)n) {
+	    !(p = malloc((size_t)n)) ||
+	    fread(p, 1, (size_t)n, f) != (size_t)n) {
 		printf("Bail out! cannot read %s\n", path);
 		exit(1);
 	}

@@ -194,7 +194,8 @@ read_curve(struct cursor *c, unsigned *bits)
 	c->p++;
 	c->n--;
 	if (take(c, len, &oid))
-		return malformed("key packet: a curve OID longer than its packet");
+		return malformed("key packet: a curve OID longer than its "
+		    "packet");
 	*bits = 0;
 	for (i = 0; i < sizeof curves / sizeof curves[0]; i++)
 		if (curves[i].len == len && !memcmp(curves[i].oid, oid, len))
@@ -634,7 +635,8 @@ mule_cert_parse(const unsigned char *buf, size_t len, struct mule_cert **cert)
 	if (!(ps.cert = calloc(1, sizeof *ps.cert)))
 		return gpg_error_from_syserror();
 	if (!len) {
-		err = mule_reject(GPG_ERR_NO_DATA, NULL, "an empty certificate");
+		err = mule_reject(GPG_ERR_NO_DATA, NULL,
+		    "an empty certificate");
 		goto leave;
 	}
 	while (off < len) {
@@ -729,8 +731,12 @@ check_sigs(const struct mule_cert_sig *sigs, size_t nsigs, const char *what)
 		if (!sigs[i].by_primary || !is_self_sig_type(sigs[i].type) ||
 		    !(name = weak_hash_name(sigs[i].hash)))
 			continue;
-		return mule_reject(GPG_ERR_DIGEST_ALGO,
-		    "its owner can sign it again with SHA-256 or better",
+		/* A keyring that merged several exports keeps old
+		 * self-signatures beside renewed ones; export-minimal
+		 * exports only the newest. */
+		return mule_reject(GPG_ERR_DIGEST_ALGO, "its owner can renew "
+		    "the self-signatures with SHA-256 or better and export "
+		    "with --export-options export-minimal",
 		    "a weak self-signature: the one of type 0x%02x on %s "
 		    "uses %s", sigs[i].type, what, name);
 	}

@@ -20,14 +20,14 @@
 #define MULE_CERT_MAX_SUBKEYS	100
 #define MULE_CERT_MAX_SIGS	4096	/* signatures in all */
 #define MULE_CERT_MAX_UID_LEN	4096	/* bytes of a user ID */
-#define MULE_CERT_MAX_ATTR_LEN	(128 * 1024)	/* of a user attribute */
+#define MULE_CERT_MAX_ATTR_LEN	(128 * 1024)	/* bytes of an attribute */
 
 /* A signature packet, as far as the strength check needs it. */
 struct mule_cert_sig {
-	int version;		/* 3 or 4; 5 and 6 (never the primary's) */
+	int version;		/* 3, 4; 5 and 6: never the primary's */
 	int type;		/* signature type: 0x10-0x13, 0x18, ... */
 	int algo;		/* public-key algorithm */
-	int hash;		/* hash algorithm: 1 MD5, 2 SHA-1, 8 SHA-256... */
+	int hash;		/* hash: 1 MD5, 2 SHA-1, 8 SHA-256... */
 	int by_primary;		/* its issuer is the primary key, or it
 				 * names no issuer */
 };
@@ -53,8 +53,8 @@ struct mule_cert_uid {
 	unsigned char *data;	/* the packet's bytes, then a NUL (a user
 				 * ID holds none) */
 	size_t len;		/* without that NUL */
-	int attribute;		/* a user attribute (tag 17), e.g. a photo */
-	struct mule_cert_sig *sigs;	/* certifications of it, any issuer */
+	int attribute;		/* a user attribute (tag 17): a photo */
+	struct mule_cert_sig *sigs;	/* its certifications, by anyone */
 	size_t nsigs;
 };
 
@@ -62,7 +62,7 @@ struct mule_cert {
 	struct mule_cert_key primary;
 	struct mule_cert_key *subkeys;
 	size_t nsubkeys;
-	struct mule_cert_uid *uids;	/* user IDs and attributes, in order */
+	struct mule_cert_uid *uids;	/* user IDs, attributes, in order */
 	size_t nuids;
 };
 
