@@ -226,9 +226,11 @@ report_import(const struct mule_accept_report *r)
 		mule_note("key %s updated: %d new user ID%s, %d new subkey%s",
 		    r->fpr, r->new_uids, r->new_uids == 1 ? "" : "s",
 		    r->new_subkeys, r->new_subkeys == 1 ? "" : "s");
-	else
+	else if (!r->mine_not_ultimate)
 		mule_note("key %s accepted: certified by your key; every mule "
 		    "tool now accepts it", r->fpr);
+	else
+		mule_note("key %s imported and certified by your key", r->fpr);
 	if (r->revoked)
 		mule_warn("key %s is revoked%s: gpg now refuses every message "
 		    "signed with it, whatever its date", r->fpr,
