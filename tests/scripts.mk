@@ -19,4 +19,5 @@ MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh \
 # The fault sweep: "make check-faults" (needs --enable-test-hooks; minutes,
 # so not part of make check).
 FAULT_TESTS = tests/t-faults-files.sh tests/t-faults-bundle.sh \
-	tests/t-faults-put.sh tests/t-faults-get.sh tests/t-faults-get-malloc.sh
+	tests/t-faults-put.sh tests/t-faults-get.sh tests/t-faults-get-malloc.sh \
+	tests/t-faults-key.sh
