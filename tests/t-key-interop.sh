@@ -179,10 +179,15 @@ ME=$(mule-key fingerprint 2>/dev/null | sed -n 's/^uri *OPENPGP4FPR://p')
 [ "$(printf '%s' "$ME" | wc -c)" -eq 40 ] || why="$why no fingerprint: '$ME';"
 verdict "mule-key generate --no-passphrase makes our key"
 [ -z "$why" ] || { echo "Bail out! cannot make our key"; exit 99; }
-run_status 0 mule-key export -o "$T/mo.asc" && cp "$T/mo.asc" "$T/mo.asc.keep"
-run_status 0 mule-key export --binary -o "$T/mo.gpg"
-check "mule-key export writes armoured and --binary certificates" \
-    [ -s "$T/mo.asc" ] && [ -s "$T/mo.gpg" ] && grep -q 'BEGIN PGP PUBLIC KEY' "$T/mo.asc"
+why=""
+run_status 0 mule-key export -o "$T/mo.asc" || why="$why export failed;"
+run_status 0 mule-key export --binary -o "$T/mo.gpg" ||
+    why="$why export --binary failed;"
+grep -q '^-----BEGIN PGP PUBLIC KEY BLOCK-----$' "$T/mo.asc" ||
+    why="$why not armoured;"
+[ -s "$T/mo.gpg" ] && ! grep -q 'BEGIN PGP' "$T/mo.gpg" || why="$why not binary;"
+verdict "mule-key export writes armoured and --binary certificates"
+cp "$T/mo.asc" "$T/mo.asc.keep"
 same_fpr "mule-key fingerprint of our export = gpg's, sq's, rnp's" "$T/mo.asc"
 same_fpr "... of the --binary export too" "$T/mo.gpg"
 check "... and that is our key's" [ "$(mule_fpr "$T/mo.asc")" = "$ME" ]
