@@ -8,10 +8,12 @@ MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh \
 	tests/t-signer-options.sh tests/t-key-exchange.sh \
 	tests/t-symmetric.sh tests/t-races.sh tests/t-bundle-regressions.sh \
 	tests/t-failure.sh tests/t-literal.sh tests/t-manifest.sh \
-	tests/t-interop.sh tests/t-roundtrip.sh tests/t-stick-holes.sh \
+	tests/t-key-interop.sh tests/t-interop.sh tests/t-roundtrip.sh \
+	tests/t-stick-holes.sh \
 	tests/t-stick-forged.sh tests/t-stick-interrupted.sh \
 	tests/t-stick-planted.sh tests/t-stick-exchange.sh \
 	tests/t-stick-json.sh tests/t-stick-odd.sh tests/t-stick-fat.sh \
+	tests/t-key-fat.sh \
 	tests/t-stick-races.sh tests/t-regressions.sh tests/t-output.sh \
 	tests/t-stick-usage.sh tests/t-smoke.sh tests/t-fuzz-replay.sh \
 	tests/t-layers.sh
