@@ -328,6 +328,14 @@ assert m["state"] == "not-certified" and not m["accepted"]' \
 run_status 0 env GNUPGHOME="$F" mule key list || why="$why mule key list;"
 verdict "list: mine, accepted, not-certified (merely present); --json; mule key"
 
+# A key not accepted yet that bears an accepted peer's user ID, even with
+# its own fingerprint confirmed: refused, or mule-open would name it
+# "Alice".
+IMP=$(foreign_key impostor 'Alice <alice@example.org>')
+expect_fail "import: a new key with an accepted peer's user ID is refused (exit 1)" 1 \
+    kf import --passphrase-file "$T/bob.pass" --fingerprint "$IMP" "$T/impostor.asc"
+check "... it is not in the keyring" sh -c "! GNUPGHOME='$F' gpg --list-keys '$IMP' >/dev/null 2>&1"
+
 # Several keys of Bob's own: -u names the one that certifies.
 why=""
 run_status 0 kf generate -q --no-passphrase 'Bob <bob@work.example>' || why="$why second key;"

@@ -60,6 +60,8 @@ main(void)
 	    ":B5:F9", MULE_WORDS_MATCH), "with colons");
 	TAP_OK(answer_is("openpgp4fpr:41559711308F2A21B9D5072D621958AFCB50B5F9",
 	    MULE_WORDS_MATCH), "the URI");
+	TAP_OK(answer_is("0x41559711308f2a21b9d5072d621958afcb50b5f9",
+	    MULE_WORDS_MATCH), "after 0x, as rnp shows it");
 	TAP_OK(answer_is("cranky equipment preshrunk babylon chairlift midsummer "
 	    "brickyard camelot sentence specialist ahead clergyman flagpole",
 	    MULE_WORDS_MALFORMED), "a thirteenth word is malformed");

@@ -66,8 +66,10 @@ confirm(const struct mule_accept_opts *o, const struct mule_candidate *c)
 	    c->name, ASK_TRIES);
 }
 
-/* Refuse a user ID of C, new to the key OLD, that another key has: the
- * owner of C's key would pass for someone the user knows. */
+/* Refuse a user ID of C, new to the key OLD (NULL: a key not there
+ * yet), that another accepted key has: the owner of C's key would pass
+ * for someone the user knows.  (One who really replaced a key deletes
+ * the old one first.) */
 static gpg_error_t
 check_impersonation(gpgme_ctx_t ctx, const struct mule_candidate *c,
     gpgme_key_t old, int *new_uids)
@@ -80,18 +82,20 @@ check_impersonation(gpgme_ctx_t ctx, const struct mule_candidate *c,
 
 	err = mule_keys_list(ctx, 0, &keys, &n);
 	for (u = c->key->uids; !err && u; u = u->next) {
-		if (!u->uid || mule_key_has_uid(old, u->uid))
+		if (!u->uid || (old && mule_key_has_uid(old, u->uid)))
 			continue;
 		(*new_uids)++;
 		for (i = 0; i < n; i++) {
 			if (!strcasecmp(keys[i]->fpr, c->cert->primary.fpr)
+			    || !mule_key_accepted(keys[i])
 			    || !mule_key_has_uid(keys[i], u->uid))
 				continue;
 			esc = mule_escape(u->uid, strlen(u->uid));
 			err = mule_reject(GPG_ERR_AMBIGUOUS_NAME,
-			    "ask the key's owner why it names someone else",
-			    "%s: new user ID '%s' is already the user ID of "
-			    "key %s: nothing imported", c->name,
+			    "if that person replaced their key, delete the old "
+			    "one first (gpg --delete-keys FINGERPRINT)",
+			    "%s: user ID '%s' is already the user ID of "
+			    "accepted key %s: nothing imported", c->name,
 			    esc ? esc : "?", keys[i]->fpr);
 			free(esc);
 			break;
@@ -212,6 +216,8 @@ first(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
 		    "%s: the key has no usable encryption subkey (expired, "
 		    "revoked or missing): nothing imported", c->name);
 	err = mule_key_mine(ctx, o->mine, &mine);
+	if (!err)
+		err = check_impersonation(ctx, c, old, &r->new_uids);
 	if (!err)
 		err = confirm(o, c);
 	if (!err)

@@ -692,8 +692,17 @@ check_key(const struct mule_cert_key *k, int primary)
 		return mule_reject(GPG_ERR_WEAK_KEY, NULL, "a weak key: %s %s "
 		    "is %s of %u bits (at least 2048 are needed)", which,
 		    k->fpr, algo_name(k->algo), k->bits);
+	case 18: case 19: case 22:
+		if (k->bits)
+			return 0;
+		return mule_reject(GPG_ERR_UNKNOWN_CURVE, NULL, "%s %s is on "
+		    "a curve that GnuPG 2.2 does not know", which, k->fpr);
 	default:
-		return 0;
+		/* gpg would drop it without a word, or refuse it for a
+		 * reason of its own (SM2 is 99). */
+		return mule_reject(GPG_ERR_PUBKEY_ALGO, NULL, "%s %s uses "
+		    "public-key algorithm %d, which GnuPG 2.2 cannot use",
+		    which, k->fpr, k->algo);
 	}
 }
 

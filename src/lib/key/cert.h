@@ -82,7 +82,8 @@ gpg_error_t mule_cert_parse(const unsigned char *buf, size_t len,
 
 /* Refuse weak cryptography with mule_reject, naming what is weak: an
  * RSA or DSA key (primary or subkey) under 2048 bits, any ElGamal key,
- * or a self-signature or binding (types 0x10-0x13, 0x18, 0x1F, 0x20,
+ * an algorithm or an elliptic curve GnuPG 2.2 cannot use, or a
+ * self-signature or binding (types 0x10-0x13, 0x18, 0x1F, 0x20,
  * 0x28) made by the primary key - its issuer, or no issuer - with MD5,
  * SHA-1 or RIPEMD-160.  Signatures by other keys are not looked at.
  * Returns 0 if none is found. */

@@ -48,6 +48,24 @@ refuse_text(const struct mule_membuf *raw, const char *name)
 	    "%s is not an OpenPGP certificate", name);
 }
 
+/* Put NAME in front of the message recorded for ERR (the parser's, which
+ * does not know the file), unless it is there already. */
+static void
+name_the_file(gpg_error_t err, const char *name)
+{
+	struct mule_error_record r;
+
+	mule_error_save(&r);
+	if (r.msg[0] && !strncmp(r.msg, name, strlen(name)))
+		return;
+	mule_error_clear();
+	if (r.msg[0])
+		mule_error_set(err, r.hint[0] ? r.hint : NULL, "%s: %s", name,
+		    r.msg);
+	else
+		mule_error_set(err, NULL, "%s: %s", name, gpg_strerror(err));
+}
+
 gpg_error_t
 mule_certfile_read(int fd, const char *name, size_t max,
     struct mule_membuf *bin, struct mule_cert **cert)
@@ -77,7 +95,7 @@ mule_certfile_read(int fd, const char *name, size_t max,
 	if (!err)
 		err = mule_cert_check_strength(*cert);
 	if (err) {
-		mule_error_set(err, NULL, "%s: %s", name, gpg_strerror(err));
+		name_the_file(err, name);
 		mule_cert_free(*cert);
 		*cert = NULL;
 		mule_membuf_release(bin);

@@ -211,14 +211,16 @@ mule_key_list(const struct mule_gpg_opts *gopts, int json, time_t now,
     FILE *f)
 {
 	gpgme_ctx_t ctx = NULL;
-	gpgme_key_t *keys = NULL, *secret = NULL;
-	size_t n = 0, nsecret = 0, i, j;
+	gpgme_key_t *keys = NULL;
+	size_t n = 0, i;
 	int mine;
 	gpg_error_t err;
 
 	err = mule_gpg_ctx_new(&ctx, gopts);
+	/* One listing: with validity, and which keys have a secret part. */
 	if (!err)
-		err = mule_keys_list(ctx, 1, &secret, &nsecret);
+		err = gpgme_set_keylist_mode(ctx, gpgme_get_keylist_mode(ctx)
+		    | GPGME_KEYLIST_MODE_WITH_SECRET);
 	if (!err)
 		err = mule_keys_list(ctx, 0, &keys, &n);
 	if (err)
@@ -226,9 +228,7 @@ mule_key_list(const struct mule_gpg_opts *gopts, int json, time_t now,
 	if (json)
 		fputc('[', f);
 	for (i = 0; i < n; i++) {
-		mine = 0;
-		for (j = 0; j < nsecret && !mine; j++)
-			mine = !strcasecmp(secret[j]->fpr, keys[i]->fpr);
+		mine = keys[i]->secret;
 		if (json)
 			print_json(f, keys[i], mine, now, i == 0);
 		else
@@ -238,7 +238,6 @@ mule_key_list(const struct mule_gpg_opts *gopts, int json, time_t now,
 		fputs(n ? "\n]\n" : "]\n", f);
 leave:
 	mule_keys_release(keys);
-	mule_keys_release(secret);
 	gpgme_release(ctx);
 	return err;
 }

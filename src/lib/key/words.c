@@ -202,6 +202,8 @@ check_hex(const char *fpr, const char *typed)
 
 	if (!strncasecmp(typed, "openpgp4fpr:", 12))
 		typed += 12;
+	else if (typed[0] == '0' && (typed[1] == 'x' || typed[1] == 'X'))
+		typed += 2;
 	for (; *typed; typed++) {
 		if (strchr(" \t:-", *typed))
 			continue;
@@ -229,7 +231,8 @@ mule_words_check(const char *fpr, const char *typed)
 	for (p = typed; *p; p++)
 		if (isalpha((unsigned char)*p) && tolower((unsigned char)*p) > 'f')
 			break;
-	if (*p && strncasecmp(typed, "openpgp4fpr:", 12))
+	if (*p && strncasecmp(typed, "openpgp4fpr:", 12)
+	    && strncasecmp(typed, "0x", 2))
 		return check_words(fpr, typed);
 	return check_hex(fpr, typed);
 }

@@ -35,7 +35,7 @@ enum mule_words_answer {
 /* Compare TYPED with FPR.  TYPED may be the MULE_WORDS_BYTES words (in
  * any case, separated by anything that is not a letter) or the full
  * fingerprint (40 hex digits, in any case, with spaces, colons or dashes
- * between them, optionally after "OPENPGP4FPR:"). */
+ * between them, optionally after "OPENPGP4FPR:" or "0x"). */
 enum mule_words_answer mule_words_check(const char *fpr, const char *typed);
 
 /* Write FPR (40 hex digits) in ten groups of four, upper case, with two
