@@ -485,5 +485,9 @@ fpr_refused "fingerprint: a key self-signed with SHA-1" 'uses SHA-1' \
     "$K/sha1.pgp"
 fpr_refused "fingerprint: text before the armour" 'text before the key block' \
     "$K/text-before.asc"
+# mule-key(1): mule's own reading of the file refuses a photo ID.
+fpr_refused "fingerprint: a key with a photo ID" 'photo ID' "$K/photo.pgp"
+fpr_refused "fingerprint: a photo ID packet with no signature" 'photo ID' \
+    "$K/bare-uat.pgp"
 
 done_testing
