@@ -1,11 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # mule-key import refuses what mule-key(1) says it refuses, and then
-# imports nothing: secret keys, several keys, keys without a usable
-# encryption subkey, weak keys and self-signatures, keys that are not v4,
-# parts that gpg would drop silently (a changed file), bad armour, photo
-# IDs, junk, a file over --max-size, a file cut anywhere, and a key made
-# in the future.  mule-key fingerprint refuses a sample of them too.
+# imports nothing: secret keys, several keys, revoked keys and keys
+# without a usable encryption subkey, weak keys and self-signatures, keys
+# that are not v4, parts that gpg would drop silently (a changed file),
+# bad armour, photo IDs, junk, a file over --max-size, a file cut
+# anywhere, and a key made in the future.  mule-key fingerprint refuses a
+# sample of them too.
 #
 # Each refusal: exit 1, nothing on standard output, one error line (then
 # at most a hint) saying why, no throwaway home left behind, and Bob's
@@ -100,6 +101,12 @@ RV=$(evil_key 'Re Voked <revoked@example.org>' future-default default) &&
     printf 'key 1\nrevkey\ny\n0\n\ny\nsave\n' |
     eg --command-fd 0 --edit-key "$RV" &&
     export_key "$RV" revoked || bail "a key with a revoked subkey"
+# A revoked key: gpg's own revocation certificate for it, imported.
+RK=$(evil_key 'Re Tired <retired@example.org>' future-default default) &&
+    export_key "$RK" retired-before &&
+    sed 's/^:-----/-----/' "$EH/openpgp-revocs.d/$RK.rev" >"$K/retired.rev" &&
+    eg --import "$K/retired.rev" &&
+    export_key "$RK" retired || bail "a revoked key"
 # Weak keys: RSA 1024, DSA 1024, ElGamal (under DSA 2048), an RSA 1024
 # subkey; self-signatures with SHA-1, MD5, RIPEMD-160, a SHA-1 binding.
 R1=$(evil_key 'Rsa Small <rsa1024@example.org>' rsa1024 default) &&
@@ -247,8 +254,10 @@ accepted "control: a file of exactly --max-size bytes" "$E" "$K/eve.pgp" \
     --max-size "$(size "$K/eve.pgp")"
 accepted "control: the photo ID key before its photo" "$P" \
     "$K/photo-before.pgp"
-accepted "control: the revoked key before the revocation" "$RV" \
-    "$K/revoked-before.pgp"
+accepted "control: the key with a revoked subkey before the revocation" \
+    "$RV" "$K/revoked-before.pgp"
+accepted "control: the revoked key before its revocation" "$RK" \
+    "$K/retired-before.pgp"
 
 # --- secret keys -------------------------------------------------------------
 refused "a secret key in armour (PRIVATE KEY BLOCK)" 'holds a secret key' \
@@ -289,7 +298,7 @@ refused "two armour blocks, one after the other" 'after the end' "$E" \
 check "... and Alice was not imported either" \
     not grep -q "^fpr:*$ALICE:" "$T/keyring.now"
 
-# --- no usable encryption subkey ---------------------------------------------
+# --- keys that cannot be used ------------------------------------------------
 why=""
 gpg_lists "$S" "$K/sign-only.pgp" >"$T/list"
 grep -q '^pub:' "$T/list" || why="$why gpg does not list it;"
@@ -307,6 +316,10 @@ check "control: gpg takes the key with the revoked subkey, and says so" \
     grep -q '^sub:r:' "$T/list"
 refused "a key whose only encryption subkey is revoked" \
     'no usable encryption subkey' "$RV" "$K/revoked.pgp"
+gpg_lists "$RK" "$K/retired.pgp" >"$T/list"
+check "control: gpg takes the revoked key, and says so" \
+    grep -q '^pub:r:' "$T/list"
+refused "a revoked key" 'the key is revoked' "$RK" "$K/retired.pgp"
 
 # --- weak keys and self-signatures -------------------------------------------
 # weak NAME FPR PATTERN DESC: gpg takes it, mule refuses it.
