@@ -66,6 +66,23 @@ name_the_file(gpg_error_t err, const char *name)
 		mule_error_set(err, NULL, "%s: %s", name, gpg_strerror(err));
 }
 
+/* Refuse a photo ID (any user attribute) in CERT, read from NAME.  It
+ * is mule's own reading that refuses it, so that mule-key fingerprint
+ * refuses it as import does, and gpg never reads one. */
+static gpg_error_t
+refuse_attributes(const struct mule_cert *cert, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cert->nuids; i++)
+		if (cert->uids[i].attribute)
+			return mule_reject(GPG_ERR_INV_DATA,
+			    "ask the key's owner for a copy without photo IDs",
+			    "%s has a photo ID (user attribute), which mule "
+			    "does not accept", name);
+	return 0;
+}
+
 gpg_error_t
 mule_certfile_read(int fd, const char *name, size_t max,
     struct mule_membuf *bin, struct mule_cert **cert)
@@ -94,6 +111,8 @@ mule_certfile_read(int fd, const char *name, size_t max,
 		err = mule_cert_parse(bin->p, bin->len, cert);
 	if (!err)
 		err = mule_cert_check_strength(*cert);
+	if (!err)
+		err = refuse_attributes(*cert, name);
 	if (err) {
 		name_the_file(err, name);
 		mule_cert_free(*cert);
@@ -116,11 +135,6 @@ check_nothing_dropped(const struct mule_candidate *c)
 	size_t i;
 
 	for (i = 0; i < cert->nuids; i++) {
-		if (cert->uids[i].attribute)
-			return mule_reject(GPG_ERR_INV_DATA,
-			    "ask the key's owner for a copy without photo IDs",
-			    "%s has a photo ID (user attribute), which mule "
-			    "does not accept", c->name);
 		if (memchr(cert->uids[i].data, '\0', cert->uids[i].len)
 		    || !mule_key_has_uid(c->key, (const char *)cert->uids[i].data)) {
 			esc = mule_escape((const char *)cert->uids[i].data,

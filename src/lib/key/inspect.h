@@ -25,8 +25,8 @@ struct mule_keyhome;
 /* Read the certificate file on FD (NAME for messages), at most MAX bytes,
  * into *BIN as binary packets: armour ("PGP PUBLIC KEY BLOCK", alone in
  * the file) is decoded, binary packets are taken as they are.  Parse it
- * into *CERT and refuse weak cryptography.  Rejections (exit 1) for
- * everything the file may be instead. */
+ * into *CERT and refuse weak cryptography and photo IDs.  Rejections
+ * (exit 1) for everything the file may be instead. */
 gpg_error_t mule_certfile_read(int fd, const char *name, size_t max,
     struct mule_membuf *bin, struct mule_cert **cert);
 
