@@ -373,6 +373,12 @@ refused "a user ID with no self-signature" \
 craft insert "$K/eve-new.pgp" "$npk" "$K/uid.pkt" >"$K/last-uid.pgp"
 refused "... appended after the subkey" 'a user ID after a subkey' "$E" \
     "$K/last-uid.pgp"
+# A user ID (with its self-signature) retagged as a trust packet: gpg
+# would take the key without that user ID and say nothing.
+craft packet 12 'Mallory <mallory@example.org>' >"$K/trust.pkt"
+craft insert "$K/eve-new.pgp" "$sub" "$K/trust.pkt" >"$K/trust.pgp"
+refused "a trust packet (a user ID retagged, say)" 'a trust packet' "$E" \
+    "$K/trust.pgp"
 # uid 1's self-signature is the packet after it (packet 2)
 craft take "$K/eve-new.pgp" 2 >"$K/uid1-sig.pkt"
 craft cat "$K/uid.pkt" "$K/uid1-sig.pkt" >"$K/uid-copied-sig.pkt"

@@ -614,8 +614,13 @@ add_packet(struct parser *ps, int tag, struct cursor body)
 		return add_uid(ps, body, 1);
 	case TAG_SIG:
 		return add_sig(ps, body);
-	case TAG_TRUST:			/* a local keyring's: not ours */
-		return 0;
+	case TAG_TRUST:
+		/* A local keyring's, never exported: in a file from
+		 * across the gap it can only hide a packet (a user ID
+		 * retagged as trust vanishes without a word). */
+		return mule_reject(GPG_ERR_INV_DATA, "export the key again: "
+		    "mule-key export (or gpg --export) writes none",
+		    "a trust packet, which no exported certificate has");
 	default:
 		return malformed("a packet of type %d", tag);
 	}

@@ -67,13 +67,14 @@ struct mule_cert {
 };
 
 /* Parse the LEN bytes at BUF, exactly one certificate, into a new *CERT
- * (free it with mule_cert_free).  Marker packets are skipped, and trust
- * packets after the primary key.  Refused with mule_reject (*CERT NULL):
+ * (free it with mule_cert_free).  Marker packets are skipped.  Refused
+ * with mule_reject (*CERT NULL):
  * input that is not OpenPGP, cut short, or has a packet of indeterminate
  * or partial length; a secret key or subkey anywhere; more than one
  * primary key; a key that is not v4 (v5 and v6: GnuPG 2.2 cannot use
  * them); a first packet other than a public key; packets that have no
- * place in a certificate; no user ID, a user ID after a subkey, an empty
+ * place in a certificate (trust packets: a keyring's, never exported);
+ * no user ID, a user ID after a subkey, an empty
  * one or one with a NUL; more user IDs, subkeys, signatures or bytes in
  * a user ID than the bounds above; malformed key material, signatures or
  * subpackets.  Other errors: out of memory, libgcrypt. */
