@@ -196,7 +196,7 @@ test_sampler_shuffle(void)
 	static const double probs[4] = { 1, 2, 4, 8 };
 	struct mule_sampler *s = NULL;
 	struct mule_xoshiro x;
-	uint32_t items[10], out[10];
+	uint32_t tree[11], out[10];
 	int i, j, ok;
 
 	TAP_OK(!mule_sampler_new(probs, 4, &s), "sampler: built");
@@ -208,11 +208,10 @@ test_sampler_shuffle(void)
 
 	seed_str(&x, "Wolf");
 	for (ok = 1, i = 0; i < 10; i++) {
+		mule_shuffle_take(&x, 10, 10, tree, out);
+		/* The positions in {1, ..., 10}. */
 		for (j = 0; j < 10; j++)
-			items[j] = (uint32_t)j + 1;
-		mule_shuffle_take(&x, items, 10, 10, out);
-		for (j = 0; j < 10; j++)
-			ok &= out[j] == vec_shuffle[i][j];
+			ok &= out[j] + 1 == vec_shuffle[i][j];
 	}
 	TAP_OK(ok, "shuffle: ten shuffles of 1..10");
 }
@@ -380,6 +379,251 @@ test_ur_vectors(void)
 	free(msg);
 }
 
+/* PREFIX followed by the minimal bytewords of the N bytes at B (free). */
+static char *
+craft_raw(const char *prefix, const unsigned char *b, size_t n)
+{
+	size_t pl = strlen(prefix);
+	char *s = malloc(pl + mule_bytewords_encoded_len(MULE_BYTEWORDS_MINIMAL,
+	    n) + 1);
+
+	if (s) {
+		memcpy(s, prefix, pl);
+		mule_bytewords_encode(MULE_BYTEWORDS_MINIMAL, b, n, 0, s + pl);
+	}
+	return s;
+}
+
+/* "ur:bytes/SEQ-LEN/" and the part with these fields (free). */
+static char *
+craft(uint32_t seq, uint32_t len, uint32_t mlen, uint32_t crc,
+    const unsigned char *data, size_t dlen)
+{
+	struct mule_fountain_part p;
+	unsigned char *cbor;
+	char prefix[64], *s;
+	size_t n;
+
+	p.seq = seq;
+	p.len = len;
+	p.message_len = mlen;
+	p.checksum = crc;
+	p.data = data;
+	p.data_len = dlen;
+	n = mule_fountain_part_cbor_len(&p);
+	if ((cbor = malloc(n)) == NULL)
+		return NULL;
+	mule_fountain_part_encode(&p, cbor);
+	snprintf(prefix, sizeof prefix, "ur:bytes/%lu-%lu/", (unsigned long)seq,
+	    (unsigned long)len);
+	s = craft_raw(prefix, cbor, n);
+	free(cbor);
+	return s;
+}
+
+/* What a fresh decoder (limit MAX) says to LINE (freed). */
+static gpg_error_t
+fresh(size_t max, char *line)
+{
+	struct mule_ur_decoder *dec = NULL;
+	gpg_error_t err;
+
+	if ((err = mule_ur_decoder_new(max, &dec)) == 0)
+		err = line ? mule_ur_decoder_receive(dec, line, strlen(line),
+		    NULL) : gpg_error(GPG_ERR_ENOMEM);
+	mule_ur_decoder_free(dec);
+	free(line);
+	return err;
+}
+
+/* LINE is refused by a fresh decoder, as a rejection of one line. */
+#define REFUSED(line, ...) TAP_OK(rejected(fresh(0, (line))), __VA_ARGS__)
+
+static void
+test_rejections(void)
+{
+	unsigned char *msg = make_message(256, "Wolf"), cbor[128], buf[32];
+	unsigned char zero[1000], big[259];
+	uint32_t crc = mule_crc32(msg, 256);
+	struct mule_ur_decoder *dec = NULL;
+	struct mule_fountain_progress pr;
+	enum mule_fountain_outcome o;
+	gpg_error_t err;
+	char *line, *long_line;
+	size_t i, n;
+	int ok;
+
+	memset(zero, 0, sizeof zero);
+	/* A single part of another type, otherwise good. */
+	line = strdup(vec_single_part_ur);
+	memcpy(line, "ur:bytez", 8);
+	REFUSED(line, "a type other than bytes");
+	line = strdup(vec_single_part_ur);
+	memcpy(line, "UR:BYTE", 7);
+	line[7] = 'S';
+	TAP_OK(!fresh(0, line), "... UR:BYTES in upper case is bytes");
+	REFUSED(strdup("ur:crypto-psbt/1-9/lpadascfadaxcywenbpljkhdcahkadaemejt"
+	    "swhhylkepmykhhtsytsnoyoyaxaedsuttydmmhhpktpmsrjtdkgslpgh"),
+	    "a multipart UR of another type");
+	REFUSED(strdup("xr:bytes/aeadaolazmjendeoti"), "another scheme");
+
+	/* Non-canonical CBOR in a part: seq 1 in two bytes. */
+	buf[0] = 0x85;
+	buf[1] = 0x18;
+	buf[2] = 0x01;
+	buf[3] = 0x01;
+	buf[4] = 0x0a;
+	buf[5] = 0x01;
+	buf[6] = 0x4a;
+	memset(buf + 7, 0, 10);
+	REFUSED(craft_raw("ur:bytes/1-1/", buf, 17),
+	    "non-canonical CBOR: an integer not in its shortest form");
+	buf[1] = 0x01;
+	REFUSED(craft_raw("ur:bytes/1-1/", buf + 1, 16),
+	    "non-canonical CBOR: no array");
+	buf[0] = 0x9f;
+	REFUSED(craft_raw("ur:bytes/1-1/", buf, 16),
+	    "non-canonical CBOR: an indefinite array");
+	buf[0] = 0x85;
+	buf[6] = 0x58;
+	buf[7] = 0x0a;
+	REFUSED(craft_raw("ur:bytes/1-1/", buf, 18),
+	    "non-canonical CBOR: a byte string length in two bytes");
+	buf[6] = 0x4a;
+	REFUSED(craft_raw("ur:bytes/1-1/", buf, 18),
+	    "a byte after the part");
+	/* The message itself (a single part's body) must be a canonical
+	 * byte string. */
+	buf[0] = 0x58;
+	buf[1] = 0x05;
+	memcpy(buf + 2, "abcde", 5);
+	REFUSED(craft_raw("ur:bytes/", buf, 7),
+	    "non-canonical CBOR message: length 5 in two bytes");
+	buf[0] = 0x65;
+	memcpy(buf + 1, "abcde", 5);
+	REFUSED(craft_raw("ur:bytes/", buf, 6),
+	    "a CBOR message that is a text string");
+	buf[0] = 0x46;
+	REFUSED(craft_raw("ur:bytes/", buf, 6),
+	    "a CBOR message cut short");
+	buf[0] = 0x44;
+	REFUSED(craft_raw("ur:bytes/", buf, 6),
+	    "a CBOR message with a byte after it");
+	/* The same in a multipart message: the CRC-32 is right, the CBOR
+	 * not. */
+	REFUSED(craft(1, 1, 6, mule_crc32(buf, 6), buf, 6),
+	    "... also when it comes in parts");
+
+	REFUSED(craft(0, 9, 256, crc, zero, 29), "seq 0 (path and part)");
+	line = craft(1, 9, 256, crc, zero, 29);
+	memcpy(line + 9, "0", 1);
+	TAP_OK(rejected(fresh(0, line)), "seq 0 in the path, 1 in the part");
+	line = craft(2, 9, 256, crc, zero, 29);
+	memcpy(line + 9, "1", 1);
+	REFUSED(line, "the path's seq is not the part's");
+	line = craft(1, 9, 256, crc, zero, 29);
+	memcpy(line + 11, "8", 1);
+	REFUSED(line, "the path's len is not the part's");
+	REFUSED(strdup("ur:bytes/01-9/aeadaolazmjendeoti"),
+	    "a leading zero in the sequence");
+	REFUSED(strdup("ur:bytes/1+9/aeadaolazmjendeoti"), "seq+len");
+	REFUSED(strdup("ur:bytes/1-9/x/aeadaolazmjendeoti"), "a third path part");
+	REFUSED(strdup("ur:bytes/4294967296-9/aeadaolazmjendeoti"),
+	    "seq above 2^32 - 1");
+	REFUSED(craft(1, 9, 256, crc, zero, 30),
+	    "fragments of 30 bytes for 256 in 9 parts (not ceil(256 / 9))");
+	REFUSED(craft(1, 5, 12, crc, zero, 3),
+	    "fragments of 3 bytes for 12 in 5 parts (4 are enough)");
+	REFUSED(craft(1, 9, 256, crc, zero, 28),
+	    "fragments of 28 bytes for 256 in 9 parts: too short");
+	REFUSED(craft(1, 0, 256, crc, zero, 29), "len 0");
+	REFUSED(craft(1, 1, 0, crc, zero, 0), "an empty message");
+	TAP_OK(rejected(fresh(2 << 20, craft(1, 10001, 100010, crc, zero, 10))),
+	    "len 10001 (under the message limit)");
+	REFUSED(craft(1, 2098, 2 << 20, crc, zero, 1000),
+	    "a message of 2 MiB, over the default limit");
+	TAP_OK(rejected(fresh(1000, craft(1, 2, 1001, crc, zero, 501))),
+	    "a message of 1001 bytes, over a limit of 1000");
+	TAP_OK(!fresh(1001, craft(1, 2, 1001, crc, zero, 501)),
+	    "... and under one of 1001");
+
+	/* A wrong bytewords checksum: the last word changed. */
+	line = strdup(vec_ur_parts[0]);
+	n = strlen(line);
+	line[n - 2] = line[n - 2] == 'a' ? 'b' : 'a';
+	line[n - 1] = 'e';
+	REFUSED(line, "a wrong bytewords checksum");
+	line = strdup(vec_ur_parts[0]);
+	line[20] = line[20] == 'a' ? 'b' : 'a';
+	REFUSED(line, "a letter changed");
+	long_line = malloc(MULE_UR_LINE_MAX + 2);
+	memcpy(long_line, "ur:bytes/", 9);
+	memset(long_line + 9, 'a', MULE_UR_LINE_MAX - 8);
+	long_line[MULE_UR_LINE_MAX + 1] = '\0';
+	REFUSED(long_line, "a line of 16 KiB + 1");
+
+	/* Parts of a message with a wrong checksum, consistent: the
+	 * message is refused when complete, and nothing after. */
+	ok = !mule_ur_decoder_new(0, &dec);
+	for (i = 0; ok && i < 8; i++) {
+		line = craft((uint32_t)i + 1, 9, 256, crc ^ 1, msg + 29 * i, 29);
+		ok = !mule_ur_decoder_receive(dec, line, strlen(line), NULL);
+		free(line);
+	}
+	memset(buf, 0, 29);
+	memcpy(buf, msg + 232, 24);
+	line = craft(9, 9, 256, crc ^ 1, buf, 29);
+	TAP_OK(ok && rejected(mule_ur_decoder_receive(dec, line, strlen(line),
+	    NULL)) && !mule_ur_decoder_done(dec),
+	    "the whole message's CRC-32 does not match");
+	TAP_OK(rejected(mule_ur_decoder_receive(dec, line, strlen(line), NULL)),
+	    "... and the decoder refuses every part after");
+	free(line);
+	mule_ur_decoder_free(dec);
+
+	/* Another message's part is skipped; one of this message with other
+	 * lengths is refused. */
+	dec = NULL;
+	ok = !mule_ur_decoder_new(0, &dec);
+	for (i = 0; ok && i < 4; i++)
+		ok = !mule_ur_decoder_receive(dec, vec_ur_parts[i],
+		    strlen(vec_ur_parts[i]), &o) && o == MULE_FOUNTAIN_USED;
+	line = craft(1, 9, 256, crc ^ 0x10, msg, 29);
+	err = mule_ur_decoder_receive(dec, line, strlen(line), &o);
+	free(line);
+	TAP_OK(ok && !err && o == MULE_FOUNTAIN_FOREIGN,
+	    "a part of another message is skipped");
+	/* The UR's message is the CBOR of the payload, 259 bytes. */
+	memcpy(big, "\x59\x01\x00", 3);
+	memcpy(big + 3, msg, 256);
+	crc = mule_crc32(big, 259);
+	line = craft(1, 9, 260, crc, msg, 29);
+	TAP_OK(rejected(mule_ur_decoder_receive(dec, line, strlen(line), &o)),
+	    "a part with this checksum but another message length is refused");
+	free(line);
+	line = craft(1, 10, 259, crc, msg, 26);
+	TAP_OK(rejected(mule_ur_decoder_receive(dec, line, strlen(line), &o)),
+	    "... or another len");
+	free(line);
+	for (i = 4; ok && i < 9; i++) {
+		line = strdup(vec_ur_parts[i]);
+		strcat(line, "\r\n");
+		ok = !mule_ur_decoder_receive(dec, line, strlen(line), &o);
+		free(line);
+	}
+	mule_ur_decoder_progress(dec, &pr);
+	TAP_OK(ok && mule_ur_decoder_done(dec) && pr.foreign == 1 &&
+	    pr.used == 9 && pr.known == 9 && pr.len == 9,
+	    "... and the message completes (lines ending in CR LF)");
+	TAP_OK(!mule_ur_decoder_receive(dec, vec_ur_parts[12],
+	    strlen(vec_ur_parts[12]), &o) && o == MULE_FOUNTAIN_LATE,
+	    "a part after the end is late");
+	mule_ur_decoder_free(dec);
+
+	(void)cbor;
+	free(msg);
+}
+
 /* Encode N bytes in fragments of MAX, send every part except those a
  * Xoshiro seeded with SEED drops with probability LOSS, decode.  Returns
  * the number of parts received when done (0 on failure); *R_LEN gets
@@ -480,6 +724,7 @@ main(void)
 	test_fragments();
 	test_fountain_vectors();
 	test_ur_vectors();
+	test_rejections();
 	test_round_trips();
 	return tap_done();
 }

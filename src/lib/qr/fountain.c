@@ -22,7 +22,7 @@
 struct mule_fountain_chooser {
 	uint32_t len;
 	struct mule_sampler *degrees;
-	uint32_t *work;
+	uint32_t *work;		/* the shuffle's tree, len + 1 */
 };
 
 struct mule_fountain_encoder {
@@ -159,7 +159,7 @@ mule_fountain_chooser_new(uint32_t len, struct mule_fountain_chooser **r_c)
 		goto leave;
 	}
 	if ((c = calloc(1, sizeof *c)) == NULL ||
-	    (c->work = malloc(len * sizeof *c->work)) == NULL ||
+	    (c->work = malloc((len + 1) * sizeof *c->work)) == NULL ||
 	    (w = malloc(len * sizeof *w)) == NULL) {
 		err = gpg_error_from_syserror();
 		goto leave;
@@ -200,7 +200,6 @@ mule_fountain_choose(struct mule_fountain_chooser *c, uint32_t seq,
 	unsigned char seed[8];
 	struct mule_xoshiro x;
 	size_t degree;
-	uint32_t i;
 
 	if (seq <= c->len) {
 		out[0] = seq - 1;
@@ -210,10 +209,8 @@ mule_fountain_choose(struct mule_fountain_chooser *c, uint32_t seq,
 	mule_put_be32(seed + 4, checksum);
 	mule_xoshiro_seed(&x, seed, sizeof seed);
 	degree = mule_fountain_choose_degree(c, &x);
-	for (i = 0; i < c->len; i++)
-		c->work[i] = i;
 	/* The first DEGREE draws of the reference's shuffle are the set. */
-	mule_shuffle_take(&x, c->work, c->len, degree, out);
+	mule_shuffle_take(&x, c->len, degree, c->work, out);
 	qsort(out, degree, sizeof *out, cmp_u32);
 	return degree;
 }
@@ -357,9 +354,12 @@ check_part(const struct mule_fountain_decoder *dec,
 		return mule_reject(GPG_ERR_TOO_LARGE, NULL,
 		    "UR part: message of %lu bytes, not 1 to %zu",
 		    (unsigned long)p->message_len, dec->max_message);
-	/* LEN fragments of DATA_LEN bytes: the last one not empty. */
-	if (p->data_len == 0 ||
-	    (p->message_len + p->data_len - 1) / p->data_len != p->len)
+	/* The encoder's fragment length is always ceil(message_len / len)
+	 * and gives len fragments (the last one not empty): one part
+	 * header, one fragment length. */
+	if (p->data_len != ((uint64_t)p->message_len + p->len - 1) / p->len ||
+	    ((uint64_t)p->message_len + p->data_len - 1) / p->data_len !=
+	    p->len)
 		return mule_reject(GPG_ERR_INV_DATA, NULL,
 		    "UR part: fragments of %zu bytes do not make %lu parts "
 		    "of a message of %lu bytes", p->data_len,

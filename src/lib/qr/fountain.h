@@ -117,8 +117,9 @@ gpg_error_t mule_fountain_decoder_new(size_t max_message,
  * checksum); a part with another checksum is another message's and is
  * skipped (*R_OUTCOME MULE_FOUNTAIN_FOREIGN, no error).  Rejects (exit
  * 1): seq or len 0, len above MULE_FOUNTAIN_MAX_LEN, a message length of
- * 0 or above the limit, a fragment length that does not give len
- * fragments for that message length, a part of this message's checksum
+ * 0 or above the limit, a fragment length other than ceil(message length
+ * / len) or that does not give len fragments (the encoder's is always
+ * both), a part of this message's checksum
  * with another len, length or fragment length, and, when the last
  * fragment comes in, a message whose CRC-32 is not the checksum (the
  * decoder then stays failed and refuses every part).  Memory stays

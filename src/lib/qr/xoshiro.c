@@ -164,15 +164,32 @@ mule_sampler_free(struct mule_sampler *s)
 	free(s);
 }
 
+/* TREE (1-based, N entries) is a Fenwick tree of the items still in
+ * the list, one count each: the item at a position of what remains is
+ * found, and removed, in O(log N). */
 void
-mule_shuffle_take(struct mule_xoshiro *x, uint32_t *items, size_t n,
-    size_t count, uint32_t *out)
+mule_shuffle_take(struct mule_xoshiro *x, size_t n, size_t count,
+    uint32_t *tree, uint32_t *out)
 {
-	size_t k, i;
+	size_t k, i, pos, step, top = 1;
+	uint64_t rank;
 
-	for (k = 0; k < count; k++, n--) {
-		i = (size_t)mule_xoshiro_next_int(x, 0, n - 1);
-		out[k] = items[i];
-		memmove(items + i, items + i + 1, (n - 1 - i) * sizeof *items);
+	for (i = 1; i <= n; i++)
+		tree[i] = (uint32_t)(i & -i);
+	while (top * 2 <= n)
+		top *= 2;
+	for (k = 0; k < count; k++) {
+		rank = mule_xoshiro_next_int(x, 0, n - k - 1);
+		/* The largest POS whose prefix holds at most RANK items:
+		 * the item wanted is POS + 1 (1-based), position POS. */
+		pos = 0;
+		for (step = top; step; step /= 2)
+			if (pos + step <= n && tree[pos + step] <= rank) {
+				pos += step;
+				rank -= tree[pos];
+			}
+		out[k] = (uint32_t)pos;
+		for (i = pos + 1; i <= n; i += i & -i)
+			tree[i]--;
 	}
 }

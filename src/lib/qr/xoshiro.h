@@ -49,12 +49,14 @@ size_t mule_sampler_next(const struct mule_sampler *s, struct mule_xoshiro *x);
 /* NULL-safe. */
 void mule_sampler_free(struct mule_sampler *s);
 
-/* The reference's shuffle, stopped after COUNT draws: each draw takes
- * next_int(0, remaining - 1) of X, moves that item of ITEMS (N of them,
- * in their order) to OUT and closes the gap.  OUT gets the first COUNT
- * items of the reference's shuffled(ITEMS); ITEMS keeps what was not
- * drawn.  COUNT <= N. */
-void mule_shuffle_take(struct mule_xoshiro *x, uint32_t *items, size_t n,
-    size_t count, uint32_t *out);
+/* The reference's shuffle of the list 0, 1, ..., N - 1, stopped after
+ * COUNT draws (COUNT <= N): each draw takes next_int(0, remaining - 1) of
+ * X, moves the item at that position of what remains to OUT and closes
+ * the gap.  OUT gets the first COUNT items of the reference's
+ * shuffled(0..N-1): the positions in the original list, which map any
+ * other list.  TREE is scratch room for N + 1 words; a draw costs
+ * O(log N), not the O(N) of closing the gap in an array. */
+void mule_shuffle_take(struct mule_xoshiro *x, size_t n, size_t count,
+    uint32_t *tree, uint32_t *out);
 
 #endif
