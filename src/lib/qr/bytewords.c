@@ -118,7 +118,8 @@ word_at(enum mule_bytewords_style style, const char *s)
 	if (style == MULE_BYTEWORDS_MINIMAL)
 		return byte_of(letter(s[0]), letter(s[1]));
 	if ((b = byte_of(letter(s[0]), letter(s[3]))) < 0 ||
-	    letter(s[1]) != words[4 * b + 1] || letter(s[2]) != words[4 * b + 2])
+	    letter(s[1]) != words[4 * b + 1] ||
+	    letter(s[2]) != words[4 * b + 2])
 		return -1;
 	return b;
 }
@@ -139,13 +140,15 @@ mule_bytewords_decode(enum mule_bytewords_style style, const char *s,
 	if (style == MULE_BYTEWORDS_MINIMAL ? slen % 2 != 0 :
 	    (slen + 1) % 5 != 0) {
 		err = mule_reject(GPG_ERR_BAD_DATA, NULL,
-		    "bytewords: length %zu is not a whole number of words", slen);
+		    "bytewords: length %zu is not a whole number of words",
+		    slen);
 		goto leave;
 	}
 	n = style == MULE_BYTEWORDS_MINIMAL ? slen / 2 : (slen + 1) / 5;
 	if (n < 5) {
 		err = mule_reject(GPG_ERR_TOO_SHORT, NULL,
-		    "bytewords: %zu words, fewer than a byte and its checksum", n);
+		    "bytewords: %zu words, fewer than a byte and its checksum",
+		    n);
 		goto leave;
 	}
 	if ((buf = malloc(n)) == NULL) {

@@ -52,7 +52,8 @@ mule_cbor_get_head(const unsigned char **pp, const unsigned char *end,
 		    "CBOR: item cut short");
 	if ((unsigned)(*p >> 5) != major)
 		return mule_reject(GPG_ERR_INV_DATA, NULL,
-		    "CBOR: major type %u where %u was expected", *p >> 5, major);
+		    "CBOR: major type %u where %u was expected", *p >> 5,
+		    major);
 	ai = *p & 31;
 	if (ai < 24) {
 		*r_v = ai;

@@ -243,7 +243,8 @@ mule_fountain_encoder_new(const void *message, size_t n, size_t max_fragment,
 	size_t frag_len, len;
 
 	*r_enc = NULL;
-	if (n < 1 || n > UINT32_MAX || max_fragment < MULE_FOUNTAIN_MIN_FRAGMENT) {
+	if (n < 1 || n > UINT32_MAX ||
+	    max_fragment < MULE_FOUNTAIN_MIN_FRAGMENT) {
 		err = gpg_error(GPG_ERR_INV_ARG);
 		goto leave;
 	}
@@ -609,7 +610,8 @@ receive_mixed(struct mule_fountain_decoder *dec, struct mixed *p,
 	}
 	if (dec->nmixed == dec->mixed_cap) {
 		cap = dec->mixed_cap ? 2 * dec->mixed_cap : 16;
-		if ((grown = realloc(dec->mixed, cap * sizeof *grown)) == NULL) {
+		grown = realloc(dec->mixed, cap * sizeof *grown);
+		if (grown == NULL) {
 			err = gpg_error_from_syserror();
 			goto leave;
 		}

@@ -25,7 +25,7 @@
 
 /* One part line, read. */
 struct mule_ur_part {
-	int single;		/* "UR:BYTES/<bytewords>": the whole message */
+	int single;		/* "UR:BYTES/<bytewords>": whole message */
 	/* The header and fragment; a single part reads as part 1 of 1,
 	 * its fragment the whole message.  data points into body. */
 	struct mule_fountain_part part;
