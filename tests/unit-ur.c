@@ -453,11 +453,12 @@ test_rejections(void)
 	struct mule_fountain_progress pr;
 	enum mule_fountain_outcome o;
 	gpg_error_t err;
-	char *line, *long_line;
+	char *line, *long_line, crlf[256];
 	size_t i, n;
 	int ok;
 
 	memset(zero, 0, sizeof zero);
+	memset(buf, 0, sizeof buf);
 	/* A single part of another type, otherwise good. */
 	line = strdup(vec_single_part_ur);
 	memcpy(line, "ur:bytez", 8);
@@ -612,10 +613,8 @@ test_rejections(void)
 	    "... or another len");
 	free(line);
 	for (i = 4; ok && i < 9; i++) {
-		line = strdup(vec_ur_parts[i]);
-		strcat(line, "\r\n");
-		ok = !mule_ur_decoder_receive(dec, line, strlen(line), &o);
-		free(line);
+		snprintf(crlf, sizeof crlf, "%s\r\n", vec_ur_parts[i]);
+		ok = !mule_ur_decoder_receive(dec, crlf, strlen(crlf), &o);
 	}
 	mule_ur_decoder_progress(dec, &pr);
 	TAP_OK(ok && mule_ur_decoder_done(dec) && pr.foreign == 1 &&
