@@ -12,7 +12,7 @@ EXTRA_DIST += tests/README tests/lib.sh tests/stick-lib.sh tests/stick-craft.py 
 	$(FAULT_TESTS)
 
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
-	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words
+	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur
 check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
 
 # Every fuzz harness of contrib/fuzz, built with fuzz-replay.c as its main,
@@ -20,7 +20,7 @@ check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
 FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar tests/fuzz-packet \
 	tests/fuzz-clearsig tests/fuzz-manifest tests/fuzz-digests \
 	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-parts \
-	tests/fuzz-tar tests/fuzz-cert
+	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur
 tests_fuzz_dearmor_SOURCES = contrib/fuzz/fuzz-dearmor.c tests/fuzz-replay.c
 tests_fuzz_dearmor_LDADD = $(MULE_LIBS)
 tests_fuzz_grammar_SOURCES = contrib/fuzz/fuzz-grammar.c tests/fuzz-replay.c
@@ -47,6 +47,8 @@ tests_fuzz_tar_SOURCES = contrib/fuzz/fuzz-tar.c contrib/fuzz/fuzz-scratch.h \
 tests_fuzz_tar_LDADD = $(MULE_LIBS)
 tests_fuzz_cert_SOURCES = contrib/fuzz/fuzz-cert.c tests/fuzz-replay.c
 tests_fuzz_cert_LDADD = $(MULE_LIBS)
+tests_fuzz_ur_SOURCES = contrib/fuzz/fuzz-ur.c tests/fuzz-replay.c
+tests_fuzz_ur_LDADD = $(MULE_LIBS)
 tests_unit_bundle_SOURCES = tests/unit-bundle.c tests/tap.h
 tests_unit_bundle_LDADD = $(MULE_LIBS)
 tests_unit_grammar_SOURCES = tests/unit-grammar.c tests/tap.h
@@ -59,6 +61,8 @@ tests_unit_armor_SOURCES = tests/unit-armor.c tests/tap.h
 tests_unit_armor_LDADD = $(MULE_LIBS)
 tests_unit_words_SOURCES = tests/unit-words.c tests/tap.h
 tests_unit_words_LDADD = $(MULE_LIBS)
+tests_unit_ur_SOURCES = tests/unit-ur.c tests/tap.h tests/vectors/ur/bc-ur-vectors.h
+tests_unit_ur_LDADD = $(MULE_LIBS)
 tests_unit_text_SOURCES = tests/unit-text.c tests/tap.h
 tests_unit_text_LDADD = $(MULE_LIBS)
 tests_unit_hold_SOURCES = tests/unit-hold.c tests/tap.h
