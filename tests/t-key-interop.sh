@@ -328,7 +328,7 @@ if [ -n "$SQ" ]; then
 		why=""
 		run_status 1 mule-key import "$T/carol3.cert" </dev/null ||
 		    why="$why not exit 1;"
-		grep -q "already the user ID of key $ME" "$T/err" ||
+		grep -q "already the user ID of accepted key $ME" "$T/err" ||
 		    why="$why not the impersonation error;"
 		gpg --batch --with-colons --list-keys >"$T/ring.after" 2>/dev/null
 		cmp -s "$T/ring.before" "$T/ring.after" || why="$why the keyring changed;"
@@ -534,7 +534,7 @@ if have rnp && have rnpkeys; then
 	# does not know: it keeps the key but no user ID binds.
 	rnp_gen sm '99\n'
 	refuses "rnp SM2 (algorithm 99): refused (gpg cannot read it)" \
-	    "$T/sm.asc" "$(rnp_fpr "$T/sm.asc")" 'gpg does not accept the key'
+	    "$T/sm.asc" "$(rnp_fpr "$T/sm.asc")" 'public-key algorithm 99, which GnuPG 2.2 cannot use'
 	# (DSA + ElGamal, which mule-key refuses too, is left out: making
 	# the 2048-bit DSA primes takes rnpkeys 6 to 40 seconds here.)
 else
