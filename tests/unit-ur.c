@@ -20,23 +20,11 @@
 #include "qr/fountain.h"
 #include "qr/ur.h"
 #include "qr/xoshiro.h"
+#include "core/text.h"
 #include "tap.h"
 #include "vectors/ur/bc-ur-vectors.h"
 
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
-
-static void
-hex(char *out, const unsigned char *p, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 static void
 seed_str(struct mule_xoshiro *x, const char *s)
@@ -186,9 +174,9 @@ test_rng(void)
 	TAP_OK(ok, "rng 3: next_int(1, 10)");
 	/* test_xor's first two next_data(10). */
 	data = make_message(20, "Wolf");
-	hex(h, data, 10);
+	mule_hex_encode(h, data, 10);
 	ok = !strcmp(h, "916ec65cf77cadf55cd7");
-	hex(h, data + 10, 10);
+	mule_hex_encode(h, data + 10, 10);
 	TAP_OK(ok && !strcmp(h, "f9cda1a1030026ddd42e"), "rng: next_data");
 	free(data);
 }
@@ -239,7 +227,7 @@ test_fragments(void)
 	    mule_fountain_encoder_len(enc) == 11, "1024 bytes: 11 fragments");
 	for (ok = 1, i = 0; enc && i < 11; i++) {
 		ok &= !mule_fountain_encoder_next(enc, &part);
-		hex(h, part.data, part.data_len);
+		mule_hex_encode(h, part.data, part.data_len);
 		ok &= !strcmp(h, vec_fragments_1024[i]);
 	}
 	TAP_OK(enc && ok, "partition: the 11 fragments, zero-padded");
@@ -283,14 +271,14 @@ test_fountain_vectors(void)
 	    "fountain encoder: 256 bytes, fragments of at most 30");
 	for (ok = cbor_ok = 1, i = 0; enc && i < 20; i++) {
 		ok &= !mule_fountain_encoder_next(enc, &part);
-		hex(h, part.data, part.data_len);
+		mule_hex_encode(h, part.data, part.data_len);
 		ok &= part.seq == vec_fountain_parts[i].seq &&
 		    part.len == vec_fountain_parts[i].len &&
 		    part.message_len == vec_fountain_parts[i].message_len &&
 		    part.checksum == vec_fountain_parts[i].checksum &&
 		    !strcmp(h, vec_fountain_parts[i].data);
 		n = mule_fountain_part_encode(&part, cbor);
-		hex(h, cbor, n);
+		mule_hex_encode(h, cbor, n);
 		cbor_ok &= n == mule_fountain_part_cbor_len(&part) &&
 		    !strcmp(h, vec_fountain_cbor[i]) &&
 		    !mule_fountain_part_decode(cbor, n, &back) &&

@@ -81,17 +81,29 @@ mule_hexval(int c)
 	return -1;
 }
 
-void
-mule_hex_encode(char *out, const unsigned char *bytes, size_t n)
+static void
+hex_encode(char *out, const unsigned char *bytes, size_t n,
+    const char digits[16])
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[bytes[i] >> 4];
-		out[2 * i + 1] = hex[bytes[i] & 15];
+		out[2 * i] = digits[bytes[i] >> 4];
+		out[2 * i + 1] = digits[bytes[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+void
+mule_hex_encode(char *out, const unsigned char *bytes, size_t n)
+{
+	hex_encode(out, bytes, n, "0123456789abcdef");
+}
+
+void
+mule_hex_encode_upper(char *out, const unsigned char *bytes, size_t n)
+{
+	hex_encode(out, bytes, n, "0123456789ABCDEF");
 }
 
 char *

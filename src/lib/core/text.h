@@ -32,6 +32,8 @@ int mule_hexval(int c);
 
 /* The N bytes at BYTES as 2N lower-case hex digits and a NUL in OUT. */
 void mule_hex_encode(char *out, const unsigned char *bytes, size_t n);
+/* The same in upper case, as fingerprints are written. */
+void mule_hex_encode_upper(char *out, const unsigned char *bytes, size_t n);
 
 /* Write S (N bytes) to F as a JSON string: quotes, backslashes and
  * controls escaped; a byte that is not UTF-8 becomes \u00XX (so names

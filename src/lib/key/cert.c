@@ -10,6 +10,7 @@
 #include <gcrypt.h>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "key/cert.h"
 
 #define TAG_SIG		2
@@ -249,19 +250,6 @@ read_key_material(struct cursor *c, int algo, unsigned *bits)
 	return 0;
 }
 
-static void
-hex_upper(char *out, const unsigned char *p, size_t n)
-{
-	static const char digits[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* The key packet BODY (primary or subkey) into K; its binary
  * fingerprint into FPR. */
 static gpg_error_t
@@ -302,7 +290,7 @@ read_key(struct cursor body, struct mule_cert_key *k,
 	gcry_md_write(md, body.p, body.n);
 	memcpy(fpr, gcry_md_read(md, GCRY_MD_SHA1), FPR_LEN);
 	gcry_md_close(md);
-	hex_upper(k->fpr, fpr, FPR_LEN);
+	mule_hex_encode_upper(k->fpr, fpr, FPR_LEN);
 	return 0;
 }
 
