@@ -199,13 +199,16 @@ update(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
 	return err;
 }
 
-/* A key not accepted yet (OLD: the keyring's copy, if it has one). */
+/* What a key not accepted yet must pass before it is imported: usable,
+ * nobody else's user ID, one's own key there to certify it, and the
+ * person's (or the script's) confirmation of its fingerprint. */
 static gpg_error_t
-first(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
-    struct mule_candidate *c, gpgme_key_t old, struct mule_accept_report *r)
+check_first(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
+    struct mule_candidate *c)
 {
 	gpgme_key_t mine = NULL;
 	gpg_error_t err;
+	int new_uids = 0;
 
 	if (c->key->revoked)
 		return mule_reject(GPG_ERR_CERT_REVOKED, NULL,
@@ -216,10 +219,27 @@ first(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
 		    "%s: the key has no usable encryption subkey (expired, "
 		    "revoked or missing): nothing imported", c->name);
 	err = mule_key_mine(ctx, o->mine, &mine);
+	gpgme_key_unref(mine);
 	if (!err)
-		err = check_impersonation(ctx, c, old, &r->new_uids);
+		err = check_impersonation(ctx, c, NULL, &new_uids);
 	if (!err)
 		err = confirm(o, c);
+	return err;
+}
+
+/* A key not accepted yet, confirmed (OLD: the keyring's copy, if it has
+ * one): imported and certified in one step. */
+static gpg_error_t
+first(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
+    struct mule_candidate *c, gpgme_key_t old, struct mule_accept_report *r)
+{
+	gpgme_key_t mine = NULL;
+	gpg_error_t err;
+
+	err = mule_key_mine(ctx, o->mine, &mine);
+	/* (again under the lock: an accepted key may have come meanwhile) */
+	if (!err)
+		err = check_impersonation(ctx, c, NULL, &r->new_uids);
 	if (!err)
 		err = import_minimal(ctx, c);
 	if (!err)
@@ -258,10 +278,22 @@ mule_accept(const struct mule_gpg_opts *gopts,
 	gpgme_ctx_t ctx = NULL;
 	gpgme_key_t old = NULL;
 	gpg_error_t err;
+	int lock = -1;
 
 	memset(r, 0, sizeof *r);
 	memcpy(r->fpr, c->cert->primary.fpr, sizeof r->fpr);
 	err = mule_gpg_ctx_new(&ctx, gopts);
+	/* A key not accepted yet is confirmed first, unlocked: another
+	 * import need not wait for a person to type. */
+	if (!err)
+		err = mule_key_by_fpr(ctx, r->fpr, &old);
+	if (!err && !(old && mule_key_accepted(old)))
+		err = check_first(ctx, o, c);
+	if (!err)
+		err = mule_keyring_lock(gopts, &lock);
+	/* Then, locked, as it is now (another run may have changed it). */
+	gpgme_key_unref(old);
+	old = NULL;
 	if (!err)
 		err = mule_key_by_fpr(ctx, r->fpr, &old);
 	if (!err && old && mule_key_accepted(old))
@@ -272,6 +304,7 @@ mule_accept(const struct mule_gpg_opts *gopts,
 		r->revoked = r->key->revoked;
 		r->encrypt = mule_key_encryption_subkey(r->key);
 	}
+	mule_keyring_unlock(lock);
 	gpgme_key_unref(old);
 	gpgme_release(ctx);
 	return err;

@@ -74,11 +74,14 @@ mule_key_generate(const struct mule_gpg_opts *gopts,
 	unsigned flags = GPGME_CREATE_SIGN | GPGME_CREATE_CERT;
 	char fpr[41];
 	gpg_error_t err;
+	int lock = -1;
 
 	*key = NULL;
 	err = check_userid(o->userid);
 	if (!err)
 		err = mule_gpg_ctx_new(&ctx, gopts);
+	if (!err)
+		err = mule_keyring_lock(gopts, &lock);
 	if (!err && !o->force)
 		err = check_unique(ctx, o->userid);
 	if (err)
@@ -123,6 +126,7 @@ leave:
 		gpgme_key_unref(*key);
 		*key = NULL;
 	}
+	mule_keyring_unlock(lock);
 	gpgme_release(ctx);
 	return err;
 }

@@ -2,13 +2,64 @@
 /* keyring.c - what mule-key asks of the user's keyring. */
 #include <config.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "core/text.h"
 #include "key/keyring.h"
+#include "pgp/gpg.h"
+
+gpg_error_t
+mule_keyring_lock(const struct mule_gpg_opts *gopts, int *fd)
+{
+	const char *home = gopts->homedir, *env = getenv("GNUPGHOME");
+	char *dir = NULL;
+	int r;
+
+	*fd = -1;
+	if (!home && env && *env)
+		home = env;
+	if (!home) {
+		env = getenv("HOME");
+		if (asprintf(&dir, "%s/.gnupg", env ? env : "") < 0)
+			return gpg_error_from_syserror();
+		home = dir;
+	}
+	*fd = open(home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0) {
+		/* No home yet: gpg makes it, and nobody else can be in it. */
+		free(dir);
+		return 0;
+	}
+	while ((r = flock(*fd, LOCK_EX)) < 0 && errno == EINTR)
+		;
+	if (r < 0) {
+		gpg_error_t err = gpg_error_from_syserror();
+
+		mule_error_set(err, NULL, "locking the keyring in %s: %s", home,
+		    strerror(errno));
+		close(*fd);
+		*fd = -1;
+		free(dir);
+		return err;
+	}
+	free(dir);
+	return 0;
+}
+
+void
+mule_keyring_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
 
 gpg_error_t
 mule_keys_list(gpgme_ctx_t ctx, int secret, gpgme_key_t **keys, size_t *n)

@@ -7,12 +7,22 @@
 #include <stddef.h>
 #include <gpgme.h>
 
+struct mule_gpg_opts;
+
 /* Every key in CTX's keyring in one listing (secret ones with their
  * secret flag set when SECRET), in *KEYS (NULL-terminated, *N of them);
  * free with mule_keys_release. */
 gpg_error_t mule_keys_list(gpgme_ctx_t ctx, int secret, gpgme_key_t **keys,
     size_t *n);
 void mule_keys_release(gpgme_key_t *keys);
+
+/* Take the keyring of GOPTS's home for this process alone, until
+ * mule_keyring_unlock(*FD): two gpg runs that change one keybox at once
+ * can lose one's change (two imports, each certifying its key: one
+ * certification was gone).  An flock on the home directory, so nothing
+ * is written there; it only keeps mule-key runs apart, not gpg's own. */
+gpg_error_t mule_keyring_lock(const struct mule_gpg_opts *gopts, int *fd);
+void mule_keyring_unlock(int fd);
 
 /* The key with primary fingerprint FPR in CTX's keyring, or NULL in
  * *KEY (not an error). */
