@@ -278,7 +278,7 @@ mule_accept(const struct mule_gpg_opts *gopts,
 	gpgme_ctx_t ctx = NULL;
 	gpgme_key_t old = NULL;
 	gpg_error_t err;
-	int lock = -1;
+	int lock = -1, checked = 0;
 
 	memset(r, 0, sizeof *r);
 	memcpy(r->fpr, c->cert->primary.fpr, sizeof r->fpr);
@@ -287,8 +287,10 @@ mule_accept(const struct mule_gpg_opts *gopts,
 	 * import need not wait for a person to type. */
 	if (!err)
 		err = mule_key_by_fpr(ctx, r->fpr, &old);
-	if (!err && !(old && mule_key_accepted(old)))
+	if (!err && !(old && mule_key_accepted(old))) {
 		err = check_first(ctx, o, c);
+		checked = 1;
+	}
 	if (!err)
 		err = mule_keyring_lock(gopts, &lock);
 	/* Then, locked, as it is now (another run may have changed it). */
@@ -298,8 +300,13 @@ mule_accept(const struct mule_gpg_opts *gopts,
 		err = mule_key_by_fpr(ctx, r->fpr, &old);
 	if (!err && old && mule_key_accepted(old))
 		err = update(ctx, o, c, old, r);
-	else if (!err)
-		err = first(ctx, o, c, old, r);
+	else if (!err) {
+		/* (no longer accepted since we looked: never unconfirmed) */
+		if (!checked)
+			err = check_first(ctx, o, c);
+		if (!err)
+			err = first(ctx, o, c, old, r);
+	}
 	if (!err && r->key) {
 		r->revoked = r->key->revoked;
 		r->encrypt = mule_key_encryption_subkey(r->key);
