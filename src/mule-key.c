@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/output.h"
+#include "core/text.h"
 #include "key/accept.h"
 #include "key/ask.h"
 #include "key/export.h"
@@ -91,18 +92,18 @@ struct args {
 	struct mule_accept_opts acc;
 	size_t max_size;
 	int binary, json;
-	int seen[8];		/* tool options given, for the check */
-	const char *seen_name[8];
+	int seen[16];		/* tool options given, for the check */
+	const char *seen_name[16];
 	size_t nseen;
 };
 
 static void
 saw(struct args *a, int opt, const char *name)
 {
-	if (a->nseen < sizeof a->seen / sizeof a->seen[0]) {
-		a->seen[a->nseen] = opt;
-		a->seen_name[a->nseen++] = name;
-	}
+	if (a->nseen == sizeof a->seen / sizeof a->seen[0])
+		mule_usage_error("too many options");
+	a->seen[a->nseen] = opt;
+	a->seen_name[a->nseen++] = name;
 }
 
 /* Every tool option given must be one the command takes. */
@@ -249,11 +250,13 @@ run_import(struct mule_cli *cli, struct args *a)
 	struct mule_candidate *c = NULL;
 	struct mule_accept_report r = { 0 };
 	struct mule_tty *tty = NULL;
-	const char *name = strcmp(a->arg, "-") ? a->arg : "standard input";
+	char *name = mule_escape(strcmp(a->arg, "-") ? a->arg
+	    : "standard input", strcmp(a->arg, "-") ? strlen(a->arg) : 14);
 	int fd = -1;
 	gpg_error_t err;
 
-	err = mule_input_open(&fd, a->arg);
+	/* The file's name may come from the stick: escaped for messages. */
+	err = name ? mule_input_open(&fd, a->arg) : gpg_error_from_syserror();
 	if (!err)
 		err = mule_candidate_new(&c, fd, name, a->max_size);
 	if (!err && !a->acc.fingerprint)
@@ -271,6 +274,7 @@ run_import(struct mule_cli *cli, struct args *a)
 	mule_candidate_free(c);
 	if (fd > 0)
 		close(fd);
+	free(name);
 	return err;
 }
 

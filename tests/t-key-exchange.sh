@@ -111,6 +111,12 @@ for args in "generate" "generate a b" "generate --no-passphrase ''" \
 	eval "set -- $args"
 	expect_fail "usage: mule-key $args: exit 2" 2 env GNUPGHOME="$X" mule-key "$@"
 done
+# gpg 2.2 keeps expiry dates in 32 bits: past 2106 they wrap to the past.
+expect_fail "generate --expire past 2106 is refused (exit 2)" 2 \
+    env GNUPGHOME="$X" mule-key generate --no-passphrase --force --expire 30000 x
+expect_fail "generate --subkey-days past 2106 is refused (exit 2)" 2 \
+    env GNUPGHOME="$X" mule-key generate --no-passphrase --force \
+    --subkey-days 30000 x
 expect_fail "usage: a user ID with a newline is refused (exit 2)" 2 \
     env GNUPGHOME="$X" mule-key generate --no-passphrase "$(printf 'Eve\n<e@x>')"
 
@@ -397,6 +403,23 @@ grep -q "key $AF updated: 1 new user ID, 1 new subkey" "$T/err" || why="$why rep
 GNUPGHOME=$F gpg --with-colons --list-keys "$AF" |
     grep -q '^uid:f:.*Alice <alice@work.example>' || why="$why the new user ID not certified;"
 verdict "update: a new subkey and user ID merged without a comparison"
+
+# ... or Carol's e-mail address under another name, in other case: the
+# mule tools find Carol by it.
+cp -R "$AL" "$T/alice-mo" && rm -f "$T/alice-mo"/S.*
+HOMES="$HOMES $T/alice-mo"
+GNUPGHOME=$T/alice-mo gpg --batch -q --pinentry-mode loopback --passphrase '' \
+    --quick-add-uid "$AF" 'Mo <CAROL@Example.ORG>' 2>/dev/null
+GNUPGHOME=$T/alice-mo mule-key export -o "$T/alice-mo.asc"
+expect_fail "update: a new user ID with another peer's e-mail address (any case) is refused" 1 \
+    kf import --passphrase-file "$T/bob.pass" "$T/alice-mo.asc"
+
+# A file name from the stick reaches the terminal escaped.
+ESCNAME="$T/$(printf 'a\033[2Jb').asc"
+cp "$T/alice-v2.asc" "$ESCNAME"
+run_status 1 kf import --fingerprint "$CF" "$ESCNAME"
+check "a file name with an escape sequence is printed escaped" \
+    sh -c "! grep -q \"$(printf '\033')\" '$T/err' && grep -q 'a\\\\x1b' '$T/err'"
 
 # Alice (or whoever holds her key) adds Carol's user ID: refused.
 GNUPGHOME=$AL gpg --batch -q --pinentry-mode loopback --passphrase '' \

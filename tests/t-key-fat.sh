@@ -154,7 +154,7 @@ swap_refused() {
 	    "$S/alice.asc" || why="$why not exit 1;"
 	# (Where Alice is accepted already, her user ID on another key is
 	# refused before the comparison.)
-	grep -Eq 'the fingerprint does not match: nothing imported|is already the user ID of accepted key' \
+	grep -Eq 'the fingerprint does not match: nothing imported|names the person of accepted key' \
 	    "$T/err" || why="$why not the mismatch;"
 	GNUPGHOME=$2 gpg --batch --list-keys "$MALLORY" >/dev/null 2>&1 &&
 	    why="$why Mallory's key is in the keyring;"

@@ -328,7 +328,7 @@ if [ -n "$SQ" ]; then
 		why=""
 		run_status 1 mule-key import "$T/carol3.cert" </dev/null ||
 		    why="$why not exit 1;"
-		grep -q "already the user ID of accepted key $ME" "$T/err" ||
+		grep -q "names the person of accepted key $ME" "$T/err" ||
 		    why="$why not the impersonation error;"
 		gpg --batch --with-colons --list-keys >"$T/ring.after" 2>/dev/null
 		cmp -s "$T/ring.before" "$T/ring.after" || why="$why the keyring changed;"

@@ -158,10 +158,13 @@ mpi(struct buf *b, unsigned bits, int zero)
 static void
 key_rsa(struct buf *out, int tag, unsigned bits)
 {
+	static unsigned long subkeys;
 	struct buf k = { 0 };
 
 	put1(&k, 4);
-	put4(&k, 1700000000);
+	/* Each subkey made a second later: another fingerprint than the
+	 * primary's (a subkey that is the primary is refused). */
+	put4(&k, 1700000000 + (tag == 14 ? ++subkeys : 0));
 	put1(&k, 1);
 	mpi(&k, bits, 0);
 	mpi(&k, 17, 0);
@@ -925,6 +928,19 @@ test_handmade(void)
 	uid(&b, "Carol <carol@example.org>");
 	TAP_OK(refuses(b.p, b.n, "after a subkey"), "a user ID after a "
 	    "subkey is refused");
+	b.n = 0;
+	key_rsa(&b, 6, 2048);
+	uid(&b, "Carol <carol@example.org>");
+	k.n = 0;	/* the primary's body again, as a subkey */
+	put1(&k, 4);
+	put4(&k, 1700000000);
+	put1(&k, 1);
+	mpi(&k, 2048, 0);
+	mpi(&k, 17, 0);
+	packet(&b, 14, &k);
+	TAP_OK(refuses(b.p, b.n, "the primary key"), "a subkey that is the "
+	    "primary key itself is refused");
+	k.n = 0;
 
 	/* The key material, damaged. */
 	b.n = 0;

@@ -66,10 +66,14 @@ confirm(const struct mule_accept_opts *o, const struct mule_candidate *c)
 	    c->name, ASK_TRIES);
 }
 
-/* Refuse a user ID of C, new to the key OLD (NULL: a key not there
- * yet), that another accepted key has: the owner of C's key would pass
- * for someone the user knows.  (One who really replaced a key deletes
- * the old one first.) */
+/* Refuse C if it shares a (sub)key with another key of the keyring (a
+ * subkey that is someone's primary key would make gpg find the wrong key
+ * by that fingerprint), or if one of its user IDs, new to the key OLD
+ * (NULL: a key not there yet), names the person of another accepted key
+ * as the mule tools resolve names (the same user ID or e-mail address,
+ * ignoring case): its owner would pass for someone the user knows.  (One
+ * who really replaced a key deletes the old one first.)  Counts the new
+ * user IDs in *NEW_UIDS. */
 static gpg_error_t
 check_impersonation(gpgme_ctx_t ctx, const struct mule_candidate *c,
     gpgme_key_t old, int *new_uids)
@@ -81,22 +85,28 @@ check_impersonation(gpgme_ctx_t ctx, const struct mule_candidate *c,
 	gpg_error_t err;
 
 	err = mule_keys_list(ctx, 0, &keys, &n);
+	for (i = 0; !err && i < n; i++)
+		if (strcasecmp(keys[i]->fpr, c->cert->primary.fpr)
+		    && mule_key_shares_subkey(keys[i], c->key))
+			err = mule_reject(GPG_ERR_AMBIGUOUS_NAME, NULL,
+			    "%s: the key has a (sub)key of key %s: nothing "
+			    "imported", c->name, keys[i]->fpr);
 	for (u = c->key->uids; !err && u; u = u->next) {
-		if (!u->uid || (old && mule_key_has_uid(old, u->uid)))
+		if (!u->uid || u->revoked || (old && mule_key_has_uid(old, u->uid)))
 			continue;
 		(*new_uids)++;
 		for (i = 0; i < n; i++) {
 			if (!strcasecmp(keys[i]->fpr, c->cert->primary.fpr)
 			    || !mule_key_accepted(keys[i])
-			    || !mule_key_has_uid(keys[i], u->uid))
+			    || !mule_key_names(keys[i], u))
 				continue;
 			esc = mule_escape(u->uid, strlen(u->uid));
 			err = mule_reject(GPG_ERR_AMBIGUOUS_NAME,
 			    "if that person replaced their key, delete the old "
 			    "one first (gpg --delete-keys FINGERPRINT)",
-			    "%s: user ID '%s' is already the user ID of "
-			    "accepted key %s: nothing imported", c->name,
-			    esc ? esc : "?", keys[i]->fpr);
+			    "%s: user ID '%s' names the person of accepted key "
+			    "%s: nothing imported", c->name, esc ? esc : "?",
+			    keys[i]->fpr);
 			free(esc);
 			break;
 		}
@@ -234,6 +244,7 @@ first(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
     struct mule_candidate *c, gpgme_key_t old, struct mule_accept_report *r)
 {
 	gpgme_key_t mine = NULL;
+	gpgme_user_id_t u;
 	gpg_error_t err;
 
 	err = mule_key_mine(ctx, o->mine, &mine);
@@ -247,25 +258,37 @@ first(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
 	if (!err && !r->key)
 		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY), NULL,
 		    "%s: gpg did not import the key", c->name);
-	if (!err) {
-		err = certify(ctx, mine, r->key, NULL);
-		if (err) {
-			mule_error_set(err, gpg_err_code(err) == GPG_ERR_BAD_PASSPHRASE
-			    ? NULL : "certifying needs your key's passphrase: run "
-			    "it at a terminal, or give --passphrase-file",
-			    "certifying the key with yours: %s: nothing imported",
-			    gpg_strerror(err));
-			/* Never imported-but-uncertified: take it out again,
-			 * unless the keyring had it before. */
-			if (!old)
-				gpgme_op_delete_ext(ctx, r->key,
-				    GPGME_DELETE_FORCE);
-		}
-	}
+	if (err)
+		goto leave;
+	/* Only the user IDs the file carries, which were shown and checked:
+	 * not others the keyring may have had for this key. */
+	for (u = c->key->uids; !err && u; u = u->next)
+		if (u->uid && !u->revoked)
+			err = certify(ctx, mine, r->key, u->uid);
 	if (!err)
 		err = reload(ctx, r);
-	if (!err)
-		r->mine_not_ultimate = mine->owner_trust != GPGME_VALIDITY_ULTIMATE;
+	r->mine_not_ultimate = mine->owner_trust != GPGME_VALIDITY_ULTIMATE;
+	if (!err && (!r->key || (!r->mine_not_ultimate
+	    && !mule_key_accepted(r->key))))
+		err = mule_fail_code(GPG_ERR_NOT_TRUSTED);
+	if (err) {
+		mule_error_set(err, gpg_err_code(err) == GPG_ERR_BAD_PASSPHRASE
+		    ? NULL : "certifying needs your key's passphrase: run "
+		    "it at a terminal, or give --passphrase-file",
+		    "certifying the key with yours: %s: nothing imported",
+		    gpg_strerror(err));
+		/* Never imported-but-uncertified: take it out again, unless
+		 * the keyring had it before. */
+		if (!old && r->key && gpgme_op_delete_ext(ctx, r->key,
+		    GPGME_DELETE_FORCE)) {
+			mule_error_clear();
+			mule_error_set(err, "delete it: gpg --delete-keys "
+			    "FINGERPRINT", "certifying the key with yours: %s; "
+			    "the key %s was imported and could not be removed",
+			    gpg_strerror(err), r->fpr);
+		}
+	}
+leave:
 	gpgme_key_unref(mine);
 	return err;
 }

@@ -137,6 +137,15 @@ mule_ask_fingerprint(void *arg, const struct mule_candidate *c, int attempt,
 		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
 		    "no answer at the terminal: nothing imported");
 	}
+	if (!strchr(line, '\n')) {
+		/* Longer than any answer: the rest of the line is not the
+		 * next answer.  What was read cannot be well formed. */
+		int ch;
+
+		while ((ch = getc(t->in)) != EOF && ch != '\n')
+			;
+		line[0] = '\0';
+	}
 	line[strcspn(line, "\n")] = '\0';
 	*typed = line;
 	return 0;

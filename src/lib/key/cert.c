@@ -563,6 +563,10 @@ add_subkey(struct parser *ps, struct cursor body)
 	memset(k, 0, sizeof *k);
 	if ((err = read_key(body, k, fpr)))
 		return err;
+	/* gpg finds a key by its subkeys' fingerprints too. */
+	if (!strcmp(k->fpr, c->primary.fpr))
+		return mule_reject(GPG_ERR_AMBIGUOUS, NULL, "a subkey that is "
+		    "the primary key %s itself", c->primary.fpr);
 	c->nsubkeys++;
 	ps->owner = OWNER_SUBKEY;
 	return 0;

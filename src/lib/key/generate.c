@@ -2,8 +2,10 @@
 /* generate.c - the user's own key. */
 #include <config.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -27,6 +29,20 @@ check_userid(const char *uid)
 		if (*p < 0x20 || *p == 0x7f)
 			return mule_error_set(mule_fail_code(GPG_ERR_INV_USER_ID),
 			    NULL, "the user ID has a control character");
+	return 0;
+}
+
+/* gpg 2.2 keeps an expiry as 32-bit seconds since 1970: one past
+ * 2106-02-07 wraps around to a date in the past, silently. */
+static gpg_error_t
+check_days(const char *option, unsigned long days)
+{
+	uint64_t when = (uint64_t)time(NULL) + (uint64_t)days * DAY;
+
+	if (when >= UINT32_MAX)
+		return mule_error_set(mule_fail_code(GPG_ERR_INV_VALUE), NULL,
+		    "%s: %lu days is past 2106, which OpenPGP cannot say",
+		    option, days);
 	return 0;
 }
 
@@ -79,6 +95,10 @@ mule_key_generate(const struct mule_gpg_opts *gopts,
 	*key = NULL;
 	err = check_userid(o->userid);
 	if (!err)
+		err = check_days("--expire", o->expire_days);
+	if (!err)
+		err = check_days("--subkey-days", o->subkey_days);
+	if (!err)
 		err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
 		err = mule_keyring_lock(gopts, &lock);
@@ -114,8 +134,14 @@ mule_key_generate(const struct mule_gpg_opts *gopts,
 		goto leave;
 	err = make_subkey(ctx, o, *key);
 	if (err) {
-		gpgme_op_delete_ext(ctx, *key, GPGME_DELETE_ALLOW_SECRET
-		    | GPGME_DELETE_FORCE);
+		if (gpgme_op_delete_ext(ctx, *key, GPGME_DELETE_ALLOW_SECRET
+		    | GPGME_DELETE_FORCE)) {
+			mule_error_clear();
+			mule_error_set(err, "delete it: gpg --delete-secret-and-"
+			    "public-keys FINGERPRINT", "making the encryption "
+			    "subkey: %s; the primary key %s was made and could "
+			    "not be removed", gpg_strerror(err), fpr);
+		}
 		goto leave;
 	}
 	gpgme_key_unref(*key);

@@ -113,18 +113,26 @@ mule_keys_release(gpgme_key_t *keys)
 gpg_error_t
 mule_key_by_fpr(gpgme_ctx_t ctx, const char *fpr, gpgme_key_t *key)
 {
-	gpg_error_t err = gpgme_get_key(ctx, fpr, key, 0);
+	gpgme_key_t k;
+	gpg_error_t err;
 
-	if (gpg_err_code(err) == GPG_ERR_EOF) {
-		*key = NULL;
+	/* gpg also finds a key by the fingerprint of one of its subkeys:
+	 * only the key whose primary fingerprint it is counts. */
+	*key = NULL;
+	err = gpgme_op_keylist_start(ctx, fpr, 0);
+	while (!err && !(err = gpgme_op_keylist_next(ctx, &k))) {
+		if (!*key && k->fpr && !strcasecmp(k->fpr, fpr))
+			*key = k;
+		else
+			gpgme_key_unref(k);
+	}
+	gpgme_op_keylist_end(ctx);
+	if (gpg_err_code(err) == GPG_ERR_EOF)
 		return 0;
-	}
-	if (err) {
-		*key = NULL;
-		return mule_error_set(err, NULL, "looking up %s: %s", fpr,
-		    gpg_strerror(err));
-	}
-	return 0;
+	gpgme_key_unref(*key);
+	*key = NULL;
+	return mule_error_set(err, NULL, "looking up %s: %s", fpr,
+	    gpg_strerror(err));
 }
 
 /* Does the secret key K answer to NAME (its fingerprint, or exactly one
@@ -236,6 +244,34 @@ mule_key_encryption_subkey(gpgme_key_t key)
 			best = s;
 	}
 	return best;
+}
+
+int
+mule_key_names(gpgme_key_t key, gpgme_user_id_t uid)
+{
+	gpgme_user_id_t u;
+
+	for (u = key->uids; u; u = u->next) {
+		if (u->revoked || !u->uid || !uid->uid)
+			continue;
+		if (!strcasecmp(u->uid, uid->uid)
+		    || (u->email && *u->email && uid->email
+		    && !strcasecmp(u->email, uid->email)))
+			return 1;
+	}
+	return 0;
+}
+
+int
+mule_key_shares_subkey(gpgme_key_t a, gpgme_key_t b)
+{
+	gpgme_subkey_t s, t;
+
+	for (s = a->subkeys; s; s = s->next)
+		for (t = b->subkeys; t; t = t->next)
+			if (s->fpr && t->fpr && !strcasecmp(s->fpr, t->fpr))
+				return 1;
+	return 0;
 }
 
 int

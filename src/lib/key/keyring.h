@@ -48,6 +48,14 @@ int mule_key_accepted(gpgme_key_t key);
 /* KEY's newest encryption subkey that can be used now, or NULL. */
 gpgme_subkey_t mule_key_encryption_subkey(gpgme_key_t key);
 
+/* Whether KEY has a user ID (not revoked) that names the same person as
+ * UID, as the mule tools resolve names: the same user ID or the same
+ * e-mail address, ignoring case. */
+int mule_key_names(gpgme_key_t key, gpgme_user_id_t uid);
+
+/* Whether keys A and B have a (sub)key fingerprint in common. */
+int mule_key_shares_subkey(gpgme_key_t a, gpgme_key_t b);
+
 /* Whether KEY has a user ID that is exactly UID. */
 int mule_key_has_uid(gpgme_key_t key, const char *uid);
 

@@ -27,8 +27,10 @@ mule_key_print_card(FILE *f, const char *fpr, char *const *uids,
 	char grouped[51], words[MULE_WORDS_SIZE], *second;
 	size_t i;
 
+	/* Only a v4 fingerprint has a card (gpg 2.2 knows no other). */
+	if (mule_words_of_fpr(fpr, words) < 0)
+		return;
 	mule_fpr_grouped(fpr, grouped);
-	mule_words_of_fpr(fpr, words);
 	for (i = 0; i < nuids; i++)
 		fprintf(f, "user ID      %s\n", uids[i]);
 	fprintf(f, "fingerprint  %s\n", grouped);
@@ -56,9 +58,13 @@ card_of_file(const char *what, size_t max, FILE *f)
 	int fd = -1;
 	gpg_error_t err;
 
+	char *name = mule_escape(what, strlen(what));
+
+	if (!name)
+		return gpg_error_from_syserror();
 	err = mule_input_open(&fd, what);
 	if (!err)
-		err = mule_certfile_read(fd, strcmp(what, "-") ? what
+		err = mule_certfile_read(fd, strcmp(what, "-") ? name
 		    : "standard input", max, &bin, &cert);
 	for (i = 0; !err && i < cert->nuids; i++) {
 		if (cert->uids[i].attribute)
@@ -76,6 +82,7 @@ card_of_file(const char *what, size_t max, FILE *f)
 	mule_membuf_release(&bin);
 	if (fd > 0)
 		close(fd);
+	free(name);
 	return err;
 }
 
