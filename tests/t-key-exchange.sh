@@ -185,6 +185,10 @@ cmp -s "$T/out" "$T/alice.card" || why="$why stdin's card differs;"
 run_status 0 ka fingerprint alice@example.org || why="$why by e-mail;"
 cmp -s "$T/out" "$T/alice.card" || why="$why by e-mail differs;"
 run_status 2 ka fingerprint nobody@example.org || why="$why unknown name;"
+# A full fingerprint names the key, even beside a file of that name.
+mkdir -p "$T/cwd" && : >"$T/cwd/$AF"
+(cd "$T/cwd" && run_status 0 ka fingerprint "$AF") || why="$why by fingerprint;"
+cmp -s "$T/out" "$T/alice.card" || why="$why by fingerprint differs;"
 verdict "fingerprint: the same card on both machines, from the keyring, a file or stdin"
 
 # === import: the comparison ====================================================

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -15,6 +14,7 @@
 #include "key/accept.h"
 #include "key/ask.h"
 #include "key/keyring.h"
+#include "key/list.h"
 #include "key/words.h"
 
 /* The longest answer read: twelve long words and some slack. */
@@ -69,12 +69,10 @@ mule_tty_close(struct mule_tty *t)
 static void
 show_date(FILE *f, long when)
 {
-	char day[16];
-	time_t t = (time_t)when;
-	struct tm tm;
+	char day[MULE_KEY_DAY_SIZE];
 
-	if (gmtime_r(&t, &tm) && strftime(day, sizeof day, "%Y-%m-%d", &tm))
-		fputs(day, f);
+	mule_key_day(day, when);
+	fputs(day, f);
 }
 
 /* What the person sees of C before answering: who it says it is and what

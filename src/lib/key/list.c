@@ -123,7 +123,11 @@ mule_key_fingerprint(const struct mule_gpg_opts *gopts, const char *what,
 {
 	struct stat st;
 
-	/* A file by that name wins over a user ID. */
+	/* A full fingerprint names a key; otherwise a file by that name
+	 * wins over a user ID. */
+	if (what && strlen(what) == 40
+	    && strspn(what, "0123456789abcdefABCDEF") == 40)
+		return card_of_key(gopts, what, f);
 	if (what && (!strcmp(what, "-") || stat(what, &st) == 0))
 		return card_of_file(what, max, f);
 	return card_of_key(gopts, what, f);
@@ -154,14 +158,15 @@ primary_uid(gpgme_key_t key)
 	return key->uids && key->uids->uid ? key->uids->uid : "";
 }
 
-static void
-day(char out[12], long when)
+void
+mule_key_day(char out[MULE_KEY_DAY_SIZE], long when)
 {
 	time_t t = (time_t)when;
 	struct tm tm;
 
-	if (!gmtime_r(&t, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
-		snprintf(out, 11, "?");
+	if (!gmtime_r(&t, &tm) || !strftime(out, MULE_KEY_DAY_SIZE, "%Y-%m-%d",
+	    &tm))
+		snprintf(out, MULE_KEY_DAY_SIZE, "?");
 }
 
 static void
@@ -169,7 +174,7 @@ print_line(FILE *f, gpgme_key_t key, int mine, time_t now)
 {
 	gpgme_subkey_t s = mule_key_encryption_subkey(key);
 	const char *uid = primary_uid(key);
-	char when[12], *esc = mule_escape(uid, strlen(uid));
+	char when[MULE_KEY_DAY_SIZE + 1], *esc = mule_escape(uid, strlen(uid));
 
 	/* The encryption subkey's expiry: a date ("!" when it is near),
 	 * "never", or "-" for no usable encryption subkey. */
@@ -178,7 +183,7 @@ print_line(FILE *f, gpgme_key_t key, int mine, time_t now)
 	else if (!s->expires)
 		snprintf(when, sizeof when, "never");
 	else
-		day(when, s->expires);
+		mule_key_day(when, s->expires);
 	fprintf(f, "%-17s %s %s%-*s", state_of(key, mine), key->fpr, when,
 	    (int)(11 - strlen(when)), s && s->expires
 	    && s->expires - now < MULE_EXPIRES_SOON ? "!" : "");

@@ -25,6 +25,11 @@ gpg_error_t mule_key_fingerprint(const struct mule_gpg_opts *gopts,
 void mule_key_print_card(FILE *f, const char *fpr, char *const *uids,
     size_t nuids);
 
+/* WHEN (seconds since 1970) as a day, YYYY-MM-DD in UTC ("?" if it
+ * cannot be said), in OUT. */
+#define MULE_KEY_DAY_SIZE 11
+void mule_key_day(char out[MULE_KEY_DAY_SIZE], long when);
+
 /* One line per key of the keyring to F (or, with JSON, one array), as of
  * NOW. */
 gpg_error_t mule_key_list(const struct mule_gpg_opts *gopts, int json,
