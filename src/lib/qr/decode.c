@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* decode.c - images and text lines into the UR decoder. */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/fd.h"
+#include "core/stream.h"
+#include "core/text.h"
+#include "qr/decode.h"
+#include "qr/png.h"
+#include "qr/scan.h"
+#include "qr/ur.h"
+
+struct mule_qr_decoder {
+	struct mule_ur_decoder *ur;
+	size_t images, codes, foreign, late;
+};
+
+gpg_error_t
+mule_qr_decoder_new(size_t max_size, struct mule_qr_decoder **r_dec)
+{
+	struct mule_qr_decoder *dec;
+	gpg_error_t err;
+
+	*r_dec = NULL;
+	if (!max_size)
+		max_size = MULE_FOUNTAIN_DEFAULT_MAX_MESSAGE;
+	if (!(dec = calloc(1, sizeof *dec)))
+		return gpg_error_from_syserror();
+	/* The CBOR head of a byte string: at most 9 bytes. */
+	err = mule_ur_decoder_new(max_size + 9, &dec->ur);
+	if (err) {
+		free(dec);
+		return err;
+	}
+	*r_dec = dec;
+	return 0;
+}
+
+gpg_error_t
+mule_qr_decoder_line(struct mule_qr_decoder *dec, const char *line, size_t n)
+{
+	enum mule_fountain_outcome outcome;
+	gpg_error_t err;
+
+	dec->codes++;
+	if (n < 3 || strncasecmp(line, "ur:", 3)) {
+		dec->foreign++;
+		return 0;
+	}
+	err = mule_ur_decoder_receive(dec->ur, line, n, &outcome);
+	if (!err && outcome == MULE_FOUNTAIN_LATE)
+		dec->late++;
+	return err;
+}
+
+/* Let the message recorded for ERR name PATH. */
+static gpg_error_t
+in_file(gpg_error_t err, const char *path)
+{
+	struct mule_error_record r;
+	char *esc = mule_escape(path, strlen(path));
+
+	mule_error_save(&r);
+	mule_error_clear();
+	if (r.err == err && r.msg[0])
+		mule_error_set(err, r.hint[0] ? r.hint : NULL, "%s: %s",
+		    esc ? esc : "(file)", r.msg);
+	else
+		mule_error_set(err, NULL, "%s: %s", esc ? esc : "(file)",
+		    gpg_strerror(err));
+	free(esc);
+	return err;
+}
+
+static gpg_error_t
+take_symbol(void *arg, const unsigned char *data, size_t n)
+{
+	struct mule_qr_decoder *dec = arg;
+
+	if (mule_qr_decoder_done(dec))
+		return 0;
+	return mule_qr_decoder_line(dec, (const char *)data, n);
+}
+
+static gpg_error_t
+read_image(struct mule_qr_decoder *dec, const char *path)
+{
+	struct mule_membuf buf = { .limit = MULE_QR_MAX_IMAGE_FILE,
+	    .what = "the image file" };
+	struct mule_qr_image img = { NULL, 0, 0 };
+	gpg_error_t err;
+	int fd = -1;
+
+	err = mule_input_open(&fd, path);
+	if (!err)
+		err = mule_membuf_read_fd(&buf, fd);
+	if (!err) {
+		dec->images++;
+		err = mule_qr_image_read(buf.p, buf.len, &img);
+	}
+	mule_membuf_release(&buf);
+	if (!err)
+		err = mule_qr_scan(&img, take_symbol, dec, NULL);
+	mule_qr_image_release(&img);
+	if (fd > 0)
+		close(fd);
+	return err ? in_file(err, path ? path : "standard input") : 0;
+}
+
+static int
+is_image_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return name[0] != '.' && dot && (!strcasecmp(dot, ".png")
+	    || !strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg"));
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static gpg_error_t
+read_dir(struct mule_qr_decoder *dec, const char *path)
+{
+	DIR *dir;
+	struct dirent *de;
+	char **names = NULL, **more, *full;
+	size_t n = 0, room = 0, i;
+	gpg_error_t err = 0;
+
+	if (!(dir = opendir(path)))
+		return in_file(gpg_error_from_syserror(), path);
+	while (!err && (errno = 0, de = readdir(dir))) {
+		if (!is_image_name(de->d_name))
+			continue;
+		if (n == room) {
+			room = room ? 2 * room : 64;
+			more = realloc(names, room * sizeof *names);
+			if (!more) {
+				err = gpg_error_from_syserror();
+				break;
+			}
+			names = more;
+		}
+		if (!(names[n] = strdup(de->d_name)))
+			err = gpg_error_from_syserror();
+		else
+			n++;
+	}
+	if (!err && errno)
+		err = in_file(gpg_error_from_syserror(), path);
+	closedir(dir);
+	if (names)
+		qsort(names, n, sizeof *names, by_name);
+	for (i = 0; !err && i < n && !mule_qr_decoder_done(dec); i++) {
+		err = mule_path_join(path, names[i], &full);
+		if (!err) {
+			err = read_image(dec, full);
+			free(full);
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return err;
+}
+
+gpg_error_t
+mule_qr_decoder_path(struct mule_qr_decoder *dec, const char *path)
+{
+	struct stat st;
+
+	if (mule_qr_decoder_done(dec))
+		return 0;
+	if (path && strcmp(path, "-") && !stat(path, &st)
+	    && S_ISDIR(st.st_mode))
+		return read_dir(dec, path);
+	return read_image(dec, path);
+}
+
+gpg_error_t
+mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd)
+{
+	static char line[MULE_UR_LINE_MAX + 2];
+	char chunk[4096];
+	size_t len = 0, i;
+	ssize_t got;
+	gpg_error_t err = 0;
+
+	while (!err && !mule_qr_decoder_done(dec)) {
+		got = read(fd, chunk, sizeof chunk);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return mule_error_set(gpg_error_from_syserror(), NULL,
+			    "cannot read standard input: %s", strerror(errno));
+		if (got == 0)
+			break;
+		for (i = 0; !err && i < (size_t)got; i++) {
+			if (chunk[i] != '\n') {
+				if (len == sizeof line)
+					return mule_reject(GPG_ERR_TOO_LARGE,
+					    NULL, "a line over %d bytes",
+					    MULE_UR_LINE_MAX);
+				line[len++] = chunk[i];
+				continue;
+			}
+			if (len && !(len == 1 && line[0] == '\r')
+			    && !mule_qr_decoder_done(dec))
+				err = mule_qr_decoder_line(dec, line, len);
+			len = 0;
+		}
+	}
+	if (!err && len && !mule_qr_decoder_done(dec))
+		err = mule_qr_decoder_line(dec, line, len);
+	return err;
+}
+
+int
+mule_qr_decoder_done(const struct mule_qr_decoder *dec)
+{
+	return mule_ur_decoder_done(dec->ur);
+}
+
+gpg_error_t
+mule_qr_decoder_finish(const struct mule_qr_decoder *dec)
+{
+	struct mule_qr_stats s;
+
+	if (mule_qr_decoder_done(dec))
+		return 0;
+	mule_qr_decoder_stats(dec, &s);
+	if (!s.len)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_DATA),
+		    s.codes ? "are these frames of mule-qr encode?" : NULL,
+		    "incomplete input: no part of a message in %zu code%s",
+		    s.codes, s.codes == 1 ? "" : "s");
+	return mule_error_set(mule_fail_code(GPG_ERR_NO_DATA),
+	    "scan more frames (mule-qr encode --extra makes more)",
+	    "incomplete input: %zu of %zu parts seen (%zu of the fragments "
+	    "recovered)", s.used, s.len, s.known);
+}
+
+const unsigned char *
+mule_qr_decoder_payload(const struct mule_qr_decoder *dec, size_t *r_len)
+{
+	return mule_ur_decoder_message(dec->ur, r_len);
+}
+
+void
+mule_qr_decoder_stats(const struct mule_qr_decoder *dec,
+    struct mule_qr_stats *r)
+{
+	struct mule_fountain_progress p;
+
+	mule_ur_decoder_progress(dec->ur, &p);
+	memset(r, 0, sizeof *r);
+	r->images = dec->images;
+	r->codes = dec->codes;
+	r->foreign = dec->foreign;
+	r->other = p.foreign;
+	r->used = p.used;
+	r->known = p.known;
+	r->len = p.len;
+}
+
+void
+mule_qr_decoder_free(struct mule_qr_decoder *dec)
+{
+	if (!dec)
+		return;
+	mule_ur_decoder_free(dec->ur);
+	free(dec);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* decode.h - the receiving side of the QR transport: the QR codes of
+ * images, or lines of UR text, fed to one UR decoder (ur.h) until the
+ * message is complete.
+ *
+ * A code or line that is no UR at all (not "ur:...") is another
+ * program's: skipped and counted.  A part of another message (another
+ * checksum) is skipped and counted too.  Anything that claims to be a
+ * part of ours and is not well-formed is a rejection, and so is a
+ * complete message whose CRC-32 does not match.  Reading stops once the
+ * message is complete.
+ */
+#ifndef MULE_QR_DECODE_H
+#define MULE_QR_DECODE_H
+
+#include <stddef.h>
+#include <gpg-error.h>
+
+/* The largest image file read. */
+#define MULE_QR_MAX_IMAGE_FILE ((size_t)256 << 20)
+
+struct mule_qr_decoder;
+
+/* What the decoder has seen. */
+struct mule_qr_stats {
+	size_t images;		/* image files read */
+	size_t codes;		/* QR codes or text lines */
+	size_t foreign;		/* of them, not UR */
+	size_t other;		/* parts of another message */
+	size_t used;		/* parts of ours taken in */
+	size_t known, len;	/* fragments recovered, of LEN (0: none yet) */
+};
+
+/* A decoder for one payload of at most MAX_SIZE bytes (0: 1 MiB).
+ * GPG_ERR_ENOMEM. */
+gpg_error_t mule_qr_decoder_new(size_t max_size,
+    struct mule_qr_decoder **r_dec);
+
+/* Take in the N bytes at LINE: one code's content or one text line.
+ * Rejects (exit 1) what mule_ur_decoder_receive rejects. */
+gpg_error_t mule_qr_decoder_line(struct mule_qr_decoder *dec,
+    const char *line, size_t n);
+
+/* Read the image file PATH (PNG or JPEG) and take in its codes; a
+ * directory: every *.png, *.jpg and *.jpeg file in it, in name order.
+ * Nothing is read once the message is complete.  Rejects what
+ * mule_qr_image_read and mule_qr_decoder_line reject; the message names
+ * the file. */
+gpg_error_t mule_qr_decoder_path(struct mule_qr_decoder *dec,
+    const char *path);
+
+/* Take in lines of UR text read from FD until its end or until the
+ * message is complete; blank lines are ignored.  Rejects a line over
+ * MULE_UR_LINE_MAX. */
+gpg_error_t mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd);
+
+/* Whether the payload is complete and checked. */
+int mule_qr_decoder_done(const struct mule_qr_decoder *dec);
+
+/* 0 once done; else an operational error (exit 2) saying how many
+ * fragments and parts were seen of how many. */
+gpg_error_t mule_qr_decoder_finish(const struct mule_qr_decoder *dec);
+
+/* The payload once done (else NULL), *R_LEN bytes, owned by DEC. */
+const unsigned char *mule_qr_decoder_payload(
+    const struct mule_qr_decoder *dec, size_t *r_len);
+
+void mule_qr_decoder_stats(const struct mule_qr_decoder *dec,
+    struct mule_qr_stats *r);
+
+/* NULL-safe. */
+void mule_qr_decoder_free(struct mule_qr_decoder *dec);
+
+#endif

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* encode.c - UR parts to QR codes with libqrencode. */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <qrencode.h>
+
+#include "core/error.h"
+#include "core/fd.h"
+#include "core/output.h"
+#include "core/tempname.h"
+#include "core/text.h"
+#include "pgp/armor.h"
+#include "qr/encode.h"
+#include "qr/png.h"
+#include "qr/ur.h"
+
+static QRecLevel
+ec_level(char level)
+{
+	switch (level) {
+	case 'M': return QR_ECLEVEL_M;
+	case 'Q': return QR_ECLEVEL_Q;
+	case 'H': return QR_ECLEVEL_H;
+	default: return QR_ECLEVEL_L;
+	}
+}
+
+/* The code for TEXT, in the smallest version that holds it, or NULL with
+ * *ERR set. */
+static QRcode *
+make_code(const char *text, const struct mule_qr_encode_opts *o,
+    gpg_error_t *err)
+{
+	QRcode *code;
+
+	/* QR_MODE_8 is a hint: libqrencode splits the text into the modes
+	 * that cost least, alphanumeric for all of an upper-case UR. */
+	code = QRcode_encodeString(text, 0, ec_level(o->level), QR_MODE_8, 1);
+	if (!code && errno != ERANGE) {
+		*err = gpg_error_from_syserror();
+		return NULL;
+	}
+	if (!code || code->version > o->max_version) {
+		*err = mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE),
+		    "use a smaller --fragment, a larger --max-version or a "
+		    "lower --ec",
+		    "a part of %zu characters does not fit a QR code of "
+		    "version %d at level %c", strlen(text), o->max_version,
+		    o->level);
+		QRcode_free(code);
+		return NULL;
+	}
+	return code;
+}
+
+static gpg_error_t
+emit(const char *text, const struct mule_qr_encode_opts *o, size_t i,
+    size_t count, mule_qr_code_fn fn, void *arg)
+{
+	struct mule_qr_code c;
+	gpg_error_t err = 0;
+	QRcode *code;
+
+	if (!(code = make_code(text, o, &err)))
+		return err;
+	c.version = code->version;
+	c.width = code->width;
+	c.modules = code->data;
+	c.text = text;
+	err = fn(arg, i, count, &c);
+	QRcode_free(code);
+	return err;
+}
+
+/* Whether the payload goes as one code: its single part fits. */
+static int
+fits_one(const void *payload, size_t n, const struct mule_qr_encode_opts *o)
+{
+	struct mule_ur_encoder *enc = NULL;
+	const char *part;
+	gpg_error_t err;
+	QRcode *code = NULL;
+	int fits = 0;
+
+	if (n > MULE_UR_MAX_FRAGMENT - 16)
+		return 0;
+	err = mule_ur_encoder_new(payload, n, MULE_UR_MAX_FRAGMENT, &enc);
+	if (!err && mule_ur_encoder_len(enc) == 1)
+		err = mule_ur_encoder_next_part(enc, &part);
+	else
+		err = gpg_error(GPG_ERR_TOO_LARGE);
+	if (!err)
+		code = QRcode_encodeString(part, 0, ec_level(o->level),
+		    QR_MODE_8, 1);
+	fits = code && code->version <= o->max_version;
+	QRcode_free(code);
+	mule_ur_encoder_free(enc);
+	return fits;
+}
+
+gpg_error_t
+mule_qr_encode(const void *payload, size_t n,
+    const struct mule_qr_encode_opts *o, mule_qr_code_fn fn, void *arg)
+{
+	struct mule_ur_encoder *enc = NULL;
+	const char *part;
+	size_t len, count, i;
+	gpg_error_t err;
+
+	if (o->max_version < 1 || o->max_version > 40 || o->extra > 10000
+	    || !strchr("LMQH", o->level) || !o->level)
+		return gpg_error(GPG_ERR_INV_ARG);
+	if (fits_one(payload, n, o))
+		err = mule_ur_encoder_new(payload, n, MULE_UR_MAX_FRAGMENT, &enc);
+	else
+		err = mule_ur_encoder_new(payload, n, o->fragment, &enc);
+	if (gpg_err_code(err) == GPG_ERR_TOO_LARGE)
+		err = mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE),
+		    "use a larger --fragment",
+		    "%zu bytes make more than %d parts of %zu bytes", n,
+		    MULE_FOUNTAIN_MAX_LEN, o->fragment);
+	if (err)
+		goto leave;
+	len = mule_ur_encoder_len(enc);
+	count = len == 1 ? 1 : len + (len * o->extra + 99) / 100;
+	for (i = 0; !err && i < count; i++) {
+		err = mule_ur_encoder_next_part(enc, &part);
+		if (!err)
+			err = emit(part, o, i, count, fn, arg);
+	}
+leave:
+	mule_ur_encoder_free(enc);
+	return err;
+}
+
+gpg_error_t
+mule_qr_payload_read(int fd, size_t limit, struct mule_membuf *out)
+{
+	struct mule_membuf raw = { .limit = limit, .what = "the input" };
+	const char *kind = NULL;
+	gpg_error_t err;
+
+	err = mule_membuf_read_fd(&raw, fd);
+	if (err)
+		goto leave;
+	if (mule_dearmor_detect_kind(raw.p, raw.len, MULE_ARMOR_MESSAGE))
+		kind = MULE_ARMOR_MESSAGE;
+	else if (mule_dearmor_detect_kind(raw.p, raw.len,
+	    MULE_ARMOR_PUBLIC_KEY))
+		kind = MULE_ARMOR_PUBLIC_KEY;
+	if (kind) {
+		out->limit = limit;
+		out->what = "the de-armoured input";
+		err = mule_dearmor_whole(&raw, kind, out);
+	} else {
+		*out = raw;
+		memset(&raw, 0, sizeof raw);
+	}
+leave:
+	mule_membuf_release(&raw);
+	return err;
+}
+
+/* A frame's name: digits and ".png". */
+static int
+is_frame_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] >= '0' && name[i] <= '9'; i++)
+		;
+	return i >= 4 && !strcmp(name + i, ".png");
+}
+
+/* DIR made, or found empty, or (FORCE) emptied of earlier frames. */
+static gpg_error_t
+frames_dir(const char *dir, int force)
+{
+	DIR *d;
+	struct dirent *de;
+	gpg_error_t err = 0;
+	char *esc;
+	int fd;
+
+	if (!mkdir(dir, 0777))
+		return 0;
+	if (errno != EEXIST || !(d = opendir(dir))) {
+		err = gpg_error_from_syserror();
+		esc = mule_escape(dir, strlen(dir));
+		mule_error_set(err, NULL, "cannot make the directory %s: %s",
+		    esc ? esc : "", gpg_strerror(err));
+		free(esc);
+		return err;
+	}
+	fd = dirfd(d);
+	while (!err && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!force || !is_frame_name(de->d_name)) {
+			if (force)
+				continue;
+			esc = mule_escape(dir, strlen(dir));
+			err = mule_error_set(mule_fail_code(GPG_ERR_EEXIST),
+			    "name a new directory, or use --force to replace "
+			    "the frames there", "%s is not empty",
+			    esc ? esc : "the directory");
+			free(esc);
+		} else if (unlinkat(fd, de->d_name, 0) && errno != ENOENT)
+			err = gpg_error_from_syserror();
+	}
+	closedir(d);
+	return err;
+}
+
+struct frames {
+	const char *dir;
+	int dirfd, scale, force;
+	struct mule_qr_encoded *r;
+};
+
+static gpg_error_t
+write_frame(void *arg, size_t index, size_t count,
+    const struct mule_qr_code *code)
+{
+	struct frames *f = arg;
+	struct mule_output *out = NULL;
+	char name[32];
+	gpg_error_t err;
+
+	(void)count;
+	snprintf(name, sizeof name, "%04zu.png", index + 1);
+	err = mule_output_open_at(&out, f->dirfd, f->dir, name,
+	    MULE_OUTPUT_BATCH | MULE_OUTPUT_LEND_DIR
+	    | (f->force ? MULE_OUTPUT_FORCE : 0));
+	if (!err)
+		err = mule_qr_png_write(code->modules, code->width, f->scale,
+		    mule_output_write, out);
+	if (!err)
+		err = mule_output_commit(out);
+	mule_output_free(out);
+	if (!err) {
+		f->r->count++;
+		if (code->version > f->r->version)
+			f->r->version = code->version;
+	}
+	return err;
+}
+
+gpg_error_t
+mule_qr_write_frames(const void *payload, size_t n,
+    const struct mule_qr_encode_opts *o, int scale, const char *dir,
+    int force, struct mule_qr_encoded *r)
+{
+	struct mule_qr_encoded dummy;
+	struct frames f = { dir, -1, scale, force, r ? r : &dummy };
+	gpg_error_t err;
+
+	memset(f.r, 0, sizeof *f.r);
+	if (scale < 1 || scale > 64)
+		return gpg_error(GPG_ERR_INV_ARG);
+	err = frames_dir(dir, force);
+	if (err)
+		return err;
+	f.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (f.dirfd < 0)
+		return gpg_error_from_syserror();
+	mule_output_clean_stale_at(f.dirfd);
+	err = mule_qr_encode(payload, n, o, write_frame, &f);
+	if (!err && mule_sync_dirfd(f.dirfd))
+		err = gpg_error_from_syserror();
+	close(f.dirfd);
+	return err;
+}
+
+struct text {
+	mule_write_fn write;
+	void *arg;
+	struct mule_qr_encoded *r;
+};
+
+static gpg_error_t
+write_line(void *arg, size_t index, size_t count,
+    const struct mule_qr_code *code)
+{
+	struct text *t = arg;
+	gpg_error_t err;
+
+	(void)index;
+	(void)count;
+	err = t->write(t->arg, code->text, strlen(code->text));
+	if (!err)
+		err = t->write(t->arg, "\n", 1);
+	if (!err) {
+		t->r->count++;
+		if (code->version > t->r->version)
+			t->r->version = code->version;
+	}
+	return err;
+}
+
+gpg_error_t
+mule_qr_write_text(const void *payload, size_t n,
+    const struct mule_qr_encode_opts *o, mule_write_fn write, void *arg,
+    struct mule_qr_encoded *r)
+{
+	struct mule_qr_encoded dummy;
+	struct text t = { write, arg, r ? r : &dummy };
+
+	memset(t.r, 0, sizeof *t.r);
+	return mule_qr_encode(payload, n, o, write_line, &t);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* encode.h - a payload as QR codes: UR parts (ur.h) in upper case, each
+ * one QR code made by libqrencode in alphanumeric mode.
+ *
+ * A payload whose single part fits one code of at most the largest
+ * version allowed is that one code ("UR:BYTES/<bytewords>"); any other
+ * is cut into fragments of at most the fragment length and sent as its
+ * LEN plain parts followed by fountain parts, EXTRA percent of LEN more.
+ */
+#ifndef MULE_QR_ENCODE_H
+#define MULE_QR_ENCODE_H
+
+#include <stddef.h>
+#include <gpg-error.h>
+
+#include "core/stream.h"
+
+#define MULE_QR_FRAGMENT_DEFAULT 400
+#define MULE_QR_EXTRA_DEFAULT 100
+#define MULE_QR_MAX_VERSION_DEFAULT 20
+
+struct mule_qr_encode_opts {
+	size_t fragment;	/* bytes per fragment, 10 to MULE_UR_MAX_FRAGMENT */
+	unsigned extra;		/* fountain parts, in percent of LEN */
+	char level;		/* error correction: 'L', 'M', 'Q' or 'H' */
+	int max_version;	/* 1 to 40 */
+};
+
+/* One code: WIDTH x WIDTH modules, bit 0 set for dark. */
+struct mule_qr_code {
+	int version, width;
+	const unsigned char *modules;
+	const char *text;	/* the part it holds */
+};
+
+/* Called for code INDEX (0, 1, ...) of COUNT; CODE is valid during the
+ * call only.  An error stops the encoding and is returned. */
+typedef gpg_error_t (*mule_qr_code_fn)(void *arg, size_t index,
+    size_t count, const struct mule_qr_code *code);
+
+/* Encode the N bytes at PAYLOAD (N may be 0) as O says and call FN(ARG)
+ * for each code.  GPG_ERR_INV_ARG for options out of range,
+ * GPG_ERR_TOO_LARGE (with a message and hint) for a payload of too many
+ * fragments or a part that needs a version above O->max_version,
+ * GPG_ERR_ENOMEM, or what FN returns. */
+gpg_error_t mule_qr_encode(const void *payload, size_t n,
+    const struct mule_qr_encode_opts *o, mule_qr_code_fn fn, void *arg);
+
+/* What a run wrote: codes, and the largest version among them. */
+struct mule_qr_encoded {
+	size_t count;
+	int version;
+};
+
+/* Encode the payload (as mule_qr_encode) as PNG frames DIR/0001.png,
+ * DIR/0002.png, ... of SCALE pixels per module, each written atomically
+ * (output.h).  DIR is made if missing; an existing DIR must be empty
+ * unless FORCE, which first removes the frames (NNNN.png) of an earlier
+ * run there.  *R (may be NULL) says what was written.  Errors as
+ * mule_qr_encode, GPG_ERR_EEXIST for a DIR not empty, and those of
+ * making files. */
+gpg_error_t mule_qr_write_frames(const void *payload, size_t n,
+    const struct mule_qr_encode_opts *o, int scale, const char *dir,
+    int force, struct mule_qr_encoded *r);
+
+/* The same as UR text, one part a line, to WRITE(ARG). */
+gpg_error_t mule_qr_write_text(const void *payload, size_t n,
+    const struct mule_qr_encode_opts *o, mule_write_fn write, void *arg,
+    struct mule_qr_encoded *r);
+
+/* Read all of FD (at most LIMIT bytes; a rejection beyond) into *OUT
+ * (empty, released by the caller): an OpenPGP message or public key
+ * block in ASCII armour is de-armoured (its checksum checked; rejected
+ * when malformed), anything else taken as it is. */
+gpg_error_t mule_qr_payload_read(int fd, size_t limit,
+    struct mule_membuf *out);
+
+#endif
