@@ -22,6 +22,7 @@ static const struct tool {
 	{ "bundle", "seal files and directories; extract only after verifying" },
 	{ "stick", "exchange sealed items through a USB stick" },
 	{ "key", "make your key; carry and accept keys across the gap" },
+	{ "qr", "carry data across the gap as QR codes" },
 	{ NULL, NULL }
 };
 

@@ -191,41 +191,64 @@ mule_qr_decoder_path(struct mule_qr_decoder *dec, const char *path)
 	return read_image(dec, path);
 }
 
+/* Take in the N bytes at LINE unless blank or the message is done. */
+static gpg_error_t
+text_part(struct mule_qr_decoder *dec, const char *line, size_t n)
+{
+	while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+		n--;
+	if (!n || mule_qr_decoder_done(dec))
+		return 0;
+	return mule_qr_decoder_line(dec, line, n);
+}
+
 gpg_error_t
 mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd)
 {
-	static char line[MULE_UR_LINE_MAX + 2];
-	char chunk[4096];
+	char chunk[4096], *line;
 	size_t len = 0, i;
 	ssize_t got;
 	gpg_error_t err = 0;
 
+	if (!(line = malloc(MULE_UR_LINE_MAX + 2)))
+		return gpg_error_from_syserror();
 	while (!err && !mule_qr_decoder_done(dec)) {
 		got = read(fd, chunk, sizeof chunk);
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0)
-			return mule_error_set(gpg_error_from_syserror(), NULL,
-			    "cannot read standard input: %s", strerror(errno));
+		if (got < 0) {
+			err = gpg_error_from_syserror();
+			mule_error_set(err, NULL, "cannot read standard "
+			    "input: %s", gpg_strerror(err));
+			break;
+		}
 		if (got == 0)
 			break;
 		for (i = 0; !err && i < (size_t)got; i++) {
-			if (chunk[i] != '\n') {
-				if (len == sizeof line)
-					return mule_reject(GPG_ERR_TOO_LARGE,
-					    NULL, "a line over %d bytes",
-					    MULE_UR_LINE_MAX);
-				line[len++] = chunk[i];
+			if (chunk[i] == '\n') {
+				err = text_part(dec, line, len);
+				len = 0;
 				continue;
 			}
-			if (len && !(len == 1 && line[0] == '\r')
-			    && !mule_qr_decoder_done(dec))
-				err = mule_qr_decoder_line(dec, line, len);
-			len = 0;
+			if (len == MULE_UR_LINE_MAX + 2) {
+				err = mule_reject(GPG_ERR_TOO_LARGE, NULL,
+				    "a line over %d bytes", MULE_UR_LINE_MAX);
+				break;
+			}
+			line[len++] = chunk[i];
+			/* zbarimg and zbarcam -Sbinary end no symbol with a
+			 * newline: a part also ends where "ur:" begins the
+			 * next (no part holds a colon after its scheme). */
+			if (len > 3 && !strncasecmp(line + len - 3, "ur:", 3)) {
+				err = text_part(dec, line, len - 3);
+				memcpy(line, "UR:", 3);
+				len = 3;
+			}
 		}
 	}
-	if (!err && len && !mule_qr_decoder_done(dec))
-		err = mule_qr_decoder_line(dec, line, len);
+	if (!err)
+		err = text_part(dec, line, len);
+	free(line);
 	return err;
 }
 
@@ -250,8 +273,9 @@ mule_qr_decoder_finish(const struct mule_qr_decoder *dec)
 		    s.codes, s.codes == 1 ? "" : "s");
 	return mule_error_set(mule_fail_code(GPG_ERR_NO_DATA),
 	    "scan more frames (mule-qr encode --extra makes more)",
-	    "incomplete input: %zu of %zu parts seen (%zu of the fragments "
-	    "recovered)", s.used, s.len, s.known);
+	    "incomplete input: %zu parts seen of the %zu needed without "
+	    "loss; %zu of the %zu fragments recovered", s.used, s.len,
+	    s.known, s.len);
 }
 
 const unsigned char *
