@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The manual pages, so that they cannot rot: (a) mandoc -Tlint is clean,
 # (b) each page documents exactly the options its tool's --help lists,
-# (c) the EXAMPLES of mule.1, mule-seal.1, mule-open.1, mule-sign.1 and
-# mule-verify.1 run and exit 0, (d) the manifest and status-line formats
+# (c) the EXAMPLES of mule.1, mule-seal.1, mule-open.1, mule-sign.1,
+# mule-verify.1 and mule-qr.1 (when built) run and exit 0, (d) the manifest and status-line formats
 # that mule.7 shows are what mule-sign and mule-verify produce.
 #
 # Examples are the .Bd -literal blocks of the EXAMPLES section; each block
@@ -57,8 +57,11 @@ missing() {
 	done
 }
 
+# mule-qr only where it is built (./configure --without-qr leaves it out).
+qr_tool=""
+[ -x "$BIN/mule-qr" ] && qr_tool=mule-qr
 for tool in mule mule-seal mule-open mule-sign mule-verify mule-bundle \
-    mule-stick mule-key; do
+    mule-stick mule-key $qr_tool; do
 	hopts=$(help_options "$tool")
 	popts=$(page_options "$MAN/$tool.1")
 	if [ -z "$hopts" ] || [ -z "$popts" ]; then
@@ -158,6 +161,10 @@ run_example() {
 	sed "s|/media/stick|$T/run/stick|g" "$script.orig" >"$script"
 	if grep -qE '(^|[|] *)tar ' "$script" && ! command -v tar >/dev/null 2>&1; then
 		skip "$desc (no tar)"
+		return
+	fi
+	if grep -qE '(^|[|] *)zbarimg ' "$script" && ! command -v zbarimg >/dev/null 2>&1; then
+		skip "$desc (no zbarimg)"
 		return
 	fi
 	rm -rf "$T/run" "$XDG_STATE_HOME"
@@ -274,8 +281,10 @@ run_example "$MAN/mule-key.1" 1 "$KA"
 run_example "$MAN/mule-key.1" 2 "$KB"
 run_example "$MAN/mule-key.1" 3 "$KB"
 
+qr_page=""
+[ -n "$qr_tool" ] && qr_page=mule-qr.1:"$S"
 for pf in mule.1:"$S" mule-seal.1:"$S" mule-open.1:"$R" mule-sign.1:"$G" \
-    mule-verify.1:"$V" mule-bundle.1:"$S" mule-stick.1:"$K"; do
+    mule-verify.1:"$V" mule-bundle.1:"$S" mule-stick.1:"$K" $qr_page; do
 	page="$MAN/${pf%%:*}"
 	fixture=${pf#*:}
 	n=$(examples "$page" | awk -F '\t' 'END { print $1 + 0 }')
