@@ -12,7 +12,8 @@ EXTRA_DIST += tests/README tests/lib.sh tests/stick-lib.sh tests/stick-craft.py 
 	$(FAULT_TESTS)
 
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
-	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur
+	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur \
+	tests/unit-qr-loss
 check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
 
 # Every fuzz harness of contrib/fuzz, built with fuzz-replay.c as its main,
@@ -63,6 +64,8 @@ tests_unit_words_SOURCES = tests/unit-words.c tests/tap.h
 tests_unit_words_LDADD = $(MULE_LIBS)
 tests_unit_ur_SOURCES = tests/unit-ur.c tests/tap.h tests/vectors/ur/bc-ur-vectors.h
 tests_unit_ur_LDADD = $(MULE_LIBS)
+tests_unit_qr_loss_SOURCES = tests/unit-qr-loss.c tests/tap.h
+tests_unit_qr_loss_LDADD = $(MULE_LIBS)
 tests_unit_text_SOURCES = tests/unit-text.c tests/tap.h
 tests_unit_text_LDADD = $(MULE_LIBS)
 tests_unit_hold_SOURCES = tests/unit-hold.c tests/tap.h
