@@ -21,7 +21,7 @@ check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
 FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar tests/fuzz-packet \
 	tests/fuzz-clearsig tests/fuzz-manifest tests/fuzz-digests \
 	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-parts \
-	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur
+	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur tests/fuzz-qr-parts
 tests_fuzz_dearmor_SOURCES = contrib/fuzz/fuzz-dearmor.c tests/fuzz-replay.c
 tests_fuzz_dearmor_LDADD = $(MULE_LIBS)
 tests_fuzz_grammar_SOURCES = contrib/fuzz/fuzz-grammar.c tests/fuzz-replay.c
@@ -50,6 +50,8 @@ tests_fuzz_cert_SOURCES = contrib/fuzz/fuzz-cert.c tests/fuzz-replay.c
 tests_fuzz_cert_LDADD = $(MULE_LIBS)
 tests_fuzz_ur_SOURCES = contrib/fuzz/fuzz-ur.c tests/fuzz-replay.c
 tests_fuzz_ur_LDADD = $(MULE_LIBS)
+tests_fuzz_qr_parts_SOURCES = contrib/fuzz/fuzz-qr-parts.c tests/fuzz-replay.c
+tests_fuzz_qr_parts_LDADD = $(MULE_LIBS)
 tests_unit_bundle_SOURCES = tests/unit-bundle.c tests/tap.h
 tests_unit_bundle_LDADD = $(MULE_LIBS)
 tests_unit_grammar_SOURCES = tests/unit-grammar.c tests/tap.h
