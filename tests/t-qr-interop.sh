@@ -166,7 +166,7 @@ mule_to_npm 5k 1 20 shuffle
 # Parts of the endless stream (five times len), each lost with
 # probability 0.2, in order: both decoders stop once complete.  Ours
 # follows the reference's algorithm, so it needs no more parts than npm's
-# (measured 2026-12-07: the same count on every seed; a decoder that
+# (measured 2026-12-06: the same count on every seed; a decoder that
 # solved the parts by Gaussian elimination would need fewer).
 mule-qr encode -q --text --fragment 200 --extra 400 "$P/64k" >"$T/stream.txt"
 for seed in 1 2 3; do

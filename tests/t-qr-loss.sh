@@ -36,7 +36,7 @@ D="$T/d" P="$T/p"
 mkdir -p "$D" "$P"
 
 # --- 1 MiB there and back ---------------------------------------------------
-# Measured 2026-12-07 on this project's 2-core machine (load 2): encode
+# Measured 2026-12-06 on this project's 2-core machine (load 2): encode
 # 4.3 s (2,622 frames of version 17, 11 MB of PNG), decode 17 s (zbar,
 # about 6.6 ms a frame).  --extra 0: the fountain frames would double
 # the encoding for nothing, since decode stops once the plain frames are
@@ -101,7 +101,7 @@ lost_frames() {
 	diag "$lf_pct % of 104 frames lost: $good of $seed seeds decode"
 }
 
-# Measured 2026-12-07 (the choice is fixed, so is the outcome): 20 %
+# Measured 2026-12-06 (the choice is fixed, so is the outcome): 20 %
 # lost, 10 of 10 decode (83 frames hold about 1.6 x len; the stream needs
 # 1.2 x len on average); 40 % lost, 62 frames, 1.19 x len: 1 of 5
 # (seed 4; 1 of 10 over seeds 1-10).
