@@ -7,9 +7,11 @@ TEST_EXTENSIONS = .sh
 
 TESTS = $(MULE_TESTS) $(UNIT_TESTS)
 EXTRA_DIST += tests/README tests/lib.sh tests/stick-lib.sh tests/stick-craft.py tests/key-tty.py \
-	tests/key-craft.py tests/bundle-lib.sh tests/bcur.js \
+	tests/key-craft.py tests/bundle-lib.sh \
 	tests/faults-lib.sh $(MULE_TESTS) \
 	$(FAULT_TESTS)
+# The npm reference of UR as a filter, for t-qr-interop.sh.
+EXTRA_DIST += tests/bcur.js
 
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
 	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur \
