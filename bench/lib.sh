@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# bench/lib.sh - what bench/run.sh, bench/bundle.sh, bench/stick.sh and
-# bench/key-list.sh share: preconditions, the throwaway directory and its
-# cleanup, keys, interleaved timing and medians, and the rows of the
-# result table.
+# bench/lib.sh - what bench/run.sh, bench/bundle.sh, bench/stick.sh,
+# bench/key-list.sh and bench/qr-rate.sh share: preconditions, the
+# throwaway directory and its cleanup, keys, interleaved timing and
+# medians, and the rows of the result table.
 #
 # Source it from a benchmark, after $top is set:  . "$top/bench/lib.sh"
 # It only defines functions; nothing runs until the script calls them.

@@ -11,9 +11,12 @@ EXTRA_DIST += tests/README tests/lib.sh tests/stick-lib.sh tests/stick-craft.py 
 	tests/key-craft.py tests/bundle-lib.sh \
 	tests/faults-lib.sh $(MULE_TESTS) \
 	$(FAULT_TESTS)
+# The npm reference of UR as a filter, for t-qr-interop.sh.
+EXTRA_DIST += tests/bcur.js
 
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
-	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur
+	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur \
+	tests/unit-qr-loss
 check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
 
 # Every fuzz harness of contrib/fuzz, built with fuzz-replay.c as its main,
@@ -21,7 +24,7 @@ check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
 FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar tests/fuzz-packet \
 	tests/fuzz-clearsig tests/fuzz-manifest tests/fuzz-digests \
 	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-parts \
-	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur
+	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur tests/fuzz-qr-parts
 tests_fuzz_dearmor_SOURCES = contrib/fuzz/fuzz-dearmor.c tests/fuzz-replay.c
 tests_fuzz_dearmor_LDADD = $(MULE_LIBS)
 tests_fuzz_grammar_SOURCES = contrib/fuzz/fuzz-grammar.c tests/fuzz-replay.c
@@ -50,6 +53,8 @@ tests_fuzz_cert_SOURCES = contrib/fuzz/fuzz-cert.c tests/fuzz-replay.c
 tests_fuzz_cert_LDADD = $(MULE_LIBS)
 tests_fuzz_ur_SOURCES = contrib/fuzz/fuzz-ur.c tests/fuzz-replay.c
 tests_fuzz_ur_LDADD = $(MULE_LIBS)
+tests_fuzz_qr_parts_SOURCES = contrib/fuzz/fuzz-qr-parts.c tests/fuzz-replay.c
+tests_fuzz_qr_parts_LDADD = $(MULE_LIBS)
 tests_unit_bundle_SOURCES = tests/unit-bundle.c tests/tap.h
 tests_unit_bundle_LDADD = $(MULE_LIBS)
 tests_unit_grammar_SOURCES = tests/unit-grammar.c tests/tap.h
@@ -64,6 +69,8 @@ tests_unit_words_SOURCES = tests/unit-words.c tests/tap.h
 tests_unit_words_LDADD = $(MULE_LIBS)
 tests_unit_ur_SOURCES = tests/unit-ur.c tests/tap.h tests/vectors/ur/bc-ur-vectors.h
 tests_unit_ur_LDADD = $(MULE_LIBS)
+tests_unit_qr_loss_SOURCES = tests/unit-qr-loss.c tests/tap.h
+tests_unit_qr_loss_LDADD = $(MULE_LIBS)
 tests_unit_text_SOURCES = tests/unit-text.c tests/tap.h
 tests_unit_text_LDADD = $(MULE_LIBS)
 tests_unit_hold_SOURCES = tests/unit-hold.c tests/tap.h

@@ -47,6 +47,7 @@ parts|tar/parts.c core/fd.c core/output.c core/tempname.c core/hold.c core/secre
 tar|tar/read.c tar/tar.c tar/staging.c pgp/manifest.c core/strlist.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/progress.c core/stream.c core/text.c core/error.c core/cleanup.c|libarchive libgcrypt gpg-error -lm|
 cert|key/cert.c core/secret.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 ur|qr/ur.c qr/fountain.c qr/xoshiro.c qr/bytewords.c qr/cbor.c qr/crc32.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+qr-parts|qr/ur.c qr/fountain.c qr/xoshiro.c qr/bytewords.c qr/cbor.c qr/crc32.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 TABLE
 }
 
