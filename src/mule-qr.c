@@ -33,7 +33,7 @@ static const char usage[] =
 "lost.\n"
 "\n"
 "      --extra PCT             fountain frames beyond the plain ones, in\n"
-"                              percent (default 100)\n"
+"                              percent (default 100, and at least 30)\n"
 "      --fragment BYTES        bytes per frame (default 400; show: at\n"
 "                              most that, less on a small terminal)\n"
 "      --ec L|M|Q|H            error correction level (default L)\n"
@@ -143,7 +143,7 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
 		note_given(a, c);
 		switch (c) {
 		case OPT_EXTRA: a->enc.extra = (unsigned)mule_cli_int(
-		    "--extra", optarg); break;
+		    "--extra", optarg); a->enc.extra_min = 0; break;
 		case OPT_FRAGMENT: a->enc.fragment = (size_t)mule_cli_int(
 		    "--fragment", optarg); a->fragment_given = 1; break;
 		case OPT_SCALE: a->scale = mule_cli_int("--scale", optarg);
@@ -318,7 +318,7 @@ main(int argc, char **argv)
 	};
 	struct mule_cli cli;
 	struct args a = { { MULE_QR_FRAGMENT_DEFAULT, MULE_QR_EXTRA_DEFAULT,
-	    'L', MULE_QR_MAX_VERSION_DEFAULT }, 4, 0, 0, 0, MULE_QR_FPS_DEFAULT,
+	    'L', MULE_QR_MAX_VERSION_DEFAULT, MULE_QR_EXTRA_MIN_DEFAULT }, 4, 0, 0, 0, MULE_QR_FPS_DEFAULT,
 	    0, 0, 0 };
 	const char *cmd;
 	gpg_error_t err;

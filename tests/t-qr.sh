@@ -61,6 +61,12 @@ roundtrip big "$P/big"
 check "20 KiB: 52 plain and 52 fountain frames" \
     [ "$(ls "$D/big" | wc -l)" -eq 104 ]
 roundtrip scale2 "$P/small" --scale 2
+check "2000 bytes: 6 plain frames and at least 30 fountain frames" \
+    [ "$(ls "$D/scale2" | wc -l)" -eq 36 ]
+rm -rf "$D/extra100"
+mule-qr encode -q --extra 100 -o "$D/extra100" "$P/small"
+check "... and with --extra 100, exactly 100 % more" \
+    [ "$(ls "$D/extra100" | wc -l)" -eq 12 ]
 roundtrip level-h "$P/small" --ec H --max-version 40
 
 # --- frames lost, shuffled, duplicated -------------------------------------

@@ -191,7 +191,7 @@ mule_qr_stream_free(struct mule_qr_stream *s)
 size_t
 mule_qr_fragment_for(char level, int version)
 {
-	struct mule_qr_encode_opts o = { 0, 0, level, version };
+	struct mule_qr_encode_opts o = { 0, 0, level, version, 0 };
 	char *text;
 	size_t lo = 0, hi = 7089, mid, fragment = 0;
 	QRcode *code;
@@ -228,14 +228,17 @@ mule_qr_encode(const void *payload, size_t n,
 {
 	struct mule_qr_stream *s = NULL;
 	struct mule_qr_code code;
-	size_t len, count, i;
+	size_t len, extra, count, i;
 	gpg_error_t err;
 
 	err = mule_qr_stream_new(payload, n, o, &s);
 	if (err)
 		return err;
 	len = mule_qr_stream_len(s);
-	count = len == 1 ? 1 : len + (len * o->extra + 99) / 100;
+	extra = (len * o->extra + 99) / 100;
+	if (extra < o->extra_min)
+		extra = o->extra_min;
+	count = len == 1 ? 1 : len + extra;
 	for (i = 0; !err && i < count; i++) {
 		err = mule_qr_stream_next(s, &code);
 		if (!err)
