@@ -100,7 +100,10 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
 			break;
 		case OPT_TEXT: a->text = 1; break;
 		case OPT_MAX_SIZE: a->max_size = (size_t)mule_cli_size(
-		    "--max-size", optarg); a->decode_only = 1; break;
+		    "--max-size", optarg); a->decode_only = 1;
+			if (!a->max_size)
+				mule_usage_error("--max-size: at least 1 byte");
+			break;
 		case 'a': a->armor = 1; a->decode_only = 1; break;
 		default: mule_cli_option(cli, c, optarg); break;
 		}

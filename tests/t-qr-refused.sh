@@ -93,6 +93,18 @@ $C/forged-mix.txt message $P/m frag=10
 # a malformed part of another message
 $C/other-bad.txt message $P/m frag=10 seqs=1
 $C/other-bad.txt part 1 10001 10001 12345678 zeros:1
+# one part of another message first, then all of ours
+$C/other-first.txt message $P/other frag=10 seqs=1
+$C/other-first.txt message $P/m frag=10
+
+# --max-size: the default (1 MiB: 1,048,581 bytes of CBOR), and 1000
+# (1,003); a message of 1,009 bytes is a payload of 1,006
+$C/max-default.txt part 1 525 1048582 @$P/m zeros:1998
+$C/max-default-ok.txt part 1 525 1048581 @$P/m zeros:1998
+$C/max-1000.txt part 1 201 1004 @$P/m zeros:5
+$C/max-1000-ok.txt part 1 201 1003 @$P/m zeros:5
+$C/k1000.txt message $P/k1000
+$C/k1006.txt message $P/k1006
 EOF
 
 # --- controls ------------------------------------------------------------------
@@ -158,6 +170,22 @@ done
 qr_refused "a single part that is a text string" 1 "$C/single-text.txt" --text
 qr_refused "a single part with a byte after the byte string" 1 \
     "$C/single-trailing.txt" --text
+
+# --- sizes -------------------------------------------------------------------------
+qr_refused "a message over the default --max-size (1 MiB)" 1 "$C/max-default.txt" --text
+check "... with a hint to --max-size" grep -q 'hint: .*--max-size' "$T/err"
+qr_refused "control: a message of 1 MiB alone is only incomplete" 2 \
+    "$C/max-default-ok.txt" --text
+qr_refused "a message over --max-size 1000" 1 "$C/max-1000.txt" --text --max-size 1000
+qr_refused "control: the longest message for --max-size 1000 is only incomplete" 2 \
+    "$C/max-1000-ok.txt" --text --max-size 1000
+decodes "$C/k1000.txt" "$P/k1000" "a payload of exactly --max-size decodes" --max-size 1000
+# Regression: the limit was --max-size + 9 bytes of CBOR; a payload of
+# 1,006 bytes (3 bytes of head) fitted 1,009 and came out.
+qr_refused "a payload 6 bytes over --max-size is refused" 1 "$C/k1006.txt" \
+    --text --max-size 1000
+run_status 2 mule-qr decode --text --max-size 0 <"$C/m.txt"
+check "--max-size 0 is a usage error" one_error_of mule-qr "$T/err"
 
 # --- other types, malformed lines ------------------------------------------------
 qr_refused "a UR of another type" 1 "$C/type.txt" --text

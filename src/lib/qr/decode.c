@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 #include "core/fd.h"
 #include "core/stream.h"
 #include "core/text.h"
+#include "qr/cbor.h"
 #include "qr/decode.h"
 #include "qr/png.h"
 #include "qr/scan.h"
@@ -30,20 +32,41 @@ mule_qr_decoder_new(size_t max_size, struct mule_qr_decoder **r_dec)
 {
 	struct mule_qr_decoder *dec;
 	gpg_error_t err;
+	size_t limit;
 
 	*r_dec = NULL;
 	if (!max_size)
 		max_size = MULE_FOUNTAIN_DEFAULT_MAX_MESSAGE;
+	/* The UR message is the payload as a CBOR byte string: MAX_SIZE
+	 * bytes and the head of their length.  Not a flat 9 more: a payload
+	 * of up to 6 bytes over MAX_SIZE has a shorter head and would fit.
+	 * A message length is at most 2^32 - 1 in any case. */
+	if (max_size > UINT32_MAX - 9)
+		limit = UINT32_MAX;
+	else
+		limit = max_size + mule_cbor_head_len(max_size);
 	if (!(dec = calloc(1, sizeof *dec)))
 		return gpg_error_from_syserror();
-	/* The CBOR head of a byte string: at most 9 bytes. */
-	err = mule_ur_decoder_new(max_size + 9, &dec->ur);
+	err = mule_ur_decoder_new(limit, &dec->ur);
 	if (err) {
 		free(dec);
 		return err;
 	}
 	*r_dec = dec;
 	return 0;
+}
+
+/* ERR with HINT added to its recorded message. */
+static gpg_error_t
+with_hint(gpg_error_t err, const char *hint)
+{
+	struct mule_error_record r;
+
+	mule_error_save(&r);
+	if (r.err != err || r.hint[0])
+		return err;
+	mule_error_clear();
+	return mule_error_set(err, hint, "%s", r.msg);
 }
 
 gpg_error_t
@@ -60,6 +83,9 @@ mule_qr_decoder_line(struct mule_qr_decoder *dec, const char *line, size_t n)
 	err = mule_ur_decoder_receive(dec->ur, line, n, &outcome);
 	if (!err && outcome == MULE_FOUNTAIN_LATE)
 		dec->late++;
+	if (gpg_err_code(err) == GPG_ERR_TOO_LARGE)
+		err = with_hint(err, "mule-qr decode --max-size SIZE takes a "
+		    "larger payload");
 	return err;
 }
 

@@ -31,8 +31,9 @@ struct mule_qr_stats {
 	size_t known, len;	/* fragments recovered, of LEN (0: none yet) */
 };
 
-/* A decoder for one payload of at most MAX_SIZE bytes (0: 1 MiB).
- * GPG_ERR_ENOMEM. */
+/* A decoder for one payload of at most MAX_SIZE bytes (0: 1 MiB): a
+ * part whose message is longer than such a payload needs is refused
+ * before anything is sampled.  GPG_ERR_ENOMEM. */
 gpg_error_t mule_qr_decoder_new(size_t max_size,
     struct mule_qr_decoder **r_dec);
 
