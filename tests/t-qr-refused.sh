@@ -187,6 +187,20 @@ qr_refused "a payload 6 bytes over --max-size is refused" 1 "$C/k1006.txt" \
 run_status 2 mule-qr decode --text --max-size 0 <"$C/m.txt"
 check "--max-size 0 is a usage error" one_error_of mule-qr "$T/err"
 
+# Regression: lines of 16,385 and 16,386 bytes were taken as lines (and
+# skipped as foreign), not refused as over 16 KiB.
+for n in 16384 16385 16386; do
+	head -c $n /dev/zero | tr '\0' A >"$T/line-$n.txt"
+done
+printf '\r\nA\n' >>"$T/line-16384.txt"
+echo >>"$T/line-16385.txt"
+echo >>"$T/line-16386.txt"
+run_status 2 mule-qr decode --text <"$T/line-16384.txt"
+check "control: a line of 16 KiB (and a CR) is read: only incomplete" \
+    grep -q 'no part of a message in 2 codes' "$T/err"
+qr_refused "a line of 16 KiB + 1 byte is refused" 1 "$T/line-16385.txt" --text
+qr_refused "a line of 16 KiB + 2 bytes is refused" 1 "$T/line-16386.txt" --text
+
 # --- other types, malformed lines ------------------------------------------------
 qr_refused "a UR of another type" 1 "$C/type.txt" --text
 qr_refused "type bytesx" 1 "$C/type-bytesx.txt" --text

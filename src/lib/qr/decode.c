@@ -217,10 +217,16 @@ mule_qr_decoder_path(struct mule_qr_decoder *dec, const char *path)
 	return read_image(dec, path);
 }
 
-/* Take in the N bytes at LINE unless blank or the message is done. */
+/* Take in the N bytes at LINE (no LF) unless blank or the message is
+ * done; refuse it if it is over MULE_UR_LINE_MAX without its CR. */
 static gpg_error_t
 text_part(struct mule_qr_decoder *dec, const char *line, size_t n)
 {
+	if (n && line[n - 1] == '\r')
+		n--;
+	if (n > MULE_UR_LINE_MAX)
+		return mule_reject(GPG_ERR_LINE_TOO_LONG, NULL,
+		    "a line over %d bytes", MULE_UR_LINE_MAX);
 	while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
 		n--;
 	if (!n || mule_qr_decoder_done(dec))
@@ -256,8 +262,10 @@ mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd)
 				len = 0;
 				continue;
 			}
-			if (len == MULE_UR_LINE_MAX + 2) {
-				err = mule_reject(GPG_ERR_TOO_LARGE, NULL,
+			/* Room for the limit and a CR: one more byte is
+			 * a line over the limit, whatever follows. */
+			if (len == MULE_UR_LINE_MAX + 1) {
+				err = mule_reject(GPG_ERR_LINE_TOO_LONG, NULL,
 				    "a line over %d bytes", MULE_UR_LINE_MAX);
 				break;
 			}
