@@ -189,7 +189,8 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 		err = mule_output_write(out, p, n);
 	if (!err)
 		err = mule_output_commit(out);
-	if (dec) {
+	/* On failure the error is the one line. */
+	if (dec && !err) {
 		mule_qr_decoder_stats(dec, &s);
 		if (s.foreign)
 			mule_warn("skipped %zu QR code%s that %s no UR",
@@ -198,9 +199,8 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 		if (s.other)
 			mule_warn("skipped %zu part%s of another message",
 			    s.other, s.other == 1 ? "" : "s");
-		if (!err)
-			mule_note("%zu bytes from %zu part%s", n, s.used,
-			    s.used == 1 ? "" : "s");
+		mule_note("%zu bytes from %zu part%s", n, s.used,
+		    s.used == 1 ? "" : "s");
 	}
 	mule_armor_free(arm);
 	mule_qr_decoder_free(dec);

@@ -248,6 +248,13 @@ grep -q 'warning: skipped 9 parts of another message' "$T/err" ||
     why="$why not 9 parts of the other counted;"
 verdict "a second message mixed in: skipped, counted, the first decodes"
 { cat "$C/m.txt"; echo 'UR:BYTES/0-0/XX'; } >"$T/after.txt"
+qr_refused "one part of another message first: ours is the other message" 2 \
+    "$C/other-first.txt" --text
+check "... and the error says how many of it were skipped" \
+    grep -q '10 parts of another message skipped' "$T/err"
+{ echo 'https://example.org/'; sed -n 1p "$C/m.txt"; } >"$T/foreign.txt"
+qr_refused "incomplete after a foreign line: the error is still the one line" 2 \
+    "$T/foreign.txt" --text
 run_status 0 mule-qr decode --text <"$T/after.txt"
 check "reading stops once complete: a bad line after the message is not read" \
     cmp -s "$T/out" "$P/m"

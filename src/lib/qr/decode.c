@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -296,6 +297,7 @@ gpg_error_t
 mule_qr_decoder_finish(const struct mule_qr_decoder *dec)
 {
 	struct mule_qr_stats s;
+	char other[80] = "";
 
 	if (mule_qr_decoder_done(dec))
 		return 0;
@@ -305,11 +307,15 @@ mule_qr_decoder_finish(const struct mule_qr_decoder *dec)
 		    s.codes ? "are these frames of mule-qr encode?" : NULL,
 		    "incomplete input: no part of a message in %zu code%s",
 		    s.codes, s.codes == 1 ? "" : "s");
-	return mule_error_set(mule_fail_code(GPG_ERR_NO_DATA),
-	    "scan more frames (mule-qr encode --extra makes more)",
-	    "incomplete input: %zu parts seen of the %zu needed without "
-	    "loss; %zu of the %zu fragments recovered", s.used, s.len,
-	    s.known, s.len);
+	if (s.other)
+		snprintf(other, sizeof other, "; %zu part%s of another "
+		    "message skipped", s.other, s.other == 1 ? "" : "s");
+	return mule_error_set(mule_fail_code(GPG_ERR_NO_DATA), s.other
+	    ? "the first part read chooses the message: frames of two "
+	    "messages mixed?" : "scan more frames (mule-qr encode --extra "
+	    "makes more)", "incomplete input: %zu parts seen of the %zu "
+	    "needed without loss; %zu of the %zu fragments recovered%s",
+	    s.used, s.len, s.known, s.len, other);
 }
 
 const unsigned char *

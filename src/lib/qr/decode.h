@@ -59,7 +59,8 @@ gpg_error_t mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd);
 int mule_qr_decoder_done(const struct mule_qr_decoder *dec);
 
 /* 0 once done; else an operational error (exit 2) saying how many
- * fragments and parts were seen of how many. */
+ * fragments and parts were seen of how many, and how many of another
+ * message were skipped. */
 gpg_error_t mule_qr_decoder_finish(const struct mule_qr_decoder *dec);
 
 /* The payload once done (else NULL), *R_LEN bytes, owned by DEC. */
