@@ -201,6 +201,20 @@ check "control: a line of 16 KiB (and a CR) is read: only incomplete" \
 qr_refused "a line of 16 KiB + 1 byte is refused" 1 "$T/line-16385.txt" --text
 qr_refused "a line of 16 KiB + 2 bytes is refused" 1 "$T/line-16386.txt" --text
 
+# Regression: the name of an image that could not be opened (a dangling
+# link, a directory named *.png) reached the terminal as it was: names
+# read from a directory are anyone's.
+mkdir "$T/names"
+esc=$(printf '\033') bel=$(printf '\007')
+ln -s "$T/nowhere" "$T/names/a${esc}]0;owned${bel}.png"
+qr_refused "an image that cannot be opened: its name escaped" 2 /dev/null "$T/names"
+no_esc() { ! grep -q "$esc" "$1"; }
+check "... no escape character on stderr" no_esc "$T/err"
+rm "$T/names"/*
+mkdir "$T/names/b
+x.png"
+qr_refused "a directory named *.png: its name escaped" 2 /dev/null "$T/names"
+
 # --- other types, malformed lines ------------------------------------------------
 qr_refused "a UR of another type" 1 "$C/type.txt" --text
 qr_refused "type bytesx" 1 "$C/type-bytesx.txt" --text

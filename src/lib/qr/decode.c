@@ -128,7 +128,10 @@ read_image(struct mule_qr_decoder *dec, const char *path)
 	gpg_error_t err;
 	int fd = -1;
 
-	err = mule_input_open(&fd, path);
+	/* Its message names PATH as it is; in_file names it escaped (a
+	 * name read from a directory is anyone's). */
+	if ((err = mule_input_open(&fd, path)))
+		mule_error_clear();
 	if (!err)
 		err = mule_membuf_read_fd(&buf, fd);
 	if (!err) {
