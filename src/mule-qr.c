@@ -172,10 +172,14 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 	    | (a->armor ? 0 : MULE_OUTPUT_BINARY));
 	if (!err)
 		err = mule_qr_decoder_new(a->max_size, &dec);
+	if (!err)
+		mule_qr_decoder_progress_start(dec, cli->quiet);
 	if (!err && a->text)
 		err = mule_qr_decoder_text(dec, STDIN_FILENO);
 	for (i = 0; !err && !a->text && i < (nfiles ? nfiles : 1); i++)
 		err = mule_qr_decoder_path(dec, nfiles ? files[i] : NULL);
+	if (dec)
+		mule_qr_decoder_progress_end(dec);
 	if (!err)
 		err = mule_qr_decoder_finish(dec);
 	p = err ? NULL : mule_qr_decoder_payload(dec, &n);

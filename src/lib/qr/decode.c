@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 #include "core/error.h"
 #include "core/fd.h"
+#include "core/progress.h"
 #include "core/stream.h"
 #include "core/text.h"
 #include "qr/cbor.h"
@@ -26,6 +28,8 @@
 struct mule_qr_decoder {
 	struct mule_ur_decoder *ur;
 	size_t images, codes, foreign, late;
+	struct mule_progress *progress;	/* NULL: none */
+	size_t drawn;			/* codes when it was drawn */
 };
 
 gpg_error_t
@@ -70,6 +74,44 @@ with_hint(gpg_error_t err, const char *hint)
 	return mule_error_set(err, hint, "%s", r.msg);
 }
 
+void
+mule_qr_decoder_progress_start(struct mule_qr_decoder *dec, int quiet)
+{
+	if (!dec->progress)
+		dec->progress = mule_progress_new("decoding", quiet, 0, 0);
+}
+
+void
+mule_qr_decoder_progress_end(struct mule_qr_decoder *dec)
+{
+	mule_progress_done(dec->progress);
+	dec->progress = NULL;
+}
+
+/* Redraw the progress line (a few times a second, or now with FORCE). */
+static void
+show(struct mule_qr_decoder *dec, int force)
+{
+	struct mule_qr_stats s;
+	int drawn;
+
+	/* Done: the line is about to be erased. */
+	if (!dec->progress || mule_qr_decoder_done(dec))
+		return;
+	mule_qr_decoder_stats(dec, &s);
+	if (!s.len)
+		drawn = mule_progress_printf(dec->progress, force, "%zu code%s "
+		    "read, no part yet", s.codes, s.codes == 1 ? "" : "s");
+	else
+		drawn = mule_progress_printf(dec->progress, force, "%zu code%s "
+		    "read, %zu part%s used, %zu/%zu fragments, at least %zu "
+		    "more part%s", s.codes, s.codes == 1 ? "" : "s", s.used,
+		    s.used == 1 ? "" : "s", s.known, s.len, s.needed,
+		    s.needed == 1 ? "" : "s");
+	if (drawn)
+		dec->drawn = s.codes;
+}
+
 gpg_error_t
 mule_qr_decoder_line(struct mule_qr_decoder *dec, const char *line, size_t n)
 {
@@ -79,9 +121,11 @@ mule_qr_decoder_line(struct mule_qr_decoder *dec, const char *line, size_t n)
 	dec->codes++;
 	if (n < 3 || strncasecmp(line, "ur:", 3)) {
 		dec->foreign++;
+		show(dec, 0);
 		return 0;
 	}
 	err = mule_ur_decoder_receive(dec->ur, line, n, &outcome);
+	show(dec, 0);
 	if (!err && outcome == MULE_FOUNTAIN_LATE)
 		dec->late++;
 	if (gpg_err_code(err) == GPG_ERR_TOO_LARGE)
@@ -142,6 +186,8 @@ read_image(struct mule_qr_decoder *dec, const char *path)
 	if (!err)
 		err = mule_qr_scan(&img, take_symbol, dec, NULL);
 	mule_qr_image_release(&img);
+	if (!err)
+		show(dec, 0);
 	if (fd > 0)
 		close(fd);
 	return err ? in_file(err, path ? path : "standard input") : 0;
@@ -238,6 +284,16 @@ text_part(struct mule_qr_decoder *dec, const char *line, size_t n)
 	return mule_qr_decoder_line(dec, line, n);
 }
 
+/* Whether reading FD would not wait: the progress line is brought up to
+ * date before a wait (a camera or a person feeding parts one by one). */
+static int
+input_ready(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) != 0;
+}
+
 gpg_error_t
 mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd)
 {
@@ -249,6 +305,9 @@ mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd)
 	if (!(line = malloc(MULE_UR_LINE_MAX + 2)))
 		return gpg_error_from_syserror();
 	while (!err && !mule_qr_decoder_done(dec)) {
+		if (dec->progress && dec->drawn != dec->codes &&
+		    !input_ready(fd))
+			show(dec, 1);
 		got = read(fd, chunk, sizeof chunk);
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -342,6 +401,16 @@ mule_qr_decoder_stats(const struct mule_qr_decoder *dec,
 	r->used = p.used;
 	r->known = p.known;
 	r->len = p.len;
+	/* A lower bound: every part adds at most one equation over the
+	 * fragments, so as many parts as fragments are unknown, less the
+	 * mixed parts held (each may yet give one), and at least one while
+	 * any is unknown.  Exact while plain parts come without loss; when
+	 * frames were lost, fountain parts that only repeat what is known
+	 * make the real count higher (about 1.2 LEN parts in all with 20 %
+	 * lost). */
+	if (p.len && p.known < p.len)
+		r->needed = p.len - p.known > p.mixed ?
+		    p.len - p.known - p.mixed : 1;
 }
 
 void
@@ -349,6 +418,7 @@ mule_qr_decoder_free(struct mule_qr_decoder *dec)
 {
 	if (!dec)
 		return;
+	mule_qr_decoder_progress_end(dec);
 	mule_ur_decoder_free(dec->ur);
 	free(dec);
 }

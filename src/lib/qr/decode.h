@@ -29,6 +29,8 @@ struct mule_qr_stats {
 	size_t other;		/* parts of another message */
 	size_t used;		/* parts of ours taken in */
 	size_t known, len;	/* fragments recovered, of LEN (0: none yet) */
+	size_t needed;		/* at least this many parts more (0 once
+				 * done; LEN unknown: 0) */
 };
 
 /* A decoder for one payload of at most MAX_SIZE bytes (0: 1 MiB): a
@@ -36,6 +38,14 @@ struct mule_qr_stats {
  * before anything is sampled.  GPG_ERR_ENOMEM. */
 gpg_error_t mule_qr_decoder_new(size_t max_size,
     struct mule_qr_decoder **r_dec);
+
+/* Show a progress line on standard error while reading, if it is a
+ * terminal and QUIET is 0 (core/progress.h): codes read, parts used,
+ * fragments recovered of LEN, and at least how many parts more (struct
+ * mule_qr_stats).  Erase it with mule_qr_decoder_progress_end (also
+ * done by mule_qr_decoder_free) before anything else is printed. */
+void mule_qr_decoder_progress_start(struct mule_qr_decoder *dec, int quiet);
+void mule_qr_decoder_progress_end(struct mule_qr_decoder *dec);
 
 /* Take in the N bytes at LINE: one code's content or one text line.
  * Rejects (exit 1) what mule_ur_decoder_receive rejects. */
@@ -58,9 +68,9 @@ gpg_error_t mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd);
 /* Whether the payload is complete and checked. */
 int mule_qr_decoder_done(const struct mule_qr_decoder *dec);
 
-/* 0 once done; else an operational error (exit 2) saying how many
- * fragments and parts were seen of how many, and how many of another
- * message were skipped. */
+/* The end of the input: 0 once done, else an operational error (exit
+ * 2) saying how many fragments and parts were seen of how many, and how
+ * many of another message were skipped. */
 gpg_error_t mule_qr_decoder_finish(const struct mule_qr_decoder *dec);
 
 /* The payload once done (else NULL), *R_LEN bytes, owned by DEC. */

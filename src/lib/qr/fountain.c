@@ -721,6 +721,7 @@ mule_fountain_decoder_progress(const struct mule_fountain_decoder *dec,
     struct mule_fountain_progress *r)
 {
 	*r = dec->progress;
+	r->mixed = dec->nmixed;
 }
 
 void
