@@ -22,8 +22,9 @@ static const char usage[] =
 "usage: mule-qr encode -o DIR [--extra PCT] [--fragment BYTES] [--ec L|M|Q|H]\n"
 "                      [--scale PX] [--max-version V] [--force] [FILE]\n"
 "       mule-qr encode --text [-o FILE] [options] [FILE]\n"
-"       mule-qr decode [-o FILE] [--armor] [--max-size SIZE] [FILE|DIR ...]\n"
-"       mule-qr decode --text [-o FILE] [--armor] [--max-size SIZE]\n"
+"       mule-qr decode [-o FILE] [--armor] [--max-size SIZE] [--json]\n"
+"                      [FILE|DIR ...]\n"
+"       mule-qr decode --text [-o FILE] [--armor] [--max-size SIZE] [--json]\n"
 "Carry data across the air gap as QR codes in the UR format: PNG frames\n"
 "to show or print, read back from images in any order, some lost.\n"
 "\n"
@@ -36,6 +37,8 @@ static const char usage[] =
 "      --text                  UR text, one part a line, not images\n"
 "      --max-size SIZE         refuse a larger message (default 1M)\n"
 "  -a, --armor                 decode: ASCII armour (PGP MESSAGE)\n"
+"      --json                  decode: how it went, as JSON on standard\n"
+"                              output (needs -o FILE)\n"
 "  -o, --output DIR|FILE       encode: the frames' directory;\n"
 "                              decode: write to FILE, atomically\n"
 "      --force                 encode: replace the frames in DIR;\n"
@@ -49,7 +52,7 @@ static const char usage[] =
 
 enum {
 	OPT_EXTRA = MULE_OPT_TOOL, OPT_FRAGMENT, OPT_EC, OPT_SCALE,
-	OPT_MAX_VERSION, OPT_TEXT, OPT_MAX_SIZE
+	OPT_MAX_VERSION, OPT_TEXT, OPT_MAX_SIZE, OPT_JSON
 };
 
 static const struct option longopts[] = {
@@ -67,12 +70,13 @@ static const struct option longopts[] = {
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "armor", no_argument, NULL, 'a' },
 	{ "armour", no_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ NULL, 0, NULL, 0 }
 };
 
 struct args {
 	struct mule_qr_encode_opts enc;
-	int scale, text, armor, encode_only, decode_only;
+	int scale, text, armor, encode_only, decode_only, json;
 	size_t max_size;
 };
 
@@ -105,6 +109,7 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
 				mule_usage_error("--max-size: at least 1 byte");
 			break;
 		case 'a': a->armor = 1; a->decode_only = 1; break;
+		case OPT_JSON: a->json = 1; a->decode_only = 1; break;
 		default: mule_cli_option(cli, c, optarg); break;
 		}
 	}
@@ -167,11 +172,12 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 	gpg_error_t err;
 	int i;
 
-	err = mule_output_open(&out, cli->output, MULE_OUTPUT_HOLD
-	    | (cli->force ? MULE_OUTPUT_FORCE : 0)
-	    | (a->armor ? 0 : MULE_OUTPUT_BINARY));
+	/* The decoder first: --json reports even an output refused. */
+	err = mule_qr_decoder_new(a->max_size, &dec);
 	if (!err)
-		err = mule_qr_decoder_new(a->max_size, &dec);
+		err = mule_output_open(&out, cli->output, MULE_OUTPUT_HOLD
+		    | (cli->force ? MULE_OUTPUT_FORCE : 0)
+		    | (a->armor ? 0 : MULE_OUTPUT_BINARY));
 	if (!err)
 		mule_qr_decoder_progress_start(dec, cli->quiet);
 	if (!err && a->text)
@@ -193,6 +199,8 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 		err = mule_output_write(out, p, n);
 	if (!err)
 		err = mule_output_commit(out);
+	if (dec && a->json)
+		mule_qr_decoder_json(dec, err, stdout);
 	/* On failure the error is the one line. */
 	if (dec && !err) {
 		mule_qr_decoder_stats(dec, &s);
@@ -209,6 +217,9 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 	mule_armor_free(arm);
 	mule_qr_decoder_free(dec);
 	mule_output_free(out);
+	if (a->json && fflush(stdout) == EOF && !err)
+		err = mule_error_set(mule_fail_code(GPG_ERR_EIO), NULL,
+		    "writing the report to standard output failed");
 	return err;
 }
 
@@ -217,7 +228,7 @@ main(int argc, char **argv)
 {
 	struct mule_cli cli;
 	struct args a = { { MULE_QR_FRAGMENT_DEFAULT, MULE_QR_EXTRA_DEFAULT,
-	    'L', MULE_QR_MAX_VERSION_DEFAULT }, 4, 0, 0, 0, 0, 0 };
+	    'L', MULE_QR_MAX_VERSION_DEFAULT }, 4, 0, 0, 0, 0, 0, 0 };
 	const char *cmd;
 	gpg_error_t err;
 
@@ -228,8 +239,8 @@ main(int argc, char **argv)
 	cmd = argv[optind++];
 	if (!strcmp(cmd, "encode")) {
 		if (a.decode_only)
-			mule_usage_error("--armor and --max-size are options "
-			    "of mule-qr decode");
+			mule_usage_error("--armor, --json and --max-size are "
+			    "options of mule-qr decode");
 		if (argc - optind > 1)
 			mule_usage_error("more than one input file");
 		if (!a.text && (!cli.output || !strcmp(cli.output, "-")))
@@ -242,6 +253,9 @@ main(int argc, char **argv)
 		if (a.text && argc > optind)
 			mule_usage_error("decode --text reads standard input "
 			    "only");
+		if (a.json && (!cli.output || !strcmp(cli.output, "-")))
+			mule_usage_error("decode --json prints on standard "
+			    "output: the payload needs -o FILE");
 	} else
 		mule_usage_error("unknown command '%s'", cmd);
 	if ((err = mule_secret_init()))

@@ -30,6 +30,7 @@ struct mule_qr_decoder {
 	size_t images, codes, foreign, late;
 	struct mule_progress *progress;	/* NULL: none */
 	size_t drawn;			/* codes when it was drawn */
+	int incomplete;			/* finish found it short */
 };
 
 gpg_error_t
@@ -356,13 +357,14 @@ mule_qr_decoder_done(const struct mule_qr_decoder *dec)
 }
 
 gpg_error_t
-mule_qr_decoder_finish(const struct mule_qr_decoder *dec)
+mule_qr_decoder_finish(struct mule_qr_decoder *dec)
 {
 	struct mule_qr_stats s;
 	char other[80] = "";
 
 	if (mule_qr_decoder_done(dec))
 		return 0;
+	dec->incomplete = 1;
 	mule_qr_decoder_stats(dec, &s);
 	if (!s.len)
 		return mule_error_set(mule_fail_code(GPG_ERR_NO_DATA),
@@ -421,4 +423,46 @@ mule_qr_decoder_free(struct mule_qr_decoder *dec)
 	mule_qr_decoder_progress_end(dec);
 	mule_ur_decoder_free(dec->ur);
 	free(dec);
+}
+
+void
+mule_qr_decoder_json(const struct mule_qr_decoder *dec, gpg_error_t err,
+    FILE *f)
+{
+	struct mule_error_record rec;
+	struct mule_qr_stats s;
+	const char *status, *msg;
+	size_t bytes = 0;
+
+	mule_qr_decoder_stats(dec, &s);
+	if (!err) {
+		status = "complete";
+		mule_qr_decoder_payload(dec, &bytes);
+	} else if (mule_exit_status(err) == MULE_EXIT_REJECTED)
+		status = "rejected";
+	else if (dec->incomplete)
+		status = "incomplete";
+	else
+		status = "failed";
+	fprintf(f, "{\"status\": \"%s\", \"bytes\": %zu, \"images\": %zu, "
+	    "\"codes\": %zu, \"foreign\": %zu, \"other_message\": %zu, "
+	    "\"parts_used\": %zu, \"fragments_known\": %zu, "
+	    "\"fragments\": %zu, \"parts_needed\": ", status, bytes,
+	    s.images, s.codes, s.foreign, s.other, s.used, s.known, s.len);
+	if (s.len || !err)
+		fprintf(f, "%zu", s.needed);
+	else
+		fputs("null", f);
+	if (err) {
+		mule_error_save(&rec);
+		msg = rec.err == err && rec.msg[0] ? rec.msg :
+		    gpg_strerror(err);
+		fputs(", \"error\": ", f);
+		mule_json_string(f, msg, strlen(msg));
+		if (rec.err == err && rec.hint[0]) {
+			fputs(", \"hint\": ", f);
+			mule_json_string(f, rec.hint, strlen(rec.hint));
+		}
+	}
+	fputs("}\n", f);
 }

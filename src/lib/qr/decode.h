@@ -14,6 +14,7 @@
 #define MULE_QR_DECODE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <gpg-error.h>
 
 /* The largest image file read. */
@@ -71,7 +72,7 @@ int mule_qr_decoder_done(const struct mule_qr_decoder *dec);
 /* The end of the input: 0 once done, else an operational error (exit
  * 2) saying how many fragments and parts were seen of how many, and how
  * many of another message were skipped. */
-gpg_error_t mule_qr_decoder_finish(const struct mule_qr_decoder *dec);
+gpg_error_t mule_qr_decoder_finish(struct mule_qr_decoder *dec);
 
 /* The payload once done (else NULL), *R_LEN bytes, owned by DEC. */
 const unsigned char *mule_qr_decoder_payload(
@@ -79,6 +80,18 @@ const unsigned char *mule_qr_decoder_payload(
 
 void mule_qr_decoder_stats(const struct mule_qr_decoder *dec,
     struct mule_qr_stats *r);
+
+/* Print to F, as one JSON object and a newline, how decoding ended: ERR
+ * is the error that ended it (0: the payload is complete and was
+ * written), whose recorded message (core/error.h) becomes "error".
+ * Keys: status ("complete", "incomplete": the input ended first,
+ * "rejected": exit 1, "failed": any other error), bytes (of the
+ * payload; 0 unless complete), images, codes, foreign, other_message,
+ * parts_used, fragments_known, fragments (LEN; 0 before the first
+ * part), parts_needed (a lower bound; null before the first part),
+ * and, unless complete, error and perhaps hint. */
+void mule_qr_decoder_json(const struct mule_qr_decoder *dec, gpg_error_t err,
+    FILE *f);
 
 /* NULL-safe. */
 void mule_qr_decoder_free(struct mule_qr_decoder *dec);
