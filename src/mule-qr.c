@@ -36,7 +36,8 @@ static const char usage[] =
 "      --max-version V         largest QR version, 1 to 40 (default 20)\n"
 "      --text                  UR text, one part a line, not images\n"
 "      --max-size SIZE         refuse a larger message (default 1M)\n"
-"  -a, --armor                 decode: ASCII armour (PGP MESSAGE)\n"
+"  -a, --armor                 decode: ASCII armour (PGP MESSAGE, or PGP\n"
+"                              PUBLIC KEY BLOCK for a key)\n"
 "      --json                  decode: how it went, as JSON on standard\n"
 "                              output (needs -o FILE)\n"
 "  -o, --output DIR|FILE       encode: the frames' directory;\n"
@@ -165,7 +166,6 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 {
 	struct mule_qr_decoder *dec = NULL;
 	struct mule_output *out = NULL;
-	struct mule_armor *arm = NULL;
 	struct mule_qr_stats s;
 	const unsigned char *p;
 	size_t n = 0;
@@ -189,13 +189,9 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 	if (!err)
 		err = mule_qr_decoder_finish(dec);
 	p = err ? NULL : mule_qr_decoder_payload(dec, &n);
-	if (!err && a->armor) {
-		err = mule_armor_new(&arm, mule_output_write, out);
-		if (!err)
-			err = mule_armor_write(arm, p, n);
-		if (!err)
-			err = mule_armor_finish(arm);
-	} else if (!err)
+	if (!err && a->armor)
+		err = mule_qr_payload_armor(p, n, mule_output_write, out);
+	else if (!err)
 		err = mule_output_write(out, p, n);
 	if (!err)
 		err = mule_output_commit(out);
@@ -214,7 +210,6 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 		mule_note("%zu bytes from %zu part%s", n, s.used,
 		    s.used == 1 ? "" : "s");
 	}
-	mule_armor_free(arm);
 	mule_qr_decoder_free(dec);
 	mule_output_free(out);
 	if (a->json && fflush(stdout) == EOF && !err)

@@ -19,6 +19,8 @@
 #include "core/progress.h"
 #include "core/stream.h"
 #include "core/text.h"
+#include "pgp/armor.h"
+#include "pgp/packet.h"
 #include "qr/cbor.h"
 #include "qr/decode.h"
 #include "qr/png.h"
@@ -423,6 +425,25 @@ mule_qr_decoder_free(struct mule_qr_decoder *dec)
 	mule_qr_decoder_progress_end(dec);
 	mule_ur_decoder_free(dec->ur);
 	free(dec);
+}
+
+gpg_error_t
+mule_qr_payload_armor(const unsigned char *p, size_t n, mule_write_fn write,
+    void *arg)
+{
+	struct mule_armor *arm = NULL;
+	gpg_error_t err;
+
+	/* A key passed hand to hand (mule-key export) goes back into a
+	 * block gpg --import and mule-key import take as a key. */
+	err = mule_armor_new_kind(&arm, mule_packet_first_tag(p, n) == 6 ?
+	    MULE_ARMOR_PUBLIC_KEY : MULE_ARMOR_MESSAGE, write, arg);
+	if (!err)
+		err = mule_armor_write(arm, p, n);
+	if (!err)
+		err = mule_armor_finish(arm);
+	mule_armor_free(arm);
+	return err;
 }
 
 void

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <gpg-error.h>
 
+#include "core/stream.h"
+
 /* The largest image file read. */
 #define MULE_QR_MAX_IMAGE_FILE ((size_t)256 << 20)
 
@@ -80,6 +82,12 @@ const unsigned char *mule_qr_decoder_payload(
 
 void mule_qr_decoder_stats(const struct mule_qr_decoder *dec,
     struct mule_qr_stats *r);
+
+/* Write the N bytes at P to WRITE(ARG) in ASCII armour: a "PGP PUBLIC
+ * KEY BLOCK" if their first packet is a public key (tag 6), else a "PGP
+ * MESSAGE".  Returns what WRITE returns, or GPG_ERR_ENOMEM. */
+gpg_error_t mule_qr_payload_armor(const unsigned char *p, size_t n,
+    mule_write_fn write, void *arg);
 
 /* Print to F, as one JSON object and a newline, how decoding ended: ERR
  * is the error that ended it (0: the payload is complete and was
