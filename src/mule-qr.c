@@ -2,6 +2,7 @@
 /* mule-qr - carry sealed data across the air gap as QR codes. */
 #include <config.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "pgp/armor.h"
 #include "qr/decode.h"
 #include "qr/encode.h"
+#include "qr/show.h"
 #include "qr/ur.h"
 
 static const char usage[] =
@@ -25,15 +27,22 @@ static const char usage[] =
 "       mule-qr decode [-o FILE] [--armor] [--max-size SIZE] [--json]\n"
 "                      [FILE|DIR ...]\n"
 "       mule-qr decode --text [-o FILE] [--armor] [--max-size SIZE] [--json]\n"
-"Carry data across the air gap as QR codes in the UR format: PNG frames\n"
-"to show or print, read back from images in any order, some lost.\n"
+"       mule-qr show [--fps N] [--count N] [--fragment BYTES] [--ec L|M|Q|H]\n"
+"                    [--max-version V] [FILE]\n"
+"Carry data across the air gap as QR codes in the UR format: animated in\n"
+"the terminal or as PNG frames, read back from images in any order, some\n"
+"lost.\n"
 "\n"
 "      --extra PCT             fountain frames beyond the plain ones, in\n"
 "                              percent (default 100)\n"
-"      --fragment BYTES        bytes per frame (default 400)\n"
+"      --fragment BYTES        bytes per frame (default 400; show: at\n"
+"                              most that, less on a small terminal)\n"
 "      --ec L|M|Q|H            error correction level (default L)\n"
 "      --scale PX              pixels per module, at least 2 (default 4)\n"
 "      --max-version V         largest QR version, 1 to 40 (default 20)\n"
+"      --fps N                 show: codes a second, 1 to 30 (default 5)\n"
+"      --count N               show: stop after N codes (default: at q\n"
+"                              or Ctrl-C)\n"
 "      --text                  UR text, one part a line, not images\n"
 "      --max-size SIZE         refuse a larger message (default 1M)\n"
 "  -a, --armor                 decode: ASCII armour (PGP MESSAGE, or PGP\n"
@@ -53,7 +62,7 @@ static const char usage[] =
 
 enum {
 	OPT_EXTRA = MULE_OPT_TOOL, OPT_FRAGMENT, OPT_EC, OPT_SCALE,
-	OPT_MAX_VERSION, OPT_TEXT, OPT_MAX_SIZE, OPT_JSON
+	OPT_MAX_VERSION, OPT_TEXT, OPT_MAX_SIZE, OPT_FPS, OPT_COUNT, OPT_JSON
 };
 
 static const struct option longopts[] = {
@@ -69,17 +78,66 @@ static const struct option longopts[] = {
 	{ "max-version", required_argument, NULL, OPT_MAX_VERSION },
 	{ "text", no_argument, NULL, OPT_TEXT },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "fps", required_argument, NULL, OPT_FPS },
+	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "armor", no_argument, NULL, 'a' },
 	{ "armour", no_argument, NULL, 'a' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ NULL, 0, NULL, 0 }
 };
 
+/* The commands, and which of them take each option. */
+enum { ENCODE = 1, DECODE = 2, SHOW = 4 };
+
+static const struct owner {
+	int opt;
+	const char *name;
+	int commands;
+} owners[] = {
+	{ OPT_EXTRA, "--extra", ENCODE },
+	{ OPT_SCALE, "--scale", ENCODE },
+	{ OPT_FRAGMENT, "--fragment", ENCODE | SHOW },
+	{ OPT_EC, "--ec", ENCODE | SHOW },
+	{ OPT_MAX_VERSION, "--max-version", ENCODE | SHOW },
+	{ OPT_TEXT, "--text", ENCODE | DECODE },
+	{ 'o', "--output", ENCODE | DECODE },
+	{ MULE_OPT_FORCE, "--force", ENCODE | DECODE },
+	{ OPT_MAX_SIZE, "--max-size", DECODE },
+	{ 'a', "--armor", DECODE },
+	{ OPT_JSON, "--json", DECODE },
+	{ OPT_FPS, "--fps", SHOW },
+	{ OPT_COUNT, "--count", SHOW },
+};
+#define NOWNERS (sizeof owners / sizeof owners[0])
+
 struct args {
 	struct mule_qr_encode_opts enc;
-	int scale, text, armor, encode_only, decode_only, json;
+	int scale, text, armor, fragment_given, fps, count, json;
 	size_t max_size;
+	unsigned given;		/* bit I: owners[I] was given */
 };
+
+static void
+note_given(struct args *a, int c)
+{
+	size_t i;
+
+	for (i = 0; i < NOWNERS; i++)
+		if (owners[i].opt == c)
+			a->given |= 1u << i;
+}
+
+/* Exit with a usage error for an option COMMAND does not take. */
+static void
+check_given(const struct args *a, int command, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NOWNERS; i++)
+		if ((a->given & 1u << i) && !(owners[i].commands & command))
+			mule_usage_error("%s is not an option of mule-qr %s",
+			    owners[i].name, name);
+}
 
 static void
 parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
@@ -88,29 +146,32 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
 
 	while ((c = getopt_long(argc, argv, ":ao:qhV", longopts, NULL))
 	    != -1) {
+		note_given(a, c);
 		switch (c) {
 		case OPT_EXTRA: a->enc.extra = (unsigned)mule_cli_int(
-		    "--extra", optarg); a->encode_only = 1; break;
+		    "--extra", optarg); break;
 		case OPT_FRAGMENT: a->enc.fragment = (size_t)mule_cli_int(
-		    "--fragment", optarg); a->encode_only = 1; break;
+		    "--fragment", optarg); a->fragment_given = 1; break;
 		case OPT_SCALE: a->scale = mule_cli_int("--scale", optarg);
-			a->encode_only = 1; break;
+			break;
 		case OPT_MAX_VERSION: a->enc.max_version = mule_cli_int(
-		    "--max-version", optarg); a->encode_only = 1; break;
+		    "--max-version", optarg); break;
 		case OPT_EC:
 			if (strlen(optarg) != 1 || !strchr("LMQHlmqh", *optarg))
 				mule_usage_error("--ec takes L, M, Q or H");
 			a->enc.level = (char)(*optarg & ~0x20);
-			a->encode_only = 1;
+			break;
+		case OPT_FPS: a->fps = mule_cli_int("--fps", optarg); break;
+		case OPT_COUNT: a->count = mule_cli_int("--count", optarg);
 			break;
 		case OPT_TEXT: a->text = 1; break;
 		case OPT_MAX_SIZE: a->max_size = (size_t)mule_cli_size(
-		    "--max-size", optarg); a->decode_only = 1;
+		    "--max-size", optarg);
 			if (!a->max_size)
 				mule_usage_error("--max-size: at least 1 byte");
 			break;
-		case 'a': a->armor = 1; a->decode_only = 1; break;
-		case OPT_JSON: a->json = 1; a->decode_only = 1; break;
+		case 'a': a->armor = 1; break;
+		case OPT_JSON: a->json = 1; break;
 		default: mule_cli_option(cli, c, optarg); break;
 		}
 	}
@@ -124,6 +185,10 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
 		mule_usage_error("--scale: 2 to 64 pixels per module");
 	if (a->enc.max_version < 1 || a->enc.max_version > 40)
 		mule_usage_error("--max-version: 1 to 40");
+	if (a->fps < 1 || a->fps > MULE_QR_FPS_MAX)
+		mule_usage_error("--fps: 1 to %d", MULE_QR_FPS_MAX);
+	if (a->count < 0)
+		mule_usage_error("--count: 0 or more");
 }
 
 static gpg_error_t
@@ -218,47 +283,91 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 	return err;
 }
 
+/* Show the input: a fingerprint URI as it is, anything else as UR. */
+static gpg_error_t
+run_show(struct mule_cli *cli, struct args *a, const char *file)
+{
+	struct mule_membuf payload = { NULL, 0, 0, 0, NULL };
+	struct mule_qr_show_opts o;
+	struct mule_qr_shown r;
+	char *uri = NULL;
+	gpg_error_t err;
+	size_t i;
+	int fd = -1;
+
+	memset(&o, 0, sizeof o);
+	o.enc = a->enc;
+	o.fragment_given = a->fragment_given;
+	o.fps = (unsigned)a->fps;
+	o.count = (unsigned long)a->count;
+	o.quiet = cli->quiet;
+	err = mule_input_open(&fd, file);
+	if (!err)
+		err = mule_qr_payload_read(fd, (size_t)64 << 20, &payload);
+	if (!err && mule_qr_is_fingerprint_uri(payload.p, payload.len)) {
+		/* Upper case: the code's alphanumeric mode. */
+		uri = (char *)payload.p;
+		for (i = 0; i < 52; i++)
+			uri[i] = (char)toupper((unsigned char)uri[i]);
+		uri[52] = 0;
+	}
+	if (!err)
+		err = mule_qr_show(payload.p, payload.len, uri, &o,
+		    STDOUT_FILENO, &r);
+	if (!err)
+		mule_note("%lu QR code%s shown of %zu bytes (version %d, level "
+		    "%c)", r.count, r.count == 1 ? "" : "s", payload.len,
+		    r.version, a->enc.level);
+	mule_membuf_release(&payload);
+	if (fd > 0)
+		close(fd);
+	return err;
+}
+
 int
 main(int argc, char **argv)
 {
+	static const struct { const char *name; int command; } commands[] = {
+		{ "encode", ENCODE }, { "decode", DECODE }, { "show", SHOW },
+	};
 	struct mule_cli cli;
 	struct args a = { { MULE_QR_FRAGMENT_DEFAULT, MULE_QR_EXTRA_DEFAULT,
-	    'L', MULE_QR_MAX_VERSION_DEFAULT }, 4, 0, 0, 0, 0, 0, 0 };
+	    'L', MULE_QR_MAX_VERSION_DEFAULT }, 4, 0, 0, 0, MULE_QR_FPS_DEFAULT,
+	    0, 0, 0, 0 };
 	const char *cmd;
 	gpg_error_t err;
+	int command = 0;
+	size_t i;
 
 	mule_cli_init(&cli, argv, usage);
 	parse(argc, argv, &cli, &a);
 	if (optind >= argc)
-		mule_usage_error("no command: encode or decode");
+		mule_usage_error("no command: encode, decode or show");
 	cmd = argv[optind++];
-	if (!strcmp(cmd, "encode")) {
-		if (a.decode_only)
-			mule_usage_error("--armor, --json and --max-size are "
-			    "options of mule-qr decode");
-		if (argc - optind > 1)
-			mule_usage_error("more than one input file");
-		if (!a.text && (!cli.output || !strcmp(cli.output, "-")))
-			mule_usage_error("mule-qr encode needs -o DIR (or "
-			    "--text)");
-	} else if (!strcmp(cmd, "decode")) {
-		if (a.encode_only)
-			mule_usage_error("--extra, --fragment, --ec, --scale "
-			    "and --max-version are options of mule-qr encode");
-		if (a.text && argc > optind)
-			mule_usage_error("decode --text reads standard input "
-			    "only");
-		if (a.json && (!cli.output || !strcmp(cli.output, "-")))
-			mule_usage_error("decode --json prints on standard "
-			    "output: the payload needs -o FILE");
-	} else
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(cmd, commands[i].name))
+			command = commands[i].command;
+	if (!command)
 		mule_usage_error("unknown command '%s'", cmd);
+	check_given(&a, command, cmd);
+	if (command != DECODE && argc - optind > 1)
+		mule_usage_error("more than one input file");
+	if (command == ENCODE && !a.text
+	    && (!cli.output || !strcmp(cli.output, "-")))
+		mule_usage_error("mule-qr encode needs -o DIR (or --text)");
+	if (command == DECODE && a.text && argc > optind)
+		mule_usage_error("decode --text reads standard input only");
+	if (a.json && (!cli.output || !strcmp(cli.output, "-")))
+		mule_usage_error("decode --json prints on standard output: the "
+		    "payload needs -o FILE");
 	if ((err = mule_secret_init()))
 		mule_cli_fail(&cli, err);
-	if (!strcmp(cmd, "encode"))
+	if (command == ENCODE)
 		err = run_encode(&cli, &a, argv[optind]);
-	else
+	else if (command == DECODE)
 		err = run_decode(&cli, &a, argc - optind, argv + optind);
+	else
+		err = run_show(&cli, &a, argv[optind]);
 	if (err)
 		mule_cli_fail(&cli, err);
 	mule_cli_finish(&cli);

@@ -158,7 +158,10 @@ run_example() {
 	script="$T/example.sh"
 	literal_block "$1" EXAMPLES "$2" >"$script.orig"
 	desc="${1##*/} example $2: $(sed -n '1{s/[[:space:]]*\\$//;p;}' "$script.orig")"
-	sed "s|/media/stick|$T/run/stick|g" "$script.orig" >"$script"
+	# mule-qr show runs until it is stopped: here, after three codes.
+	sed -e "s|/media/stick|$T/run/stick|g" \
+	    -e 's|mule-qr show|mule-qr show --count 3 --fps 30|' \
+	    "$script.orig" >"$script"
 	if grep -qE '(^|[|] *)tar ' "$script" && ! command -v tar >/dev/null 2>&1; then
 		skip "$desc (no tar)"
 		return
@@ -281,8 +284,24 @@ run_example "$MAN/mule-key.1" 1 "$KA"
 run_example "$MAN/mule-key.1" 2 "$KB"
 run_example "$MAN/mule-key.1" 3 "$KB"
 
+# mule-qr.1's both ways across: the sender's directory, with photos/ (the
+# frames of a note sealed for Bob) and Bob's signed reply, as reply.gpg
+# and as a camera's pictures in camera/.
 qr_page=""
-[ -n "$qr_tool" ] && qr_page=mule-qr.1:"$S"
+if [ -n "$qr_tool" ]; then
+	QD="$T/fixture-qr"
+	cp -R "$S" "$QD"
+	if ! (cd "$QD" &&
+	    mule-seal -r bob@example.org note.txt | mule-qr encode -q -o photos &&
+	    echo 'noon is fine' | mule-seal --binary -u bob@example.org \
+		-r alice@example.org -o reply.gpg &&
+	    mule-qr encode -q -o camera reply.gpg) >"$T/fixture.log" 2>&1; then
+		sed 's/^/#   /' "$T/fixture.log" >&2
+		echo "Bail out! cannot make the fixture for mule-qr.1"
+		exit 99
+	fi
+	qr_page=mule-qr.1:"$QD"
+fi
 for pf in mule.1:"$S" mule-seal.1:"$S" mule-open.1:"$R" mule-sign.1:"$G" \
     mule-verify.1:"$V" mule-bundle.1:"$S" mule-stick.1:"$K" $qr_page; do
 	page="$MAN/${pf%%:*}"

@@ -49,6 +49,8 @@ fi
 roundtrip big "$P/big"
 check "20 KiB: 52 plain and 52 fountain frames" \
     [ "$(ls "$D/big" | wc -l)" -eq 104 ]
+roundtrip scale2 "$P/small" --scale 2
+roundtrip level-h "$P/small" --ec H --max-version 40
 
 # --- frames lost, shuffled, duplicated -------------------------------------
 for seed in 1 2 3 4 5; do
@@ -135,8 +137,9 @@ check "decode --armor armours" grep -q '^-----BEGIN PGP MESSAGE-----$' "$T/out"
 if have convert; then
 	rm -rf "$D/small-frames"
 	mule-qr encode -q -o "$D/small-frames" "$P/small"
+	# (half: 4 pixels a module scaled to 2.)
 	for d in "jpeg:-quality 20" "rot:-background white -rotate 7" \
-	    "blur:-blur 0x1"; do
+	    "blur:-blur 0x1" "half:-resize 50%"; do
 		name=${d%%:*} ops=${d#*:}
 		rm -rf "$D/$name" && mkdir "$D/$name"
 		for f in "$D/small-frames"/*.png; do

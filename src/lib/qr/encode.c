@@ -62,25 +62,6 @@ make_code(const char *text, const struct mule_qr_encode_opts *o,
 	return code;
 }
 
-static gpg_error_t
-emit(const char *text, const struct mule_qr_encode_opts *o, size_t i,
-    size_t count, mule_qr_code_fn fn, void *arg)
-{
-	struct mule_qr_code c;
-	gpg_error_t err = 0;
-	QRcode *code;
-
-	if (!(code = make_code(text, o, &err)))
-		return err;
-	c.version = code->version;
-	c.width = code->width;
-	c.modules = code->data;
-	c.text = text;
-	err = fn(arg, i, count, &c);
-	QRcode_free(code);
-	return err;
-}
-
 /* Whether the payload goes as one code: its single part fits. */
 static int
 fits_one(const void *payload, size_t n, const struct mule_qr_encode_opts *o)
@@ -107,38 +88,160 @@ fits_one(const void *payload, size_t n, const struct mule_qr_encode_opts *o)
 	return fits;
 }
 
-gpg_error_t
-mule_qr_encode(const void *payload, size_t n,
-    const struct mule_qr_encode_opts *o, mule_qr_code_fn fn, void *arg)
+struct mule_qr_stream {
+	struct mule_qr_encode_opts o;
+	struct mule_ur_encoder *enc;	/* NULL: TEXT, one code */
+	char *text;
+	QRcode *code;			/* the last one made */
+};
+
+static int
+opts_valid(const struct mule_qr_encode_opts *o)
 {
-	struct mule_ur_encoder *enc = NULL;
-	const char *part;
-	size_t len, count, i;
+	return o->max_version >= 1 && o->max_version <= 40
+	    && o->extra <= 10000 && o->level && strchr("LMQH", o->level);
+}
+
+gpg_error_t
+mule_qr_stream_new(const void *payload, size_t n,
+    const struct mule_qr_encode_opts *o, struct mule_qr_stream **r_s)
+{
+	struct mule_qr_stream *s;
 	gpg_error_t err;
 
-	if (o->max_version < 1 || o->max_version > 40 || o->extra > 10000
-	    || !strchr("LMQH", o->level) || !o->level)
+	*r_s = NULL;
+	if (!opts_valid(o))
 		return gpg_error(GPG_ERR_INV_ARG);
+	if (!(s = calloc(1, sizeof *s)))
+		return gpg_error_from_syserror();
+	s->o = *o;
 	if (fits_one(payload, n, o))
-		err = mule_ur_encoder_new(payload, n, MULE_UR_MAX_FRAGMENT, &enc);
+		err = mule_ur_encoder_new(payload, n, MULE_UR_MAX_FRAGMENT,
+		    &s->enc);
 	else
-		err = mule_ur_encoder_new(payload, n, o->fragment, &enc);
+		err = mule_ur_encoder_new(payload, n, o->fragment, &s->enc);
 	if (gpg_err_code(err) == GPG_ERR_TOO_LARGE)
 		err = mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE),
 		    "use a larger --fragment",
 		    "%zu bytes make more than %d parts of %zu bytes", n,
 		    MULE_FOUNTAIN_MAX_LEN, o->fragment);
 	if (err)
-		goto leave;
-	len = mule_ur_encoder_len(enc);
+		mule_qr_stream_free(s);
+	else
+		*r_s = s;
+	return err;
+}
+
+gpg_error_t
+mule_qr_stream_new_text(const char *text,
+    const struct mule_qr_encode_opts *o, struct mule_qr_stream **r_s)
+{
+	struct mule_qr_stream *s;
+
+	*r_s = NULL;
+	if (!opts_valid(o))
+		return gpg_error(GPG_ERR_INV_ARG);
+	if (!(s = calloc(1, sizeof *s)))
+		return gpg_error_from_syserror();
+	s->o = *o;
+	if (!(s->text = strdup(text))) {
+		free(s);
+		return gpg_error_from_syserror();
+	}
+	*r_s = s;
+	return 0;
+}
+
+size_t
+mule_qr_stream_len(const struct mule_qr_stream *s)
+{
+	return s->enc ? mule_ur_encoder_len(s->enc) : 1;
+}
+
+gpg_error_t
+mule_qr_stream_next(struct mule_qr_stream *s, struct mule_qr_code *r_code)
+{
+	const char *text = s->text;
+	gpg_error_t err = 0;
+
+	QRcode_free(s->code);
+	s->code = NULL;
+	if (s->enc && (err = mule_ur_encoder_next_part(s->enc, &text)))
+		return err;
+	if (!(s->code = make_code(text, &s->o, &err)))
+		return err;
+	r_code->version = s->code->version;
+	r_code->width = s->code->width;
+	r_code->modules = s->code->data;
+	r_code->text = text;
+	return 0;
+}
+
+void
+mule_qr_stream_free(struct mule_qr_stream *s)
+{
+	if (!s)
+		return;
+	QRcode_free(s->code);
+	mule_ur_encoder_free(s->enc);
+	free(s->text);
+	free(s);
+}
+
+size_t
+mule_qr_fragment_for(char level, int version)
+{
+	struct mule_qr_encode_opts o = { 0, 0, level, version };
+	char *text;
+	size_t lo = 0, hi = 7089, mid, fragment = 0;
+	QRcode *code;
+
+	if (!opts_valid(&o) || !(text = malloc(hi + 1)))
+		return 0;
+	/* The most alphanumeric characters a code of VERSION holds. */
+	while (lo < hi) {
+		mid = (lo + hi + 1) / 2;
+		memset(text, 'A', mid);
+		text[mid] = 0;
+		code = QRcode_encodeString(text, 0, ec_level(level),
+		    QR_MODE_8, 1);
+		if (code && code->version <= version)
+			lo = mid;
+		else
+			hi = mid - 1;
+		QRcode_free(code);
+	}
+	free(text);
+	/* A part of a fragment of F bytes is at most 78 + 2 F characters:
+	 * "UR:BYTES/" (9), seq (10 digits), "-", len (5), "/", and two
+	 * letters a byte for the CBOR [seq, len, messageLen, checksum,
+	 * fragment] (at most 22 + F bytes) and its CRC-32 (4). */
+	if (lo >= 78 + 2 * MULE_FOUNTAIN_MIN_FRAGMENT)
+		fragment = (lo - 78) / 2;
+	return fragment > MULE_UR_MAX_FRAGMENT ? MULE_UR_MAX_FRAGMENT
+	    : fragment;
+}
+
+gpg_error_t
+mule_qr_encode(const void *payload, size_t n,
+    const struct mule_qr_encode_opts *o, mule_qr_code_fn fn, void *arg)
+{
+	struct mule_qr_stream *s = NULL;
+	struct mule_qr_code code;
+	size_t len, count, i;
+	gpg_error_t err;
+
+	err = mule_qr_stream_new(payload, n, o, &s);
+	if (err)
+		return err;
+	len = mule_qr_stream_len(s);
 	count = len == 1 ? 1 : len + (len * o->extra + 99) / 100;
 	for (i = 0; !err && i < count; i++) {
-		err = mule_ur_encoder_next_part(enc, &part);
+		err = mule_qr_stream_next(s, &code);
 		if (!err)
-			err = emit(part, o, i, count, fn, arg);
+			err = fn(arg, i, count, &code);
 	}
-leave:
-	mule_ur_encoder_free(enc);
+	mule_qr_stream_free(s);
 	return err;
 }
 

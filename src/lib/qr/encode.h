@@ -38,6 +38,40 @@ struct mule_qr_code {
 typedef gpg_error_t (*mule_qr_code_fn)(void *arg, size_t index,
     size_t count, const struct mule_qr_code *code);
 
+/* The codes of one payload, one after another without end. */
+struct mule_qr_stream;
+
+/* A stream of the N bytes at PAYLOAD (copied; N may be 0) as O says
+ * (O->extra is not used).  GPG_ERR_INV_ARG for options out of range,
+ * GPG_ERR_TOO_LARGE (with a message and hint) for a payload of too many
+ * fragments, GPG_ERR_ENOMEM. */
+gpg_error_t mule_qr_stream_new(const void *payload, size_t n,
+    const struct mule_qr_encode_opts *o, struct mule_qr_stream **r_s);
+
+/* A stream whose every code holds TEXT itself, not a UR (a fingerprint
+ * URI that a phone's scanner reads).  Errors as mule_qr_stream_new. */
+gpg_error_t mule_qr_stream_new_text(const char *text,
+    const struct mule_qr_encode_opts *o, struct mule_qr_stream **r_s);
+
+/* How many codes carry the payload without loss (1: a single part,
+ * shown again and again). */
+size_t mule_qr_stream_len(const struct mule_qr_stream *s);
+
+/* The next code in *R_CODE, valid until the next call.
+ * GPG_ERR_TOO_LARGE (with a message and hint) for a part that needs a
+ * version above the largest allowed, GPG_ERR_EOF after part 2^32 - 1,
+ * GPG_ERR_ENOMEM. */
+gpg_error_t mule_qr_stream_next(struct mule_qr_stream *s,
+    struct mule_qr_code *r_code);
+
+/* NULL-safe. */
+void mule_qr_stream_free(struct mule_qr_stream *s);
+
+/* The largest fragment whose parts all fit a code of at most VERSION
+ * at error correction LEVEL, at most MULE_UR_MAX_FRAGMENT; 0 if not even
+ * the shortest (MULE_FOUNTAIN_MIN_FRAGMENT) does. */
+size_t mule_qr_fragment_for(char level, int version);
+
 /* Encode the N bytes at PAYLOAD (N may be 0) as O says and call FN(ARG)
  * for each code.  GPG_ERR_INV_ARG for options out of range,
  * GPG_ERR_TOO_LARGE (with a message and hint) for a payload of too many
