@@ -24,8 +24,9 @@ static const char usage[] =
 "usage: mule-qr encode -o DIR [--extra PCT] [--fragment BYTES] [--ec L|M|Q|H]\n"
 "                      [--scale PX] [--max-version V] [--force] [FILE]\n"
 "       mule-qr encode --text [-o FILE] [options] [FILE]\n"
-"       mule-qr decode [-o FILE] [--armor] [--max-size SIZE] [FILE|DIR ...]\n"
-"       mule-qr decode --text [-o FILE] [--armor] [--max-size SIZE]\n"
+"       mule-qr decode [-o FILE] [--armor] [--max-size SIZE] [--json]\n"
+"                      [FILE|DIR ...]\n"
+"       mule-qr decode --text [-o FILE] [--armor] [--max-size SIZE] [--json]\n"
 "       mule-qr show [--fps N] [--count N] [--fragment BYTES] [--ec L|M|Q|H]\n"
 "                    [--max-version V] [FILE]\n"
 "Carry data across the air gap as QR codes in the UR format: animated in\n"
@@ -44,7 +45,10 @@ static const char usage[] =
 "                              or Ctrl-C)\n"
 "      --text                  UR text, one part a line, not images\n"
 "      --max-size SIZE         refuse a larger message (default 1M)\n"
-"  -a, --armor                 decode: ASCII armour (PGP MESSAGE)\n"
+"  -a, --armor                 decode: ASCII armour (PGP MESSAGE, or PGP\n"
+"                              PUBLIC KEY BLOCK for a key)\n"
+"      --json                  decode: how it went, as JSON on standard\n"
+"                              output (needs -o FILE)\n"
 "  -o, --output DIR|FILE       encode: the frames' directory;\n"
 "                              decode: write to FILE, atomically\n"
 "      --force                 encode: replace the frames in DIR;\n"
@@ -58,7 +62,7 @@ static const char usage[] =
 
 enum {
 	OPT_EXTRA = MULE_OPT_TOOL, OPT_FRAGMENT, OPT_EC, OPT_SCALE,
-	OPT_MAX_VERSION, OPT_TEXT, OPT_MAX_SIZE, OPT_FPS, OPT_COUNT
+	OPT_MAX_VERSION, OPT_TEXT, OPT_MAX_SIZE, OPT_FPS, OPT_COUNT, OPT_JSON
 };
 
 static const struct option longopts[] = {
@@ -78,6 +82,7 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "armor", no_argument, NULL, 'a' },
 	{ "armour", no_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -99,6 +104,7 @@ static const struct owner {
 	{ MULE_OPT_FORCE, "--force", ENCODE | DECODE },
 	{ OPT_MAX_SIZE, "--max-size", DECODE },
 	{ 'a', "--armor", DECODE },
+	{ OPT_JSON, "--json", DECODE },
 	{ OPT_FPS, "--fps", SHOW },
 	{ OPT_COUNT, "--count", SHOW },
 };
@@ -106,7 +112,7 @@ static const struct owner {
 
 struct args {
 	struct mule_qr_encode_opts enc;
-	int scale, text, armor, fragment_given, fps, count;
+	int scale, text, armor, fragment_given, fps, count, json;
 	size_t max_size;
 	unsigned given;		/* bit I: owners[I] was given */
 };
@@ -160,8 +166,12 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
 			break;
 		case OPT_TEXT: a->text = 1; break;
 		case OPT_MAX_SIZE: a->max_size = (size_t)mule_cli_size(
-		    "--max-size", optarg); break;
+		    "--max-size", optarg);
+			if (!a->max_size)
+				mule_usage_error("--max-size: at least 1 byte");
+			break;
 		case 'a': a->armor = 1; break;
+		case OPT_JSON: a->json = 1; break;
 		default: mule_cli_option(cli, c, optarg); break;
 		}
 	}
@@ -221,36 +231,39 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 {
 	struct mule_qr_decoder *dec = NULL;
 	struct mule_output *out = NULL;
-	struct mule_armor *arm = NULL;
 	struct mule_qr_stats s;
 	const unsigned char *p;
 	size_t n = 0;
 	gpg_error_t err;
 	int i;
 
-	err = mule_output_open(&out, cli->output, MULE_OUTPUT_HOLD
-	    | (cli->force ? MULE_OUTPUT_FORCE : 0)
-	    | (a->armor ? 0 : MULE_OUTPUT_BINARY));
+	/* The decoder first: --json reports even an output refused. */
+	err = mule_qr_decoder_new(a->max_size, &dec);
 	if (!err)
-		err = mule_qr_decoder_new(a->max_size, &dec);
+		err = mule_output_open(&out, cli->output, MULE_OUTPUT_HOLD
+		    | (cli->force ? MULE_OUTPUT_FORCE : 0)
+		    | (a->armor ? 0 : MULE_OUTPUT_BINARY));
+	if (!err)
+		mule_qr_decoder_progress_start(dec, cli->quiet);
 	if (!err && a->text)
 		err = mule_qr_decoder_text(dec, STDIN_FILENO);
 	for (i = 0; !err && !a->text && i < (nfiles ? nfiles : 1); i++)
 		err = mule_qr_decoder_path(dec, nfiles ? files[i] : NULL);
+	if (dec)
+		mule_qr_decoder_progress_end(dec);
 	if (!err)
 		err = mule_qr_decoder_finish(dec);
 	p = err ? NULL : mule_qr_decoder_payload(dec, &n);
-	if (!err && a->armor) {
-		err = mule_armor_new(&arm, mule_output_write, out);
-		if (!err)
-			err = mule_armor_write(arm, p, n);
-		if (!err)
-			err = mule_armor_finish(arm);
-	} else if (!err)
+	if (!err && a->armor)
+		err = mule_qr_payload_armor(p, n, mule_output_write, out);
+	else if (!err)
 		err = mule_output_write(out, p, n);
 	if (!err)
 		err = mule_output_commit(out);
-	if (dec) {
+	if (dec && a->json)
+		mule_qr_decoder_json(dec, err, stdout);
+	/* On failure the error is the one line. */
+	if (dec && !err) {
 		mule_qr_decoder_stats(dec, &s);
 		if (s.foreign)
 			mule_warn("skipped %zu QR code%s that %s no UR",
@@ -259,13 +272,14 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 		if (s.other)
 			mule_warn("skipped %zu part%s of another message",
 			    s.other, s.other == 1 ? "" : "s");
-		if (!err)
-			mule_note("%zu bytes from %zu part%s", n, s.used,
-			    s.used == 1 ? "" : "s");
+		mule_note("%zu bytes from %zu part%s", n, s.used,
+		    s.used == 1 ? "" : "s");
 	}
-	mule_armor_free(arm);
 	mule_qr_decoder_free(dec);
 	mule_output_free(out);
+	if (a->json && fflush(stdout) == EOF && !err)
+		err = mule_error_set(mule_fail_code(GPG_ERR_EIO), NULL,
+		    "writing the report to standard output failed");
 	return err;
 }
 
@@ -317,9 +331,11 @@ main(int argc, char **argv)
 		{ "encode", ENCODE }, { "decode", DECODE }, { "show", SHOW },
 	};
 	struct mule_cli cli;
-	struct args a = { { MULE_QR_FRAGMENT_DEFAULT, MULE_QR_EXTRA_DEFAULT,
-	    'L', MULE_QR_MAX_VERSION_DEFAULT, MULE_QR_EXTRA_MIN_DEFAULT }, 4, 0, 0, 0, MULE_QR_FPS_DEFAULT,
-	    0, 0, 0 };
+	struct args a = {
+		.enc = { MULE_QR_FRAGMENT_DEFAULT, MULE_QR_EXTRA_DEFAULT, 'L',
+		    MULE_QR_MAX_VERSION_DEFAULT, MULE_QR_EXTRA_MIN_DEFAULT },
+		.scale = 4, .fps = MULE_QR_FPS_DEFAULT
+	};
 	const char *cmd;
 	gpg_error_t err;
 	int command = 0;
@@ -343,6 +359,9 @@ main(int argc, char **argv)
 		mule_usage_error("mule-qr encode needs -o DIR (or --text)");
 	if (command == DECODE && a.text && argc > optind)
 		mule_usage_error("decode --text reads standard input only");
+	if (a.json && (!cli.output || !strcmp(cli.output, "-")))
+		mule_usage_error("decode --json prints on standard output: the "
+		    "payload needs -o FILE");
 	if ((err = mule_secret_init()))
 		mule_cli_fail(&cli, err);
 	if (command == ENCODE)

@@ -5,24 +5,13 @@
 # another message; and every bad input refused with one error line,
 # nothing on standard output and no output file left.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/qr-lib.sh"
 
-if [ ! -x "$BIN/mule-qr" ]; then
-	skip "mule-qr is not built (./configure --without-qr)"
-	done_testing
-fi
-have() { command -v "$1" >/dev/null 2>&1; }
 # zbarimg's own decoding, QR only (its default also finds false DataBar
 # codes in a QR code's modules) and byte-exact.
 zbar_text() {
 	zbarimg --nodbus --raw -q -Sdisable -Sqrcode.enable -Sbinary "$@" \
 	    2>/dev/null
-}
-# bytes N SEED FILE: N pseudo-random bytes, the same for the same seed.
-bytes() {
-	python3 -c 'import random, sys
-random.seed(int(sys.argv[2]))
-sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(int(sys.argv[1]))))' \
-	    "$1" "$2" >"$3"
 }
 # D: frames; P: payloads
 D="$T/d" P="$T/p"
@@ -174,27 +163,6 @@ else
 fi
 
 # --- refused --------------------------------------------------------------------
-# qr_refused DESC STATUS INPUT DECODE-ARGS...: decode with INPUT on stdin,
-# to stdout and again to -o FILE: the exit status, nothing on stdout, one
-# error line, no file or temporary left.
-qr_refused() {
-	qd=$1 want=$2 in=$3
-	shift 3
-	why=""
-	with_timeout mule-qr decode "$@" <"$in" >"$T/out" 2>"$T/err"
-	got=$?
-	[ "$got" -eq "$want" ] || why="$why exit $got, not $want;"
-	[ -s "$T/out" ] && why="$why standard output not empty;"
-	one_error_of mule-qr "$T/err" || why="$why stderr is not one error line;"
-	rm -rf "$T/odir" && mkdir "$T/odir"
-	with_timeout mule-qr decode -o "$T/odir/out" "$@" <"$in" >"$T/out2" 2>"$T/err2"
-	got=$?
-	[ "$got" -eq "$want" ] || why="$why exit $got with -o;"
-	[ -e "$T/odir/out" ] && why="$why output file created;"
-	no_temps "$T/odir" || why="$why temporary left behind;"
-	if [ -z "$why" ]; then ok "$qd"; else failed "$qd"; fi
-}
-
 echo 'UR:CRYPTO-SEED/OYADGDHKWZDTFTHPTOKIGTVWNNJSQZCXKNSKTDHPYLJEOE' >"$T/type.txt"
 qr_refused "a UR of another type is refused" 1 "$T/type.txt" --text
 if [ -s "$D/other-type.png" ]; then

@@ -119,6 +119,38 @@ main(void)
 		free(dec.p);
 	}
 
+	/* Another kind: its own header and end lines, read back as it. */
+	{
+		struct mule_membuf raw = { 0 }, bin = { .limit = 1 << 20,
+		    .what = "the key" };
+		struct mule_armor *a = NULL;
+		static const char end[] =
+		    "-----END PGP PUBLIC KEY BLOCK-----\n";
+
+		enc.p = NULL;
+		enc.len = 0;
+		TAP_OK(!mule_armor_new_kind(&a, MULE_ARMOR_PUBLIC_KEY,
+		    buf_write, &enc) && !mule_armor_write(a, data, 500) &&
+		    !mule_armor_finish(a), "armour a public key block");
+		mule_armor_free(a);
+		TAP_OK(mule_dearmor_detect_kind(enc.p, enc.len,
+		    MULE_ARMOR_PUBLIC_KEY) && !mule_dearmor_detect(enc.p,
+		    enc.len), "... which is one, and no message");
+		TAP_OK(enc.len > sizeof end && !memcmp(enc.p + enc.len -
+		    (sizeof end - 1), end, sizeof end - 1),
+		    "... with its own end line");
+		raw.p = enc.p;
+		raw.len = enc.len;
+		TAP_OK(!mule_dearmor_whole(&raw, MULE_ARMOR_PUBLIC_KEY, &bin) &&
+		    bin.len == 500 && !memcmp(bin.p, data, 500),
+		    "... and reads back");
+		mule_membuf_release(&bin);
+		free(enc.p);
+		TAP_OK(gpg_err_code(mule_armor_new_kind(&a, "PGP MESSAGE, PART "
+		    "1/2 OF A VERY LONG LABEL", buf_write, &enc)) ==
+		    GPG_ERR_INV_ARG && !a, "a kind over 32 characters");
+	}
+
 	/* Other implementations write CRLF, headers, and trailing blanks. */
 	enc = encode(data, 1000);
 	text = malloc(enc.len * 2 + 64);

@@ -2,8 +2,11 @@
 /* progress.c - a progress line on stderr, only when it is a terminal. */
 #include <config.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -83,6 +86,35 @@ mule_progress_add(struct mule_progress *p, uint64_t bytes, uint64_t files)
 		p->last = t;
 		draw(p, t);
 	}
+}
+
+int
+mule_progress_printf(struct mule_progress *p, int force, const char *fmt,
+    ...)
+{
+	struct winsize ws;
+	char text[256];
+	va_list ap;
+	long long t;
+	int cols = 80, n;
+
+	if (!p)
+		return 0;
+	t = now_ns();
+	if (p->drawn && !force && t - p->last < REDRAW_NS)
+		return 0;
+	p->last = t;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (!ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) && ws.ws_col > 0)
+		cols = ws.ws_col;
+	/* Shorter than the terminal: a line that wrapped would not go
+	 * back under the \r.  Then erase what a longer line left. */
+	n = cols - 1 - (int)strlen(p->what) - 2;
+	fprintf(stderr, "\r%s: %.*s\033[K", p->what, n > 0 ? n : 0, text);
+	p->drawn = 1;
+	return 1;
 }
 
 void

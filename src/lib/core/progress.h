@@ -16,6 +16,13 @@ struct mule_progress *mule_progress_new(const char *what, int quiet,
 void mule_progress_add(struct mule_progress *p, uint64_t bytes,
     uint64_t files);
 
+/* Show "WHAT: " and the text of FMT in place of the line drawn last
+ * (cut to the terminal's width): the first time, then a few times a
+ * second, and always with FORCE (say, before waiting for input).
+ * Returns whether it was drawn. */
+int mule_progress_printf(struct mule_progress *p, int force,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Erase the line and free P. */
 void mule_progress_done(struct mule_progress *p);
 

@@ -2,6 +2,7 @@
 /* armor.c - OpenPGP ASCII armour in our process. */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +18,9 @@
 
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char end_line[] = "-----END PGP MESSAGE-----";
 
 struct mule_armor {
+	char begin[64], end[64];	/* the header and end lines */
 	mule_write_fn down;
 	void *down_arg;
 	gcry_md_hd_t crc;
@@ -32,10 +33,19 @@ struct mule_armor {
 gpg_error_t
 mule_armor_new(struct mule_armor **a, mule_write_fn down, void *down_arg)
 {
+	return mule_armor_new_kind(a, MULE_ARMOR_MESSAGE, down, down_arg);
+}
+
+gpg_error_t
+mule_armor_new_kind(struct mule_armor **a, const char *kind,
+    mule_write_fn down, void *down_arg)
+{
 	struct mule_armor *ar;
 	gpg_error_t err;
 
 	*a = NULL;
+	if (strlen(kind) > 32)
+		return gpg_error(GPG_ERR_INV_ARG);
 	ar = calloc(1, sizeof *ar);
 	if (!ar)
 		return gpg_error_from_syserror();
@@ -49,6 +59,8 @@ mule_armor_new(struct mule_armor **a, mule_write_fn down, void *down_arg)
 		mule_armor_free(ar);
 		return err;
 	}
+	snprintf(ar->begin, sizeof ar->begin, "-----BEGIN %s-----\n\n", kind);
+	snprintf(ar->end, sizeof ar->end, "-----END %s-----\n", kind);
 	ar->down = down;
 	ar->down_arg = down_arg;
 	*a = ar;
@@ -114,7 +126,7 @@ mule_armor_write(void *arg, const void *buf, size_t n)
 
 	if (!a->started) {
 		a->started = 1;
-		err = a->down(a->down_arg, "-----BEGIN PGP MESSAGE-----\n\n", 29);
+		err = a->down(a->down_arg, a->begin, strlen(a->begin));
 		if (err)
 			return err;
 	}
@@ -139,7 +151,7 @@ gpg_error_t
 mule_armor_finish(struct mule_armor *a)
 {
 	unsigned char crc[3];
-	char tail[64];
+	char tail[8 + sizeof a->end];
 	gpg_error_t err;
 	size_t len;
 
@@ -150,9 +162,8 @@ mule_armor_finish(struct mule_armor *a)
 	memcpy(crc, gcry_md_read(a->crc, 0), 3);
 	tail[0] = '=';
 	len = encode(crc, 3, tail + 1) + 1;
-	memcpy(tail + len, end_line, sizeof end_line - 1);
-	len += sizeof end_line - 1;
-	tail[len++] = '\n';
+	memcpy(tail + len, a->end, strlen(a->end));
+	len += strlen(a->end);
 	return a->down(a->down_arg, tail, len);
 }
 

@@ -15,12 +15,22 @@
 
 #include "core/stream.h"
 
+/* The kinds of armour we write and decode. */
+#define MULE_ARMOR_MESSAGE   "PGP MESSAGE"
+#define MULE_ARMOR_SIGNATURE "PGP SIGNATURE"
+#define MULE_ARMOR_PUBLIC_KEY "PGP PUBLIC KEY BLOCK"
+
 /* --- encoding --- */
 struct mule_armor;
 
-/* Armour everything written to A and pass it to DOWN(DOWN_ARG). */
+/* Armour everything written to A as a "PGP MESSAGE" and pass it to
+ * DOWN(DOWN_ARG). */
 gpg_error_t mule_armor_new(struct mule_armor **a, mule_write_fn down,
     void *down_arg);
+/* The same with the header and end lines of KIND (one of the
+ * MULE_ARMOR_ names; GPG_ERR_INV_ARG for a name over 32 characters). */
+gpg_error_t mule_armor_new_kind(struct mule_armor **a, const char *kind,
+    mule_write_fn down, void *down_arg);
 /* A mule_write_fn. */
 gpg_error_t mule_armor_write(void *a, const void *buf, size_t n);
 /* Write the last line, the checksum and the end line. */
@@ -29,11 +39,6 @@ void mule_armor_free(struct mule_armor *a);
 
 /* --- decoding --- */
 struct mule_dearmor;
-
-/* The kinds of armour we decode. */
-#define MULE_ARMOR_MESSAGE   "PGP MESSAGE"
-#define MULE_ARMOR_SIGNATURE "PGP SIGNATURE"
-#define MULE_ARMOR_PUBLIC_KEY "PGP PUBLIC KEY BLOCK"
 
 /* Whether the N bytes at BUF (the start of an input) begin, after blank
  * lines, with the armour header line of KIND. */

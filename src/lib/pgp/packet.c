@@ -89,6 +89,15 @@ mule_packet_has_secret(const unsigned char *buf, size_t len)
 	return 0;
 }
 
+int
+mule_packet_first_tag(const unsigned char *buf, size_t len)
+{
+	size_t hlen, body;
+	int definite;
+
+	return parse_header(buf, len, &hlen, &body, &definite);
+}
+
 enum mule_packet_start
 mule_packet_start(const unsigned char *buf, size_t len)
 {

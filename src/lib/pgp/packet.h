@@ -23,6 +23,10 @@ enum mule_packet_start {
 	MULE_PACKET_INVALID	/* not OpenPGP, or cut short */
 };
 
+/* The tag of the first packet of the LEN bytes at BUF (old or new
+ * format header), or -1 if they do not start with a packet header. */
+int mule_packet_first_tag(const unsigned char *buf, size_t len);
+
 /* Classify the stream whose first LEN bytes are at BUF. */
 enum mule_packet_start mule_packet_start(const unsigned char *buf, size_t len);
 

@@ -5,6 +5,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,8 +16,12 @@
 
 #include "core/error.h"
 #include "core/fd.h"
+#include "core/progress.h"
 #include "core/stream.h"
 #include "core/text.h"
+#include "pgp/armor.h"
+#include "pgp/packet.h"
+#include "qr/cbor.h"
 #include "qr/decode.h"
 #include "qr/png.h"
 #include "qr/scan.h"
@@ -23,6 +30,9 @@
 struct mule_qr_decoder {
 	struct mule_ur_decoder *ur;
 	size_t images, codes, foreign, late;
+	struct mule_progress *progress;	/* NULL: none */
+	size_t drawn;			/* codes when it was drawn */
+	int incomplete;			/* finish found it short */
 };
 
 gpg_error_t
@@ -30,20 +40,79 @@ mule_qr_decoder_new(size_t max_size, struct mule_qr_decoder **r_dec)
 {
 	struct mule_qr_decoder *dec;
 	gpg_error_t err;
+	size_t limit;
 
 	*r_dec = NULL;
 	if (!max_size)
 		max_size = MULE_FOUNTAIN_DEFAULT_MAX_MESSAGE;
+	/* The UR message is the payload as a CBOR byte string: MAX_SIZE
+	 * bytes and the head of their length.  Not a flat 9 more: a payload
+	 * of up to 6 bytes over MAX_SIZE has a shorter head and would fit.
+	 * A message length is at most 2^32 - 1 in any case. */
+	if (max_size > UINT32_MAX - 9)
+		limit = UINT32_MAX;
+	else
+		limit = max_size + mule_cbor_head_len(max_size);
 	if (!(dec = calloc(1, sizeof *dec)))
 		return gpg_error_from_syserror();
-	/* The CBOR head of a byte string: at most 9 bytes. */
-	err = mule_ur_decoder_new(max_size + 9, &dec->ur);
+	err = mule_ur_decoder_new(limit, &dec->ur);
 	if (err) {
 		free(dec);
 		return err;
 	}
 	*r_dec = dec;
 	return 0;
+}
+
+/* ERR with HINT added to its recorded message. */
+static gpg_error_t
+with_hint(gpg_error_t err, const char *hint)
+{
+	struct mule_error_record r;
+
+	mule_error_save(&r);
+	if (r.err != err || r.hint[0])
+		return err;
+	mule_error_clear();
+	return mule_error_set(err, hint, "%s", r.msg);
+}
+
+void
+mule_qr_decoder_progress_start(struct mule_qr_decoder *dec, int quiet)
+{
+	if (!dec->progress)
+		dec->progress = mule_progress_new("decoding", quiet, 0, 0);
+}
+
+void
+mule_qr_decoder_progress_end(struct mule_qr_decoder *dec)
+{
+	mule_progress_done(dec->progress);
+	dec->progress = NULL;
+}
+
+/* Redraw the progress line (a few times a second, or now with FORCE). */
+static void
+show(struct mule_qr_decoder *dec, int force)
+{
+	struct mule_qr_stats s;
+	int drawn;
+
+	/* Done: the line is about to be erased. */
+	if (!dec->progress || mule_qr_decoder_done(dec))
+		return;
+	mule_qr_decoder_stats(dec, &s);
+	if (!s.len)
+		drawn = mule_progress_printf(dec->progress, force, "%zu code%s "
+		    "read, no part yet", s.codes, s.codes == 1 ? "" : "s");
+	else
+		drawn = mule_progress_printf(dec->progress, force, "%zu code%s "
+		    "read, %zu part%s used, %zu/%zu fragments, at least %zu "
+		    "more part%s", s.codes, s.codes == 1 ? "" : "s", s.used,
+		    s.used == 1 ? "" : "s", s.known, s.len, s.needed,
+		    s.needed == 1 ? "" : "s");
+	if (drawn)
+		dec->drawn = s.codes;
 }
 
 gpg_error_t
@@ -55,11 +124,16 @@ mule_qr_decoder_line(struct mule_qr_decoder *dec, const char *line, size_t n)
 	dec->codes++;
 	if (n < 3 || strncasecmp(line, "ur:", 3)) {
 		dec->foreign++;
+		show(dec, 0);
 		return 0;
 	}
 	err = mule_ur_decoder_receive(dec->ur, line, n, &outcome);
+	show(dec, 0);
 	if (!err && outcome == MULE_FOUNTAIN_LATE)
 		dec->late++;
+	if (gpg_err_code(err) == GPG_ERR_TOO_LARGE)
+		err = with_hint(err, "mule-qr decode --max-size SIZE takes a "
+		    "larger payload");
 	return err;
 }
 
@@ -101,7 +175,10 @@ read_image(struct mule_qr_decoder *dec, const char *path)
 	gpg_error_t err;
 	int fd = -1;
 
-	err = mule_input_open(&fd, path);
+	/* Its message names PATH as it is; in_file names it escaped (a
+	 * name read from a directory is anyone's). */
+	if ((err = mule_input_open(&fd, path)))
+		mule_error_clear();
 	if (!err)
 		err = mule_membuf_read_fd(&buf, fd);
 	if (!err) {
@@ -112,6 +189,8 @@ read_image(struct mule_qr_decoder *dec, const char *path)
 	if (!err)
 		err = mule_qr_scan(&img, take_symbol, dec, NULL);
 	mule_qr_image_release(&img);
+	if (!err)
+		show(dec, 0);
 	if (fd > 0)
 		close(fd);
 	return err ? in_file(err, path ? path : "standard input") : 0;
@@ -191,15 +270,31 @@ mule_qr_decoder_path(struct mule_qr_decoder *dec, const char *path)
 	return read_image(dec, path);
 }
 
-/* Take in the N bytes at LINE unless blank or the message is done. */
+/* Take in the N bytes at LINE (no LF) unless blank or the message is
+ * done; refuse it if it is over MULE_UR_LINE_MAX without its CR. */
 static gpg_error_t
 text_part(struct mule_qr_decoder *dec, const char *line, size_t n)
 {
+	if (n && line[n - 1] == '\r')
+		n--;
+	if (n > MULE_UR_LINE_MAX)
+		return mule_reject(GPG_ERR_LINE_TOO_LONG, NULL,
+		    "a line over %d bytes", MULE_UR_LINE_MAX);
 	while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
 		n--;
 	if (!n || mule_qr_decoder_done(dec))
 		return 0;
 	return mule_qr_decoder_line(dec, line, n);
+}
+
+/* Whether reading FD would not wait: the progress line is brought up to
+ * date before a wait (a camera or a person feeding parts one by one). */
+static int
+input_ready(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) != 0;
 }
 
 gpg_error_t
@@ -213,6 +308,9 @@ mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd)
 	if (!(line = malloc(MULE_UR_LINE_MAX + 2)))
 		return gpg_error_from_syserror();
 	while (!err && !mule_qr_decoder_done(dec)) {
+		if (dec->progress && dec->drawn != dec->codes &&
+		    !input_ready(fd))
+			show(dec, 1);
 		got = read(fd, chunk, sizeof chunk);
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -230,8 +328,10 @@ mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd)
 				len = 0;
 				continue;
 			}
-			if (len == MULE_UR_LINE_MAX + 2) {
-				err = mule_reject(GPG_ERR_TOO_LARGE, NULL,
+			/* Room for the limit and a CR: one more byte is
+			 * a line over the limit, whatever follows. */
+			if (len == MULE_UR_LINE_MAX + 1) {
+				err = mule_reject(GPG_ERR_LINE_TOO_LONG, NULL,
 				    "a line over %d bytes", MULE_UR_LINE_MAX);
 				break;
 			}
@@ -259,23 +359,29 @@ mule_qr_decoder_done(const struct mule_qr_decoder *dec)
 }
 
 gpg_error_t
-mule_qr_decoder_finish(const struct mule_qr_decoder *dec)
+mule_qr_decoder_finish(struct mule_qr_decoder *dec)
 {
 	struct mule_qr_stats s;
+	char other[80] = "";
 
 	if (mule_qr_decoder_done(dec))
 		return 0;
+	dec->incomplete = 1;
 	mule_qr_decoder_stats(dec, &s);
 	if (!s.len)
 		return mule_error_set(mule_fail_code(GPG_ERR_NO_DATA),
 		    s.codes ? "are these frames of mule-qr encode?" : NULL,
 		    "incomplete input: no part of a message in %zu code%s",
 		    s.codes, s.codes == 1 ? "" : "s");
-	return mule_error_set(mule_fail_code(GPG_ERR_NO_DATA),
-	    "scan more frames (mule-qr encode --extra makes more)",
-	    "incomplete input: %zu parts seen of the %zu needed without "
-	    "loss; %zu of the %zu fragments recovered", s.used, s.len,
-	    s.known, s.len);
+	if (s.other)
+		snprintf(other, sizeof other, "; %zu part%s of another "
+		    "message skipped", s.other, s.other == 1 ? "" : "s");
+	return mule_error_set(mule_fail_code(GPG_ERR_NO_DATA), s.other
+	    ? "the first part read chooses the message: frames of two "
+	    "messages mixed?" : "scan more frames (mule-qr encode --extra "
+	    "makes more)", "incomplete input: %zu parts seen of the %zu "
+	    "needed without loss; %zu of the %zu fragments recovered%s",
+	    s.used, s.len, s.known, s.len, other);
 }
 
 const unsigned char *
@@ -299,6 +405,16 @@ mule_qr_decoder_stats(const struct mule_qr_decoder *dec,
 	r->used = p.used;
 	r->known = p.known;
 	r->len = p.len;
+	/* A lower bound: every part adds at most one equation over the
+	 * fragments, so as many parts as fragments are unknown, less the
+	 * mixed parts held (each may yet give one), and at least one while
+	 * any is unknown.  Exact while plain parts come without loss; when
+	 * frames were lost, fountain parts that only repeat what is known
+	 * make the real count higher (about 1.2 LEN parts in all with 20 %
+	 * lost). */
+	if (p.len && p.known < p.len)
+		r->needed = p.len - p.known > p.mixed ?
+		    p.len - p.known - p.mixed : 1;
 }
 
 void
@@ -306,6 +422,68 @@ mule_qr_decoder_free(struct mule_qr_decoder *dec)
 {
 	if (!dec)
 		return;
+	mule_qr_decoder_progress_end(dec);
 	mule_ur_decoder_free(dec->ur);
 	free(dec);
+}
+
+gpg_error_t
+mule_qr_payload_armor(const unsigned char *p, size_t n, mule_write_fn write,
+    void *arg)
+{
+	struct mule_armor *arm = NULL;
+	gpg_error_t err;
+
+	/* A key passed hand to hand (mule-key export) goes back into a
+	 * block gpg --import and mule-key import take as a key. */
+	err = mule_armor_new_kind(&arm, mule_packet_first_tag(p, n) == 6 ?
+	    MULE_ARMOR_PUBLIC_KEY : MULE_ARMOR_MESSAGE, write, arg);
+	if (!err)
+		err = mule_armor_write(arm, p, n);
+	if (!err)
+		err = mule_armor_finish(arm);
+	mule_armor_free(arm);
+	return err;
+}
+
+void
+mule_qr_decoder_json(const struct mule_qr_decoder *dec, gpg_error_t err,
+    FILE *f)
+{
+	struct mule_error_record rec;
+	struct mule_qr_stats s;
+	const char *status, *msg;
+	size_t bytes = 0;
+
+	mule_qr_decoder_stats(dec, &s);
+	if (!err) {
+		status = "complete";
+		mule_qr_decoder_payload(dec, &bytes);
+	} else if (mule_exit_status(err) == MULE_EXIT_REJECTED)
+		status = "rejected";
+	else if (dec->incomplete)
+		status = "incomplete";
+	else
+		status = "failed";
+	fprintf(f, "{\"status\": \"%s\", \"bytes\": %zu, \"images\": %zu, "
+	    "\"codes\": %zu, \"foreign\": %zu, \"other_message\": %zu, "
+	    "\"parts_used\": %zu, \"fragments_known\": %zu, "
+	    "\"fragments\": %zu, \"parts_needed\": ", status, bytes,
+	    s.images, s.codes, s.foreign, s.other, s.used, s.known, s.len);
+	if (s.len || !err)
+		fprintf(f, "%zu", s.needed);
+	else
+		fputs("null", f);
+	if (err) {
+		mule_error_save(&rec);
+		msg = rec.err == err && rec.msg[0] ? rec.msg :
+		    gpg_strerror(err);
+		fputs(", \"error\": ", f);
+		mule_json_string(f, msg, strlen(msg));
+		if (rec.err == err && rec.hint[0]) {
+			fputs(", \"hint\": ", f);
+			mule_json_string(f, rec.hint, strlen(rec.hint));
+		}
+	}
+	fputs("}\n", f);
 }

@@ -14,7 +14,10 @@
 #define MULE_QR_DECODE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <gpg-error.h>
+
+#include "core/stream.h"
 
 /* The largest image file read. */
 #define MULE_QR_MAX_IMAGE_FILE ((size_t)256 << 20)
@@ -29,12 +32,23 @@ struct mule_qr_stats {
 	size_t other;		/* parts of another message */
 	size_t used;		/* parts of ours taken in */
 	size_t known, len;	/* fragments recovered, of LEN (0: none yet) */
+	size_t needed;		/* at least this many parts more (0 once
+				 * done; LEN unknown: 0) */
 };
 
-/* A decoder for one payload of at most MAX_SIZE bytes (0: 1 MiB).
- * GPG_ERR_ENOMEM. */
+/* A decoder for one payload of at most MAX_SIZE bytes (0: 1 MiB): a
+ * part whose message is longer than such a payload needs is refused
+ * before anything is sampled.  GPG_ERR_ENOMEM. */
 gpg_error_t mule_qr_decoder_new(size_t max_size,
     struct mule_qr_decoder **r_dec);
+
+/* Show a progress line on standard error while reading, if it is a
+ * terminal and QUIET is 0 (core/progress.h): codes read, parts used,
+ * fragments recovered of LEN, and at least how many parts more (struct
+ * mule_qr_stats).  Erase it with mule_qr_decoder_progress_end (also
+ * done by mule_qr_decoder_free) before anything else is printed. */
+void mule_qr_decoder_progress_start(struct mule_qr_decoder *dec, int quiet);
+void mule_qr_decoder_progress_end(struct mule_qr_decoder *dec);
 
 /* Take in the N bytes at LINE: one code's content or one text line.
  * Rejects (exit 1) what mule_ur_decoder_receive rejects. */
@@ -57,9 +71,10 @@ gpg_error_t mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd);
 /* Whether the payload is complete and checked. */
 int mule_qr_decoder_done(const struct mule_qr_decoder *dec);
 
-/* 0 once done; else an operational error (exit 2) saying how many
- * fragments and parts were seen of how many. */
-gpg_error_t mule_qr_decoder_finish(const struct mule_qr_decoder *dec);
+/* The end of the input: 0 once done, else an operational error (exit
+ * 2) saying how many fragments and parts were seen of how many, and how
+ * many of another message were skipped. */
+gpg_error_t mule_qr_decoder_finish(struct mule_qr_decoder *dec);
 
 /* The payload once done (else NULL), *R_LEN bytes, owned by DEC. */
 const unsigned char *mule_qr_decoder_payload(
@@ -67,6 +82,24 @@ const unsigned char *mule_qr_decoder_payload(
 
 void mule_qr_decoder_stats(const struct mule_qr_decoder *dec,
     struct mule_qr_stats *r);
+
+/* Write the N bytes at P to WRITE(ARG) in ASCII armour: a "PGP PUBLIC
+ * KEY BLOCK" if their first packet is a public key (tag 6), else a "PGP
+ * MESSAGE".  Returns what WRITE returns, or GPG_ERR_ENOMEM. */
+gpg_error_t mule_qr_payload_armor(const unsigned char *p, size_t n,
+    mule_write_fn write, void *arg);
+
+/* Print to F, as one JSON object and a newline, how decoding ended: ERR
+ * is the error that ended it (0: the payload is complete and was
+ * written), whose recorded message (core/error.h) becomes "error".
+ * Keys: status ("complete", "incomplete": the input ended first,
+ * "rejected": exit 1, "failed": any other error), bytes (of the
+ * payload; 0 unless complete), images, codes, foreign, other_message,
+ * parts_used, fragments_known, fragments (LEN; 0 before the first
+ * part), parts_needed (a lower bound; null before the first part),
+ * and, unless complete, error and perhaps hint. */
+void mule_qr_decoder_json(const struct mule_qr_decoder *dec, gpg_error_t err,
+    FILE *f);
 
 /* NULL-safe. */
 void mule_qr_decoder_free(struct mule_qr_decoder *dec);

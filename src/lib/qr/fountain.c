@@ -351,9 +351,12 @@ check_part(const struct mule_fountain_decoder *dec,
 		return mule_reject(GPG_ERR_INV_DATA, NULL,
 		    "UR part: %lu parts, not 1 to %d", (unsigned long)p->len,
 		    MULE_FOUNTAIN_MAX_LEN);
-	if (p->message_len == 0 || p->message_len > dec->max_message)
+	if (p->message_len == 0)
+		return mule_reject(GPG_ERR_INV_DATA, NULL,
+		    "UR part: a message of 0 bytes");
+	if (p->message_len > dec->max_message)
 		return mule_reject(GPG_ERR_TOO_LARGE, NULL,
-		    "UR part: message of %lu bytes, not 1 to %zu",
+		    "UR part: a message of %lu bytes, over the limit of %zu",
 		    (unsigned long)p->message_len, dec->max_message);
 	/* The encoder's fragment length is always ceil(message_len / len)
 	 * and gives len fragments (the last one not empty): one part
@@ -718,6 +721,7 @@ mule_fountain_decoder_progress(const struct mule_fountain_decoder *dec,
     struct mule_fountain_progress *r)
 {
 	*r = dec->progress;
+	r->mixed = dec->nmixed;
 }
 
 void

@@ -136,9 +136,10 @@ const unsigned char *mule_fountain_decoder_message(
     const struct mule_fountain_decoder *dec, size_t *r_len);
 
 /* How far: fragments known, LEN (0 before the first part), parts
- * taken in, parts of other messages skipped. */
+ * taken in, parts of other messages skipped, mixed parts dropped for
+ * want of room, and mixed parts held (not yet reduced to a fragment). */
 struct mule_fountain_progress {
-	size_t known, len, used, foreign, dropped;
+	size_t known, len, used, foreign, dropped, mixed;
 };
 void mule_fountain_decoder_progress(const struct mule_fountain_decoder *dec,
     struct mule_fountain_progress *r);

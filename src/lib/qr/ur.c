@@ -96,7 +96,7 @@ mule_ur_part_parse(const char *s, size_t n, struct mule_ur_part *r)
 
 	memset(r, 0, sizeof *r);
 	if (n > MULE_UR_LINE_MAX) {
-		err = mule_reject(GPG_ERR_TOO_LARGE, NULL,
+		err = mule_reject(GPG_ERR_LINE_TOO_LONG, NULL,
 		    "UR part: a line of %zu bytes, over %d", n,
 		    MULE_UR_LINE_MAX);
 		goto leave;
