@@ -2,7 +2,6 @@
 /* mule-qr - carry sealed data across the air gap as QR codes. */
 #include <config.h>
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,12 +197,8 @@ run_encode(struct mule_cli *cli, struct args *a, const char *file)
 	struct mule_output *out = NULL;
 	struct mule_qr_encoded r;
 	gpg_error_t err;
-	int fd = -1;
 
-	err = mule_input_open(&fd, file);
-	if (!err)
-		err = mule_qr_payload_read(fd, a->max_size ? a->max_size
-		    : 64 << 20, &payload);
+	err = mule_qr_payload_load(file, MULE_QR_MAX_INPUT, &payload);
 	if (!err && a->text) {
 		err = mule_output_open(&out, cli->output, MULE_OUTPUT_HOLD
 		    | (cli->force ? MULE_OUTPUT_FORCE : 0));
@@ -221,8 +216,6 @@ run_encode(struct mule_cli *cli, struct args *a, const char *file)
 		    a->enc.level);
 	mule_output_free(out);
 	mule_membuf_release(&payload);
-	if (fd > 0)
-		close(fd);
 	return err;
 }
 
@@ -283,44 +276,24 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 	return err;
 }
 
-/* Show the input: a fingerprint URI as it is, anything else as UR. */
 static gpg_error_t
 run_show(struct mule_cli *cli, struct args *a, const char *file)
 {
 	struct mule_membuf payload = { NULL, 0, 0, 0, NULL };
-	struct mule_qr_show_opts o;
+	struct mule_qr_show_opts o = { a->enc, a->fragment_given,
+	    (unsigned)a->fps, (unsigned long)a->count, cli->quiet };
 	struct mule_qr_shown r;
-	char *uri = NULL;
 	gpg_error_t err;
-	size_t i;
-	int fd = -1;
 
-	memset(&o, 0, sizeof o);
-	o.enc = a->enc;
-	o.fragment_given = a->fragment_given;
-	o.fps = (unsigned)a->fps;
-	o.count = (unsigned long)a->count;
-	o.quiet = cli->quiet;
-	err = mule_input_open(&fd, file);
+	err = mule_qr_payload_load(file, MULE_QR_MAX_INPUT, &payload);
 	if (!err)
-		err = mule_qr_payload_read(fd, (size_t)64 << 20, &payload);
-	if (!err && mule_qr_is_fingerprint_uri(payload.p, payload.len)) {
-		/* Upper case: the code's alphanumeric mode. */
-		uri = (char *)payload.p;
-		for (i = 0; i < 52; i++)
-			uri[i] = (char)toupper((unsigned char)uri[i]);
-		uri[52] = 0;
-	}
-	if (!err)
-		err = mule_qr_show(payload.p, payload.len, uri, &o,
-		    STDOUT_FILENO, &r);
+		err = mule_qr_show(payload.p, payload.len, &o, STDOUT_FILENO,
+		    &r);
 	if (!err)
 		mule_note("%lu QR code%s shown of %zu bytes (version %d, level "
 		    "%c)", r.count, r.count == 1 ? "" : "s", payload.len,
 		    r.version, a->enc.level);
 	mule_membuf_release(&payload);
-	if (fd > 0)
-		close(fd);
 	return err;
 }
 

@@ -276,6 +276,20 @@ leave:
 	return err;
 }
 
+gpg_error_t
+mule_qr_payload_load(const char *path, size_t limit, struct mule_membuf *out)
+{
+	gpg_error_t err;
+	int fd = -1;
+
+	err = mule_input_open(&fd, path);
+	if (!err)
+		err = mule_qr_payload_read(fd, limit, out);
+	if (fd > 0)
+		close(fd);
+	return err;
+}
+
 /* A frame's name: digits and ".png". */
 static int
 is_frame_name(const char *name)

@@ -107,6 +107,14 @@ gpg_error_t mule_qr_write_text(const void *payload, size_t n,
     const struct mule_qr_encode_opts *o, mule_write_fn write, void *arg,
     struct mule_qr_encoded *r);
 
+/* The largest input encode and show read: more would make more than
+ * MULE_FOUNTAIN_MAX_LEN parts of the largest fragment. */
+#define MULE_QR_MAX_INPUT ((size_t)64 << 20)
+
+/* mule_qr_payload_read of the file PATH (NULL or "-": standard input). */
+gpg_error_t mule_qr_payload_load(const char *path, size_t limit,
+    struct mule_membuf *out);
+
 /* Read all of FD (at most LIMIT bytes; a rejection beyond) into *OUT
  * (empty, released by the caller): an OpenPGP message or public key
  * block in ASCII armour is de-armoured (its checksum checked; rejected

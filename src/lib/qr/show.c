@@ -3,6 +3,7 @@
  * as it was on every way out. */
 #include <config.h>
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -367,21 +368,30 @@ animate(struct screen *s, struct mule_qr_stream *st,
 }
 
 gpg_error_t
-mule_qr_show(const void *payload, size_t n, const char *text,
+mule_qr_show(const void *payload, size_t n,
     const struct mule_qr_show_opts *o, int fd, struct mule_qr_shown *r)
 {
 	struct screen s;
 	struct mule_qr_shown dummy;
 	struct mule_qr_stream *st = NULL;
 	struct mule_qr_code code;
+	char uri[53], *text = NULL;
 	gpg_error_t err;
 	int version, sig;
+	size_t i;
 
 	if (!r)
 		r = &dummy;
 	memset(r, 0, sizeof *r);
 	if (o->fps < 1 || o->fps > MULE_QR_FPS_MAX)
 		return gpg_error(GPG_ERR_INV_ARG);
+	if (mule_qr_is_fingerprint_uri(payload, n)) {
+		/* Upper case: the code's alphanumeric mode. */
+		for (i = 0; i < sizeof uri - 1; i++)
+			uri[i] = (char)toupper(((const unsigned char *)payload)[i]);
+		uri[i] = 0;
+		text = uri;
+	}
 	memset(&s, 0, sizeof s);
 	s.fd = fd;
 	s.keys = -1;

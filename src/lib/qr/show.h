@@ -46,13 +46,13 @@ struct mule_qr_shown {
 	int version, stopped;
 };
 
-/* Show the N bytes at PAYLOAD on FD as O says; or, when TEXT is not
- * NULL, the one code holding TEXT.  *R (may be NULL) says what was
- * shown.  GPG_ERR_TOO_LARGE (with the size of terminal needed) when the
+/* Show the N bytes at PAYLOAD on FD as O says; a fingerprint URI
+ * (mule_qr_is_fingerprint_uri) as it is, in upper case, in one code.
+ * *R (may be NULL) says what was shown.  GPG_ERR_TOO_LARGE (with the size of terminal needed) when the
  * codes do not fit; the errors of mule_qr_stream_new and of writing to
  * FD; GPG_ERR_INV_ARG for options out of range.  A fatal signal does not
  * return. */
-gpg_error_t mule_qr_show(const void *payload, size_t n, const char *text,
+gpg_error_t mule_qr_show(const void *payload, size_t n,
     const struct mule_qr_show_opts *o, int fd, struct mule_qr_shown *r);
 
 /* Whether the N bytes at P are a fingerprint URI ("OPENPGP4FPR:" and
