@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The TAP scripts of make check, the longest first so that make -j keeps
 # every core busy to the end.
-MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh \
+MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh tests/t-qr-show.sh \
 	tests/t-verify-hostile.sh tests/t-bundle-interrupted.sh \
 	tests/t-bundle-roundtrip.sh tests/t-man.sh tests/t-sign.sh \
 	tests/t-passphrase.sh tests/t-bundle-options.sh tests/t-keys.sh \
@@ -17,8 +17,8 @@ MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh \
 	tests/t-key-fat.sh \
 	tests/t-stick-races.sh tests/t-regressions.sh tests/t-output.sh \
 	tests/t-stick-usage.sh tests/t-smoke.sh tests/t-fuzz-replay.sh \
-	tests/t-layers.sh tests/t-qr.sh tests/t-qr-show.sh
-MULE_TESTS += tests/t-qr-refused.sh tests/t-qr-status.sh tests/t-qr-armor.sh
+	tests/t-layers.sh tests/t-qr.sh tests/t-qr-refused.sh tests/t-qr-status.sh \
+	tests/t-qr-armor.sh
 
 # The fault sweep: "make check-faults" (needs --enable-test-hooks; minutes,
 # so not part of make check).
