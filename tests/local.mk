@@ -15,7 +15,7 @@ EXTRA_DIST += tests/README tests/lib.sh tests/stick-lib.sh tests/stick-craft.py 
 EXTRA_DIST += tests/bcur.js
 
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
-	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur \
+	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur tests/unit-usage \
 	tests/unit-qr-loss
 check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
 
@@ -66,6 +66,8 @@ tests_unit_cert_LDADD = $(MULE_LIBS)
 tests_unit_armor_SOURCES = tests/unit-armor.c tests/tap.h
 tests_unit_armor_LDADD = $(MULE_LIBS)
 tests_unit_words_SOURCES = tests/unit-words.c tests/tap.h
+tests_unit_usage_SOURCES = tests/unit-usage.c tests/tap.h
+tests_unit_usage_LDADD = $(MULE_LIBS)
 tests_unit_words_LDADD = $(MULE_LIBS)
 tests_unit_ur_SOURCES = tests/unit-ur.c tests/tap.h tests/vectors/ur/bc-ur-vectors.h
 tests_unit_ur_LDADD = $(MULE_LIBS)

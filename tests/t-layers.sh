@@ -26,7 +26,7 @@ violations() {
 		ok["pgp"] = " core pgp "
 		ok["key"] = " core pgp key "
 		ok["tar"] = " core pgp tar "
-		ok["stick"] = " core pgp tar stick "
+		ok["stick"] = " core pgp key tar stick "
 		ok["qr"] = " core pgp tar qr "
 		ok["top"] = " core pgp key tar stick qr top "
 		while ((getline f < files) > 0)

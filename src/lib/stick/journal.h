@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <gpg-error.h>
 
+#include "core/state.h"
+
 struct mule_journal_record {
 	char sender[41];
 	char id[33];
@@ -30,10 +32,6 @@ struct mule_journal_record {
 };
 
 struct mule_journal;
-
-/* The directory of mule's state ($XDG_STATE_HOME/mule, or
- * ~/.local/state/mule), made if missing (mode 0700). */
-gpg_error_t mule_state_dir(char **dir);
 
 /* Open (create) the journal at PATH and lock it for this process. */
 gpg_error_t mule_journal_open(struct mule_journal **j, const char *path);
