@@ -17,8 +17,9 @@ PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) &&
 # bytes N SEED FILE: N pseudo-random bytes, the same for the same seed.
 bytes() {
 	"$PYTHON" -c 'import random, sys
+n = int(sys.argv[1])
 random.seed(int(sys.argv[2]))
-sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(int(sys.argv[1]))))' \
+sys.stdout.buffer.write(random.getrandbits(8 * n).to_bytes(n, "little"))' \
 	    "$1" "$2" >"$3"
 }
 

@@ -24,11 +24,8 @@
 # so for a 19-byte message and fragments of 10 npm makes 2 parts and
 # C++ one.  mule-qr never gets there: such a message is one QR code.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/qr-lib.sh"
 
-if [ ! -x "$BIN/mule-qr" ]; then
-	skip "mule-qr is not built (./configure --without-qr)"
-	done_testing
-fi
 BCUR_DIR=${MULE_BCUR_DIR:-/opt/mule-npm}
 MULE_BCUR_DIR=$BCUR_DIR
 export MULE_BCUR_DIR
@@ -52,14 +49,6 @@ diag "@ngraveio/bc-ur $version from $BCUR_DIR, node $(node --version)"
     diag "not the version this test was written against (1.1.13)"
 
 bcur() { node "$srcdir/tests/bcur.js" "$@"; }
-# bytes N SEED FILE: N pseudo-random bytes, the same for the same seed.
-bytes() {
-	python3 -c 'import random, sys
-n = int(sys.argv[1])
-random.seed(int(sys.argv[2]))
-sys.stdout.buffer.write(random.getrandbits(8 * n).to_bytes(n, "little"))' \
-	    "$1" "$2" >"$3"
-}
 # lossy SEED PCT [shuffle]: the lines of standard input, each dropped
 # with probability PCT %, the rest in order or shuffled (Park-Miller,
 # the same in any awk).

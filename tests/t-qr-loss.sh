@@ -7,19 +7,8 @@
 # "incomplete input", exit 2, with nothing written: never wrong data).
 # The loss figures without images are tests/unit-qr-loss.c's.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/qr-lib.sh"
 
-if [ ! -x "$BIN/mule-qr" ]; then
-	skip "mule-qr is not built (./configure --without-qr)"
-	done_testing
-fi
-# bytes N SEED FILE: N pseudo-random bytes, the same for the same seed.
-bytes() {
-	python3 -c 'import random, sys
-n = int(sys.argv[1])
-random.seed(int(sys.argv[2]))
-sys.stdout.buffer.write(random.getrandbits(8 * n).to_bytes(n, "little"))' \
-	    "$1" "$2" >"$3"
-}
 # ms: milliseconds since the epoch (GNU date), for the timings reported.
 ms() { echo $(($(date +%s%N) / 1000000)); }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f s", (b - a) / 1000 }'; }

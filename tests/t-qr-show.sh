@@ -5,17 +5,8 @@
 # given back on every way out: q, Ctrl-C, Ctrl-Z, a fatal signal, a
 # terminal made too small meanwhile, and an error before the first code.
 . "$srcdir/tests/lib.sh"
+. "$srcdir/tests/qr-lib.sh"
 
-if [ ! -x "$BIN/mule-qr" ]; then
-	skip "mule-qr is not built (./configure --without-qr)"
-	done_testing
-fi
-bytes() {
-	python3 -c 'import random, sys
-random.seed(int(sys.argv[2]))
-sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(int(sys.argv[1]))))' \
-	    "$1" "$2" >"$3"
-}
 P="$T/p"
 mkdir -p "$P"
 : >"$P/empty"
