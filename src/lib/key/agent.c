@@ -231,13 +231,60 @@ mule_agent_ctx_new(gpgme_ctx_t *ctx, const char *socket)
 	return 0;
 }
 
+static int
+is_grip(const char *grip)
+{
+	return strlen(grip) == 40 && mule_is_hex(grip, 40, 1);
+}
+
+/* KEYINFO's status line: GRIP TYPE SERIALNO IDSTR CACHED PROTECTION ... */
+static gpgme_error_t
+keyinfo_status(void *arg, const char *status, const char *args)
+{
+	int *protected = arg;
+	char prot = 0;
+
+	if (strcmp(status, "KEYINFO")
+	    || sscanf(args, "%*s %*s %*s %*s %*s %c", &prot) != 1)
+		return 0;
+	*protected = prot == 'P' ? 1 : prot == 'C' ? 0 : -1;
+	return 0;
+}
+
+gpg_error_t
+mule_agent_key_protection(gpgme_ctx_t ctx, const char *socket,
+    const char *grip, int *protected)
+{
+	gpgme_error_t err, op_err = 0;
+	char cmd[64];
+
+	*protected = -1;
+	if (!is_grip(grip))
+		return mule_error_set(mule_fail_code(GPG_ERR_INV_ARG), NULL,
+		    "'%s' is not a keygrip", grip);
+	snprintf(cmd, sizeof cmd, "KEYINFO %s", grip);
+	err = gpgme_op_assuan_transact_ext(ctx, cmd, NULL, NULL, NULL, NULL,
+	    keyinfo_status, protected, &op_err);
+	if (err)
+		return mule_error_set(err, "gpg --list-secret-keys starts the "
+		    "agent", "talking to gpg-agent at %s: %s", socket,
+		    gpg_strerror(err));
+	if (gpg_err_code(op_err) == GPG_ERR_NO_SECKEY)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), NULL,
+		    "gpg-agent at %s has no secret key %s", socket, grip);
+	if (op_err)
+		return mule_error_set(op_err, NULL, "asking gpg-agent at %s "
+		    "about the key %s: %s", socket, grip, gpg_strerror(op_err));
+	return 0;
+}
+
 gpg_error_t
 mule_agent_delete_key(gpgme_ctx_t ctx, const char *socket, const char *grip)
 {
 	gpgme_error_t err, op_err = 0;
 	char cmd[64];
 
-	if (strlen(grip) != 40 || !mule_is_hex(grip, 40, 1))
+	if (!is_grip(grip))
 		return mule_error_set(mule_fail_code(GPG_ERR_INV_ARG), NULL,
 		    "'%s' is not a keygrip", grip);
 	snprintf(cmd, sizeof cmd, "DELETE_KEY --force %s", grip);

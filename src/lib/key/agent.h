@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* agent.h - gpg-agent, spoken to directly for the one thing GPGME's
- * OpenPGP engine cannot do: destroy the secret part of one subkey.
+/* agent.h - gpg-agent, spoken to directly for what GPGME's OpenPGP
+ * engine cannot do: destroy the secret part of one subkey, and tell
+ * whether a secret key has a passphrase.
  *
  * GPGME 1.18 deletes whole keys (gpgme_op_delete_ext), and gpg's
  * --edit-key delkey takes the public subkey too; the agent's DELETE_KEY
- * removes the one file that holds a secret key.  GPGME reaches the agent
+ * removes the one file that holds a secret key.  Nor does GPGME say
+ * whether a secret key has a passphrase: the agent's KEYINFO does.  GPGME reaches the agent
  * through its Assuan engine, which it knows only when gpgconf may tell it
  * where things are: a tool that needs it initialises GPGME with
  * MULE_GPG_AGENT (pgp/gpg.h).
@@ -47,6 +49,13 @@ gpg_error_t mule_agent_socket(const char *homedir, char **path);
 /* An Assuan context of GPGME connected (at its first command) to SOCKET;
  * gpgme_release it. */
 gpg_error_t mule_agent_ctx_new(gpgme_ctx_t *ctx, const char *socket);
+
+/* Whether the secret key with keygrip GRIP in the agent of CTX (which
+ * is at SOCKET) is protected by a passphrase: *PROTECTED 1 yes, 0 no (in
+ * the clear), -1 the agent does not say.  GPG_ERR_NO_SECKEY (with a
+ * message) when the agent has no such key. */
+gpg_error_t mule_agent_key_protection(gpgme_ctx_t ctx, const char *socket,
+    const char *grip, int *protected);
 
 /* Destroy the secret key with keygrip GRIP (40 hex digits) in the agent
  * of CTX: DELETE_KEY --force.  The agent removes its file; where its

@@ -3,9 +3,11 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "key/agent.h"
 #include "key/generate.h"
 #include "key/keyring.h"
 #include "key/rotate.h"
@@ -103,36 +105,92 @@ explain(gpg_error_t err, const char *key, const struct asked *a)
 	}
 }
 
+/* Whether the user's primary key K (listed with keygrips) has a
+ * passphrase, in *PROTECTED as the agent says (key/agent.h): the new
+ * subkey gets the same protection; without NOPASSWD, gpg 2.2 asks for a
+ * new passphrase when the primary key has none. */
+static gpg_error_t
+protection(const struct mule_gpg_opts *gopts, gpgme_key_t k, int *protected)
+{
+	gpgme_ctx_t agent = NULL;
+	char *socket = NULL;
+	gpg_error_t err;
+
+	*protected = -1;
+	if (!k->subkeys->keygrip)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), NULL,
+		    "gpg did not list the keygrip of your key %s", k->fpr);
+	err = mule_agent_socket(gopts->homedir, &socket);
+	if (!err)
+		err = mule_agent_ctx_new(&agent, socket);
+	if (!err)
+		err = mule_agent_key_protection(agent, socket,
+		    k->subkeys->keygrip, protected);
+	if (gpg_err_code(err) == GPG_ERR_NO_SECKEY) {
+		mule_error_clear();
+		err = mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
+		    "rotate on the machine that holds it", "the secret of your "
+		    "primary key %s is not here, and it must sign the new "
+		    "subkey", k->fpr);
+	}
+	gpgme_release(agent);
+	free(socket);
+	return err;
+}
+
+static int
+has_subkey(gpgme_key_t k, const char *fpr)
+{
+	gpgme_subkey_t s;
+
+	for (s = k->subkeys; s; s = s->next)
+		if (s->fpr && !strcmp(s->fpr, fpr))
+			return 1;
+	return 0;
+}
+
 /* Make the subkey; KEY is the user's; reload it into *KEY. */
 static gpg_error_t
-make(gpgme_ctx_t ctx, const struct mule_rotate_opts *o, gpgme_key_t *key,
+make(gpgme_ctx_t ctx, const struct mule_gpg_opts *gopts,
+    const struct mule_rotate_opts *o, gpgme_key_t *key,
     struct mule_rotate_report *r)
 {
 	struct asked asked = { 0, 0 };
 	gpgme_subkey_t s;
+	gpgme_key_t old;
 	gpg_error_t err;
+	int protected;
 
+	if ((err = protection(gopts, *key, &protected)))
+		return err;
+	r->no_passphrase = !protected;
 	gpgme_set_status_cb(ctx, watch_status, &asked);
 	err = gpgme_set_ctx_flag(ctx, "full-status", "1");
 	if (!err)
 		err = gpgme_op_createsubkey(ctx, *key, "cv25519", 0,
-		    o->subkey_days * DAY, GPGME_CREATE_ENCR);
+		    o->subkey_days * DAY, GPGME_CREATE_ENCR
+		    | (r->no_passphrase ? GPGME_CREATE_NOPASSWD : 0));
 	gpgme_set_status_cb(ctx, NULL, NULL);
 	gpgme_set_ctx_flag(ctx, "full-status", "0");
 	if (err)
 		return explain(err, r->key, &asked);
-	gpgme_key_unref(*key);
+	old = *key;
 	*key = NULL;
 	err = mule_key_by_fpr(ctx, r->key, key);
 	if (!err && !*key)
 		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY), NULL,
 		    "your key %s is gone from the keyring", r->key);
+	/* The new one is the encryption subkey that was not there (not
+	 * "the newest": two made within a second have one timestamp). */
+	for (s = *key ? (*key)->subkeys : NULL; s; s = s->next)
+		if (s->can_encrypt && s->fpr && !has_subkey(old, s->fpr))
+			break;
+	gpgme_key_unref(old);
+	if (!err && !s)
+		err = mule_error_set(mule_fail_code(GPG_ERR_GENERAL), NULL,
+		    "gpg made no new encryption subkey for %s", r->key);
 	if (err)
 		return err;
-	s = mule_key_encryption_subkey(*key);
-	if (!s || !s->fpr || !strcmp(s->fpr, r->old))
-		return mule_error_set(mule_fail_code(GPG_ERR_GENERAL), NULL,
-		    "gpg made no new encryption subkey for %s", r->key);
 	snprintf(r->new_fpr, sizeof r->new_fpr, "%s", s->fpr);
 	r->new_expires = s->expires;
 	return 0;
@@ -154,12 +212,16 @@ mule_key_rotate(const struct mule_gpg_opts *gopts,
 	if (!err)
 		err = mule_keyring_lock(gopts, &lock);
 	if (!err)
+		err = gpgme_set_keylist_mode(ctx, GPGME_KEYLIST_MODE_LOCAL
+		    | GPGME_KEYLIST_MODE_WITH_KEYGRIP);
+	/* (a secret listing, which starts the agent we ask then) */
+	if (!err)
 		err = mule_key_mine(ctx, o->mine, &key);
 	if (err)
 		goto leave;
 	snprintf(r->key, sizeof r->key, "%s", key->fpr);
 	if (due(o, mule_key_encryption_subkey(key), r))
-		err = make(ctx, o, &key, r);
+		err = make(ctx, gopts, o, &key, r);
 leave:
 	mule_keyring_unlock(lock);
 	gpgme_key_unref(key);

@@ -39,6 +39,7 @@ struct mule_rotate_report {
 	long due;			/* its half-life (0: none) */
 	char new_fpr[41];		/* the new subkey, or "" */
 	long new_expires;
+	int no_passphrase;		/* neither has it, nor the key */
 };
 
 /* The rotation period of a subkey living DAYS days: half of it, at
@@ -49,7 +50,9 @@ unsigned long mule_rotation_days(unsigned long days);
  * user's key in GOPTS's keyring, under the keyring lock, if it is due
  * (or O->force); say in R what was done and why.  The key's passphrase
  * comes from GOPTS or the agent's pinentry; without it nothing changes
- * (exit 2, saying how to give it). */
+ * (exit 2, saying how to give it).  The new subkey has a passphrase (the
+ * same) if the primary key has one.  GPGME must have been initialised
+ * with MULE_GPG_AGENT (pgp/gpg.h). */
 gpg_error_t mule_key_rotate(const struct mule_gpg_opts *gopts,
     const struct mule_rotate_opts *o, struct mule_rotate_report *r);
 
