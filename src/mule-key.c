@@ -321,6 +321,9 @@ run_rotate(struct mule_cli *cli, struct args *a)
 	mule_key_day(day, r.new_expires);
 	mule_note("new encryption subkey %s, expires %s (%s)", r.new_fpr,
 	    day, why[r.why]);
+	if (r.no_passphrase)
+		mule_warn("your key has no passphrase, nor has the new "
+		    "subkey: anyone who copies its files can use them");
 	if (*r.old)
 		mule_note("the subkey %s it replaces keeps its secret until "
 		    "mule-key prune destroys it", r.old);
@@ -329,24 +332,33 @@ run_rotate(struct mule_cli *cli, struct args *a)
 	return 0;
 }
 
+/* What prune did with each retired subkey; the first one held is the
+ * error that follows. */
 static void
 report_prune(const struct mule_prune_report *r)
 {
 	const struct mule_prune_subkey *s;
-	char why[512], made[MULE_KEY_DAY_SIZE];
+	char why[512], day[MULE_KEY_DAY_SIZE];
 	size_t i, held = 0;
 
 	for (i = 0; i < r->n; i++) {
 		s = &r->subkeys[i];
 		mule_prune_reason(s, r->grace_days, why, sizeof why);
-		mule_key_day(made, s->created);
-		if (s->destroyed)
+		if (s->destroyed) {
+			mule_key_day(day, s->created);
 			mule_note("destroyed the secret of subkey %s (made %s, "
-			    "%s)", s->fpr, made, s->revoked ? "revoked"
+			    "%s)", s->fpr, day, s->revoked ? "revoked"
 			    : s->expired ? "expired" : "superseded");
-		if (s->destroyed && s->hold != MULE_HOLD_NONE)
-			mule_warn("--force: %s was held back: %s", s->fpr, why);
-		else if (!s->destroyed && held++)
+			if (s->hold != MULE_HOLD_NONE)
+				mule_warn("--force: %s destroyed although %s",
+				    s->fpr, why);
+		} else if (s->kept && s->hold == MULE_HOLD_CURRENT) {
+			mule_key_day(day, (long)(s->when + r->grace_days
+			    * 86400));
+			mule_note("kept the secret of subkey %s until %s: %s",
+			    s->fpr, day, why);
+		} else if (s->kept && (s->hold == MULE_HOLD_SHARED
+		    || held++ || !r->held_error))
 			mule_warn("kept the secret of subkey %s: %s", s->fpr,
 			    why);
 	}
@@ -389,7 +401,7 @@ main(int argc, char **argv)
 
 	mule_cli_init(&cli, argv, usage);
 	parse(argc, argv, &cli, &a);
-	if (!strcmp(a.cmd->name, "prune"))
+	if (!strcmp(a.cmd->name, "prune") || !strcmp(a.cmd->name, "rotate"))
 		cli.gpg_flags |= MULE_GPG_AGENT;
 	mule_cli_start(&cli);
 

@@ -130,19 +130,21 @@ collect(gpgme_key_t *keys, gpgme_key_t k, gpgme_subkey_t current,
 	return 0;
 }
 
-/* Rule 1: held while used within the grace period. */
+/* P waits for the grace period after it stopped being current; after
+ * that, a message sealed to it that arrived within the grace period holds
+ * it. */
 static void
 judge_use(const struct mule_usage *u, size_t nu, uint64_t grace,
     time_t now, struct mule_prune_subkey *p)
 {
 	uint64_t arrived = mule_usage_last(u, nu, p->fpr);
 
-	if (arrived > p->when) {
-		if ((uint64_t)now < arrived + grace)
-			p->hold = MULE_HOLD_ARRIVED;
-		p->when = arrived;
-	} else if ((uint64_t)now < p->when + grace)
+	if ((uint64_t)now < p->when + grace)
 		p->hold = MULE_HOLD_CURRENT;
+	else if (arrived && (uint64_t)now < arrived + grace) {
+		p->hold = MULE_HOLD_ARRIVED;
+		p->when = arrived;
+	}
 }
 
 /* Rule 2: held while a peer's newest subkey of K it sealed to is it. */
@@ -167,8 +169,7 @@ judge_peers(gpgme_ctx_t ctx, gpgme_key_t k, const struct mule_usage *u,
 				newest = s;
 		for (j = 0; newest && j < r->n; j++) {
 			if (strcmp(r->subkeys[j].fpr, newest->fpr)
-			    || r->subkeys[j].hold == MULE_HOLD_PEER
-			    || r->subkeys[j].hold == MULE_HOLD_SHARED)
+			    || r->subkeys[j].hold != MULE_HOLD_NONE)
 				continue;
 			r->subkeys[j].hold = MULE_HOLD_PEER;
 			memcpy(r->subkeys[j].peer, u[i].peer, 41);
@@ -218,8 +219,8 @@ mule_prune_reason(const struct mule_prune_subkey *s, unsigned long grace,
 		break;
 	case MULE_HOLD_CURRENT:
 		snprintf(buf, n, "it was your current encryption subkey "
-		    "until %s, within the grace period of %lu day%s", day,
-		    grace, grace == 1 ? "" : "s");
+		    "until %s (grace period: %lu day%s)", day, grace,
+		    grace == 1 ? "" : "s");
 		break;
 	case MULE_HOLD_SHARED:
 		snprintf(buf, n, "its key material is also that of a key "
@@ -237,7 +238,8 @@ held_error(const struct mule_prune_report *r)
 	const struct mule_prune_subkey *s = r->subkeys;
 	char why[512], hint[256], day[MULE_KEY_DAY_SIZE];
 
-	while (s->destroyed)
+	while (!s->kept || (s->hold != MULE_HOLD_ARRIVED
+	    && s->hold != MULE_HOLD_PEER))
 		s++;
 	mule_prune_reason(s, r->grace_days, why, sizeof why);
 	mule_key_day(day, (long)(s->when + r->grace_days * DAY));
@@ -245,9 +247,6 @@ held_error(const struct mule_prune_report *r)
 		snprintf(hint, sizeof hint, "carry your certificate to them "
 		    "(mule-key export); --force destroys it anyway, and what "
 		    "is still sealed to it becomes unreadable");
-	else if (s->hold == MULE_HOLD_SHARED)
-		snprintf(hint, sizeof hint, "mule never destroys key material "
-		    "that a kept key uses");
 	else
 		snprintf(hint, sizeof hint, "prune again after %s; --force "
 		    "destroys it now, and what is still sealed to it becomes "
@@ -271,8 +270,12 @@ destroy(const struct mule_gpg_opts *gopts, int force,
 	for (i = 0; !err && i < r->n; i++) {
 		p = &r->subkeys[i];
 		if (p->hold == MULE_HOLD_SHARED
-		    || (p->hold != MULE_HOLD_NONE && !force))
+		    || (p->hold != MULE_HOLD_NONE && !force)) {
+			p->kept = 1;
+			r->nheld += p->hold == MULE_HOLD_ARRIVED
+			    || p->hold == MULE_HOLD_PEER;
 			continue;
+		}
 		if (!agent && !(err = mule_agent_socket(gopts->homedir,
 		    &r->socket)))
 			err = mule_agent_ctx_new(&agent, r->socket);
@@ -284,8 +287,6 @@ destroy(const struct mule_gpg_opts *gopts, int force,
 		}
 	}
 	gpgme_release(agent);
-	for (i = 0; i < r->n; i++)
-		r->nheld += !r->subkeys[i].destroyed;
 	return err;
 }
 
@@ -411,8 +412,10 @@ mule_key_prune(const struct mule_gpg_opts *gopts,
 		if (!err)
 			err = e;
 	}
-	if (!err && r->nheld)
+	if (!err && r->nheld) {
 		err = held_error(r);
+		r->held_error = 1;
+	}
 leave:
 	mule_keyring_unlock(lock);
 	mule_keys_release(keys);
