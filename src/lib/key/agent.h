@@ -3,9 +3,10 @@
  * engine cannot do: destroy the secret part of one subkey, and tell
  * whether a secret key has a passphrase.
  *
- * GPGME 1.18 deletes whole keys (gpgme_op_delete_ext), and gpg's
- * --edit-key delkey takes the public subkey too; the agent's DELETE_KEY
- * removes the one file that holds a secret key.  Nor does GPGME say
+ * GPGME 1.18 deletes whole keys (gpgme_op_delete_ext); gpg's --edit-key
+ * delkey takes the public subkey too, and --delete-secret-keys FPR! is
+ * not reachable through GPGME.  The agent's DELETE_KEY removes the one
+ * file that holds a secret key.  Nor does GPGME say
  * whether a secret key has a passphrase: the agent's KEYINFO does.  GPGME reaches the agent
  * through its Assuan engine, which it knows only when gpgconf may tell it
  * where things are: a tool that needs it initialises GPGME with
