@@ -305,6 +305,29 @@ grep -q "warning: --force: $C1 destroyed although peer $BF has sent nothing seal
     why="$why wrong secrets destroyed;"
 verdict "prune --force, relative --homedir: a held subkey destroyed, with a warning"
 
+# An offline primary key (its secret elsewhere, as some keep it): rotate
+# cannot sign a new subkey and says so; prune still works.  Carol gets a
+# third subkey (gpg), then her primary secret goes.
+CF=$(colons "$C" | awk -F: '/^fpr/ { print $10; exit }')
+sleep 1
+GNUPGHOME=$C gpg --batch --pinentry-mode loopback --passphrase carol-pass \
+    --quick-add-key "$CF" cv25519 encr 60d 2>/dev/null
+C3=$(newest "$C")
+GNUPGHOME=$C gpg --batch --yes --delete-secret-keys "$CF!" 2>/dev/null
+why=""
+[ "$(secret "$C" "$CF")" = '#' ] && [ "$C3" != "$C2" ] || why="$why no offline primary to test with;"
+run_status 2 with_timeout env GNUPGHOME="$C" mule-key rotate --force || why="$why exit;"
+one_error_of mule-key "$T/err" || why="$why not one error line;"
+grep -q "error: the secret of your primary key $CF is not here, and it must sign the new subkey" \
+    "$T/err" || why="$why not said;"
+verdict "rotate with an offline primary key: exit 2, it says the primary's secret is not here"
+why=""
+run_status 0 with_timeout env GNUPGHOME="$C" mule-key prune --force || why="$why exit;"
+grep -q "destroyed the secret of subkey $C2" "$T/err" || why="$why not listed;"
+[ "$(secret "$C" "$C2")" = '#' ] && [ "$(secret "$C" "$C3")" = + ] ||
+    why="$why wrong secrets;"
+verdict "prune with an offline primary key: the retired secret destroyed, the current one kept"
+
 # An agent that forbids silent deletion asks through pinentry; with none,
 # nothing is destroyed.
 why=""

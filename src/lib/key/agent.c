@@ -269,7 +269,8 @@ mule_agent_key_protection(gpgme_ctx_t ctx, const char *socket,
 		return mule_error_set(err, "gpg --list-secret-keys starts the "
 		    "agent", "talking to gpg-agent at %s: %s", socket,
 		    gpg_strerror(err));
-	if (gpg_err_code(op_err) == GPG_ERR_NO_SECKEY)
+	if (gpg_err_code(op_err) == GPG_ERR_NO_SECKEY
+	    || gpg_err_code(op_err) == GPG_ERR_NOT_FOUND)
 		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), NULL,
 		    "gpg-agent at %s has no secret key %s", socket, grip);
 	if (op_err)

@@ -290,35 +290,47 @@ destroy(const struct mule_gpg_opts *gopts, int force,
 	return err;
 }
 
-/* gpg, asked again, lists without a secret exactly the subkeys of R
- * destroyed, and CURRENT and the primary key of FPR with theirs. */
-static gpg_error_t
-verify(gpgme_ctx_t ctx, const char *fpr, const char *current,
-    const struct mule_prune_report *r)
+static const struct mule_prune_subkey *
+entry_of(const struct mule_prune_report *r, const char *fpr)
 {
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->subkeys[i].fpr, fpr))
+			return &r->subkeys[i];
+	return NULL;
+}
+
+/* gpg, asked again, lists the key and subkeys of BEFORE (the user's key
+ * as listed before) as they were, but for the secrets R destroyed. */
+static gpg_error_t
+verify(gpgme_ctx_t ctx, gpgme_key_t before, const struct mule_prune_report *r)
+{
+	const struct mule_prune_subkey *p;
 	gpgme_key_t *keys = NULL, k;
-	gpgme_subkey_t s;
+	gpgme_subkey_t t, s;
 	gpg_error_t err;
-	size_t n, i;
+	size_t n;
+	int want;
 
 	if ((err = list_secret(ctx, &keys, &n)))
 		return err;
-	k = key_of(keys, fpr);
-	s = subkey_of(k, current);
-	if (!k || !k->subkeys->secret || !s || !s->secret)
-		err = mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), NULL,
-		    "after pruning, the secret of your key %s or of its "
-		    "current subkey %s is not listed", fpr, current);
-	for (i = 0; !err && i < r->n; i++) {
-		s = subkey_of(k, r->subkeys[i].fpr);
-		if (s && s->secret == r->subkeys[i].destroyed)
+	k = key_of(keys, before->fpr);
+	for (t = before->subkeys; !err && t; t = t->next) {
+		p = entry_of(r, t->fpr);
+		want = p && p->destroyed ? 0 : t->secret;
+		s = subkey_of(k, t->fpr);
+		if (p && p->destroyed && s && s->secret)
 			err = mule_error_set(mule_fail_code(GPG_ERR_GENERAL),
-			    r->subkeys[i].destroyed ? "is it the agent of "
-			    "this GnuPG home? (mule-key(1), prune)" : NULL,
-			    "gpg still lists %s secret of subkey %s after "
-			    "pruning through gpg-agent at %s",
-			    r->subkeys[i].destroyed ? "the" : "no", s->fpr,
+			    "is it the agent of this GnuPG home? (mule-key(1), "
+			    "prune)", "gpg still lists the secret of subkey %s "
+			    "after gpg-agent at %s deleted it", t->fpr,
 			    r->socket ? r->socket : "?");
+		else if (!s || (int)s->secret != want)
+			err = mule_error_set(mule_fail_code(GPG_ERR_GENERAL),
+			    NULL, "after pruning, gpg lists %s of %s, which "
+			    "prune left alone", !s ? "nothing" : want
+			    ? "no secret" : "a secret", t->fpr);
 	}
 	mule_keys_release(keys);
 	return err;
@@ -407,7 +419,7 @@ mule_key_prune(const struct mule_gpg_opts *gopts,
 	r->old_secring = old_secring(gopts);
 	err = destroy(gopts, o->force, r);
 	if (r->ndestroyed) {
-		gpg_error_t e = verify(ctx, r->key, r->current, r);
+		gpg_error_t e = verify(ctx, k, r);
 
 		if (!err)
 			err = e;
