@@ -355,6 +355,7 @@ same_socket() {
 		diag "gpgconf: $ss_g" "mule:    $ss_m"; return 1; }
 }
 mkdir -p "$T/fake/.gnupg" && chmod 700 "$T/fake/.gnupg"
+[ -x "$AS" ] || { echo "Bail out! no $AS: make check builds it"; exit 99; }
 
 # Without /run/user/UID (as root in CI, and here unless it exists):
 # the home itself.
