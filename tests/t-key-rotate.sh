@@ -14,6 +14,8 @@
 # past: an encryption subkey that expired, a signing subkey that
 # expired, and the current encryption subkey, past half-life.
 . "$srcdir/tests/lib.sh"
+AS="$MULE_BUILDDIR/tests/agent-socket"	# prints the socket mule finds
+[ -x "$AS" ] || { echo "Bail out! no $AS: make check builds it"; exit 99; }
 
 A="$T/alice-home" B="$T/bob-home" C="$T/carol-home"
 for h in "$A" "$B" "$C"; do new_home "$h"; done
@@ -341,7 +343,6 @@ grep -q "error: gpg-agent at .* did not destroy the secret key $(grip "$B" "$B1"
 verdict "prune where the agent forbids silent deletion and no pinentry confirms: exit 2, nothing destroyed"
 
 # === the agent's socket ==========================================================
-AS="$MULE_BUILDDIR/tests/agent-socket"
 # same_socket ARG...: agent-socket [HOMEDIR] prints what gpgconf does,
 # in the environment and directory of the caller.
 same_socket() {
@@ -355,7 +356,6 @@ same_socket() {
 		diag "gpgconf: $ss_g" "mule:    $ss_m"; return 1; }
 }
 mkdir -p "$T/fake/.gnupg" && chmod 700 "$T/fake/.gnupg"
-[ -x "$AS" ] || { echo "Bail out! no $AS: make check builds it"; exit 99; }
 
 # Without /run/user/UID (as root in CI, and here unless it exists):
 # the home itself.
