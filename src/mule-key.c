@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/output.h"
+#include "core/state.h"
 #include "core/text.h"
 #include "key/accept.h"
 #include "key/ask.h"
@@ -19,6 +20,8 @@
 #include "key/generate.h"
 #include "key/inspect.h"
 #include "key/list.h"
+#include "key/prune.h"
+#include "key/rotate.h"
 
 static const char usage[] =
 "usage: mule-key generate [--expire DAYS] [--subkey-days DAYS]\n"
@@ -27,21 +30,28 @@ static const char usage[] =
 "       mule-key fingerprint [KEYFILE|USERID|FPR]\n"
 "       mule-key import [--fingerprint WORDS|FPR] [-u USERID] FILE|-\n"
 "       mule-key list [--json]\n"
+"       mule-key rotate [--subkey-days DAYS] [--force] [-u USERID]\n"
+"       mule-key prune [--grace DAYS] [--force] [-u USERID]\n"
 "Make your key, carry certificates across the gap, and accept a peer's\n"
-"key only after comparing its fingerprint with the other machine.\n"
+"key only after comparing its fingerprint with the other machine;\n"
+"replace your encryption subkey at half-life, and destroy the secrets of\n"
+"retired ones once nothing in flight needs them.\n"
 "\n"
 "      --expire DAYS           the primary key expires (default: never)\n"
 "      --subkey-days DAYS      the encryption subkey expires (default 60)\n"
+"      --grace DAYS            prune keeps a subkey used within (default:\n"
+"                              one rotation period, half its lifetime)\n"
 "      --no-passphrase         no passphrase on the new key\n"
 "      --fingerprint WORDS|FPR what mule-key fingerprint shows on the\n"
 "                              machine the key comes from (for scripts)\n"
-"  -u, --local-user USERID     certify with this key of yours\n"
+"  -u, --local-user USERID     your key (import: the one that certifies)\n"
 "      --max-size SIZE         refuse a key file larger (default 1M)\n"
 "      --binary                binary output instead of ASCII armour\n"
 "  -a, --armor                 ASCII armour (the default)\n"
 "      --json                  list as JSON\n"
 "  -o, --output FILE           write to FILE, atomically\n"
-"      --force                 replace FILE; make a second key for a name\n"
+"      --force                 replace FILE; make a second key for a name;\n"
+"                              rotate before half-life; prune them all\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
@@ -53,7 +63,7 @@ static const char usage[] =
 
 enum {
 	OPT_EXPIRE = MULE_OPT_TOOL, OPT_SUBKEY_DAYS, OPT_NO_PASSPHRASE,
-	OPT_FINGERPRINT, OPT_MAX_SIZE, OPT_BINARY, OPT_JSON
+	OPT_FINGERPRINT, OPT_MAX_SIZE, OPT_BINARY, OPT_JSON, OPT_GRACE
 };
 
 static const struct option longopts[] = {
@@ -68,6 +78,7 @@ static const struct option longopts[] = {
 	{ "armor", no_argument, NULL, 'a' },
 	{ "armour", no_argument, NULL, 'a' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "grace", required_argument, NULL, OPT_GRACE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -82,6 +93,8 @@ static const struct command {
 	{ "fingerprint", 0, 1, { OPT_MAX_SIZE } },
 	{ "import", 1, 1, { OPT_FINGERPRINT, 'u', OPT_MAX_SIZE } },
 	{ "list", 0, 0, { OPT_JSON } },
+	{ "rotate", 0, 0, { OPT_SUBKEY_DAYS, 'u' } },
+	{ "prune", 0, 0, { OPT_GRACE, 'u' } },
 	{ NULL, 0, 0, { 0 } }
 };
 
@@ -92,6 +105,7 @@ struct args {
 	struct mule_accept_opts acc;
 	size_t max_size;
 	int binary, json;
+	long grace;		/* -1: the default */
 	int seen[16];		/* tool options given, for the check */
 	const char *seen_name[16];
 	size_t nseen;
@@ -154,13 +168,17 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
 		case OPT_BINARY: a->binary = 1; saw(a, c, "--binary"); break;
 		case 'a': a->binary = 0; saw(a, c, "-a"); break;
 		case OPT_JSON: a->json = 1; saw(a, c, "--json"); break;
+		case OPT_GRACE:
+			a->grace = mule_cli_int("--grace", optarg);
+			saw(a, c, "--grace");
+			break;
 		case 'o': saw(a, c, "-o"); /* fall through */
 		default: mule_cli_option(cli, c, optarg); break;
 		}
 	}
 	if (optind >= argc)
 		mule_usage_error("no command: generate, export, fingerprint, "
-		    "import or list");
+		    "import, list, rotate or prune");
 	for (a->cmd = commands; a->cmd->name; a->cmd++)
 		if (!strcmp(a->cmd->name, argv[optind]))
 			break;
@@ -278,15 +296,113 @@ run_import(struct mule_cli *cli, struct args *a)
 	return err;
 }
 
+static gpg_error_t
+run_rotate(struct mule_cli *cli, struct args *a)
+{
+	static const char *const why[] = { "", "the old one was half "
+	    "through its life", "--force", "the old one never expired",
+	    "there was no valid one" };
+	struct mule_rotate_opts o = { a->acc.mine, a->gen.subkey_days
+	    ? a->gen.subkey_days : MULE_SUBKEY_DAYS_DEFAULT, cli->force,
+	    time(NULL) };
+	struct mule_rotate_report r;
+	char day[MULE_KEY_DAY_SIZE];
+	gpg_error_t err;
+
+	if ((err = mule_key_rotate(&cli->gpg, &o, &r)))
+		return err;
+	if (r.why == MULE_ROTATE_NOT_DUE) {
+		mule_key_day(day, r.due);
+		mule_note("not rotated: the encryption subkey %s is not half "
+		    "through its life; the next rotation is due on %s "
+		    "(--force rotates now)", r.old, day);
+		return 0;
+	}
+	mule_key_day(day, r.new_expires);
+	mule_note("new encryption subkey %s, expires %s (%s)", r.new_fpr,
+	    day, why[r.why]);
+	if (r.no_passphrase)
+		mule_warn("your key has no passphrase, nor has the new "
+		    "subkey: anyone who copies its files can use them");
+	if (*r.old)
+		mule_note("the subkey %s it replaces keeps its secret until "
+		    "mule-key prune destroys it", r.old);
+	mule_note("next: give your peers your certificate again (mule-key "
+	    "export); they seal to the new subkey once they have it");
+	return 0;
+}
+
+/* What prune did with each retired subkey; the first one held is the
+ * error that follows. */
+static void
+report_prune(const struct mule_prune_report *r)
+{
+	const struct mule_prune_subkey *s;
+	char why[512], day[MULE_KEY_DAY_SIZE];
+	size_t i, held = 0;
+
+	for (i = 0; i < r->n; i++) {
+		s = &r->subkeys[i];
+		mule_prune_reason(s, r->grace_days, why, sizeof why);
+		if (s->destroyed) {
+			mule_key_day(day, s->created);
+			mule_note("destroyed the secret of subkey %s (made %s, "
+			    "%s)", s->fpr, day, s->revoked ? "revoked"
+			    : s->expired ? "expired" : "superseded");
+			if (s->hold != MULE_HOLD_NONE)
+				mule_warn("--force: %s destroyed although %s",
+				    s->fpr, why);
+		} else if (s->kept && s->hold == MULE_HOLD_CURRENT) {
+			mule_key_day(day, (long)(s->when + r->grace_days
+			    * 86400));
+			mule_note("kept the secret of subkey %s until %s: %s",
+			    s->fpr, day, why);
+		} else if (s->kept && (s->hold == MULE_HOLD_SHARED
+		    || held++ || !r->held_error))
+			mule_warn("kept the secret of subkey %s: %s", s->fpr,
+			    why);
+	}
+	if (r->ndestroyed)
+		mule_note("the public parts stay; a deleted file is not "
+		    "securely erased (mule(7), FORWARD SECRECY)");
+	if (r->ndestroyed && r->old_secring)
+		mule_warn("the GnuPG home has a secring.gpg of GnuPG 1, which "
+		    "may still hold these secrets: gpg 2 never changes it");
+	if (*r->current && !r->n)
+		mule_note("nothing to destroy: no retired encryption subkey of "
+		    "%s has its secret here", r->key);
+}
+
+static gpg_error_t
+run_prune(struct mule_cli *cli, struct args *a)
+{
+	struct mule_prune_opts o = { a->acc.mine, a->grace, cli->force,
+	    NULL, time(NULL) };
+	struct mule_prune_report r = { .n = 0 };
+	char *dir = NULL;
+	gpg_error_t err;
+
+	err = mule_state_dir(&dir);
+	o.state_dir = dir;
+	if (!err)
+		err = mule_key_prune(&cli->gpg, &o, &r);
+	report_prune(&r);
+	mule_prune_report_release(&r);
+	free(dir);
+	return err;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct mule_cli cli;
-	struct args a = { .max_size = MULE_CERT_MAX_DEFAULT };
+	struct args a = { .max_size = MULE_CERT_MAX_DEFAULT, .grace = -1 };
 	gpg_error_t err = 0;
 
 	mule_cli_init(&cli, argv, usage);
 	parse(argc, argv, &cli, &a);
+	if (!strcmp(a.cmd->name, "prune") || !strcmp(a.cmd->name, "rotate"))
+		cli.gpg_flags |= MULE_GPG_AGENT;
 	mule_cli_start(&cli);
 
 	if (!strcmp(a.cmd->name, "generate"))
@@ -297,6 +413,10 @@ main(int argc, char **argv)
 		err = mule_key_fingerprint(&cli.gpg, a.arg, a.max_size, stdout);
 	else if (!strcmp(a.cmd->name, "import"))
 		err = run_import(&cli, &a);
+	else if (!strcmp(a.cmd->name, "rotate"))
+		err = run_rotate(&cli, &a);
+	else if (!strcmp(a.cmd->name, "prune"))
+		err = run_prune(&cli, &a);
 	else
 		err = mule_key_list(&cli.gpg, a.json, time(NULL), stdout);
 	if (!err && (fflush(stdout) || ferror(stdout)))

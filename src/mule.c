@@ -21,7 +21,7 @@ static const struct tool {
 	{ "verify", "check signatures; release only verified content" },
 	{ "bundle", "seal files and directories; extract only after verifying" },
 	{ "stick", "exchange sealed items through a USB stick" },
-	{ "key", "make your key; carry and accept keys across the gap" },
+	{ "key", "make and rotate your key; carry and accept keys" },
 	{ "qr", "carry data across the gap as QR codes" },
 	{ NULL, NULL }
 };

@@ -17,7 +17,9 @@ EXTRA_DIST += tests/bcur.js
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
 	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur tests/unit-usage \
 	tests/unit-qr-loss
-check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY)
+check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY) tests/agent-socket
+tests_agent_socket_SOURCES = tests/agent-socket.c
+tests_agent_socket_LDADD = $(MULE_LIBS)
 
 # Every fuzz harness of contrib/fuzz, built with fuzz-replay.c as its main,
 # so that t-fuzz-replay.sh runs every corpus through it without clang.

@@ -6,7 +6,8 @@ MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh tests/t-qr-show.sh \
 	tests/t-bundle-roundtrip.sh tests/t-man.sh tests/t-sign.sh \
 	tests/t-passphrase.sh tests/t-bundle-options.sh tests/t-keys.sh \
 	tests/t-signer-options.sh tests/t-key-exchange.sh \
-	tests/t-key-refused.sh tests/t-qr-loss.sh tests/t-qr-interop.sh \
+	tests/t-key-refused.sh tests/t-key-rotate.sh tests/t-qr-loss.sh \
+	tests/t-qr-interop.sh \
 	tests/t-symmetric.sh tests/t-races.sh tests/t-bundle-regressions.sh \
 	tests/t-failure.sh tests/t-literal.sh tests/t-manifest.sh \
 	tests/t-key-interop.sh tests/t-interop.sh tests/t-roundtrip.sh \

@@ -157,6 +157,14 @@ examples() {
 run_example() {
 	script="$T/example.sh"
 	literal_block "$1" EXAMPLES "$2" >"$script.orig"
+	# A crontab (its first line names the fields) runs its commands, in
+	# HOME as cron runs them: the fixture.
+	run_home=$HOME
+	if head -n 1 "$script.orig" | grep -q '^# minute hour day month weekday'; then
+		sed -e '/^#/d' -e 's/^\([^ ]* *\)\{5\}//' "$script.orig" >"$script.cron"
+		mv "$script.cron" "$script.orig"
+		run_home=$T/run
+	fi
 	desc="${1##*/} example $2: $(sed -n '1{s/[[:space:]]*\\$//;p;}' "$script.orig")"
 	# mule-qr show runs until it is stopped: here, after three codes.
 	sed -e "s|/media/stick|$T/run/stick|g" \
@@ -174,8 +182,8 @@ run_example() {
 	cp -R "$3" "$T/run"
 	# A fixture with a GnuPG home of its own runs with it.
 	if [ -d "$T/run/gnupg" ]; then
-		(cd "$T/run" && GNUPGHOME="$T/run/gnupg" sh -e "$script") \
-		    >"$T/out" 2>"$T/err"
+		(cd "$T/run" && HOME=$run_home GNUPGHOME="$T/run/gnupg" \
+		    sh -e "$script") >"$T/out" 2>"$T/err"
 		rc=$?
 		gpgconf --homedir "$T/run/gnupg" --kill all >/dev/null 2>&1
 	else
@@ -246,7 +254,8 @@ fi
 # Alice's first use, an empty home where a scripted pinentry gives the
 # new passphrase; for Bob, his key, Alice's certificate, its words as he
 # wrote them down, Alice accepted already (the update example needs it),
-# and her certificate again with a new subkey.
+# and her certificate again with a new subkey; for the cron example, a
+# passphrase file (Bob's key has none: it is not read).
 KA="$T/fixture-key-alice"
 mkdir -p "$KA/stick"
 new_home "$KA/gnupg"
@@ -257,6 +266,7 @@ U="$T/alice-update-home"
 new_home "$U"
 cp -R "$GNUPGHOME/pubring.kbx" "$GNUPGHOME/private-keys-v1.d" "$U/"
 cp "$T/alice.asc" "$KB/"
+echo 'not needed' >"$KB/.mule-passphrase"
 if ! (gen_key "$KB/gnupg" 'Bob <bob@example.org>' >/dev/null &&
     mule-key fingerprint "$KB/alice.asc" | awk '/^words/ {
 	sub(/^words +/, ""); w = $0; getline; sub(/^ +/, ""); print w " " $0 }' \
@@ -279,10 +289,11 @@ done
 check "the key example's words are twelve" \
     [ "$(wc -w <"$KB/alice.words")" -eq 12 ]
 n=$(examples "$MAN/mule-key.1" | awk -F '\t' 'END { print $1 + 0 }')
-check "mule-key.1 has three examples to run" [ "$n" -eq 3 ]
+check "mule-key.1 has four examples to run" [ "$n" -eq 4 ]
 run_example "$MAN/mule-key.1" 1 "$KA"
 run_example "$MAN/mule-key.1" 2 "$KB"
 run_example "$MAN/mule-key.1" 3 "$KB"
+run_example "$MAN/mule-key.1" 4 "$KB"
 
 # mule-qr.1's both ways across: the sender's directory, with photos/ (the
 # frames of a note sealed for Bob) and Bob's signed reply, as reply.gpg

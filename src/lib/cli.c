@@ -130,7 +130,7 @@ mule_cli_start(struct mule_cli *cli)
 		err = mule_passphrase_read(&cli->pass, cli->passphrase_file,
 		    cli->passphrase_fd);
 	if (!err)
-		err = mule_gpg_init();
+		err = mule_gpg_init(cli->gpg_flags);
 	if (err)
 		mule_cli_fail(cli, err);
 	cli->gpg.homedir = cli->homedir;

@@ -57,6 +57,7 @@ struct mule_cli {
 	const char *passphrase_file;
 	int passphrase_fd;		/* -1: none */
 	struct mule_passphrase *pass;	/* read by mule_cli_start */
+	unsigned gpg_flags;		/* for mule_gpg_init (pgp/gpg.h) */
 	struct mule_gpg_opts gpg;
 };
 

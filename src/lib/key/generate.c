@@ -34,8 +34,8 @@ check_userid(const char *uid)
 
 /* gpg 2.2 keeps an expiry as 32-bit seconds since 1970: one past
  * 2106-02-07 wraps around to a date in the past, silently. */
-static gpg_error_t
-check_days(const char *option, unsigned long days)
+gpg_error_t
+mule_key_check_days(const char *option, unsigned long days)
 {
 	uint64_t when = (uint64_t)time(NULL) + (uint64_t)days * DAY;
 
@@ -95,9 +95,9 @@ mule_key_generate(const struct mule_gpg_opts *gopts,
 	*key = NULL;
 	err = check_userid(o->userid);
 	if (!err)
-		err = check_days("--expire", o->expire_days);
+		err = mule_key_check_days("--expire", o->expire_days);
 	if (!err)
-		err = check_days("--subkey-days", o->subkey_days);
+		err = mule_key_check_days("--subkey-days", o->subkey_days);
 	if (!err)
 		err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)

@@ -19,6 +19,10 @@ struct mule_generate_opts {
 	int force;			/* even if a key has USERID */
 };
 
+/* Refuse (a usage error, naming OPTION) DAYS from now if that is past
+ * 2106, which gpg 2.2 cannot say: its expiry would wrap to the past. */
+gpg_error_t mule_key_check_days(const char *option, unsigned long days);
+
 /* Make the key in GOPTS's keyring; *KEY is the new key (unref it).  If
  * the subkey cannot be made, the primary key is deleted again.  A user
  * ID another key has already is a usage error unless O->force. */

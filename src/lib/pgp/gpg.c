@@ -10,14 +10,15 @@
 #include "pgp/gpg.h"
 
 gpg_error_t
-mule_gpg_init(void)
+mule_gpg_init(unsigned flags)
 {
 	gpgme_engine_info_t info;
 	gpg_error_t err;
 
 	/* Each of these saves a helper process per run: gpgconf would be
 	 * asked where gpg lives, and gpgsm for its version. */
-	gpgme_set_global_flag("disable-gpgconf", "1");
+	if (!(flags & MULE_GPG_AGENT))
+		gpgme_set_global_flag("disable-gpgconf", "1");
 	setlocale(LC_ALL, "");
 	if (!gpgme_check_version("1.18.0"))
 		return mule_error_set(mule_fail_code(GPG_ERR_NOT_SUPPORTED),

@@ -13,8 +13,14 @@ struct mule_gpg_opts {
 	int armor;
 };
 
-/* Initialise GPGME once: no gpgconf or dirmngr, OpenPGP engine >= 2.2. */
-gpg_error_t mule_gpg_init(void);
+/* FLAGS of mule_gpg_init: the tool talks to gpg-agent itself (key/agent.h).
+ * GPGME knows its Assuan engine only from gpgconf, which costs two more
+ * processes a run and is otherwise left out. */
+#define MULE_GPG_AGENT 1
+
+/* Initialise GPGME once: no gpgconf (unless FLAGS has MULE_GPG_AGENT) or
+ * dirmngr, OpenPGP engine >= 2.2. */
+gpg_error_t mule_gpg_init(unsigned flags);
 
 /* Create a context for OpenPGP with the options in O (which must outlive
  * the context: the passphrase is read from it on demand).  Offline, no

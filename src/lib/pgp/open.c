@@ -2,8 +2,10 @@
 /* open.c - decrypt and verify, releasing nothing unverified. */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/error.h"
 #include "core/fd.h"
@@ -68,12 +70,71 @@ explain_key_passphrase(const struct mule_verify_status *st)
 	}
 }
 
+/* Whether KEYID is a subkey of one of our secret keys (in the home of
+ * LIKE) whose own secret is not here, as after mule-key prune; its
+ * fingerprint into FPR. */
+static int
+secret_gone(gpgme_ctx_t like, const char *keyid, char fpr[41])
+{
+	gpgme_engine_info_t e = gpgme_ctx_get_engine_info(like);
+	struct mule_gpg_opts o = { NULL, NULL, 0 };
+	struct mule_error_record saved;
+	gpgme_ctx_t ctx = NULL;
+	gpgme_subkey_t s;
+	gpgme_key_t k;
+	int gone = 0;
+
+	while (e && e->protocol != GPGME_PROTOCOL_OpenPGP)
+		e = e->next;
+	o.homedir = e ? e->home_dir : NULL;
+	mule_error_save(&saved);
+	if (!mule_gpg_ctx_new(&ctx, &o)
+	    && !gpgme_op_keylist_start(ctx, keyid, 1)) {
+		while (!gone && !gpgme_op_keylist_next(ctx, &k)) {
+			for (s = k->subkeys; k->secret && s; s = s->next)
+				if (!s->secret && s->keyid && s->fpr
+				    && !strcasecmp(s->keyid, keyid)) {
+					snprintf(fpr, 41, "%s", s->fpr);
+					gone = 1;
+				}
+			gpgme_key_unref(k);
+		}
+		gpgme_op_keylist_end(ctx);
+	}
+	gpgme_release(ctx);
+	mule_error_restore(&saved);
+	return gone;
+}
+
+/* The message is for our subkey KEYID, whose secret is gone. */
+static gpg_error_t
+explain_gone(gpgme_ctx_t ctx, gpgme_recipient_t r)
+{
+	char keyid[17], fpr[41];
+
+	for (; r; r = r->next) {
+		if (!r->keyid || strlen(r->keyid) != 16)
+			continue;
+		memcpy(keyid, r->keyid, 17);
+		if (secret_gone(ctx, keyid, fpr))
+			return mule_reject(GPG_ERR_NO_SECKEY, "retired subkeys "
+			    "lose their secret for forward secrecy: what was "
+			    "sealed to them stays unreadable; ask the sender "
+			    "to seal it again", "no secret key for this "
+			    "message: it was sealed to your subkey %s, whose "
+			    "secret is not here (mule-key prune destroys "
+			    "those of retired subkeys)", fpr);
+	}
+	return 0;
+}
+
 gpg_error_t
 mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
     const struct mule_verify_status *st)
 {
 	gpgme_decrypt_result_t dres = gpgme_op_decrypt_result(ctx);
 	gpgme_recipient_t r;
+	gpg_error_t gone;
 	char ids[256] = "";
 	size_t len = 0;
 
@@ -95,6 +156,8 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
 		}
 	switch (gpg_err_code(err)) {
 	case GPG_ERR_NO_SECKEY:
+		if (dres && (gone = explain_gone(ctx, dres->recipients)))
+			return gone;
 		for (r = dres ? dres->recipients : NULL; r; r = r->next)
 			if (r->keyid && len + 20 < sizeof ids)
 				len += (size_t)snprintf(ids + len, sizeof ids - len,
