@@ -220,6 +220,10 @@ use_pinentry carol-pass "$C"
 run_status 0 with_timeout env GNUPGHOME="$C" mule-key rotate || why="$why exit;"
 C2=$(newest "$C")
 [ "$C2" != "$C1" ] || why="$why no new subkey;"
+# (made a second after the key at least: gpg seals to the first of two
+# subkeys of one second)
+[ "$(field "$C" "$C2" 6)" -gt "$(field "$C" "$C1" 6)" ] ||
+    why="$why made in the second of the old one;"
 grep -q "new encryption subkey $C2, expires .* (the old one never expired)" "$T/err" ||
     why="$why the reason not said;"
 [ "$(pinentry_asked)" -ge 1 ] || why="$why pinentry not asked;"

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "key/agent.h"
@@ -149,6 +151,29 @@ has_subkey(gpgme_key_t k, const char *fpr)
 	return 0;
 }
 
+/* gpg seals to the newest encryption subkey and, of several made in the
+ * same second, to the first: a new one made in the second of the
+ * current one would never be used.  Wait until the clock is past every
+ * subkey of KEY (a second at most, unless the clock went back). */
+static gpg_error_t
+wait_past(gpgme_key_t key)
+{
+	gpgme_subkey_t s;
+	long newest = 0;
+
+	for (s = key->subkeys; s; s = s->next)
+		if (s->timestamp > newest)
+			newest = s->timestamp;
+	if (newest > (long)time(NULL) + 2)
+		return mule_error_set(mule_fail_code(GPG_ERR_INV_TIME),
+		    "check this computer's clock", "a subkey of %s was made "
+		    "%ld seconds from now", key->fpr,
+		    newest - (long)time(NULL));
+	while ((long)time(NULL) <= newest)
+		usleep(100000);
+	return 0;
+}
+
 /* Make the subkey; KEY is the user's; reload it into *KEY. */
 static gpg_error_t
 make(gpgme_ctx_t ctx, const struct mule_gpg_opts *gopts,
@@ -161,7 +186,8 @@ make(gpgme_ctx_t ctx, const struct mule_gpg_opts *gopts,
 	gpg_error_t err;
 	int protected;
 
-	if ((err = protection(gopts, *key, &protected)))
+	if ((err = protection(gopts, *key, &protected))
+	    || (err = wait_past(*key)))
 		return err;
 	r->no_passphrase = !protected;
 	gpgme_set_status_cb(ctx, watch_status, &asked);
