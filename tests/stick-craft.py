@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 # stick-craft.py IN.tar OUT.tar [FIELD=VALUE]... [recipient=FPR SEQ]...
-# [content:NAME=TEXT]: IN.tar with the envelope's fields replaced (all
-# recipient lines replaced by the given ones), entry NAME's content
-# replaced, and the manifest's lines for changed entries recomputed.
+# [content:NAME=TEXT] [file:NAME=PATH]: IN.tar with the envelope's fields
+# replaced (all recipient lines replaced by the given ones; FIELD=- drops
+# the field), entry NAME's content replaced by TEXT or by the bytes of
+# PATH, and the manifest's lines for changed entries recomputed.
 import hashlib, io, sys, tarfile
 src, dst = sys.argv[1], sys.argv[2]
 fields, recips, contents = [], None, {}
@@ -11,6 +12,10 @@ for a in sys.argv[3:]:
     if a.startswith('content:'):
         n, v = a[8:].split('=', 1)
         contents[n] = v.encode()
+    elif a.startswith('file:'):
+        n, v = a[5:].split('=', 1)
+        with open(v, 'rb') as f:
+            contents[n] = f.read()
     else:
         k, v = a.split('=', 1)
         if k == 'recipient':
@@ -32,8 +37,9 @@ for m in tin.getmembers():
                 continue
             for fk, fv in fields:
                 if k == fk:
-                    l = k + ': ' + fv
-            new.append(l)
+                    l = None if fv == '-' else k + ': ' + fv
+            if l is not None:
+                new.append(l)
         data = ('\n'.join(new) + '\n').encode()
     elif m.name in contents:
         data = contents[m.name]
