@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 # stick-craft.py IN.tar OUT.tar [FIELD=VALUE]... [recipient=FPR SEQ]...
-# [content:NAME=TEXT] [file:NAME=PATH]: IN.tar with the envelope's fields
-# replaced (all recipient lines replaced by the given ones; FIELD=- drops
-# the field), entry NAME's content replaced by TEXT or by the bytes of
-# PATH, and the manifest's lines for changed entries recomputed.
+# [content:NAME=TEXT] [file:NAME=PATH] [drop:NAME]: IN.tar with the
+# envelope's fields replaced (all recipient lines replaced by the given
+# ones; FIELD=- drops the field), entry NAME's content replaced by TEXT or
+# by the bytes of PATH, or the entry dropped with its manifest line, and
+# the manifest's lines for changed entries recomputed.
 import hashlib, io, sys, tarfile
 src, dst = sys.argv[1], sys.argv[2]
-fields, recips, contents = [], None, {}
+fields, recips, contents, drops = [], None, {}, set()
 for a in sys.argv[3:]:
     if a.startswith('content:'):
         n, v = a[8:].split('=', 1)
         contents[n] = v.encode()
+    elif a.startswith('drop:'):
+        drops.add(a[5:])
     elif a.startswith('file:'):
         n, v = a[5:].split('=', 1)
         with open(v, 'rb') as f:
@@ -25,6 +28,8 @@ for a in sys.argv[3:]:
 tin = tarfile.open(src, 'r:')
 out = []
 for m in tin.getmembers():
+    if m.name in drops:
+        continue
     data = tin.extractfile(m).read() if m.isfile() else None
     if m.name == 'MULE-ENVELOPE':
         new, rdone = [], False
@@ -51,6 +56,8 @@ for m, data in out:
         lines = []
         for l in data.decode().splitlines():
             h, sep, n = l.partition('  ')
+            if sep and n in drops:
+                continue
             if sep and n in digests:
                 h = digests[n]
             lines.append(h + sep + n)
