@@ -24,10 +24,10 @@ struct mule_gpg_opts;
 
 /* The largest certificate an item may carry.  Old subkeys stay in it
  * after each rotation; a key as mule-key makes it (Ed25519, Curve25519
- * subkeys) grows by about 250 bytes a subkey, so 64 KiB holds more than
- * the 100 subkeys key/cert accepts at all (over 16 years of rotations
- * every 60 days), and RSA-3072 subkeys for over 12 years; while every
- * item carries it, it stays small beside the item. */
+ * subkeys) grows by about 190 bytes a subkey (300 once revoked), so
+ * 64 KiB holds more than the 100 subkeys key/cert accepts at all (over
+ * 16 years of rotations every 60 days), RSA-3072 subkeys too; and what
+ * every item carries stays small. */
 #define MULE_STICK_CERT_MAX (64 * 1024)
 
 /* The minimal certificate of the key SENDER (a primary fingerprint) in
