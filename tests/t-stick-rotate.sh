@@ -167,6 +167,22 @@ S0="$T/sticks/dir"
 mkdir -p "$S0"
 rotation dir "$S0"
 
+# With hidden recipients the item names no key ID: gpg still says which
+# subkey decrypted it.  Bob's keyring from before the update seals to the
+# old subkey.
+why=""
+printf 'hidden, to the old one\n' >"$T/hidden"
+with_timeout env GNUPGHOME="$BASE_BH" HOME="$T/bob" XDG_STATE_HOME="$BSTATE" \
+    mule-stick put "$S" -r "$ALICE" --hide-recipients - <"$T/hidden" >"$T/out" 2>"$T/err" ||
+    why="$why put failed;"
+H=$(only_item "$S/MULE/to/anyone")
+[ "$(sealed_to "$S/MULE/to/anyone/$H")" = 0000000000000000 ] || why="$why not hidden;"
+st 0 ms_a get "$S" -C "$AIN" --remove
+[ "$(grep -c '^delivered ' "$T/out")" -eq 1 ] || why="$why not delivered;"
+grep -q "warning: $BOB still seals to your retired subkey $OLD" "$T/err" ||
+    why="$why no warning;"
+verdict "an item with hidden recipients sealed to the old subkey: Alice's get still tells the subkey, and warns"
+
 # === items whose certificate is wrong ======================================
 # Bob has Alice's new subkey now; the crafted items are signed and sealed
 # by Alice, so that only their certificate is wrong.
