@@ -304,6 +304,34 @@ st 0 ms_b put "$S" -r "$ALICE" "$SRC/report.txt"
 [ "$(sealed_to "$ABOX/$(only_item "$ABOX")")" = "$(keyid "$NEW")" ] || why="$why not sealed to the new subkey;"
 verdict "an item with Alice's certificate from before the rotation (a replay of it) is delivered and takes nothing away: Bob still seals to the new subkey"
 
+# === a new user ID ==========================================================
+# uid_validity HOME FPR UID: gpg's validity of user ID UID of key FPR
+uid_validity() {
+	GNUPGHOME=$1 gpg --batch --with-colons --list-keys -- "$2" 2>/dev/null |
+	    awk -F: -v u="$3" '$1 == "uid" && $10 == u { print $2 }'
+}
+why=""
+GNUPGHOME=$AH gpg --batch --pinentry-mode loopback --passphrase '' \
+    --quick-add-uid "$ALICE" 'Alice Two <alice2@example.org>' >/dev/null 2>&1 ||
+    why="$why gpg --quick-add-uid failed;"
+st 0 ms_a put "$S" -r "$BOB" "$SRC/report.txt"
+st 0 ms_b get "$S" -C "$IN" --remove
+grep -q "key $ALICE updated from its item: 0 new subkeys, 1 new user ID (not certified" "$T/err" ||
+    why="$why no note of the new user ID;"
+v=$(uid_validity "$BH" "$ALICE" 'Alice Two <alice2@example.org>')
+[ -n "$v" ] && [ "$v" != f ] && [ "$v" != u ] || why="$why its validity is '$v';"
+[ "$(uid_validity "$BH" "$ALICE" 'Alice <alice@example.org>')" = f ] ||
+    why="$why the first user ID is no longer valid;"
+verdict "a new user ID rides an item: merged, not certified (no passphrase in get), the key still accepted"
+
+why=""
+GNUPGHOME=$AH gpg --batch --armor --export --export-options export-minimal "$ALICE" \
+    >"$T/alice-two.asc" 2>/dev/null
+st 0 with_timeout env GNUPGHOME="$BH" mule-key import -q "$T/alice-two.asc"
+[ "$(uid_validity "$BH" "$ALICE" 'Alice Two <alice2@example.org>')" = f ] ||
+    why="$why not certified: '$(uid_validity "$BH" "$ALICE" 'Alice Two <alice2@example.org>')';"
+verdict "... mule-key import of Alice's export then certifies it"
+
 # === a reader that knows version 1 only ====================================
 # MULE_V1_STICK: a mule-stick built from a tree before envelope version 2
 # (git archive of that commit, configure, make src/mule-stick).
