@@ -263,6 +263,8 @@ refused "a certificate of 70,000 bytes (over 64 KiB): rejected" "larger than 655
 refused "a version 2 envelope without its certificate entry: rejected" \
     "no certificate (MULE-CERT.pgp)" "drop:MULE-CERT.pgp"
 refused "a version 2 envelope without its cert line: rejected" "a field is missing" "cert=-"
+refused "a hard link to the certificate entry, which is not delivered: rejected" \
+    "a hard link to the sender's certificate" "link:copy.pgp=MULE-CERT.pgp"
 STAYS=1 refused "a version 3 envelope: rejected as a newer format, and left on the stick for a newer mule" \
     "newer envelope format (version 3" "mule-envelope=3"
 rm -f "$BOX/$CRAFTED.gpg"

@@ -18,9 +18,9 @@
 #include "core/tempname.h"
 #include "core/testhook.h"
 #include "core/text.h"
-#include "pgp/data.h"
 #include "key/keyring.h"
 #include "key/usage.h"
+#include "pgp/data.h"
 #include "pgp/gpg.h"
 #include "stick/envelope.h"
 #include "stick/folder.h"
@@ -136,11 +136,14 @@ catch_begin(void *arg, const struct mule_tar_entry *e)
 		return 0;
 	}
 	/* Neither is written out: nothing may link to them. */
-	if (e->type == MULE_TAR_HARDLINK && ((c->caught
-	    && !strcmp(e->target, MULE_ENVELOPE_NAME)) || (c->cert_caught
-	    && !strcmp(e->target, MULE_ENVELOPE_CERT_NAME))))
+	if (e->type == MULE_TAR_HARDLINK && c->caught
+	    && !strcmp(e->target, MULE_ENVELOPE_NAME))
 		return mule_tar_refuse(GPG_ERR_INV_NAME, e->name,
 		    "a hard link to the envelope");
+	if (e->type == MULE_TAR_HARDLINK && c->cert_caught
+	    && !strcmp(e->target, MULE_ENVELOPE_CERT_NAME))
+		return mule_tar_refuse(GPG_ERR_INV_NAME, e->name,
+		    "a hard link to the sender's certificate");
 	return c->next->begin(c->next->arg, e);
 }
 
