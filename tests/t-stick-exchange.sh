@@ -53,9 +53,13 @@ verdict "... no temporary left, nothing written outside MULE/, the sequence file
 
 why=""
 [ -n "$X1" ] && [ -n "$X2" ] && [ -n "$X3" ] || why="$why not three items;"
+GNUPGHOME=$AH gpg --batch --export --export-options export-minimal "$ALICE" \
+    >"$T/alice-minimal.pgp" 2>/dev/null
 for c in $X1 $X2 $X3; do
-	first=$(plain "$BH" "$BOX/$c.gpg" | tar -tf - 2>/dev/null | head -n 1)
-	[ "$first" = MULE-ENVELOPE ] || why="$why $c: first entry is '$first';"
+	heads=$(plain "$BH" "$BOX/$c.gpg" | tar -tf - 2>/dev/null | head -n 2 | tr '\n' ' ')
+	[ "$heads" = "MULE-ENVELOPE MULE-CERT.pgp " ] || why="$why $c: first entries are '$heads';"
+	plain "$BH" "$BOX/$c.gpg" | tar -xOf - MULE-CERT.pgp 2>/dev/null |
+	    cmp -s - "$T/alice-minimal.pgp" || why="$why $c: MULE-CERT.pgp is not Alice's minimal export;"
 done
 if [ -n "$X1" ]; then
 	GNUPGHOME=$BH gpg -q --batch -d "$BOX/$X1.gpg" 2>/dev/null |
@@ -63,7 +67,7 @@ if [ -n "$X1" ]; then
 	cmp -s "$SRC/report.txt" "$T/plainx/report.txt" ||
 	    why="$why gpg -d ITEM | tar -x does not give report.txt;"
 fi
-verdict "MULE-ENVELOPE is the first entry; plain gpg -d ITEM | tar -x works"
+verdict "MULE-ENVELOPE is the first entry, Alice's minimal certificate MULE-CERT.pgp the second; plain gpg -d ITEM | tar -x works"
 
 why=""
 now=$(date +%s)
@@ -72,13 +76,15 @@ XIDS=""
 for c in $X1 $X2 $X3; do
 	env_of "$BH" "$BOX/$c.gpg" >"$T/env"
 	e_ver=$(field mule-envelope <"$T/env")
+	e_cert=$(field cert <"$T/env")
 	e_id=$(field id <"$T/env")
 	e_kind=$(field kind <"$T/env")
 	e_sender=$(field sender <"$T/env")
 	e_rcpt=$(field recipient <"$T/env")
 	e_created=$(field created <"$T/env")
 	case $seq in 3) k=message ;; *) k=files ;; esac
-	[ "$e_ver" = 1 ] || why="$why $c: mule-envelope '$e_ver';"
+	[ "$e_ver" = 2 ] || why="$why $c: mule-envelope '$e_ver';"
+	[ "$e_cert" = MULE-CERT.pgp ] || why="$why $c: cert '$e_cert';"
 	echo "$e_id" | grep -qE '^[0-9a-f]{32}$' || why="$why $c: id '$e_id';"
 	[ "$e_kind" = $k ] || why="$why $c: kind '$e_kind', not $k;"
 	[ "$e_sender" = "$ALICE" ] || why="$why $c: sender '$e_sender';"
@@ -94,7 +100,7 @@ done
 set -- $XIDS
 XI1=${1:-none1} XI2=${2:-none2} XI3=${3:-none3}
 [ "$(printf '%s\n' $XIDS | sort -u | wc -l)" -eq 3 ] || why="$why the IDs are not distinct;"
-verdict "the envelopes: version 1, random IDs, kinds files/files/message, sender Alice, recipient 'BOB 1..3', created now"
+verdict "the envelopes: version 2, cert MULE-CERT.pgp, random IDs, kinds files/files/message, sender Alice, recipient 'BOB 1..3', created now"
 
 why=""
 st 0 ms_b get "$S" -C "$IN" --receipts
@@ -151,8 +157,12 @@ else
 	    why="$why recipient '$(field recipient <"$T/env")';"
 	RID=$(field id <"$T/env")
 	[ "$(sha "$ABOX/$RC")" = "$RCID" ] || why="$why misnamed;"
+	GNUPGHOME=$BH gpg --batch --export --export-options export-minimal "$BOB" \
+	    >"$T/bob-minimal.pgp" 2>/dev/null
+	plain "$AH" "$ABOX/$RC" | tar -xOf - MULE-CERT.pgp 2>/dev/null |
+	    cmp -s - "$T/bob-minimal.pgp" || why="$why it does not carry Bob's certificate;"
 fi
-verdict "--receipts: one signed receipt item (kind receipt, Bob to 'ALICE 1') in MULE/to/ALICE"
+verdict "--receipts: one signed receipt item (kind receipt, Bob to 'ALICE 1', with Bob's certificate) in MULE/to/ALICE"
 
 why=""
 printf 'Hi Alice, thanks.\n' >"$T/bobmsg.txt"

@@ -29,8 +29,10 @@ verdict "control: a crafted item with a correct envelope, signed by Alice, is de
 
 why=""
 MC=$(newid)
+GNUPGHOME=$T/mallory-home gpg --batch --export --export-options export-minimal \
+    "$MALLORY" >"$T/mallory.pgp" 2>/dev/null
 craft "$T/tmpl.tar" "$T/mallory-home" "$MALLORY" "id=$MC" "sender=$MALLORY" \
-    "recipient=$BOB 1"
+    "recipient=$BOB 1" "file:MULE-CERT.pgp=$T/mallory.pgp"
 st 0 ms_b get "$S" -C "$IN"
 [ "$(delivered_ids "$MALLORY")" = "$MC" ] || why="$why Mallory's own item was not delivered;"
 verdict "control: Mallory (certified by Bob) signing as Mallory is delivered"

@@ -2,7 +2,9 @@
 /* fuzz-cert.c - libFuzzer harness for our reading of an OpenPGP
  * certificate (src/lib/key/cert.c), which mule-key import runs on
  * hostile input before gpg sees it: mule_cert_parse, then
- * mule_cert_check_strength on what it accepts.  A refusal must be a
+ * mule_cert_check_strength and mule_cert_check_bindings (mule-stick
+ * get's check of the certificate an item carries) on what it accepts.
+ * A refusal must be a
  * rejection with one line saying why; an acceptance must keep the
  * promises of cert.h; the input twice over must be refused (several
  * keys), and so must the input without its last byte (cut short).  See
@@ -94,6 +96,9 @@ parse(const uint8_t *p, size_t n)
 	}
 	cert_ok(c);
 	if ((err = mule_cert_check_strength(c)) && !explained(err))
+		abort();
+	mule_error_clear();
+	if ((err = mule_cert_check_bindings(c)) && !explained(err))
 		abort();
 	mule_error_clear();
 	mule_cert_free(c);

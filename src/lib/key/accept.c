@@ -66,10 +66,24 @@ confirm(const struct mule_accept_opts *o, const struct mule_candidate *c)
 	    c->name, ASK_TRIES);
 }
 
+/* Whether KEY has user ID UID, valid: certified (mule_key_accepted). */
+static int
+has_valid_uid(gpgme_key_t key, const char *uid)
+{
+	gpgme_user_id_t u;
+
+	for (u = key->uids; u; u = u->next)
+		if (u->uid && !strcmp(u->uid, uid) && !u->revoked
+		    && u->validity >= GPGME_VALIDITY_FULL)
+			return 1;
+	return 0;
+}
+
 /* Refuse C if it shares a (sub)key with another key of the keyring (a
  * subkey that is someone's primary key would make gpg find the wrong key
  * by that fingerprint), or if one of its user IDs, new to the key OLD
- * (NULL: a key not there yet), names the person of another accepted key
+ * (NULL: a key not there yet) or there but not certified (one that a
+ * mule-stick item brought), names the person of another accepted key
  * as the mule tools resolve names (the same user ID or e-mail address,
  * ignoring case): its owner would pass for someone the user knows.  (One
  * who really replaced a key deletes the old one first.)  Counts the new
@@ -92,9 +106,9 @@ check_impersonation(gpgme_ctx_t ctx, const struct mule_candidate *c,
 			    "%s: the key has a (sub)key of key %s: nothing "
 			    "imported", c->name, keys[i]->fpr);
 	for (u = c->key->uids; !err && u; u = u->next) {
-		if (!u->uid || u->revoked || (old && mule_key_has_uid(old, u->uid)))
+		if (!u->uid || u->revoked || (old && has_valid_uid(old, u->uid)))
 			continue;
-		(*new_uids)++;
+		*new_uids += !(old && mule_key_has_uid(old, u->uid));
 		for (i = 0; i < n; i++) {
 			if (!strcasecmp(keys[i]->fpr, c->cert->primary.fpr)
 			    || !mule_key_accepted(keys[i])
@@ -170,6 +184,27 @@ reload(gpgme_ctx_t ctx, struct mule_accept_report *r)
 	return mule_key_by_fpr(ctx, r->fpr, &r->key);
 }
 
+/* C merged into the accepted key OLD: every part of it is bound by the
+ * key's own signatures, so nothing is compared; gpg's merge only adds. */
+static gpg_error_t
+merge(gpgme_ctx_t ctx, struct mule_candidate *c, gpgme_key_t old,
+    struct mule_accept_report *r)
+{
+	gpg_error_t err;
+
+	r->update = 1;
+	err = check_impersonation(ctx, c, old, &r->new_uids);
+	if (err)
+		return err;
+	r->new_subkeys = count_new_subkeys(c->key, old);
+	err = import_minimal(ctx, c);
+	if (!err)
+		err = reload(ctx, r);
+	if (!err)
+		r->newly_revoked = !old->revoked && r->key && r->key->revoked;
+	return err;
+}
+
 /* An update of the accepted key OLD. */
 static gpg_error_t
 update(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
@@ -178,29 +213,28 @@ update(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
 	gpgme_key_t mine = NULL;
 	gpgme_user_id_t u;
 	gpg_error_t err = 0;
+	int uncertified = 0;
 
 	r->update = 1;
 	if (o->fingerprint && mule_words_check(r->fpr, o->fingerprint)
 	    != MULE_WORDS_MATCH)
 		return confirm(o, c);
-	err = check_impersonation(ctx, c, old, &r->new_uids);
+	err = merge(ctx, c, old, r);
 	if (err)
 		return err;
-	r->new_subkeys = count_new_subkeys(c->key, old);
-	err = import_minimal(ctx, c);
-	if (!err)
-		err = reload(ctx, r);
-	if (err)
-		return err;
-	r->newly_revoked = !old->revoked && r->key && r->key->revoked;
+	for (u = r->key ? r->key->uids : NULL; u; u = u->next)
+		uncertified |= u->uid && !u->revoked
+		    && u->validity < GPGME_VALIDITY_FULL;
 	/* New user IDs are the same key's: certify them too, so that the
-	 * key stays accepted when its owner retires an old one.  If that
-	 * cannot be done now, the key is still accepted through the others. */
-	if (r->new_uids && r->key && !r->key->revoked) {
+	 * key stays accepted when its owner retires an old one, and so are
+	 * those that a mule-stick item brought, which it could not certify
+	 * (nobody to ask for the passphrase).  If that cannot be done now,
+	 * the key is still accepted through the others. */
+	if (uncertified && r->key && !r->key->revoked) {
 		if (!mule_key_mine(ctx, o->mine, &mine))
 			for (u = r->key->uids; u; u = u->next)
 				if (u->uid && !u->revoked
-				    && !mule_key_has_uid(old, u->uid))
+				    && u->validity < GPGME_VALIDITY_FULL)
 					certify(ctx, mine, r->key, u->uid);
 		gpgme_key_unref(mine);
 		mule_error_clear();
@@ -330,6 +364,35 @@ mule_accept(const struct mule_gpg_opts *gopts,
 		if (!err)
 			err = first(ctx, o, c, old, r);
 	}
+	if (!err && r->key) {
+		r->revoked = r->key->revoked;
+		r->encrypt = mule_key_encryption_subkey(r->key);
+	}
+	mule_keyring_unlock(lock);
+	gpgme_key_unref(old);
+	gpgme_release(ctx);
+	return err;
+}
+
+gpg_error_t
+mule_accept_update(const struct mule_gpg_opts *gopts,
+    struct mule_candidate *c, struct mule_accept_report *r)
+{
+	gpgme_ctx_t ctx = NULL;
+	gpgme_key_t old = NULL;
+	gpg_error_t err;
+	int lock = -1;
+
+	memset(r, 0, sizeof *r);
+	memcpy(r->fpr, c->cert->primary.fpr, sizeof r->fpr);
+	err = mule_gpg_ctx_new(&ctx, gopts);
+	if (!err)
+		err = mule_keyring_lock(gopts, &lock);
+	if (!err)
+		err = mule_key_by_fpr(ctx, r->fpr, &old);
+	/* Never a new key, and never one the user did not accept. */
+	if (!err && old && mule_key_accepted(old))
+		err = merge(ctx, c, old, r);
 	if (!err && r->key) {
 		r->revoked = r->key->revoked;
 		r->encrypt = mule_key_encryption_subkey(r->key);

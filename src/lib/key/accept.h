@@ -54,6 +54,17 @@ gpg_error_t mule_accept(const struct mule_gpg_opts *gopts,
     const struct mule_accept_opts *o, struct mule_candidate *c,
     struct mule_accept_report *r);
 
+/* Merge C into the key of the keyring with the same primary key, if
+ * that key is accepted (else R->update stays 0 and nothing changes),
+ * by the update rules of mule_accept, but without a comparison and
+ * without asking anyone for anything: for a certificate that came
+ * authenticated by the key itself (inside a mule-stick item it signed),
+ * in a run that may have nobody to ask (cron).  New user IDs are merged
+ * but not certified (that needs the user's passphrase): mule_accept of
+ * the key's export certifies them.  Rejections as mule_accept's. */
+gpg_error_t mule_accept_update(const struct mule_gpg_opts *gopts,
+    struct mule_candidate *c, struct mule_accept_report *r);
+
 void mule_accept_report_release(struct mule_accept_report *r);
 
 #endif

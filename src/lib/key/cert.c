@@ -780,6 +780,33 @@ mule_cert_check_strength(const struct mule_cert *cert)
 	return 0;
 }
 
+gpg_error_t
+mule_cert_check_bindings(const struct mule_cert *cert)
+{
+	const struct mule_cert_key *k;
+	size_t i, j;
+	int bound;
+
+	for (i = 0; i < cert->nsubkeys; i++) {
+		k = &cert->subkeys[i];
+		bound = 0;
+		for (j = 0; j < k->nsigs; j++) {
+			if (k->sigs[j].type != 0x18 && k->sigs[j].type != 0x28)
+				continue;
+			if (!k->sigs[j].by_primary)
+				return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
+				    "subkey %s is bound by another key, not by "
+				    "the primary key %s", k->fpr,
+				    cert->primary.fpr);
+			bound |= k->sigs[j].type == 0x18;
+		}
+		if (!bound)
+			return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
+			    "subkey %s has no binding signature", k->fpr);
+	}
+	return 0;
+}
+
 void
 mule_cert_free(struct mule_cert *cert)
 {

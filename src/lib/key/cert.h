@@ -90,6 +90,13 @@ gpg_error_t mule_cert_parse(const unsigned char *buf, size_t len,
  * Returns 0 if none is found. */
 gpg_error_t mule_cert_check_strength(const struct mule_cert *cert);
 
+/* Refuse with mule_reject a subkey of CERT that its primary key alone
+ * did not bind: one with a binding (0x18) or a subkey revocation (0x28)
+ * whose issuer is another key, or with no binding by the primary.
+ * Whether the signatures verify is gpg's to say (key/inspect).  Returns
+ * 0 if every subkey is the primary's. */
+gpg_error_t mule_cert_check_bindings(const struct mule_cert *cert);
+
 /* Free CERT and all it holds; NULL is fine. */
 void mule_cert_free(struct mule_cert *cert);
 

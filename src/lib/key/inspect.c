@@ -2,6 +2,7 @@
 /* inspect.c - a certificate from across the gap, looked at first. */
 #include <config.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,6 +84,28 @@ refuse_attributes(const struct mule_cert *cert, const char *name)
 	return 0;
 }
 
+/* Parse the binary certificate of LEN bytes at P (from NAME) into a new
+ * *CERT, and refuse weak cryptography and photo IDs. */
+static gpg_error_t
+read_binary(const unsigned char *p, size_t len, const char *name,
+    struct mule_cert **cert)
+{
+	gpg_error_t err;
+
+	*cert = NULL;
+	err = mule_cert_parse(p, len, cert);
+	if (!err)
+		err = mule_cert_check_strength(*cert);
+	if (!err)
+		err = refuse_attributes(*cert, name);
+	if (err) {
+		name_the_file(err, name);
+		mule_cert_free(*cert);
+		*cert = NULL;
+	}
+	return err;
+}
+
 gpg_error_t
 mule_certfile_read(int fd, const char *name, size_t max,
     struct mule_membuf *bin, struct mule_cert **cert)
@@ -108,17 +131,9 @@ mule_certfile_read(int fd, const char *name, size_t max,
 	} else
 		err = refuse_text(&raw, name);
 	if (!err)
-		err = mule_cert_parse(bin->p, bin->len, cert);
-	if (!err)
-		err = mule_cert_check_strength(*cert);
-	if (!err)
-		err = refuse_attributes(*cert, name);
-	if (err) {
-		name_the_file(err, name);
-		mule_cert_free(*cert);
-		*cert = NULL;
+		err = read_binary(bin->p, bin->len, name, cert);
+	if (err)
 		mule_membuf_release(bin);
-	}
 leave:
 	mule_membuf_release(&raw);
 	return err;
@@ -228,6 +243,33 @@ mule_candidate_new(struct mule_candidate **cp, int fd, const char *name,
 	if (!err)
 		err = import_throwaway(c, &bin);
 	mule_membuf_release(&bin);
+	if (err) {
+		mule_candidate_free(c);
+		return err;
+	}
+	*cp = c;
+	return 0;
+}
+
+gpg_error_t
+mule_candidate_new_mem(struct mule_candidate **cp, const void *buf,
+    size_t len, const char *name)
+{
+	struct mule_candidate *c;
+	struct mule_membuf bin = { NULL, 0, 0, 0, NULL };
+	gpg_error_t err;
+
+	*cp = NULL;
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return gpg_error_from_syserror();
+	c->name = name;
+	bin.p = (unsigned char *)(uintptr_t)buf;
+	bin.len = len;
+	err = len ? read_binary(buf, len, name, &c->cert)
+	    : mule_reject(GPG_ERR_NO_DATA, NULL, "%s is empty", name);
+	if (!err)
+		err = import_throwaway(c, &bin);
 	if (err) {
 		mule_candidate_free(c);
 		return err;

@@ -44,6 +44,11 @@ struct mule_candidate {
 gpg_error_t mule_candidate_new(struct mule_candidate **c, int fd,
     const char *name, size_t max);
 
+/* The same for the LEN bytes at BUF, a binary certificate (NAME: where
+ * it came from, for messages; kept in *C), already read into memory. */
+gpg_error_t mule_candidate_new_mem(struct mule_candidate **c,
+    const void *buf, size_t len, const char *name);
+
 void mule_candidate_free(struct mule_candidate *c);
 
 #endif

@@ -411,6 +411,7 @@ struct unwrapper {
 	const struct mule_gpg_opts *gopts;
 	struct cipher_input *in;
 	int fd;
+	char decrypted_by[41];	/* the subkey gpg decrypted with */
 };
 
 static gpg_error_t
@@ -444,6 +445,9 @@ unwrap(void *arg, int fd)
 		goto leave;
 	}
 	err = check_decrypt_result(ctx);
+	if (!err)
+		memcpy(u->decrypted_by, st.decryption_key,
+		    sizeof u->decrypted_by);
 leave:
 	gpgme_data_release(cipher);
 	gpgme_data_release(inner);
@@ -549,7 +553,7 @@ open_verified(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
     struct mule_verdict *v)
 {
 	struct cipher_input in;
-	struct unwrapper u = { gopts, &in, -1 };
+	struct unwrapper u = { gopts, &in, -1, "" };
 	struct mule_sink sink = { write, arg, o->max_size, 0, 0, 0 };
 	struct mule_producer *producer = NULL;
 	gpg_error_t err;
@@ -564,6 +568,8 @@ open_verified(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	}
 	if (err)
 		mule_verdict_release(v);
+	else
+		memcpy(v->decrypted_by, u.decrypted_by, sizeof v->decrypted_by);
 	cipher_input_release(&in);
 	return err;
 }

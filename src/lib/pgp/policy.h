@@ -61,6 +61,9 @@ struct mule_verdict {
 	struct mule_signer *signers;
 	size_t nsigners;
 	int was_unsigned;
+	char decrypted_by[41];	/* mule_open*: the secret (sub)key that
+				 * decrypted the message, as gpg said it
+				 * (DECRYPTION_KEY); "" if it did not */
 };
 
 /* Build the policy for ACCEPT.  A key home is created for signer files

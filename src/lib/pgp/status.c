@@ -62,6 +62,14 @@ mule_verify_status_line(struct mule_verify_status *st, const char *keyword,
 			st->considered[0] = 0;
 		return 0;
 	}
+	/* DECRYPTION_KEY FPR PRIMARY-FPR OWNERTRUST: which of our
+	 * subkeys opened the message (also with hidden recipients). */
+	if (!strcmp(keyword, "DECRYPTION_KEY")) {
+		n = sscanf(args, "%63s", field[0]);
+		if (n != 1 || !mule_fpr_parse(field[0], st->decryption_key))
+			st->decryption_key[0] = 0;
+		return 0;
+	}
 	/* gpg-agent could not decrypt the session key with our key: a
 	 * passphrase not given, wrong, or no pinentry to ask for it. */
 	if (!strcmp(keyword, "ERROR")

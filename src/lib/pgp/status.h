@@ -38,6 +38,8 @@ struct mule_verify_status {
 	gpg_error_t key_error;	/* gpg-agent could not use our secret key */
 	char key_fpr[41];	/* ... this one */
 	char considered[41];	/* the key gpg looked at last */
+	char decryption_key[41];	/* the (sub)key that decrypted the
+					 * session key (DECRYPTION_KEY) */
 };
 
 /* Collect status lines of the next operation on CTX into ST. */

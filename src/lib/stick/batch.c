@@ -13,6 +13,7 @@
 #include "pgp/keys.h"
 #include "stick/envelope.h"
 #include "stick/put.h"
+#include "stick/update.h"
 
 /* put's items go side by side; each job borrows a GPGME context that
  * already holds the signing key (looking it up costs gpg runs). */
@@ -63,6 +64,7 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 {
 	struct mule_gpg_opts binary = *gopts;
 	struct mule_stick_route route;
+	struct mule_membuf cert = { NULL, 0, 0, 0, NULL };
 	struct put_jobs jobs;
 	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
 	gpgme_ctx_t ctx = NULL;
@@ -88,6 +90,10 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		jobs.spare[jobs.nspare++] = ctx;
 		ctx = NULL;
 	}
+	/* Every item carries the signer's certificate: exported once. */
+	if (!err && !(err = mule_stick_cert_export(&binary, route.sender,
+	    &cert)))
+		route.cert = &cert;
 	/* Every item must be there before numbers are taken for them: a
 	 * number never used would look like a lost item to the reader. */
 	for (i = 0; !err && i < nitems; i++) {
@@ -125,6 +131,7 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		gpgme_release(jobs.spare[i]);
 	gpgme_release(ctx);
 	mule_stick_route_release(&route);
+	mule_membuf_release(&cert);
 	return err;
 }
 

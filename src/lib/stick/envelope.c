@@ -41,8 +41,10 @@ mule_envelope_format(const struct mule_envelope *env, char **text,
 
 	if (!f)
 		return gpg_error_from_syserror();
-	fprintf(f, "mule-envelope: 1\nid: %s\nkind: %s\nsender: %s\n", env->id,
-	    kinds[env->kind], env->sender);
+	fprintf(f, "mule-envelope: %d\nid: %s\nkind: %s\nsender: %s\n",
+	    env->version, env->id, kinds[env->kind], env->sender);
+	if (env->version >= 2)
+		fprintf(f, "cert: %s\n", MULE_ENVELOPE_CERT_NAME);
 	for (i = 0; i < env->nrecipients; i++)
 		fprintf(f, "recipient: %s %" PRIu64 "\n", env->recipients[i].fpr,
 		    env->recipients[i].seq);
@@ -93,20 +95,47 @@ bad(const char *what)
 	    what);
 }
 
+/* The first line, "mule-envelope: N": *VERSION is N, *REST the next
+ * line.  A version we do not know is a newer format, not a malformed
+ * one: the item may be good, for a newer mule. */
+static gpg_error_t
+parse_version(const char *text, size_t len, int *version, const char **rest)
+{
+	static const char key[] = "mule-envelope: ";
+	const char *nl;
+	uint64_t v;
+
+	nl = len > sizeof key - 1 ? memchr(text, '\n', len) : NULL;
+	if (!nl || memcmp(text, key, sizeof key - 1)
+	    || !parse_number(text + sizeof key - 1,
+	    (size_t)(nl - text) - (sizeof key - 1), &v) || !v)
+		return bad("no version line");
+	if (v > MULE_ENVELOPE_VERSION)
+		return mule_reject(GPG_ERR_UNKNOWN_VERSION, NULL,
+		    "a newer envelope format (version %" PRIu64 ", this mule "
+		    "reads up to %d): upgrade mule to read it", v,
+		    MULE_ENVELOPE_VERSION);
+	*version = (int)v;
+	*rest = nl + 1;
+	return 0;
+}
+
 gpg_error_t
 mule_envelope_parse(const char *text, size_t len, struct mule_envelope *env)
 {
 	const char *line = text, *end = text + len, *nl, *v;
 	int have_id = 0, have_kind = 0, have_sender = 0, have_created = 0;
+	int have_cert = 0;
 	size_t l, k, vl;
 	uint64_t num;
+	gpg_error_t err;
 
 	memset(env, 0, sizeof *env);
 	if (len > MULE_ENVELOPE_MAX_SIZE)
 		return bad("too large");
-	if (len < 17 || memcmp(text, "mule-envelope: 1\n", 17))
-		return bad("not version 1");
-	line += 17;
+	err = parse_version(text, len, &env->version, &line);
+	if (err)
+		return err;
 	for (; line < end; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(end - line));
 		if (!nl)
@@ -150,6 +179,11 @@ mule_envelope_parse(const char *text, size_t len, struct mule_envelope *env)
 			memcpy(env->recipients[r].fpr, v, 40);
 			env->recipients[r].seq = num;
 			env->nrecipients++;
+		} else if (k == 4 && !memcmp(line, "cert", 4)
+		    && env->version >= 2) {
+			if (have_cert++ || vl != strlen(MULE_ENVELOPE_CERT_NAME)
+			    || memcmp(v, MULE_ENVELOPE_CERT_NAME, vl))
+				return bad("cert");
 		} else if (k == 7 && !memcmp(line, "created", 7)) {
 			if (have_created++ || !parse_number(v, vl, &num))
 				return bad("created");
@@ -158,7 +192,7 @@ mule_envelope_parse(const char *text, size_t len, struct mule_envelope *env)
 			return bad("an unknown field");
 	}
 	if (!have_id || !have_kind || !have_sender || !have_created
-	    || !env->nrecipients)
+	    || !env->nrecipients || (env->version >= 2 && !have_cert))
 		return bad("a field is missing");
 	return 0;
 }

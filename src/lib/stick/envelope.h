@@ -4,13 +4,19 @@
  * The envelope is the first entry of the item's archive, inside the
  * signature and the encryption:
  *
- *   mule-envelope: 1
+ *   mule-envelope: 2              the version: 1 or 2 (writers: 2)
  *   id: <32 lower-case hex>
  *   kind: message|files|receipt
  *   sender: <40 upper-case hex: the signing key's primary fingerprint>
+ *   cert: MULE-CERT.pgp           version 2 only, and there required:
+ *                                 the second entry is the sender's
+ *                                 certificate (stick/update.h)
  *   recipient: <FPR> <SEQ>        one line per recipient, never two
  *                                 for one key
  *   created: <seconds since 1970>
+ *
+ * A version above 2 is refused as a newer format: a reader that does
+ * not know a version cannot tell its entries from the user's.
  *
  * No field is ever used as a path as it is: readers use the checked
  * forms (hex, digits) only.
@@ -25,10 +31,15 @@
 #define MULE_ENVELOPE_NAME "MULE-ENVELOPE"
 #define MULE_ENVELOPE_MAX_RECIPIENTS 64
 #define MULE_ENVELOPE_MAX_SIZE 8192
+/* The version writers write, and the highest readers read. */
+#define MULE_ENVELOPE_VERSION 2
+/* The entry that holds the sender's certificate (version 2). */
+#define MULE_ENVELOPE_CERT_NAME "MULE-CERT.pgp"
 
 enum mule_item_kind { MULE_ITEM_MESSAGE, MULE_ITEM_FILES, MULE_ITEM_RECEIPT };
 
 struct mule_envelope {
+	int version;		/* 1, or 2: the certificate follows */
 	char id[33];
 	enum mule_item_kind kind;
 	char sender[41];
@@ -45,12 +56,15 @@ const char *mule_item_kind_name(enum mule_item_kind kind);
 /* A fresh random item ID. */
 void mule_envelope_new_id(char id[33]);
 
-/* The envelope as text (malloc'ed). */
+/* The envelope as text (malloc'ed), of ENV->version (with the cert
+ * line from version 2). */
 gpg_error_t mule_envelope_format(const struct mule_envelope *env,
     char **text, size_t *len);
 
 /* Parse TEXT strictly: every field once (recipients at least once), in
- * the forms above; anything else is a rejection. */
+ * the forms above, the cert line in version 2 and only there; anything
+ * else is a rejection, a version above MULE_ENVELOPE_VERSION one that
+ * says so. */
 gpg_error_t mule_envelope_parse(const char *text, size_t len,
     struct mule_envelope *env);
 

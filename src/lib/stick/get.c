@@ -14,9 +14,12 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/state.h"
 #include "core/tempname.h"
 #include "core/testhook.h"
 #include "core/text.h"
+#include "key/keyring.h"
+#include "key/usage.h"
 #include "pgp/data.h"
 #include "pgp/gpg.h"
 #include "stick/envelope.h"
@@ -24,6 +27,7 @@
 #include "stick/get.h"
 #include "stick/journal.h"
 #include "stick/put.h"
+#include "stick/update.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
 #include "tar/staging.h"
@@ -42,6 +46,8 @@ struct report {
 	char *dir;
 	char *reason;
 	const char *kind;
+	char retired[41];	/* delivered, sealed to this retired subkey
+				 * of mine */
 };
 
 /* What one sender sent to one of my keys in this run. */
@@ -55,13 +61,40 @@ struct flow {
 	size_t nids;
 };
 
+/* A subkey of one of my secret keys (MINE[KEY]). */
+struct my_subkey {
+	char fpr[41];
+	size_t key;
+	long timestamp;
+};
+
+/* The newest encryption subkey of one of my keys that can be used now
+ * (what a peer who has my current certificate seals to), or "". */
+struct my_newest {
+	char fpr[41];
+	long timestamp;
+};
+
+/* A peer found sealing to a retired subkey, said once a run. */
+struct retired_seen {
+	char peer[41];
+	char subkey[41];
+};
+
 struct run {
 	const struct mule_gpg_opts *gopts;
 	const struct mule_stick *stick;
 	const struct mule_stick_get_opts *o;
 	struct mule_journal *journal;
+	const char *state_dir;
 	char (*mine)[41];
 	size_t nmine;
+	struct my_subkey *subs;
+	size_t nsubs;
+	struct my_newest *newest;	/* one per key in MINE */
+	struct retired_seen *warned;
+	size_t nwarned;
+	struct mule_stick_updates *updates;
 	struct report *reports;
 	size_t nreports;
 	struct flow *flows;
@@ -71,29 +104,46 @@ struct run {
 	int rejected;
 };
 
-/* The envelope is taken out of the stream; every other entry goes on to
- * the staging directory. */
+/* The envelope, and the certificate after a version 2 envelope, are
+ * taken out of the stream; every other entry goes on to the staging
+ * directory. */
 struct envelope_catch {
 	const struct mule_tarin_handler *next;
-	struct mule_membuf text;
-	int first_seen, catching, caught;
+	struct mule_membuf text;	/* the envelope */
+	struct mule_membuf cert;	/* the sender's certificate */
+	struct mule_membuf *into;	/* where the entry read now goes,
+					 * or NULL: on to NEXT */
+	unsigned seen;			/* entries begun */
+	int caught, cert_follows, cert_caught;
 };
 
 static gpg_error_t
 catch_begin(void *arg, const struct mule_tar_entry *e)
 {
 	struct envelope_catch *c = arg;
+	unsigned n = c->seen++;
 
-	if (!c->first_seen++ && e->type == MULE_TAR_FILE
+	if (!n && e->type == MULE_TAR_FILE
 	    && !strcmp(e->name, MULE_ENVELOPE_NAME)) {
-		c->catching = 1;
+		c->into = &c->text;
 		return 0;
 	}
-	/* The envelope is not written out: nothing may link to it. */
+	/* Only where the envelope says so: in a version 1 item, an entry
+	 * of that name is the user's. */
+	if (n == 1 && c->cert_follows && e->type == MULE_TAR_FILE
+	    && !strcmp(e->name, MULE_ENVELOPE_CERT_NAME)) {
+		c->into = &c->cert;
+		return 0;
+	}
+	/* Neither is written out: nothing may link to them. */
 	if (e->type == MULE_TAR_HARDLINK && c->caught
 	    && !strcmp(e->target, MULE_ENVELOPE_NAME))
 		return mule_tar_refuse(GPG_ERR_INV_NAME, e->name,
 		    "a hard link to the envelope");
+	if (e->type == MULE_TAR_HARDLINK && c->cert_caught
+	    && !strcmp(e->target, MULE_ENVELOPE_CERT_NAME))
+		return mule_tar_refuse(GPG_ERR_INV_NAME, e->name,
+		    "a hard link to the sender's certificate");
 	return c->next->begin(c->next->arg, e);
 }
 
@@ -103,13 +153,21 @@ catch_data(void *arg, const void *buf, size_t n, uint64_t off)
 	struct envelope_catch *c = arg;
 	gpg_error_t err;
 
-	if (!c->catching)
+	if (!c->into)
 		return c->next->data(c->next->arg, buf, n, off);
-	err = off != c->text.len ? mule_reject_code(GPG_ERR_INV_DATA)
-	    : mule_membuf_write(&c->text, buf, n);
+	err = off != c->into->len ? mule_reject_code(GPG_ERR_INV_DATA)
+	    : mule_membuf_write(c->into, buf, n);
 	/* Out of memory is not a malformed envelope. */
 	if (err && gpg_err_source(err) != MULE_SOURCE_REJECT)
 		return err;
+	if (err && c->into == &c->cert) {
+		char why[80];
+
+		snprintf(why, sizeof why, "the sender's certificate is larger "
+		    "than %d bytes", MULE_STICK_CERT_MAX);
+		return mule_tar_refuse(GPG_ERR_TOO_LARGE,
+		    MULE_ENVELOPE_CERT_NAME, why);
+	}
 	if (err)
 		return mule_tar_refuse(GPG_ERR_TOO_LARGE, MULE_ENVELOPE_NAME,
 		    "a malformed envelope");
@@ -120,13 +178,23 @@ static gpg_error_t
 catch_end(void *arg, const struct mule_tar_entry *e, const unsigned char *d)
 {
 	struct envelope_catch *c = arg;
+	struct mule_envelope env;
+	struct mule_error_record saved;
 
-	if (c->catching) {
-		c->catching = 0;
+	if (c->into == &c->text) {
+		/* Its version says what the next entry is.  The verdict on
+		 * it waits until the item is verified: its message too. */
+		mule_error_save(&saved);
+		c->cert_follows = !mule_envelope_parse((const char *)c->text.p,
+		    c->text.len, &env) && env.version >= 2;
+		mule_error_restore(&saved);
 		c->caught = 1;
-		return 0;
-	}
-	return c->next->end(c->next->arg, e, d);
+	} else if (c->into == &c->cert)
+		c->cert_caught = 1;
+	else
+		return c->next->end(c->next->arg, e, d);
+	c->into = NULL;
+	return 0;
 }
 
 static gpg_error_t
@@ -276,6 +344,9 @@ struct checked {
 	struct mule_staging *staging;	/* its files, staged */
 	char cid[65];			/* the digest it is named by */
 	const char *me;			/* my key it is addressed to */
+	struct mule_membuf cert;	/* the sender's certificate (version
+					 * 2), checked */
+	char decrypted_by[41];		/* my subkey that opened it */
 };
 
 /* Decrypt and verify an item into a staging directory, and check that
@@ -309,6 +380,8 @@ check_item(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	c.next = &stage_h;
 	c.text.limit = MULE_ENVELOPE_MAX_SIZE;
 	c.text.what = "the envelope";
+	c.cert.limit = MULE_STICK_CERT_MAX;
+	c.cert.what = "the sender's certificate";
 	h.begin = catch_begin;
 	h.data = catch_data;
 	h.end = catch_end;
@@ -351,12 +424,80 @@ check_item(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	} else if (!ck->me)
 		err = mule_reject(GPG_ERR_WRONG_PUBKEY_ALGO, NULL, "the envelope "
 		    "does not name my key as a recipient (forwarded?)");
+	if (!err && env->version >= 2)
+		err = c.cert_caught ? mule_stick_cert_check(c.cert.p,
+		    c.cert.len, env->sender) : mule_reject(GPG_ERR_NO_DATA,
+		    NULL, "no certificate (%s) after the version %d envelope",
+		    MULE_ENVELOPE_CERT_NAME, env->version);
+	if (!err) {
+		ck->cert = c.cert;
+		memset(&c.cert, 0, sizeof c.cert);
+		memcpy(ck->decrypted_by, v.decrypted_by,
+		    sizeof ck->decrypted_by);
+	}
 leave:
 	mule_verdict_release(&v);
 	mule_tarin_result_release(&res);
 	mule_membuf_release(&c.text);
+	mule_membuf_release(&c.cert);
 	mule_parts_free(parts);
 	return err;
+}
+
+/* The newer encryption subkey of mine that an item sealed to my subkey
+ * SUB could have been sealed to (SUB is retired), or NULL. */
+static const char *
+newer_than(const struct run *r, const char *sub)
+{
+	const struct my_newest *n;
+	size_t i;
+
+	for (i = 0; i < r->nsubs; i++) {
+		if (strcmp(r->subs[i].fpr, sub))
+			continue;
+		n = &r->newest[r->subs[i].key];
+		if (n->fpr[0] && strcmp(n->fpr, sub)
+		    && n->timestamp > r->subs[i].timestamp)
+			return n->fpr;
+	}
+	return NULL;
+}
+
+/* Note which of my subkeys the peer sealed the item to (mule-key prune
+ * reads it before it destroys one), and whether that one is retired:
+ * the peer lacks my new certificate.  Said once a run for each pair;
+ * *RETIRED gets the subkey for the report. */
+static gpg_error_t
+note_subkey(struct run *r, const struct mule_envelope *env,
+    const struct checked *ck, char retired[41])
+{
+	const char *newer;
+	gpg_error_t err;
+	size_t i;
+	struct retired_seen *w;
+
+	retired[0] = '\0';
+	if (!ck->decrypted_by[0])
+		return 0;
+	err = mule_usage_note(r->state_dir, env->sender, ck->decrypted_by,
+	    (uint64_t)time(NULL));
+	if (err || !(newer = newer_than(r, ck->decrypted_by)))
+		return err;
+	memcpy(retired, ck->decrypted_by, 41);
+	for (i = 0; i < r->nwarned; i++)
+		if (!strcmp(r->warned[i].peer, env->sender)
+		    && !strcmp(r->warned[i].subkey, retired))
+			return 0;
+	w = realloc(r->warned, (r->nwarned + 1) * sizeof *w);
+	if (!w)
+		return gpg_error_from_syserror();
+	r->warned = w;
+	memcpy(w[r->nwarned].peer, env->sender, 41);
+	memcpy(w[r->nwarned++].subkey, retired, 41);
+	mule_warn("%s still seals to your retired subkey %s: the next item "
+	    "you put for it carries your new one, %s", env->sender, retired,
+	    newer);
+	return 0;
 }
 
 /* Deliver a checked item: one item at a time, the journal decides
@@ -370,7 +511,7 @@ record_item(struct run *r, int fd, const char *folder,
 	const struct mule_journal_record *seen;
 	struct mule_journal_record rec;
 	struct flow *flow;
-	char leaf[MULE_ENVELOPE_LEAF_MAX], *dir = NULL;
+	char leaf[MULE_ENVELOPE_LEAF_MAX], *dir = NULL, retired[41];
 	gpg_error_t err;
 
 	mule_parallel_lock();
@@ -388,6 +529,11 @@ record_item(struct run *r, int fd, const char *folder,
 		    "delivered before with other content", env->id);
 		goto leave;
 	}
+	/* Noted before the item is delivered: a subkey in use must never
+	 * look unused to mule-key prune. */
+	err = note_subkey(r, env, ck, retired);
+	if (err)
+		goto leave;
 	/* Only checked forms make the path: hex, and digits. */
 	mule_envelope_leaf(env, leaf);
 	err = mule_staging_commit_as(ck->staging, env->sender, leaf);
@@ -415,6 +561,8 @@ record_item(struct run *r, int fd, const char *folder,
 	if (!err)
 		err = add_report(r, DELIVERED, env->sender, env->id, ck->cid,
 		    dir, NULL, mule_item_kind_name(env->kind));
+	if (!err)
+		memcpy(r->reports[r->nreports - 1].retired, retired, 41);
 	/* A hidden-recipient item for others too stays on the stick. */
 	if (!err && o->remove && (folder_fpr || env->nrecipients == 1)) {
 		mule_test_pause("stick-get-before-remove");
@@ -429,6 +577,32 @@ leave:
 	mule_parallel_unlock();
 	free(dir);
 	return err;
+}
+
+/* Merge the sender's certificate that the checked item carries, before
+ * the item is delivered: one that the update rules refuse rejects the
+ * item. */
+static gpg_error_t
+take_update(struct run *r, const struct mule_envelope *env,
+    const struct checked *ck)
+{
+	struct mule_stick_update_result res;
+	gpg_error_t err;
+
+	err = mule_stick_update(r->updates, env->sender, ck->cert.p,
+	    ck->cert.len, &res);
+	if (err)
+		return err;
+	if (res.new_subkeys || res.new_uids)
+		mule_note("key %s updated from its item: %d new subkey%s, %d "
+		    "new user ID%s%s", env->sender, res.new_subkeys,
+		    res.new_subkeys == 1 ? "" : "s", res.new_uids,
+		    res.new_uids == 1 ? "" : "s", res.new_uids ? " (not "
+		    "certified: mule-key import of its export does that)" : "");
+	if (res.revoked)
+		mule_warn("key %s is revoked now, by its certificate in an "
+		    "item: its items are refused from now on", env->sender);
+	return 0;
 }
 
 /* Decrypt, verify, check and deliver one item.  A rejection comes back
@@ -447,10 +621,13 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	memset(&ck, 0, sizeof ck);
 	err = check_item(r, fd, folder, folder_fpr, it, copy, replay, skip,
 	    env, &ck);
+	if (!err && ck.cert.len)
+		err = take_update(r, env, &ck);
 	if (!err)
 		err = record_item(r, fd, folder, folder_fpr, it, env, &ck,
 		    replay);
 	mule_staging_free(ck.staging);
+	mule_membuf_release(&ck.cert);
 	return err;
 }
 
@@ -694,8 +871,10 @@ take_in(void *arg, size_t k)
 		err = add_report(r, replay ? REPLAY : REJECTED,
 		    replay ? env.sender : NULL, replay ? env.id : NULL,
 		    j->item.cid, NULL, reason, NULL);
-		/* Not for my key (a missing smartcard?): it stays. */
-		if (!err && gpg_err_code(rerr) != GPG_ERR_NO_SECKEY)
+		/* Not for my key (a missing smartcard?), or for a newer
+		 * mule: it stays. */
+		if (!err && gpg_err_code(rerr) != GPG_ERR_NO_SECKEY
+		    && gpg_err_code(rerr) != GPG_ERR_UNKNOWN_VERSION)
 			err = reject_aside(r, j->fd, j->folder,
 			    j->folder_fpr, &j->item, 0);
 		mule_parallel_unlock();
@@ -807,6 +986,8 @@ print_json(const struct run *r)
 			printf(", \"cid\": \"%s\"", p->cid);
 		if (p->kind)
 			printf(", \"kind\": \"%s\"", p->kind);
+		if (p->retired[0])
+			printf(", \"retired_subkey\": \"%s\"", p->retired);
 		if (p->dir) {
 			fputs(", \"dir\": ", stdout);
 			mule_json_string(stdout, p->dir, strlen(p->dir));
@@ -821,38 +1002,66 @@ print_json(const struct run *r)
 	fflush(stdout);
 }
 
-/* The primary fingerprints of my secret keys. */
+/* Add KEY, one of my secret keys, to R: its primary fingerprint, its
+ * subkeys, and its newest encryption subkey. */
 static gpg_error_t
-my_keys(gpgme_ctx_t ctx, char (**mine)[41], size_t *n)
+add_mine(struct run *r, gpgme_key_t key)
 {
-	char (*list)[41] = NULL, (*tmp)[41];
-	gpgme_key_t key;
-	gpg_error_t err;
-	size_t count = 0;
+	char (*mine)[41];
+	struct my_newest *newest;
+	struct my_subkey *subs;
+	gpgme_subkey_t sk, best;
 
+	mine = realloc(r->mine, (r->nmine + 1) * sizeof *mine);
+	if (mine)
+		r->mine = mine;
+	newest = realloc(r->newest, (r->nmine + 1) * sizeof *newest);
+	if (newest)
+		r->newest = newest;
+	if (!mine || !newest)
+		return gpg_error_from_syserror();
+	memcpy(mine[r->nmine], key->fpr, 41);
+	memset(&newest[r->nmine], 0, sizeof *newest);
+	best = mule_key_encryption_subkey(key);
+	if (best && best->fpr && strlen(best->fpr) == 40) {
+		memcpy(newest[r->nmine].fpr, best->fpr, 41);
+		newest[r->nmine].timestamp = best->timestamp;
+	}
+	for (sk = key->subkeys; sk; sk = sk->next) {
+		if (!sk->fpr || strlen(sk->fpr) != 40)
+			continue;
+		subs = realloc(r->subs, (r->nsubs + 1) * sizeof *subs);
+		if (!subs)
+			return gpg_error_from_syserror();
+		r->subs = subs;
+		memcpy(subs[r->nsubs].fpr, sk->fpr, 41);
+		subs[r->nsubs].key = r->nmine;
+		subs[r->nsubs++].timestamp = sk->timestamp;
+	}
+	r->nmine++;
+	return 0;
+}
+
+/* My secret keys, into R. */
+static gpg_error_t
+my_keys(gpgme_ctx_t ctx, struct run *r)
+{
+	gpgme_key_t key;
+	gpg_error_t err, aerr = 0;
+
+	/* To the end of the listing, even after an error: GPGME leaks a
+	 * key it has queued when a listing is ended early. */
 	err = gpgme_op_keylist_start(ctx, NULL, 1);
 	while (!err && !(err = gpgme_op_keylist_next(ctx, &key))) {
-		if (key->fpr && strlen(key->fpr) == 40) {
-			tmp = realloc(list, (count + 1) * sizeof *list);
-			if (!tmp) {
-				gpgme_key_unref(key);
-				free(list);
-				return gpg_error_from_syserror();
-			}
-			list = tmp;
-			memcpy(list[count++], key->fpr, 41);
-		}
+		if (!aerr && key->fpr && strlen(key->fpr) == 40)
+			aerr = add_mine(r, key);
 		gpgme_key_unref(key);
 	}
 	gpgme_op_keylist_end(ctx);
-	if (gpg_err_code(err) != GPG_ERR_EOF) {
-		free(list);
+	if (gpg_err_code(err) != GPG_ERR_EOF)
 		return mule_error_set(err, NULL, "listing secret keys: %s",
 		    gpg_strerror(err));
-	}
-	*mine = list;
-	*n = count;
-	return 0;
+	return aerr;
 }
 
 gpg_error_t
@@ -881,15 +1090,18 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	mule_output_clean_stale(o->dir);
 	err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
-		err = my_keys(ctx, &r.mine, &r.nmine);
+		err = my_keys(ctx, &r);
 	gpgme_release(ctx);
-	if (!err && !o->journal) {
+	if (!err)
+		err = mule_stick_updates_new(&r.updates, gopts);
+	/* The journal's, and the record of the subkeys peers seal to. */
+	if (!err)
 		err = o->state_dir ? 0 : mule_state_dir(&state);
-		if (!err && asprintf(&journal, "%s/journal", o->state_dir
-		    ? o->state_dir : state) < 0) {
-			journal = NULL;
-			err = gpg_error_from_syserror();
-		}
+	r.state_dir = o->state_dir ? o->state_dir : state;
+	if (!err && !o->journal && asprintf(&journal, "%s/journal",
+	    r.state_dir) < 0) {
+		journal = NULL;
+		err = gpg_error_from_syserror();
 	}
 	if (!err)
 		err = mule_journal_open(&r.journal, o->journal ? o->journal
@@ -928,6 +1140,10 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	}
 	free(r.flows);
 	free(r.mine);
+	free(r.newest);
+	free(r.subs);
+	free(r.warned);
+	mule_stick_updates_free(r.updates);
 	for (i = 0; i < njobs; i++)
 		free(jobs.jobs[i].folder);
 	free(jobs.jobs);

@@ -25,6 +25,7 @@
 #include "stick/folder.h"
 #include "stick/journal.h"
 #include "stick/put.h"
+#include "stick/update.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
 
@@ -385,6 +386,7 @@ envelope_for(const struct mule_stick_route *r, size_t index,
 	for (i = 0; i < r->nrecipients; i++)
 		seqs[i] = (r->seqs ? r->seqs[i] : seqs[i]) + index;
 	mule_envelope_new_id(env->id);
+	env->version = MULE_ENVELOPE_VERSION;
 	env->kind = kind;
 	memcpy(env->sender, r->sender, 41);
 	for (i = 0; i < r->nrecipients; i++) {
@@ -402,15 +404,43 @@ envelope_for(const struct mule_stick_route *r, size_t index,
 	return 0;
 }
 
+/* The archive's first entries: the envelope TEXT, then the sender's
+ * certificate, R's or exported into OWN; CERT is this item's reader of
+ * it (items go side by side: each reads from its own offset). */
+static gpg_error_t
+head_entries(const struct mule_gpg_opts *gopts,
+    const struct mule_stick_route *r, struct mule_membuf *text,
+    struct mule_membuf *own, struct mule_membuf *cert,
+    struct mule_tar_extra extras[2])
+{
+	gpg_error_t err = 0;
+
+	if (!r->cert)
+		err = mule_stick_cert_export(gopts, r->sender, own);
+	if (err)
+		return err;
+	*cert = r->cert ? *r->cert : *own;
+	cert->off = 0;
+	extras[0].name = MULE_ENVELOPE_NAME;
+	extras[0].size = text->len;
+	extras[0].read = mule_membuf_read;
+	extras[0].arg = text;
+	extras[1].name = MULE_ENVELOPE_CERT_NAME;
+	extras[1].size = cert->len;
+	extras[1].read = mule_membuf_read;
+	extras[1].arg = cert;
+	return 0;
+}
+
 gpg_error_t
 mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
     const struct mule_stick_route *r, const char *item, size_t index,
     struct mule_stick_stored *stored)
 {
-	struct mule_tar_extra extras[2];
+	struct mule_tar_extra extras[3];
 	struct mule_tarout_opts tar;
 	struct mule_envelope env;
-	struct mule_membuf text;
+	struct mule_membuf text, own, cert;
 	struct mule_hold *hold = NULL;
 	const char *paths[1] = { item };
 	int is_stdin = !strcmp(item, "-");
@@ -419,6 +449,7 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 
 	memset(&tar, 0, sizeof tar);
 	memset(&text, 0, sizeof text);
+	memset(&own, 0, sizeof own);
 	tar.quiet = 1;
 	if (!is_stdin) {
 		tar.paths = paths;
@@ -440,19 +471,17 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	}
 	err = envelope_for(r, index, is_stdin ? MULE_ITEM_MESSAGE
 	    : MULE_ITEM_FILES, &env, &text);
+	if (!err)
+		err = head_entries(gopts, r, &text, &own, &cert, extras);
 	if (!err) {
-		extras[0].name = MULE_ENVELOPE_NAME;
-		extras[0].size = text.len;
-		extras[0].read = mule_membuf_read;
-		extras[0].arg = &text;
 		tar.extras = extras;
-		tar.nextras = 1;
+		tar.nextras = 2;
 		if (is_stdin) {
-			extras[1].name = "message.txt";
-			extras[1].size = mule_hold_size(hold);
-			extras[1].read = mule_hold_read;
-			extras[1].arg = hold;
-			tar.nextras = 2;
+			extras[2].name = "message.txt";
+			extras[2].size = mule_hold_size(hold);
+			extras[2].read = mule_hold_read;
+			extras[2].arg = hold;
+			tar.nextras = 3;
 		}
 		shown = mule_escape(is_stdin ? "(standard input)" : item,
 		    is_stdin ? 16 : strlen(item));
@@ -466,6 +495,7 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	} else
 		free(shown);
 	mule_membuf_release(&text);
+	mule_membuf_release(&own);
 	mule_hold_free(hold);
 	return err;
 }
@@ -475,34 +505,34 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_route *r,
     const char *body, size_t len, char id[33], char cid[65])
 {
-	struct mule_tar_extra extras[2];
+	struct mule_tar_extra extras[3];
 	struct mule_tarout_opts tar;
 	struct mule_envelope env;
-	struct mule_membuf text, receipt;
+	struct mule_membuf text, receipt, own, cert;
 	gpg_error_t err;
 	size_t nparts;
 
 	memset(&tar, 0, sizeof tar);
 	memset(&receipt, 0, sizeof receipt);
+	memset(&own, 0, sizeof own);
 	tar.quiet = 1;
 	err = envelope_for(r, 0, MULE_ITEM_RECEIPT, &env, &text);
 	if (err)
 		return err;
 	receipt.p = (unsigned char *)(uintptr_t)body;
 	receipt.len = len;
-	extras[0].name = MULE_ENVELOPE_NAME;
-	extras[0].size = text.len;
-	extras[0].read = mule_membuf_read;
-	extras[0].arg = &text;
-	extras[1].name = "receipt.txt";
-	extras[1].size = len;
-	extras[1].read = mule_membuf_read;
-	extras[1].arg = &receipt;
+	err = head_entries(gopts, r, &text, &own, &cert, extras);
+	extras[2].name = "receipt.txt";
+	extras[2].size = len;
+	extras[2].read = mule_membuf_read;
+	extras[2].arg = &receipt;
 	tar.extras = extras;
-	tar.nextras = 2;
-	err = store(gopts, s, r, &tar, &env, cid, &nparts);
+	tar.nextras = 3;
+	if (!err)
+		err = store(gopts, s, r, &tar, &env, cid, &nparts);
 	memcpy(id, env.id, 33);
 	mule_membuf_release(&text);
+	mule_membuf_release(&own);
 	return err;
 }
 

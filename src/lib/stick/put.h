@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <gpgme.h>
 
+#include "core/stream.h"
 #include "stick/envelope.h"
 
 struct mule_gpg_opts;
@@ -25,6 +26,9 @@ struct mule_stick_route {
 				 * item (NULL: made per item) */
 	const uint64_t *seqs;	/* numbers taken for a batch of items (the
 				 * first, per recipient), or NULL */
+	const struct mule_membuf *cert;	/* the sender's certificate, which
+				 * every item carries (stick/update.h);
+				 * NULL: exported for each item */
 };
 
 /* Take the sequence numbers of N items for R at once (R->seqs gets
