@@ -55,6 +55,18 @@ used() { awk '{ print $1, $2 }' "$1" 2>/dev/null | sort; }
 # === the rotation, the update on the stick =================================
 # rotation NAME STICK: the scenario on the (initialised) stick STICK, with
 # fresh copies of the two homes.  Each verdict's name starts with NAME.
+# mk_a: Alice's mule-key (in the home $MK_HOME if set).  secret_of HOME FPR: "+" if the secret of the
+# subkey FPR is there, "#" if not.
+MK_HOME=
+mk_a() {
+	with_timeout env GNUPGHOME="${MK_HOME:-$AH}" HOME="$T/alice" \
+	    XDG_STATE_HOME="$ASTATE" mule-key "$@"
+}
+secret_of() {
+	GNUPGHOME=$1 gpg --batch --with-colons --list-secret-keys 2>/dev/null |
+	    awk -F: -v f="$2" '/^(sec|ssb)/ { s = $15 } /^fpr/ && $10 == f {
+		print (s == "#" ? "#" : "+"); exit }'
+}
 rotation() {
 	rn=$1
 	S=$2
@@ -87,6 +99,7 @@ rotation() {
 	[ "$(sealed_to "$ABOX/$Y0")" = "$(keyid "$OLD")" ] ||
 	    why="$why sealed to '$(sealed_to "$ABOX/$Y0")', not the old subkey $(keyid "$OLD");"
 	verdict "$rn: control: Bob, without the update, seals to Alice's old subkey"
+	cp "$ABOX/$Y0" "$T/$rn-y0.gpg"
 
 	why=""
 	st 0 ms_a get "$S" -C "$AIN" --json --remove
@@ -99,6 +112,15 @@ rotation() {
 	cmp -s "$T/$rn-y0" "$(dir_of "$AIN" "$BOB" "$Y0ID")/message.txt" 2>/dev/null ||
 	    why="$why the message differs;"
 	verdict "$rn: Alice's get delivers it, warns once that Bob still seals to her retired subkey (--json: retired_subkey), notes 'BOB OLD' in subkeys-used"
+
+	# Prune (issue 15) from what get noted: Bob still seals to the old
+	# subkey, so its secret stays.
+	why=""
+	st 2 mk_a prune --grace 0
+	grep -q "kept the secret of subkey $OLD: .*($BOB) has sent nothing sealed to a newer subkey" \
+	    "$T/err" || why="$why not said why: $(cat "$T/err");"
+	[ "$(secret_of "$AH" "$OLD")" = + ] || why="$why the old secret is gone;"
+	verdict "$rn: mule-key prune refuses while Bob, as get noted, still seals to the old subkey"
 
 	# Alice's next item carries her new certificate.
 	why=""
@@ -153,6 +175,30 @@ rotation() {
 	awk -v now="$(date +%s)" 'NF != 3 || $3 > now || now - $3 > 600 { bad = 1 }
 	    END { exit bad }' "$ASTATE/mule/subkeys-used" || why="$why a line with a wrong time;"
 	verdict "$rn: Alice's get takes in both, warns nothing, and subkeys-used has 'BOB OLD' and 'BOB NEW' lines with their times"
+
+	# Bob seals to the new subkey now: prune destroys the old secret; the
+	# item sealed to it no longer opens.  (In a copy of Alice's home: the
+	# tests below still need the old secret.)
+	why=""
+	AP="$T/$rn-alice-pruned"
+	new_home "$AP"
+	cp -R "$AH/." "$AP/"
+	MK_HOME=$AP
+	st 0 mk_a prune --grace 0
+	MK_HOME=
+	grep -q "destroyed the secret of subkey $OLD" "$T/err" || why="$why not listed;"
+	[ "$(secret_of "$AP" "$OLD")" = '#' ] || why="$why the old secret is still there;"
+	[ "$(secret_of "$AP" "$NEW")" = + ] || why="$why the new secret is gone;"
+	verdict "$rn: once Bob seals to the new subkey, prune destroys the old secret only"
+	why=""
+	with_timeout env GNUPGHOME="$AP" mule-open -o "$T/$rn-y0.out" "$T/$rn-y0.gpg" \
+	    >/dev/null 2>"$T/err"
+	[ $? -eq 1 ] || why="$why not exit 1;"
+	one_error_of mule-open "$T/err" || why="$why not one error line;"
+	grep -q "sealed to your subkey $OLD, whose secret is not here" "$T/err" ||
+	    why="$why not said: $(cat "$T/err");"
+	[ -e "$T/$rn-y0.out" ] && why="$why output written;"
+	verdict "$rn: the item sealed to the pruned subkey is refused with one line"
 }
 
 S0="$T/sticks/dir"
