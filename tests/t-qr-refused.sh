@@ -215,6 +215,29 @@ mkdir "$T/names/b
 x.png"
 qr_refused "a directory named *.png: its name escaped" 2 /dev/null "$T/names"
 
+# --- images ------------------------------------------------------------------------
+# Regression: libpng printed its own "libpng error: ..." (and warnings)
+# on stderr, before our error line.
+mule-qr encode -q -o "$T/frame" "$P/s"
+head -c 300 "$T/frame/0001.png" >"$T/cut.png"
+qr_refused "a PNG cut short: one error line, no libpng message" 1 /dev/null \
+    "$T/cut.png"
+check "... saying it is damaged" grep -q 'cut.png: damaged PNG image' "$T/err"
+# The frame with a broken iCCP chunk after its header: libpng warns.
+"$PYTHON" - "$T/frame/0001.png" "$T/warn.png" <<'PY'
+import struct, sys, zlib
+png = open(sys.argv[1], 'rb').read()
+body = b'x\0\0' + zlib.compress(b'junk')
+chunk = (struct.pack('>I', len(body)) + b'iCCP' + body
+         + struct.pack('>I', zlib.crc32(b'iCCP' + body)))
+open(sys.argv[2], 'wb').write(png[:33] + chunk + png[33:])
+PY
+why=""
+run_status 0 mule-qr decode -q "$T/warn.png" || why=" exit status;"
+cmp -s "$T/out" "$P/s" || why="$why output differs;"
+[ -s "$T/err" ] && why="$why something on stderr;"
+verdict "a PNG that draws a libpng warning decodes, nothing on stderr"
+
 # --- other types, malformed lines ------------------------------------------------
 qr_refused "a UR of another type" 1 "$C/type.txt" --text
 qr_refused "type bytesx" 1 "$C/type-bytesx.txt" --text

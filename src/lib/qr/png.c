@@ -13,6 +13,23 @@
 #include "core/error.h"
 #include "qr/png.h"
 
+/* libpng's own handlers print "libpng error: ..." and warnings on
+ * standard error: ours say nothing (the caller's message is the one
+ * line) and leave by the jump buffer, as libpng's do. */
+static void
+png_quiet_error(png_structp png, png_const_charp msg)
+{
+	(void)msg;
+	png_longjmp(png, 1);
+}
+
+static void
+png_quiet_warning(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
 /* --- writing ----------------------------------------------------------- */
 
 struct png_sink {
@@ -76,7 +93,8 @@ mule_qr_png_write(const unsigned char *modules, int width, int scale,
 	side = (width + 2 * MULE_QR_MARGIN) * scale;
 	rowbytes = ((size_t)side + 7) / 8;
 	row = malloc(rowbytes);
-	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
+	    png_quiet_error, png_quiet_warning);
 	if (png)
 		info = png_create_info_struct(png);
 	if (!row || !png || !info) {
@@ -151,7 +169,8 @@ read_png(const unsigned char *buf, size_t n, struct mule_qr_image *img)
 	png_uint_32 w, h, y;
 	int depth, type;
 
-	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL,
+	    png_quiet_error, png_quiet_warning);
 	if (png)
 		info = png_create_info_struct(png);
 	if (!png || !info) {
