@@ -237,6 +237,29 @@ run_status 0 mule-qr decode -q "$T/warn.png" || why=" exit status;"
 cmp -s "$T/out" "$P/s" || why="$why output differs;"
 [ -s "$T/err" ] && why="$why something on stderr;"
 verdict "a PNG that draws a libpng warning decodes, nothing on stderr"
+# Regression: each scan of a progressive JPEG goes over every block, so
+# scans of a few bytes each made hours of work of a 64-megapixel image.
+# jpeg SCANS FILE: a grey progressive JPEG of 64x64 pixels of SCANS AC
+# scans (each one run of empty blocks).
+jpeg() {
+	"$PYTHON" - "$@" <<'PY'
+import struct, sys
+def seg(m, d):
+    return b'\xff' + bytes([m]) + struct.pack('>H', len(d) + 2) + d
+# the symbol EOB6 (code 0), 6 bits 0: a run of 64 empty blocks; padding
+scan = seg(0xda, b'\x01\x01\x00\x01\x3f\x00') + b'\x01'
+open(sys.argv[2], 'wb').write(b'\xff\xd8' + seg(0xdb, b'\x00' + b'\x01' * 64)
+    + seg(0xc2, struct.pack('>BHHB', 8, 64, 64, 1) + b'\x01\x11\x00')
+    + seg(0xc4, b'\x10' + bytes([1] + [0] * 15) + b'\x60')
+    + scan * int(sys.argv[1]) + b'\xff\xd9')
+PY
+}
+jpeg 100 "$T/scans100.jpg"
+jpeg 101 "$T/scans101.jpg"
+qr_refused "control: a JPEG of 100 scans is read (no code: incomplete)" 2 \
+    /dev/null "$T/scans100.jpg"
+qr_refused "a JPEG of 101 scans is refused" 1 /dev/null "$T/scans101.jpg"
+check "... saying so" grep -q 'more than 100 scans' "$T/err"
 
 # --- other types, malformed lines ------------------------------------------------
 qr_refused "a UR of another type" 1 "$C/type.txt" --text

@@ -219,9 +219,16 @@ leave:
 	return err;
 }
 
+/* Each scan of a progressive JPEG goes over every block of the image: a
+ * few bytes a scan would make hours of work of a 64-megapixel image (the
+ * limit libjpeg-turbo advises).  Encoders write about ten scans. */
+#define JPEG_MAX_SCANS 100
+
 struct jpeg_err {
 	struct jpeg_error_mgr pub;
+	struct jpeg_progress_mgr progress;
 	jmp_buf jmp;
+	volatile int too_many_scans;
 };
 
 static void
@@ -237,6 +244,18 @@ jpeg_quiet(j_common_ptr c, int level)
 	(void)level;
 }
 
+static void
+jpeg_progress(j_common_ptr c)
+{
+	struct jpeg_err *je = (struct jpeg_err *)(void *)c->err;
+
+	if (c->is_decompressor && ((j_decompress_ptr)(void *)c)->
+	    input_scan_number > JPEG_MAX_SCANS) {
+		je->too_many_scans = 1;
+		longjmp(je->jmp, 1);
+	}
+}
+
 static gpg_error_t
 read_jpeg(const unsigned char *buf, size_t n, struct mule_qr_image *img)
 {
@@ -248,13 +267,19 @@ read_jpeg(const unsigned char *buf, size_t n, struct mule_qr_image *img)
 	c.err = jpeg_std_error(&je.pub);
 	je.pub.error_exit = jpeg_fail;
 	je.pub.emit_message = jpeg_quiet;
+	je.progress.progress_monitor = jpeg_progress;
+	je.too_many_scans = 0;
 	if (setjmp(je.jmp)) {
-		if (!err)
+		if (!err && je.too_many_scans)
+			err = mule_reject(GPG_ERR_TOO_LARGE, NULL,
+			    "JPEG image of more than %d scans", JPEG_MAX_SCANS);
+		else if (!err)
 			err = mule_reject(GPG_ERR_INV_DATA, NULL,
 			    "damaged JPEG image");
 		goto leave;
 	}
 	jpeg_create_decompress(&c);
+	c.progress = &je.progress;
 	jpeg_mem_src(&c, buf, (unsigned long)n);
 	jpeg_read_header(&c, TRUE);
 	if ((err = check_size(c.image_width, c.image_height)))
