@@ -318,6 +318,22 @@ qr_refused "incomplete after a foreign line: the error is still the one line" 2 
 run_status 0 mule-qr decode --text <"$T/after.txt"
 check "reading stops once complete: a bad line after the message is not read" \
     cmp -s "$T/out" "$P/m"
+# Regression: text run together was cut wherever "ur:" came, so another
+# program's "Opening hour: 9" became a UR of another type, refused (exit
+# 1); in an image the same code is skipped.
+for run in lines together; do
+	why=""
+	if [ $run = lines ]; then
+		{ echo 'Opening hour: 9'; cat "$C/m.txt"; } >"$T/hour.txt"
+	else
+		{ printf 'Opening hour: 9'; tr -d '\n' <"$C/m.txt"; } >"$T/hour.txt"
+	fi
+	run_status 0 mule-qr decode --text <"$T/hour.txt" || why=" exit status;"
+	cmp -s "$T/out" "$P/m" || why="$why output differs;"
+	grep -q 'skipped 1 QR code that holds no UR' "$T/err" ||
+	    why="$why the foreign line not counted;"
+	verdict "a foreign line with \"ur:\" in it is skipped ($run)"
+done
 
 # --- armour ------------------------------------------------------------------------------
 "$PYTHON" "$srcdir/tests/key-craft.py" armor "$P/m" MESSAGE bad >"$T/bad.asc"
