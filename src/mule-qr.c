@@ -253,8 +253,15 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 		err = mule_output_write(out, p, n);
 	if (!err)
 		err = mule_output_commit(out);
-	if (dec && a->json)
+	/* The report lost is a failure: exit 2, and no file written. */
+	if (dec && a->json) {
 		mule_qr_decoder_json(dec, err, stdout);
+		if (fflush(stdout) == EOF && !err) {
+			err = mule_error_set(mule_fail_code(GPG_ERR_EIO), NULL,
+			    "writing the report to standard output failed");
+			mule_output_uncommit(out);
+		}
+	}
 	/* On failure the error is the one line. */
 	if (dec && !err) {
 		mule_qr_decoder_stats(dec, &s);
@@ -270,9 +277,6 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 	}
 	mule_qr_decoder_free(dec);
 	mule_output_free(out);
-	if (a->json && fflush(stdout) == EOF && !err)
-		err = mule_error_set(mule_fail_code(GPG_ERR_EIO), NULL,
-		    "writing the report to standard output failed");
 	return err;
 }
 

@@ -215,6 +215,52 @@ mkdir "$T/names/b
 x.png"
 qr_refused "a directory named *.png: its name escaped" 2 /dev/null "$T/names"
 
+# --- images ------------------------------------------------------------------------
+# Regression: libpng printed its own "libpng error: ..." (and warnings)
+# on stderr, before our error line.
+mule-qr encode -q -o "$T/frame" "$P/s"
+head -c 300 "$T/frame/0001.png" >"$T/cut.png"
+qr_refused "a PNG cut short: one error line, no libpng message" 1 /dev/null \
+    "$T/cut.png"
+check "... saying it is damaged" grep -q 'cut.png: damaged PNG image' "$T/err"
+# The frame with a broken iCCP chunk after its header: libpng warns.
+"$PYTHON" - "$T/frame/0001.png" "$T/warn.png" <<'PY'
+import struct, sys, zlib
+png = open(sys.argv[1], 'rb').read()
+body = b'x\0\0' + zlib.compress(b'junk')
+chunk = (struct.pack('>I', len(body)) + b'iCCP' + body
+         + struct.pack('>I', zlib.crc32(b'iCCP' + body)))
+open(sys.argv[2], 'wb').write(png[:33] + chunk + png[33:])
+PY
+why=""
+run_status 0 mule-qr decode -q "$T/warn.png" || why=" exit status;"
+cmp -s "$T/out" "$P/s" || why="$why output differs;"
+[ -s "$T/err" ] && why="$why something on stderr;"
+verdict "a PNG that draws a libpng warning decodes, nothing on stderr"
+# Regression: each scan of a progressive JPEG goes over every block, so
+# scans of a few bytes each made hours of work of a 64-megapixel image.
+# jpeg SCANS FILE: a grey progressive JPEG of 64x64 pixels of SCANS AC
+# scans (each one run of empty blocks).
+jpeg() {
+	"$PYTHON" - "$@" <<'PY'
+import struct, sys
+def seg(m, d):
+    return b'\xff' + bytes([m]) + struct.pack('>H', len(d) + 2) + d
+# the symbol EOB6 (code 0), 6 bits 0: a run of 64 empty blocks; padding
+scan = seg(0xda, b'\x01\x01\x00\x01\x3f\x00') + b'\x01'
+open(sys.argv[2], 'wb').write(b'\xff\xd8' + seg(0xdb, b'\x00' + b'\x01' * 64)
+    + seg(0xc2, struct.pack('>BHHB', 8, 64, 64, 1) + b'\x01\x11\x00')
+    + seg(0xc4, b'\x10' + bytes([1] + [0] * 15) + b'\x60')
+    + scan * int(sys.argv[1]) + b'\xff\xd9')
+PY
+}
+jpeg 100 "$T/scans100.jpg"
+jpeg 101 "$T/scans101.jpg"
+qr_refused "control: a JPEG of 100 scans is read (no code: incomplete)" 2 \
+    /dev/null "$T/scans100.jpg"
+qr_refused "a JPEG of 101 scans is refused" 1 /dev/null "$T/scans101.jpg"
+check "... saying so" grep -q 'more than 100 scans' "$T/err"
+
 # --- other types, malformed lines ------------------------------------------------
 qr_refused "a UR of another type" 1 "$C/type.txt" --text
 qr_refused "type bytesx" 1 "$C/type-bytesx.txt" --text
@@ -272,6 +318,22 @@ qr_refused "incomplete after a foreign line: the error is still the one line" 2 
 run_status 0 mule-qr decode --text <"$T/after.txt"
 check "reading stops once complete: a bad line after the message is not read" \
     cmp -s "$T/out" "$P/m"
+# Regression: text run together was cut wherever "ur:" came, so another
+# program's "Opening hour: 9" became a UR of another type, refused (exit
+# 1); in an image the same code is skipped.
+for run in lines together; do
+	why=""
+	if [ $run = lines ]; then
+		{ echo 'Opening hour: 9'; cat "$C/m.txt"; } >"$T/hour.txt"
+	else
+		{ printf 'Opening hour: 9'; tr -d '\n' <"$C/m.txt"; } >"$T/hour.txt"
+	fi
+	run_status 0 mule-qr decode --text <"$T/hour.txt" || why=" exit status;"
+	cmp -s "$T/out" "$P/m" || why="$why output differs;"
+	grep -q 'skipped 1 QR code that holds no UR' "$T/err" ||
+	    why="$why the foreign line not counted;"
+	verdict "a foreign line with \"ur:\" in it is skipped ($run)"
+done
 
 # --- armour ------------------------------------------------------------------------------
 "$PYTHON" "$srcdir/tests/key-craft.py" armor "$P/m" MESSAGE bad >"$T/bad.asc"

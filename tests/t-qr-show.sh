@@ -198,4 +198,29 @@ else
 fi
 verdict "a closed pipe ends the show (exit $st)"
 
+# Regression: a full pipe (a reader that stopped reading) held the show
+# in its write, deaf to SIGTERM until the reader went away.
+rm -f "$T/status" "$T/pid"
+{
+	COLUMNS=100 LINES=50 mule-qr show --fps 30 "$P/3k" 2>"$T/err" &
+	echo $! >"$T/pid"
+	wait $!
+	echo $? >"$T/status"
+} | sleep 30 &
+reader=$!
+sleep 2
+kill -TERM "$(cat "$T/pid")"
+i=0
+while [ ! -s "$T/status" ] && [ $i -lt 50 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+why=""
+[ -s "$T/status" ] || why=" still running 10 s after SIGTERM;"
+[ "$(cat "$T/status" 2>/dev/null)" = 143 ] ||
+    why="$why exit $(cat "$T/status" 2>/dev/null), not 143;"
+verdict "SIGTERM ends a show whose pipe is full"
+kill "$reader" 2>/dev/null
+wait "$reader" 2>/dev/null
+
 done_testing

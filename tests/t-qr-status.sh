@@ -229,6 +229,22 @@ json_run 2 -o "$T/json.out" "$T/no-such\"${nl}file.png"
 json_ok "--json escapes the error message" status='"failed"' \
     error~no-such
 
+# Regression: a report that could not be written was exit 2 with the -o
+# file written (and the note of success printed before the error).
+if [ -w /dev/full ]; then
+	why=""
+	rm -f "$T/json.out"
+	mule-qr decode --text --json -o "$T/json.out" <"$C/m.txt" >/dev/full \
+	    2>"$T/err"
+	got=$?
+	[ "$got" -eq 2 ] || why=" exit $got, not 2;"
+	one_error_of mule-qr "$T/err" || why="$why stderr is not one error line;"
+	[ -e "$T/json.out" ] && why="$why the -o file was left;"
+	no_temps "$T" || why="$why a temporary was left;"
+	verdict "--json report lost (standard output full): exit 2, no -o file"
+else
+	skip "no /dev/full: a lost --json report not tried"
+fi
 run_status 2 mule-qr decode --text --json <"$C/m.txt"
 why=""
 [ -s "$T/out" ] && why=" output on stdout;"

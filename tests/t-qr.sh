@@ -225,5 +225,20 @@ run_status 2 mule-qr encode --fragment 1600 -o "$D/toobig" "$P/big2"
 check "a fragment too large for --max-version is refused" \
     grep -q 'does not fit a QR code of version 20' "$T/err"
 check "... leaving no frame" [ "$(ls "$D/toobig" 2>/dev/null | wc -l)" -eq 0 ]
+# Regression: a part that did not fit after parts that did (parts 1-23 of
+# 3,099 bytes fit version 10, part 24 needs a longer CBOR seq) failed with
+# exit 2 and left 23 frames, and the directory made for them.
+bytes 3099 10 "$P/3099"
+rm -rf "$D/late"
+run_status 2 mule-qr encode --extra 30 --max-version 10 --fragment 173 \
+    -o "$D/late" "$P/3099"
+check "a part too large after 23 that fit: refused" \
+    grep -q 'does not fit a QR code of version 10' "$T/err"
+check "... leaving no frame and no directory" [ ! -e "$D/late" ]
+mkdir "$D/late" && echo keep >"$D/late/notes.txt"
+run_status 2 mule-qr encode --force --extra 30 --max-version 10 \
+    --fragment 173 -o "$D/late" "$P/3099"
+check "... and in a directory there before, only what was there" \
+    [ "$(ls -A "$D/late")" = notes.txt ]
 
 done_testing

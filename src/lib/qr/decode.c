@@ -27,6 +27,10 @@
 #include "qr/scan.h"
 #include "qr/ur.h"
 
+/* Where a part begins in text run together. */
+#define PREFIX "UR:BYTES/"
+#define PREFIX_LEN (sizeof PREFIX - 1)
+
 struct mule_qr_decoder {
 	struct mule_ur_decoder *ur;
 	size_t images, codes, foreign, late;
@@ -337,12 +341,15 @@ mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd)
 			}
 			line[len++] = chunk[i];
 			/* zbarimg and zbarcam -Sbinary end no symbol with a
-			 * newline: a part also ends where "ur:" begins the
-			 * next (no part holds a colon after its scheme). */
-			if (len > 3 && !strncasecmp(line + len - 3, "ur:", 3)) {
-				err = text_part(dec, line, len - 3);
-				memcpy(line, "UR:", 3);
-				len = 3;
+			 * newline: a part also ends where "ur:bytes/" begins
+			 * the next (no part holds a colon after its scheme).
+			 * Not at any "ur:": another program's "Hour: 9" is
+			 * one code, skipped, not a UR of another type. */
+			if (len > PREFIX_LEN && !strncasecmp(line + len -
+			    PREFIX_LEN, PREFIX, PREFIX_LEN)) {
+				err = text_part(dec, line, len - PREFIX_LEN);
+				memcpy(line, PREFIX, PREFIX_LEN);
+				len = PREFIX_LEN;
 			}
 		}
 	}

@@ -301,9 +301,10 @@ is_frame_name(const char *name)
 	return i >= 4 && !strcmp(name + i, ".png");
 }
 
-/* DIR made, or found empty, or (FORCE) emptied of earlier frames. */
+/* DIR made (*MADE set), or found empty, or (FORCE) emptied of earlier
+ * frames. */
 static gpg_error_t
-frames_dir(const char *dir, int force)
+frames_dir(const char *dir, int force, int *made)
 {
 	DIR *d;
 	struct dirent *de;
@@ -311,8 +312,11 @@ frames_dir(const char *dir, int force)
 	char *esc;
 	int fd;
 
-	if (!mkdir(dir, 0777))
+	*made = 0;
+	if (!mkdir(dir, 0777)) {
+		*made = 1;
 		return 0;
+	}
 	if (errno != EEXIST || !(d = opendir(dir))) {
 		err = gpg_error_from_syserror();
 		esc = mule_escape(dir, strlen(dir));
@@ -347,6 +351,13 @@ struct frames {
 	struct mule_qr_encoded *r;
 };
 
+/* The name of frame INDEX (0, 1, ...) in NAME (32 bytes). */
+static void
+frame_name(char *name, size_t index)
+{
+	snprintf(name, 32, "%04zu.png", index + 1);
+}
+
 static gpg_error_t
 write_frame(void *arg, size_t index, size_t count,
     const struct mule_qr_code *code)
@@ -357,7 +368,7 @@ write_frame(void *arg, size_t index, size_t count,
 	gpg_error_t err;
 
 	(void)count;
-	snprintf(name, sizeof name, "%04zu.png", index + 1);
+	frame_name(name, index);
 	err = mule_output_open_at(&out, f->dirfd, f->dir, name,
 	    MULE_OUTPUT_BATCH | MULE_OUTPUT_LEND_DIR
 	    | (f->force ? MULE_OUTPUT_FORCE : 0));
@@ -383,21 +394,38 @@ mule_qr_write_frames(const void *payload, size_t n,
 	struct mule_qr_encoded dummy;
 	struct frames f = { dir, -1, scale, force, r ? r : &dummy };
 	gpg_error_t err;
+	char name[32];
+	size_t i;
+	int made;
 
 	memset(f.r, 0, sizeof *f.r);
 	if (scale < 1 || scale > 64)
 		return gpg_error(GPG_ERR_INV_ARG);
-	err = frames_dir(dir, force);
+	err = frames_dir(dir, force, &made);
 	if (err)
 		return err;
 	f.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (f.dirfd < 0)
-		return gpg_error_from_syserror();
+	if (f.dirfd < 0) {
+		err = gpg_error_from_syserror();
+		if (made)
+			rmdir(dir);
+		return err;
+	}
 	mule_output_clean_stale_at(f.dirfd);
 	err = mule_qr_encode(payload, n, o, write_frame, &f);
 	if (!err && mule_sync_dirfd(f.dirfd))
 		err = gpg_error_from_syserror();
+	/* A part that does not fit may come after many that did: exit 2
+	 * leaves none of them, nor the directory made for them. */
+	for (i = 0; err && i < f.r->count; i++) {
+		frame_name(name, i);
+		unlinkat(f.dirfd, name, 0);
+	}
 	close(f.dirfd);
+	if (err && made)
+		rmdir(dir);
+	if (err)
+		f.r->count = 0;
 	return err;
 }
 

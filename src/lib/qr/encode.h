@@ -97,7 +97,8 @@ struct mule_qr_encoded {
  * unless FORCE, which first removes the frames (NNNN.png) of an earlier
  * run there.  *R (may be NULL) says what was written.  Errors as
  * mule_qr_encode, GPG_ERR_EEXIST for a DIR not empty, and those of
- * making files. */
+ * making files; after an error no frame of this run is left, nor DIR if
+ * it was made. */
 gpg_error_t mule_qr_write_frames(const void *payload, size_t n,
     const struct mule_qr_encode_opts *o, int scale, const char *dir,
     int force, struct mule_qr_encoded *r);

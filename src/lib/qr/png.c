@@ -13,6 +13,23 @@
 #include "core/error.h"
 #include "qr/png.h"
 
+/* libpng's own handlers print "libpng error: ..." and warnings on
+ * standard error: ours say nothing (the caller's message is the one
+ * line) and leave by the jump buffer, as libpng's do. */
+static void
+png_quiet_error(png_structp png, png_const_charp msg)
+{
+	(void)msg;
+	png_longjmp(png, 1);
+}
+
+static void
+png_quiet_warning(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
 /* --- writing ----------------------------------------------------------- */
 
 struct png_sink {
@@ -76,7 +93,8 @@ mule_qr_png_write(const unsigned char *modules, int width, int scale,
 	side = (width + 2 * MULE_QR_MARGIN) * scale;
 	rowbytes = ((size_t)side + 7) / 8;
 	row = malloc(rowbytes);
-	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
+	    png_quiet_error, png_quiet_warning);
 	if (png)
 		info = png_create_info_struct(png);
 	if (!row || !png || !info) {
@@ -151,7 +169,8 @@ read_png(const unsigned char *buf, size_t n, struct mule_qr_image *img)
 	png_uint_32 w, h, y;
 	int depth, type;
 
-	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL,
+	    png_quiet_error, png_quiet_warning);
 	if (png)
 		info = png_create_info_struct(png);
 	if (!png || !info) {
@@ -200,9 +219,16 @@ leave:
 	return err;
 }
 
+/* Each scan of a progressive JPEG goes over every block of the image: a
+ * few bytes a scan would make hours of work of a 64-megapixel image (the
+ * limit libjpeg-turbo advises).  Encoders write about ten scans. */
+#define JPEG_MAX_SCANS 100
+
 struct jpeg_err {
 	struct jpeg_error_mgr pub;
+	struct jpeg_progress_mgr progress;
 	jmp_buf jmp;
+	volatile int too_many_scans;
 };
 
 static void
@@ -218,6 +244,18 @@ jpeg_quiet(j_common_ptr c, int level)
 	(void)level;
 }
 
+static void
+jpeg_progress(j_common_ptr c)
+{
+	struct jpeg_err *je = (struct jpeg_err *)(void *)c->err;
+
+	if (c->is_decompressor && ((j_decompress_ptr)(void *)c)->
+	    input_scan_number > JPEG_MAX_SCANS) {
+		je->too_many_scans = 1;
+		longjmp(je->jmp, 1);
+	}
+}
+
 static gpg_error_t
 read_jpeg(const unsigned char *buf, size_t n, struct mule_qr_image *img)
 {
@@ -229,13 +267,19 @@ read_jpeg(const unsigned char *buf, size_t n, struct mule_qr_image *img)
 	c.err = jpeg_std_error(&je.pub);
 	je.pub.error_exit = jpeg_fail;
 	je.pub.emit_message = jpeg_quiet;
+	je.progress.progress_monitor = jpeg_progress;
+	je.too_many_scans = 0;
 	if (setjmp(je.jmp)) {
-		if (!err)
+		if (!err && je.too_many_scans)
+			err = mule_reject(GPG_ERR_TOO_LARGE, NULL,
+			    "JPEG image of more than %d scans", JPEG_MAX_SCANS);
+		else if (!err)
 			err = mule_reject(GPG_ERR_INV_DATA, NULL,
 			    "damaged JPEG image");
 		goto leave;
 	}
 	jpeg_create_decompress(&c);
+	c.progress = &je.progress;
 	jpeg_mem_src(&c, buf, (unsigned long)n);
 	jpeg_read_header(&c, TRUE);
 	if ((err = check_size(c.image_width, c.image_height)))

@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -41,6 +42,29 @@ on_signal(int sig)
 		suspended = 1;
 	else if (!caught)
 		caught = sig;
+}
+
+/* Write the N bytes at P to FD; a write cut short once a signal that
+ * ends the show came is left unfinished: a reader that stopped reading
+ * (a full pipe) must not keep SIGTERM or Ctrl-C waiting. */
+static gpg_error_t
+screen_write(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n) {
+		w = write(fd, c, n);
+		if (w < 0 && errno != EINTR)
+			return gpg_error_from_syserror();
+		if (w > 0) {
+			c += w;
+			n -= (size_t)w;
+		}
+		if (n && caught)
+			return 0;
+	}
+	return 0;
 }
 
 /* The output and what was changed on it. */
@@ -101,7 +125,7 @@ screen_enter(struct screen *s)
 		raw.c_cc[VTIME] = 0;
 		s->echo_off = !tcsetattr(s->keys, TCSANOW, &raw);
 	}
-	mule_write_all(s->fd, enter, sizeof enter - 1);
+	screen_write(s->fd, enter, sizeof enter - 1);
 	s->entered = 1;
 }
 
@@ -112,7 +136,7 @@ screen_leave(struct screen *s)
 	static const char leave[] = "\033[0m\033[?25h\033[?1049l";
 
 	if (s->entered)
-		mule_write_all(s->fd, leave, sizeof leave - 1);
+		screen_write(s->fd, leave, sizeof leave - 1);
 	s->entered = 0;
 	if (s->echo_off)
 		tcsetattr(s->keys, TCSANOW, &s->saved);
@@ -322,7 +346,7 @@ draw(struct screen *s, const struct mule_qr_code *code,
 		err = s->is_tty ? mule_membuf_write(&s->frame, "\033[J", 3)
 		    : mule_membuf_write(&s->frame, "\n", 1);
 	if (!err)
-		err = mule_write_all(s->fd, s->frame.p, s->frame.len);
+		err = screen_write(s->fd, s->frame.p, s->frame.len);
 	return err;
 }
 
