@@ -327,8 +327,9 @@ run_rotate(struct mule_cli *cli, struct args *a)
 	if (*r.old)
 		mule_note("the subkey %s it replaces keeps its secret until "
 		    "mule-key prune destroys it", r.old);
-	mule_note("next: give your peers your certificate again (mule-key "
-	    "export); they seal to the new subkey once they have it");
+	mule_note("next: your next item on a stick carries the new "
+	    "certificate (mule-stick put), or give it with mule-key export; "
+	    "peers seal to the new subkey once they have it");
 	return 0;
 }
 
