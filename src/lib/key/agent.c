@@ -251,24 +251,42 @@ keyinfo_status(void *arg, const char *status, const char *args)
 	return 0;
 }
 
-gpg_error_t
-mule_agent_key_protection(gpgme_ctx_t ctx, const char *socket,
-    const char *grip, int *protected)
+/* Send "VERB GRIP" to the agent at SOCKET on CTX, its status lines to
+ * STATUS(ARG); the agent's own answer in *OP_ERR.  Errors: a GRIP that
+ * is no keygrip, or no agent to talk to. */
+static gpg_error_t
+transact(gpgme_ctx_t ctx, const char *socket, const char *verb,
+    const char *grip, gpgme_assuan_status_cb_t status, void *arg,
+    gpgme_error_t *op_err)
 {
-	gpgme_error_t err, op_err = 0;
-	char cmd[64];
+	gpgme_error_t err;
+	char cmd[80];
 
-	*protected = -1;
+	*op_err = 0;
 	if (!is_grip(grip))
 		return mule_error_set(mule_fail_code(GPG_ERR_INV_ARG), NULL,
 		    "'%s' is not a keygrip", grip);
-	snprintf(cmd, sizeof cmd, "KEYINFO %s", grip);
+	snprintf(cmd, sizeof cmd, "%s %s", verb, grip);
 	err = gpgme_op_assuan_transact_ext(ctx, cmd, NULL, NULL, NULL, NULL,
-	    keyinfo_status, protected, &op_err);
+	    status, arg, op_err);
 	if (err)
 		return mule_error_set(err, "gpg --list-secret-keys starts the "
 		    "agent", "talking to gpg-agent at %s: %s", socket,
 		    gpg_strerror(err));
+	return 0;
+}
+
+gpg_error_t
+mule_agent_key_protection(gpgme_ctx_t ctx, const char *socket,
+    const char *grip, int *protected)
+{
+	gpgme_error_t err, op_err;
+
+	*protected = -1;
+	err = transact(ctx, socket, "KEYINFO", grip, keyinfo_status,
+	    protected, &op_err);
+	if (err)
+		return err;
 	if (gpg_err_code(op_err) == GPG_ERR_NO_SECKEY
 	    || gpg_err_code(op_err) == GPG_ERR_NOT_FOUND)
 		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), NULL,
@@ -282,19 +300,12 @@ mule_agent_key_protection(gpgme_ctx_t ctx, const char *socket,
 gpg_error_t
 mule_agent_delete_key(gpgme_ctx_t ctx, const char *socket, const char *grip)
 {
-	gpgme_error_t err, op_err = 0;
-	char cmd[64];
+	gpgme_error_t err, op_err;
 
-	if (!is_grip(grip))
-		return mule_error_set(mule_fail_code(GPG_ERR_INV_ARG), NULL,
-		    "'%s' is not a keygrip", grip);
-	snprintf(cmd, sizeof cmd, "DELETE_KEY --force %s", grip);
-	err = gpgme_op_assuan_transact_ext(ctx, cmd, NULL, NULL, NULL, NULL,
-	    NULL, NULL, &op_err);
+	err = transact(ctx, socket, "DELETE_KEY --force", grip, NULL, NULL,
+	    &op_err);
 	if (err)
-		return mule_error_set(err, "gpg --list-secret-keys starts the "
-		    "agent", "talking to gpg-agent at %s: %s", socket,
-		    gpg_strerror(err));
+		return err;
 	if (op_err)
 		return mule_error_set(op_err, NULL, "gpg-agent at %s did not "
 		    "destroy the secret key %s: %s", socket, grip,
