@@ -241,4 +241,15 @@ run_status 2 mule-qr encode --force --extra 30 --max-version 10 \
 check "... and in a directory there before, only what was there" \
     [ "$(ls -A "$D/late")" = notes.txt ]
 
+# Started with standard output closed: the -o file's temporary must not
+# become descriptor 1, where --json's report would land in the payload.
+rm -rf "$T/closed.out" "$D/closed"
+mule-qr encode -q -o "$D/closed" "$P/small"
+mule-qr decode --json -o "$T/closed.out" "$D/closed" >&- 2>"$T/err"
+st=$?
+why=""
+[ "$st" -eq 0 ] || why="$why exit $st;"
+cmp -s "$T/closed.out" "$P/small" || why="$why the output is not the payload;"
+verdict "decode --json with standard output closed: the -o file holds the payload only"
+
 done_testing

@@ -3,11 +3,13 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/cleanup.h"
@@ -20,6 +22,15 @@
 void
 mule_cli_init(struct mule_cli *cli, char **argv, const char *usage)
 {
+	int fd;
+
+	/* Started with 0, 1 or 2 closed, the next file we open would take
+	 * its place: a key file read as standard input, an output temporary
+	 * written to as standard output.  /dev/null holds them instead. */
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF
+		    && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			_exit(MULE_EXIT_FAILURE);
 	memset(cli, 0, sizeof *cli);
 	cli->usage = usage;
 	cli->argv = argv;
