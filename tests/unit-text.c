@@ -73,6 +73,28 @@ main(void)
 	TAP_OK(mule_size_parse("99999999999999999999", &size), "overflow refused");
 	TAP_OK(mule_size_parse("17179869184T", &size), "suffix overflow refused");
 
+	{
+		static const struct { uint64_t n; const char *text; } sizes[] = {
+			{ 0, "0 B" }, { 312, "312 B" }, { 1023, "1023 B" },
+			{ 1024, "1.0 KiB" }, { 1258291, "1.2 MiB" },
+			{ 1048575, "1.0 MiB" }, { 3ULL << 30, "3.0 GiB" },
+			{ UINT64_MAX, "16.0 EiB" },
+		};
+		char text[MULE_SIZE_TEXT], when[MULE_TIME_TEXT];
+
+		for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+			mule_size_text(sizes[i].n, text);
+			TAP_OK(!strcmp(text, sizes[i].text), "size %llu is %s "
+			    "(got %s)", (unsigned long long)sizes[i].n,
+			    sizes[i].text, text);
+		}
+		mule_time_text(1796489612, when);
+		TAP_OK(!strcmp(when, "2026-12-05T16:53:32Z"),
+		    "ISO 8601 UTC time (got %s)", when);
+		mule_time_text(0, when);
+		TAP_OK(!strcmp(when, "1970-01-01T00:00:00Z"), "the epoch");
+	}
+
 	buf = malloc(65536);
 	gcry_randomize(buf, 65536, GCRY_WEAK_RANDOM);
 	TAP_OK(!mule_sample_compressible(buf, 65536), "random is incompressible");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -241,4 +242,36 @@ mule_is_hex(const char *s, size_t n, int upper)
 		    ? (s[i] >= 'A' && s[i] <= 'F') : (s[i] >= 'a' && s[i] <= 'f'))))
 			return 0;
 	return 1;
+}
+
+void
+mule_size_text(uint64_t size, char out[MULE_SIZE_TEXT])
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
+	    "PiB", "EiB" };
+	double v = (double)size;
+	size_t u = 0;
+
+	if (size < 1024) {
+		snprintf(out, MULE_SIZE_TEXT, "%u B", (unsigned)size);
+		return;
+	}
+	v /= 1024;
+	/* 1023.96 KiB would show as "1024.0 KiB": the next unit then. */
+	while (v >= 1023.95 && u + 1 < sizeof units / sizeof units[0]) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(out, MULE_SIZE_TEXT, "%.1f %s", v, units[u]);
+}
+
+void
+mule_time_text(int64_t t, char out[MULE_TIME_TEXT])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if ((int64_t)tt != t || !gmtime_r(&tt, &tm)
+	    || !strftime(out, MULE_TIME_TEXT, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, MULE_TIME_TEXT, "?");
 }

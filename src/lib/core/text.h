@@ -48,6 +48,16 @@ int mule_is_hex(const char *s, size_t n, int upper);
  * without "iB"; powers of 1024). */
 gpg_error_t mule_size_parse(const char *s, uint64_t *size);
 
+/* SIZE in IEC units for a person: "312 B", "1.2 KiB", "1.2 MiB", "3.0
+ * GiB" (one decimal from KiB up, powers of 1024). */
+#define MULE_SIZE_TEXT 16
+void mule_size_text(uint64_t size, char out[MULE_SIZE_TEXT]);
+
+/* T (seconds since 1970) in ISO 8601 UTC to the second,
+ * "2026-12-05T16:40:12Z"; "?" if it cannot be shown. */
+#define MULE_TIME_TEXT 32
+void mule_time_text(int64_t t, char out[MULE_TIME_TEXT]);
+
 /* Whether a sample of the input looks worth compressing: its byte entropy
  * is well below that of random (or already compressed) data. */
 int mule_sample_compressible(const unsigned char *buf, size_t len);
