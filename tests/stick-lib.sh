@@ -119,6 +119,31 @@ scenario() {
 	    sed 's/^/#   init stderr: /' "$T/init.err" >&2
 }
 
+# --- a FAT stick through fusefat --------------------------------------------
+HAVE_FAT=""
+command -v mkfs.vfat >/dev/null 2>&1 && command -v fusefat >/dev/null 2>&1 &&
+    [ -c /dev/fuse ] && HAVE_FAT=yes
+# fat_mount IMG DIR: mount IMG (made with mkfs.vfat) on DIR with fusefat
+fat_mount() { mkdir -p "$2" && fusefat -o rw+ "$1" "$2" >/dev/null 2>&1; }
+
+# fat_scenario NAME [SIZE]: scenario NAME, but $S is a fresh FAT file
+# system of SIZE (default 64M) mounted through fusefat, initialised by
+# Alice; 1 (and nothing mounted) without FAT support: skip then.  The
+# mount is undone by fat_done, and by the test's cleanup.
+fat_scenario() {
+	[ -n "$HAVE_FAT" ] || return 1
+	fs_img="$T/$1.img"
+	truncate -s "${2:-64M}" "$fs_img" && mkfs.vfat "$fs_img" >/dev/null 2>&1 &&
+	    fat_mount "$fs_img" "$T/sticks/$1" || return 1
+	FAT_MOUNTS="${FAT_MOUNTS:-} $T/sticks/$1"
+	scenario "$1"
+}
+# fat_done: unmount every stick fat_scenario mounted
+fat_done() {
+	for fd_m in ${FAT_MOUNTS:-}; do fusermount -u "$fd_m" 2>/dev/null; done
+	FAT_MOUNTS=""
+}
+
 # st WANT CMD...: run CMD (stdout $T/out, stderr $T/err); add to $why
 # unless it exits WANT.
 st() {

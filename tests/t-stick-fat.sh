@@ -43,11 +43,6 @@ else
 	for i in 1 2 3; do skip "mount -t tmpfs refused: no full-disk test"; done
 fi
 
-HAVE_FAT=""
-command -v mkfs.vfat >/dev/null 2>&1 && command -v fusefat >/dev/null 2>&1 &&
-    [ -c /dev/fuse ] && HAVE_FAT=yes
-# fat_mount IMG DIR: mount IMG (made with mkfs.vfat) on DIR with fusefat
-fat_mount() { mkdir -p "$2" && fusefat -o rw+ "$1" "$2" >/dev/null 2>&1; }
 
 scenario fullfat
 if [ -n "$HAVE_FAT" ] && truncate -s 1M "$T/small.img" &&
