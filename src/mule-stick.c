@@ -41,7 +41,8 @@ static const char usage[] =
 "      --receipts              put a signed receipt for each sender\n"
 "      --remove                remove delivered items from the stick\n"
 "\n"
-"      --json                  list, get: one JSON array on standard output\n"
+"      --json                  put, list, get: one JSON array on standard\n"
+"                              output\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
@@ -185,8 +186,8 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (!get && a->get_only)
 		mule_usage_error("%s is for get, not for %s", a->get_only,
 		    a->cmd);
-	if (a->json && !get && strcmp(a->cmd, "list"))
-		mule_usage_error("--json is for list and get");
+	if (a->json && !get && !put && strcmp(a->cmd, "list"))
+		mule_usage_error("--json is for put, list and get");
 	if (cli->output)
 		mule_usage_error("-o is not for mule-stick");
 	if (put && !a->nrecipients)
@@ -213,6 +214,7 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 	o.hide_recipients = a->hide;
 	o.split = a->split;
 	o.quiet = cli->quiet;
+	o.json = a->json;
 	return mule_stick_put_items(&cli->gpg, s, &o,
 	    (const char *const *)items, nitems);
 }

@@ -25,6 +25,7 @@
 #include "stick/folder.h"
 #include "stick/journal.h"
 #include "stick/put.h"
+#include "stick/report.h"
 #include "stick/update.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
@@ -126,6 +127,7 @@ struct hashing {
 	mule_write_fn write;
 	void *arg;
 	gcry_md_hd_t md;
+	uint64_t bytes;
 };
 
 static gpg_error_t
@@ -134,6 +136,7 @@ hashing_write(void *arg, const void *buf, size_t n)
 	struct hashing *h = arg;
 
 	gcry_md_write(h->md, buf, n);
+	h->bytes += n;
 	return h->write(h->arg, buf, n);
 }
 
@@ -261,13 +264,14 @@ undo_item(const struct mule_stick *s, const struct mule_stick_route *r,
 static gpg_error_t
 store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
     const struct mule_stick_route *r, struct mule_tarout_opts *tar,
-    const struct mule_envelope *env, char out_cid[65], size_t *out_nparts)
+    const struct mule_envelope *env, char out_cid[65], size_t *out_nparts,
+    uint64_t *out_size)
 {
 	struct mule_gpg_opts g = *gopts;
 	struct mule_seal_opts seal;
 	struct mule_output *out = NULL;
 	struct mule_split *split = NULL;
-	struct hashing h = { NULL, NULL, NULL };
+	struct hashing h = { NULL, NULL, NULL, 0 };
 	const char **recps = NULL;
 	char *folder = NULL, rel[64], cid[65], name[80];
 	const unsigned char *digest;
@@ -333,6 +337,7 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	if (!err) {
 		memcpy(out_cid, cid, 65);
 		*out_nparts = nparts;
+		*out_size = h.bytes;
 	}
 leave:
 	mule_split_free(split);
@@ -483,14 +488,14 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 			extras[2].arg = hold;
 			tar.nextras = 3;
 		}
-		shown = mule_escape(is_stdin ? "(standard input)" : item,
-		    is_stdin ? 16 : strlen(item));
+		shown = strdup(is_stdin ? "(standard input)" : item);
 		err = shown ? store(gopts, s, r, &tar, &env, stored->cid,
-		    &stored->nparts) : gpg_error_from_syserror();
+		    &stored->nparts, &stored->size) : gpg_error_from_syserror();
 	}
 	if (!err) {
 		memcpy(stored->id, env.id, 33);
-		stored->shown = shown;
+		stored->kind = mule_item_kind_name(env.kind);
+		stored->name = shown;
 		stored->done = 1;
 	} else
 		free(shown);
@@ -511,6 +516,7 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	struct mule_membuf text, receipt, own, cert;
 	gpg_error_t err;
 	size_t nparts;
+	uint64_t size;
 
 	memset(&tar, 0, sizeof tar);
 	memset(&receipt, 0, sizeof receipt);
@@ -529,7 +535,7 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	tar.extras = extras;
 	tar.nextras = 3;
 	if (!err)
-		err = store(gopts, s, r, &tar, &env, cid, &nparts);
+		err = store(gopts, s, r, &tar, &env, cid, &nparts, &size);
 	memcpy(id, env.id, 33);
 	mule_membuf_release(&text);
 	mule_membuf_release(&own);
@@ -593,16 +599,30 @@ mule_stick_route_sync(const struct mule_stick *s,
 }
 
 gpg_error_t
-mule_stick_put_report(const struct mule_stick_route *r,
-    const struct mule_stick_stored *stored)
+mule_stick_put_report(struct mule_reporter *rep,
+    const struct mule_stick_route *r, const struct mule_stick_stored *stored)
 {
-	if (r->quiet)
-		return 0;
-	printf("put %s %s %s\n", stored->id, stored->cid, stored->shown);
-	if (fflush(stdout) == EOF)
-		return mule_error_set(gpg_error_from_syserror(), NULL,
-		    "standard output: %s", strerror(errno));
-	return 0;
+	const char *recps[MULE_ENVELOPE_MAX_RECIPIENTS];
+	struct mule_report rp;
+	size_t i;
+
+	for (i = 0; i < r->nrecipients && i < MULE_ENVELOPE_MAX_RECIPIENTS;
+	    i++)
+		recps[i] = r->recipients[i];
+	memset(&rp, 0, sizeof rp);
+	rp.status = MULE_REPORT_PUT;
+	rp.sender = r->sender;
+	rp.recipients = recps;
+	rp.nrecipients = i;
+	rp.hidden = r->hide_recipients;
+	rp.id = stored->id;
+	rp.cid = stored->cid;
+	rp.kind = stored->kind;
+	rp.name = stored->name;
+	rp.size = stored->size;
+	rp.has_size = 1;
+	rp.nparts = stored->nparts;
+	return mule_report(rep, &rp);
 }
 
 void
