@@ -26,6 +26,7 @@
 #include "stick/folder.h"
 #include "stick/get.h"
 #include "stick/journal.h"
+#include "stick/names.h"
 #include "stick/put.h"
 #include "stick/report.h"
 #include "stick/update.h"
@@ -464,6 +465,7 @@ note_subkey(struct run *r, const struct mule_envelope *env,
     const struct checked *ck, char retired[41])
 {
 	const char *newer;
+	char *peer;
 	gpg_error_t err;
 	size_t i;
 	struct retired_seen *w;
@@ -486,9 +488,11 @@ note_subkey(struct run *r, const struct mule_envelope *env,
 	r->warned = w;
 	memcpy(w[r->nwarned].peer, env->sender, 41);
 	memcpy(w[r->nwarned++].subkey, retired, 41);
+	peer = mule_stick_person(mule_reporter_names(r->rep), env->sender);
 	mule_warn("%s still seals to your retired subkey %s: the next item "
-	    "you put for it carries your new one, %s", env->sender, retired,
-	    newer);
+	    "you put for it carries your new one, %s", peer ? peer
+	    : env->sender, retired, newer);
+	free(peer);
 	return 0;
 }
 
@@ -597,20 +601,27 @@ take_update(struct run *r, const struct mule_envelope *env,
 {
 	struct mule_stick_update_result res;
 	gpg_error_t err;
+	char *who;
 
 	err = mule_stick_update(r->updates, env->sender, ck->cert.p,
 	    ck->cert.len, &res);
-	if (err)
+	if (err || (!res.new_subkeys && !res.new_uids && !res.revoked))
 		return err;
+	mule_parallel_lock();
+	who = mule_stick_person(mule_reporter_names(r->rep), env->sender);
+	mule_parallel_unlock();
 	if (res.new_subkeys || res.new_uids)
 		mule_note("key %s updated from its item: %d new subkey%s, %d "
-		    "new user ID%s%s", env->sender, res.new_subkeys,
-		    res.new_subkeys == 1 ? "" : "s", res.new_uids,
-		    res.new_uids == 1 ? "" : "s", res.new_uids ? " (not "
-		    "certified: mule-key import of its export does that)" : "");
+		    "new user ID%s%s", who ? who : env->sender,
+		    res.new_subkeys, res.new_subkeys == 1 ? "" : "s",
+		    res.new_uids, res.new_uids == 1 ? "" : "s", res.new_uids
+		    ? " (not certified: mule-key import of its export does "
+		    "that)" : "");
 	if (res.revoked)
 		mule_warn("key %s is revoked now, by its certificate in an "
-		    "item: its items are refused from now on", env->sender);
+		    "item: its items are refused from now on", who ? who
+		    : env->sender);
+	free(who);
 	return 0;
 }
 
