@@ -401,7 +401,6 @@ check_item(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	/* Read from the folder held open since it was listed. */
 	mule_stick_item_name(it, name);
 	err = mule_parts_open_at(&parts, fd, folder, name);
-	mule_test_pause("stick-get-item-open");
 	if (!err)
 		err = mule_staging_new(&ck->staging, o->dir, 0);
 	if (err)
@@ -1234,55 +1233,5 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	mule_journal_close(r.journal);
 	free(journal);
 	free(state);
-	return err;
-}
-
-gpg_error_t
-mule_stick_list(const struct mule_stick *s, int json)
-{
-	struct mule_stick_item *items;
-	char **names = NULL, rel[64], *folder;
-	size_t n = 0, i, k, count = 0, nitems;
-	time_t now = time(NULL);
-	gpg_error_t err;
-	int fd;
-
-	err = mule_stick_recipients(s, &names, &n);
-	if (json)
-		fputs("[", stdout);
-	for (i = 0; !err && i < n; i++) {
-		snprintf(rel, sizeof rel, "to/%s", names[i]);
-		err = mule_stick_folder(s, rel, 0, &fd, &folder);
-		if (err || fd < 0)
-			continue;
-		err = mule_stick_items(fd, folder, &items, &nitems);
-		close(fd);
-		for (k = 0; !err && k < nitems; k++, count++) {
-			long long age = (long long)(now - items[k].mtime);
-
-			if (json)
-				printf("%s\n  {\"folder\": \"%s\", \"cid\": \"%s\", "
-				    "\"size\": %" PRIu64 ", \"parts\": %u, "
-				    "\"age_seconds\": %lld, \"complete\": %s}",
-				    count ? "," : "", names[i], items[k].cid,
-				    items[k].size, items[k].nparts, age,
-				    items[k].complete ? "true" : "false");
-			else
-				printf("%s %s %" PRIu64 " %lld %u%s\n", names[i],
-				    items[k].cid, items[k].size, age,
-				    items[k].nparts,
-				    items[k].complete ? "" : " incomplete");
-		}
-		free(items);
-		free(folder);
-	}
-	if (json)
-		fputs(count ? "\n]\n" : "]\n", stdout);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	if (!err && fflush(stdout) == EOF)
-		err = mule_error_set(gpg_error_from_syserror(), NULL,
-		    "standard output: %s", strerror(errno));
 	return err;
 }
