@@ -531,4 +531,33 @@ st 0 ms_b get "$S" -C "$IN"
 verdict "... and get delivers it"
 
 fat_done
+
+# retry killed before the first part of a split item goes back: run
+# again, it finishes; get delivers the item.
+if has_test_hooks; then
+	stick_scenario retrykill
+	GNUPGHOME=$BH gpg --batch --yes -q --delete-key "$CAROL" >/dev/null 2>&1
+	why=""
+	snap "$BOX"
+	st 0 ms_c put "$S" -r "$BOB" --split 1K "$SRC/report.txt"
+	CK=$(added "$BOX" | head -n 1 | sed 's/\.gpg\..*//')
+	st 1 ms_b get "$S" -C "$IN"
+	GNUPGHOME=$BH gpg --batch -q --import "$T/carol.asc" 2>/dev/null
+	GNUPGHOME=$BH gpg --batch --yes -q --quick-lsign-key "$CAROL" >/dev/null 2>&1
+	pause_at stick-retry-before-last env GNUPGHOME="$BH" HOME="$T/bob" \
+	    XDG_STATE_HOME="$BSTATE" mule-stick retry "$S" || why="$why did not stop;"
+	kill -9 "$paused" 2>/dev/null
+	wait "$paused" 2>/dev/null
+	[ -f "$S/MULE/rejected/$CK.gpg.001" ] && [ -f "$BOX/$CK.gpg.002" ] ||
+	    why="$why not stopped half-way: $(items "$BOX" | tr '\n' ' ');"
+	st 0 ms_b retry "$S"
+	[ "$(items "$BOX" | grep -c "^$CK")" -eq 2 ] || why="$why not both parts back;"
+	[ -z "$(items "$S/MULE/rejected")" ] || why="$why left in rejected/;"
+	st 0 ms_b get "$S" -C "$IN"
+	[ "$(count_lines '^delivered ')" -eq 1 ] || why="$why not delivered;"
+	verdict "retry killed before part 001 goes back: run again, it finishes, and get delivers the item"
+	fat_done
+else
+	skip "built without --enable-test-hooks"
+fi
 done_testing

@@ -76,6 +76,10 @@ my_keys(const struct mule_gpg_opts *gopts, struct retry *r)
 	if (gpg_err_code(err) != GPG_ERR_EOF)
 		return mule_error_set(err, NULL, "listing secret keys: %s",
 		    gpg_strerror(err));
+	if (!aerr && !r->nmine)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
+		    "gpg -K lists your secret keys; is gpg-agent running?",
+		    "no secret key: no folder on the stick is yours");
 	return aerr;
 }
 
@@ -175,16 +179,18 @@ check(struct retry *r, struct candidate *c)
 	err = mule_stick_folder(r->stick, rel, 0, &fd, NULL);
 	if (err || fd < 0)
 		return err;
-	for (k = 0; k < file_count(it); k++) {
+	for (k = 0; !err && k < file_count(it); k++) {
 		file_name(it, k, name);
-		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
-		    || errno != ENOENT) {
+		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			refuse(r, it->cid, "%s/%s is there already", rel, name);
 			break;
 		}
+		if (errno != ENOENT)
+			err = mule_error_set(gpg_error_from_syserror(), NULL,
+			    "%s/%s: %s", rel, name, strerror(errno));
 	}
 	close(fd);
-	return 0;
+	return err;
 }
 
 static gpg_error_t
@@ -413,6 +419,9 @@ mule_stick_retry(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		    "rejected from a folder of yours is in rejected/");
 	for (i = 0; !err && i < r.ncands; i++)
 		err = retry_one(&r, &r.cands[i]);
+	if (!err && (fflush(stdout) == EOF || ferror(stdout)))
+		err = mule_error_set(mule_fail_code(GPG_ERR_EIO), NULL,
+		    "writing to standard output failed");
 	if (r.rejfd >= 0)
 		close(r.rejfd);
 	free(r.rejpath);
