@@ -608,7 +608,7 @@ mule_journal_add_rejection(struct mule_journal *j, const char *cid,
 	struct mule_journal_rejection x;
 	char *enc = NULL, *line = NULL, *kept = NULL;
 	gpg_error_t err = 0;
-	int n;
+	int n, rc;
 
 	/* Only what the parser reads back is written. */
 	if (!hexfield(cid, 64, 0) || !(hexfield(folder, 40, 1)
@@ -621,8 +621,10 @@ mule_journal_add_rejection(struct mule_journal *j, const char *cid,
 	x.retried = !reason;
 	if (reason) {
 		enc = reason_encode(*reason ? reason : "(no reason given)");
-		if (!enc || reason_decode(enc, &kept) < 0) {
-			err = gpg_error_from_syserror();
+		rc = enc ? reason_decode(enc, &kept) : -1;
+		if (rc <= 0) {
+			err = rc ? gpg_error_from_syserror()
+			    : gpg_error(GPG_ERR_BUG);
 			goto leave;
 		}
 		x.reason = kept;
