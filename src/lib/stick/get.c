@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* get.c - mule-stick get (and list): take in every item addressed
- * to me, each exactly once, checking everything the item says. */
+/* get.c - mule-stick get: take in every item addressed to me, each
+ * exactly once, checking everything the item says. */
 #include <config.h>
 
 #include <errno.h>
@@ -300,24 +300,53 @@ reason_of(gpg_error_t err, char *buf, size_t len)
 	return buf;
 }
 
-/* Move a rejected item aside, so that it is not tried blindly again;
- * not one in the hidden-recipient folder, which may be for others,
- * unless SHARED_TOO says it is of no use to anyone (damaged, or an item
- * for me alone that came back); and if it cannot be moved (something
- * planted in the way), say so and go on. */
+/* Whether ERR, from moving an item aside, says that something was
+ * planted in the way. */
+static int
+planted_in_the_way(gpg_error_t err)
+{
+	switch (gpg_err_code(err)) {
+	case GPG_ERR_ENOTDIR:
+	case GPG_ERR_EISDIR:
+	case GPG_ERR_ENOTEMPTY:
+	case GPG_ERR_EEXIST:
+	case GPG_ERR_ELOOP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Move a rejected item aside, so that it is not tried blindly again,
+ * and record why in the journal (mule-stick list shows it, retry puts it
+ * back); not one in the hidden-recipient folder, which may be for
+ * others, unless SHARED_TOO says it is of no use to anyone (damaged, or
+ * an item for me alone that came back).  Something planted in the way
+ * (a rejected/ that is not a folder, a folder under the item's name)
+ * leaves it in place with a warning; any other failure (the stick gone,
+ * an I/O error) is an operational error: the item stays where it is,
+ * and the run stops. */
 static gpg_error_t
 reject_aside(struct run *r, int fd, const char *folder,
-    const char *folder_fpr, const struct mule_stick_item *it, int shared_too)
+    const char *folder_fpr, const struct mule_stick_item *it, int shared_too,
+    const char *reason)
 {
+	gpg_error_t err;
+
 	if (!folder_fpr && !shared_too)
 		return 0;
 	mule_test_pause("stick-get-before-reject");
-	if (mule_stick_item_reject(r->stick, fd, folder, it)) {
+	err = mule_stick_item_reject(r->stick, fd, folder, it);
+	if (planted_in_the_way(err)) {
 		mule_warn("%s: could not be moved to rejected/, left in place",
 		    it->cid);
 		mule_error_clear();
+		return 0;
 	}
-	return 0;
+	if (err)
+		return err;
+	return mule_journal_add_rejection(r->journal, it->cid, folder_fpr
+	    ? folder_fpr : MULE_STICK_ANYONE, (int64_t)time(NULL), reason);
 }
 
 static gpg_error_t known(struct run *r, int fd, const char *folder,
@@ -684,10 +713,13 @@ known(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	    || (mule_journal_removed_earlier(r->journal, it->cid) && (!named
 	    || mule_journal_removed_from(r->journal, it->cid,
 	    MULE_STICK_ANYONE)))) {
+		const char *why = "it came back after it was delivered and "
+		    "removed";
+
 		err = add_report(r, MULE_REPORT_REPLAY, rec->sender, rec->id,
-		    it->cid, "it came back after it was delivered and removed");
+		    it->cid, why);
 		return err ? err : reject_aside(r, fd, folder, folder_fpr, it,
-		    1);
+		    1, why);
 	}
 	err = add_report(r, MULE_REPORT_ALREADY, rec->sender, rec->id, it->cid,
 	    NULL);
@@ -829,9 +861,51 @@ incomplete(struct run *r, const struct job *j, int busy)
 	    reason);
 	if (!err)
 		err = reject_aside(r, j->fd, j->folder, j->folder_fpr,
-		    &j->item, 1);
+		    &j->item, 1, reason);
 	mule_parallel_unlock();
 	return err;
+}
+
+/* Whether ERR is the reader's trouble, not the item's, even as a
+ * rejection: the key could not be unlocked (a wrong passphrase, a
+ * cancelled pinentry, none to ask, no agent), or the system failed (any
+ * errno: a full disk, an I/O error, a stick that is gone).  Such an item
+ * is never moved aside: the run stops with exit 2, and it stays. */
+static int
+readers_trouble(gpg_error_t err)
+{
+	switch (gpg_err_code(err)) {
+	case GPG_ERR_NO_ERROR:
+		return 0;
+	case GPG_ERR_BAD_PASSPHRASE:
+	case GPG_ERR_CANCELED:
+	case GPG_ERR_FULLY_CANCELED:
+	case GPG_ERR_NO_PIN_ENTRY:
+	case GPG_ERR_PIN_ENTRY:
+	case GPG_ERR_NO_PIN:
+	case GPG_ERR_NO_PASSPHRASE:
+	case GPG_ERR_NO_AGENT:
+	case GPG_ERR_AGENT:
+		return 1;
+	default:
+		return gpg_err_code_to_errno(gpg_err_code(err)) != 0;
+	}
+}
+
+/* ERR as an operational error, with the message recorded for it. */
+static gpg_error_t
+as_operational(gpg_error_t err)
+{
+	struct mule_error_record rec;
+	gpg_error_t op = gpg_err_source(err) == MULE_SOURCE_REJECT
+	    ? mule_fail_code(gpg_err_code(err)) : err;
+
+	mule_error_save(&rec);
+	if (rec.err == err) {
+		rec.err = op;
+		mule_error_restore(&rec);
+	}
+	return op;
 }
 
 /* Take in one item; runs side by side with the others. */
@@ -848,6 +922,7 @@ take_in(void *arg, size_t k)
 	gpg_error_t err, rerr;
 	int replay = 0, skip = 0, copy;
 
+	mule_test_pause("stick-get-before-item");
 	if (!j->item.complete) {
 		/* Whether a put is at work is looked at before the parts are
 		 * looked at again: one that ends in between leaves the item
@@ -882,9 +957,8 @@ take_in(void *arg, size_t k)
 		mule_error_clear();
 		return 0;
 	}
-	/* A wrong passphrase is the reader's trouble, not the item's. */
-	if (gpg_err_code(err) == GPG_ERR_BAD_PASSPHRASE)
-		err = mule_fail_code(GPG_ERR_BAD_PASSPHRASE);
+	if (readers_trouble(err))
+		err = as_operational(err);
 	if (err && gpg_err_source(err) == MULE_SOURCE_REJECT) {
 		reason_of(err, reason, sizeof reason);
 		mule_parallel_lock();
@@ -896,11 +970,11 @@ take_in(void *arg, size_t k)
 		if (!err && gpg_err_code(rerr) != GPG_ERR_NO_SECKEY
 		    && gpg_err_code(rerr) != GPG_ERR_UNKNOWN_VERSION)
 			err = reject_aside(r, j->fd, j->folder,
-			    j->folder_fpr, &j->item, 0);
+			    j->folder_fpr, &j->item, 0, reason);
 		mule_parallel_unlock();
-	} else if (err)
-		err = name_item(err, j);
-	return err;
+	}
+	return err && gpg_err_source(err) != MULE_SOURCE_REJECT
+	    ? name_item(err, j) : err;
 }
 
 static int
@@ -1068,6 +1142,12 @@ my_keys(gpgme_ctx_t ctx, struct run *r)
 	if (gpg_err_code(err) != GPG_ERR_EOF)
 		return mule_error_set(err, NULL, "listing secret keys: %s",
 		    gpg_strerror(err));
+	/* gpg lists none when gpg-agent cannot be reached: never a quiet
+	 * run that leaves every item where it is. */
+	if (!aerr && !r->nmine)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
+		    "gpg -K lists your secret keys; is gpg-agent running?",
+		    "no secret key: nothing on the stick can be for you");
 	return aerr;
 }
 
@@ -1159,55 +1239,5 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	mule_journal_close(r.journal);
 	free(journal);
 	free(state);
-	return err;
-}
-
-gpg_error_t
-mule_stick_list(const struct mule_stick *s, int json)
-{
-	struct mule_stick_item *items;
-	char **names = NULL, rel[64], *folder;
-	size_t n = 0, i, k, count = 0, nitems;
-	time_t now = time(NULL);
-	gpg_error_t err;
-	int fd;
-
-	err = mule_stick_recipients(s, &names, &n);
-	if (json)
-		fputs("[", stdout);
-	for (i = 0; !err && i < n; i++) {
-		snprintf(rel, sizeof rel, "to/%s", names[i]);
-		err = mule_stick_folder(s, rel, 0, &fd, &folder);
-		if (err || fd < 0)
-			continue;
-		err = mule_stick_items(fd, folder, &items, &nitems);
-		close(fd);
-		for (k = 0; !err && k < nitems; k++, count++) {
-			long long age = (long long)(now - items[k].mtime);
-
-			if (json)
-				printf("%s\n  {\"folder\": \"%s\", \"cid\": \"%s\", "
-				    "\"size\": %" PRIu64 ", \"parts\": %u, "
-				    "\"age_seconds\": %lld, \"complete\": %s}",
-				    count ? "," : "", names[i], items[k].cid,
-				    items[k].size, items[k].nparts, age,
-				    items[k].complete ? "true" : "false");
-			else
-				printf("%s %s %" PRIu64 " %lld %u%s\n", names[i],
-				    items[k].cid, items[k].size, age,
-				    items[k].nparts,
-				    items[k].complete ? "" : " incomplete");
-		}
-		free(items);
-		free(folder);
-	}
-	if (json)
-		fputs(count ? "\n]\n" : "]\n", stdout);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	if (!err && fflush(stdout) == EOF)
-		err = mule_error_set(gpg_error_from_syserror(), NULL,
-		    "standard output: %s", strerror(errno));
 	return err;
 }
