@@ -88,9 +88,14 @@ read_text(const char *dir, const char *sender, const char *leaf,
 		goto leave;
 	}
 	tfd = open_in(lfd, MULE_RECEIPT_NAME, 0);
-	if (tfd < 0 || fstat(tfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (tfd < 0 && errno == ENOENT) {
 		err = mule_reject(GPG_ERR_NO_DATA, NULL, "no %s in it",
 		    MULE_RECEIPT_NAME);
+		goto leave;
+	}
+	if (tfd < 0 || fstat(tfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		err = mule_reject(GPG_ERR_NO_DATA, NULL, "its %s is not a "
+		    "regular file", MULE_RECEIPT_NAME);
 		goto leave;
 	}
 	if (st.st_size > (off_t)MULE_RECEIPT_MAX_IDS * LINE) {

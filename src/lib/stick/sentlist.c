@@ -25,6 +25,21 @@ static const char *const status_names[] = {
 };
 enum { QUEUED, PENDING, ACKED };
 
+/* ERR from resolving -r, with a hint for sent (not put's). */
+static gpg_error_t
+hint(gpg_error_t err)
+{
+	struct mule_error_record rec;
+
+	mule_error_save(&rec);
+	if (rec.err != err)
+		return err;
+	snprintf(rec.hint, sizeof rec.hint, "name the recipient by its "
+	    "fingerprint, or by a user ID of a key in your keyring");
+	mule_error_restore(&rec);
+	return err;
+}
+
 /* The primary fingerprint of NAME: a full fingerprint (of a key that is
  * in the keyring or not: its items may be older than its deletion), or
  * a user ID resolved as put -r resolves it. */
@@ -37,11 +52,14 @@ resolve(gpgme_ctx_t ctx, const char *name, char out[41])
 
 	if (!mule_fpr_parse(name, out)) {
 		err = mule_recipients_resolve(ctx, &name, 1, NULL, 0, &recp);
-		if (!err && !mule_fpr_parse(recp, out))
-			err = gpg_error(GPG_ERR_INV_NAME);
+		if (!err) {
+			recp[strcspn(recp, "\n")] = '\0';
+			if (!mule_fpr_parse(recp, out))
+				err = gpg_error(GPG_ERR_INV_NAME);
+		}
 		free(recp);
 		if (err)
-			return err;
+			return hint(err);
 	}
 	/* A subkey's fingerprint names its primary key. */
 	if (!gpgme_get_key(ctx, out, &key, 0) && key->fpr
