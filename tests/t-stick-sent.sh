@@ -316,8 +316,10 @@ st 0 ms_a get "$S" -C "$AIN"
 st 0 ms_a sent --json
 sj "
 x = by('id', '$B4')
-if len(x) != 1 or x[0]['status'] != 'acknowledged': print(' B4 is %s;' % [y['status'] for y in x])"
-verdict "... while the same crafted receipt with a well-formed receipt.txt acknowledges the item (the control)"
+if len(x) != 1 or x[0]['status'] != 'acknowledged': print(' B4 is %s;' % [y['status'] for y in x])
+if [y['recipient'] for y in R] != ['$BOB'] * 4 + ['$CAROL']:
+    print(' not grouped by recipient, Bob first: %s;' % [y['recipient_name'] for y in R])"
+verdict "... while the same crafted receipt with a well-formed receipt.txt acknowledges the item (the control); Bob's later item is listed in his group"
 
 # === an item name of any bytes =================================================
 why=""

@@ -217,40 +217,43 @@ print_head(struct mule_stick_names *names, const struct mule_sent *s,
 }
 
 /* The items to show, grouped by recipient (in the order each was first
- * sent to), each group in the record's order. */
+ * sent to), each group in the record's order: counted, then placed. */
 static gpg_error_t
 select_items(const struct mule_sent *s, const struct mule_stick_sent_opts *o,
     const struct mule_nameset *want, int64_t now, size_t **index,
     size_t *n)
 {
 	struct mule_nameset groups = { NULL, 0, 0 };
-	size_t total = mule_sent_count(s), *group, i, k;
+	size_t total = mule_sent_count(s), *start, i;
 	gpg_error_t err = 0;
-	int g, ngroups = 0;
+	int *group, g, ngroups = 0;
 
 	*n = 0;
-	*index = calloc(total ? total : 1, sizeof **index);
-	group = calloc(total ? total : 1, sizeof *group);
-	for (i = 0; *index && group && !err && i < total; i++) {
+	*index = calloc(total + 1, sizeof **index);
+	start = calloc(total + 1, sizeof *start);
+	group = calloc(total + 1, sizeof *group);
+	if (!*index || !start || !group)
+		err = gpg_error_from_syserror();
+	for (i = 0; !err && i < total; i++) {
 		const struct mule_sent_item *it = mule_sent_get(s, i);
 
+		group[i] = -1;
 		if (!shown(it, o, want, now))
 			continue;
 		g = mule_nameset_get(&groups, it->recipient, 40);
 		if (g < 0 && !(err = mule_nameset_put(&groups, it->recipient,
 		    40, ngroups)))
 			g = ngroups++;
-		/* Insertion after the last of its group: stable. */
-		for (k = *n; k > 0 && group[k - 1] > (size_t)g; k--) {
-			(*index)[k] = (*index)[k - 1];
-			group[k] = group[k - 1];
-		}
-		(*index)[k] = i;
-		group[k] = (size_t)g;
+		group[i] = g;
+		start[g + 1]++;
 		(*n)++;
 	}
-	if (!*index || !group)
-		err = gpg_error_from_syserror();
+	for (g = 1; !err && g < ngroups; g++)
+		start[g] += start[g - 1];
+	for (i = 0; !err && i < total; i++)
+		if (group[i] >= 0)
+			(*index)[start[group[i]]++] = i;
+	free(start);
 	free(group);
 	mule_nameset_release(&groups);
 	return err;
