@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* unit-sent.c - the sender's record (stick/sent) and receipt.txt
  * (stick/receipt): the strict line forms, queued then put, the first ack
- * counting, a name of any bytes written and read back, and the receipt
- * lists accepted and refused. */
+ * counting, a name of any bytes written and read back, the receipt lists
+ * accepted and refused, and a receipt taken in: only what was sent to
+ * its signer, never through a symlink. */
 #include <config.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "stick/envelope.h"
 #include "stick/receipt.h"
 #include "stick/sent.h"
 #include "tap.h"
@@ -192,6 +195,110 @@ receipts(void)
 	TAP_OK(receipt_ok(I1 "\n\n") == 0, "an empty line is refused");
 }
 
+/* A receipt from B to A delivered into DIR/B/LEAF, listing TEXT (NULL:
+ * receipt.txt a symlink to a file that lists I1), taken into the record
+ * in DIR; RES says what it did. */
+static gpg_error_t
+take(const char *dir, const char *text, struct mule_receipt_result *res)
+{
+	struct mule_envelope env;
+	char path[700];
+	gpg_error_t err;
+	FILE *f;
+
+	memset(&env, 0, sizeof env);
+	memcpy(env.id, RID, 33);
+	memcpy(env.sender, B, 41);
+	env.kind = MULE_ITEM_RECEIPT;
+	env.created = 42;
+	snprintf(path, sizeof path, "%s/" B, dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof path, "%s/" B "/leaf", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof path, "%s/" B "/leaf/receipt.txt", dir);
+	unlink(path);
+	if (text && (f = fopen(path, "w"))) {
+		fputs(text, f);
+		fclose(f);
+	} else if (!text) {
+		snprintf(path, sizeof path, "%s/" B "/leaf/ids", dir);
+		if ((f = fopen(path, "w"))) {
+			fputs(I1 "\n", f);
+			fclose(f);
+		}
+		snprintf(path, sizeof path, "%s/" B "/leaf/receipt.txt", dir);
+		if (symlink("ids", path) < 0)
+			return gpg_error_from_syserror();
+	}
+	err = mule_receipt_take(dir, A, &env, dir, "leaf", res);
+	mule_error_clear();
+	return err;
+}
+
+static void
+taking(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct mule_receipt_result res;
+	struct mule_sent_item it[2];
+	struct mule_sent *s = NULL;
+	const struct mule_sent_item *got;
+	char dir[512], path[700];
+	gpg_error_t err;
+	int fd;
+
+	snprintf(dir, sizeof dir, "%s/unit-sent.XXXXXX", tmp && *tmp == '/'
+	    ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		TAP_OK(0, "a scratch directory");
+		return;
+	}
+	memset(it, 0, sizeof it);
+	memcpy(it[0].sender, A, 41);
+	memcpy(it[0].recipient, B, 41);
+	memcpy(it[0].id, I1, 33);
+	memcpy(it[0].cid, C, 65);
+	snprintf(it[0].kind, sizeof it[0].kind, "files");
+	it[0].name = "one";
+	it[0].state = MULE_SENT_PUT;
+	it[0].put = 7;
+	it[1] = it[0];
+	memcpy(it[1].recipient, A, 41);	/* I2 went to someone else */
+	memcpy(it[1].id, I2, 33);
+	err = mule_sent_record(dir, it, 2);
+	TAP_OK(!err, "two items recorded");
+	err = take(dir, NULL, &res);
+	TAP_OK(!err && res.malformed && !res.acked,
+	    "receipt.txt a symlink: not followed, nothing acknowledged");
+	err = take(dir, I1 "\n" I2 "\n" RID "\n", &res);
+	TAP_OK(!err && !res.malformed && res.listed == 3 && res.acked == 1
+	    && res.unknown == 2, "only the item sent to the receipt's signer is "
+	    "acknowledged, the others counted");
+	err = take(dir, I1 "\n", &res);
+	TAP_OK(!err && res.already == 1 && !res.acked,
+	    "a receipt again: acknowledged before");
+	snprintf(path, sizeof path, "%s/sent", dir);
+	got = NULL;
+	if (!mule_sent_open(&s, path))
+		got = mule_sent_find(s, A, B, I1);
+	TAP_OK(got && got->acked && got->receipt_created == 42
+	    && !strcmp(got->receipt, RID) && (got = mule_sent_find(s, A, A,
+	    I2)) && !got->acked,
+	    "the record has the ack, with the receipt and its time");
+	mule_sent_close(s);
+	/* A record that is not one: an operational error, not a warning. */
+	fd = open(path, O_WRONLY | O_APPEND);
+	if (fd >= 0) {
+		(void)!write(fd, "junk\n", 5);
+		close(fd);
+	}
+	err = take(dir, I1 "\n", &res);
+	TAP_OK(err && gpg_err_source(err) != MULE_SOURCE_REJECT,
+	    "a corrupt record stops the taking in (exit 2)");
+	snprintf(path, sizeof path, "rm -rf '%s'", dir);
+	(void)!system(path);
+}
+
 int
 main(void)
 {
@@ -199,5 +306,6 @@ main(void)
 	states();
 	file();
 	receipts();
+	taking();
 	return tap_done();
 }
