@@ -51,7 +51,7 @@ if [x['cid'] for x in by('recipient', '$CAROL')] != ['$CCID']:
 if any(x['status'] != 'pending' for x in R): print(' not all pending;')
 if any(x['sender'] != '$ALICE' for x in R): print(' a sender is not Alice;')
 names = sorted(x['name'] for x in by('recipient', '$BOB'))
-if names != sorted(['$SRC/report.txt', '$SRC/notes', '-']):
+if names != sorted(['$SRC/report.txt', '$SRC/notes', '(standard input)']):
     print(' names for Bob: %s;' % names)
 kinds = sorted(x['kind'] for x in by('recipient', '$BOB'))
 if kinds != ['files', 'files', 'message']: print(' kinds %s;' % kinds)"
@@ -150,7 +150,7 @@ why=""
 [ -d "$AIN/$MALLORY" ] || why="$why Mallory's receipt was not delivered;"
 [ "$(grep -c '^ack ' "$SENT")" -eq 3 ] || why="$why $(grep -c '^ack ' "$SENT") ack lines, not 3;"
 grep '^ack ' "$SENT" | grep -q "$MID" && why="$why an ack names Mallory's receipt;"
-grep -q "warning: receipt $MID from $MALLORY: 4 of the 4 items it lists were never sent to it by $ALICE, ignored" "$T/get.err" ||
+grep -q "warning: receipt $MID from \"Mallory <mallory@example.org>\" ($MALLORY): 4 of the 4 items it lists were never sent to it by \"Alice <alice@example.org>\" ($ALICE), ignored\$" "$T/get.err" ||
     why="$why no warning counting Mallory's 4 unknown IDs;"
 grep -q "warning: receipt $RID" "$T/get.err" && why="$why a warning for Bob's receipt;"
 verdict "Mallory's receipt is delivered but acknowledges nothing; get warns: 4 of the 4 items it lists were never sent to Mallory"
@@ -300,7 +300,7 @@ EOF
 	sj "
 if not [x for x in R if x['status'] == 'delivered' and x.get('kind') == 'receipt']:
     print(' $variant: no receipt delivered;')"
-	grep -q "^mule-stick: warning: receipt [0-9a-f]\{32\} from $BOB: $reason; nothing acknowledged\$" "$T/get.err" ||
+	grep -q "^mule-stick: warning: receipt [0-9a-f]\{32\} from \"Bob <bob@example.org>\" ($BOB): $reason; nothing acknowledged\$" "$T/get.err" ||
 	    why="$why $variant: no warning '$reason; nothing acknowledged';"
 	st 0 ms_a sent --json
 	sj "

@@ -230,7 +230,7 @@ take(const char *dir, const char *text, struct mule_receipt_result *res)
 		if (symlink("ids", path) < 0)
 			return gpg_error_from_syserror();
 	}
-	err = mule_receipt_take(dir, A, &env, dir, "leaf", res);
+	err = mule_receipt_take(dir, A, &env, dir, "leaf", NULL, NULL, res);
 	mule_error_clear();
 	return err;
 }
