@@ -14,6 +14,7 @@
 #include "stick/list.h"
 #include "stick/put.h"
 #include "stick/retry.h"
+#include "stick/sentlist.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
 
@@ -23,6 +24,7 @@ static const char usage[] =
 "       mule-stick list STICK [--json] [--journal FILE]\n"
 "       mule-stick get STICK -C DIR [options]\n"
 "       mule-stick retry STICK [CID...] [--journal FILE]\n"
+"       mule-stick sent [-r USERID...] [--older DAYS] [--json]\n"
 "Carry sealed items between machines on a stick: put seals files,\n"
 "directories or standard input (\"-\") for their recipients; get takes in\n"
 "everything addressed to you, verified, each item exactly once; list\n"
@@ -46,8 +48,12 @@ static const char usage[] =
 "      --receipts              put a signed receipt for each sender\n"
 "      --remove                remove delivered items from the stick\n"
 "\n"
-"      --json                  put, list, get: one JSON array on standard\n"
-"                              output\n"
+"sent (what I put, and which receipts came back):\n"
+"  -r, --recipient USERID      only items for this key (repeatable)\n"
+"      --older DAYS            only items waiting for more than DAYS days\n"
+"\n"
+"      --json                  put, list, get, sent: one JSON array on\n"
+"                              standard output\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
@@ -61,7 +67,7 @@ static const char usage[] =
 enum {
 	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT,
 	OPT_MAX_SIZE, OPT_MAX_FILES, OPT_JOURNAL, OPT_RECEIPTS, OPT_REMOVE,
-	OPT_JSON
+	OPT_JSON, OPT_OLDER
 };
 
 static const struct option longopts[] = {
@@ -78,6 +84,7 @@ static const struct option longopts[] = {
 	{ "receipts", no_argument, NULL, OPT_RECEIPTS },
 	{ "remove", no_argument, NULL, OPT_REMOVE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "older", required_argument, NULL, OPT_OLDER },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -93,6 +100,7 @@ struct args {
 	const char *put_only, *get_only;
 	const char *journal;
 	int json;
+	int older;		/* sent --older DAYS, -1: none */
 };
 
 static void
@@ -114,7 +122,6 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 		switch (c) {
 		case 'r':
 			a->recipients[a->nrecipients++] = optarg;
-			only(&a->put_only, "-r");
 			break;
 		case 'u':
 			a->signer = optarg;
@@ -161,6 +168,9 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 		case OPT_JSON:
 			a->json = 1;
 			break;
+		case OPT_OLDER:
+			a->older = mule_cli_int("--older", optarg);
+			break;
 		default:
 			if ((name = mule_cli_signer_option(&g->open.accept, c,
 			    optarg)))
@@ -178,9 +188,17 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 {
 	int put = !strcmp(a->cmd, "put"), get = !strcmp(a->cmd, "get");
 	int list = !strcmp(a->cmd, "list"), retry = !strcmp(a->cmd, "retry");
+	int sent = !strcmp(a->cmd, "sent");
 	int i, stdin_items = 0;
 
-	if (nargs < 1)
+	if (a->nrecipients && !put && !sent)
+		mule_usage_error("-r is for put and sent, not for %s", a->cmd);
+	if (a->older >= 0 && !sent)
+		mule_usage_error("--older is for sent, not for %s", a->cmd);
+	if (sent && nargs > 0)
+		mule_usage_error("sent: no stick, nothing more (it reads the "
+		    "record of this machine)");
+	if (nargs < 1 && !sent)
 		mule_usage_error("%s: name the stick (its mount point)", a->cmd);
 	for (i = 1; put && i < nargs; i++)
 		stdin_items += !strcmp(args[i], "-");
@@ -192,8 +210,8 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (!get && a->get_only)
 		mule_usage_error("%s is for get, not for %s", a->get_only,
 		    a->cmd);
-	if (a->json && !get && !put && !list)
-		mule_usage_error("--json is for put, list and get");
+	if (a->json && !get && !put && !list && !sent)
+		mule_usage_error("--json is for put, list, get and sent");
 	if (a->journal && !get && !list && !retry)
 		mule_usage_error("--journal is for get, list and retry");
 	if (cli->output)
@@ -203,7 +221,7 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (put && nargs < 2)
 		mule_usage_error("put: name what to put (a file, a directory, "
 		    "or - for standard input)");
-	if (!put && !retry && nargs > 1)
+	if (!put && !retry && !sent && nargs > 1)
 		mule_usage_error("%s: one stick, nothing more", a->cmd);
 	if (get && !a->dir)
 		mule_usage_error("get: name where to deliver with -C DIR");
@@ -251,6 +269,20 @@ retry(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 	return mule_stick_retry(&cli->gpg, s, &o);
 }
 
+static gpg_error_t
+sent(struct mule_cli *cli, const struct args *a)
+{
+	struct mule_stick_sent_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.recipients = a->recipients;
+	o.nrecipients = a->nrecipients;
+	o.older = a->older;
+	o.json = a->json;
+	o.quiet = cli->quiet;
+	return mule_stick_sent_list(&cli->gpg, &o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -267,6 +299,7 @@ main(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	memset(&g, 0, sizeof g);
 	memset(&stick, 0, sizeof stick);
+	a.older = -1;
 	g.open.max_size = g.tar.max_size = MULE_DEFAULT_MAX_SIZE;
 	g.open.refuse_symmetric = 1;	/* anyone may plant items */
 	g.tar.max_files = MULE_DEFAULT_MAX_FILES;
@@ -279,11 +312,11 @@ main(int argc, char **argv)
 	}
 	parse(argc, argv, &cli, &a, &g);
 	if (!a.cmd)
-		mule_usage_error("name a command: init, put, list, get or "
-		    "retry");
+		mule_usage_error("name a command: init, put, list, get, retry "
+		    "or sent");
 	if (strcmp(a.cmd, "init") && strcmp(a.cmd, "put")
 	    && strcmp(a.cmd, "list") && strcmp(a.cmd, "get")
-	    && strcmp(a.cmd, "retry"))
+	    && strcmp(a.cmd, "retry") && strcmp(a.cmd, "sent"))
 		mule_usage_error("unknown command '%s'", a.cmd);
 	nargs = argc - optind;
 	check_usage(&cli, &a, nargs, argv + optind);
@@ -291,6 +324,8 @@ main(int argc, char **argv)
 
 	if (!strcmp(a.cmd, "init"))
 		err = mule_stick_init(argv[optind]);
+	else if (!strcmp(a.cmd, "sent"))
+		err = sent(&cli, &a);
 	else if (!(err = mule_stick_open(&stick, argv[optind]))
 	    && !strcmp(a.cmd, "put"))
 		err = put(&cli, &stick, &a, argv + optind + 1,
