@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/output.h"
 #include "pgp/data.h"
+#include "pgp/defkey.h"
 #include "pgp/gpg.h"
 #include "pgp/keys.h"
 #include "pgp/manifest.h"
@@ -121,10 +122,13 @@ sign_source(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 	gpgme_sign_result_t res;
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err;
+	char fpr[41];
 
 	err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err && signer)
 		err = mule_signer_use(ctx, signer);
+	else if (!err)
+		err = mule_signer_default(ctx, fpr);
 	if (!err)
 		err = mule_data_from_source(&in, srcp);
 	if (!err)

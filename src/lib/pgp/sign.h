@@ -15,8 +15,8 @@ enum mule_sign_mode {
 };
 
 /* Sign what is read from IN_FD into OUT (not committed) with SIGNER (NULL:
- * gpg's default key).  Armour follows gopts->armor; a clear signature is
- * always text.  Key problems are operational errors (exit 2). */
+ * the default key, pgp/defkey.h).  Armour follows gopts->armor; a clear
+ * signature is always text.  Key problems are operational errors (exit 2). */
 gpg_error_t mule_sign(const struct mule_gpg_opts *gopts,
     enum mule_sign_mode mode, const char *signer, int in_fd,
     struct mule_output *out);

@@ -84,7 +84,8 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		err = mule_gpg_ctx_new(&ctx, &binary);
 	if (!err)
 		err = mule_stick_route_resolve(ctx, o->signer, o->recipients,
-		    o->nrecipients, &route);
+		    o->nrecipients, o->recipient_files, o->nrecipient_files,
+		    &route);
 	memset(&jobs, 0, sizeof jobs);
 	jobs.gopts = &binary;
 	jobs.stick = s;
