@@ -28,6 +28,7 @@
 #include "stick/journal.h"
 #include "stick/put.h"
 #include "stick/report.h"
+#include "stick/space.h"
 #include "stick/update.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
@@ -129,6 +130,7 @@ struct hashing {
 	void *arg;
 	gcry_md_hd_t md;
 	uint64_t bytes;
+	const struct mule_stick *stick;
 };
 
 static gpg_error_t
@@ -138,7 +140,8 @@ hashing_write(void *arg, const void *buf, size_t n)
 
 	gcry_md_write(h->md, buf, n);
 	h->bytes += n;
-	return h->write(h->arg, buf, n);
+	/* A full stick is said as such while the item is still there. */
+	return mule_stick_space_explain(h->stick, h->write(h->arg, buf, n));
 }
 
 /* Copy NAME from folder FROM (FROM_PATH) into a temporary for NAME in
@@ -272,7 +275,7 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	struct mule_seal_opts seal;
 	struct mule_output *out = NULL;
 	struct mule_split *split = NULL;
-	struct hashing h = { NULL, NULL, NULL, 0 };
+	struct hashing h = { NULL, NULL, NULL, 0, s };
 	const char **recps = NULL;
 	struct mule_keyfile **kfs = NULL;
 	char *folder = NULL, rel[64], cid[65], name[80];
@@ -308,8 +311,10 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	kfs = calloc(r->nrecipients, sizeof *kfs);
 	if (!err && (!recps || !kfs))
 		err = gpg_error_from_syserror();
-	if (err)
+	if (err) {
+		err = mule_stick_space_explain(s, err);
 		goto leave;
+	}
 	/* A key from a file (-R) is sealed to as read then, never looked
 	 * up in the keyring. */
 	for (i = 0; i < r->nrecipients; i++) {
@@ -340,9 +345,13 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		if (!err)
 			err = mule_output_commit(out);
 	}
+	err = mule_stick_space_explain(s, err);
 	if (!err && !r->hide_recipients
-	    && (err = copy_to_others(s, r, fd, folder, cid, nparts)))
+	    && (err = copy_to_others(s, r, fd, folder, cid, nparts))) {
+		/* Said before the copies are taken back, which frees room. */
+		err = mule_stick_space_explain(s, err);
 		undo_item(s, r, cid, nparts);	/* in every folder, or none */
+	}
 	if (!err) {
 		memcpy(out_cid, cid, 65);
 		*out_nparts = nparts;
@@ -574,7 +583,7 @@ each_folder(const struct mule_stick *s, const struct mule_stick_route *r,
 		free(folder);
 		folder = NULL;
 	}
-	return err;
+	return mule_stick_space_explain(s, err);
 }
 
 static gpg_error_t
