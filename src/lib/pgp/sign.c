@@ -71,11 +71,12 @@ mule_sign(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 
 gpg_error_t
 mule_sign_manifest(const struct mule_gpg_opts *gopts, const char *signer,
-    const char *dir, const char *output_path, struct mule_output *out,
-    struct mule_manifest_skips *skips)
+    const char *dir, const char *output_path, int include_mailbox,
+    struct mule_output *out, struct mule_manifest_skips *skips)
 {
 	char *names[2] = { NULL, NULL };
-	struct mule_manifest_exclude ex = { names, 1, 0, 0, 0, 0 };
+	struct mule_manifest_exclude ex = { names, 1, 0, 0, 0, 0,
+	    !include_mailbox };
 	/* The manifest text, built in memory (about 100 bytes a file). */
 	struct mule_membuf text = { NULL, 0, 0, 0, NULL };
 	struct mule_source src;
