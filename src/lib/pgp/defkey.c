@@ -157,7 +157,7 @@ find(gpgme_ctx_t ctx, const char *name, gpgme_key_t *key)
 }
 
 gpg_error_t
-mule_signer_default(gpgme_ctx_t ctx, char fpr[41])
+mule_signer_default(gpgme_ctx_t ctx, const char *hint, char fpr[41])
 {
 	char **names = NULL, *path = conf_path(ctx);
 	gpgme_key_t key = NULL;
@@ -172,9 +172,8 @@ mule_signer_default(gpgme_ctx_t ctx, char fpr[41])
 	if (!err && !key)
 		err = find(ctx, NULL, &key);
 	if (!err && !key)
-		err = mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
-		    "name a signing key with -u", "no usable secret key to "
-		    "sign with");
+		err = mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), hint,
+		    "no usable secret key to sign with");
 	if (!err) {
 		gpgme_signers_clear(ctx);
 		err = gpgme_signers_add(ctx, key);

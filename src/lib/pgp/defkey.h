@@ -15,7 +15,9 @@
 #include <gpgme.h>
 
 /* Make the default signing key the one signer of CTX; its primary
- * fingerprint goes to FPR.  No such key is an operational error. */
-gpg_error_t mule_signer_default(gpgme_ctx_t ctx, char fpr[41]);
+ * fingerprint goes to FPR.  No such key is an operational error, with
+ * HINT (what the tool offers instead). */
+gpg_error_t mule_signer_default(gpgme_ctx_t ctx, const char *hint,
+    char fpr[41]);
 
 #endif

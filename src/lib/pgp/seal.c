@@ -97,7 +97,8 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	if (!err && !o->no_sign && o->signer && !o->ctx)
 		err = mule_signer_use(ctx, o->signer);
 	else if (!err && !o->no_sign && !o->ctx)
-		err = mule_signer_default(ctx, fpr);
+		err = mule_signer_default(ctx, "name a signing key with -u, "
+		    "or use --no-sign", fpr);
 	if (!err)
 		err = mule_source_peek(&src, SAMPLE_SIZE);
 	if (err)

@@ -129,7 +129,7 @@ sign_source(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 	if (!err && signer)
 		err = mule_signer_use(ctx, signer);
 	else if (!err)
-		err = mule_signer_default(ctx, fpr);
+		err = mule_signer_default(ctx, HINT, fpr);
 	if (!err)
 		err = mule_data_from_source(&in, srcp);
 	if (!err)

@@ -88,7 +88,8 @@ mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
 			memcpy(r->sender, key->fpr, 41);
 		gpgme_key_unref(key);
 	} else
-		err = mule_signer_default(ctx, r->sender);
+		err = mule_signer_default(ctx, "name the signing key with -u",
+		    r->sender);
 	if (!err)
 		err = mule_recipients_resolve(ctx, names, nnames, NULL, 0, &recp);
 	if (!err) {
