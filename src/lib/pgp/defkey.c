@@ -2,6 +2,7 @@
 /* defkey.c - the default signing key, chosen once for every tool. */
 #include <config.h>
 
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +14,11 @@
 #include "pgp/defkey.h"
 
 /* The gpg.conf that gpg reads in its home: gpg.conf-2.2.40, -2.2 or -2
- * if one exists (gpg's own search), else gpg.conf.  NULL: no home. */
-static char *
-conf_path(gpgme_ctx_t ctx)
+ * if one exists (gpg's own search), else gpg.conf; *PATH NULL if there
+ * is no home at all.  Out of memory is an error, not "no gpg.conf": the
+ * key chosen must not depend on it. */
+static gpg_error_t
+conf_path(gpgme_ctx_t ctx, char **out)
 {
 	gpgme_engine_info_t info = gpgme_ctx_get_engine_info(ctx);
 	const char *home = NULL, *version = NULL, *env;
@@ -23,30 +26,33 @@ conf_path(gpgme_ctx_t ctx)
 	char name[64];
 	struct passwd *pw;
 
+	*out = NULL;
 	for (; info; info = info->next)
 		if (info->protocol == GPGME_PROTOCOL_OpenPGP) {
 			home = info->home_dir;
 			version = info->version;
 			break;
 		}
+	if (!home && (env = getenv("GNUPGHOME")) && *env)
+		home = env;
 	if (home)
 		dir = strdup(home);
-	else if ((env = getenv("GNUPGHOME")) && *env)
-		dir = strdup(env);
 	else {
 		if (!(env = getenv("HOME")) || !*env)
 			env = (pw = getpwuid(getuid())) ? pw->pw_dir : NULL;
-		if (env && asprintf(&dir, "%s/.gnupg", env) < 0)
+		if (!env)
+			return 0;
+		if (asprintf(&dir, "%s/.gnupg", env) < 0)
 			dir = NULL;
 	}
 	if (!dir)
-		return NULL;
+		return gpg_error_from_syserror();
 	if (version && strlen(version) < sizeof name - 10) {
 		snprintf(name, sizeof name, "gpg.conf-%s", version);
 		for (;;) {
 			if (asprintf(&path, "%s/%s", dir, name) < 0) {
-				path = NULL;
-				break;
+				free(dir);
+				return gpg_error_from_syserror();
 			}
 			if (access(path, R_OK) == 0)
 				break;
@@ -60,10 +66,13 @@ conf_path(gpgme_ctx_t ctx)
 			*cut = '\0';
 		}
 	}
-	if (!path && asprintf(&path, "%s/gpg.conf", dir) < 0)
-		path = NULL;
+	if (!path && asprintf(&path, "%s/gpg.conf", dir) < 0) {
+		free(dir);
+		return gpg_error_from_syserror();
+	}
 	free(dir);
-	return path;
+	*out = path;
+	return 0;
 }
 
 /* The values of the default-key lines of the gpg.conf at PATH, in the
@@ -77,9 +86,11 @@ default_keys(const char *path, char ***names, size_t *n)
 	size_t cap = 0, len;
 	gpg_error_t err = 0;
 
+	if (!f && errno == ENOMEM)
+		return gpg_error_from_syserror();
 	if (!f)
 		return 0;	/* no gpg.conf: gpg's defaults */
-	while (!err && getline(&line, &cap, f) > 0) {
+	while (!err && (errno = 0, getline(&line, &cap, f) > 0)) {
 		for (p = line; *p == ' ' || *p == '\t'; p++)
 			;
 		if (*p == '#')
@@ -103,6 +114,9 @@ default_keys(const char *path, char ***names, size_t *n)
 		if (*p)
 			err = mule_strlist_add(names, n, p);
 	}
+	if (!err && (ferror(f) || errno == ENOMEM))
+		err = mule_error_set(gpg_error_from_errno(errno ? errno : EIO),
+		    NULL, "reading %s: %s", path, strerror(errno ? errno : EIO));
 	free(line);
 	fclose(f);
 	return err;
@@ -159,12 +173,13 @@ find(gpgme_ctx_t ctx, const char *name, gpgme_key_t *key)
 gpg_error_t
 mule_signer_default(gpgme_ctx_t ctx, const char *hint, char fpr[41])
 {
-	char **names = NULL, *path = conf_path(ctx);
+	char **names = NULL, *path = NULL;
 	gpgme_key_t key = NULL;
-	gpg_error_t err = 0;
+	gpg_error_t err;
 	size_t n = 0, i;
 
-	if (path)
+	err = conf_path(ctx, &path);
+	if (!err && path)
 		err = default_keys(path, &names, &n);
 	/* The last default-key first, as gpg tries them. */
 	for (i = n; !err && !key && i > 0; i--)
