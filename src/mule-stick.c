@@ -20,7 +20,7 @@
 
 static const char usage[] =
 "usage: mule-stick init STICK\n"
-"       mule-stick put STICK -r USERID... [options] ITEM...\n"
+"       mule-stick put STICK -r USERID... [-R KEYFILE]... [options] ITEM...\n"
 "       mule-stick list STICK [--json] [--journal FILE]\n"
 "       mule-stick get STICK -C DIR [options]\n"
 "       mule-stick retry STICK [CID...] [--journal FILE]\n"
@@ -33,8 +33,8 @@ static const char usage[] =
 "\n"
 "put:\n"
 "  -r, --recipient USERID      seal for this key (repeatable)\n"
-"  -u, --local-user USERID     sign with this key (default: the first\n"
-"                              secret key that can sign)\n"
+"  -R, --recipient-file FILE   seal for the key in FILE, not imported\n"
+"  -u, --local-user USERID     sign with this key (default: gpg's default key)\n"
 "      --hide-recipients       no key IDs, stored in the shared folder\n"
 "      --split SIZE            store in parts of SIZE (FAT: 4000M)\n"
 "\n"
@@ -73,6 +73,7 @@ enum {
 static const struct option longopts[] = {
 	MULE_CLI_LONGOPTS,
 	{ "recipient", required_argument, NULL, 'r' },
+	{ "recipient-file", required_argument, NULL, 'R' },
 	{ "local-user", required_argument, NULL, 'u' },
 	{ "hide-recipients", no_argument, NULL, OPT_HIDE },
 	{ "split", required_argument, NULL, OPT_SPLIT },
@@ -93,6 +94,8 @@ struct args {
 	const char *cmd;
 	const char **recipients;
 	size_t nrecipients;
+	const char **files;	/* -R */
+	size_t nfiles;
 	const char *signer;
 	int hide;
 	uint64_t split;
@@ -117,11 +120,15 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 	const char *name;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":r:u:C:" MULE_CLI_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, ":r:R:u:C:" MULE_CLI_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			a->recipients[a->nrecipients++] = optarg;
+			break;
+		case 'R':
+			a->files[a->nfiles++] = optarg;
+			only(&a->put_only, "-R");
 			break;
 		case 'u':
 			a->signer = optarg;
@@ -216,8 +223,8 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 		mule_usage_error("--journal is for get, list and retry");
 	if (cli->output)
 		mule_usage_error("-o is not for mule-stick");
-	if (put && !a->nrecipients)
-		mule_usage_error("put: name the recipients with -r");
+	if (put && !a->nrecipients && !a->nfiles)
+		mule_usage_error("put: name the recipients with -r or -R");
 	if (put && nargs < 2)
 		mule_usage_error("put: name what to put (a file, a directory, "
 		    "or - for standard input)");
@@ -237,6 +244,8 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 	o.signer = a->signer;
 	o.recipients = a->recipients;
 	o.nrecipients = a->nrecipients;
+	o.recipient_files = a->files;
+	o.nrecipient_files = a->nfiles;
 	o.hide_recipients = a->hide;
 	o.split = a->split;
 	o.quiet = cli->quiet;
@@ -304,7 +313,8 @@ main(int argc, char **argv)
 	g.open.refuse_symmetric = 1;	/* anyone may plant items */
 	g.tar.max_files = MULE_DEFAULT_MAX_FILES;
 	a.recipients = calloc(argc, sizeof *a.recipients);
-	if (!a.recipients)
+	a.files = calloc(argc, sizeof *a.files);
+	if (!a.recipients || !a.files)
 		mule_fail(gpg_error_from_syserror(), NULL);
 	if (argc > 1 && argv[1][0] != '-') {
 		a.cmd = argv[1];
@@ -343,6 +353,7 @@ main(int argc, char **argv)
 	}
 	mule_stick_close(&stick);
 	free(a.recipients);
+	free(a.files);
 	mule_cli_signer_release(&g.open.accept);
 	if (err)
 		mule_cli_fail(&cli, err);

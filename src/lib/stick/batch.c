@@ -17,6 +17,7 @@
 #include "stick/put.h"
 #include "stick/report.h"
 #include "stick/sent.h"
+#include "stick/space.h"
 #include "stick/update.h"
 
 /* put's items go side by side; each job borrows a GPGME context that
@@ -119,7 +120,8 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		err = mule_gpg_ctx_new(&ctx, &binary);
 	if (!err)
 		err = mule_stick_route_resolve(ctx, o->signer, o->recipients,
-		    o->nrecipients, &route);
+		    o->nrecipients, o->recipient_files, o->nrecipient_files,
+		    &route);
 	memset(&jobs, 0, sizeof jobs);
 	jobs.gopts = &binary;
 	jobs.stick = s;
@@ -143,6 +145,10 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 			err = mule_error_set(gpg_error_from_syserror(), NULL,
 			    "%s: %s", items[i], strerror(errno));
 	}
+	/* Room for them, before anything is sealed or numbered. */
+	if (!err)
+		err = mule_stick_space_check(s, items, nitems,
+		    route.hide_recipients ? 1 : route.nrecipients, cert.len);
 	/* All the numbers at once: one lock and one write, not one per
 	 * item. */
 	if (!err)
