@@ -79,4 +79,44 @@ refused "a signing subkey whose RSA public exponent has 2048 bits: rejected" \
 forge dsa "$T/msec.pgp" "$T/mcert.pgp" 4096 >"$T/dsa.pgp"
 refused "a DSA subkey of 4096 bits: rejected" "DSA of 4096 bits" "$T/dsa.pgp"
 
+# === user IDs ===================================================================
+# uid_validity UID: gpg's validity of user ID UID of Mallory's key for Bob
+uid_validity() {
+	GNUPGHOME=$BH gpg --batch --with-colons --list-keys -- "$MALLORY" 2>/dev/null |
+	    awk -F: -v u="$1" '$1 == "uid" && $10 == u { print $2 }'
+}
+mk_b() {
+	with_timeout env GNUPGHOME="$BH" HOME="$T/bob" XDG_STATE_HOME="$BSTATE" \
+	    mule-key "$@"
+}
+# A user ID naming Carol, whom Bob has not accepted yet: nothing refuses
+# it, and it arrives uncertified.  A later mule-key import of Mallory's
+# certificate must not certify it unless that file carries it (and says
+# so): it was never on a file Bob imported, and once certified, Bob's
+# items for carol@example.org are sealed to Mallory.
+forge uid "$T/msec.pgp" "$T/mcert.pgp" 'Carol <carol@example.org>' >"$T/m-carol.pgp"
+why=""
+fresh_bob
+mallory_item "$T/m-carol.pgp"
+st 0 ms_b get "$S" -C "$IN" --remove
+grep -q "updated from its item: 0 new subkeys, 1 new user ID (not certified" "$T/err" ||
+    why="$why no note of the new user ID;"
+v=$(uid_validity 'Carol <carol@example.org>')
+[ -n "$v" ] && [ "$v" != f ] && [ "$v" != u ] || why="$why its validity is '$v';"
+verdict "a user ID naming a person Bob has not accepted yet rides Mallory's item: merged, uncertified"
+why=""
+st 0 mk_b import "$T/mallory.asc"
+v=$(uid_validity 'Carol <carol@example.org>')
+[ "$v" != f ] && [ "$v" != u ] || why="$why certified: '$v';"
+grep -q "updated: 0 new user IDs" "$T/err" || why="$why not '0 new user IDs';"
+st 2 ms_b put "$S" -r carol@example.org "$SRC/msg"
+grep -q "recipient 'carol@example.org': key $MALLORY is not certified" "$T/err" ||
+    why="$why put -r carol@example.org did not refuse Mallory's key;"
+verdict "... mule-key import of a certificate of Mallory's without it does not certify it: put -r carol@example.org refuses her key"
+why=""
+GNUPGHOME=$BH gpg --batch --armor --export "$MALLORY" >"$T/m-now.asc" 2>/dev/null
+st 0 mk_b import "$T/m-now.asc"
+grep -q "key $MALLORY updated: 1 new user ID" "$T/err" || why="$why not '1 new user ID';"
+verdict "... one that carries it certifies it (the update rules of mule-key import), and says 1 new user ID"
+
 done_testing
