@@ -205,6 +205,16 @@ merge(gpgme_ctx_t ctx, struct mule_candidate *c, gpgme_key_t old,
 	return err;
 }
 
+/* Whether U, a user ID of the key as the keyring has it after the
+ * merge of C, is one to certify: not revoked, not certified yet, and
+ * carried by the file C. */
+static int
+to_certify(const struct mule_candidate *c, gpgme_user_id_t u)
+{
+	return u->uid && !u->revoked && u->validity < GPGME_VALIDITY_FULL
+	    && mule_key_has_uid(c->key, u->uid);
+}
+
 /* An update of the accepted key OLD. */
 static gpg_error_t
 update(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
@@ -222,19 +232,25 @@ update(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
 	err = merge(ctx, c, old, r);
 	if (err)
 		return err;
+	/* One that a mule-stick item brought uncertified is new to the
+	 * user: counted. */
 	for (u = r->key ? r->key->uids : NULL; u; u = u->next)
-		uncertified |= u->uid && !u->revoked
-		    && u->validity < GPGME_VALIDITY_FULL;
+		if (to_certify(c, u)) {
+			uncertified = 1;
+			r->new_uids += mule_key_has_uid(old, u->uid);
+		}
 	/* New user IDs are the same key's: certify them too, so that the
 	 * key stays accepted when its owner retires an old one, and so are
 	 * those that a mule-stick item brought, which it could not certify
-	 * (nobody to ask for the passphrase).  If that cannot be done now,
-	 * the key is still accepted through the others. */
+	 * (nobody to ask for the passphrase).  Only those the file carries,
+	 * which check_impersonation looked at: not others the keyring has
+	 * for the key (an item may have brought one that no file the user
+	 * imported ever showed).  If that cannot be done now, the key is
+	 * still accepted through the others. */
 	if (uncertified && r->key && !r->key->revoked) {
 		if (!mule_key_mine(ctx, o->mine, &mine))
 			for (u = r->key->uids; u; u = u->next)
-				if (u->uid && !u->revoked
-				    && u->validity < GPGME_VALIDITY_FULL)
+				if (to_certify(c, u))
 					certify(ctx, mine, r->key, u->uid);
 		gpgme_key_unref(mine);
 		mule_error_clear();
