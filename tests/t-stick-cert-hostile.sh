@@ -11,6 +11,7 @@
 stick_test_start
 scenario hostile
 forge() { python3 "$srcdir/tests/cert-forge.py" "$@"; }
+new_home "$T/empty-home"
 MH=$T/mallory-home
 MSTATE=$T/state/hostile-mallory
 mkdir -p "$T/mallory" "$MSTATE"
@@ -79,6 +80,77 @@ refused "a signing subkey whose RSA public exponent has 2048 bits: rejected" \
 forge dsa "$T/msec.pgp" "$T/mcert.pgp" 4096 >"$T/dsa.pgp"
 refused "a DSA subkey of 4096 bits: rejected" "DSA of 4096 bits" "$T/dsa.pgp"
 
+# === what gpg's merge and the update rules must keep out ========================
+# (These held when the code was reviewed; here so that they go on holding
+# on the stick's path.)
+kcraft() { python3 "$srcdir/tests/key-craft.py" "$@"; }
+GNUPGHOME=$AH gpg --batch --export "$ALICE" >"$T/acert.pgp" 2>/dev/null
+GNUPGHOME=$BH gpg --batch --export "$BOB" >"$T/bcert.pgp" 2>/dev/null
+# Another key's (sub)key bound by Mallory: gpg would find the wrong key by
+# its fingerprint.
+forge bind "$T/msec.pgp" "$T/mcert.pgp" "$T/acert.pgp" 0c sub:1 >"$T/m-asub.pgp"
+refused "Alice's encryption subkey, bound by Mallory: rejected" \
+    "the key has a (sub)key of key $ALICE" "$T/m-asub.pgp"
+forge bind "$T/msec.pgp" "$T/mcert.pgp" "$T/bcert.pgp" 02 >"$T/m-bob.pgp"
+refused "Bob's own primary key as a signing subkey of Mallory's (no back-signature): rejected" \
+    "the key has a (sub)key of key $BOB" "$T/m-bob.pgp"
+# A user ID naming an accepted person, or Bob himself.
+n=0
+for u in 'Alice <alice@example.org>' 'Mo <ALICE@Example.ORG>' 'alice@example.org' \
+    'Bob <bob@example.org>'; do
+	n=$((n + 1))
+	forge uid "$T/msec.pgp" "$T/mcert.pgp" "$u" >"$T/m-name$n.pgp"
+	refused "a new user ID '$u', which names an accepted person: rejected" \
+	    "names the person of accepted key" "$T/m-name$n.pgp"
+done
+# What gpg would take but a certificate never holds.
+kcraft packet 12 'trusted' >"$T/trust.pkt"
+kcraft insert "$T/mcert.pgp" 2 "$T/trust.pkt" >"$T/m-trust.pgp"
+refused "a trust packet in the certificate: rejected" "a trust packet" "$T/m-trust.pgp"
+refused "Mallory's secret key as her certificate: rejected" "a secret key" "$T/msec.pgp"
+
+# A certification of Mallory's new user ID by Alice, whom Bob trusts to
+# certify (ownertrust full): gpg would make the user ID valid, but the
+# merge takes the key's own signatures only.
+forge uid "$T/msec.pgp" "$T/mcert.pgp" 'Zed <zed@example.org>' >"$T/m-zed.pgp"
+AC=$T/alice-certifies
+new_home "$AC"
+cp -R "$AH/." "$AC/" && rm -f "$AC"/S.*
+GNUPGHOME=$AC gpg --batch -q --import "$T/m-zed.pgp" 2>/dev/null
+GNUPGHOME=$AC gpg --batch -q --pinentry-mode loopback --passphrase '' \
+    --quick-sign-key "$MALLORY" 'Zed <zed@example.org>' >/dev/null 2>&1
+GNUPGHOME=$AC gpg --batch --export "$MALLORY" >"$T/m-zed-alice.pgp" 2>/dev/null
+why=""
+fresh_bob
+printf '%s:4:\n' "$ALICE" | GNUPGHOME=$BH gpg --batch --import-ownertrust 2>/dev/null
+[ "$(GNUPGHOME=$T/empty-home gpg --batch --list-packets "$T/m-zed-alice.pgp" 2>/dev/null |
+    grep -c "keyid $(printf '%s' "$ALICE" | cut -c25-40)")" -ge 1 ] ||
+    why="$why the certificate lacks Alice's certification;"
+mallory_item "$T/m-zed-alice.pgp"
+st 0 ms_b get "$S" -C "$IN" --remove
+v=$(GNUPGHOME=$BH gpg --batch --with-colons --list-keys -- "$MALLORY" 2>/dev/null |
+    awk -F: '$1 == "uid" && $10 ~ /zed@/ { print $2 }')
+[ -n "$v" ] && [ "$v" != f ] && [ "$v" != u ] && [ "$v" != m ] || why="$why its validity is '$v';"
+verdict "a new user ID certified by Alice, whom Bob trusts fully: merged without her certification, not valid"
+
+# An old certificate takes nothing back: Mallory's key expires and her
+# subkey is revoked; an item with her certificate from before changes
+# neither.
+forge expire "$T/msec.pgp" "$T/mcert.pgp" 315360000 >"$T/m-exp.pgp"
+forge revsub "$T/msec.pgp" "$T/m-exp.pgp" 1 >"$T/m-exp-rev.pgp"
+why=""
+fresh_bob
+mallory_item "$T/m-exp-rev.pgp"
+st 0 ms_b get "$S" -C "$IN" --remove
+bob_keys >"$T/keys.after"
+mallory_item "$T/mcert.pgp"
+st 0 ms_b get "$S" -C "$IN" --remove
+k=$(GNUPGHOME=$BH gpg --batch --with-colons --list-keys -- "$MALLORY" 2>/dev/null)
+[ -n "$(printf '%s\n' "$k" | awk -F: '$1 == "pub" { print $7 }')" ] || why="$why no expiry;"
+[ "$(printf '%s\n' "$k" | awk -F: '$1 == "sub" { print $2 }')" = r ] || why="$why the subkey is not revoked;"
+bob_keys | cmp -s - "$T/keys.after" || why="$why the keyring changed;"
+verdict "Mallory's expiry and subkey revocation, merged, stay when an item carries her older certificate"
+
 # === user IDs ===================================================================
 # uid_validity UID: gpg's validity of user ID UID of Mallory's key for Bob
 uid_validity() {
@@ -118,5 +190,20 @@ GNUPGHOME=$BH gpg --batch --armor --export "$MALLORY" >"$T/m-now.asc" 2>/dev/nul
 st 0 mk_b import "$T/m-now.asc"
 grep -q "key $MALLORY updated: 1 new user ID" "$T/err" || why="$why not '1 new user ID';"
 verdict "... one that carries it certifies it (the update rules of mule-key import), and says 1 new user ID"
+
+# === the same on a FAT stick ==================================================
+if fat_scenario hostile-fat; then
+	fresh_bob
+	ms_m put "$S" -r "$BOB" "$SRC/msg" >/dev/null 2>&1
+	ms_b get "$S" -C "$IN" --remove >/dev/null 2>&1
+	refused "on a FAT stick: a subkey whose RSA public exponent has 2048 bits: rejected" \
+	    "public exponent of 2048 bits" "$T/rsa-e.pgp"
+	refused "on a FAT stick: a new user ID naming Alice: rejected" \
+	    "names the person of accepted key $ALICE" "$T/m-name1.pgp"
+	fat_done
+else
+	skip "no FAT file system (mkfs.vfat, fusefat, /dev/fuse)"
+	skip "no FAT file system (mkfs.vfat, fusefat, /dev/fuse)"
+fi
 
 done_testing
