@@ -20,6 +20,8 @@ new certificate (or packets) to standard output.
                               BITS bits whose public exponents have EBITS
                               bits, each bound (0x18) with its back-
                               signature (0x19) made by the subkey
+  subkeys SECRET CERT COUNT   CERT with COUNT new Curve25519 encryption
+                              subkeys (random points), each bound (0x18)
   dsa SECRET CERT BITS        CERT with a DSA key of BITS bits (random
                               numbers: nothing checks them before the
                               strength check) bound as a signing subkey
@@ -349,6 +351,15 @@ def main(argv):
                              subpacket(16, kfpr[-8:]), rsa_signer(key))
             sig = self_sig(seed, pub, 0x18, signed, subpacket(27, b"\x02")
                            + subpacket(32, back))
+            pkts += [[14, kbody], [2, sig]]
+    elif cmd == "subkeys":
+        oid = bytes.fromhex("2b060104019755010501")
+        for _ in range(int(argv[3])):
+            kbody = (bytes([4]) + struct.pack(">I", int(time.time()) - 60) + bytes([18])
+                     + bytes([len(oid)]) + oid + mpi(b"\x40" + os.urandom(32))
+                     + bytes([3, 1, 8, 7]))
+            sig = self_sig(seed, pub, 0x18, hashed_key(pub) + hashed_key(kbody),
+                           subpacket(27, b"\x0c"))
             pkts += [[14, kbody], [2, sig]]
     elif cmd == "dsa":
         bits = int(argv[3])

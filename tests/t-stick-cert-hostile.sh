@@ -34,10 +34,10 @@ verdict "control: Mallory's item, as put makes it, is delivered to Bob"
 gpgconf --homedir "$BH" --kill all >/dev/null 2>&1
 rm -rf "$T/bob-base" && cp -R "$BH" "$T/bob-base" && rm -f "$T/bob-base"/S.*
 
-# fresh_bob: Bob's home as it was before the cases.
+# fresh_bob: Bob's home as it was before the cases (or as in $BASE).
 fresh_bob() {
 	gpgconf --homedir "$BH" --kill all >/dev/null 2>&1
-	rm -rf "$BH" && cp -R "$T/bob-base" "$BH"
+	rm -rf "$BH" && cp -R "${BASE:-$T/bob-base}" "$BH"
 }
 # mallory_item CERT: an item of Mallory's for Bob carrying CERT ($CRAFTED)
 SEQ=2
@@ -79,6 +79,23 @@ refused "a signing subkey whose RSA public exponent has 2048 bits: rejected" \
     "public exponent of 2048 bits" "$T/rsa-e.pgp"
 forge dsa "$T/msec.pgp" "$T/mcert.pgp" 4096 >"$T/dsa.pgp"
 refused "a DSA subkey of 4096 bits: rejected" "DSA of 4096 bits" "$T/dsa.pgp"
+
+# Merges only add: item after item, a key could grow without end, and
+# gpg checks every signing subkey's back-signature at each listing.  A
+# merge may not make the key hold more subkeys or user IDs than one
+# certificate may (100 of each).
+forge subkeys "$T/msec.pgp" "$T/mcert.pgp" 60 >"$T/m-60a.pgp"
+forge subkeys "$T/msec.pgp" "$T/mcert.pgp" 60 >"$T/m-60b.pgp"
+why=""
+fresh_bob
+mallory_item "$T/m-60a.pgp"
+st 0 ms_b get "$S" -C "$IN" --remove
+grep -q "updated from its item: 60 new subkeys" "$T/err" || why="$why not merged;"
+verdict "an item of Mallory's with 60 new subkeys: merged"
+gpgconf --homedir "$BH" --kill all >/dev/null 2>&1
+cp -R "$BH" "$T/bob-60" && rm -f "$T/bob-60"/S.*
+BASE=$T/bob-60 refused "... another with 60 more: rejected (the key would hold 121 subkeys)" \
+    "would hold 121 subkeys (at most 100)" "$T/m-60b.pgp"
 
 # === what gpg's merge and the update rules must keep out ========================
 # (These held when the code was reviewed; here so that they go on holding
