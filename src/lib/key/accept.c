@@ -190,6 +190,9 @@ static gpg_error_t
 merge(gpgme_ctx_t ctx, struct mule_candidate *c, gpgme_key_t old,
     struct mule_accept_report *r)
 {
+	gpgme_user_id_t u;
+	gpgme_subkey_t s;
+	int nuids = 0, nsubkeys = 0;
 	gpg_error_t err;
 
 	r->update = 1;
@@ -197,6 +200,22 @@ merge(gpgme_ctx_t ctx, struct mule_candidate *c, gpgme_key_t old,
 	if (err)
 		return err;
 	r->new_subkeys = count_new_subkeys(c->key, old);
+	/* Since merges only add, the key may hold after it no more than
+	 * one certificate may: else update after update (an item each)
+	 * could grow it without end, and gpg checks it again at each
+	 * listing. */
+	for (u = old->uids; u; u = u->next)
+		nuids++;
+	for (s = old->subkeys ? old->subkeys->next : NULL; s; s = s->next)
+		nsubkeys++;
+	if (nsubkeys + r->new_subkeys > MULE_CERT_MAX_SUBKEYS)
+		return mule_reject(GPG_ERR_TOO_LARGE, NULL, "%s: the key would "
+		    "hold %d subkeys (at most %d): nothing imported", c->name,
+		    nsubkeys + r->new_subkeys, MULE_CERT_MAX_SUBKEYS);
+	if (nuids + r->new_uids > MULE_CERT_MAX_UIDS)
+		return mule_reject(GPG_ERR_TOO_LARGE, NULL, "%s: the key would "
+		    "hold %d user IDs (at most %d): nothing imported", c->name,
+		    nuids + r->new_uids, MULE_CERT_MAX_UIDS);
 	err = import_minimal(ctx, c);
 	if (!err)
 		err = reload(ctx, r);
