@@ -232,6 +232,12 @@ mule_output_retarget(struct mule_output *o, const char *name)
 }
 
 const char *
+mule_output_temp_name(const struct mule_output *o)
+{
+	return o->tmp && !o->committed ? o->tmp + o->skip : NULL;
+}
+
+const char *
 mule_output_name(const struct mule_output *o)
 {
 	if (o->path)

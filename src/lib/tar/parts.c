@@ -277,6 +277,12 @@ mule_split_retarget(struct mule_split *sp, const char *name)
 	return err;
 }
 
+const char *
+mule_split_first_temp(const struct mule_split *sp)
+{
+	return sp->nparts ? mule_output_temp_name(sp->parts[0]) : NULL;
+}
+
 size_t
 mule_split_count(const struct mule_split *sp)
 {
