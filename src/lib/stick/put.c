@@ -215,6 +215,16 @@ copy_to_others(const struct mule_stick *s, const struct mule_stick_route *r,
 	return err;
 }
 
+/* Is the temporary MARK still in folder FD? */
+static int
+mark_there(int fd, const char *mark)
+{
+	struct stat st;
+
+	return fstatat(fd, mark, &st, AT_SYMLINK_NOFOLLOW) == 0
+	    && S_ISREG(st.st_mode);
+}
+
 /* Remove the first file of item CID from folder FD ourselves: 1 if we
  * did, 0 if it was not there (someone took it), -1 on an error. */
 static int
@@ -366,9 +376,10 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	mule_test_pause("stick-put-after-pending");
 	if (!err) {
 		err = split ? mule_split_commit(split) : mule_output_commit(out);
-		/* A rename that failed did not happen, unless the stick went
-		 * away meanwhile: left to the next put there. */
-		if (gpg_err_code(err) == GPG_ERR_EIO)
+		/* A rename that failed did not happen if its temporary is
+		 * still there; else (the stick went away?) the next put
+		 * there tells. */
+		if (err && !mark_there(fd, mark))
 			stored->where = MULE_STICK_UNSURE;
 		else if (!err)
 			done = 1;

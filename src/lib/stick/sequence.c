@@ -16,7 +16,6 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/nameset.h"
-#include "core/output.h"
 #include "core/secret.h"
 #include "core/state.h"
 #include "core/text.h"
@@ -508,24 +507,49 @@ format_table(const struct table *t, char **out, size_t *outlen)
 	return *out ? 0 : gpg_error_from_syserror();
 }
 
+/* Write T to PATH: a temporary beside it (".sequence.PID", as mule
+ * before 16 named it), fsync'ed, renamed over it, the directory
+ * fsync'ed.  The file is replaced whole or not at all, and never taken
+ * back once it is: it is the only record of the numbers. */
 static gpg_error_t
 store(const struct table *t, const char *path)
 {
-	struct mule_output *out = NULL;
+	const char *slash = strrchr(path, '/');
+	char *text = NULL, *tmp = NULL, *dir = NULL;
 	gpg_error_t err;
-	char *text;
 	size_t len;
+	int fd = -1;
 
 	err = format_table(t, &text, &len);
+	if (!err && (!slash || asprintf(&tmp, "%.*s/.sequence.%ld",
+	    (int)(slash - path), path, (long)getpid()) < 0
+	    || !(dir = strndup(path, (size_t)(slash - path)))))
+		err = gpg_error_from_syserror();
+	if (!err) {
+		unlink(tmp);	/* a run killed before its rename */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+		    | O_CLOEXEC, 0600);
+		if (fd < 0)
+			err = gpg_error_from_syserror();
+	}
+	if (!err)
+		err = mule_write_all(fd, text, len);
+	if (!err && fsync(fd) < 0)
+		err = gpg_error_from_syserror();
+	if (fd >= 0 && close(fd) < 0 && !err)
+		err = gpg_error_from_syserror();
+	if (!err && rename(tmp, path) < 0)
+		err = gpg_error_from_syserror();
+	if (!err && mule_sync_dir(dir) < 0)
+		err = gpg_error_from_syserror();
+	if (tmp)
+		unlink(tmp);	/* after a rename, nothing is there */
 	if (err)
-		return err;
-	err = mule_output_open(&out, path, MULE_OUTPUT_FORCE);
-	if (!err)
-		err = mule_output_write(out, text, len);
-	if (!err)
-		err = mule_output_commit(out);
-	mule_output_free(out);
+		mule_error_set(err, NULL, "sequence numbers in %s: %s", path,
+		    gpg_strerror(err));
 	free(text);
+	free(tmp);
+	free(dir);
 	return err;
 }
 
