@@ -11,7 +11,7 @@ MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh tests/t-qr-show.sh \
 	tests/t-symmetric.sh tests/t-races.sh tests/t-bundle-regressions.sh \
 	tests/t-failure.sh tests/t-literal.sh tests/t-manifest.sh \
 	tests/t-key-interop.sh tests/t-interop.sh tests/t-roundtrip.sh \
-	tests/t-stick-rotate.sh tests/t-stick-holes.sh \
+	tests/t-stick-rotate.sh tests/t-stick-holes.sh tests/t-stick-gaps.sh \
 	tests/t-stick-forged.sh tests/t-stick-interrupted.sh \
 	tests/t-stick-planted.sh tests/t-stick-exchange.sh \
 	tests/t-stick-json.sh tests/t-stick-odd.sh tests/t-stick-fat.sh \
