@@ -25,7 +25,8 @@ tests_agent_socket_LDADD = $(MULE_LIBS)
 # so that t-fuzz-replay.sh runs every corpus through it without clang.
 FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar tests/fuzz-packet \
 	tests/fuzz-clearsig tests/fuzz-manifest tests/fuzz-digests \
-	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-parts \
+	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-sequence \
+	tests/fuzz-parts \
 	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur tests/fuzz-qr-parts
 tests_fuzz_dearmor_SOURCES = contrib/fuzz/fuzz-dearmor.c tests/fuzz-replay.c
 tests_fuzz_dearmor_LDADD = $(MULE_LIBS)
@@ -45,6 +46,8 @@ tests_fuzz_envelope_SOURCES = contrib/fuzz/fuzz-envelope.c tests/fuzz-replay.c
 tests_fuzz_envelope_LDADD = $(MULE_LIBS)
 tests_fuzz_journal_SOURCES = contrib/fuzz/fuzz-journal.c tests/fuzz-replay.c
 tests_fuzz_journal_LDADD = $(MULE_LIBS)
+tests_fuzz_sequence_SOURCES = contrib/fuzz/fuzz-sequence.c tests/fuzz-replay.c
+tests_fuzz_sequence_LDADD = $(MULE_LIBS)
 tests_fuzz_parts_SOURCES = contrib/fuzz/fuzz-parts.c contrib/fuzz/fuzz-scratch.h \
 	tests/fuzz-replay.c
 tests_fuzz_parts_LDADD = $(MULE_LIBS)
