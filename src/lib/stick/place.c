@@ -90,8 +90,10 @@ mule_stick_copy_item(int from, const char *from_path, int to,
 	 * part missing. */
 	part_name(name, cid, nparts ? 1 : 0);
 	err = copy_open(from, from_path, to, to_path, name, &first);
-	if (!err && before)
+	if (!err && before) {
+		mule_output_keep_on_signal(first);
 		err = before(arg, mule_output_temp_name(first));
+	}
 	for (k = nparts; !err && k >= 2; k--) {
 		part_name(name, cid, k);
 		err = copy_open(from, from_path, to, to_path, name, &out);

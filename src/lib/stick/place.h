@@ -33,7 +33,8 @@ gpg_error_t mule_stick_location(const struct mule_stick *s,
 
 /* Called with the name of the temporary that the first part (or the
  * only file) of a copy stands under in its folder, before any part of
- * the copy is renamed into place. */
+ * the copy is renamed into place; a signal leaves that temporary in
+ * place from then on. */
 typedef gpg_error_t (*mule_stick_before_fn)(void *arg, const char *mark);
 
 /* Copy item CID (NPARTS parts, 0: one file) from folder FROM (FROM_PATH)

@@ -368,6 +368,12 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	    : mule_output_temp_name(out);
 	if (!err && !mark)
 		err = gpg_error(GPG_ERR_INTERNAL);
+	/* The temporary is the proof that the item never got its name:
+	 * interrupted by a signal, the put leaves it for the next one. */
+	if (!err && split)
+		mule_split_keep_first_on_signal(split);
+	else if (!err)
+		mule_output_keep_on_signal(out);
 	if (!err)
 		err = note_pending(r, env, cid, 0, r->hide_recipients
 		    ? r->nrecipients : 1, mark);
