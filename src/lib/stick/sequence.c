@@ -812,10 +812,13 @@ drop_cut_line(int fd, const struct stat *st)
 	return 0;
 }
 
-/* Append the LEN bytes at TEXT to the file PATH (under the lock) and
- * fsync it. */
+/* Append the LEN bytes at TEXT to the file PATH under the lock LFD,
+ * closed once they are written; then fsync them.  The fsync needs no
+ * lock: a rewrite that comes in between has read the line, and fsyncs
+ * its own file before its rename; so runs side by side share their
+ * waits for the disk. */
 static gpg_error_t
-append(const char *path, const char *text, size_t len)
+append(const char *path, int lfd, const char *text, size_t len)
 {
 	struct stat st;
 	gpg_error_t err = 0;
@@ -830,6 +833,7 @@ append(const char *path, const char *text, size_t len)
 		err = drop_cut_line(fd, &st);
 	if (!err)
 		err = mule_write_all(fd, text, len);
+	close(lfd);
 	if (!err && fsync(fd) < 0)
 		err = gpg_error_from_syserror();
 	if (fd >= 0)
@@ -876,10 +880,8 @@ mule_sequence_pending(struct mule_sequence *q, const char *sender,
 		len += (size_t)m;
 	}
 	err = lock_dir(q->dir, &fd, &path);
-	if (!err) {
-		err = append(path, text, len);
-		close(fd);
-	}
+	if (!err)
+		err = append(path, fd, text, len);
 	free(path);
 	free(text);
 	return err;
