@@ -142,22 +142,23 @@ hashing_write(void *arg, const void *buf, size_t n)
 }
 
 /* Record the numbers of the item CID (its envelope ENV) for recipients
- * FIRST to FIRST + N - 1 of R as pending at R's location, with MARK
- * (NULL: none yet). */
+ * FIRST to FIRST + N - 1 of R as pending at R's location, the first
+ * MARKED of them with MARK, the others with none yet. */
 static gpg_error_t
 note_pending(const struct mule_stick_route *r,
     const struct mule_envelope *env, const char *cid, size_t first,
-    size_t n, const char *mark)
+    size_t n, const char *mark, size_t marked)
 {
 	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
 	const char *marks[MULE_ENVELOPE_MAX_RECIPIENTS];
 	size_t i;
 
-	if (!r->seq || !r->location[0])
+	if (!r->seq || !r->location[0] || first + n > r->nrecipients
+	    || n > MULE_ENVELOPE_MAX_RECIPIENTS)
 		return gpg_error(GPG_ERR_INTERNAL);
 	for (i = 0; i < n; i++) {
 		seqs[i] = env->recipients[first + i].seq;
-		marks[i] = mark;
+		marks[i] = i < marked ? mark : NULL;
 	}
 	return mule_sequence_pending(r->seq, r->sender, cid, r->location,
 	    r->recipients + first, seqs, marks, n);
@@ -178,7 +179,7 @@ before_copy(void *arg, const char *mark)
 	gpg_error_t err;
 
 	mule_test_pause("stick-put-copying");
-	err = note_pending(c->r, c->env, c->cid, c->k, 1, mark);
+	err = note_pending(c->r, c->env, c->cid, c->k, 1, mark, 1);
 	mule_test_pause("stick-put-copy-after-pending");
 	return err;
 }
@@ -361,9 +362,9 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		    cid);
 	if (split)
 		nparts = mule_split_count(split);
-	/* Numbers pending before the item's first rename: with hidden
-	 * recipients, all of them by the one file; else the first
-	 * recipient's, and the others' with no mark until their copy. */
+	/* Numbers pending before the item's first rename, all at once:
+	 * with hidden recipients, all marked by the one file; else the
+	 * first recipient's, the others' with no mark until their copy. */
 	mark = err ? NULL : split ? mule_split_first_temp(split)
 	    : mule_output_temp_name(out);
 	if (!err && !mark)
@@ -375,10 +376,8 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	else if (!err)
 		mule_output_keep_on_signal(out);
 	if (!err)
-		err = note_pending(r, env, cid, 0, r->hide_recipients
-		    ? r->nrecipients : 1, mark);
-	if (!err && !r->hide_recipients && r->nrecipients > 1)
-		err = note_pending(r, env, cid, 1, r->nrecipients - 1, NULL);
+		err = note_pending(r, env, cid, 0, r->nrecipients, mark,
+		    r->hide_recipients ? r->nrecipients : 1);
 	mule_test_pause("stick-put-after-pending");
 	if (!err) {
 		err = split ? mule_split_commit(split) : mule_output_commit(out);
