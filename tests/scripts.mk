@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The TAP scripts of make check, the longest first so that make -j keeps
 # every core busy to the end.
-MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh tests/t-qr-show.sh \
+MULE_TESTS += tests/t-hostile.sh tests/t-stick-gaps.sh tests/t-bundle-hostile.sh \
+	tests/t-qr-show.sh \
 	tests/t-verify-hostile.sh tests/t-bundle-interrupted.sh \
 	tests/t-bundle-roundtrip.sh tests/t-man.sh tests/t-sign.sh \
 	tests/t-passphrase.sh tests/t-bundle-options.sh tests/t-keys.sh \
@@ -11,7 +12,7 @@ MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh tests/t-qr-show.sh \
 	tests/t-symmetric.sh tests/t-races.sh tests/t-bundle-regressions.sh \
 	tests/t-failure.sh tests/t-literal.sh tests/t-manifest.sh \
 	tests/t-key-interop.sh tests/t-interop.sh tests/t-roundtrip.sh \
-	tests/t-stick-rotate.sh tests/t-stick-holes.sh tests/t-stick-gaps.sh \
+	tests/t-stick-rotate.sh tests/t-stick-holes.sh \
 	tests/t-stick-forged.sh tests/t-stick-interrupted.sh \
 	tests/t-stick-planted.sh tests/t-stick-exchange.sh \
 	tests/t-stick-json.sh tests/t-stick-odd.sh tests/t-stick-fat.sh \
