@@ -193,7 +193,8 @@ parse_line(char *line, struct entry *e)
 		e->kind = K_FREE;
 		return 1;
 	}
-	if (strlen(f[4]) != RUN_LEN || !mule_is_hex(f[4], RUN_LEN, 0))
+	if (n < 5 || strlen(f[4]) != RUN_LEN
+	    || !mule_is_hex(f[4], RUN_LEN, 0))
 		return 0;
 	memcpy(e->run, f[4], RUN_LEN + 1);
 	if (n == 5 && !strcmp(f[2], words[K_RESERVED])) {
