@@ -344,6 +344,8 @@ corrupt(void)
 	    "LAST not a number");
 	REFUSED(A " " B " free\n",
 	    "free without a number");
+	REFUSED(A " " B " 3\n" A " " B " Free 2\n",
+	    "four fields, the third no word of ours (fuzz-sequence)");
 	REFUSED(A " " B " 1234567890123456789\n",
 	    "LAST of 19 digits");
 	REFUSED(A " " B " 3\n" A " " B " free 9\n",
