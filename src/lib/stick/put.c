@@ -126,6 +126,7 @@ struct hashing {
 	mule_write_fn write;
 	void *arg;
 	gcry_md_hd_t md;
+	uint64_t size;
 };
 
 static gpg_error_t
@@ -134,6 +135,7 @@ hashing_write(void *arg, const void *buf, size_t n)
 	struct hashing *h = arg;
 
 	gcry_md_write(h->md, buf, n);
+	h->size += n;
 	return h->write(h->arg, buf, n);
 }
 
@@ -258,35 +260,41 @@ undo_item(const struct mule_stick *s, const struct mule_stick_route *r,
 	mule_error_restore(&why);
 }
 
+/* Where store() puts an item: in the recipients' folders on STICK, or,
+ * with STICK NULL, sealed into the local folder FD (FOLDER, for
+ * messages) as CID.gpg, uncommitted: OUT, for the caller to commit. */
+struct dest {
+	const struct mule_stick *stick;
+	int fd;
+	const char *folder;
+	struct mule_output *out;	/* out, without STICK */
+	uint64_t size;			/* out: the item's size */
+};
+
+/* Seal TAR for R into folder FD (FOLDER), in parts of R->split if
+ * SPLIT, under a temporary name that becomes CID.gpg (CID.gpg.001 ...)
+ * at the commit, which is left to the caller: *OUT or *SPLITP. */
 static gpg_error_t
-store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
-    const struct mule_stick_route *r, struct mule_tarout_opts *tar,
-    const struct mule_envelope *env, char out_cid[65], size_t *out_nparts)
+seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick_route *r,
+    struct mule_tarout_opts *tar, const struct mule_envelope *env, int fd,
+    const char *folder, int split_it, struct mule_output **outp,
+    struct mule_split **splitp, char cid[65], uint64_t *size)
 {
 	struct mule_gpg_opts g = *gopts;
 	struct mule_seal_opts seal;
 	struct mule_output *out = NULL;
 	struct mule_split *split = NULL;
-	struct hashing h = { NULL, NULL, NULL };
+	struct hashing h = { NULL, NULL, NULL, 0 };
 	const char **recps = NULL;
-	char *folder = NULL, rel[64], cid[65], name[80];
-	const unsigned char *digest;
+	char name[80];
 	gpg_error_t err;
-	size_t i, nparts = 0;
-	int fd = -1;
+	size_t i;
 
 	memset(&seal, 0, sizeof seal);
 	g.armor = 0;
-	snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
-	    ? MULE_STICK_ANYONE : r->recipients[0]);
-	/* The folder is opened once: the item is written, renamed and
-	 * copied from there, whatever becomes of its path meanwhile. */
-	err = mule_stick_folder(s, rel, 1, &fd, &folder);
-	mule_test_pause("stick-put-after-open");
 	snprintf(name, sizeof name, "pending-%s.gpg", env->id);
-	if (!err)
-		err = gcry_md_open(&h.md, GCRY_MD_SHA256, 0);
-	if (!err && r->split) {
+	err = gcry_md_open(&h.md, GCRY_MD_SHA256, 0);
+	if (!err && split_it) {
 		err = mule_split_open_at(&split, fd, folder, name, r->split, 0);
 		h.write = mule_split_write;
 		h.arg = split;
@@ -314,19 +322,64 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	err = mule_bundle_seal(&g, &seal, tar, hashing_write, &h);
 	if (err)
 		goto leave;
-	digest = gcry_md_read(h.md, GCRY_MD_SHA256);
-	mule_hex_encode(cid, digest, 32);
+	mule_hex_encode(cid, gcry_md_read(h.md, GCRY_MD_SHA256), 32);
 	snprintf(name, sizeof name, "%s.gpg", cid);
+	err = split ? mule_split_retarget(split, name)
+	    : mule_output_retarget(out, name);
+	*size = h.size;
+leave:
+	gcry_md_close(h.md);
+	free(recps);
+	if (err) {
+		mule_split_free(split);
+		mule_output_free(out);
+		split = NULL;
+		out = NULL;
+	}
+	*outp = out;
+	*splitp = split;
+	return err;
+}
+
+static gpg_error_t
+store(const struct mule_gpg_opts *gopts, struct dest *d,
+    const struct mule_stick_route *r, struct mule_tarout_opts *tar,
+    const struct mule_envelope *env, char out_cid[65], size_t *out_nparts)
+{
+	const struct mule_stick *s = d->stick;
+	struct mule_output *out = NULL;
+	struct mule_split *split = NULL;
+	char *folder = NULL, rel[64], cid[65];
+	gpg_error_t err;
+	size_t nparts = 0;
+	int fd = -1;
+
+	if (!s) {
+		/* A local folder (the outbox): one file, uncommitted. */
+		err = seal_into(gopts, r, tar, env, d->fd, d->folder, 0,
+		    &d->out, &split, cid, &d->size);
+		if (!err) {
+			memcpy(out_cid, cid, 65);
+			*out_nparts = 0;
+		}
+		return err;
+	}
+	snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
+	    ? MULE_STICK_ANYONE : r->recipients[0]);
+	/* The folder is opened once: the item is written, renamed and
+	 * copied from there, whatever becomes of its path meanwhile. */
+	err = mule_stick_folder(s, rel, 1, &fd, &folder);
+	mule_test_pause("stick-put-after-open");
+	if (!err)
+		err = seal_into(gopts, r, tar, env, fd, folder, r->split != 0,
+		    &out, &split, cid, &d->size);
+	if (err)
+		goto leave;
 	if (split) {
 		nparts = mule_split_count(split);
-		err = mule_split_retarget(split, name);
-		if (!err)
-			err = mule_split_commit(split);
-	} else {
-		err = mule_output_retarget(out, name);
-		if (!err)
-			err = mule_output_commit(out);
-	}
+		err = mule_split_commit(split);
+	} else
+		err = mule_output_commit(out);
 	if (!err && !r->hide_recipients
 	    && (err = copy_to_others(s, r, fd, folder, cid, nparts)))
 		undo_item(s, r, cid, nparts);	/* in every folder, or none */
@@ -337,8 +390,6 @@ store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 leave:
 	mule_split_free(split);
 	mule_output_free(out);
-	gcry_md_close(h.md);
-	free(recps);
 	if (fd >= 0)
 		close(fd);
 	free(folder);
@@ -432,10 +483,12 @@ head_entries(const struct mule_gpg_opts *gopts,
 	return 0;
 }
 
-gpg_error_t
-mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+/* Seal ITEM for R and store it at D; what was stored in *STORED, and
+ * when it was made in *CREATED. */
+static gpg_error_t
+put_item(const struct mule_gpg_opts *gopts, struct dest *d,
     const struct mule_stick_route *r, const char *item, size_t index,
-    struct mule_stick_stored *stored)
+    struct mule_stick_stored *stored, int64_t *created)
 {
 	struct mule_tar_extra extras[3];
 	struct mule_tarout_opts tar;
@@ -485,19 +538,67 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		}
 		shown = mule_escape(is_stdin ? "(standard input)" : item,
 		    is_stdin ? 16 : strlen(item));
-		err = shown ? store(gopts, s, r, &tar, &env, stored->cid,
+		err = shown ? store(gopts, d, r, &tar, &env, stored->cid,
 		    &stored->nparts) : gpg_error_from_syserror();
 	}
 	if (!err) {
 		memcpy(stored->id, env.id, 33);
 		stored->shown = shown;
 		stored->done = 1;
+		*created = env.created;
 	} else
 		free(shown);
 	mule_membuf_release(&text);
 	mule_membuf_release(&own);
 	mule_hold_free(hold);
 	return err;
+}
+
+gpg_error_t
+mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+    const struct mule_stick_route *r, const char *item, size_t index,
+    struct mule_stick_stored *stored)
+{
+	struct dest d;
+	int64_t created;
+
+	memset(&d, 0, sizeof d);
+	d.stick = s;
+	d.fd = -1;
+	return put_item(gopts, &d, r, item, index, stored, &created);
+}
+
+gpg_error_t
+mule_stick_seal(const struct mule_gpg_opts *gopts,
+    const struct mule_stick_route *r, const char *item, size_t index,
+    int fd, const char *folder, struct mule_stick_sealed *sealed)
+{
+	struct mule_stick_stored stored;
+	struct dest d;
+	gpg_error_t err;
+
+	memset(&d, 0, sizeof d);
+	memset(&stored, 0, sizeof stored);
+	memset(sealed, 0, sizeof *sealed);
+	d.fd = fd;
+	d.folder = folder;
+	err = put_item(gopts, &d, r, item, index, &stored, &sealed->created);
+	if (err)
+		return err;
+	memcpy(sealed->id, stored.id, 33);
+	memcpy(sealed->cid, stored.cid, 65);
+	sealed->shown = stored.shown;
+	sealed->size = d.size;
+	sealed->out = d.out;
+	return 0;
+}
+
+void
+mule_stick_sealed_release(struct mule_stick_sealed *sealed)
+{
+	mule_output_free(sealed->out);
+	free(sealed->shown);
+	memset(sealed, 0, sizeof *sealed);
 }
 
 gpg_error_t
@@ -509,6 +610,7 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	struct mule_tarout_opts tar;
 	struct mule_envelope env;
 	struct mule_membuf text, receipt, own, cert;
+	struct dest d;
 	gpg_error_t err;
 	size_t nparts;
 
@@ -528,8 +630,11 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	extras[2].arg = &receipt;
 	tar.extras = extras;
 	tar.nextras = 3;
+	memset(&d, 0, sizeof d);
+	d.stick = s;
+	d.fd = -1;
 	if (!err)
-		err = store(gopts, s, r, &tar, &env, cid, &nparts);
+		err = store(gopts, &d, r, &tar, &env, cid, &nparts);
 	memcpy(id, env.id, 33);
 	mule_membuf_release(&text);
 	mule_membuf_release(&own);
