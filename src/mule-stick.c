@@ -3,14 +3,17 @@
 #include <config.h>
 
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "stick/folder.h"
 #include "stick/get.h"
+#include "stick/outbox.h"
 #include "stick/put.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
@@ -18,13 +21,18 @@
 static const char usage[] =
 "usage: mule-stick init STICK\n"
 "       mule-stick put STICK -r USERID... [options] ITEM...\n"
+"       mule-stick put --queue -r USERID... [options] ITEM...\n"
+"       mule-stick sync STICK [--json]\n"
 "       mule-stick list STICK [--json]\n"
 "       mule-stick get STICK -C DIR [options]\n"
 "Carry sealed items between machines on a stick: put seals files,\n"
 "directories or standard input (\"-\") for their recipients; get takes in\n"
-"everything addressed to you, verified, each item exactly once.\n"
+"everything addressed to you, verified, each item exactly once.  While\n"
+"the stick is away, put --queue seals into the outbox, and sync moves\n"
+"what waits there onto the stick.\n"
 "\n"
 "put:\n"
+"      --queue                 seal into the outbox, not onto a stick\n"
 "  -r, --recipient USERID      seal for this key (repeatable)\n"
 "  -u, --local-user USERID     sign with this key (default: the first\n"
 "                              secret key that can sign)\n"
@@ -41,7 +49,8 @@ static const char usage[] =
 "      --receipts              put a signed receipt for each sender\n"
 "      --remove                remove delivered items from the stick\n"
 "\n"
-"      --json                  list, get: one JSON array on standard output\n"
+"      --json                  list, get, sync, put --queue: one JSON array\n"
+"                              on standard output\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
@@ -53,7 +62,7 @@ static const char usage[] =
 "operational error.\n";
 
 enum {
-	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT,
+	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT, OPT_QUEUE,
 	OPT_MAX_SIZE, OPT_MAX_FILES, OPT_JOURNAL, OPT_RECEIPTS, OPT_REMOVE,
 	OPT_JSON
 };
@@ -64,6 +73,7 @@ static const struct option longopts[] = {
 	{ "local-user", required_argument, NULL, 'u' },
 	{ "hide-recipients", no_argument, NULL, OPT_HIDE },
 	{ "split", required_argument, NULL, OPT_SPLIT },
+	{ "queue", no_argument, NULL, OPT_QUEUE },
 	{ "directory", required_argument, NULL, 'C' },
 	MULE_CLI_SIGNER_LONGOPTS,
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
@@ -86,6 +96,7 @@ struct args {
 	const char *dir;
 	const char *put_only, *get_only;
 	int json;
+	int queue;
 };
 
 static void
@@ -123,6 +134,10 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 				mule_usage_error("--split: invalid size '%s' "
 				    "(at least 1K)", optarg);
 			only(&a->put_only, "--split");
+			break;
+		case OPT_QUEUE:
+			a->queue = 1;
+			only(&a->put_only, "--queue");
 			break;
 		case 'C':
 			a->dir = optarg;
@@ -166,16 +181,31 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 	}
 }
 
+/* Does ARG look like a stick: a directory holding MULE/VERSION? */
+static int
+is_stick(const char *arg)
+{
+	struct stat st;
+	char *p;
+	int yes;
+
+	if (asprintf(&p, "%s/MULE/VERSION", arg) < 0)
+		return 0;
+	yes = stat(p, &st) == 0;
+	free(p);
+	return yes;
+}
+
 static void
 check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
     char **args)
 {
 	int put = !strcmp(a->cmd, "put"), get = !strcmp(a->cmd, "get");
-	int i, stdin_items = 0;
+	int i, stdin_items = 0, first = a->queue ? 0 : 1;
 
-	if (nargs < 1)
+	if (nargs < 1 && !a->queue)
 		mule_usage_error("%s: name the stick (its mount point)", a->cmd);
-	for (i = 1; put && i < nargs; i++)
+	for (i = first; put && i < nargs; i++)
 		stdin_items += !strcmp(args[i], "-");
 	if (stdin_items > 1)
 		mule_usage_error("put: standard input (-) once at most");
@@ -185,19 +215,38 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (!get && a->get_only)
 		mule_usage_error("%s is for get, not for %s", a->get_only,
 		    a->cmd);
-	if (a->json && !get && strcmp(a->cmd, "list"))
-		mule_usage_error("--json is for list and get");
+	if (a->json && !get && strcmp(a->cmd, "list") && strcmp(a->cmd, "sync")
+	    && !a->queue)
+		mule_usage_error("--json is for list, get, sync and put --queue");
 	if (cli->output)
 		mule_usage_error("-o is not for mule-stick");
 	if (put && !a->nrecipients)
 		mule_usage_error("put: name the recipients with -r");
-	if (put && nargs < 2)
+	if (put && nargs < first + 1)
 		mule_usage_error("put: name what to put (a file, a directory, "
 		    "or - for standard input)");
+	/* The outbox is for while the stick is away: a stick named there
+	 * is a mistake (sync STICK moves what waits). */
+	if (a->queue && is_stick(args[0]))
+		mule_usage_error("put --queue takes no stick: %s is one (put "
+		    "STICK, or sync STICK after put --queue)", args[0]);
 	if (!put && nargs > 1)
 		mule_usage_error("%s: one stick, nothing more", a->cmd);
 	if (get && !a->dir)
 		mule_usage_error("get: name where to deliver with -C DIR");
+}
+
+static void
+put_opts(const struct mule_cli *cli, const struct args *a,
+    struct mule_stick_put_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->signer = a->signer;
+	o->recipients = a->recipients;
+	o->nrecipients = a->nrecipients;
+	o->hide_recipients = a->hide;
+	o->split = a->split;
+	o->quiet = cli->quiet;
 }
 
 static gpg_error_t
@@ -206,15 +255,29 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 {
 	struct mule_stick_put_opts o;
 
-	memset(&o, 0, sizeof o);
-	o.signer = a->signer;
-	o.recipients = a->recipients;
-	o.nrecipients = a->nrecipients;
-	o.hide_recipients = a->hide;
-	o.split = a->split;
-	o.quiet = cli->quiet;
+	put_opts(cli, a, &o);
 	return mule_stick_put_items(&cli->gpg, s, &o,
 	    (const char *const *)items, nitems);
+}
+
+/* put --queue and sync: the outbox, with or without a stick. */
+static gpg_error_t
+outbox(struct mule_cli *cli, const struct args *a, char **args, int nargs)
+{
+	struct mule_outbox_queue_opts q;
+	struct mule_outbox_sync_opts y;
+
+	if (!strcmp(a->cmd, "sync")) {
+		memset(&y, 0, sizeof y);
+		y.json = a->json;
+		y.quiet = cli->quiet;
+		return mule_outbox_sync(&cli->gpg, args[0], &y);
+	}
+	memset(&q, 0, sizeof q);
+	put_opts(cli, a, &q.put);
+	q.json = a->json;
+	return mule_outbox_queue(&cli->gpg, &q, (const char *const *)args,
+	    (size_t)nargs);
 }
 
 int
@@ -245,9 +308,10 @@ main(int argc, char **argv)
 	}
 	parse(argc, argv, &cli, &a, &g);
 	if (!a.cmd)
-		mule_usage_error("name a command: init, put, list or get");
+		mule_usage_error("name a command: init, put, sync, list or get");
 	if (strcmp(a.cmd, "init") && strcmp(a.cmd, "put")
-	    && strcmp(a.cmd, "list") && strcmp(a.cmd, "get"))
+	    && strcmp(a.cmd, "sync") && strcmp(a.cmd, "list")
+	    && strcmp(a.cmd, "get"))
 		mule_usage_error("unknown command '%s'", a.cmd);
 	nargs = argc - optind;
 	check_usage(&cli, &a, nargs, argv + optind);
@@ -255,6 +319,8 @@ main(int argc, char **argv)
 
 	if (!strcmp(a.cmd, "init"))
 		err = mule_stick_init(argv[optind]);
+	else if (a.queue || !strcmp(a.cmd, "sync"))
+		err = outbox(&cli, &a, argv + optind, nargs);
 	else if (!(err = mule_stick_open(&stick, argv[optind]))
 	    && !strcmp(a.cmd, "put"))
 		err = put(&cli, &stick, &a, argv + optind + 1,

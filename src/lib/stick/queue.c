@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* queue.c - mule-stick put --queue: items sealed into the outbox. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/fd.h"
+#include "core/output.h"
+#include "core/parallel.h"
+#include "core/tempname.h"
+#include "core/testhook.h"
+#include "pgp/gpg.h"
+#include "pgp/keys.h"
+#include "stick/envelope.h"
+#include "stick/folder.h"
+#include "stick/names.h"
+#include "stick/outbox.h"
+#include "stick/queued.h"
+#include "stick/update.h"
+
+/* The items go side by side, as put's do (stick/batch.c); each job
+ * borrows a GPGME context that already holds the signing key. */
+struct queue_jobs {
+	const struct mule_gpg_opts *gopts;
+	const struct mule_stick_route *route;
+	const struct mule_outbox *ob;
+	const char *const *items;
+	struct mule_stick_sealed *sealed;	/* one per item */
+	gpgme_ctx_t spare[8];
+	size_t nspare;
+};
+
+static gpg_error_t
+seal_one(void *arg, size_t i)
+{
+	struct queue_jobs *q = arg;
+	struct mule_stick_route route = *q->route;
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err = 0;
+
+	mule_parallel_lock();
+	if (q->nspare)
+		ctx = q->spare[--q->nspare];
+	mule_parallel_unlock();
+	if (!ctx) {
+		err = mule_gpg_ctx_new(&ctx, q->gopts);
+		if (!err)
+			err = mule_signer_use(ctx, route.sender);
+	}
+	route.ctx = ctx;
+	if (!err)
+		err = mule_stick_seal(q->gopts, &route, q->items[i], i,
+		    q->ob->fd, q->ob->path, &q->sealed[i]);
+	mule_parallel_lock();
+	if (ctx && q->nspare < sizeof q->spare / sizeof q->spare[0])
+		q->spare[q->nspare++] = ctx;
+	else
+		gpgme_release(ctx);
+	mule_parallel_unlock();
+	return err;
+}
+
+/* The record of SEALED, put for R. */
+static void
+record_of(const struct mule_stick_route *r, const struct mule_stick_sealed *s,
+    struct mule_outbox_item *it)
+{
+	size_t i;
+
+	memset(it, 0, sizeof *it);
+	memcpy(it->id, s->id, 33);
+	memcpy(it->cid, s->cid, 65);
+	memcpy(it->sender, r->sender, 41);
+	for (i = 0; i < r->nrecipients; i++)
+		memcpy(it->recipients[i], r->recipients[i], 41);
+	it->nrecipients = r->nrecipients;
+	if (r->hide_recipients) {
+		snprintf(it->folders[0], 41, "%s", MULE_STICK_ANYONE);
+		it->nfolders = 1;
+	} else {
+		memcpy(it->folders, it->recipients, sizeof it->folders);
+		it->nfolders = it->nrecipients;
+	}
+	it->name = s->shown;	/* borrowed */
+	it->size = s->size;
+	it->created = s->created;
+	it->split = r->split;
+}
+
+/* Take back what was queued of the N items of SEALED: the records
+ * first, so that no item is ever queued without its file. */
+static void
+unqueue(const struct mule_outbox *ob, const struct mule_stick_sealed *sealed,
+    size_t n)
+{
+	struct mule_error_record why;	/* the failure's, kept */
+	char name[80];
+	size_t i;
+
+	mule_error_save(&why);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s.to", sealed[i].cid);
+		unlinkat(ob->fd, name, 0);
+	}
+	(void)mule_sync_dirfd(ob->fd);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s.gpg", sealed[i].cid);
+		unlinkat(ob->fd, name, 0);
+	}
+	(void)mule_sync_dirfd(ob->fd);
+	mule_error_restore(&why);
+}
+
+static gpg_error_t
+sync_dir(const struct mule_outbox *ob)
+{
+	if (mule_sync_dirfd(ob->fd) < 0)
+		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
+		    ob->path, strerror(errno));
+	return 0;
+}
+
+/* Put the N sealed items in place, then their records (*DONE: how many
+ * items may be in place, for unqueue). */
+static gpg_error_t
+commit(struct mule_outbox *ob, const struct mule_stick_route *r,
+    const struct mule_stick_sealed *sealed, size_t n, size_t *done)
+{
+	struct mule_outbox_item it;
+	gpg_error_t err = 0;
+	size_t i;
+
+	for (i = 0; !err && i < n; i++, (*done)++)
+		err = mule_output_commit(sealed[i].out);
+	/* The items on the disk before any record says they are there. */
+	if (!err)
+		err = sync_dir(ob);
+	mule_test_pause("outbox-queue-before-record");
+	for (i = 0; !err && i < n; i++) {
+		record_of(r, &sealed[i], &it);
+		err = mule_outbox_add(ob, &it);
+	}
+	if (!err)
+		err = sync_dir(ob);
+	return err;
+}
+
+/* Say what was queued: a line for each item, or one JSON array. */
+static gpg_error_t
+report(const struct mule_gpg_opts *gopts, const struct mule_outbox_queue_opts *o,
+    const struct mule_stick_route *r, const struct mule_stick_sealed *sealed,
+    size_t n)
+{
+	struct mule_stick_names *names = NULL;
+	struct mule_outbox_item it;
+	gpg_error_t err;
+	size_t i;
+
+	if (o->put.quiet && !o->json)
+		return 0;
+	err = mule_stick_names_new(&names, gopts);
+	if (err)
+		return err;
+	if (o->json)
+		fputs("[", stdout);
+	for (i = 0; i < n; i++) {
+		record_of(r, &sealed[i], &it);
+		if (o->json) {
+			fputs(i ? ",\n  " : "\n  ", stdout);
+			mule_queued_json(stdout, names, "queued", &it, NULL,
+			    NULL);
+		} else
+			mule_queued_line(stdout, names, "queued", &it, NULL);
+	}
+	if (o->json)
+		fputs(n ? "\n]\n" : "]\n", stdout);
+	mule_stick_names_free(names);
+	if (fflush(stdout) == EOF)
+		return mule_error_set(gpg_error_from_syserror(), NULL,
+		    "standard output: %s", strerror(errno));
+	return 0;
+}
+
+/* Every item must be there before numbers are taken for them. */
+static gpg_error_t
+items_exist(const char *const *items, size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(items[i], "-") && lstat(items[i], &st) < 0)
+			return mule_error_set(gpg_error_from_syserror(), NULL,
+			    "%s: %s", items[i], strerror(errno));
+	return 0;
+}
+
+gpg_error_t
+mule_outbox_queue(const struct mule_gpg_opts *gopts,
+    const struct mule_outbox_queue_opts *o, const char *const *items,
+    size_t nitems)
+{
+	struct mule_gpg_opts binary = *gopts;
+	struct mule_stick_route route;
+	struct mule_membuf cert = { NULL, 0, 0, 0, NULL };
+	struct mule_outbox ob;
+	struct queue_jobs jobs;
+	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err;
+	size_t i, done = 0;
+
+	memset(&route, 0, sizeof route);
+	memset(&jobs, 0, sizeof jobs);
+	route.hide_recipients = o->put.hide_recipients;
+	route.split = o->put.split;
+	route.quiet = o->put.quiet;
+	route.state_dir = o->state_dir;
+	binary.armor = 0;	/* items are binary OpenPGP */
+	err = mule_outbox_open(&ob, o->state_dir, 1);
+	if (!err)
+		err = mule_gpg_ctx_new(&ctx, &binary);
+	if (!err)
+		err = mule_stick_route_resolve(ctx, o->put.signer,
+		    o->put.recipients, o->put.nrecipients, &route);
+	jobs.gopts = &binary;
+	jobs.route = &route;
+	jobs.ob = &ob;
+	jobs.items = items;
+	if (!err && !(err = mule_signer_use(ctx, route.sender))) {
+		jobs.spare[jobs.nspare++] = ctx;
+		ctx = NULL;
+	}
+	if (!err && !(err = mule_stick_cert_export(&binary, route.sender,
+	    &cert)))
+		route.cert = &cert;
+	if (!err)
+		err = items_exist(items, nitems);
+	/* The numbers are taken now: the items are sealed now. */
+	if (!err)
+		err = mule_stick_route_number(&route, nitems, seqs);
+	if (!err && !(jobs.sealed = calloc(nitems, sizeof *jobs.sealed)))
+		err = gpg_error_from_syserror();
+	if (!err) {
+		/* What killed queues left, once for all the items. */
+		mule_output_clean_stale_at(ob.fd);
+		err = mule_parallel_run(nitems, seal_one, &jobs);
+	}
+	/* Under the lock that a sync holds alone: it sees every item
+	 * queued, or none; and none is queued unless it was reported. */
+	if (!err && !(err = mule_outbox_lock(&ob, 0))) {
+		err = commit(&ob, &route, jobs.sealed, nitems, &done);
+		if (!err)
+			err = report(&binary, o, &route, jobs.sealed, nitems);
+		if (err)
+			unqueue(&ob, jobs.sealed, done);
+	}
+	for (i = 0; jobs.sealed && i < nitems; i++)
+		mule_stick_sealed_release(&jobs.sealed[i]);
+	free(jobs.sealed);
+	for (i = 0; i < jobs.nspare; i++)
+		gpgme_release(jobs.spare[i]);
+	gpgme_release(ctx);
+	mule_stick_route_release(&route);
+	mule_membuf_release(&cert);
+	mule_outbox_close(&ob);
+	return err;
+}
