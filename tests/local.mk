@@ -26,7 +26,10 @@ tests_agent_socket_LDADD = $(MULE_LIBS)
 FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar tests/fuzz-packet \
 	tests/fuzz-clearsig tests/fuzz-manifest tests/fuzz-digests \
 	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-parts \
-	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur tests/fuzz-qr-parts
+	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur tests/fuzz-qr-parts \
+	tests/fuzz-outbox
+tests_fuzz_outbox_SOURCES = contrib/fuzz/fuzz-outbox.c tests/fuzz-replay.c
+tests_fuzz_outbox_LDADD = $(MULE_LIBS)
 tests_fuzz_dearmor_SOURCES = contrib/fuzz/fuzz-dearmor.c tests/fuzz-replay.c
 tests_fuzz_dearmor_LDADD = $(MULE_LIBS)
 tests_fuzz_grammar_SOURCES = contrib/fuzz/fuzz-grammar.c tests/fuzz-replay.c
@@ -69,7 +72,9 @@ tests_unit_armor_SOURCES = tests/unit-armor.c tests/tap.h
 tests_unit_armor_LDADD = $(MULE_LIBS)
 tests_unit_words_SOURCES = tests/unit-words.c tests/tap.h
 tests_unit_usage_SOURCES = tests/unit-usage.c tests/tap.h
-UNIT_TESTS += tests/unit-envelope
+UNIT_TESTS += tests/unit-envelope tests/unit-outbox
+tests_unit_outbox_SOURCES = tests/unit-outbox.c tests/tap.h
+tests_unit_outbox_LDADD = $(MULE_LIBS)
 tests_unit_envelope_SOURCES = tests/unit-envelope.c tests/tap.h
 tests_unit_envelope_LDADD = $(MULE_LIBS)
 tests_unit_usage_LDADD = $(MULE_LIBS)
