@@ -295,6 +295,19 @@ else
 	skip "built without --enable-test-hooks: no kill points"
 fi
 
+# --- both records: the one that says done wins -----------------------------------------------
+stick twins
+why=""
+queue_new -r "$BOB" "$SRC/report.txt"; W1=$NEWQ
+cp "$OB/$W1.to" "$OB/$W1.done"
+st 0 ms_a sync "$S" --json
+[ "$(json 'd[0]["status"], d[0]["copied"], d[0]["recorded_before"]')" = "('synced', False, True)" ] ||
+    why="$why sync said: $(cat "$T/out");"
+[ -z "$(items "$BOX")" ] || why="$why copied: $(items "$BOX");"
+[ -z "$(ls -A "$OB")" ] || why="$why the outbox holds: $(ls -A "$OB" | tr '\n' ' ');"
+verdict "an item with a record that says queued and one that says on a stick is not copied, and leaves the outbox"
+fat_done
+
 # === no stick, not a stick ====================================================================
 scenario nostick
 OB="$ASTATE/mule/outbox"

@@ -422,6 +422,27 @@ add_item(const struct mule_outbox *ob, const char *name, const char *cid,
 	return 0;
 }
 
+/* An item with both records (never made so, but a hand may) is on a
+ * stick: the record that says queued must not get it copied again. */
+static void
+drop_queued_twins(struct mule_outbox_item *list, size_t *n)
+{
+	size_t i, k;
+
+	for (i = 0; i < *n; i++) {
+		if (list[i].on_stick)
+			continue;
+		for (k = 0; k < *n; k++)
+			if (list[k].on_stick && !strcmp(list[k].cid,
+			    list[i].cid))
+				break;
+		if (k == *n)
+			continue;
+		mule_outbox_item_release(&list[i]);
+		list[i--] = list[--*n];
+	}
+}
+
 gpg_error_t
 mule_outbox_list(const struct mule_outbox *ob, struct mule_outbox_item **items,
     size_t *n, char (**orphans)[65], size_t *norphans)
@@ -464,6 +485,7 @@ mule_outbox_list(const struct mule_outbox *ob, struct mule_outbox_item **items,
 		/* Anything else (temporaries, a stranger's file) is left. */
 	}
 	closedir(d);
+	drop_queued_twins(list, &count);
 	if (count)
 		qsort(list, count, sizeof *list, cmp_items);
 	/* The files of a queue killed before the record was written. */
@@ -531,9 +553,10 @@ mule_outbox_record(const struct mule_outbox *ob, const char *cid)
 static gpg_error_t
 remove_one(const struct mule_outbox *ob, const char *name)
 {
-	if (unlinkat(ob->fd, name, 0) < 0 && errno != ENOENT)
-		return mule_error_set(gpg_error_from_syserror(), NULL,
-		    "%s/%s: %s", ob->path, name, strerror(errno));
+	if (unlinkat(ob->fd, name, 0) < 0)
+		return errno == ENOENT ? 0 : mule_error_set(
+		    gpg_error_from_syserror(), NULL, "%s/%s: %s", ob->path,
+		    name, strerror(errno));
 	return sync_outbox(ob);
 }
 
@@ -542,16 +565,17 @@ mule_outbox_remove(const struct mule_outbox *ob, const char *cid)
 {
 	char name[80];
 	gpg_error_t err;
-	struct stat st;
 
 	/* The item first: a record without it is done with, an item
-	 * without a record would be an orphan to tidy. */
+	 * without a record would be an orphan to tidy.  The record that
+	 * says done goes last: until then, nothing copies the item. */
 	snprintf(name, sizeof name, "%s.gpg", cid);
 	err = remove_one(ob, name);
 	mule_test_pause("outbox-after-remove-item");
+	snprintf(name, sizeof name, "%s.to", cid);
+	if (!err)
+		err = remove_one(ob, name);
 	snprintf(name, sizeof name, "%s.done", cid);
-	if (!err && fstatat(ob->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		snprintf(name, sizeof name, "%s.to", cid);
 	if (!err)
 		err = remove_one(ob, name);
 	return err;

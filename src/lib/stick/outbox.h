@@ -111,8 +111,9 @@ gpg_error_t mule_outbox_add(const struct mule_outbox *ob,
 /* Rename CID.to to CID.done and flush the folder: on the stick. */
 gpg_error_t mule_outbox_record(const struct mule_outbox *ob, const char *cid);
 
-/* Remove CID.gpg, then its record (CID.to or CID.done), flushing the
- * folder after each; a file already gone is no error. */
+/* Remove CID.gpg, then its records (CID.to, CID.done: the one that
+ * says done last), flushing the folder after each; a file already gone
+ * is no error. */
 gpg_error_t mule_outbox_remove(const struct mule_outbox *ob, const char *cid);
 
 /* Does the outbox of STATE_DIR (NULL: mule_state_dir) hold the item CID,
