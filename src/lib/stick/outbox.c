@@ -24,7 +24,7 @@
 #include "tar/parts.h"
 
 #define FORMAT_LINE "mule-outbox: 1\n"
-#define NAME_MAX_BYTES 16384
+#define NAME_MAX_BYTES 32768
 
 /* --- the record ---------------------------------------------------------- */
 
@@ -517,6 +517,7 @@ sync_outbox(const struct mule_outbox *ob)
 gpg_error_t
 mule_outbox_add(const struct mule_outbox *ob, const struct mule_outbox_item *it)
 {
+	struct mule_outbox_item check;
 	struct mule_output *out = NULL;
 	char name[80], *text = NULL;
 	size_t len;
@@ -524,6 +525,16 @@ mule_outbox_add(const struct mule_outbox *ob, const struct mule_outbox_item *it)
 
 	snprintf(name, sizeof name, "%s.to", it->cid);
 	err = mule_outbox_format(it, &text, &len);
+	/* What is queued, sync must be able to read: a name too long for
+	 * a record is refused now, not found unreadable later. */
+	if (!err && (len > MULE_OUTBOX_RECORD_MAX
+	    || mule_outbox_parse(name, text, len, &check))) {
+		mule_error_clear();
+		err = mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE), NULL,
+		    "a name of %zu bytes is too long for the outbox",
+		    strlen(it->name));
+	} else if (!err)
+		mule_outbox_item_release(&check);
 	if (!err)
 		err = mule_output_open_at(&out, ob->fd, ob->path, name,
 		    MULE_OUTPUT_BATCH);
