@@ -215,6 +215,14 @@ if has_test_hooks; then
 		kill -9 "$paused" 2>/dev/null
 		wait "$paused" 2>/dev/null
 		st 0 ms_a sync "$S"
+		case $p in
+		outbox-sync-before-record)
+			grep -q '^synced .*(found whole on the stick: not copied again)$' "$T/out" ||
+			    why="$why no item was found whole: $(cat "$T/out");" ;;
+		outbox-sync-after-record|outbox-after-remove-item)
+			grep -q '^synced .*(on a stick since an earlier sync)$' "$T/out" ||
+			    why="$why no item was recorded before: $(cat "$T/out");" ;;
+		esac
 		[ "$(cids "$BOX")" = "$(printf '%s\n' $K1 $K2 | sort)" ] ||
 		    why="$why Bob's folder holds: $(cids "$BOX" | tr '\n' ' ');"
 		[ "$(items "$BOX" | wc -l)" -eq "$nfiles" ] ||
