@@ -26,4 +26,4 @@ MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh tests/t-qr-show.sh \
 # so not part of make check).
 FAULT_TESTS = tests/t-faults-files.sh tests/t-faults-bundle.sh \
 	tests/t-faults-put.sh tests/t-faults-get.sh tests/t-faults-get-malloc.sh \
-	tests/t-faults-key.sh
+	tests/t-faults-key.sh tests/t-faults-sync.sh
