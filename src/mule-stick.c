@@ -13,8 +13,10 @@
 #include "core/text.h"
 #include "stick/folder.h"
 #include "stick/get.h"
+#include "stick/list.h"
 #include "stick/outbox.h"
 #include "stick/put.h"
+#include "stick/retry.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
 
@@ -23,13 +25,16 @@ static const char usage[] =
 "       mule-stick put STICK -r USERID... [options] ITEM...\n"
 "       mule-stick put --queue -r USERID... [options] ITEM...\n"
 "       mule-stick sync STICK [--json]\n"
-"       mule-stick list STICK [--json]\n"
+"       mule-stick list STICK [--json] [--journal FILE]\n"
 "       mule-stick get STICK -C DIR [options]\n"
+"       mule-stick retry STICK [CID...] [--journal FILE]\n"
 "Carry sealed items between machines on a stick: put seals files,\n"
 "directories or standard input (\"-\") for their recipients; get takes in\n"
-"everything addressed to you, verified, each item exactly once.  While\n"
-"the stick is away, put --queue seals into the outbox, and sync moves\n"
-"what waits there onto the stick.\n"
+"everything addressed to you, verified, each item exactly once; list\n"
+"shows what waits, and what was rejected and why; retry puts items this\n"
+"machine rejected back for the next get.  While the stick is away, put\n"
+"--queue seals into the outbox, and sync moves what waits there onto\n"
+"the stick.\n"
 "\n"
 "put:\n"
 "      --queue                 seal into the outbox, not onto a stick\n"
@@ -45,12 +50,12 @@ static const char usage[] =
 "      --signer-file KEYFILE   accept only the key in KEYFILE, not imported\n"
 "      --max-size SIZE         skip larger items, refuse more data (default 8G)\n"
 "      --max-files N           refuse items with more entries (default 1000000)\n"
-"      --journal FILE          the journal of delivered items\n"
+"      --journal FILE          get, list, retry: the journal of this machine\n"
 "      --receipts              put a signed receipt for each sender\n"
 "      --remove                remove delivered items from the stick\n"
 "\n"
-"      --json                  list, get, sync, put --queue: one JSON array\n"
-"                              on standard output\n"
+"      --json                  put, sync, list, get: one JSON array on\n"
+"                              standard output\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
@@ -59,7 +64,7 @@ static const char usage[] =
 "  -V, --version               show the version\n"
 "\n"
 "Exit status: 0 success, 1 an item rejected or replayed, 2 usage or\n"
-"operational error.\n";
+"operational error (an item that retry cannot put back among them).\n";
 
 enum {
 	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT, OPT_QUEUE,
@@ -95,6 +100,7 @@ struct args {
 	uint64_t split;
 	const char *dir;
 	const char *put_only, *get_only;
+	const char *journal;
 	int json;
 	int queue;
 };
@@ -156,8 +162,7 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 			only(&a->get_only, "--max-files");
 			break;
 		case OPT_JOURNAL:
-			g->journal = optarg;
-			only(&a->get_only, "--journal");
+			g->journal = a->journal = optarg;
 			break;
 		case OPT_RECEIPTS:
 			g->receipts = 1;
@@ -201,6 +206,8 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
     char **args)
 {
 	int put = !strcmp(a->cmd, "put"), get = !strcmp(a->cmd, "get");
+	int list = !strcmp(a->cmd, "list"), retry = !strcmp(a->cmd, "retry");
+	int sync = !strcmp(a->cmd, "sync");
 	int i, stdin_items = 0, first = a->queue ? 0 : 1;
 
 	if (nargs < 1 && !a->queue)
@@ -215,9 +222,10 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (!get && a->get_only)
 		mule_usage_error("%s is for get, not for %s", a->get_only,
 		    a->cmd);
-	if (a->json && !get && strcmp(a->cmd, "list") && strcmp(a->cmd, "sync")
-	    && !a->queue)
-		mule_usage_error("--json is for list, get, sync and put --queue");
+	if (a->json && !get && !put && !list && !sync)
+		mule_usage_error("--json is for put, sync, list and get");
+	if (a->journal && !get && !list && !retry)
+		mule_usage_error("--journal is for get, list and retry");
 	if (cli->output)
 		mule_usage_error("-o is not for mule-stick");
 	if (put && !a->nrecipients)
@@ -230,7 +238,7 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (a->queue && is_stick(args[0]))
 		mule_usage_error("put --queue takes no stick: %s is one (put "
 		    "STICK, or sync STICK after put --queue)", args[0]);
-	if (!put && nargs > 1)
+	if (!put && !retry && nargs > 1)
 		mule_usage_error("%s: one stick, nothing more", a->cmd);
 	if (get && !a->dir)
 		mule_usage_error("get: name where to deliver with -C DIR");
@@ -247,6 +255,7 @@ put_opts(const struct mule_cli *cli, const struct args *a,
 	o->hide_recipients = a->hide;
 	o->split = a->split;
 	o->quiet = cli->quiet;
+	o->json = a->json;
 }
 
 static gpg_error_t
@@ -280,6 +289,30 @@ outbox(struct mule_cli *cli, const struct args *a, char **args, int nargs)
 	    (size_t)nargs);
 }
 
+static gpg_error_t
+list(struct mule_cli *cli, const struct mule_stick *s, const struct args *a)
+{
+	struct mule_stick_list_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.journal = a->journal;
+	o.json = a->json;
+	return mule_stick_list(&cli->gpg, s, &o);
+}
+
+static gpg_error_t
+retry(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
+    char **ids, size_t nids)
+{
+	struct mule_stick_retry_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.journal = a->journal;
+	o.ids = (const char *const *)ids;
+	o.nids = nids;
+	return mule_stick_retry(&cli->gpg, s, &o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -308,10 +341,11 @@ main(int argc, char **argv)
 	}
 	parse(argc, argv, &cli, &a, &g);
 	if (!a.cmd)
-		mule_usage_error("name a command: init, put, sync, list or get");
+		mule_usage_error("name a command: init, put, sync, list, get "
+		    "or retry");
 	if (strcmp(a.cmd, "init") && strcmp(a.cmd, "put")
 	    && strcmp(a.cmd, "sync") && strcmp(a.cmd, "list")
-	    && strcmp(a.cmd, "get"))
+	    && strcmp(a.cmd, "get") && strcmp(a.cmd, "retry"))
 		mule_usage_error("unknown command '%s'", a.cmd);
 	nargs = argc - optind;
 	check_usage(&cli, &a, nargs, argv + optind);
@@ -326,7 +360,10 @@ main(int argc, char **argv)
 		err = put(&cli, &stick, &a, argv + optind + 1,
 		    (size_t)(nargs - 1));
 	else if (!err && !strcmp(a.cmd, "list"))
-		err = mule_stick_list(&stick, a.json);
+		err = list(&cli, &stick, &a);
+	else if (!err && !strcmp(a.cmd, "retry"))
+		err = retry(&cli, &stick, &a, argv + optind + 1,
+		    (size_t)(nargs - 1));
 	else if (!err) {
 		g.dir = a.dir;
 		g.json = a.json;

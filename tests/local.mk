@@ -16,7 +16,7 @@ EXTRA_DIST += tests/bcur.js
 
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
 	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur tests/unit-usage \
-	tests/unit-qr-loss
+	tests/unit-qr-loss tests/unit-journal
 check_PROGRAMS = $(UNIT_TESTS) $(FUZZ_REPLAY) tests/agent-socket
 tests_agent_socket_SOURCES = tests/agent-socket.c
 tests_agent_socket_LDADD = $(MULE_LIBS)
@@ -85,6 +85,8 @@ tests_unit_qr_loss_SOURCES = tests/unit-qr-loss.c tests/tap.h
 tests_unit_qr_loss_LDADD = $(MULE_LIBS)
 tests_unit_text_SOURCES = tests/unit-text.c tests/tap.h
 tests_unit_text_LDADD = $(MULE_LIBS)
+tests_unit_journal_SOURCES = tests/unit-journal.c tests/tap.h
+tests_unit_journal_LDADD = $(MULE_LIBS)
 tests_unit_hold_SOURCES = tests/unit-hold.c tests/tap.h
 tests_unit_hold_LDADD = $(MULE_LIBS)
 tests_unit_output_SOURCES = tests/unit-output.c tests/tap.h

@@ -182,8 +182,12 @@ env_of() { plain "$1" "$2" | tar -xOf - MULE-ENVELOPE 2>/dev/null; }
 # field KEY: the value(s) of KEY in the envelope on stdin
 field() { sed -n "s/^$1: //p"; }
 
-# delivered_ids SENDER: the IDs in "delivered SENDER ID DIR" lines of $T/out
-delivered_ids() { awk -v s="$1" '$1 == "delivered" && $2 == s { print $3 }' "$T/out" | sort; }
+# delivered_ids SENDER: the IDs of the items from SENDER in the lines
+# "delivered from "NAME" (SENDER): ... -> DIR/SENDER/CREATED-ID" of $T/out
+delivered_ids() {
+	awk -v s="$1" '$1 == "delivered" && index($0, "(" s "): ") {
+		n = split($NF, a, "-"); print a[n] }' "$T/out" | sort
+}
 count_lines() { grep -c "$1" "$T/out"; }
 # dir_of INBOX SENDER ID: the delivered folders for ID (one per line)
 dir_of() {

@@ -106,7 +106,7 @@ why=""
 st 0 ms_b get "$S" -C "$IN" --receipts
 [ "$(delivered_ids "$ALICE" | tr '\n' ' ')" = "$(printf '%s\n' $XIDS | sort | tr '\n' ' ')" ] ||
     why="$why delivered IDs are not the three envelope IDs;"
-grep -v '^delivered ' "$T/out" | grep -qvE "^receipt $ALICE [0-9a-f]{32}\$" &&
+grep -v '^delivered ' "$T/out" | grep -qvE "^receipt to .*\($ALICE\): for [0-9]+ items?, item [0-9a-f]{32}\$" &&
     why="$why other lines on stdout;"
 [ "$(grep -c '^receipt ' "$T/out")" -eq 1 ] || why="$why not one receipt line;"
 verdict "Bob's get -C inbox --receipts: one 'delivered ALICE ID DIR' line per item, one 'receipt ALICE ID', exit 0"
@@ -116,7 +116,7 @@ for i in $XIDS; do
 	d=$(dir_of "$IN" "$ALICE" "$i")
 	[ "$(printf '%s\n' "$d" | grep -c .)" -eq 1 ] || { why="$why ID $i: folders '$d';"; continue; }
 	printf '%s\n' "${d##*/}" | grep -qE "^[0-9]+-$i\$" || why="$why folder name ${d##*/};"
-	printed=$(awk -v i="$i" '$1 == "delivered" && $3 == i { print $4 }' "$T/out")
+	printed=$(awk -v i="$i" '$1 == "delivered" && $NF ~ ("-" i "$") { print $NF }' "$T/out")
 	[ "$printed" -ef "$d" ] || why="$why printed dir '$printed' is not $d;"
 done
 [ "$(ls -A "$IN")" = "$ALICE" ] || why="$why inbox holds: $(ls -A "$IN" | tr '\n' ' ');"
@@ -208,7 +208,7 @@ why=""
 tree "$IN" >"$T/tree.before"
 st 0 ms_b get "$S" -C "$IN"
 for i in $XIDS $ARID; do
-	grep -qx "already-delivered $ALICE $i" "$T/out" ||
+	grep -qx "already-delivered from .*($ALICE): item $i" "$T/out" ||
 	    why="$why no 'already-delivered ALICE $i';"
 done
 grep -q '^delivered ' "$T/out" && why="$why something delivered again;"
@@ -223,14 +223,14 @@ why=""
 cp "$BOX/$X1.gpg" "$T/x1.copy"
 st 0 ms_b get "$S" -C "$IN" --remove
 [ -z "$(items "$BOX")" ] || why="$why --remove left: $(items "$BOX" | tr '\n' ' ');"
-grep -qx "already-delivered $ALICE $XI1" "$T/out" || why="$why no already-delivered line;"
+grep -qx "already-delivered from .*($ALICE): item $XI1" "$T/out" || why="$why no already-delivered line;"
 verdict "get --remove deletes already-delivered items from the stick"
 
 why=""
 cp "$T/x1.copy" "$BOX/$X1.gpg"
 tree "$IN" >"$T/tree.before"
 st 1 ms_b get "$S" -C "$IN"
-grep -q "^replay $ALICE $XI1: ." "$T/out" || why="$why no 'replay ALICE ID: REASON' line;"
+grep -q "^replay from .*($ALICE): item $XI1: ." "$T/out" || why="$why no 'replay ALICE ID: REASON' line;"
 grep -q '^delivered ' "$T/out" && why="$why delivered again;"
 tree "$IN" | cmp -s - "$T/tree.before" || why="$why the inbox changed;"
 verdict "the removed item put back on the stick: replay, exit 1, inbox unchanged"

@@ -75,8 +75,8 @@ if [ -n "$HAVE_FAT" ] && truncate -s 40M "$T/fat.img" &&
 
 	why=""
 	st 0 ms_a list "$S"
-	[ "$(grep -c . "$T/out")" -eq 3 ] || why="$why not three lines;"
-	awk -v c="$F3" '$2 == c { print $1, $5 }' "$T/out" | grep -qx "$BOB $F3N" ||
+	[ "$(grep -c '^  [0-9a-f]\{64\}  ' "$T/out")" -eq 3 ] || why="$why not three item lines;"
+	awk -v c="$F3" '$1 == c' "$T/out" | grep -q "^  $F3  [0-9.]* KiB in $F3N parts, written " ||
 	    why="$why the split item's line is wrong;"
 	verdict "FAT32: list shows the three items, the split one with its parts"
 

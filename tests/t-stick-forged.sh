@@ -81,7 +81,7 @@ why=""
 craft "$T/tmpl.tar" "$AH" "$ALICE" "id=$C1ID" "recipient=$BOB 5" \
     'content:report.txt=other content, same ID'
 st 1 ms_b get "$S" -C "$IN"
-grep -q "^replay $ALICE $C1ID: ." "$T/out" || why="$why no 'replay ALICE ID: REASON' line;"
+grep -q "^replay from .*($ALICE): item $C1ID: ." "$T/out" || why="$why no 'replay ALICE ID: REASON' line;"
 grep -q '^delivered ' "$T/out" && why="$why something delivered;"
 [ "$(dir_of "$IN" "$ALICE" "$C1ID" | wc -l)" -eq 1 ] || why="$why the ID's folder is not there once;"
 tree "$IN" | cmp -s - "$T/tree.before" || why="$why the inbox changed;"

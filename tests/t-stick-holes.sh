@@ -85,7 +85,7 @@ no_error() {
 # replayed CID ID FOLDER: "replay ALICE ID: REASON" on stdout, nothing
 # delivered, the item's files gone from FOLDER and found in rejected/.
 replayed() {
-	grep -q "^replay $ALICE $2: it came back" "$T/out" ||
+	grep -q "^replay from .*($ALICE): item $2: it came back" "$T/out" ||
 	    why="$why no 'replay ALICE ID: it came back...' line;"
 	grep -q '^delivered ' "$T/out" && why="$why something delivered;"
 	[ -n "$(items "$3" | grep "^$1")" ] && why="$why still in $3;"
@@ -103,7 +103,7 @@ why=""
 put_one "$BOX" -r "$BOB" "$T/m1"
 cp "$BOX/$CID.gpg" "$T/copy"
 st 0 ms_b get "$S" -C "$IN" --remove
-grep -q "^delivered $ALICE $ID " "$T/out" || why="$why not delivered;"
+grep -q "^delivered from .*($ALICE): .*-$ID$" "$T/out" || why="$why not delivered;"
 [ -z "$(items "$BOX")" ] || why="$why not removed;"
 tree "$IN" >"$T/tree.before"
 cp "$T/copy" "$ANY/$CID.gpg"
@@ -130,7 +130,7 @@ why=""
 put_one "$ANY" -r "$BOB" --hide-recipients "$T/m1"
 cp "$ANY/$CID.gpg" "$T/copy"
 st 0 ms_b get "$S" -C "$IN" --remove
-grep -q "^delivered $ALICE $ID " "$T/out" || why="$why not delivered;"
+grep -q "^delivered from .*($ALICE): .*-$ID$" "$T/out" || why="$why not delivered;"
 [ -z "$(items "$ANY")" ] || why="$why not removed from to/anyone;"
 mkdir -p "$BOX" && cp "$T/copy" "$BOX/$CID.gpg"
 st 1 ms_b get "$S" -C "$IN"
@@ -144,8 +144,8 @@ put_one "$BOX" -r "$BOB" -r "$BOB2" "$T/m2"
 [ -f "$BOX2/$CID.gpg" ] || why="$why no copy in the second folder;"
 cp "$BOX/$CID.gpg" "$T/copy"
 st 0 ms_b get "$S" -C "$IN" --remove
-[ "$(grep -c "^delivered $ALICE $ID " "$T/out")" -eq 1 ] || why="$why not delivered once;"
-[ "$(grep -c "^already-delivered $ALICE $ID\$" "$T/out")" -eq 1 ] ||
+[ "$(grep -c "^delivered from .*($ALICE): .*-$ID$" "$T/out")" -eq 1 ] || why="$why not delivered once;"
+[ "$(grep -c "^already-delivered from .*($ALICE): item $ID\$" "$T/out")" -eq 1 ] ||
     why="$why the other copy not already-delivered;"
 [ -z "$(items "$BOX")$(items "$BOX2")" ] || why="$why not removed from both;"
 [ -z "$(items "$REJ")" ] || why="$why something in rejected/;"
@@ -157,7 +157,7 @@ why=""
 cp "$T/copy" "$BOX2/$CID.gpg"
 grep -v "^removed .* $BOB2\$" "$J" >"$T/j" && cat "$T/j" >"$J"
 st 0 ms_b get "$S" -C "$IN" --remove
-grep -q "^already-delivered $ALICE $ID\$" "$T/out" || why="$why not already-delivered;"
+grep -q "^already-delivered from .*($ALICE): item $ID\$" "$T/out" || why="$why not already-delivered;"
 grep -q '^delivered \|^replay \|^rejected ' "$T/out" && why="$why delivered, replayed or rejected;"
 [ -z "$(items "$BOX2")" ] || why="$why the copy was not removed;"
 [ -z "$(items "$REJ")" ] || why="$why something in rejected/;"
@@ -177,7 +177,7 @@ put_one "$BOX" -r "$BOB" "$T/m1"
 st 0 ms_b get "$S" -C "$IN"
 cp "$BOX/$CID.gpg" "$ANY/$CID.gpg"
 st 0 ms_b get "$S" -C "$IN"
-[ "$(grep -c "^already-delivered $ALICE $ID\$" "$T/out")" -eq 2 ] ||
+[ "$(grep -c "^already-delivered from .*($ALICE): item $ID\$" "$T/out")" -eq 2 ] ||
     why="$why not two already-delivered lines;"
 st 0 ms_b get "$S" -C "$IN" --remove
 [ -z "$(items "$BOX")" ] || why="$why not removed from Bob's folder;"
@@ -294,18 +294,18 @@ scenario leftover
 why=""
 split_item "$BOX" -r "$BOB"
 st 0 ms_b get "$S" -C "$IN"
-grep -q "^delivered $ALICE $ID " "$T/out" || why="$why not delivered;"
+grep -q "^delivered from .*($ALICE): .*-$ID$" "$T/out" || why="$why not delivered;"
 mkdir -p "$T/keep" && cp "$BOX/$CID".gpg.* "$T/keep/"
 rm -f "$BOX/$CID.gpg.001"	# as a killed --remove leaves it
 st 0 ms_b get "$S" -C "$IN"
-grep -q "^already-delivered $ALICE $ID\$" "$T/out" || why="$why not already-delivered;"
+grep -q "^already-delivered from .*($ALICE): item $ID\$" "$T/out" || why="$why not already-delivered;"
 st 0 ms_b get "$S" -C "$IN" --remove
 [ -z "$(items "$BOX")" ] || why="$why --remove left parts;"
 grep -q "^removed .* $CID $BOB\$" "$J" || why="$why no removal in the journal;"
 cp "$T/keep/$CID.gpg.002" "$T/keep/$CID.gpg.003" "$BOX/"
 items "$BOX" >"$T/parts"
 st 1 ms_b get "$S" -C "$IN"
-grep -q "^replay $ALICE $ID: " "$T/out" || why="$why not a replay;"
+grep -q "^replay from .*($ALICE): item $ID: " "$T/out" || why="$why not a replay;"
 [ -z "$(items "$BOX")" ] || why="$why still in the folder;"
 verdict "4: what a killed --remove leaves of a delivered item: already-delivered, removed with --remove; parts put back: replay"
 
@@ -316,7 +316,7 @@ split_item "$BOX" -r "$BOB" -r "$BOB2"
     why="$why the two folders differ;"
 ls -A "$BOX" "$BOX2" | grep -q '^\.mule-' && why="$why a temporary left;"
 st 0 ms_b get "$S" -C "$IN" --remove
-grep -q "^delivered $ALICE $ID " "$T/out" || why="$why not delivered;"
+grep -q "^delivered from .*($ALICE): .*-$ID$" "$T/out" || why="$why not delivered;"
 cmp -s "$T/r300k" "$(find "$IN" -name r300k | head -n 1)" || why="$why content differs;"
 verdict "4: a split item for two of Bob's keys: every part in both folders, delivered once, exit 0"
 
@@ -340,7 +340,7 @@ if [ -n "$HAVE_FAT" ] && truncate -s 40M "$T/fat.img" &&
 	st 1 ms_b get "$S" -C "$FAT/inbox"
 	grep -q "^rejected $ODD: entry 'odd/sub/a:b': a name the file system of the target refuses\$" "$T/out" ||
 	    why="$why no 'rejected CID: entry ...: a name the file system ... refuses' line;"
-	grep -q "^delivered $ALICE $GOODID " "$T/out" || why="$why the good item not delivered;"
+	grep -q "^delivered from .*($ALICE): .*-$GOODID$" "$T/out" || why="$why the good item not delivered;"
 	[ -n "$(items "$BOX" | grep "^$ODD")" ] && why="$why still in Bob's folder;"
 	[ -n "$(items "$REJ" | grep "^$ODD")" ] || why="$why not in rejected/;"
 	[ -z "$(find "$FAT/inbox" -name 'odd' -o -name 'fine.txt' -o -name '.mule-*')" ] ||

@@ -56,7 +56,7 @@ diag "get was killed $killed times (after 0.04 s .. $secs s)"
 [ $killed -ge 3 ] || why="$why only $killed runs were killed;"
 st 0 ms_b get "$S" -C "$IN"
 for i in $KIDS; do
-	grep -qE "^(already-)?delivered $ALICE $i( |\$)" "$T/out" ||
+	grep -qE "^(delivered from .*\($ALICE\): .*-$i|already-delivered from .*\($ALICE\): item $i)\$" "$T/out" ||
 	    why="$why the final run does not report $i;"
 done
 verdict "get killed with SIGKILL again and again, then rerun: exit 0, every item reported"

@@ -35,14 +35,20 @@ why=""
 st 0 ms_a list "$S"
 L1SIZE=$(size "$BOX/$L1.gpg")
 L3SIZE=$(size "$S/MULE/to/anyone/$L3.gpg" 2>/dev/null)
-[ "$(grep -c . "$T/out")" -eq 3 ] || why="$why not three lines;"
-awk -v c="$L1" '$2 == c { print $1, $3, $5 }' "$T/out" | grep -qxE "$BOB $L1SIZE [01]" ||
-    why="$why the plain item's line is wrong;"
-awk -v c="$L2" '$2 == c { print $1, $3, $5 }' "$T/out" | grep -qx "$BOB $L2SIZE $L2N" ||
-    why="$why the split item's line is wrong;"
-awk -v c="$L3" '$2 == c { print $1, $3, $5 }' "$T/out" | grep -qxE "anyone $L3SIZE [01]" ||
-    why="$why the anyone/ item's line is wrong;"
-verdict "list: 'FOLDER CID SIZE AGE PARTS', one line per item (the split one once)"
+# item_line CID: the listing's line of the item CID, without its times
+item_line() { awk -v c="$1" '$1 == c' "$T/out" | sed 's/, written .*//'; }
+[ "$(grep -c '^  [0-9a-f]\{64\}  ' "$T/out")" -eq 3 ] || why="$why not three item lines;"
+grep -qx "for \"Bob <bob@example.org>\" ($BOB): 2 items, .*" "$T/out" ||
+    why="$why no header for Bob's folder;"
+grep -qx "for anyone (hidden recipients): 1 item, .*" "$T/out" ||
+    why="$why no header for to/anyone;"
+item_line "$L1" | grep -qxE "  $L1  [0-9.]+ (B|KiB)" || why="$why the plain item's line is '$(item_line "$L1")';"
+item_line "$L2" | grep -qx "  $L2  [0-9.]* KiB in $L2N parts" ||
+    why="$why the split item's line is '$(item_line "$L2")';"
+item_line "$L3" | grep -qxE "  $L3  [0-9.]+ (B|KiB)" || why="$why the anyone/ item's line is '$(item_line "$L3")';"
+awk -v c="$L1" '$1 == c' "$T/out" | grep -q ', written 20[0-9-]*T[0-9:]*Z ([0-9]* s ago)$' ||
+    why="$why no written time;"
+verdict "list: a header per folder naming the recipient, one line per item (the split one once): CID, size, parts, written"
 
 # json_ok PROGRAM ARG...: the Python PROGRAM (its arguments in sys.argv[2:])
 # reads $T/out without an exception; else adds its last line to $why
@@ -54,7 +60,11 @@ st 0 ms_a list "$S" --json
 json_ok '
 import json, sys
 a = json.load(sys.stdin)
+assert isinstance(a, list) and all(o["status"] in ("waiting", "rejected") for o in a), a
+d = {"items": [o for o in a if o["status"] == "waiting"], "rejected": [o for o in a if o["status"] == "rejected"]}
+a = d["items"]
 assert isinstance(a, list) and len(a) == 3, "not an array of 3: %r" % (a,)
+assert d["rejected"] == [], "rejected: %r" % (d["rejected"],)
 bob, l1, l1s, l2, l2s, l2n, l3, l3s = sys.argv[2:10]
 want = {l1: (bob, int(l1s), 1), l2: (bob, int(l2s), int(l2n)), l3: ("anyone", int(l3s), 1)}
 for o in a:
@@ -66,7 +76,7 @@ for o in a:
     assert o["complete"] is True, "complete %r" % (o,)
     assert isinstance(o["age_seconds"], (int, float)) and 0 <= o["age_seconds"] < 600, "age %r" % (o,)
 ' "$BOB" "$L1" "$L1SIZE" "$L2" "$L2SIZE" "$L2N" "$L3" "$L3SIZE"
-verdict "list --json: an array of {folder, cid, size, parts, age_seconds, complete}"
+verdict "list --json: one array of {status, folder, cid, size, parts, age_seconds, complete, ...}"
 
 why=""
 rm -f "$BOX/$L2.gpg.002"
@@ -74,6 +84,9 @@ st 0 ms_a list "$S" --json
 json_ok '
 import json, sys
 a = json.load(sys.stdin)
+assert isinstance(a, list) and all(o["status"] in ("waiting", "rejected") for o in a), a
+d = {"items": [o for o in a if o["status"] == "waiting"], "rejected": [o for o in a if o["status"] == "rejected"]}
+a = d["items"]
 o = [o for o in a if o["cid"] == sys.argv[2]]
 assert len(o) == 1, "split item listed %d times" % len(o)
 assert o[0]["complete"] is False, "complete %r" % (o[0],)

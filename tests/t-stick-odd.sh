@@ -34,7 +34,7 @@ gap_case() {
 	st 0 ms_b get "$S" -C "$IN"
 	[ "$(delivered_ids "$ALICE" | tr '\n' ' ')" = "$(printf '%s\n' "$GP1ID" "$GP3ID" | sort | tr '\n' ' ')" ] ||
 	    why="$why items 1 and 3 not delivered;"
-	grep -qE "^gap $ALICE: missing sequence 2(\.\.2)?\$" "$T/out" ||
+	grep -qE "^gap from .*\($ALICE\): missing sequence 2(\.\.2)?\$" "$T/out" ||
 	    why="$why no 'gap ALICE: missing sequence 2' line ($2);"
 }
 why=""

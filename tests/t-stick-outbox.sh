@@ -121,7 +121,7 @@ for args in "put --queue $T/sticks/usage -r $BOB $SRC/report.txt" \
     "put --queue -r $BOB" "sync" "sync $T/sticks/usage $T/sticks/usage" \
     "sync $T/sticks/usage -r $BOB" "sync $T/sticks/usage --split 1K" \
     "get $T/sticks/usage -C $T --queue" "list $T/sticks/usage --queue" \
-    "put $T/sticks/usage -r $BOB --json $SRC/report.txt"; do
+    "sync $T/sticks/usage --journal $T/j" "retry $T/sticks/usage --queue"; do
 	# shellcheck disable=SC2086
 	st 2 ms_a $args
 	one_error_of mule-stick "$T/err" || why="$why '$args': not one error line;"
@@ -129,7 +129,7 @@ done
 st 2 ms_a put --queue "$T/sticks/usage" -r "$BOB" "$SRC/report.txt"
 grep -q 'takes no stick' "$T/err" || why="$why --queue with a stick: '$(head -n 1 "$T/err")';"
 outbox_state | cmp -s "$T/ob.before" - || why="$why the outbox changed;"
-verdict "usage: --queue takes no stick, sync one stick and only --json and -q, --queue is for put, --json not for put alone (exit 2)"
+verdict "usage: --queue takes no stick, sync one stick and only --json and -q, --queue is for put (exit 2)"
 
 # === sync ==================================================================================
 stick sync

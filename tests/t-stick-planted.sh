@@ -20,7 +20,7 @@ SYM=$(sha "$T/sym.gpg")
 cp "$T/sym.gpg" "$BOX/$SYM.gpg"
 st 1 ms_b get "$S" -C "$IN"
 grep -q "^rejected $SYM: .*passphrase" "$T/out" || why="$why no rejection naming the passphrase;"
-grep -q "^delivered $ALICE " "$T/out" || why="$why the good item was not delivered;"
+grep -q "^delivered from .*($ALICE): " "$T/out" || why="$why the good item was not delivered;"
 verdict "an item sealed with a passphrase is refused before gpg could ask for one (exit 1)"
 
 why=""
@@ -32,7 +32,7 @@ printf 'three\n' >"$T/p3"
 put_new a "$S" -r "$BOB" "$T/p3"
 THREE=$NEW
 st 1 ms_b get "$S" -C "$IN"
-grep -q "^delivered $ALICE " "$T/out" || why="$why the good item was not delivered;"
+grep -q "^delivered from .*($ALICE): " "$T/out" || why="$why the good item was not delivered;"
 grep -q "warning: .*left in place" "$T/err" || why="$why no warning about the blocked move;"
 verdict "a directory planted in rejected/ blocks a move aside: a warning, and the run goes on"
 

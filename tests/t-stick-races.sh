@@ -131,7 +131,7 @@ paused_b stick-get-before-remove get "$S" -C "$IN" --remove
 swap "$BOX"
 resumed 0
 victim_same
-grep -q "^delivered $ALICE " "$T/out" || why="$why not delivered;"
+grep -q "^delivered from .*($ALICE): " "$T/out" || why="$why not delivered;"
 [ -z "$(items "$BOX.old")" ] || why="$why not removed from the folder it was in;"
 grep -q "^removed $ALICE .* $CID $BOB\$" "$J" || why="$why no removal in the journal;"
 verdict "get --remove, to/FPR swapped for a symlink before the unlink: the item removed from its own folder, the victim unchanged, exit 0"
@@ -146,7 +146,7 @@ paused_b stick-get-before-remove get "$S" -C "$IN" --remove
 swap "$BOX"
 resumed 0
 victim_same
-grep -q "^already-delivered $ALICE " "$T/out" || why="$why not already-delivered;"
+grep -q "^already-delivered from .*($ALICE): " "$T/out" || why="$why not already-delivered;"
 [ -z "$(items "$BOX.old")" ] || why="$why not removed from the folder it was in;"
 verdict "get --remove of an already-delivered item, to/FPR swapped before the unlink: removed inside the stick, the victim unchanged, exit 0"
 
@@ -162,7 +162,7 @@ paused_b stick-get-before-remove get "$S" -C "$IN" --remove
 swap "$S/MULE"
 resumed 0
 victim_same
-grep -q "^delivered $ALICE " "$T/out" || why="$why not delivered;"
+grep -q "^delivered from .*($ALICE): " "$T/out" || why="$why not delivered;"
 [ -z "$(items "$S/MULE.old/to/$BOB")" ] || why="$why not removed from the folder it was in;"
 verdict "get --remove, MULE/ swapped for a symlink before the unlink: removed inside the stick, the victim unchanged, exit 0"
 

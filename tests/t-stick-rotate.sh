@@ -105,7 +105,7 @@ rotation() {
 	st 0 ms_a get "$S" -C "$AIN" --json --remove
 	grep -q '"status": "delivered"' "$T/out" || why="$why not delivered;"
 	grep -q "\"retired_subkey\": \"$OLD\"" "$T/out" || why="$why no retired_subkey field;"
-	[ "$(grep -c "warning: $BOB still seals to your retired subkey $OLD" "$T/err")" -eq 1 ] ||
+	[ "$(grep -c "warning: \"Bob <bob@example.org>\" ($BOB) still seals to your retired subkey $OLD" "$T/err")" -eq 1 ] ||
 	    why="$why not one warning 'BOB still seals to your retired subkey OLD';"
 	[ "$(used "$ASTATE/mule/subkeys-used")" = "$BOB $OLD" ] ||
 	    why="$why subkeys-used: '$(cat "$ASTATE/mule/subkeys-used" 2>/dev/null)';"
@@ -140,7 +140,7 @@ rotation() {
 	GNUPGHOME=$BH gpg --batch --with-colons --list-keys "$ALICE" 2>/dev/null |
 	    awk -F: '$1 == "uid" && $2 == "f" { f = 1 } END { exit !f }' ||
 	    why="$why Alice's key is no longer valid for Bob;"
-	grep -q "key $ALICE updated from its item: 1 new subkey" "$T/err" ||
+	grep -q "key \"Alice <alice@example.org>\" ($ALICE) updated from its item: 1 new subkey" "$T/err" ||
 	    why="$why no note of the update;"
 	grep -q 'still seals' "$T/err" && why="$why a warning about retired subkeys;"
 	verdict "$rn: Bob's get merges Alice's new subkey (gpg --list-keys), her key still valid"
@@ -217,7 +217,7 @@ H=$(only_item "$S/MULE/to/anyone")
 [ "$(sealed_to "$S/MULE/to/anyone/$H")" = 0000000000000000 ] || why="$why not hidden;"
 st 0 ms_a get "$S" -C "$AIN" --remove
 [ "$(grep -c '^delivered ' "$T/out")" -eq 1 ] || why="$why not delivered;"
-grep -q "warning: $BOB still seals to your retired subkey $OLD" "$T/err" ||
+grep -q "warning: \"Bob <bob@example.org>\" ($BOB) still seals to your retired subkey $OLD" "$T/err" ||
     why="$why no warning;"
 verdict "an item with hidden recipients sealed to the old subkey: Alice's get still tells the subkey, and warns"
 
@@ -356,7 +356,7 @@ GNUPGHOME=$AH gpg --batch --pinentry-mode loopback --passphrase '' \
     why="$why gpg --quick-add-uid failed;"
 st 0 ms_a put "$S" -r "$BOB" "$SRC/report.txt"
 st 0 ms_b get "$S" -C "$IN" --remove
-grep -q "key $ALICE updated from its item: 0 new subkeys, 1 new user ID (not certified" "$T/err" ||
+grep -q "key \"Alice <alice@example.org>\" ($ALICE) updated from its item: 0 new subkeys, 1 new user ID (not certified" "$T/err" ||
     why="$why no note of the new user ID;"
 v=$(uid_validity "$BH" "$ALICE" 'Alice Two <alice2@example.org>')
 [ -n "$v" ] && [ "$v" != f ] && [ "$v" != u ] || why="$why its validity is '$v';"

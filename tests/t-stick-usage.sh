@@ -26,6 +26,11 @@ usage "list without STICK: exit 2" list
 usage "get without STICK: exit 2" get
 usage "get without -C: exit 2" get "$S"
 usage "an unknown option: exit 2" get "$S" -C "$IN" --no-such-option
+usage "retry without STICK: exit 2" retry
+usage "retry --json: exit 2" retry "$S" --json
+usage "retry -C: exit 2" retry "$S" -C "$IN"
+usage "put --journal: exit 2" put "$S" -r "$BOB" --journal "$T/j" "$SRC/msg"
+usage "list with a second argument: exit 2" list "$S" "$S"
 why=""
 st 0 ms_b --help
 grep -q 'mule-stick' "$T/out" || why="$why no usage on stdout;"

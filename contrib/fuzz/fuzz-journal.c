@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-journal.c - libFuzzer harness for mule-stick's journal
  * (src/lib/stick/journal.c): its lines are parsed strictly, by length, and
- * decide whether an item is new, already delivered or a replay.  The
- * input is read as a journal file is (mule_journal_parse shares the line
- * reader with mule_journal_open); an accepted journal must then answer
- * for every record in it.  See README. */
+ * decide whether an item is new, already delivered or a replay, and
+ * what list says of a rejected one.  The input is read as a journal file
+ * is (mule_journal_parse shares the line reader with mule_journal_open);
+ * an accepted journal must then answer for every record in it.  See
+ * README. */
 #include <config.h>
 
 #include <stdint.h>
@@ -39,6 +40,28 @@ field(const char *line, size_t word, size_t off, size_t len, char *out)
 	return out;
 }
 
+/* A rejection or a retry: the journal knows one for its CID, of its
+ * folder, and a rejection's reason is a string of at most the limit. */
+static void
+check_rejection(const struct mule_journal *j, const char *line, size_t len)
+{
+	const struct mule_journal_rejection *x;
+	int retried = !strncmp(line, "retried ", 8);
+	size_t word = retried ? 7 : 8;
+	char cid[CID + 1];
+
+	if (len < word + 1 + CID + 1 + 6 + 1 + 1)
+		abort();
+	field(line, word, 0, CID, cid);
+	x = mule_journal_rejection(j, cid);
+	if (!x || strcmp(x->cid, cid) || (strcmp(x->folder, "anyone")
+	    && strlen(x->folder) != SENDER) || x->time < 0
+	    || (!x->retried && (!x->reason
+	    || strlen(x->reason) > MULE_JOURNAL_REASON_MAX))
+	    || (x->retried && x->reason))
+		abort();
+}
+
 /* What a journal knows after reading the accepted line LINE. */
 static void
 check_line(const struct mule_journal *j, const char *line, size_t len)
@@ -47,6 +70,10 @@ check_line(const struct mule_journal *j, const char *line, size_t len)
 	size_t word = strcspn(line, " ");
 	size_t rest = word + 1 + SENDER + 1 + ID + 1 + CID + 1;
 
+	if (!strncmp(line, "rejected ", 9) || !strncmp(line, "retried ", 8)) {
+		check_rejection(j, line, len);
+		return;
+	}
 	if (word == len || rest + 6 > len)
 		abort();
 	field(line, word, 0, SENDER, sender);
@@ -82,7 +109,7 @@ static void
 check_journal(const struct mule_journal *j, const uint8_t *text, size_t len)
 {
 	const uint8_t *end = text + len, *p, *nl;
-	char line[256];
+	char line[4 * MULE_JOURNAL_REASON_MAX];
 
 	for (p = text; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
 	    p = nl + 1) {
@@ -105,6 +132,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_journal(j, data, size);
 		(void)mule_journal_max_seq(j, "", "");
 		(void)mule_journal_find_cid(j, "");
+		(void)mule_journal_rejection(j, "");
 	}
 	mule_journal_close(j);
 	mule_error_clear();

@@ -151,12 +151,23 @@ mule_cleanup_run(void)
 	}
 }
 
+static void (*volatile last_words)(int);
+
+void
+mule_cleanup_last_words(void (*fn)(int sig))
+{
+	last_words = fn;
+}
+
 static void
 on_signal(int sig)
 {
 	int saved = errno;	/* should the signal ever return */
+	void (*fn)(int) = last_words;
 
 	mule_cleanup_run();
+	if (fn)
+		fn(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
 	errno = saved;

@@ -36,6 +36,12 @@ int mule_remove_tree_at(int dirfd, const char *name);
 /* Forget slot SLOT (the caller has renamed or removed the path). */
 void mule_cleanup_forget(int slot);
 
+/* FN is called by the signal handler once the registered paths are
+ * removed, before the signal is raised again, with the signal's number:
+ * the last words of a run (core/jsonlog.h), async-signal-safe.  One at a
+ * time; NULL forgets it. */
+void mule_cleanup_last_words(void (*fn)(int sig));
+
 /* Remove everything still registered.  Safe to call more than once. */
 void mule_cleanup_run(void);
 

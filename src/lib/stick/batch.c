@@ -13,6 +13,7 @@
 #include "pgp/keys.h"
 #include "stick/envelope.h"
 #include "stick/put.h"
+#include "stick/report.h"
 #include "stick/update.h"
 
 /* put's items go side by side; each job borrows a GPGME context that
@@ -66,6 +67,7 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	struct mule_stick_route route;
 	struct mule_membuf cert = { NULL, 0, 0, 0, NULL };
 	struct put_jobs jobs;
+	struct mule_reporter *rep = NULL;
 	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err;
@@ -76,7 +78,10 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	route.split = o->split;
 	route.quiet = o->quiet;
 	binary.armor = 0;	/* items are binary OpenPGP */
-	err = mule_gpg_ctx_new(&ctx, &binary);
+	/* First: a signal from here on still prints a whole JSON array. */
+	err = mule_reporter_new(&rep, &binary, o->json, o->quiet);
+	if (!err)
+		err = mule_gpg_ctx_new(&ctx, &binary);
 	if (!err)
 		err = mule_stick_route_resolve(ctx, o->signer, o->recipients,
 		    o->nrecipients, &route);
@@ -118,11 +123,17 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	/* All or nothing: a failed put takes back the items it stored, so
 	 * that running it again puts none twice. */
 	for (i = 0; !err && i < nitems; i++)
-		err = mule_stick_put_report(&route, &jobs.stored[i]);
+		err = mule_stick_put_report(rep, &route, &jobs.stored[i]);
+	if (rep) {
+		gpg_error_t ferr = mule_reporter_finish(rep);
+
+		err = err ? err : ferr;
+	}
+	mule_reporter_free(rep);
 	for (i = 0; jobs.stored && i < nitems; i++) {
 		if (err)
 			mule_stick_put_undo(s, &route, &jobs.stored[i]);
-		free(jobs.stored[i].shown);
+		free(jobs.stored[i].name);
 	}
 	if (err && jobs.stored)
 		(void)mule_stick_route_sync(s, &route);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* get.c - mule-stick get (and list): take in every item addressed
- * to me, each exactly once, checking everything the item says. */
+/* get.c - mule-stick get: take in every item addressed to me, each
+ * exactly once, checking everything the item says. */
 #include <config.h>
 
 #include <errno.h>
@@ -26,29 +26,13 @@
 #include "stick/folder.h"
 #include "stick/get.h"
 #include "stick/journal.h"
+#include "stick/names.h"
 #include "stick/put.h"
+#include "stick/report.h"
 #include "stick/update.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
 #include "tar/staging.h"
-
-enum status { DELIVERED, ALREADY, REPLAY, GAP, REJECTED, RECEIPT };
-static const char *const status_names[] = {
-	"delivered", "already-delivered", "replay", "gap", "rejected",
-	"receipt"
-};
-
-struct report {
-	enum status status;
-	char sender[41];
-	char id[33];
-	char cid[65];
-	char *dir;
-	char *reason;
-	const char *kind;
-	char retired[41];	/* delivered, sealed to this retired subkey
-				 * of mine */
-};
 
 /* What one sender sent to one of my keys in this run. */
 struct flow {
@@ -95,8 +79,7 @@ struct run {
 	struct retired_seen *warned;
 	size_t nwarned;
 	struct mule_stick_updates *updates;
-	struct report *reports;
-	size_t nreports;
+	struct mule_reporter *rep;
 	struct flow *flows;
 	size_t nflows;
 	int *fds;		/* the folders taken in from, held open */
@@ -115,13 +98,39 @@ struct envelope_catch {
 					 * or NULL: on to NEXT */
 	unsigned seen;			/* entries begun */
 	int caught, cert_follows, cert_caught;
+	/* What the item holds, for the report: its first name at the
+	 * top, how many others, and the bytes of its files. */
+	char *name;
+	size_t more_names;
+	uint64_t size;
 };
+
+/* Note entry E, which goes on to the staging directory, for the report:
+ * a top-level name other than the last one seen is one more name
+ * (archives keep a directory's entries together). */
+static gpg_error_t
+note_entry(struct envelope_catch *c, const struct mule_tar_entry *e)
+{
+	size_t top = strcspn(e->name, "/");
+
+	if (e->type == MULE_TAR_FILE)
+		c->size += e->size;
+	if (c->name && strlen(c->name) == top && !memcmp(c->name, e->name,
+	    top))
+		return 0;
+	if (c->name)
+		c->more_names++;
+	else if (!(c->name = strndup(e->name, top)))
+		return gpg_error_from_syserror();
+	return 0;
+}
 
 static gpg_error_t
 catch_begin(void *arg, const struct mule_tar_entry *e)
 {
 	struct envelope_catch *c = arg;
 	unsigned n = c->seen++;
+	gpg_error_t err;
 
 	if (!n && e->type == MULE_TAR_FILE
 	    && !strcmp(e->name, MULE_ENVELOPE_NAME)) {
@@ -144,7 +153,8 @@ catch_begin(void *arg, const struct mule_tar_entry *e)
 	    && !strcmp(e->target, MULE_ENVELOPE_CERT_NAME))
 		return mule_tar_refuse(GPG_ERR_INV_NAME, e->name,
 		    "a hard link to the sender's certificate");
-	return c->next->begin(c->next->arg, e);
+	err = note_entry(c, e);
+	return err ? err : c->next->begin(c->next->arg, e);
 }
 
 static gpg_error_t
@@ -197,56 +207,31 @@ catch_end(void *arg, const struct mule_tar_entry *e, const unsigned char *d)
 	return 0;
 }
 
+/* Report R (a rejection or a replay makes the exit status 1). */
 static gpg_error_t
-add_report(struct run *r, enum status st, const char *sender, const char *id,
-    const char *cid, const char *dir, const char *reason, const char *kind)
+report(struct run *r, const struct mule_report *rp)
 {
-	struct report *rep, *tmp;
-
-	tmp = realloc(r->reports, (r->nreports + 1) * sizeof *tmp);
-	if (!tmp)
-		return gpg_error_from_syserror();
-	r->reports = tmp;
-	rep = &tmp[r->nreports++];
-	memset(rep, 0, sizeof *rep);
-	rep->status = st;
-	snprintf(rep->sender, sizeof rep->sender, "%s", sender ? sender : "");
-	snprintf(rep->id, sizeof rep->id, "%s", id ? id : "");
-	snprintf(rep->cid, sizeof rep->cid, "%s", cid ? cid : "");
-	rep->dir = dir ? strdup(dir) : NULL;
-	rep->reason = reason ? mule_escape(reason, strlen(reason)) : NULL;
-	rep->kind = kind;
-	if (st == REPLAY || st == REJECTED)
+	if (rp->status == MULE_REPORT_REPLAY
+	    || rp->status == MULE_REPORT_REJECTED)
 		r->rejected = 1;
-	if (r->o->json)
-		return 0;
-	/* One line per item as it is decided: a script may follow along. */
-	switch (st) {
-	case DELIVERED:
-		printf("delivered %s %s %s\n", rep->sender, rep->id,
-		    rep->dir ? rep->dir : "");
-		break;
-	case ALREADY:
-		printf("already-delivered %s %s\n", rep->sender, rep->id);
-		break;
-	case REPLAY:
-		printf("replay %s %s: %s\n", rep->sender, rep->id,
-		    rep->reason ? rep->reason : "");
-		break;
-	case GAP:
-		printf("gap %s: %s\n", rep->sender, rep->reason
-		    ? rep->reason : "");
-		break;
-	case REJECTED:
-		printf("rejected %s: %s\n", rep->cid, rep->reason
-		    ? rep->reason : "");
-		break;
-	case RECEIPT:
-		printf("receipt %s %s\n", rep->sender, rep->id);
-		break;
-	}
-	fflush(stdout);
-	return 0;
+	return mule_report(r->rep, rp);
+}
+
+/* The report of an item that is not delivered: STATUS, and what is
+ * known of it. */
+static gpg_error_t
+add_report(struct run *r, enum mule_report_status status, const char *sender,
+    const char *id, const char *cid, const char *reason)
+{
+	struct mule_report rp;
+
+	memset(&rp, 0, sizeof rp);
+	rp.status = status;
+	rp.sender = sender;
+	rp.id = id;
+	rp.cid = cid;
+	rp.reason = reason;
+	return report(r, &rp);
 }
 
 static struct flow *
@@ -315,24 +300,53 @@ reason_of(gpg_error_t err, char *buf, size_t len)
 	return buf;
 }
 
-/* Move a rejected item aside, so that it is not tried blindly again;
- * not one in the hidden-recipient folder, which may be for others,
- * unless SHARED_TOO says it is of no use to anyone (damaged, or an item
- * for me alone that came back); and if it cannot be moved (something
- * planted in the way), say so and go on. */
+/* Whether ERR, from moving an item aside, says that something was
+ * planted in the way. */
+static int
+planted_in_the_way(gpg_error_t err)
+{
+	switch (gpg_err_code(err)) {
+	case GPG_ERR_ENOTDIR:
+	case GPG_ERR_EISDIR:
+	case GPG_ERR_ENOTEMPTY:
+	case GPG_ERR_EEXIST:
+	case GPG_ERR_ELOOP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Move a rejected item aside, so that it is not tried blindly again,
+ * and record why in the journal (mule-stick list shows it, retry puts it
+ * back); not one in the hidden-recipient folder, which may be for
+ * others, unless SHARED_TOO says it is of no use to anyone (damaged, or
+ * an item for me alone that came back).  Something planted in the way
+ * (a rejected/ that is not a folder, a folder under the item's name)
+ * leaves it in place with a warning; any other failure (the stick gone,
+ * an I/O error) is an operational error: the item stays where it is,
+ * and the run stops. */
 static gpg_error_t
 reject_aside(struct run *r, int fd, const char *folder,
-    const char *folder_fpr, const struct mule_stick_item *it, int shared_too)
+    const char *folder_fpr, const struct mule_stick_item *it, int shared_too,
+    const char *reason)
 {
+	gpg_error_t err;
+
 	if (!folder_fpr && !shared_too)
 		return 0;
 	mule_test_pause("stick-get-before-reject");
-	if (mule_stick_item_reject(r->stick, fd, folder, it)) {
+	err = mule_stick_item_reject(r->stick, fd, folder, it);
+	if (planted_in_the_way(err)) {
 		mule_warn("%s: could not be moved to rejected/, left in place",
 		    it->cid);
 		mule_error_clear();
+		return 0;
 	}
-	return 0;
+	if (err)
+		return err;
+	return mule_journal_add_rejection(r->journal, it->cid, folder_fpr
+	    ? folder_fpr : MULE_STICK_ANYONE, (int64_t)time(NULL), reason);
 }
 
 static gpg_error_t known(struct run *r, int fd, const char *folder,
@@ -347,6 +361,9 @@ struct checked {
 	struct mule_membuf cert;	/* the sender's certificate (version
 					 * 2), checked */
 	char decrypted_by[41];		/* my subkey that opened it */
+	char *name;			/* its first name, for the report */
+	size_t more_names;
+	uint64_t size;
 };
 
 /* Decrypt and verify an item into a staging directory, and check that
@@ -434,12 +451,17 @@ check_item(struct run *r, int fd, const char *folder, const char *folder_fpr,
 		memset(&c.cert, 0, sizeof c.cert);
 		memcpy(ck->decrypted_by, v.decrypted_by,
 		    sizeof ck->decrypted_by);
+		ck->name = c.name;
+		c.name = NULL;
+		ck->more_names = c.more_names;
+		ck->size = c.size;
 	}
 leave:
 	mule_verdict_release(&v);
 	mule_tarin_result_release(&res);
 	mule_membuf_release(&c.text);
 	mule_membuf_release(&c.cert);
+	free(c.name);
 	mule_parts_free(parts);
 	return err;
 }
@@ -472,6 +494,7 @@ note_subkey(struct run *r, const struct mule_envelope *env,
     const struct checked *ck, char retired[41])
 {
 	const char *newer;
+	char *peer;
 	gpg_error_t err;
 	size_t i;
 	struct retired_seen *w;
@@ -494,9 +517,11 @@ note_subkey(struct run *r, const struct mule_envelope *env,
 	r->warned = w;
 	memcpy(w[r->nwarned].peer, env->sender, 41);
 	memcpy(w[r->nwarned++].subkey, retired, 41);
+	peer = mule_stick_person(mule_reporter_names(r->rep), env->sender);
 	mule_warn("%s still seals to your retired subkey %s: the next item "
-	    "you put for it carries your new one, %s", env->sender, retired,
-	    newer);
+	    "you put for it carries your new one, %s", peer ? peer
+	    : env->sender, retired, newer);
+	free(peer);
 	return 0;
 }
 
@@ -558,11 +583,28 @@ record_item(struct run *r, int fd, const char *folder,
 		dir = NULL;
 		err = gpg_error_from_syserror();
 	}
-	if (!err)
-		err = add_report(r, DELIVERED, env->sender, env->id, ck->cid,
-		    dir, NULL, mule_item_kind_name(env->kind));
-	if (!err)
-		memcpy(r->reports[r->nreports - 1].retired, retired, 41);
+	if (!err) {
+		struct mule_report rp;
+		const char *me = ck->me;
+
+		memset(&rp, 0, sizeof rp);
+		rp.status = MULE_REPORT_DELIVERED;
+		rp.sender = env->sender;
+		rp.recipients = &me;
+		rp.nrecipients = 1;
+		rp.id = env->id;
+		rp.cid = ck->cid;
+		rp.kind = mule_item_kind_name(env->kind);
+		rp.name = ck->name ? ck->name : "";
+		rp.more_names = ck->more_names;
+		rp.size = ck->size;
+		rp.has_size = 1;
+		rp.created = env->created;
+		rp.seq = rec.seq;
+		rp.dir = dir;
+		rp.retired = retired[0] ? retired : NULL;
+		err = report(r, &rp);
+	}
 	/* A hidden-recipient item for others too stays on the stick. */
 	if (!err && o->remove && (folder_fpr || env->nrecipients == 1)) {
 		mule_test_pause("stick-get-before-remove");
@@ -588,20 +630,27 @@ take_update(struct run *r, const struct mule_envelope *env,
 {
 	struct mule_stick_update_result res;
 	gpg_error_t err;
+	char *who;
 
 	err = mule_stick_update(r->updates, env->sender, ck->cert.p,
 	    ck->cert.len, &res);
-	if (err)
+	if (err || (!res.new_subkeys && !res.new_uids && !res.revoked))
 		return err;
+	mule_parallel_lock();
+	who = mule_stick_person(mule_reporter_names(r->rep), env->sender);
+	mule_parallel_unlock();
 	if (res.new_subkeys || res.new_uids)
 		mule_note("key %s updated from its item: %d new subkey%s, %d "
-		    "new user ID%s%s", env->sender, res.new_subkeys,
-		    res.new_subkeys == 1 ? "" : "s", res.new_uids,
-		    res.new_uids == 1 ? "" : "s", res.new_uids ? " (not "
-		    "certified: mule-key import of its export does that)" : "");
+		    "new user ID%s%s", who ? who : env->sender,
+		    res.new_subkeys, res.new_subkeys == 1 ? "" : "s",
+		    res.new_uids, res.new_uids == 1 ? "" : "s", res.new_uids
+		    ? " (not certified: mule-key import of its export does "
+		    "that)" : "");
 	if (res.revoked)
 		mule_warn("key %s is revoked now, by its certificate in an "
-		    "item: its items are refused from now on", env->sender);
+		    "item: its items are refused from now on", who ? who
+		    : env->sender);
+	free(who);
 	return 0;
 }
 
@@ -664,12 +713,15 @@ known(struct run *r, int fd, const char *folder, const char *folder_fpr,
 	    || (mule_journal_removed_earlier(r->journal, it->cid) && (!named
 	    || mule_journal_removed_from(r->journal, it->cid,
 	    MULE_STICK_ANYONE)))) {
-		err = add_report(r, REPLAY, rec->sender, rec->id, it->cid, NULL,
-		    "it came back after it was delivered and removed", NULL);
+		const char *why = "it came back after it was delivered and "
+		    "removed";
+
+		err = add_report(r, MULE_REPORT_REPLAY, rec->sender, rec->id,
+		    it->cid, why);
 		return err ? err : reject_aside(r, fd, folder, folder_fpr, it,
-		    1);
+		    1, why);
 	}
-	err = add_report(r, ALREADY, rec->sender, rec->id, it->cid, NULL, NULL,
+	err = add_report(r, MULE_REPORT_ALREADY, rec->sender, rec->id, it->cid,
 	    NULL);
 	/* Hidden-recipient items may be for others too: they stay. */
 	if (!err && r->o->remove && folder_fpr) {
@@ -805,13 +857,55 @@ incomplete(struct run *r, const struct job *j, int busy)
 	else
 		snprintf(reason, sizeof reason, "part %03u of the split item is "
 		    "missing (damaged or tampered with)", j->item.missing);
-	err = add_report(r, REJECTED, NULL, NULL, j->item.cid, NULL, reason,
-	    NULL);
+	err = add_report(r, MULE_REPORT_REJECTED, NULL, NULL, j->item.cid,
+	    reason);
 	if (!err)
 		err = reject_aside(r, j->fd, j->folder, j->folder_fpr,
-		    &j->item, 1);
+		    &j->item, 1, reason);
 	mule_parallel_unlock();
 	return err;
+}
+
+/* Whether ERR is the reader's trouble, not the item's, even as a
+ * rejection: the key could not be unlocked (a wrong passphrase, a
+ * cancelled pinentry, none to ask, no agent), or the system failed (any
+ * errno: a full disk, an I/O error, a stick that is gone).  Such an item
+ * is never moved aside: the run stops with exit 2, and it stays. */
+static int
+readers_trouble(gpg_error_t err)
+{
+	switch (gpg_err_code(err)) {
+	case GPG_ERR_NO_ERROR:
+		return 0;
+	case GPG_ERR_BAD_PASSPHRASE:
+	case GPG_ERR_CANCELED:
+	case GPG_ERR_FULLY_CANCELED:
+	case GPG_ERR_NO_PIN_ENTRY:
+	case GPG_ERR_PIN_ENTRY:
+	case GPG_ERR_NO_PIN:
+	case GPG_ERR_NO_PASSPHRASE:
+	case GPG_ERR_NO_AGENT:
+	case GPG_ERR_AGENT:
+		return 1;
+	default:
+		return gpg_err_code_to_errno(gpg_err_code(err)) != 0;
+	}
+}
+
+/* ERR as an operational error, with the message recorded for it. */
+static gpg_error_t
+as_operational(gpg_error_t err)
+{
+	struct mule_error_record rec;
+	gpg_error_t op = gpg_err_source(err) == MULE_SOURCE_REJECT
+	    ? mule_fail_code(gpg_err_code(err)) : err;
+
+	mule_error_save(&rec);
+	if (rec.err == err) {
+		rec.err = op;
+		mule_error_restore(&rec);
+	}
+	return op;
 }
 
 /* Take in one item; runs side by side with the others. */
@@ -828,6 +922,7 @@ take_in(void *arg, size_t k)
 	gpg_error_t err, rerr;
 	int replay = 0, skip = 0, copy;
 
+	mule_test_pause("stick-get-before-item");
 	if (!j->item.complete) {
 		/* Whether a put is at work is looked at before the parts are
 		 * looked at again: one that ends in between leaves the item
@@ -862,25 +957,24 @@ take_in(void *arg, size_t k)
 		mule_error_clear();
 		return 0;
 	}
-	/* A wrong passphrase is the reader's trouble, not the item's. */
-	if (gpg_err_code(err) == GPG_ERR_BAD_PASSPHRASE)
-		err = mule_fail_code(GPG_ERR_BAD_PASSPHRASE);
+	if (readers_trouble(err))
+		err = as_operational(err);
 	if (err && gpg_err_source(err) == MULE_SOURCE_REJECT) {
 		reason_of(err, reason, sizeof reason);
 		mule_parallel_lock();
-		err = add_report(r, replay ? REPLAY : REJECTED,
-		    replay ? env.sender : NULL, replay ? env.id : NULL,
-		    j->item.cid, NULL, reason, NULL);
+		err = add_report(r, replay ? MULE_REPORT_REPLAY
+		    : MULE_REPORT_REJECTED, replay ? env.sender : NULL,
+		    replay ? env.id : NULL, j->item.cid, reason);
 		/* Not for my key (a missing smartcard?), or for a newer
 		 * mule: it stays. */
 		if (!err && gpg_err_code(rerr) != GPG_ERR_NO_SECKEY
 		    && gpg_err_code(rerr) != GPG_ERR_UNKNOWN_VERSION)
 			err = reject_aside(r, j->fd, j->folder,
-			    j->folder_fpr, &j->item, 0);
+			    j->folder_fpr, &j->item, 0, reason);
 		mule_parallel_unlock();
-	} else if (err)
-		err = name_item(err, j);
-	return err;
+	}
+	return err && gpg_err_source(err) != MULE_SOURCE_REJECT
+	    ? name_item(err, j) : err;
 }
 
 static int
@@ -910,6 +1004,9 @@ report_gaps(struct run *r)
 			if (f->seqs[k] < expect)
 				continue;
 			if (f->seqs[k] > expect) {
+				struct mule_report rp;
+				const char *me = f->me;
+
 				if (f->seqs[k] - 1 == expect)
 					snprintf(reason, sizeof reason,
 					    "missing sequence %" PRIu64, expect);
@@ -917,8 +1014,15 @@ report_gaps(struct run *r)
 					snprintf(reason, sizeof reason,
 					    "missing sequence %" PRIu64 "..%"
 					    PRIu64, expect, f->seqs[k] - 1);
-				err = add_report(r, GAP, f->sender, NULL, NULL,
-				    NULL, reason, NULL);
+				memset(&rp, 0, sizeof rp);
+				rp.status = MULE_REPORT_GAP;
+				rp.sender = f->sender;
+				rp.recipients = &me;
+				rp.nrecipients = 1;
+				rp.reason = reason;
+				rp.gap_from = expect;
+				rp.gap_to = f->seqs[k] - 1;
+				err = report(r, &rp);
 			}
 			expect = f->seqs[k] + 1;
 		}
@@ -960,46 +1064,23 @@ send_receipts(struct run *r)
 			err = mule_stick_route_sync(r->stick, &route);
 		free(text);
 		/* "sender" is whom the receipt goes to: the items' sender. */
-		if (!err)
-			err = add_report(r, RECEIPT, f->sender, id, cid, NULL,
-			    NULL, "receipt");
+		if (!err) {
+			struct mule_report rp;
+			const char *me = f->me;
+
+			memset(&rp, 0, sizeof rp);
+			rp.status = MULE_REPORT_RECEIPT;
+			rp.sender = f->sender;
+			rp.recipients = &me;
+			rp.nrecipients = 1;
+			rp.id = id;
+			rp.cid = cid;
+			rp.kind = "receipt";
+			rp.items = f->nids;
+			err = report(r, &rp);
+		}
 	}
 	return err;
-}
-
-static void
-print_json(const struct run *r)
-{
-	size_t i;
-
-	fputs("[", stdout);
-	for (i = 0; i < r->nreports; i++) {
-		const struct report *p = &r->reports[i];
-
-		printf("%s\n  {\"status\": \"%s\"", i ? "," : "",
-		    status_names[p->status]);
-		if (p->sender[0])
-			printf(", \"sender\": \"%s\"", p->sender);
-		if (p->id[0])
-			printf(", \"id\": \"%s\"", p->id);
-		if (p->cid[0])
-			printf(", \"cid\": \"%s\"", p->cid);
-		if (p->kind)
-			printf(", \"kind\": \"%s\"", p->kind);
-		if (p->retired[0])
-			printf(", \"retired_subkey\": \"%s\"", p->retired);
-		if (p->dir) {
-			fputs(", \"dir\": ", stdout);
-			mule_json_string(stdout, p->dir, strlen(p->dir));
-		}
-		if (p->reason) {
-			fputs(", \"reason\": ", stdout);
-			mule_json_string(stdout, p->reason, strlen(p->reason));
-		}
-		fputs("}", stdout);
-	}
-	fputs(r->nreports ? "\n]\n" : "]\n", stdout);
-	fflush(stdout);
 }
 
 /* Add KEY, one of my secret keys, to R: its primary fingerprint, its
@@ -1061,6 +1142,12 @@ my_keys(gpgme_ctx_t ctx, struct run *r)
 	if (gpg_err_code(err) != GPG_ERR_EOF)
 		return mule_error_set(err, NULL, "listing secret keys: %s",
 		    gpg_strerror(err));
+	/* gpg lists none when gpg-agent cannot be reached: never a quiet
+	 * run that leaves every item where it is. */
+	if (!aerr && !r->nmine)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
+		    "gpg -K lists your secret keys; is gpg-agent running?",
+		    "no secret key: nothing on the stick can be for you");
 	return aerr;
 }
 
@@ -1088,7 +1175,9 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	}
 	/* What a killed run left in DIR: staging directories. */
 	mule_output_clean_stale(o->dir);
-	err = mule_gpg_ctx_new(&ctx, gopts);
+	err = mule_reporter_new(&r.rep, gopts, o->json, 0);
+	if (!err)
+		err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
 		err = my_keys(ctx, &r);
 	gpgme_release(ctx);
@@ -1120,18 +1209,15 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 		err = report_gaps(&r);
 	if (!err && o->receipts)
 		err = send_receipts(&r);
-	if (o->json)
-		print_json(&r);
 	/* The report is the result: if it could not be written, say so. */
-	if ((fflush(stdout) == EOF || ferror(stdout)) && !err)
-		err = mule_error_set(mule_fail_code(GPG_ERR_EIO), NULL,
-		    "writing the report to standard output failed");
-	*rejected = r.rejected;
-	for (i = 0; i < r.nreports; i++) {
-		free(r.reports[i].dir);
-		free(r.reports[i].reason);
+	if (r.rep) {
+		gpg_error_t ferr = mule_reporter_finish(r.rep);
+
+		if (!err)
+			err = ferr;
 	}
-	free(r.reports);
+	mule_reporter_free(r.rep);
+	*rejected = r.rejected;
 	for (i = 0; i < r.nflows; i++) {
 		for (k = 0; k < r.flows[i].nids; k++)
 			free(r.flows[i].ids[k]);
@@ -1153,55 +1239,5 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	mule_journal_close(r.journal);
 	free(journal);
 	free(state);
-	return err;
-}
-
-gpg_error_t
-mule_stick_list(const struct mule_stick *s, int json)
-{
-	struct mule_stick_item *items;
-	char **names = NULL, rel[64], *folder;
-	size_t n = 0, i, k, count = 0, nitems;
-	time_t now = time(NULL);
-	gpg_error_t err;
-	int fd;
-
-	err = mule_stick_recipients(s, &names, &n);
-	if (json)
-		fputs("[", stdout);
-	for (i = 0; !err && i < n; i++) {
-		snprintf(rel, sizeof rel, "to/%s", names[i]);
-		err = mule_stick_folder(s, rel, 0, &fd, &folder);
-		if (err || fd < 0)
-			continue;
-		err = mule_stick_items(fd, folder, &items, &nitems);
-		close(fd);
-		for (k = 0; !err && k < nitems; k++, count++) {
-			long long age = (long long)(now - items[k].mtime);
-
-			if (json)
-				printf("%s\n  {\"folder\": \"%s\", \"cid\": \"%s\", "
-				    "\"size\": %" PRIu64 ", \"parts\": %u, "
-				    "\"age_seconds\": %lld, \"complete\": %s}",
-				    count ? "," : "", names[i], items[k].cid,
-				    items[k].size, items[k].nparts, age,
-				    items[k].complete ? "true" : "false");
-			else
-				printf("%s %s %" PRIu64 " %lld %u%s\n", names[i],
-				    items[k].cid, items[k].size, age,
-				    items[k].nparts,
-				    items[k].complete ? "" : " incomplete");
-		}
-		free(items);
-		free(folder);
-	}
-	if (json)
-		fputs(count ? "\n]\n" : "]\n", stdout);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	if (!err && fflush(stdout) == EOF)
-		err = mule_error_set(gpg_error_from_syserror(), NULL,
-		    "standard output: %s", strerror(errno));
 	return err;
 }

@@ -26,7 +26,4 @@ gpg_error_t mule_stick_get(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_get_opts *o,
     int *rejected);
 
-/* mule-stick list: what waits on the stick, without decrypting. */
-gpg_error_t mule_stick_list(const struct mule_stick *s, int json);
-
 #endif

@@ -32,6 +32,10 @@ struct mule_journal {
 	struct mule_nameset removed;	/* "CID FOLDER" */
 	struct mule_nameset removed_earlier;	/* CID, removed by a run
 						 * before this one */
+	struct mule_journal_rejection *rejections;
+	size_t nrej, caprej;
+	struct mule_nameset by_rejected;	/* CID -> index of its last
+						 * rejection or retry */
 	int loading;		/* records read from the file, not added */
 };
 
@@ -127,6 +131,19 @@ split_fields(char *line, size_t len, char *f[], size_t max)
 	return n;
 }
 
+/* A time or a sequence number: decimal digits, no more than MAX. */
+static int
+parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return 0;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return !errno && *end == '\0' && *out <= max;
+}
+
 /* A record is exactly one of
  *   delivered SENDER ID CID RECIPIENT SEQ
  *   removed SENDER ID CID FOLDER
@@ -134,7 +151,7 @@ split_fields(char *line, size_t len, char *f[], size_t max)
 static int
 parse_line(char *line, size_t len, struct mule_journal_record *r)
 {
-	char *f[6], *end;
+	char *f[6];
 	size_t n;
 
 	memset(r, 0, sizeof *r);
@@ -151,13 +168,148 @@ parse_line(char *line, size_t len, struct mule_journal_record *r)
 		snprintf(r->folder, sizeof r->folder, "%s", f[4]);
 		return 1;
 	}
-	if (n != 6 || strcmp(f[0], "delivered") || !hexfield(f[4], 40, 1)
-	    || strspn(f[5], "0123456789") != strlen(f[5]))
+	if (n != 6 || strcmp(f[0], "delivered") || !hexfield(f[4], 40, 1))
 		return 0;
 	memcpy(r->recipient, f[4], 41);
-	errno = 0;
-	r->seq = strtoull(f[5], &end, 10);
-	return !errno && *end == '\0';
+	return parse_number(f[5], UINT64_MAX, &r->seq);
+}
+
+static gpg_error_t
+push_rejection(struct mule_journal *j, const struct mule_journal_rejection *x)
+{
+	gpg_error_t err;
+
+	if (j->nrej == j->caprej) {
+		size_t cap = j->caprej ? j->caprej * 2 : 16;
+		struct mule_journal_rejection *tmp;
+
+		if (cap > INT32_MAX)
+			return gpg_error(GPG_ERR_TOO_LARGE);
+		tmp = realloc(j->rejections, cap * sizeof *tmp);
+		if (!tmp)
+			return gpg_error_from_syserror();
+		j->rejections = tmp;
+		j->caprej = cap;
+	}
+	err = mule_nameset_put(&j->by_rejected, x->cid, strlen(x->cid),
+	    (int)j->nrej);
+	if (!err)
+		j->rejections[j->nrej++] = *x;
+	return err;
+}
+
+/* Whether byte C is written as it is in a reason: printable ASCII but
+ * the space and the percent sign. */
+static int
+reason_plain(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && c != '%';
+}
+
+/* REASON (a string), cut to MULE_JOURNAL_REASON_MAX bytes, as one field
+ * (malloc'ed); NULL when out of memory. */
+static char *
+reason_encode(const char *reason)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strnlen(reason, MULE_JOURNAL_REASON_MAX), i;
+	char *out = malloc(3 * n + 1), *q = out;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)reason[i];
+
+		if (reason_plain(c))
+			*q++ = (char)c;
+		else {
+			*q++ = '%';
+			*q++ = hex[c >> 4];
+			*q++ = hex[c & 15];
+		}
+	}
+	*q = '\0';
+	return out;
+}
+
+/* The value of upper-case hex digit C, or -1. */
+static int
+upper_hex(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F'
+	    ? c - 'A' + 10 : -1;
+}
+
+/* FIELD decoded into *OUT (malloc'ed): 1, or 0 if it is not exactly
+ * what reason_encode writes (every byte written as it is that may be,
+ * every other as %XX, no NUL byte, at most MULE_JOURNAL_REASON_MAX), or
+ * -1 when out of memory. */
+static int
+reason_decode(const char *field, char **res)
+{
+	size_t len = strlen(field), n = 0;
+	char *out = malloc(len + 1);
+	const unsigned char *p;
+	int hi, lo;
+
+	*res = NULL;
+	if (!out)
+		return -1;
+	for (p = (const unsigned char *)field; *p; n++) {
+		if (n == MULE_JOURNAL_REASON_MAX)
+			goto bad;
+		if (reason_plain(*p)) {
+			out[n] = (char)*p++;
+			continue;
+		}
+		if (*p != '%' || (hi = upper_hex(p[1])) < 0
+		    || (lo = upper_hex(p[2])) < 0)
+			goto bad;
+		out[n] = (char)(hi << 4 | lo);
+		if (!out[n] || reason_plain((unsigned char)out[n]))
+			goto bad;
+		p += 3;
+	}
+	out[n] = '\0';
+	*res = out;
+	return 1;
+bad:
+	free(out);
+	return 0;
+}
+
+/* A record is exactly one of
+ *   rejected CID FOLDER TIME REASON
+ *   retried CID FOLDER TIME
+ * (FOLDER: a fingerprint, or anyone); *REASON gets the decoded reason
+ * of a rejection (malloc'ed).  -1 when out of memory. */
+static int
+parse_rejection(char *line, size_t len, struct mule_journal_rejection *x,
+    char **reason)
+{
+	char *f[5];
+	uint64_t t;
+	size_t n;
+	int ok;
+
+	memset(x, 0, sizeof *x);
+	*reason = NULL;
+	n = split_fields(line, len, f, 5);
+	if (!(n == 5 && !strcmp(f[0], "rejected")) && !(n == 4
+	    && !strcmp(f[0], "retried")))
+		return 0;
+	if (!hexfield(f[1], 64, 0) || !(hexfield(f[2], 40, 1)
+	    || !strcmp(f[2], "anyone")) || !parse_number(f[3], INT64_MAX, &t))
+		return 0;
+	memcpy(x->cid, f[1], 65);
+	snprintf(x->folder, sizeof x->folder, "%s", f[2]);
+	x->time = (int64_t)t;
+	x->retried = n == 4;
+	if (x->retried)
+		return 1;
+	ok = reason_decode(f[4], reason);
+	x->reason = *reason;
+	return ok;
 }
 
 /* The length of the LEN bytes at BUF without a last line that has no
@@ -170,36 +322,61 @@ complete_length(const char *buf, size_t len)
 	return nl ? (size_t)(nl + 1 - buf) : 0;
 }
 
+/* The record of the LEN bytes at LINE (followed by one writable byte):
+ * 1, 0 if it is not one, or an error. */
+static gpg_error_t
+load_line(struct mule_journal *j, char *line, size_t len, int *ok)
+{
+	struct mule_journal_rejection x;
+	struct mule_journal_record r;
+	char *reason;
+	gpg_error_t err;
+
+	*ok = 1;
+	if (len > 9 && (!memcmp(line, "rejected ", 9)
+	    || !memcmp(line, "retried ", 8))) {
+		*ok = parse_rejection(line, len, &x, &reason);
+		if (*ok < 0)
+			return gpg_error_from_syserror();
+		err = *ok ? push_rejection(j, &x) : 0;
+		if (err || !*ok)
+			free(reason);
+		return err;
+	}
+	*ok = parse_line(line, len, &r);
+	return *ok ? push(j, &r) : 0;
+}
+
 /* The records of the LEN bytes at BUF (whole lines, followed by one
  * writable byte), in order: the file's, or mule_journal_parse's. */
 static gpg_error_t
 load_lines(struct mule_journal *j, char *buf, size_t len)
 {
-	struct mule_journal_record r;
 	char *line, *nl;
 	size_t lineno = 0;
 	gpg_error_t err = 0;
+	int ok = 1;
 
 	/* Lines are found by length: a NUL byte must not end the reading
 	 * early and lose every record after it. */
 	j->loading = 1;
-	for (line = buf; !err && line < buf + len; line = nl + 1) {
+	for (line = buf; !err && ok && line < buf + len; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(buf + len - line));
 		lineno++;
-		if (!parse_line(line, (size_t)(nl - line), &r))
-			err = mule_error_set(mule_fail_code(GPG_ERR_INV_DATA),
-			    "repair or move the journal, or use --journal",
-			    "%s: line %zu is not a journal record", j->path,
-			    lineno);
-		else
-			err = push(j, &r);
+		err = load_line(j, line, (size_t)(nl - line), &ok);
 	}
+	if (!err && !ok)
+		err = mule_error_set(mule_fail_code(GPG_ERR_INV_DATA),
+		    "repair or move the journal, or use --journal",
+		    "%s: line %zu is not a journal record", j->path, lineno);
 	j->loading = 0;
 	return err;
 }
 
+/* Read the journal's file; a last line cut short is cut off the file
+ * too if CUT. */
 static gpg_error_t
-load(struct mule_journal *j)
+load(struct mule_journal *j, int cut)
 {
 	struct stat st;
 	char *buf;
@@ -227,7 +404,7 @@ load(struct mule_journal *j)
 	}
 	buf[len] = '\0';
 	kept = complete_length(buf, len);
-	if (kept != len && ftruncate(j->fd, (off_t)kept) < 0)
+	if (cut && kept != len && ftruncate(j->fd, (off_t)kept) < 0)
 		err = gpg_error_from_syserror();
 	if (!err)
 		err = load_lines(j, buf, kept);
@@ -252,6 +429,23 @@ journal_alloc(const char *path)
 }
 
 gpg_error_t
+mule_journal_path(const char *given, const char *dir, char **path)
+{
+	char *state = NULL;
+	gpg_error_t err = 0;
+
+	*path = NULL;
+	if (given)
+		*path = strdup(given);
+	else if (!dir && (err = mule_state_dir(&state)))
+		return err;
+	else if (asprintf(path, "%s/journal", dir ? dir : state) < 0)
+		*path = NULL;
+	free(state);
+	return *path ? 0 : gpg_error_from_syserror();
+}
+
+gpg_error_t
 mule_journal_open(struct mule_journal **out, const char *path)
 {
 	struct mule_journal *j;
@@ -271,7 +465,35 @@ mule_journal_open(struct mule_journal **out, const char *path)
 	/* One get at a time per journal: the next waits. */
 	while (flock(j->fd, LOCK_EX) < 0 && errno == EINTR)
 		;
-	err = load(j);
+	err = load(j, 1);
+	if (err) {
+		mule_journal_close(j);
+		return err;
+	}
+	*out = j;
+	return 0;
+}
+
+gpg_error_t
+mule_journal_open_read(struct mule_journal **out, const char *path)
+{
+	struct mule_journal *j;
+	gpg_error_t err = 0;
+
+	*out = NULL;
+	j = journal_alloc(path);
+	if (!j)
+		return gpg_error_from_syserror();
+	j->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (j->fd < 0 && errno != ENOENT)
+		err = mule_error_set(gpg_error_from_syserror(), NULL,
+		    "journal %s: %s", path, strerror(errno));
+	else if (j->fd >= 0)
+		err = load(j, 0);
+	/* Nothing is added to it: no descriptor to write to. */
+	if (j->fd >= 0)
+		close(j->fd);
+	j->fd = -1;
 	if (err) {
 		mule_journal_close(j);
 		return err;
@@ -379,9 +601,75 @@ mule_journal_add(struct mule_journal *j, const struct mule_journal_record *r)
 	return push(j, r);
 }
 
+gpg_error_t
+mule_journal_add_rejection(struct mule_journal *j, const char *cid,
+    const char *folder, int64_t time, const char *reason)
+{
+	struct mule_journal_rejection x;
+	char *enc = NULL, *line = NULL, *kept = NULL;
+	gpg_error_t err = 0;
+	int n, rc;
+
+	/* Only what the parser reads back is written. */
+	if (!hexfield(cid, 64, 0) || !(hexfield(folder, 40, 1)
+	    || !strcmp(folder, "anyone")) || time < 0)
+		return gpg_error(GPG_ERR_INV_ARG);
+	memset(&x, 0, sizeof x);
+	memcpy(x.cid, cid, 65);
+	snprintf(x.folder, sizeof x.folder, "%s", folder);
+	x.time = time;
+	x.retried = !reason;
+	if (reason) {
+		enc = reason_encode(*reason ? reason : "(no reason given)");
+		rc = enc ? reason_decode(enc, &kept) : -1;
+		if (rc <= 0) {
+			err = rc ? gpg_error_from_syserror()
+			    : gpg_error(GPG_ERR_BUG);
+			goto leave;
+		}
+		x.reason = kept;
+		n = asprintf(&line, "rejected %s %s %" PRId64 " %s\n", cid,
+		    folder, time, enc);
+	} else
+		n = asprintf(&line, "retried %s %s %" PRId64 "\n", cid,
+		    folder, time);
+	if (n < 0) {
+		line = NULL;
+		err = gpg_error_from_syserror();
+		goto leave;
+	}
+	/* One write of one line with O_APPEND, then to the disk. */
+	err = mule_write_all(j->fd, line, (size_t)n);
+	if (!err && fsync(j->fd) < 0)
+		err = gpg_error_from_syserror();
+	if (err) {
+		mule_error_set(err, NULL, "journal %s: %s", j->path,
+		    gpg_strerror(err));
+		goto leave;
+	}
+	err = push_rejection(j, &x);
+	if (!err)
+		kept = NULL;	/* the journal's now */
+leave:
+	free(kept);
+	free(enc);
+	free(line);
+	return err;
+}
+
+const struct mule_journal_rejection *
+mule_journal_rejection(const struct mule_journal *j, const char *cid)
+{
+	int i = mule_nameset_get(&j->by_rejected, cid, strlen(cid));
+
+	return i < 0 ? NULL : &j->rejections[i];
+}
+
 void
 mule_journal_close(struct mule_journal *j)
 {
+	size_t i;
+
 	if (!j)
 		return;
 	if (j->fd >= 0)
@@ -391,6 +679,10 @@ mule_journal_close(struct mule_journal *j)
 	mule_nameset_release(&j->seqs);
 	mule_nameset_release(&j->removed);
 	mule_nameset_release(&j->removed_earlier);
+	mule_nameset_release(&j->by_rejected);
+	for (i = 0; i < j->nrej; i++)
+		free(j->rejections[i].reason);
+	free(j->rejections);
 	free(j->records);
 	free(j->path);
 	free(j);

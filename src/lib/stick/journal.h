@@ -7,7 +7,12 @@
  *
  *   delivered SENDER ID CID RECIPIENT SEQ
  *   removed SENDER ID CID FOLDER        (FOLDER: a fingerprint, or anyone)
+ *   rejected CID FOLDER TIME REASON     moved from FOLDER to MULE/rejected
+ *   retried CID FOLDER TIME             moved back into FOLDER by retry
  *
+ * TIME is in seconds since 1970; REASON is the reason's bytes, each byte
+ * outside '!'..'~' and each '%' written as %XX (upper-case hex), and
+ * nothing else written so: any reason fits in one field of one line.
  * A line cut short by a crash is dropped when the journal is opened.
  * The sender's counters live in "sequence" beside it: "SENDER RECIPIENT
  * LAST" lines, rewritten under a lock.
@@ -31,10 +36,35 @@ struct mule_journal_record {
 	char folder[41];	/* removed: from which folder */
 };
 
+/* What this machine last did with the item CID in MULE/rejected. */
+struct mule_journal_rejection {
+	char cid[65];
+	char folder[41];	/* rejected from, or retried into: a
+				 * fingerprint, or anyone */
+	int64_t time;
+	int retried;		/* 0: rejected, for REASON */
+	char *reason;		/* rejected: the raw reason (owned by the
+				 * journal), else NULL */
+};
+
+/* The longest reason kept, in bytes: a longer one is cut. */
+#define MULE_JOURNAL_REASON_MAX 1024
+
 struct mule_journal;
+
+/* The journal's path, malloc'ed: GIVEN (--journal), or "journal" in
+ * the state directory DIR, or in the default one for DIR NULL (made if
+ * missing). */
+gpg_error_t mule_journal_path(const char *given, const char *dir,
+    char **path);
 
 /* Open (create) the journal at PATH and lock it for this process. */
 gpg_error_t mule_journal_open(struct mule_journal **j, const char *path);
+
+/* Read the journal at PATH as it is, for a look (mule-stick list): no
+ * lock, nothing written or cut; a missing file is an empty journal.
+ * mule_journal_add* fail on it. */
+gpg_error_t mule_journal_open_read(struct mule_journal **j, const char *path);
 
 /* The journal in the LEN bytes at TEXT, read as mule_journal_open reads
  * its file (a last line without a newline is dropped), for the tests and
@@ -63,6 +93,17 @@ uint64_t mule_journal_max_seq(const struct mule_journal *j,
 
 gpg_error_t mule_journal_add(struct mule_journal *j,
     const struct mule_journal_record *r);
+
+/* Record that the item CID was moved from FOLDER (a fingerprint, or
+ * anyone) to MULE/rejected at TIME for REASON (a string, cut to
+ * MULE_JOURNAL_REASON_MAX bytes); or, with REASON NULL, that retry moved
+ * it back into FOLDER at TIME. */
+gpg_error_t mule_journal_add_rejection(struct mule_journal *j,
+    const char *cid, const char *folder, int64_t time, const char *reason);
+
+/* The last rejection or retry of CID recorded, or NULL. */
+const struct mule_journal_rejection *mule_journal_rejection(
+    const struct mule_journal *j, const char *cid);
 
 void mule_journal_close(struct mule_journal *j);
 

@@ -47,14 +47,20 @@ mule_stick_names_free(struct mule_stick_names *n)
 	free(n);
 }
 
+/* The user ID the user vouches for most: of those neither revoked nor
+ * invalid, the first of the highest validity (a new user ID an update
+ * brought, not certified yet, does not name the key). */
 static const char *
 best_uid(gpgme_key_t key)
 {
-	gpgme_user_id_t u;
+	gpgme_user_id_t u, best = NULL;
 
 	for (u = key->uids; u; u = u->next)
-		if (!u->revoked && !u->invalid && u->uid)
-			return u->uid;
+		if (!u->revoked && !u->invalid && u->uid
+		    && (!best || u->validity > best->validity))
+			best = u;
+	if (best)
+		return best->uid;
 	return key->uids && key->uids->uid ? key->uids->uid : NULL;
 }
 

@@ -7,9 +7,9 @@
  *   "sender": "7A46...", "sender_name": "Alice <alice@example.org>"
  *                                                  in JSON (null: unknown)
  *
- * The user ID is the keyring's (the first that is neither revoked nor
- * invalid, else the first), never one an item or the stick claims, and
- * it is untrusted text all the same: escaped for a terminal (core/text),
+ * The user ID is the keyring's (of those neither revoked nor invalid,
+ * the first of the highest validity), never one an item or the stick
+ * claims, and it is untrusted text all the same: escaped for a terminal (core/text),
  * with a double quote as \x22 so that the quotes around it stay the
  * name's own.  The keyring is listed once, on the first name asked for.
  */

@@ -25,6 +25,7 @@
 #include "stick/folder.h"
 #include "stick/journal.h"
 #include "stick/put.h"
+#include "stick/report.h"
 #include "stick/update.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
@@ -126,7 +127,7 @@ struct hashing {
 	mule_write_fn write;
 	void *arg;
 	gcry_md_hd_t md;
-	uint64_t size;
+	uint64_t bytes;
 };
 
 static gpg_error_t
@@ -135,7 +136,7 @@ hashing_write(void *arg, const void *buf, size_t n)
 	struct hashing *h = arg;
 
 	gcry_md_write(h->md, buf, n);
-	h->size += n;
+	h->bytes += n;
 	return h->write(h->arg, buf, n);
 }
 
@@ -268,12 +269,11 @@ struct dest {
 	int fd;
 	const char *folder;
 	struct mule_output *out;	/* out, without STICK */
-	uint64_t size;			/* out: the item's size */
 };
 
 /* Seal TAR for R into folder FD (FOLDER), in parts of R->split if
- * SPLIT, under a temporary name that becomes CID.gpg (CID.gpg.001 ...)
- * at the commit, which is left to the caller: *OUT or *SPLITP. */
+ * SPLIT_IT, under a temporary name that becomes CID.gpg (CID.gpg.001
+ * ...) at the commit, which is left to the caller: *OUTP or *SPLITP. */
 static gpg_error_t
 seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick_route *r,
     struct mule_tarout_opts *tar, const struct mule_envelope *env, int fd,
@@ -326,7 +326,7 @@ seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick_route *r,
 	snprintf(name, sizeof name, "%s.gpg", cid);
 	err = split ? mule_split_retarget(split, name)
 	    : mule_output_retarget(out, name);
-	*size = h.size;
+	*size = h.bytes;
 leave:
 	gcry_md_close(h.md);
 	free(recps);
@@ -344,12 +344,14 @@ leave:
 static gpg_error_t
 store(const struct mule_gpg_opts *gopts, struct dest *d,
     const struct mule_stick_route *r, struct mule_tarout_opts *tar,
-    const struct mule_envelope *env, char out_cid[65], size_t *out_nparts)
+    const struct mule_envelope *env, char out_cid[65], size_t *out_nparts,
+    uint64_t *out_size)
 {
 	const struct mule_stick *s = d->stick;
 	struct mule_output *out = NULL;
 	struct mule_split *split = NULL;
 	char *folder = NULL, rel[64], cid[65];
+	uint64_t size = 0;
 	gpg_error_t err;
 	size_t nparts = 0;
 	int fd = -1;
@@ -357,10 +359,11 @@ store(const struct mule_gpg_opts *gopts, struct dest *d,
 	if (!s) {
 		/* A local folder (the outbox): one file, uncommitted. */
 		err = seal_into(gopts, r, tar, env, d->fd, d->folder, 0,
-		    &d->out, &split, cid, &d->size);
+		    &d->out, &split, cid, &size);
 		if (!err) {
 			memcpy(out_cid, cid, 65);
 			*out_nparts = 0;
+			*out_size = size;
 		}
 		return err;
 	}
@@ -372,7 +375,7 @@ store(const struct mule_gpg_opts *gopts, struct dest *d,
 	mule_test_pause("stick-put-after-open");
 	if (!err)
 		err = seal_into(gopts, r, tar, env, fd, folder, r->split != 0,
-		    &out, &split, cid, &d->size);
+		    &out, &split, cid, &size);
 	if (err)
 		goto leave;
 	if (split) {
@@ -386,6 +389,7 @@ store(const struct mule_gpg_opts *gopts, struct dest *d,
 	if (!err) {
 		memcpy(out_cid, cid, 65);
 		*out_nparts = nparts;
+		*out_size = size;
 	}
 leave:
 	mule_split_free(split);
@@ -536,14 +540,14 @@ put_item(const struct mule_gpg_opts *gopts, struct dest *d,
 			extras[2].arg = hold;
 			tar.nextras = 3;
 		}
-		shown = mule_escape(is_stdin ? "(standard input)" : item,
-		    is_stdin ? 16 : strlen(item));
+		shown = strdup(is_stdin ? "(standard input)" : item);
 		err = shown ? store(gopts, d, r, &tar, &env, stored->cid,
-		    &stored->nparts) : gpg_error_from_syserror();
+		    &stored->nparts, &stored->size) : gpg_error_from_syserror();
 	}
 	if (!err) {
 		memcpy(stored->id, env.id, 33);
-		stored->shown = shown;
+		stored->kind = mule_item_kind_name(env.kind);
+		stored->name = shown;
 		stored->done = 1;
 		*created = env.created;
 	} else
@@ -587,8 +591,9 @@ mule_stick_seal(const struct mule_gpg_opts *gopts,
 		return err;
 	memcpy(sealed->id, stored.id, 33);
 	memcpy(sealed->cid, stored.cid, 65);
-	sealed->shown = stored.shown;
-	sealed->size = d.size;
+	sealed->name = stored.name;
+	sealed->kind = stored.kind;
+	sealed->size = stored.size;
 	sealed->out = d.out;
 	return 0;
 }
@@ -597,7 +602,7 @@ void
 mule_stick_sealed_release(struct mule_stick_sealed *sealed)
 {
 	mule_output_free(sealed->out);
-	free(sealed->shown);
+	free(sealed->name);
 	memset(sealed, 0, sizeof *sealed);
 }
 
@@ -613,6 +618,7 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	struct dest d;
 	gpg_error_t err;
 	size_t nparts;
+	uint64_t size;
 
 	memset(&tar, 0, sizeof tar);
 	memset(&receipt, 0, sizeof receipt);
@@ -634,7 +640,7 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	d.stick = s;
 	d.fd = -1;
 	if (!err)
-		err = store(gopts, &d, r, &tar, &env, cid, &nparts);
+		err = store(gopts, &d, r, &tar, &env, cid, &nparts, &size);
 	memcpy(id, env.id, 33);
 	mule_membuf_release(&text);
 	mule_membuf_release(&own);
@@ -698,16 +704,30 @@ mule_stick_route_sync(const struct mule_stick *s,
 }
 
 gpg_error_t
-mule_stick_put_report(const struct mule_stick_route *r,
-    const struct mule_stick_stored *stored)
+mule_stick_put_report(struct mule_reporter *rep,
+    const struct mule_stick_route *r, const struct mule_stick_stored *stored)
 {
-	if (r->quiet)
-		return 0;
-	printf("put %s %s %s\n", stored->id, stored->cid, stored->shown);
-	if (fflush(stdout) == EOF)
-		return mule_error_set(gpg_error_from_syserror(), NULL,
-		    "standard output: %s", strerror(errno));
-	return 0;
+	const char *recps[MULE_ENVELOPE_MAX_RECIPIENTS];
+	struct mule_report rp;
+	size_t i;
+
+	for (i = 0; i < r->nrecipients && i < MULE_ENVELOPE_MAX_RECIPIENTS;
+	    i++)
+		recps[i] = r->recipients[i];
+	memset(&rp, 0, sizeof rp);
+	rp.status = MULE_REPORT_PUT;
+	rp.sender = r->sender;
+	rp.recipients = recps;
+	rp.nrecipients = i;
+	rp.hidden = r->hide_recipients;
+	rp.id = stored->id;
+	rp.cid = stored->cid;
+	rp.kind = stored->kind;
+	rp.name = stored->name;
+	rp.size = stored->size;
+	rp.has_size = 1;
+	rp.nparts = stored->nparts;
+	return mule_report(rep, &rp);
 }
 
 void

@@ -12,6 +12,7 @@
 
 struct mule_gpg_opts;
 struct mule_output;
+struct mule_reporter;
 struct mule_stick;
 
 /* Who sends, to whom, how. */
@@ -48,7 +49,9 @@ struct mule_stick_stored {
 	char id[33];
 	char cid[65];
 	size_t nparts;		/* 0: one file */
-	char *shown;		/* the item's name, escaped (owned) */
+	uint64_t size;		/* bytes on the stick (in one folder) */
+	char *name;		/* the argument, raw (owned) */
+	const char *kind;	/* message or files */
 	int done;		/* in place in every folder */
 };
 
@@ -61,11 +64,12 @@ struct mule_stick_put_opts {
 	int hide_recipients;
 	uint64_t split;			/* --split, 0: none */
 	int quiet;
+	int json;			/* report as one JSON array */
 };
 
 /* Seal every one of ITEMS (files, directories, "-" for standard input,
  * which must all exist) and store them on S, side by side (MULE_JOBS),
- * printing "put ID CID NAME" for each.  All or nothing: a failure takes
+ * reporting each (stick/report.h) once all are in place.  All or nothing: a failure takes
  * back what was stored, so that running it again puts no item twice. */
 gpg_error_t mule_stick_put_items(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_put_opts *o,
@@ -83,7 +87,8 @@ gpg_error_t mule_stick_put(const struct mule_gpg_opts *gopts,
 struct mule_stick_sealed {
 	char id[33];
 	char cid[65];
-	char *shown;			/* the item's name, escaped (owned) */
+	char *name;			/* the argument, raw (owned) */
+	const char *kind;		/* message or files */
 	uint64_t size;			/* bytes */
 	int64_t created;		/* the envelope's time */
 	struct mule_output *out;	/* CID.gpg in the folder, written and
@@ -101,9 +106,9 @@ gpg_error_t mule_stick_seal(const struct mule_gpg_opts *gopts,
 /* Free what SEALED holds; an uncommitted file is removed. */
 void mule_stick_sealed_release(struct mule_stick_sealed *sealed);
 
-/* Print "put ID CID NAME" for STORED (unless R is quiet). */
-gpg_error_t mule_stick_put_report(const struct mule_stick_route *r,
-    const struct mule_stick_stored *stored);
+/* Report STORED, put for R, to REP. */
+gpg_error_t mule_stick_put_report(struct mule_reporter *rep,
+    const struct mule_stick_route *r, const struct mule_stick_stored *stored);
 
 /* Take STORED back from the stick: a put of several items is all or
  * nothing, so that running it again never puts an item twice. */

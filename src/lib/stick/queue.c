@@ -15,6 +15,7 @@
 #include "core/parallel.h"
 #include "core/tempname.h"
 #include "core/testhook.h"
+#include "core/text.h"
 #include "pgp/gpg.h"
 #include "pgp/keys.h"
 #include "stick/envelope.h"
@@ -87,7 +88,7 @@ record_of(const struct mule_stick_route *r, const struct mule_stick_sealed *s,
 		memcpy(it->folders, it->recipients, sizeof it->folders);
 		it->nfolders = it->nrecipients;
 	}
-	it->name = s->shown;	/* borrowed */
+	it->name = mule_escape(s->name, strlen(s->name));	/* owned */
 	it->size = s->size;
 	it->created = s->created;
 	it->split = r->split;
@@ -144,7 +145,9 @@ commit(struct mule_outbox *ob, const struct mule_stick_route *r,
 	mule_test_pause("outbox-queue-before-record");
 	for (i = 0; !err && i < n; i++) {
 		record_of(r, &sealed[i], &it);
-		err = mule_outbox_add(ob, &it);
+		err = it.name ? mule_outbox_add(ob, &it)
+		    : gpg_error_from_syserror();
+		mule_outbox_item_release(&it);
 	}
 	if (!err)
 		err = sync_dir(ob);
@@ -177,6 +180,7 @@ report(const struct mule_gpg_opts *gopts, const struct mule_outbox_queue_opts *o
 			    NULL);
 		} else
 			mule_queued_line(stdout, names, "queued", &it, NULL);
+		mule_outbox_item_release(&it);
 	}
 	if (o->json)
 		fputs(n ? "\n]\n" : "]\n", stdout);

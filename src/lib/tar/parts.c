@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/output.h"
+#include "core/testhook.h"
 #include "tar/parts.h"
 
 struct mule_split {
@@ -476,8 +477,14 @@ open_part(struct mule_parts *pp)
 		pp->fd = openat(pp->dirfd, path + pp->skip, O_RDONLY
 		    | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (pp->untrusted
 		    ? O_NOFOLLOW : 0));
-		if (pp->fd < 0 || fstat(pp->fd, &st) < 0
-		    || !S_ISREG(st.st_mode))
+		/* A symlink is the part's fault; a part that cannot be
+		 * opened (gone since it was found, an I/O error, a stick
+		 * pulled) is not. */
+		if ((pp->fd < 0 && errno != ELOOP)
+		    || (pp->fd >= 0 && fstat(pp->fd, &st) < 0))
+			return mule_error_set(gpg_error_from_syserror(), NULL,
+			    "%s: %s", path, strerror(errno));
+		if (pp->fd < 0 || !S_ISREG(st.st_mode))
 			return parts_error("%s is not a regular file", path);
 	} else {
 		err = mule_input_open(&pp->fd, path);
@@ -539,6 +546,7 @@ mule_parts_read(void *arg, void *buf, size_t n, size_t *got)
 			err = open_part(pp);
 			if (err)
 				return err;
+			mule_test_pause("parts-after-open");
 		}
 		if (pp->stop_fd >= 0 && !may_read(pp))
 			return gpg_error(GPG_ERR_CANCELED);
