@@ -284,7 +284,6 @@ outbox(struct mule_cli *cli, const struct args *a, char **args, int nargs)
 	}
 	memset(&q, 0, sizeof q);
 	put_opts(cli, a, &q.put);
-	q.json = a->json;
 	return mule_outbox_queue(&cli->gpg, &q, (const char *const *)args,
 	    (size_t)nargs);
 }

@@ -58,7 +58,7 @@ for c in $(queued); do
 	[ "$(sha "$OB/$c.gpg")" = "$c" ] || why="$why $c.gpg is not named by its SHA-256;"
 done
 [ ! -e "$S/MULE/to/$BOB" ] || why="$why the stick was written to;"
-grep -q "^queued .*report.txt (1\.[0-9] KiB) for \"Bob <bob@example.org>\" ($BOB)\$" "$T/out" ||
+grep -q "^queued .*report.txt for \"Bob <bob@example.org>\" ($BOB)" "$T/out" ||
     why="$why the report.txt line does not name Bob;"
 verdict "put --queue without a stick: a 'queued' line naming Bob for each item, sealed into the outbox under its SHA-256"
 
@@ -68,17 +68,18 @@ c=$(json 'd[0]["cid"]')
 [ "$(json 'len(d)')" = 1 ] || why="$why not one object;"
 [ "$(json 'd[0]["status"]')" = queued ] || why="$why status is not queued;"
 [ "$(json 'd[0]["name"]')" = "(standard input)" ] || why="$why name;"
-[ "$(json 'd[0]["hide_recipients"]')" = True ] || why="$why hide_recipients;"
+[ "$(json 'd[0]["hidden_recipients"]')" = True ] || why="$why hidden_recipients;"
+[ "$(json 'd[0]["kind"], d[0]["parts"]')" = "('message', 0)" ] || why="$why kind, parts;"
 [ "$(json 'd[0]["folders"]')" = "['anyone']" ] || why="$why folders;"
-[ "$(json '[r["recipient"] for r in d[0]["recipients"]]')" = "['$BOB', '$CAROL']" ] || why="$why recipients;"
-[ "$(json '[r["recipient_name"] for r in d[0]["recipients"]]')" = "['Bob <bob@example.org>', 'Carol <carol@example.org>']" ] ||
+[ "$(json '[r["fpr"] for r in d[0]["recipients"]]')" = "['$BOB', '$CAROL']" ] || why="$why recipients;"
+[ "$(json '[r["name"] for r in d[0]["recipients"]]')" = "['Bob <bob@example.org>', 'Carol <carol@example.org>']" ] ||
     why="$why recipient names;"
 [ "$(json 'd[0]["sender"] + " " + d[0]["sender_name"]')" = "$ALICE Alice <alice@example.org>" ] || why="$why sender;"
 [ "$(json 'd[0]["size"]')" = "$(size "$OB/$c.gpg" 2>/dev/null)" ] || why="$why size;"
 json 'd[0]["created"]' | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' || why="$why created;"
 json 'd[0]["id"]' | grep -qE '^[0-9a-f]{32}$' || why="$why id;"
 [ "$(json 'd[0]["split"]')" = 0 ] || why="$why split;"
-verdict "put --queue --json: one array, the fields of mule-stick(1) (status, id, cid, name, size, created, split, hide_recipients, sender, recipients, folders)"
+verdict "put --queue --json: one array, put's fields (status, id, cid, kind, name, size, parts, created, sender, recipients, hidden_recipients) and split, folders"
 
 why=""
 [ "$(stat -c %a "$OB")" = 700 ] || why="$why the outbox is $(stat -c %a "$OB");"

@@ -3,7 +3,7 @@
  * (src/lib/stick/outbox.c): the strict parser that sync reads each
  * CID.to and CID.done with.  An accepted record keeps the promises of
  * outbox.h (hex and fingerprints of their lengths, folders that are the
- * recipients' or anyone alone, a name as mule_escape writes it), and
+ * recipients' or anyone alone, a kind, a name of bytes), and
  * written out and parsed again comes back the same.  See README. */
 #include <config.h>
 
@@ -26,7 +26,8 @@ check_fields(const struct mule_outbox_item *it)
 	    || strlen(it->cid) != 64 || !mule_is_hex(it->cid, 64, 0)
 	    || strlen(it->sender) != 40 || !mule_is_hex(it->sender, 40, 1)
 	    || !it->nrecipients || !it->nfolders || !it->size
-	    || !it->name || !*it->name || strchr(it->name, '\n'))
+	    || !it->name || !*it->name
+	    || (strcmp(it->kind, "files") && strcmp(it->kind, "message")))
 		abort();
 	for (i = 0; i < it->nrecipients; i++)
 		if (strlen(it->recipients[i]) != 40
@@ -53,6 +54,7 @@ check_round_trip(const struct mule_outbox_item *it)
 	    || mule_outbox_parse("again", text, len, &again))
 		abort();
 	if (strcmp(it->name, again.name) || strcmp(it->id, again.id)
+	    || strcmp(it->kind, again.kind)
 	    || strcmp(it->cid, again.cid) || it->size != again.size
 	    || it->created != again.created || it->split != again.split
 	    || it->nrecipients != again.nrecipients

@@ -24,7 +24,10 @@
 #include "tar/parts.h"
 
 #define FORMAT_LINE "mule-outbox: 1\n"
-#define NAME_MAX_BYTES 32768
+#define NAME_MAX_BYTES 16384
+/* The repeated keys, by their place in the record. */
+#define RECIPIENT 4
+#define FOLDER 5
 
 /* --- the record ---------------------------------------------------------- */
 
@@ -38,15 +41,17 @@ mule_outbox_format(const struct mule_outbox_item *it, char **text,
 
 	if (!f)
 		return gpg_error_from_syserror();
-	fprintf(f, FORMAT_LINE "id: %s\ncid: %s\nsender: %s\n", it->id, it->cid,
-	    it->sender);
+	fprintf(f, FORMAT_LINE "id: %s\ncid: %s\nkind: %s\nsender: %s\n", it->id,
+	    it->cid, it->kind, it->sender);
 	for (i = 0; i < it->nrecipients; i++)
 		fprintf(f, "recipient: %s\n", it->recipients[i]);
 	for (i = 0; i < it->nfolders; i++)
 		fprintf(f, "folder: %s\n", it->folders[i]);
-	fprintf(f, "name: %s\nsize: %" PRIu64 "\ncreated: %" PRId64
-	    "\nsplit: %" PRIu64 "\n", it->name, it->size, it->created,
-	    it->split);
+	fputs("name: ", f);
+	for (i = 0; it->name[i]; i++)
+		fprintf(f, "%02x", (unsigned char)it->name[i]);
+	fprintf(f, "\nsize: %" PRIu64 "\ncreated: %" PRId64 "\nsplit: %"
+	    PRIu64 "\n", it->size, it->created, it->split);
 	if (fclose(f) != 0) {
 		free(buf);
 		return gpg_error_from_syserror();
@@ -76,28 +81,30 @@ number(const char *s, uint64_t max, uint64_t *out)
 	return 1;
 }
 
-/* A name as mule_escape writes it: printable UTF-8, and \xNN. */
-static int
-escaped_name(const char *s)
+/* A name as hex, decoded: bytes, none of them NUL.  NULL if S is not
+ * that (or out of memory: errno says). */
+static char *
+hex_name(const char *s)
 {
-	size_t n = strlen(s), i = 0, k;
+	size_t n = strlen(s), i;
+	char *out;
+	int hi, lo;
 
-	if (!n || n > NAME_MAX_BYTES)
-		return 0;
-	while (i < n) {
-		if (s[i] == '\\') {
-			if (n - i < 4 || s[i + 1] != 'x'
-			    || !mule_is_hex(s + i + 2, 2, 0))
-				return 0;
-			i += 4;
-			continue;
+	errno = 0;
+	if (!n || n % 2 || n > 2 * NAME_MAX_BYTES || !mule_is_hex(s, n, 0))
+		return NULL;
+	if (!(out = malloc(n / 2 + 1)))
+		return NULL;
+	for (i = 0; i < n / 2; i++) {
+		hi = mule_hexval(s[2 * i]);
+		lo = mule_hexval(s[2 * i + 1]);
+		if (!(out[i] = (char)(hi << 4 | lo))) {
+			free(out);
+			return NULL;
 		}
-		k = mule_utf8_printable((const unsigned char *)s + i, n - i);
-		if (!k)
-			return 0;
-		i += k;
 	}
-	return 1;
+	out[n / 2] = '\0';
+	return out;
 }
 
 static int
@@ -117,6 +124,9 @@ field(struct mule_outbox_item *it, const char *key, const char *v)
 		memcpy(it->id, v, 33);
 	else if (!strcmp(key, "cid") && hexfield(v, 64, 0))
 		memcpy(it->cid, v, 65);
+	else if (!strcmp(key, "kind") && (!strcmp(v, "files")
+	    || !strcmp(v, "message")))
+		snprintf(it->kind, sizeof it->kind, "%s", v);
 	else if (!strcmp(key, "sender") && mule_is_fpr(v))
 		memcpy(it->sender, v, 41);
 	else if (!strcmp(key, "recipient") && mule_is_fpr(v)
@@ -129,8 +139,8 @@ field(struct mule_outbox_item *it, const char *key, const char *v)
 	    < MULE_OUTBOX_MAX_RECIPIENTS && (mule_is_fpr(v)
 	    || !strcmp(v, MULE_STICK_ANYONE)))
 		snprintf(it->folders[it->nfolders++], 41, "%s", v);
-	else if (!strcmp(key, "name") && escaped_name(v))
-		return (it->name = strdup(v)) != NULL;
+	else if (!strcmp(key, "name"))
+		return (it->name = hex_name(v)) != NULL;
 	else if (!strcmp(key, "size") && number(v, UINT64_MAX, &u) && u)
 		it->size = u;
 	else if (!strcmp(key, "created") && number(v, INT64_MAX, &u))
@@ -166,11 +176,11 @@ gpg_error_t
 mule_outbox_parse(const char *name, const char *text, size_t len,
     struct mule_outbox_item *it)
 {
-	static const char *const order[] = { "id", "cid", "sender",
+	static const char *const order[] = { "id", "cid", "kind", "sender",
 	    "recipient", "folder", "name", "size", "created", "split" };
 	const size_t norder = sizeof order / sizeof order[0];
 	const char *p = text, *end = text + len, *nl, *colon;
-	char line[NAME_MAX_BYTES + 64];
+	char line[2 * NAME_MAX_BYTES + 64];
 	size_t k = 0, lineno = 1;
 	int ok = len >= strlen(FORMAT_LINE) && !memchr(text, '\0', len)
 	    && !memcmp(text, FORMAT_LINE, strlen(FORMAT_LINE));
@@ -194,12 +204,12 @@ mule_outbox_parse(const char *name, const char *text, size_t len,
 		line[colon - line] = '\0';
 		/* Each key once, in order; recipient and folder repeat. */
 		while (k < norder && strcmp(line, order[k])
-		    && ((k == 3 && it->nrecipients)
-		    || (k == 4 && it->nfolders)))
+		    && ((k == RECIPIENT && it->nrecipients)
+		    || (k == FOLDER && it->nfolders)))
 			k++;
 		ok = k < norder && !strcmp(line, order[k])
 		    && field(it, line, colon + 2);
-		if (ok && k != 3 && k != 4)
+		if (ok && k != RECIPIENT && k != FOLDER)
 			k++;
 	}
 	if (ok)

@@ -27,10 +27,11 @@
  *   mule-outbox: 1
  *   id: <32 lower-case hex>           the item's ID
  *   cid: <64 lower-case hex>          its content ID: the file's name
+ *   kind: files|message
  *   sender: <FPR>
  *   recipient: <FPR>                  whom it is sealed for
  *   folder: <FPR>|anyone              where it goes on the stick
- *   name: <the argument, escaped>     printable UTF-8 and \xNN
+ *   name: <lower-case hex>            the argument's bytes (no NUL)
  *   size: <bytes>
  *   created: <seconds since 1970>
  *   split: <part size, 0: one file>
@@ -52,12 +53,13 @@
 struct mule_outbox_item {
 	char id[33];
 	char cid[65];
+	char kind[8];		/* files or message */
 	char sender[41];
 	char recipients[MULE_OUTBOX_MAX_RECIPIENTS][41];
 	size_t nrecipients;
 	char folders[MULE_OUTBOX_MAX_RECIPIENTS][41];	/* FPR or anyone */
 	size_t nfolders;
-	char *name;		/* escaped (owned) */
+	char *name;		/* the argument, raw (owned) */
 	uint64_t size;
 	int64_t created;
 	uint64_t split;
@@ -124,9 +126,8 @@ int mule_outbox_holds(const char *state_dir, const char *cid);
 /* What mule-stick put --queue was told. */
 struct mule_outbox_queue_opts {
 	struct mule_stick_put_opts put;	/* -r, -u, --hide-recipients,
-					 * --split, -q */
+					 * --split, -q, --json */
 	const char *state_dir;		/* NULL: mule_state_dir */
-	int json;
 };
 
 /* Seal every one of ITEMS (as mule_stick_put_items) into the outbox and

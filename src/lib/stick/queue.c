@@ -15,14 +15,13 @@
 #include "core/parallel.h"
 #include "core/tempname.h"
 #include "core/testhook.h"
-#include "core/text.h"
 #include "pgp/gpg.h"
 #include "pgp/keys.h"
 #include "stick/envelope.h"
 #include "stick/folder.h"
-#include "stick/names.h"
 #include "stick/outbox.h"
 #include "stick/queued.h"
+#include "stick/report.h"
 #include "stick/update.h"
 
 /* The items go side by side, as put's do (stick/batch.c); each job
@@ -77,6 +76,7 @@ record_of(const struct mule_stick_route *r, const struct mule_stick_sealed *s,
 	memset(it, 0, sizeof *it);
 	memcpy(it->id, s->id, 33);
 	memcpy(it->cid, s->cid, 65);
+	snprintf(it->kind, sizeof it->kind, "%s", s->kind);
 	memcpy(it->sender, r->sender, 41);
 	for (i = 0; i < r->nrecipients; i++)
 		memcpy(it->recipients[i], r->recipients[i], 41);
@@ -88,7 +88,7 @@ record_of(const struct mule_stick_route *r, const struct mule_stick_sealed *s,
 		memcpy(it->folders, it->recipients, sizeof it->folders);
 		it->nfolders = it->nrecipients;
 	}
-	it->name = mule_escape(s->name, strlen(s->name));	/* owned */
+	it->name = s->name;	/* borrowed */
 	it->size = s->size;
 	it->created = s->created;
 	it->split = r->split;
@@ -145,50 +145,29 @@ commit(struct mule_outbox *ob, const struct mule_stick_route *r,
 	mule_test_pause("outbox-queue-before-record");
 	for (i = 0; !err && i < n; i++) {
 		record_of(r, &sealed[i], &it);
-		err = it.name ? mule_outbox_add(ob, &it)
-		    : gpg_error_from_syserror();
-		mule_outbox_item_release(&it);
+		err = mule_outbox_add(ob, &it);
 	}
 	if (!err)
 		err = sync_dir(ob);
 	return err;
 }
 
-/* Say what was queued: a line for each item, or one JSON array. */
+/* Say what was queued: a line for each item, or objects of the JSON
+ * array. */
 static gpg_error_t
-report(const struct mule_gpg_opts *gopts, const struct mule_outbox_queue_opts *o,
-    const struct mule_stick_route *r, const struct mule_stick_sealed *sealed,
-    size_t n)
+report(struct mule_reporter *rep, const struct mule_stick_route *r,
+    const struct mule_stick_sealed *sealed, size_t n)
 {
-	struct mule_stick_names *names = NULL;
 	struct mule_outbox_item it;
-	gpg_error_t err;
+	gpg_error_t err = 0;
 	size_t i;
 
-	if (o->put.quiet && !o->json)
-		return 0;
-	err = mule_stick_names_new(&names, gopts);
-	if (err)
-		return err;
-	if (o->json)
-		fputs("[", stdout);
-	for (i = 0; i < n; i++) {
+	for (i = 0; !err && i < n; i++) {
 		record_of(r, &sealed[i], &it);
-		if (o->json) {
-			fputs(i ? ",\n  " : "\n  ", stdout);
-			mule_queued_json(stdout, names, "queued", &it, NULL,
-			    NULL);
-		} else
-			mule_queued_line(stdout, names, "queued", &it, NULL);
-		mule_outbox_item_release(&it);
+		err = mule_queued_report(rep, MULE_REPORT_QUEUED, &it, NULL, 0,
+		    0);
 	}
-	if (o->json)
-		fputs(n ? "\n]\n" : "]\n", stdout);
-	mule_stick_names_free(names);
-	if (fflush(stdout) == EOF)
-		return mule_error_set(gpg_error_from_syserror(), NULL,
-		    "standard output: %s", strerror(errno));
-	return 0;
+	return err;
 }
 
 /* Every item must be there before numbers are taken for them. */
@@ -214,20 +193,27 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	struct mule_stick_route route;
 	struct mule_membuf cert = { NULL, 0, 0, 0, NULL };
 	struct mule_outbox ob;
+	struct mule_reporter *rep = NULL;
 	struct queue_jobs jobs;
 	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
 	gpgme_ctx_t ctx = NULL;
-	gpg_error_t err;
+	gpg_error_t err, ferr;
 	size_t i, done = 0;
+	int finished = 0;
 
 	memset(&route, 0, sizeof route);
 	memset(&jobs, 0, sizeof jobs);
+	memset(&ob, 0, sizeof ob);
+	ob.fd = ob.lock = -1;
 	route.hide_recipients = o->put.hide_recipients;
 	route.split = o->put.split;
 	route.quiet = o->put.quiet;
 	route.state_dir = o->state_dir;
 	binary.armor = 0;	/* items are binary OpenPGP */
-	err = mule_outbox_open(&ob, o->state_dir, 1);
+	/* First: a signal from here on still prints a whole JSON array. */
+	err = mule_reporter_new(&rep, &binary, o->put.json, o->put.quiet);
+	if (!err)
+		err = mule_outbox_open(&ob, o->state_dir, 1);
 	if (!err)
 		err = mule_gpg_ctx_new(&ctx, &binary);
 	if (!err)
@@ -261,10 +247,17 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	if (!err && !(err = mule_outbox_lock(&ob, 0))) {
 		err = commit(&ob, &route, jobs.sealed, nitems, &done);
 		if (!err)
-			err = report(&binary, o, &route, jobs.sealed, nitems);
+			err = report(rep, &route, jobs.sealed, nitems);
+		ferr = mule_reporter_finish(rep);
+		err = err ? err : ferr;
+		finished = 1;
 		if (err)
 			unqueue(&ob, jobs.sealed, done);
 	}
+	/* The JSON array, also when the run stops with an error. */
+	if (rep && !finished)
+		(void)mule_reporter_finish(rep);
+	mule_reporter_free(rep);
 	for (i = 0; jobs.sealed && i < nitems; i++)
 		mule_stick_sealed_release(&jobs.sealed[i]);
 	free(jobs.sealed);

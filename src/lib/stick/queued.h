@@ -1,29 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* queued.h - an outbox item in the reports of put --queue and sync.
- *
- *   STATUS NAME (SIZE) for "Bob <bob@example.org>" (FPR)[, ...][ MORE]
- *
- * with " (hidden recipients)" for an item in to/anyone; in JSON, one
- * object of the fields mule-stick(1) lists.
- */
+/* queued.h - an outbox item in the reports of put --queue and sync, as
+ * stick/report.h prints them (queued, synced, kept). */
 #ifndef MULE_STICK_QUEUED_H
 #define MULE_STICK_QUEUED_H
 
-#include <stdio.h>
+#include <gpg-error.h>
+
+#include "stick/report.h"
 
 struct mule_outbox_item;
-struct mule_stick_names;
 
-/* The line for IT, STATUS first and MORE (NULL: nothing) last, as it
- * is (" (...)", ": ..."). */
-void mule_queued_line(FILE *f, struct mule_stick_names *names,
-    const char *status, const struct mule_outbox_item *it, const char *more);
-
-/* The JSON object for IT: STATUS, its fields (only "cid" for a record
- * that cannot be read), then EXTRA (NULL: nothing; text that starts
- * with ", ") and REASON (NULL: none), which is escaped. */
-void mule_queued_json(FILE *f, struct mule_stick_names *names,
-    const char *status, const struct mule_outbox_item *it, const char *extra,
-    const char *reason);
+/* Report IT to REP with STATUS (MULE_REPORT_QUEUED, _SYNCED, _KEPT);
+ * REASON (raw, NULL: none) for kept.  For synced, COPIED and
+ * RECORDED_BEFORE say how (report.h).  An item whose record could not be
+ * read is reported by its content ID and the reason alone. */
+gpg_error_t mule_queued_report(struct mule_reporter *rep,
+    enum mule_report_status status, const struct mule_outbox_item *it,
+    const char *reason, int copied, int recorded_before);
 
 #endif

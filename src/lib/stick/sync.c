@@ -20,9 +20,9 @@
 #include "core/testhook.h"
 #include "core/text.h"
 #include "stick/folder.h"
-#include "stick/names.h"
 #include "stick/outbox.h"
 #include "stick/queued.h"
+#include "stick/report.h"
 #include "tar/parts.h"
 
 #define FULL_HINT "make room on the stick (get --remove on the other side), " \
@@ -32,8 +32,8 @@ struct run {
 	const struct mule_outbox_sync_opts *o;
 	struct mule_outbox ob;
 	struct mule_stick stick;
-	struct mule_stick_names *names;
-	size_t nreported, nkept, nfull;
+	struct mule_reporter *rep;
+	size_t nkept, nfull;
 	struct mule_error_record first;	/* why the first item stays */
 };
 
@@ -308,32 +308,8 @@ to_stick(struct run *r, const struct mule_outbox_item *it, struct folders *f,
 	return err;
 }
 
-/* Report IT with STATUS: MORE on its line, EXTRA in its JSON object,
- * REASON (escaped here) in both. */
-static void
-say(struct run *r, const char *status, const struct mule_outbox_item *it,
-    const char *more, const char *extra, const char *reason)
-{
-	char *why = reason ? mule_escape(reason, strlen(reason)) : NULL;
-	char *line = NULL;
-
-	if (r->o->json) {
-		fputs(r->nreported ? ",\n  " : "\n  ", stdout);
-		mule_queued_json(stdout, r->names, status, it, extra, reason);
-	} else if (!r->o->quiet) {
-		if (why && asprintf(&line, ": %s", why) < 0)
-			line = NULL;
-		mule_queued_line(stdout, r->names, status, it,
-		    line ? line : more);
-	}
-	free(line);
-	free(why);
-	r->nreported++;
-	fflush(stdout);
-}
-
-/* IT stays queued, for ERR (its message recorded). */
-static void
+/* IT stays queued, for ERR (its message recorded): reported. */
+static gpg_error_t
 kept(struct run *r, const struct mule_outbox_item *it, gpg_error_t err)
 {
 	struct mule_error_record why;
@@ -351,8 +327,8 @@ kept(struct run *r, const struct mule_outbox_item *it, gpg_error_t err)
 	}
 	if (gpg_err_code(err) == GPG_ERR_ENOSPC)
 		r->nfull++;
-	say(r, "kept", it, NULL, NULL, reason);
 	mule_error_clear();
+	return mule_queued_report(r->rep, MULE_REPORT_KEPT, it, reason, 0, 0);
 }
 
 /* One item of the outbox: onto the stick, recorded (*RECORDED), removed.
@@ -392,12 +368,10 @@ sync_one(struct run *r, const struct mule_outbox_item *it, int *recorded)
 		mule_test_pause("outbox-sync-after-record");
 	}
 	*recorded = 1;
-	say(r, "synced", it, before ? " (on a stick since an earlier sync)"
-	    : copied ? NULL : " (found whole on the stick: not copied again)",
-	    before ? ", \"copied\": false, \"recorded_before\": true"
-	    : copied ? ", \"copied\": true, \"recorded_before\": false"
-	    : ", \"copied\": false, \"recorded_before\": false", NULL);
-	err = mule_outbox_remove(&r->ob, it->cid);
+	err = mule_queued_report(r->rep, MULE_REPORT_SYNCED, it, NULL, copied,
+	    before);
+	if (!err)
+		err = mule_outbox_remove(&r->ob, it->cid);
 	mule_test_pause("outbox-sync-after-remove");
 	return err;
 }
@@ -454,9 +428,11 @@ mule_outbox_sync(const struct mule_gpg_opts *gopts, const char *stick,
 	memset(&r, 0, sizeof r);
 	r.o = o;
 	r.stick.fd = -1;
-	if (o->json)
-		fputs("[", stdout);
-	err = mule_outbox_open(&r.ob, o->state_dir, 0);
+	r.ob.fd = r.ob.lock = -1;
+	/* First: a signal from here on still prints a whole JSON array. */
+	err = mule_reporter_new(&r.rep, gopts, o->json, o->quiet);
+	if (!err)
+		err = mule_outbox_open(&r.ob, o->state_dir, 0);
 	/* One sync at a time, and none while a queue puts items in. */
 	if (!err && r.ob.fd >= 0 && !(err = mule_outbox_lock(&r.ob, 1))) {
 		mule_test_pause("outbox-sync-locked");
@@ -468,8 +444,6 @@ mule_outbox_sync(const struct mule_gpg_opts *gopts, const char *stick,
 	 * that is not there leaves the outbox as it is. */
 	if (!err && n)
 		err = mule_stick_open(&r.stick, stick);
-	if (!err && n)
-		err = mule_stick_names_new(&r.names, gopts);
 	for (i = 0; !err && i < n; i++) {
 		int recorded;
 		gpg_error_t e = sync_one(&r, &items[i], &recorded);
@@ -477,20 +451,21 @@ mule_outbox_sync(const struct mule_gpg_opts *gopts, const char *stick,
 		if (e && recorded)
 			err = e;	/* on the stick, but still here */
 		else if (e)
-			kept(&r, &items[i], e);
+			err = kept(&r, &items[i], e);
 	}
 	if (!err && r.nkept)
 		err = stays(&r);
-	if (o->json)
-		fputs(r.nreported ? "\n]\n" : "]\n", stdout);
-	if (fflush(stdout) == EOF && !err)
-		err = mule_error_set(gpg_error_from_syserror(), NULL,
-		    "standard output: %s", strerror(errno));
+	/* The JSON array, also when the run stops with an error. */
+	if (r.rep) {
+		gpg_error_t ferr = mule_reporter_finish(r.rep);
+
+		err = err ? err : ferr;
+	}
 	for (i = 0; i < n; i++)
 		mule_outbox_item_release(&items[i]);
 	free(items);
 	free(orphans);
-	mule_stick_names_free(r.names);
+	mule_reporter_free(r.rep);
 	mule_stick_close(&r.stick);
 	mule_outbox_close(&r.ob);
 	return err;
