@@ -16,12 +16,13 @@
 
 static const char usage[] =
 "usage: mule-sign [-u USERID] [--detach | --inline] [options] [FILE]\n"
-"       mule-sign [-u USERID] --manifest DIR [options]\n"
+"       mule-sign [-u USERID] --manifest DIR [--include-mailbox] [options]\n"
 "Sign FILE (or standard input): a clear-signed text by default.\n"
 "\n"
 "      --detach                a detached signature (armoured unless --binary)\n"
 "      --inline                a signed OpenPGP message, for binary data\n"
 "      --manifest DIR          a clear-signed list of DIR's files and SHA-256\n"
+"      --include-mailbox       with --manifest, list a stick's MULE/ folder too\n"
 "  -u, --local-user USERID     sign with this key (default: gpg's default key)\n"
 "      --binary                binary output (with --detach or --inline)\n"
 "  -a, --armor                 ASCII armour (the default)\n"
@@ -36,7 +37,8 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 input rejected, 2 usage or operational error.\n";
 
-enum { OPT_DETACH = MULE_OPT_TOOL, OPT_INLINE, OPT_MANIFEST, OPT_BINARY };
+enum { OPT_DETACH = MULE_OPT_TOOL, OPT_INLINE, OPT_MANIFEST, OPT_BINARY,
+    OPT_INCLUDE_MAILBOX };
 
 static const struct option longopts[] = {
 	MULE_CLI_LONGOPTS,
@@ -45,6 +47,7 @@ static const struct option longopts[] = {
 	{ "detach-sign", no_argument, NULL, OPT_DETACH },
 	{ "inline", no_argument, NULL, OPT_INLINE },
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
+	{ "include-mailbox", no_argument, NULL, OPT_INCLUDE_MAILBOX },
 	{ "binary", no_argument, NULL, OPT_BINARY },
 	{ "armor", no_argument, NULL, 'a' },
 	{ "armour", no_argument, NULL, 'a' },
@@ -53,15 +56,15 @@ static const struct option longopts[] = {
 
 static gpg_error_t
 sign_manifest(struct mule_cli *cli, const char *signer, const char *dir,
-    struct mule_output *out)
+    int include_mailbox, struct mule_output *out)
 {
 	struct mule_manifest_skips skips;
 	gpg_error_t err;
 	size_t i;
 	char *shown;
 
-	err = mule_sign_manifest(&cli->gpg, signer, dir, cli->output, out,
-	    &skips);
+	err = mule_sign_manifest(&cli->gpg, signer, dir, cli->output,
+	    include_mailbox, out, &skips);
 	for (i = 0; i < skips.n; i++) {
 		shown = mule_escape(skips.names[i], strlen(skips.names[i]));
 		mule_warn("skipped, not a regular file: %s", shown);
@@ -78,7 +81,7 @@ main(int argc, char **argv)
 	struct mule_output *out = NULL;
 	enum mule_sign_mode mode = MULE_SIGN_CLEAR;
 	const char *signer = NULL, *manifest = NULL;
-	int c, fd = -1, binary = 0, modes = 0;
+	int c, fd = -1, binary = 0, modes = 0, include_mailbox = 0;
 	gpg_error_t err;
 
 	mule_cli_init(&cli, argv, usage);
@@ -91,6 +94,7 @@ main(int argc, char **argv)
 		case OPT_DETACH: mode = MULE_SIGN_DETACH; modes++; break;
 		case OPT_INLINE: mode = MULE_SIGN_INLINE; modes++; break;
 		case OPT_MANIFEST: manifest = optarg; modes++; break;
+		case OPT_INCLUDE_MAILBOX: include_mailbox = 1; break;
 		default: mule_cli_option(&cli, c, optarg); break;
 		}
 	}
@@ -101,6 +105,8 @@ main(int argc, char **argv)
 		mule_usage_error("too many arguments");
 	if (binary && (mode == MULE_SIGN_CLEAR || manifest))
 		mule_usage_error("--binary goes with --detach or --inline");
+	if (include_mailbox && !manifest)
+		mule_usage_error("--include-mailbox goes with --manifest");
 	mule_cli_start(&cli);
 	cli.gpg.armor = !binary;
 
@@ -110,7 +116,8 @@ main(int argc, char **argv)
 		    | (cli.force ? MULE_OUTPUT_FORCE : 0)
 		    | (binary ? MULE_OUTPUT_BINARY : 0));
 	if (!err)
-		err = manifest ? sign_manifest(&cli, signer, manifest, out)
+		err = manifest ? sign_manifest(&cli, signer, manifest,
+		    include_mailbox, out)
 		    : mule_sign(&cli.gpg, mode, signer, fd, out);
 	if (!err)
 		err = mule_output_commit(out);

@@ -17,17 +17,19 @@
 #include "stick/outbox.h"
 #include "stick/put.h"
 #include "stick/retry.h"
+#include "stick/sentlist.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
 
 static const char usage[] =
 "usage: mule-stick init STICK\n"
-"       mule-stick put STICK -r USERID... [options] ITEM...\n"
+"       mule-stick put STICK -r USERID... [-R KEYFILE]... [options] ITEM...\n"
 "       mule-stick put --queue -r USERID... [options] ITEM...\n"
 "       mule-stick sync STICK [--json]\n"
 "       mule-stick list STICK [--json] [--journal FILE]\n"
 "       mule-stick get STICK -C DIR [options]\n"
 "       mule-stick retry STICK [CID...] [--journal FILE]\n"
+"       mule-stick sent [-r USERID...] [--older DAYS] [--json]\n"
 "Carry sealed items between machines on a stick: put seals files,\n"
 "directories or standard input (\"-\") for their recipients; get takes in\n"
 "everything addressed to you, verified, each item exactly once; list\n"
@@ -39,8 +41,8 @@ static const char usage[] =
 "put:\n"
 "      --queue                 seal into the outbox, not onto a stick\n"
 "  -r, --recipient USERID      seal for this key (repeatable)\n"
-"  -u, --local-user USERID     sign with this key (default: the first\n"
-"                              secret key that can sign)\n"
+"  -R, --recipient-file FILE   seal for the key in FILE, not imported\n"
+"  -u, --local-user USERID     sign with this key (default: gpg's default key)\n"
 "      --hide-recipients       no key IDs, stored in the shared folder\n"
 "      --split SIZE            store in parts of SIZE (FAT: 4000M)\n"
 "\n"
@@ -54,8 +56,12 @@ static const char usage[] =
 "      --receipts              put a signed receipt for each sender\n"
 "      --remove                remove delivered items from the stick\n"
 "\n"
-"      --json                  put, sync, list, get: one JSON array on\n"
-"                              standard output\n"
+"sent (what I put, and which receipts came back):\n"
+"  -r, --recipient USERID      only items for this key (repeatable)\n"
+"      --older DAYS            only items waiting for more than DAYS days\n"
+"\n"
+"      --json                  put, sync, list, get, sent: one JSON array\n"
+"                              on standard output\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
@@ -67,14 +73,15 @@ static const char usage[] =
 "operational error (an item that retry cannot put back among them).\n";
 
 enum {
-	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT, OPT_QUEUE,
+	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT,
 	OPT_MAX_SIZE, OPT_MAX_FILES, OPT_JOURNAL, OPT_RECEIPTS, OPT_REMOVE,
-	OPT_JSON
+	OPT_JSON, OPT_OLDER, OPT_QUEUE
 };
 
 static const struct option longopts[] = {
 	MULE_CLI_LONGOPTS,
 	{ "recipient", required_argument, NULL, 'r' },
+	{ "recipient-file", required_argument, NULL, 'R' },
 	{ "local-user", required_argument, NULL, 'u' },
 	{ "hide-recipients", no_argument, NULL, OPT_HIDE },
 	{ "split", required_argument, NULL, OPT_SPLIT },
@@ -87,6 +94,7 @@ static const struct option longopts[] = {
 	{ "receipts", no_argument, NULL, OPT_RECEIPTS },
 	{ "remove", no_argument, NULL, OPT_REMOVE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "older", required_argument, NULL, OPT_OLDER },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -95,6 +103,8 @@ struct args {
 	const char *cmd;
 	const char **recipients;
 	size_t nrecipients;
+	const char **files;	/* -R */
+	size_t nfiles;
 	const char *signer;
 	int hide;
 	uint64_t split;
@@ -102,6 +112,7 @@ struct args {
 	const char *put_only, *get_only;
 	const char *journal;
 	int json;
+	int older;		/* sent --older DAYS, -1: none */
 	int queue;
 };
 
@@ -119,12 +130,15 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 	const char *name;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":r:u:C:" MULE_CLI_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, ":r:R:u:C:" MULE_CLI_SHORTOPTS,
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			a->recipients[a->nrecipients++] = optarg;
-			only(&a->put_only, "-r");
+			break;
+		case 'R':
+			a->files[a->nfiles++] = optarg;
+			only(&a->put_only, "-R");
 			break;
 		case 'u':
 			a->signer = optarg;
@@ -175,6 +189,9 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 		case OPT_JSON:
 			a->json = 1;
 			break;
+		case OPT_OLDER:
+			a->older = mule_cli_int("--older", optarg);
+			break;
 		default:
 			if ((name = mule_cli_signer_option(&g->open.accept, c,
 			    optarg)))
@@ -207,10 +224,17 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 {
 	int put = !strcmp(a->cmd, "put"), get = !strcmp(a->cmd, "get");
 	int list = !strcmp(a->cmd, "list"), retry = !strcmp(a->cmd, "retry");
-	int sync = !strcmp(a->cmd, "sync");
+	int sent = !strcmp(a->cmd, "sent"), sync = !strcmp(a->cmd, "sync");
 	int i, stdin_items = 0, first = a->queue ? 0 : 1;
 
-	if (nargs < 1 && !a->queue)
+	if (a->nrecipients && !put && !sent)
+		mule_usage_error("-r is for put and sent, not for %s", a->cmd);
+	if (a->older >= 0 && !sent)
+		mule_usage_error("--older is for sent, not for %s", a->cmd);
+	if (sent && nargs > 0)
+		mule_usage_error("sent: no stick, nothing more (it reads the "
+		    "record of this machine)");
+	if (nargs < 1 && !sent && !a->queue)
 		mule_usage_error("%s: name the stick (its mount point)", a->cmd);
 	for (i = first; put && i < nargs; i++)
 		stdin_items += !strcmp(args[i], "-");
@@ -222,14 +246,14 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (!get && a->get_only)
 		mule_usage_error("%s is for get, not for %s", a->get_only,
 		    a->cmd);
-	if (a->json && !get && !put && !list && !sync)
-		mule_usage_error("--json is for put, sync, list and get");
+	if (a->json && !get && !put && !list && !sent && !sync)
+		mule_usage_error("--json is for put, sync, list, get and sent");
 	if (a->journal && !get && !list && !retry)
 		mule_usage_error("--journal is for get, list and retry");
 	if (cli->output)
 		mule_usage_error("-o is not for mule-stick");
-	if (put && !a->nrecipients)
-		mule_usage_error("put: name the recipients with -r");
+	if (put && !a->nrecipients && !a->nfiles)
+		mule_usage_error("put: name the recipients with -r or -R");
 	if (put && nargs < first + 1)
 		mule_usage_error("put: name what to put (a file, a directory, "
 		    "or - for standard input)");
@@ -238,7 +262,7 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (a->queue && is_stick(args[0]))
 		mule_usage_error("put --queue takes no stick: %s is one (put "
 		    "STICK, or sync STICK after put --queue)", args[0]);
-	if (!put && !retry && nargs > 1)
+	if (!put && !retry && !sent && nargs > 1)
 		mule_usage_error("%s: one stick, nothing more", a->cmd);
 	if (get && !a->dir)
 		mule_usage_error("get: name where to deliver with -C DIR");
@@ -252,6 +276,8 @@ put_opts(const struct mule_cli *cli, const struct args *a,
 	o->signer = a->signer;
 	o->recipients = a->recipients;
 	o->nrecipients = a->nrecipients;
+	o->recipient_files = a->files;
+	o->nrecipient_files = a->nfiles;
 	o->hide_recipients = a->hide;
 	o->split = a->split;
 	o->quiet = cli->quiet;
@@ -312,6 +338,20 @@ retry(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 	return mule_stick_retry(&cli->gpg, s, &o);
 }
 
+static gpg_error_t
+sent(struct mule_cli *cli, const struct args *a)
+{
+	struct mule_stick_sent_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.recipients = a->recipients;
+	o.nrecipients = a->nrecipients;
+	o.older = a->older;
+	o.json = a->json;
+	o.quiet = cli->quiet;
+	return mule_stick_sent_list(&cli->gpg, &o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -328,11 +368,13 @@ main(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	memset(&g, 0, sizeof g);
 	memset(&stick, 0, sizeof stick);
+	a.older = -1;
 	g.open.max_size = g.tar.max_size = MULE_DEFAULT_MAX_SIZE;
 	g.open.refuse_symmetric = 1;	/* anyone may plant items */
 	g.tar.max_files = MULE_DEFAULT_MAX_FILES;
 	a.recipients = calloc(argc, sizeof *a.recipients);
-	if (!a.recipients)
+	a.files = calloc(argc, sizeof *a.files);
+	if (!a.recipients || !a.files)
 		mule_fail(gpg_error_from_syserror(), NULL);
 	if (argc > 1 && argv[1][0] != '-') {
 		a.cmd = argv[1];
@@ -340,11 +382,12 @@ main(int argc, char **argv)
 	}
 	parse(argc, argv, &cli, &a, &g);
 	if (!a.cmd)
-		mule_usage_error("name a command: init, put, sync, list, get "
-		    "or retry");
+		mule_usage_error("name a command: init, put, sync, list, get, "
+		    "retry or sent");
 	if (strcmp(a.cmd, "init") && strcmp(a.cmd, "put")
 	    && strcmp(a.cmd, "sync") && strcmp(a.cmd, "list")
-	    && strcmp(a.cmd, "get") && strcmp(a.cmd, "retry"))
+	    && strcmp(a.cmd, "get") && strcmp(a.cmd, "retry")
+	    && strcmp(a.cmd, "sent"))
 		mule_usage_error("unknown command '%s'", a.cmd);
 	nargs = argc - optind;
 	check_usage(&cli, &a, nargs, argv + optind);
@@ -352,6 +395,8 @@ main(int argc, char **argv)
 
 	if (!strcmp(a.cmd, "init"))
 		err = mule_stick_init(argv[optind]);
+	else if (!strcmp(a.cmd, "sent"))
+		err = sent(&cli, &a);
 	else if (a.queue || !strcmp(a.cmd, "sync"))
 		err = outbox(&cli, &a, argv + optind, nargs);
 	else if (!(err = mule_stick_open(&stick, argv[optind]))
@@ -371,6 +416,7 @@ main(int argc, char **argv)
 	}
 	mule_stick_close(&stick);
 	free(a.recipients);
+	free(a.files);
 	mule_cli_signer_release(&g.open.accept);
 	if (err)
 		mule_cli_fail(&cli, err);

@@ -105,7 +105,7 @@ check_manifest(struct mule_cli *cli, const struct mule_check_opts *co,
     struct mule_verdict *v)
 {
 	char *path = NULL, *names[2] = { NULL, NULL };
-	struct mule_manifest_exclude ex = { names, 1, 1, 0, 0, 0 };
+	struct mule_manifest_exclude ex = { names, 1, 1, 0, 0, 0, 0 };
 	struct mule_manifest_report report;
 	gpg_error_t err;
 	int fd = -1;
@@ -125,6 +125,9 @@ check_manifest(struct mule_cli *cli, const struct mule_check_opts *co,
 		    &report);
 	if (!err) {
 		mule_cli_report(v, status_fd);
+		if (report.mailbox_left_out)
+			mule_note("the mailbox MULE/ is not in the manifest: "
+			    "only MULE/VERSION was checked there");
 		err = report_files(&report, strict);
 		mule_manifest_report_release(&report);
 	}

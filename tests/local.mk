@@ -27,7 +27,7 @@ FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar tests/fuzz-packet \
 	tests/fuzz-clearsig tests/fuzz-manifest tests/fuzz-digests \
 	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-parts \
 	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur tests/fuzz-qr-parts \
-	tests/fuzz-outbox
+	tests/fuzz-sent tests/fuzz-receipt tests/fuzz-outbox
 tests_fuzz_outbox_SOURCES = contrib/fuzz/fuzz-outbox.c tests/fuzz-replay.c
 tests_fuzz_outbox_LDADD = $(MULE_LIBS)
 tests_fuzz_dearmor_SOURCES = contrib/fuzz/fuzz-dearmor.c tests/fuzz-replay.c
@@ -48,6 +48,10 @@ tests_fuzz_envelope_SOURCES = contrib/fuzz/fuzz-envelope.c tests/fuzz-replay.c
 tests_fuzz_envelope_LDADD = $(MULE_LIBS)
 tests_fuzz_journal_SOURCES = contrib/fuzz/fuzz-journal.c tests/fuzz-replay.c
 tests_fuzz_journal_LDADD = $(MULE_LIBS)
+tests_fuzz_sent_SOURCES = contrib/fuzz/fuzz-sent.c tests/fuzz-replay.c
+tests_fuzz_sent_LDADD = $(MULE_LIBS)
+tests_fuzz_receipt_SOURCES = contrib/fuzz/fuzz-receipt.c tests/fuzz-replay.c
+tests_fuzz_receipt_LDADD = $(MULE_LIBS)
 tests_fuzz_parts_SOURCES = contrib/fuzz/fuzz-parts.c contrib/fuzz/fuzz-scratch.h \
 	tests/fuzz-replay.c
 tests_fuzz_parts_LDADD = $(MULE_LIBS)
@@ -72,7 +76,9 @@ tests_unit_armor_SOURCES = tests/unit-armor.c tests/tap.h
 tests_unit_armor_LDADD = $(MULE_LIBS)
 tests_unit_words_SOURCES = tests/unit-words.c tests/tap.h
 tests_unit_usage_SOURCES = tests/unit-usage.c tests/tap.h
-UNIT_TESTS += tests/unit-envelope tests/unit-outbox
+UNIT_TESTS += tests/unit-envelope tests/unit-sent tests/unit-outbox
+tests_unit_sent_SOURCES = tests/unit-sent.c tests/tap.h
+tests_unit_sent_LDADD = $(MULE_LIBS)
 tests_unit_outbox_SOURCES = tests/unit-outbox.c tests/tap.h
 tests_unit_outbox_LDADD = $(MULE_LIBS)
 tests_unit_envelope_SOURCES = tests/unit-envelope.c tests/tap.h

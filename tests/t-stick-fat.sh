@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # t-stick-fat.sh - mule-stick, a USB stick as a mailbox between Alice and
 # Bob (their world: stick_world in stick-lib.sh): a full stick (tmpfs,
-# small FAT); a real FAT32 stick (fusefat) with a split item.
+# small FAT), checked before sealing and said as "the stick is full"
+# whatever errno the driver uses; a full stick mounted read-only; a file
+# too large (EFBIG); a real FAT32 stick (fusefat) with a split item.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/stick-lib.sh"
 stick_test_start
@@ -10,21 +12,52 @@ random_sources r300k:307200 r3m:3145728 ||
     { echo "Bail out! cannot make the random sources"; exit 99; }
 
 # === a full stick ========================================================================
-# full_stick DESC DIR: put 3 MiB fails (exit 2) with no item, at most
-# temporaries; the next put removes them and succeeds.
+# full_stick DESC DIR: put 3 MiB fails (exit 2) with "the stick is full",
+# before anything is sealed, with no item, at most temporaries; so does a
+# put whose size is not known before (standard input), all or nothing;
+# the next put removes the temporaries and succeeds.
+FULL_TESTS=6
 full_stick() {
 	fs_desc=$1
 	S=$2
 	BOX="$S/MULE/to/$BOB"
 	why=""
 	st 0 ms_a init "$S"
-	[ -n "$why" ] && { verdict "$fs_desc: init"; skip "$fs_desc"; skip "$fs_desc"; return; }
+	[ -n "$why" ] && { verdict "$fs_desc: init"; i=1; while [ $i -lt $FULL_TESTS ]; do
+	    skip "$fs_desc"; i=$((i + 1)); done; return; }
 	st 2 ms_a put "$S" -r "$BOB" "$SRC/r3m"
 	[ -z "$(items "$BOX")" ] || why="$why item files left: $(items "$BOX" | tr '\n' ' ');"
 	left=$(ls -A "$BOX" 2>/dev/null | grep -v '^\.mule-.*\.tmp$')
 	[ -z "$left" ] || why="$why left: $(echo $left);"
 	one_error_of mule-stick "$T/err" || why="$why stderr is not one error line;"
-	verdict "$fs_desc: put of 3 MiB fails with exit 2, no item, at most .mule-*.tmp"
+	grep -q '^mule-stick: error: the stick is full: [0-9.]* [KM]*i*B free, about [0-9.]* MiB needed$' "$T/err" ||
+	    why="$why not 'the stick is full: N free, about M needed';"
+	[ -z "$(ls -A "$ASTATE/mule" 2>/dev/null)" ] || why="$why state recorded: $(ls -A "$ASTATE/mule");"
+	verdict "$fs_desc: put of 3 MiB fails with exit 2, 'the stick is full: N free, about M needed', nothing numbered, no item"
+
+	why=""
+	if has_test_hooks; then
+		if pause_at stick-put-after-open env GNUPGHOME="$AH" HOME="$T/alice" \
+		    XDG_STATE_HOME="$ASTATE" mule-stick put "$S" -r "$BOB" "$SRC/r3m"; then
+			why="$why put began to store an item;"
+			resume
+		fi
+		grep -q 'error: the stick is full: .* needed$' "$T/err" || why="$why not the check's error;"
+		verdict "$fs_desc: ... said before any item is sealed (the pause point after its folder is opened is not reached)"
+	else
+		skip "$fs_desc: the pause point needs --enable-test-hooks"
+	fi
+
+	why=""
+	st 2 ms_a put "$S" -r "$BOB" "$SRC/report.txt" - <"$SRC/r3m"
+	[ -z "$(items "$BOX")" ] || why="$why item files left: $(items "$BOX" | tr '\n' ' ');"
+	left=$(ls -A "$BOX" 2>/dev/null | grep -v '^\.mule-.*\.tmp$')
+	[ -z "$left" ] || why="$why left: $(echo $left);"
+	one_error_of mule-stick "$T/err" || why="$why stderr is not one error line;"
+	grep -q '^mule-stick: error: the stick is full: [0-9.]* [KM]*i*B free$' "$T/err" ||
+	    why="$why not 'the stick is full: N free';"
+	verdict "$fs_desc: report.txt and 3 MiB on standard input (no size to check first): exit 2, 'the stick is full', neither item left"
+
 	why=""
 	put_new a "$S" -r "$BOB" "$SRC/report.txt"
 	[ -z "$(temps "$BOX")" ] || why="$why still there: $(temps "$BOX");"
@@ -34,24 +67,65 @@ full_stick() {
 	[ "$(grep -c '^delivered ' "$T/out")" -eq 1 ] || why="$why not one item delivered;"
 	verdict "$fs_desc: Bob gets the one item"
 }
+# read_only DESC: the stick $S, full and mounted read-only: a put says
+# so, not that the stick is full.
+read_only() {
+	why=""
+	snap "$BOX"
+	st 2 ms_a put "$S" -r "$BOB" "$SRC/report.txt"
+	one_error_of mule-stick "$T/err" || why="$why stderr is not one error line;"
+	grep -q 'error: .*Read-only file system' "$T/err" || why="$why not 'Read-only file system';"
+	grep -q 'full' "$T/err" && why="$why 'full' said;"
+	[ -z "$(added "$BOX")" ] || why="$why an item was put;"
+	verdict "$1"
+}
 scenario fullfs
 mkdir -p "$T/tmpfs"
 if mount -t tmpfs -o size=1m tmpfs "$T/tmpfs" 2>/dev/null; then
 	full_stick "a full tmpfs (1 MiB)" "$T/tmpfs"
+	head -c 2M /dev/zero >"$T/tmpfs/filler" 2>/dev/null
+	if mount -o remount,ro "$T/tmpfs" 2>/dev/null; then
+		read_only "a full tmpfs mounted read-only: 'Read-only file system', not full"
+	else
+		skip "mount -o remount,ro refused"
+	fi
 	umount "$T/tmpfs" 2>/dev/null
 else
-	for i in 1 2 3; do skip "mount -t tmpfs refused: no full-disk test"; done
+	i=0; while [ $i -lt $((FULL_TESTS + 1)) ]; do
+	    skip "mount -t tmpfs refused: no full-disk test"; i=$((i + 1)); done
 fi
 
 
 scenario fullfat
 if [ -n "$HAVE_FAT" ] && truncate -s 1M "$T/small.img" &&
     mkfs.vfat "$T/small.img" >/dev/null 2>&1 && fat_mount "$T/small.img" "$T/smallfat"; then
-	full_stick "a full FAT stick (1 MiB image)" "$T/smallfat"
+	full_stick "a full FAT stick (1 MiB image, fusefat: EPERM)" "$T/smallfat"
+	head -c 2M /dev/zero >"$T/smallfat/filler" 2>/dev/null
 	fusermount -u "$T/smallfat" 2>/dev/null
+	if fusefat -o ro "$T/small.img" "$T/smallfat" >/dev/null 2>&1; then
+		read_only "a full FAT stick mounted read-only (fusefat -o ro): 'Read-only file system', not full"
+		fusermount -u "$T/smallfat" 2>/dev/null
+	else
+		skip "fusefat -o ro failed"
+	fi
 else
-	for i in 1 2 3; do skip "no FAT file system (mkfs.vfat, fusefat, /dev/fuse)"; done
+	i=0; while [ $i -lt $((FULL_TESTS + 1)) ]; do
+	    skip "no FAT file system (mkfs.vfat, fusefat, /dev/fuse)"; i=$((i + 1)); done
 fi
+
+# === a file too large for the stick ============================================================
+# FAT holds files under 4 GiB and says EFBIG; a file size limit makes the
+# same error on any file system (SIGXFSZ ignored, as a shell may).
+scenario efbig
+why=""
+(trap '' XFSZ; ulimit -f 200 && ms_a put "$S" -r "$BOB" "$SRC/r300k") >"$T/out" 2>"$T/err"
+rc=$?
+[ $rc -eq 2 ] || why="$why exit $rc;"
+one_error_of mule-stick "$T/err" || why="$why stderr is not one error line;"
+grep -q '^mule-stick: error: the stick cannot hold a file this large$' "$T/err" || why="$why the error;"
+grep -q '^mule-stick: hint: .*--split 4000M' "$T/err" || why="$why no hint to --split 4000M;"
+[ -z "$(items "$BOX")" ] || why="$why an item was put;"
+verdict "EFBIG (a file too large for the stick): exit 2, 'the stick cannot hold a file this large', a hint to --split 4000M"
 
 # === a real FAT32 stick ====================================================================
 scenario fat

@@ -153,7 +153,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *excluded[] = { (char *)MULE_MANIFEST_NAME };
-	struct mule_manifest_exclude ex = { excluded, 1, 1, 0, 0, 0 };
+	struct mule_manifest_exclude ex = { excluded, 1, 1, 0, 0, 0, 0 };
 	struct mule_manifest_report report;
 	struct mule_manifest_entry *e = NULL;
 	const char *text = (const char *)data;

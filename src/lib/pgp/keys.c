@@ -18,8 +18,8 @@
 #include "core/strlist.h"
 #include "core/text.h"
 #include "pgp/gpg.h"
+#include "pgp/keyfile.h"
 #include "pgp/keys.h"
-#include "pgp/packet.h"
 
 struct mule_keyhome {
 	char *dir;
@@ -304,8 +304,7 @@ mule_signer_pin_userid(gpgme_ctx_t ctx, const char *name, char ***fprs,
 	return 0;
 }
 
-/* Whether the key file's first MiB holds a secret key (armoured, or as
- * secret key packets). */
+/* Whether the key file's first MiB holds a secret key. */
 static int
 holds_secret_key(gpgme_data_t data)
 {
@@ -320,9 +319,8 @@ holds_secret_key(gpgme_data_t data)
 	}
 	n = gpgme_data_read(data, chunk, size);
 	if (n > 0) {
-		secret = memmem(chunk, (size_t)n, "PRIVATE KEY BLOCK", 17) != NULL
-		    || ((chunk[0] & 0x80) && mule_packet_has_secret(
-		    (const unsigned char *)chunk, (size_t)n));
+		secret = mule_keyfile_holds_secret((const unsigned char *)chunk,
+		    (size_t)n);
 		mule_wipe(chunk, (size_t)n);
 	}
 	free(chunk);

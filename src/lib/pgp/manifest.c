@@ -43,12 +43,47 @@ excluded(const char *name, const struct stat *st,
 {
 	size_t i;
 
-	if (ex->have_inode && st->st_dev == ex->dev && st->st_ino == ex->ino)
+	if (st && ex->have_inode && st->st_dev == ex->dev
+	    && st->st_ino == ex->ino)
 		return 1;
 	for (i = 0; i < ex->n; i++)
 		if (!strcmp(name, ex->names[i]))
 			return 1;
 	return 0;
+}
+
+/* Whether the directory open at FD is a mailbox: it holds a regular
+ * file VERSION (a symlink is no mailbox's). */
+static int
+is_mailbox(int fd)
+{
+	struct stat st;
+
+	return fstatat(fd, "VERSION", &st, AT_SYMLINK_NOFOLLOW) == 0
+	    && S_ISREG(st.st_mode);
+}
+
+static gpg_error_t walk(int fd, const char *prefix, struct list *files,
+    const struct mule_manifest_exclude *ex,
+    struct mule_manifest_skips *skips);
+
+/* The directory NAME open at SUB, below the top (PREFIX "") as D_NAME:
+ * walked, or for a mailbox left out (EX->mailbox), MULE/VERSION alone. */
+static gpg_error_t
+walk_dir(int sub, const char *prefix, const char *d_name, const char *name,
+    struct list *files, const struct mule_manifest_exclude *ex,
+    struct mule_manifest_skips *skips)
+{
+	gpg_error_t err = 0;
+
+	if (!ex->mailbox || *prefix || strcmp(d_name, MULE_MANIFEST_MAILBOX)
+	    || !is_mailbox(sub))
+		return walk(sub, name, files, ex, skips);
+	if (!excluded(MULE_MANIFEST_MAILBOX_VERSION, NULL, ex))
+		err = mule_strlist_add(&files->names, &files->n,
+		    MULE_MANIFEST_MAILBOX_VERSION);
+	close(sub);
+	return err;
 }
 
 /* Collect the regular files below the directory open at FD. */
@@ -88,7 +123,8 @@ walk(int fd, const char *prefix, struct list *files,
 				err = mule_error_set(gpg_error_from_syserror(),
 				    NULL, "%s: %s", name, strerror(errno));
 			else
-				err = walk(sub, name, files, ex, skips);
+				err = walk_dir(sub, prefix, de->d_name, name,
+				    files, ex, skips);
 		} else if (!S_ISREG(st.st_mode)) {
 			if (skips)
 				err = mule_strlist_add(&skips->names, &skips->n,
@@ -556,11 +592,29 @@ report_add(struct mule_manifest_report *r, const char *name,
 	return 0;
 }
 
+/* Whether the manifest ENTRIES (N) left a mailbox out: MULE/VERSION is
+ * the one name it lists below MULE/. */
+static int
+mailbox_left_out(const struct mule_manifest_entry *e, size_t n)
+{
+	size_t i, below = 0, version = 0, len = strlen(MULE_MANIFEST_MAILBOX);
+
+	for (i = 0; i < n; i++) {
+		if (strncmp(e[i].name, MULE_MANIFEST_MAILBOX, len)
+		    || e[i].name[len] != '/')
+			continue;
+		below++;
+		version += !strcmp(e[i].name, MULE_MANIFEST_MAILBOX_VERSION);
+	}
+	return below == 1 && version == 1;
+}
+
 gpg_error_t
 mule_manifest_check(const char *dir, const char *text, size_t len,
     const struct mule_manifest_exclude *ex, struct mule_manifest_report *r)
 {
 	struct mule_manifest_entry *entries = NULL, key;
+	struct mule_manifest_exclude unlisted = *ex;
 	struct list present = { NULL, 0 };
 	struct mule_manifest_skips others = { NULL, 0 };
 	unsigned char digest[HASH_LEN], *buf = NULL;
@@ -570,6 +624,9 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 
 	memset(r, 0, sizeof *r);
 	err = mule_manifest_parse(text, len, &entries, &n);
+	if (!err)
+		r->mailbox_left_out = unlisted.mailbox = mailbox_left_out(
+		    entries, n);
 	if (!err)
 		err = open_root(dir, &root);
 	if (!err && !(buf = malloc(READ_SIZE)))
@@ -611,7 +668,7 @@ mule_manifest_check(const char *dir, const char *text, size_t len,
 	/* What is present but not listed; a symlink or FIFO planted in the
 	 * directory counts too (it is in no manifest). */
 	if (!err)
-		err = list_files(root, &present, ex, &others);
+		err = list_files(root, &present, &unlisted, &others);
 	for (i = 0; !err && i < others.n; i++)
 		err = mule_strlist_add(&present.names, &present.n,
 		    others.names[i]);

@@ -20,12 +20,19 @@
 
 #define MULE_MANIFEST_NAME "MANIFEST.asc"
 
+/* A stick's mailbox (mule-stick(1)): MULE/ at the top of the directory,
+ * holding a regular file VERSION.  It changes with every get, so a
+ * manifest leaves it out unless told otherwise, and lists MULE/VERSION
+ * alone instead: that line says the mailbox was left out. */
+#define MULE_MANIFEST_MAILBOX "MULE"
+#define MULE_MANIFEST_MAILBOX_VERSION "MULE/VERSION"
+
 #include <sys/types.h>
 
 /* What a walk leaves out: mule's temporaries (unless keep_temporaries:
  * when checking, a planted file must not hide behind their name), names
- * relative to the directory, and the file with a given inode (the
- * output, when the shell created it inside the directory). */
+ * relative to the directory, the file with a given inode (the output,
+ * when the shell created it inside the directory), and a mailbox. */
 struct mule_manifest_exclude {
 	char *const *names;
 	size_t n;
@@ -33,6 +40,7 @@ struct mule_manifest_exclude {
 	int have_inode;
 	dev_t dev;
 	ino_t ino;
+	int mailbox;		/* leave out a mailbox but its VERSION */
 };
 
 /* Names that a walk met and did not list (symlinks, devices...). */
@@ -66,12 +74,15 @@ struct mule_manifest_report {
 	struct mule_manifest_item *items;
 	size_t n;
 	size_t checked;		/* listed files that matched */
+	int mailbox_left_out;	/* the manifest left the mailbox out */
 };
 
 /* Parse the signed manifest TEXT (LEN bytes) and check every listed file
- * under DIR, then list the files present but not listed (except EX).  A malformed manifest (bad line, "..", an absolute name, a
- * name listed twice) is a rejection.  REPORT gets one item per file that
- * is not OK. */
+ * under DIR, then list the files present but not listed (except EX, and
+ * a mailbox that the manifest left out: one that lists MULE/VERSION and
+ * nothing else below MULE/).  A malformed manifest (bad line, "..", an
+ * absolute name, a name listed twice) is a rejection.  REPORT gets one
+ * item per file that is not OK. */
 gpg_error_t mule_manifest_check(const char *dir, const char *text,
     size_t len, const struct mule_manifest_exclude *ex,
     struct mule_manifest_report *report);

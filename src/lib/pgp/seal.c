@@ -9,7 +9,9 @@
 #include "core/text.h"
 #include "pgp/armor.h"
 #include "pgp/data.h"
+#include "pgp/defkey.h"
 #include "pgp/gpg.h"
+#include "pgp/keyfile.h"
 #include "pgp/keys.h"
 #include "pgp/seal.h"
 #include "pgp/sign.h"
@@ -32,6 +34,30 @@ explain_failure(gpgme_ctx_t ctx, gpg_error_t err)
 	    "name a signing key with -u, or use --no-sign", "sealing");
 }
 
+/* The recipient string for O: its -r names, its -R files (read and
+ * checked here into OWN, which the caller frees) and the key files read
+ * already. */
+static gpg_error_t
+resolve(gpgme_ctx_t ctx, const struct mule_seal_opts *o,
+    struct mule_keyfile **own, char **recp)
+{
+	size_t nfiles = o->nrecipient_files + o->nkeyfiles, i;
+	const char **files = calloc(nfiles ? nfiles : 1, sizeof *files);
+	gpg_error_t err = files ? 0 : gpg_error_from_syserror();
+
+	for (i = 0; !err && i < o->nrecipient_files; i++)
+		if (!(err = mule_keyfile_open(ctx, o->recipient_files[i],
+		    &own[i])))
+			files[i] = mule_keyfile_copy(own[i]);
+	for (i = 0; !err && i < o->nkeyfiles; i++)
+		files[o->nrecipient_files + i] = mule_keyfile_copy(o->keyfiles[i]);
+	if (!err)
+		err = mule_recipients_resolve(ctx, o->recipients,
+		    o->nrecipients, files, nfiles, recp);
+	free(files);
+	return err;
+}
+
 gpg_error_t
 mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
     int in_fd, mule_write_fn write, void *arg)
@@ -43,12 +69,15 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	gpgme_encrypt_flags_t flags = 0;
 	gpgme_sign_result_t sres;
 	gpgme_ctx_t ctx = NULL;
-	char *recp = NULL;
+	struct mule_keyfile **opened = NULL;
+	char *recp = NULL, fpr[41];
 	int compress = o->compress;
 	gpg_error_t err = 0;
+	size_t i;
 
 	mule_source_init_fd(&src, in_fd);
-	if (!o->nrecipients && !o->nrecipient_files && !o->symmetric) {
+	if (!o->nrecipients && !o->nrecipient_files && !o->nkeyfiles
+	    && !o->symmetric) {
 		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
 		    "name recipients with -r or -R, or use -c",
 		    "no recipients");
@@ -60,12 +89,16 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 		ctx = o->ctx;
 	else
 		err = mule_gpg_ctx_new(&ctx, gopts);
-	if (!err && (o->nrecipients || o->nrecipient_files))
-		err = mule_recipients_resolve(ctx, o->recipients,
-		    o->nrecipients, o->recipient_files, o->nrecipient_files,
-		    &recp);
+	if (!err && !(opened = calloc(o->nrecipient_files + 1,
+	    sizeof *opened)))
+		err = gpg_error_from_syserror();
+	if (!err && (o->nrecipients || o->nrecipient_files || o->nkeyfiles))
+		err = resolve(ctx, o, opened, &recp);
 	if (!err && !o->no_sign && o->signer && !o->ctx)
 		err = mule_signer_use(ctx, o->signer);
+	else if (!err && !o->no_sign && !o->ctx)
+		err = mule_signer_default(ctx, "name a signing key with -u, "
+		    "or use --no-sign", fpr);
 	if (!err)
 		err = mule_source_peek(&src, SAMPLE_SIZE);
 	if (err)
@@ -121,5 +154,8 @@ leave:
 		gpgme_release(ctx);
 	mule_source_release(&src);
 	free(recp);
+	for (i = 0; opened && i < o->nrecipient_files; i++)
+		mule_keyfile_free(opened[i]);
+	free(opened);
 	return err;
 }

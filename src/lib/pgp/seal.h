@@ -9,13 +9,18 @@
 #include "pgp/data.h"
 
 struct mule_gpg_opts;
+struct mule_keyfile;
 
 struct mule_seal_opts {
 	const char *const *recipients;	/* -r: fingerprint, key ID or user ID */
 	size_t nrecipients;
 	const char *const *recipient_files;	/* -R: key files */
 	size_t nrecipient_files;
-	const char *signer;		/* -u, NULL: gpg's default key */
+	struct mule_keyfile *const *keyfiles;	/* key files read already
+					 * (pgp/keyfile.h), beside those */
+	size_t nkeyfiles;
+	const char *signer;		/* -u, NULL: gpg's default key
+					 * (pgp/defkey.h) */
 	int no_sign;
 	int symmetric;
 	int hide_recipients;

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/output.h"
 #include "pgp/data.h"
+#include "pgp/defkey.h"
 #include "pgp/gpg.h"
 #include "pgp/keys.h"
 #include "pgp/manifest.h"
@@ -70,11 +71,12 @@ mule_sign(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 
 gpg_error_t
 mule_sign_manifest(const struct mule_gpg_opts *gopts, const char *signer,
-    const char *dir, const char *output_path, struct mule_output *out,
-    struct mule_manifest_skips *skips)
+    const char *dir, const char *output_path, int include_mailbox,
+    struct mule_output *out, struct mule_manifest_skips *skips)
 {
 	char *names[2] = { NULL, NULL };
-	struct mule_manifest_exclude ex = { names, 1, 0, 0, 0, 0 };
+	struct mule_manifest_exclude ex = { names, 1, 0, 0, 0, 0,
+	    !include_mailbox };
 	/* The manifest text, built in memory (about 100 bytes a file). */
 	struct mule_membuf text = { NULL, 0, 0, 0, NULL };
 	struct mule_source src;
@@ -121,10 +123,13 @@ sign_source(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 	gpgme_sign_result_t res;
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err;
+	char fpr[41];
 
 	err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err && signer)
 		err = mule_signer_use(ctx, signer);
+	else if (!err)
+		err = mule_signer_default(ctx, HINT, fpr);
 	if (!err)
 		err = mule_data_from_source(&in, srcp);
 	if (!err)

@@ -15,8 +15,8 @@ enum mule_sign_mode {
 };
 
 /* Sign what is read from IN_FD into OUT (not committed) with SIGNER (NULL:
- * gpg's default key).  Armour follows gopts->armor; a clear signature is
- * always text.  Key problems are operational errors (exit 2). */
+ * the default key, pgp/defkey.h).  Armour follows gopts->armor; a clear
+ * signature is always text.  Key problems are operational errors (exit 2). */
 gpg_error_t mule_sign(const struct mule_gpg_opts *gopts,
     enum mule_sign_mode mode, const char *signer, int in_fd,
     struct mule_output *out);
@@ -32,10 +32,12 @@ struct mule_manifest_skips;
 
 /* Clear-sign the manifest of DIR (see manifest.h) into OUT.  It leaves
  * out MANIFEST.asc, the output OUTPUT_PATH (NULL: standard output) when
- * it lies inside DIR, also when the shell created it there, and mule's
- * temporaries; what was skipped (symlinks, devices) is named in SKIPS. */
+ * it lies inside DIR, also when the shell created it there, mule's
+ * temporaries, and a stick's mailbox unless INCLUDE_MAILBOX; what was
+ * skipped (symlinks, devices) is named in SKIPS. */
 gpg_error_t mule_sign_manifest(const struct mule_gpg_opts *gopts,
     const char *signer, const char *dir, const char *output_path,
-    struct mule_output *out, struct mule_manifest_skips *skips);
+    int include_mailbox, struct mule_output *out,
+    struct mule_manifest_skips *skips);
 
 #endif

@@ -3,9 +3,11 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -14,6 +16,8 @@
 #include "stick/envelope.h"
 #include "stick/put.h"
 #include "stick/report.h"
+#include "stick/sent.h"
+#include "stick/space.h"
 #include "stick/update.h"
 
 /* put's items go side by side; each job borrows a GPGME context that
@@ -58,6 +62,38 @@ put_one(void *arg, size_t i)
 	return err;
 }
 
+/* The sent record learns the items once they are all in place, one
+ * record per item and recipient (receipts come from each). */
+static gpg_error_t
+record_sent(const struct mule_stick_route *r,
+    const struct mule_stick_stored *stored, size_t nitems)
+{
+	struct mule_sent_item *rec;
+	int64_t now = (int64_t)time(NULL);
+	size_t i, k, n = 0;
+	gpg_error_t err;
+
+	rec = calloc(nitems * r->nrecipients + 1, sizeof *rec);
+	if (!rec)
+		return gpg_error_from_syserror();
+	for (i = 0; i < nitems; i++)
+		for (k = 0; k < r->nrecipients; k++, n++) {
+			memcpy(rec[n].sender, r->sender, 41);
+			memcpy(rec[n].recipient, r->recipients[k], 41);
+			memcpy(rec[n].id, stored[i].id, 33);
+			memcpy(rec[n].cid, stored[i].cid, 65);
+			snprintf(rec[n].kind, sizeof rec[n].kind, "%s",
+			    stored[i].kind);
+			rec[n].size = stored[i].size;
+			rec[n].name = stored[i].name;	/* as put shows it */
+			rec[n].state = MULE_SENT_PUT;
+			rec[n].put = now;
+		}
+	err = mule_sent_record(r->state_dir, rec, n);
+	free(rec);
+	return err;
+}
+
 gpg_error_t
 mule_stick_put_items(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_put_opts *o,
@@ -84,7 +120,8 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		err = mule_gpg_ctx_new(&ctx, &binary);
 	if (!err)
 		err = mule_stick_route_resolve(ctx, o->signer, o->recipients,
-		    o->nrecipients, &route);
+		    o->nrecipients, o->recipient_files, o->nrecipient_files,
+		    &route);
 	memset(&jobs, 0, sizeof jobs);
 	jobs.gopts = &binary;
 	jobs.stick = s;
@@ -108,6 +145,10 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 			err = mule_error_set(gpg_error_from_syserror(), NULL,
 			    "%s: %s", items[i], strerror(errno));
 	}
+	/* Room for them, before anything is sealed or numbered. */
+	if (!err)
+		err = mule_stick_space_check(s, items, nitems,
+		    route.hide_recipients ? 1 : route.nrecipients, cert.len);
 	/* All the numbers at once: one lock and one write, not one per
 	 * item. */
 	if (!err)
@@ -120,6 +161,8 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		err = mule_parallel_run(nitems, put_one, &jobs);
 	if (!err)
 		err = mule_stick_route_sync(s, &route);
+	if (!err)
+		err = record_sent(&route, jobs.stored, nitems);
 	/* All or nothing: a failed put takes back the items it stored, so
 	 * that running it again puts none twice. */
 	for (i = 0; !err && i < nitems; i++)

@@ -28,6 +28,7 @@
 #include "stick/journal.h"
 #include "stick/names.h"
 #include "stick/put.h"
+#include "stick/receipt.h"
 #include "stick/report.h"
 #include "stick/update.h"
 #include "tar/bundle.h"
@@ -525,6 +526,24 @@ note_subkey(struct run *r, const struct mule_envelope *env,
 	return 0;
 }
 
+/* The receipt ENV to my key ME, delivered into LEAF, taken into my
+ * sent record, its warnings naming people. */
+static gpg_error_t
+take_receipt(struct run *r, const struct mule_envelope *env, const char *me,
+    const char *leaf)
+{
+	struct mule_stick_names *names = mule_reporter_names(r->rep);
+	char *signer = mule_stick_person(names, env->sender);
+	char *mine = mule_stick_person(names, me);
+	gpg_error_t err;
+
+	err = signer && mine ? mule_receipt_take(r->state_dir, me, env,
+	    r->o->dir, leaf, signer, mine, NULL) : gpg_error_from_syserror();
+	free(signer);
+	free(mine);
+	return err;
+}
+
 /* Deliver a checked item: one item at a time, the journal decides
  * whether it is new, a copy of one just delivered, or a replay. */
 static gpg_error_t
@@ -565,6 +584,10 @@ record_item(struct run *r, int fd, const char *folder,
 	if (gpg_err_code(err) == GPG_ERR_EEXIST)
 		err = 0;	/* delivered by a run that died before the
 				 * journal said so */
+	/* What a receipt acknowledges goes to my sent record before the
+	 * journal has it: a run killed in between takes it in again. */
+	if (!err && env->kind == MULE_ITEM_RECEIPT)
+		err = take_receipt(r, env, ck->me, leaf);
 	if (err)
 		goto leave;
 	memset(&rec, 0, sizeof rec);

@@ -95,13 +95,14 @@ json_open(char **text, size_t *len)
 }
 
 static gpg_error_t
-json_close(struct listing *l, FILE *f, char *text)
+json_close(struct listing *l, FILE *f, char **text)
 {
+	/* The text is where fclose leaves it. */
 	if (fclose(f) == EOF) {
-		free(text);
+		free(*text);
 		return gpg_error_from_syserror();
 	}
-	return mule_jsonlog_add(l->log, text);
+	return mule_jsonlog_add(l->log, *text);
 }
 
 /* The folder's name for a person: "Alice ..." (FPR), or FPR. */
@@ -187,7 +188,7 @@ list_folder(struct listing *l, const char *name)
 		else
 			mule_stick_json_person(f, l->names, "recipient", name);
 		fputs("}", f);
-		err = json_close(l, f, text);
+		err = json_close(l, f, &text);
 	}
 	free(items);
 	return err;
@@ -266,7 +267,7 @@ list_rejected(struct listing *l)
 			print_item(l, &items[i]);
 		err = print_why(l, &items[i], f);
 		if (f) {
-			gpg_error_t cerr = json_close(l, f, text);
+			gpg_error_t cerr = json_close(l, f, &text);
 
 			err = err ? err : cerr;
 		}

@@ -20,12 +20,15 @@
 #include "core/testhook.h"
 #include "core/text.h"
 #include "pgp/data.h"
+#include "pgp/defkey.h"
 #include "pgp/gpg.h"
+#include "pgp/keyfile.h"
 #include "pgp/keys.h"
 #include "stick/folder.h"
 #include "stick/journal.h"
 #include "stick/put.h"
 #include "stick/report.h"
+#include "stick/space.h"
 #include "stick/update.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
@@ -46,38 +49,30 @@ primary_of(gpgme_ctx_t ctx, const char *fpr, int secret, char out[41])
 	return 0;
 }
 
-/* The first secret key that can sign: gpg's own default, made explicit
- * so that the envelope names the key that really signs. */
-static gpg_error_t
-default_signer(gpgme_ctx_t ctx, char out[41])
+/* Add FPR (with the key file KF it came from, or NULL) to R's
+ * recipients, once; a duplicate's KF is freed. */
+static void
+add_recipient(struct mule_stick_route *r, const char *fpr,
+    struct mule_keyfile *kf)
 {
-	gpgme_key_t key;
-	gpg_error_t err;
-	int found = 0;
+	size_t i;
 
-	/* To the end of the list: GPGME leaks a key it has queued when a
-	 * listing is ended early (LeakSanitizer saw it, now and then). */
-	err = gpgme_op_keylist_start(ctx, NULL, 1);
-	while (!err && !(err = gpgme_op_keylist_next(ctx, &key))) {
-		if (!found && key->can_sign && !key->revoked && !key->expired
-		    && !key->disabled && key->fpr && strlen(key->fpr) == 40) {
-			memcpy(out, key->fpr, 41);
-			found = 1;
+	for (i = 0; i < r->nrecipients; i++)
+		if (!strcmp(r->recipients[i], fpr)) {
+			mule_keyfile_free(kf);
+			return;
 		}
-		gpgme_key_unref(key);
-	}
-	gpgme_op_keylist_end(ctx);
-	if (!found)
-		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
-		    "name the signing key with -u", "no secret key to sign with");
-	return 0;
+	memcpy(r->recipients[r->nrecipients], fpr, 41);
+	r->keyfiles[r->nrecipients++] = kf;
 }
 
 gpg_error_t
 mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
-    const char *const *names, size_t nnames, struct mule_stick_route *r)
+    const char *const *names, size_t nnames, const char *const *files,
+    size_t nfiles, struct mule_stick_route *r)
 {
 	char *recp = NULL, *line, *save = NULL, fpr[41];
+	struct mule_keyfile *kf;
 	gpg_error_t err;
 	size_t i;
 
@@ -93,23 +88,25 @@ mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
 			memcpy(r->sender, key->fpr, 41);
 		gpgme_key_unref(key);
 	} else
-		err = default_signer(ctx, r->sender);
+		err = mule_signer_default(ctx, "name the signing key with -u",
+		    r->sender);
 	if (!err)
 		err = mule_recipients_resolve(ctx, names, nnames, NULL, 0, &recp);
 	if (!err) {
-		r->recipients = calloc(nnames ? nnames : 1, sizeof *r->recipients);
-		if (!r->recipients)
+		r->recipients = calloc(nnames + nfiles + 1,
+		    sizeof *r->recipients);
+		r->keyfiles = calloc(nnames + nfiles + 1, sizeof *r->keyfiles);
+		if (!r->recipients || !r->keyfiles)
 			err = gpg_error_from_syserror();
 	}
 	for (line = recp ? strtok_r(recp, "\n", &save) : NULL; !err && line;
 	    line = strtok_r(NULL, "\n", &save)) {
-		err = primary_of(ctx, line, 0, fpr);
-		for (i = 0; !err && i < r->nrecipients; i++)
-			if (!strcmp(r->recipients[i], fpr))
-				break;
-		if (!err && i == r->nrecipients && i < nnames)
-			memcpy(r->recipients[r->nrecipients++], fpr, 41);
+		if (!(err = primary_of(ctx, line, 0, fpr)))
+			add_recipient(r, fpr, NULL);
 	}
+	for (i = 0; !err && i < nfiles; i++)
+		if (!(err = mule_keyfile_open(ctx, files[i], &kf)))
+			add_recipient(r, mule_keyfile_fpr(kf), kf);
 	free(recp);
 	return err;
 }
@@ -117,7 +114,13 @@ mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
 void
 mule_stick_route_release(struct mule_stick_route *r)
 {
+	size_t i;
+
+	for (i = 0; r->keyfiles && i < r->nrecipients; i++)
+		mule_keyfile_free(r->keyfiles[i]);
+	free(r->keyfiles);
 	free(r->recipients);
+	r->keyfiles = NULL;
 	r->recipients = NULL;
 	r->nrecipients = 0;
 }
@@ -128,6 +131,7 @@ struct hashing {
 	void *arg;
 	gcry_md_hd_t md;
 	uint64_t bytes;
+	const struct mule_stick *stick;
 };
 
 static gpg_error_t
@@ -137,7 +141,11 @@ hashing_write(void *arg, const void *buf, size_t n)
 
 	gcry_md_write(h->md, buf, n);
 	h->bytes += n;
-	return h->write(h->arg, buf, n);
+	/* A full stick is said as such while the item is still there (a
+	 * local folder, the outbox, has its own words). */
+	if (!h->stick)
+		return h->write(h->arg, buf, n);
+	return mule_stick_space_explain(h->stick, h->write(h->arg, buf, n));
 }
 
 /* Copy NAME from folder FROM (FROM_PATH) into a temporary for NAME in
@@ -271,21 +279,24 @@ struct dest {
 	struct mule_output *out;	/* out, without STICK */
 };
 
-/* Seal TAR for R into folder FD (FOLDER), in parts of R->split if
- * SPLIT_IT, under a temporary name that becomes CID.gpg (CID.gpg.001
- * ...) at the commit, which is left to the caller: *OUTP or *SPLITP. */
+/* Seal TAR for R into folder FD (FOLDER) of stick S (NULL: a local
+ * folder), in parts of R->split if SPLIT_IT, under a temporary name that
+ * becomes CID.gpg (CID.gpg.001 ...) at the commit, which is left to the
+ * caller: *OUTP or *SPLITP. */
 static gpg_error_t
-seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick_route *r,
-    struct mule_tarout_opts *tar, const struct mule_envelope *env, int fd,
-    const char *folder, int split_it, struct mule_output **outp,
-    struct mule_split **splitp, char cid[65], uint64_t *size)
+seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+    const struct mule_stick_route *r, struct mule_tarout_opts *tar,
+    const struct mule_envelope *env, int fd, const char *folder,
+    int split_it, struct mule_output **outp, struct mule_split **splitp,
+    char cid[65], uint64_t *size)
 {
 	struct mule_gpg_opts g = *gopts;
 	struct mule_seal_opts seal;
 	struct mule_output *out = NULL;
 	struct mule_split *split = NULL;
-	struct hashing h = { NULL, NULL, NULL, 0 };
+	struct hashing h = { NULL, NULL, NULL, 0, s };
 	const char **recps = NULL;
+	struct mule_keyfile **kfs = NULL;
 	char name[80];
 	gpg_error_t err;
 	size_t i;
@@ -307,14 +318,23 @@ seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick_route *r,
 		h.arg = out;
 	}
 	recps = calloc(r->nrecipients, sizeof *recps);
-	if (!err && !recps)
+	kfs = calloc(r->nrecipients, sizeof *kfs);
+	if (!err && (!recps || !kfs))
 		err = gpg_error_from_syserror();
-	if (err)
+	if (err) {
+		err = s ? mule_stick_space_explain(s, err) : err;
 		goto leave;
-	for (i = 0; i < r->nrecipients; i++)
-		recps[i] = r->recipients[i];
+	}
+	/* A key from a file (-R) is sealed to as read then, never looked
+	 * up in the keyring. */
+	for (i = 0; i < r->nrecipients; i++) {
+		if (r->keyfiles && r->keyfiles[i])
+			kfs[seal.nkeyfiles++] = r->keyfiles[i];
+		else
+			recps[seal.nrecipients++] = r->recipients[i];
+	}
 	seal.recipients = recps;
-	seal.nrecipients = r->nrecipients;
+	seal.keyfiles = kfs;
 	seal.signer = r->sender;
 	seal.hide_recipients = r->hide_recipients;
 	seal.compress = -1;
@@ -330,6 +350,7 @@ seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick_route *r,
 leave:
 	gcry_md_close(h.md);
 	free(recps);
+	free(kfs);
 	if (err) {
 		mule_split_free(split);
 		mule_output_free(out);
@@ -358,7 +379,7 @@ store(const struct mule_gpg_opts *gopts, struct dest *d,
 
 	if (!s) {
 		/* A local folder (the outbox): one file, uncommitted. */
-		err = seal_into(gopts, r, tar, env, d->fd, d->folder, 0,
+		err = seal_into(gopts, NULL, r, tar, env, d->fd, d->folder, 0,
 		    &d->out, &split, cid, &size);
 		if (!err) {
 			memcpy(out_cid, cid, 65);
@@ -373,9 +394,11 @@ store(const struct mule_gpg_opts *gopts, struct dest *d,
 	 * copied from there, whatever becomes of its path meanwhile. */
 	err = mule_stick_folder(s, rel, 1, &fd, &folder);
 	mule_test_pause("stick-put-after-open");
-	if (!err)
-		err = seal_into(gopts, r, tar, env, fd, folder, r->split != 0,
-		    &out, &split, cid, &size);
+	if (err)
+		err = mule_stick_space_explain(s, err);
+	else
+		err = seal_into(gopts, s, r, tar, env, fd, folder,
+		    r->split != 0, &out, &split, cid, &size);
 	if (err)
 		goto leave;
 	if (split) {
@@ -383,9 +406,13 @@ store(const struct mule_gpg_opts *gopts, struct dest *d,
 		err = mule_split_commit(split);
 	} else
 		err = mule_output_commit(out);
+	err = mule_stick_space_explain(s, err);
 	if (!err && !r->hide_recipients
-	    && (err = copy_to_others(s, r, fd, folder, cid, nparts)))
+	    && (err = copy_to_others(s, r, fd, folder, cid, nparts))) {
+		/* Said before the copies are taken back, which frees room. */
+		err = mule_stick_space_explain(s, err);
 		undo_item(s, r, cid, nparts);	/* in every folder, or none */
+	}
 	if (!err) {
 		memcpy(out_cid, cid, 65);
 		*out_nparts = nparts;
@@ -669,7 +696,7 @@ each_folder(const struct mule_stick *s, const struct mule_stick_route *r,
 		free(folder);
 		folder = NULL;
 	}
-	return err;
+	return mule_stick_space_explain(s, err);
 }
 
 static gpg_error_t

@@ -11,6 +11,7 @@
 #include "stick/envelope.h"
 
 struct mule_gpg_opts;
+struct mule_keyfile;
 struct mule_output;
 struct mule_reporter;
 struct mule_stick;
@@ -20,6 +21,9 @@ struct mule_stick_route {
 	char sender[41];
 	char (*recipients)[41];
 	size_t nrecipients;
+	struct mule_keyfile **keyfiles;	/* per recipient, the -R key file
+				 * it came from (owned), or NULL: the
+				 * keyring's key; NULL: all the keyring's */
 	int hide_recipients;
 	uint64_t split;		/* part size, 0: one file */
 	const char *state_dir;	/* sequence numbers */
@@ -38,10 +42,12 @@ struct mule_stick_route {
 gpg_error_t mule_stick_route_number(struct mule_stick_route *r, size_t n,
     uint64_t *seqs);
 
-/* Resolve -u (NULL: the first secret key that can sign) and -r NAMES
- * into primary fingerprints in R. */
+/* Resolve -u (NULL: the default key, pgp/defkey.h), -r NAMES and -R
+ * FILES (read once, checked as mule-seal does, not imported) into
+ * primary fingerprints in R. */
 gpg_error_t mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
-    const char *const *names, size_t nnames, struct mule_stick_route *r);
+    const char *const *names, size_t nnames, const char *const *files,
+    size_t nfiles, struct mule_stick_route *r);
 void mule_stick_route_release(struct mule_stick_route *r);
 
 /* What mule_stick_put stored: enough to report it, or to take it back. */
@@ -57,10 +63,11 @@ struct mule_stick_stored {
 
 /* What mule-stick put was told. */
 struct mule_stick_put_opts {
-	const char *signer;		/* -u; NULL: the first secret key
-					 * that can sign */
+	const char *signer;		/* -u; NULL: the default key */
 	const char *const *recipients;	/* -r */
 	size_t nrecipients;
+	const char *const *recipient_files;	/* -R */
+	size_t nrecipient_files;
 	int hide_recipients;
 	uint64_t split;			/* --split, 0: none */
 	int quiet;

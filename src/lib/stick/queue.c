@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -22,6 +23,7 @@
 #include "stick/outbox.h"
 #include "stick/queued.h"
 #include "stick/report.h"
+#include "stick/sent.h"
 #include "stick/update.h"
 
 /* The items go side by side, as put's do (stick/batch.c); each job
@@ -152,6 +154,38 @@ commit(struct mule_outbox *ob, const struct mule_stick_route *r,
 	return err;
 }
 
+/* The sent record learns the N items once they are queued (stick/sent.h:
+ * "queued" lines, one per item and recipient); sync makes them "put". */
+static gpg_error_t
+record_sent(const struct mule_stick_route *r,
+    const struct mule_stick_sealed *sealed, size_t n)
+{
+	struct mule_sent_item *rec;
+	int64_t now = (int64_t)time(NULL);
+	size_t i, k, m = 0;
+	gpg_error_t err;
+
+	rec = calloc(n * r->nrecipients + 1, sizeof *rec);
+	if (!rec)
+		return gpg_error_from_syserror();
+	for (i = 0; i < n; i++)
+		for (k = 0; k < r->nrecipients; k++, m++) {
+			memcpy(rec[m].sender, r->sender, 41);
+			memcpy(rec[m].recipient, r->recipients[k], 41);
+			memcpy(rec[m].id, sealed[i].id, 33);
+			memcpy(rec[m].cid, sealed[i].cid, 65);
+			snprintf(rec[m].kind, sizeof rec[m].kind, "%s",
+			    sealed[i].kind);
+			rec[m].size = sealed[i].size;
+			rec[m].name = sealed[i].name;
+			rec[m].state = MULE_SENT_QUEUED;
+			rec[m].queued = now;
+		}
+	err = mule_sent_record(r->state_dir, rec, m);
+	free(rec);
+	return err;
+}
+
 /* Say what was queued: a line for each item, or objects of the JSON
  * array. */
 static gpg_error_t
@@ -218,7 +252,8 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 		err = mule_gpg_ctx_new(&ctx, &binary);
 	if (!err)
 		err = mule_stick_route_resolve(ctx, o->put.signer,
-		    o->put.recipients, o->put.nrecipients, &route);
+		    o->put.recipients, o->put.nrecipients,
+		    o->put.recipient_files, o->put.nrecipient_files, &route);
 	jobs.gopts = &binary;
 	jobs.route = &route;
 	jobs.ob = &ob;
@@ -246,6 +281,8 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	 * queued, or none; and none is queued unless it was reported. */
 	if (!err && !(err = mule_outbox_lock(&ob, 0))) {
 		err = commit(&ob, &route, jobs.sealed, nitems, &done);
+		if (!err)
+			err = record_sent(&route, jobs.sealed, nitems);
 		if (!err)
 			err = report(rep, &route, jobs.sealed, nitems);
 		ferr = mule_reporter_finish(rep);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gcrypt.h>
@@ -23,6 +24,8 @@
 #include "stick/outbox.h"
 #include "stick/queued.h"
 #include "stick/report.h"
+#include "stick/sent.h"
+#include "stick/space.h"
 #include "tar/parts.h"
 
 #define FULL_HINT "make room on the stick (get --remove on the other side), " \
@@ -45,34 +48,25 @@ struct folders {
 	int touched;		/* a copy of ours may be in one */
 };
 
+/* The stick has no room for SIZE bytes: FREE are left. */
 static gpg_error_t
-full(const struct run *r)
+full(const struct run *r, uint64_t free_bytes, uint64_t size)
 {
+	char have[MULE_SIZE_TEXT], want[MULE_SIZE_TEXT];
+
+	mule_size_text(free_bytes, have);
+	mule_size_text(size, want);
 	return mule_error_set(mule_fail_code(GPG_ERR_ENOSPC), FULL_HINT,
-	    "%s: the stick is full", r->stick.root);
+	    "%s: the stick is full: %s free, about %s needed", r->stick.root,
+	    have, want);
 }
 
-/* What a failed write on the stick means: the drivers say "full" in
- * several ways (fusefat says EPERM).  WRITING: the error came from
- * writing or committing, not from opening. */
+/* ERR, a failure to write on the stick, said for a person: "the stick
+ * is full" whatever its driver said (stick/space.h). */
 static gpg_error_t
-classify(const struct run *r, gpg_error_t err, int writing)
+explain(const struct run *r, gpg_error_t err)
 {
-	gpg_err_code_t code = gpg_err_code(err);
-
-	if (code == GPG_ERR_ENOSPC || code == GPG_ERR_EDQUOT
-	    || (writing && code == GPG_ERR_EPERM)) {
-		mule_error_clear();
-		return full(r);
-	}
-	if (code == GPG_ERR_EFBIG) {
-		mule_error_clear();
-		return mule_error_set(mule_fail_code(code),
-		    "FAT holds files below 4 GiB: queue with --split 4000M",
-		    "%s: the item is too large for the stick's file system",
-		    r->stick.root);
-	}
-	return err;
+	return mule_stick_space_explain(&r->stick, err);
 }
 
 /* The name of part K (0: the whole file) of IT. */
@@ -161,16 +155,18 @@ open_item(const struct run *r, const struct mule_outbox_item *it, int *fd)
 }
 
 /* Is there room for SIZE bytes in folder FD, where the file system
- * says how much is free? */
+ * says how much is free (*FREE_BYTES)? */
 static int
-room_for(int fd, uint64_t size)
+room_for(int fd, uint64_t size, uint64_t *free_bytes)
 {
 	struct statvfs vfs;
 
 	if (mule_test_switch("sync-ignores-free-space"))
 		return 1;
-	if (fstatvfs(fd, &vfs) < 0 || !vfs.f_blocks || !vfs.f_frsize)
+	if (fstatvfs(fd, &vfs) < 0 || !vfs.f_blocks || !vfs.f_frsize
+	    || (vfs.f_flag & ST_RDONLY))
 		return 1;	/* not said: try */
+	*free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	return (uint64_t)vfs.f_bavail >= size / vfs.f_frsize + 1;
 }
 
@@ -186,12 +182,13 @@ copy_into(const struct run *r, const struct mule_outbox_item *it, int fd,
 	struct mule_split *split = NULL;
 	gcry_md_hd_t md = NULL;
 	char name[80], cid[65];
+	uint64_t free_bytes = 0;
 	gpg_error_t err;
 	ssize_t got;
 	int in = -1;
 
-	if (!room_for(fd, it->size))
-		return full(r);
+	if (!room_for(fd, it->size, &free_bytes))
+		return full(r, free_bytes, it->size);
 	part_name(it, 0, name);
 	err = open_item(r, it, &in);
 	if (!err)
@@ -201,7 +198,7 @@ copy_into(const struct run *r, const struct mule_outbox_item *it, int fd,
 		    it->split, 1) : mule_output_open_at(&out, fd, path, name,
 		    MULE_OUTPUT_FORCE);
 	if (err) {
-		err = classify(r, err, 0);
+		err = explain(r, err);
 		goto leave;
 	}
 	while (!err && (got = read(in, buf, sizeof buf)) != 0) {
@@ -213,8 +210,8 @@ copy_into(const struct run *r, const struct mule_outbox_item *it, int fd,
 			break;
 		}
 		gcry_md_write(md, buf, (size_t)got);
-		err = classify(r, split ? mule_split_write(split, buf,
-		    (size_t)got) : mule_output_write(out, buf, (size_t)got), 1);
+		err = explain(r, split ? mule_split_write(split, buf,
+		    (size_t)got) : mule_output_write(out, buf, (size_t)got));
 		mule_test_pause("outbox-sync-in-copy");
 	}
 	mule_hex_encode(cid, gcry_md_read(md, GCRY_MD_SHA256), 32);
@@ -224,8 +221,8 @@ copy_into(const struct run *r, const struct mule_outbox_item *it, int fd,
 		    "%s/%s: damaged (its bytes are not those of its name)",
 		    r->ob.path, name);
 	if (!err)
-		err = classify(r, split ? mule_split_commit(split)
-		    : mule_output_commit(out), 1);
+		err = explain(r, split ? mule_split_commit(split)
+		    : mule_output_commit(out));
 leave:
 	mule_split_free(split);
 	mule_output_free(out);
@@ -302,9 +299,9 @@ to_stick(struct run *r, const struct mule_outbox_item *it, struct folders *f,
 	/* On the stick for good before the record says so. */
 	for (i = 0; !err && i < f->n; i++)
 		if (mule_sync_dirfd(f->fd[i]) < 0)
-			err = classify(r, mule_error_set(
+			err = explain(r, mule_error_set(
 			    gpg_error_from_syserror(), NULL, "%s: %s",
-			    f->path[i], strerror(errno)), 1);
+			    f->path[i], strerror(errno)));
 	return err;
 }
 
@@ -329,6 +326,32 @@ kept(struct run *r, const struct mule_outbox_item *it, gpg_error_t err)
 		r->nfull++;
 	mule_error_clear();
 	return mule_queued_report(r->rep, MULE_REPORT_KEPT, it, reason, 0, 0);
+}
+
+/* The sent record learns that IT is on a stick ("put" supersedes its
+ * "queued" lines; a line said again changes nothing, so an item
+ * recorded by an interrupted run is said again). */
+static gpg_error_t
+record_sent(const struct run *r, const struct mule_outbox_item *it)
+{
+	struct mule_sent_item rec[MULE_OUTBOX_MAX_RECIPIENTS];
+	int64_t now = (int64_t)time(NULL);
+	size_t k;
+
+	memset(rec, 0, sizeof rec);
+	for (k = 0; k < it->nrecipients; k++) {
+		memcpy(rec[k].sender, it->sender, 41);
+		memcpy(rec[k].recipient, it->recipients[k], 41);
+		memcpy(rec[k].id, it->id, 33);
+		memcpy(rec[k].cid, it->cid, 65);
+		snprintf(rec[k].kind, sizeof rec[k].kind, "%s", it->kind);
+		rec[k].size = it->size;
+		rec[k].name = it->name;
+		rec[k].state = MULE_SENT_PUT;
+		rec[k].queued = it->created;
+		rec[k].put = now;
+	}
+	return mule_sent_record(r->o->state_dir, rec, it->nrecipients);
 }
 
 /* One item of the outbox: onto the stick, recorded (*RECORDED), removed.
@@ -368,8 +391,10 @@ sync_one(struct run *r, const struct mule_outbox_item *it, int *recorded)
 		mule_test_pause("outbox-sync-after-record");
 	}
 	*recorded = 1;
-	err = mule_queued_report(r->rep, MULE_REPORT_SYNCED, it, NULL, copied,
-	    before);
+	err = record_sent(r, it);
+	if (!err)
+		err = mule_queued_report(r->rep, MULE_REPORT_SYNCED, it, NULL,
+		    copied, before);
 	if (!err)
 		err = mule_outbox_remove(&r->ob, it->cid);
 	mule_test_pause("outbox-sync-after-remove");

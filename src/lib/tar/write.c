@@ -607,6 +607,32 @@ pad(struct tarout *w)
 }
 
 gpg_error_t
+mule_tarout_count(const struct mule_tarout_opts *o, uint64_t *bytes,
+    uint64_t *files)
+{
+	struct tarout w;
+	gpg_error_t err;
+	int base = AT_FDCWD;
+
+	memset(&w, 0, sizeof w);
+	w.o = o;
+	w.fd = -1;
+	w.counting = 1;
+	if (o->base_dir) {
+		base = open(o->base_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (base < 0)
+			return mule_error_set(gpg_error_from_syserror(), NULL,
+			    "-C %s: %s", o->base_dir, strerror(errno));
+	}
+	err = add_all(&w, base);
+	if (base != AT_FDCWD)
+		close(base);
+	*bytes = w.count_bytes;
+	*files = w.count_files;
+	return err;
+}
+
+gpg_error_t
 mule_tarout_produce(void *arg, int fd)
 {
 	const struct mule_tarout_opts *o = arg;

@@ -42,6 +42,12 @@ struct mule_tarout_opts {
  * that mule reserves.  Errors are usage errors (exit 2). */
 gpg_error_t mule_tarout_check(const struct mule_tarout_opts *opts);
 
+/* What the archive of OPTS would hold, walked as mule_tarout_produce
+ * walks it: the bytes of its regular files and their number (the extras
+ * not counted). */
+gpg_error_t mule_tarout_count(const struct mule_tarout_opts *opts,
+    uint64_t *bytes, uint64_t *files);
+
 /* Write the archive to FD.  A mule_produce_fn: ARG is the options. */
 gpg_error_t mule_tarout_produce(void *opts, int fd);
 
