@@ -139,6 +139,12 @@ queue_new -r "$BOB" "$SRC/report.txt" "$SRC/notes"; Q1=$NEWQ
 queue_new -r "$BOB" --split 4K "$SRC/r20k"; Q2=$NEWQ
 NP2=$(parts_of 4096 "$Q2")
 queue_new -r "$BOB" - <"$SRC/msg"; Q3=$NEWQ
+st 0 ms_a sent --json
+[ "$(json 'sorted((x["status"], x["cid"]) for x in d)')" = "$(python3 -c 'import sys; print(sorted(("queued", c) for c in sys.argv[1:]))' $Q1 $Q2 $Q3)" ] ||
+    why="$why the sent record: $(cat "$T/out");"
+verdict "put --queue records its items as queued in the sent record (mule-stick sent)"
+
+why=""
 st 0 ms_a sync "$S"
 [ "$(first_words)" = "4 synced " ] || why="$why lines: $(first_words);"
 [ "$(cids "$BOX")" = "$(printf '%s\n' $Q1 $Q2 $Q3 | sort)" ] || why="$why the stick holds: $(cids "$BOX" | tr '\n' ' ');"
@@ -150,6 +156,13 @@ for c in $(items "$BOX" | grep '\.gpg$'); do
 	[ "$(sha "$BOX/$c")" = "${c%.gpg}" ] || why="$why $c not named by its SHA-256;"
 done
 verdict "sync moves the four queued items onto the stick (the --split one in parts), a 'synced' line each, and empties the outbox"
+
+why=""
+st 0 ms_a sent --json
+[ "$(json 'sorted(set(x["status"] for x in d))')" = "['pending']" ] || why="$why statuses: $(json '[x["status"] for x in d]');"
+[ "$(json 'all(x["put"] and x["queued"] for x in d)')" = True ] || why="$why no put or queued time;"
+[ "$(json 'len(d)')" = 4 ] || why="$why $(json 'len(d)') items;"
+verdict "... and sync records them as put (pending a receipt) in the sent record"
 
 why=""
 st 0 ms_b get "$S" -C "$IN"
