@@ -17,6 +17,7 @@ MULE_TESTS += tests/t-hostile.sh tests/t-bundle-hostile.sh tests/t-qr-show.sh \
 	tests/t-stick-json.sh tests/t-stick-odd.sh tests/t-stick-fat.sh \
 	tests/t-stick-report.sh tests/t-stick-sent.sh \
 	tests/t-stick-rejected.sh tests/t-stick-small.sh \
+	tests/t-stick-cert-hostile.sh \
 	tests/t-stick-outbox.sh \
 	tests/t-key-fat.sh \
 	tests/t-stick-races.sh tests/t-regressions.sh tests/t-output.sh \

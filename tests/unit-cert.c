@@ -1131,6 +1131,59 @@ test_handmade(void)
 	buf_free(&s);
 }
 
+/* A certificate of an RSA-2048 key and one user ID, then a subkey of
+ * ALGO (1 RSA, 17 DSA) whose first MPI has BITS bits and (RSA) whose
+ * exponent has EBITS. */
+static void
+costly_cert(struct buf *out, int algo, unsigned bits, unsigned ebits)
+{
+	unsigned char fpr[20];
+	struct buf k = { 0 };
+
+	rsa_cert(out, 2048, fpr);
+	put1(&k, 4);
+	put4(&k, 1700000100);
+	put1(&k, algo);
+	mpi(&k, bits, 0);
+	if (algo == 17) {
+		mpi(&k, 256, 0);
+		mpi(&k, bits - 1, 0);
+		mpi(&k, bits - 1, 0);
+	} else
+		mpi(&k, ebits, 0);
+	packet(out, 14, &k);
+	buf_free(&k);
+}
+
+/* Keys whose signatures take long to check: gpg checks them again at
+ * each listing. */
+static void
+test_costly(void)
+{
+	struct buf b = { 0 };
+
+	costly_cert(&b, 1, 16384, 17);
+	TAP_OK(judged(&b, NULL), "an RSA subkey of 16384 bits, exponent "
+	    "65537: passes");
+	costly_cert(&b, 1, 16385, 17);
+	TAP_OK(judged(&b, "RSA of 16385 bits (at most 16384)"), "an RSA "
+	    "subkey of 16385 bits: refused: %s", msg);
+	costly_cert(&b, 1, 4096, 64);
+	TAP_OK(judged(&b, NULL), "an RSA exponent of 64 bits: passes");
+	costly_cert(&b, 1, 4096, 65);
+	TAP_OK(judged(&b, "public exponent of 65 bits (at most 64)"), "an "
+	    "RSA exponent of 65 bits: refused: %s", msg);
+	costly_cert(&b, 1, 2048, 2048);
+	TAP_OK(judged(&b, "public exponent of 2048 bits"), "an RSA exponent "
+	    "as large as the modulus: refused");
+	costly_cert(&b, 17, 3072, 0);
+	TAP_OK(judged(&b, NULL), "a DSA subkey of 3072 bits: passes");
+	costly_cert(&b, 17, 3073, 0);
+	TAP_OK(judged(&b, "DSA of 3073 bits (at most 3072)"), "a DSA subkey "
+	    "of 3073 bits: refused: %s", msg);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -1140,6 +1193,7 @@ main(void)
 	test_gpg_certs();
 	test_damaged();
 	test_self_sigs();
+	test_costly();
 	test_curves();
 	test_handmade();
 	return tap_done();

@@ -190,6 +190,9 @@ static gpg_error_t
 merge(gpgme_ctx_t ctx, struct mule_candidate *c, gpgme_key_t old,
     struct mule_accept_report *r)
 {
+	gpgme_user_id_t u;
+	gpgme_subkey_t s;
+	int nuids = 0, nsubkeys = 0;
 	gpg_error_t err;
 
 	r->update = 1;
@@ -197,12 +200,38 @@ merge(gpgme_ctx_t ctx, struct mule_candidate *c, gpgme_key_t old,
 	if (err)
 		return err;
 	r->new_subkeys = count_new_subkeys(c->key, old);
+	/* Since merges only add, the key may hold after it no more than
+	 * one certificate may: else update after update (an item each)
+	 * could grow it without end, and gpg checks it again at each
+	 * listing. */
+	for (u = old->uids; u; u = u->next)
+		nuids++;
+	for (s = old->subkeys ? old->subkeys->next : NULL; s; s = s->next)
+		nsubkeys++;
+	if (nsubkeys + r->new_subkeys > MULE_CERT_MAX_SUBKEYS)
+		return mule_reject(GPG_ERR_TOO_LARGE, NULL, "%s: the key would "
+		    "hold %d subkeys (at most %d): nothing imported", c->name,
+		    nsubkeys + r->new_subkeys, MULE_CERT_MAX_SUBKEYS);
+	if (nuids + r->new_uids > MULE_CERT_MAX_UIDS)
+		return mule_reject(GPG_ERR_TOO_LARGE, NULL, "%s: the key would "
+		    "hold %d user IDs (at most %d): nothing imported", c->name,
+		    nuids + r->new_uids, MULE_CERT_MAX_UIDS);
 	err = import_minimal(ctx, c);
 	if (!err)
 		err = reload(ctx, r);
 	if (!err)
 		r->newly_revoked = !old->revoked && r->key && r->key->revoked;
 	return err;
+}
+
+/* Whether U, a user ID of the key as the keyring has it after the
+ * merge of C, is one to certify: not revoked, not certified yet, and
+ * carried by the file C. */
+static int
+to_certify(const struct mule_candidate *c, gpgme_user_id_t u)
+{
+	return u->uid && !u->revoked && u->validity < GPGME_VALIDITY_FULL
+	    && mule_key_has_uid(c->key, u->uid);
 }
 
 /* An update of the accepted key OLD. */
@@ -222,19 +251,25 @@ update(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
 	err = merge(ctx, c, old, r);
 	if (err)
 		return err;
+	/* One that a mule-stick item brought uncertified is new to the
+	 * user: counted. */
 	for (u = r->key ? r->key->uids : NULL; u; u = u->next)
-		uncertified |= u->uid && !u->revoked
-		    && u->validity < GPGME_VALIDITY_FULL;
+		if (to_certify(c, u)) {
+			uncertified = 1;
+			r->new_uids += mule_key_has_uid(old, u->uid);
+		}
 	/* New user IDs are the same key's: certify them too, so that the
 	 * key stays accepted when its owner retires an old one, and so are
 	 * those that a mule-stick item brought, which it could not certify
-	 * (nobody to ask for the passphrase).  If that cannot be done now,
-	 * the key is still accepted through the others. */
+	 * (nobody to ask for the passphrase).  Only those the file carries,
+	 * which check_impersonation looked at: not others the keyring has
+	 * for the key (an item may have brought one that no file the user
+	 * imported ever showed).  If that cannot be done now, the key is
+	 * still accepted through the others. */
 	if (uncertified && r->key && !r->key->revoked) {
 		if (!mule_key_mine(ctx, o->mine, &mine))
 			for (u = r->key->uids; u; u = u->next)
-				if (u->uid && !u->revoked
-				    && u->validity < GPGME_VALIDITY_FULL)
+				if (to_certify(c, u))
 					certify(ctx, mine, r->key, u->uid);
 		gpgme_key_unref(mine);
 		mule_error_clear();

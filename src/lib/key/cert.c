@@ -205,9 +205,11 @@ read_curve(struct cursor *c, unsigned *bits)
 }
 
 /* The public key material of a v4 key packet for ALGO; C must end with
- * it.  Algorithms we do not know are taken whole, with 0 bits. */
+ * it.  Algorithms we do not know are taken whole, with 0 bits.  *EBITS:
+ * the bits of an RSA key's public exponent. */
 static gpg_error_t
-read_key_material(struct cursor *c, int algo, unsigned *bits)
+read_key_material(struct cursor *c, int algo, unsigned *bits,
+    unsigned *ebits)
 {
 	static const char what[] = "key packet";
 	const unsigned char *kdf;
@@ -215,7 +217,7 @@ read_key_material(struct cursor *c, int algo, unsigned *bits)
 	gpg_error_t err = 0;
 	int i, nmpi = 0;
 
-	*bits = 0;
+	*bits = *ebits = 0;
 	switch (algo) {
 	case 1: case 2: case 3:		/* RSA: n, e */
 		nmpi = 2;
@@ -242,7 +244,8 @@ read_key_material(struct cursor *c, int algo, unsigned *bits)
 		return 0;
 	}
 	for (i = 0; i < nmpi; i++)
-		if ((err = read_mpi(c, i ? &ignore : bits, what)))
+		if ((err = read_mpi(c, !i ? bits : i == 1 && nmpi == 2 ? ebits
+		    : &ignore, what)))
 			return err;
 	if (c->n)
 		return malformed("key packet: %zu bytes after the key material",
@@ -276,7 +279,7 @@ read_key(struct cursor body, struct mule_cert_key *k,
 		return malformed("key packet: cut short");
 	k->created = be32(head + 1);
 	k->algo = head[5];
-	if ((err = read_key_material(&c, k->algo, &k->bits)))
+	if ((err = read_key_material(&c, k->algo, &k->bits, &k->exp_bits)))
 		return err;
 	/* The v4 fingerprint hashes the length in two bytes. */
 	if (body.n > 0xffff)
@@ -684,11 +687,25 @@ check_key(const struct mule_cert_key *k, int primary)
 		return mule_reject(GPG_ERR_WEAK_KEY, NULL, "a weak key: %s %s "
 		    "is ElGamal, which is not accepted", which, k->fpr);
 	case 1: case 2: case 3: case 17:
-		if (k->bits >= 2048)
-			return 0;
-		return mule_reject(GPG_ERR_WEAK_KEY, NULL, "a weak key: %s %s "
-		    "is %s of %u bits (at least 2048 are needed)", which,
-		    k->fpr, algo_name(k->algo), k->bits);
+		if (k->bits < 2048)
+			return mule_reject(GPG_ERR_WEAK_KEY, NULL, "a weak key: "
+			    "%s %s is %s of %u bits (at least 2048 are needed)",
+			    which, k->fpr, algo_name(k->algo), k->bits);
+		/* gpg checks a key's signatures again each time it lists
+		 * it: what one check costs must stay small. */
+		if (k->bits > (k->algo == 17 ? MULE_CERT_MAX_DSA_BITS
+		    : MULE_CERT_MAX_RSA_BITS))
+			return mule_reject(GPG_ERR_TOO_LARGE, NULL, "a key too "
+			    "costly to check: %s %s is %s of %u bits (at most "
+			    "%d)", which, k->fpr, algo_name(k->algo), k->bits,
+			    k->algo == 17 ? MULE_CERT_MAX_DSA_BITS
+			    : MULE_CERT_MAX_RSA_BITS);
+		if (k->algo != 17 && k->exp_bits > MULE_CERT_MAX_RSA_EXP_BITS)
+			return mule_reject(GPG_ERR_TOO_LARGE, NULL, "a key too "
+			    "costly to check: %s %s is RSA with a public "
+			    "exponent of %u bits (at most %d)", which, k->fpr,
+			    k->exp_bits, MULE_CERT_MAX_RSA_EXP_BITS);
+		return 0;
 	case 18: case 19: case 22:
 		if (k->bits)
 			return 0;

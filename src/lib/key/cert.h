@@ -22,6 +22,16 @@
 #define MULE_CERT_MAX_UID_LEN	4096	/* bytes of a user ID */
 #define MULE_CERT_MAX_ATTR_LEN	(128 * 1024)	/* bytes of an attribute */
 
+/* Bounds on the work of checking a key's signatures, which gpg does
+ * again each time it lists the key (a signing subkey's back-signature
+ * is checked with the subkey's own public key): an RSA public exponent
+ * of 16384 bits costs seconds a signature, a few DSA bits more make
+ * every check slower.  OpenSSL's bounds for RSA over 3072 bits; the
+ * largest DSA key GnuPG 2.2 makes. */
+#define MULE_CERT_MAX_RSA_BITS	16384
+#define MULE_CERT_MAX_RSA_EXP_BITS	64
+#define MULE_CERT_MAX_DSA_BITS	3072
+
 /* A signature packet, as far as the strength check needs it. */
 struct mule_cert_sig {
 	int version;		/* 3, 4; 5 and 6: never the primary's */
@@ -41,6 +51,7 @@ struct mule_cert_key {
 				 * size (255 for Curve25519 and Ed25519),
 				 * 0 for a curve we do not know; 0 for
 				 * other algorithms */
+	unsigned exp_bits;	/* RSA: the bits of the public exponent e */
 	char fpr[41];		/* v4 fingerprint, upper-case hex */
 	unsigned long created;
 	/* The primary: direct-key signatures and revocations; a subkey:
@@ -83,6 +94,7 @@ gpg_error_t mule_cert_parse(const unsigned char *buf, size_t len,
 
 /* Refuse weak cryptography with mule_reject, naming what is weak: an
  * RSA or DSA key (primary or subkey) under 2048 bits, any ElGamal key,
+ * a key too costly to check (over the bounds above),
  * an algorithm or an elliptic curve GnuPG 2.2 cannot use, or a
  * self-signature or binding (types 0x10-0x13, 0x18, 0x1F, 0x20,
  * 0x28) made by the primary key - its issuer, or no issuer - with MD5,

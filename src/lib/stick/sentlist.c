@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/error.h"
+#include "core/jsonlog.h"
 #include "core/nameset.h"
 #include "core/text.h"
 #include "pgp/gpg.h"
@@ -156,42 +158,53 @@ print_line(struct mule_stick_names *names, const struct mule_sent_item *it,
 }
 
 static void
-json_time(const char *key, int64_t t, int have)
+json_time(FILE *f, const char *key, int64_t t, int have)
 {
 	char text[MULE_TIME_TEXT];
 
-	printf(", \"%s\": ", key);
+	fprintf(f, ", \"%s\": ", key);
 	if (!have) {
-		fputs("null", stdout);
+		fputs("null", f);
 		return;
 	}
 	mule_time_text(t, text);
-	mule_json_string(stdout, text, strlen(text));
+	mule_json_string(f, text, strlen(text));
 }
 
-static void
-print_json(struct mule_stick_names *names, const struct mule_sent_item *it,
-    int64_t now, int first)
+/* IT's object, added whole to LOG (core/jsonlog.h). */
+static gpg_error_t
+print_json(struct mule_jsonlog *log, struct mule_stick_names *names,
+    const struct mule_sent_item *it, int64_t now)
 {
-	printf("%s\n  {\"status\": \"%s\"", first ? "" : ",",
-	    status_names[status_of(it)]);
-	mule_stick_json_person(stdout, names, "recipient", it->recipient);
-	mule_stick_json_person(stdout, names, "sender", it->sender);
-	printf(", \"id\": \"%s\", \"cid\": \"%s\", \"kind\": \"%s\", "
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return gpg_error_from_syserror();
+	fprintf(f, "{\"status\": \"%s\"", status_names[status_of(it)]);
+	mule_stick_json_person(f, names, "recipient", it->recipient);
+	mule_stick_json_person(f, names, "sender", it->sender);
+	fprintf(f, ", \"id\": \"%s\", \"cid\": \"%s\", \"kind\": \"%s\", "
 	    "\"name\": ", it->id, it->cid, it->kind);
-	mule_json_string(stdout, it->name, strlen(it->name));
-	printf(", \"size\": %" PRIu64, it->size);
-	json_time("queued", it->queued, it->queued != 0);
-	json_time("put", it->put, it->put != 0);
-	printf(", \"age_days\": %" PRId64, age_days(it, now));
-	json_time("acknowledged", it->ack_time, it->acked);
-	printf(", \"receipt\": ");
+	mule_json_string(f, it->name, strlen(it->name));
+	fprintf(f, ", \"size\": %" PRIu64, it->size);
+	json_time(f, "queued", it->queued, it->queued != 0);
+	json_time(f, "put", it->put, it->put != 0);
+	fprintf(f, ", \"age_days\": %" PRId64, age_days(it, now));
+	json_time(f, "acknowledged", it->ack_time, it->acked);
+	fputs(", \"receipt\": ", f);
 	if (it->acked)
-		printf("\"%s\"", it->receipt);
+		fprintf(f, "\"%s\"", it->receipt);
 	else
-		fputs("null", stdout);
-	json_time("receipt_sealed", it->receipt_created, it->acked);
-	fputs("}", stdout);
+		fputs("null", f);
+	json_time(f, "receipt_sealed", it->receipt_created, it->acked);
+	fputs("}", f);
+	if (fclose(f) == EOF) {
+		free(text);
+		return gpg_error_from_syserror();
+	}
+	return mule_jsonlog_add(log, text);
 }
 
 /* The summary line of RECIPIENT's N items from INDEX. */
@@ -265,15 +278,16 @@ print_all(const struct mule_sent *s, const struct mule_stick_sent_opts *o,
     int64_t now)
 {
 	const struct mule_sent_item *it, *prev = NULL;
+	struct mule_jsonlog *log = NULL;
 	gpg_error_t err = 0;
 	size_t i, k;
 
-	if (o->json)
-		fputs("[", stdout);
+	if (o->json && (err = mule_jsonlog_new(&log, STDOUT_FILENO)))
+		return err;
 	for (i = 0; !err && i < n; i++) {
 		it = mule_sent_get(s, index[i]);
 		if (o->json) {
-			print_json(names, it, now, i == 0);
+			err = print_json(log, names, it, now);
 			continue;
 		}
 		if (!o->quiet && (!prev || strcmp(prev->recipient,
@@ -287,10 +301,13 @@ print_all(const struct mule_sent *s, const struct mule_stick_sent_opts *o,
 			err = print_line(names, it, now);
 		prev = it;
 	}
-	if (o->json)
-		fputs(n ? "\n]\n" : "]\n", stdout);
-	else if (!n && !o->quiet)
+	if (log) {
+		gpg_error_t ferr = mule_jsonlog_finish(log);
+
+		err = err ? err : ferr;
+	} else if (!n && !o->quiet)
 		puts("no items");
+	mule_jsonlog_free(log);
 	return err;
 }
 
