@@ -101,6 +101,12 @@ st 0 ms_a put --queue -r "$BOB" "$SRC/msg"
 [ "$(stat -c %a "$OB")" = 700 ] || why="$why the outbox stays $(stat -c %a "$OB");"
 verdict "an outbox opened up to others is made private again"
 
+why=""
+st 0 ms_a put --queue --json -R "$T/mallory.asc" "$SRC/report.txt"
+[ "$(json '[r["fpr"] for r in d[0]["recipients"]]')" = "['$MALLORY']" ] || why="$why recipients: $(cat "$T/out");"
+GNUPGHOME=$AH gpg --batch -k "$MALLORY" >/dev/null 2>&1 && why="$why Mallory's key was imported;"
+verdict "put --queue -R KEYFILE: sealed for the key in the file, which is not imported"
+
 # --- all or nothing -------------------------------------------------------------------
 why=""
 outbox_state >"$T/ob.before"
