@@ -199,7 +199,8 @@ done_bundle_x() {
 target_bundle_x="$W/dest"
 
 # put: what a failed put left on the stick, a good put then added to:
-# Bob gets every item whole (none rejected), the note and the tree once.
+# Bob gets every item whole (none rejected), the note and the tree once,
+# numbered 1 and 2 (a failed put gives its numbers back).
 run_put() {
 	a mule-stick put "$W/stick" -r "$BOB" "$W/in/note" "$W/in/tree"
 }
@@ -219,6 +220,10 @@ done_put() {
 	contents "$W/inbox" | awk '{ print $2 }' | sort >"$W/names"
 	cmp -s "$W/want" "$W/names" ||
 	    { echo "delivered: $(uniq -c "$W/names" | tr -s ' \n' ' ')"; return 1; }
+	# The numbers of a failed put went back: Bob's two are 1 and 2.
+	[ "$(awk -v b="$BOB" '$2 == b && NF == 3 { print $3 }' \
+	    "$ASTATE/mule/sequence" 2>/dev/null)" = 2 ] ||
+	    { echo "numbers: $(tr '\n' ' ' <"$ASTATE/mule/sequence")"; return 1; }
 	rm -rf "$W/inbox" "$BSTATE"
 	mkdir -p "$BSTATE"
 }

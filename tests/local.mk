@@ -25,7 +25,8 @@ tests_agent_socket_LDADD = $(MULE_LIBS)
 # so that t-fuzz-replay.sh runs every corpus through it without clang.
 FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar tests/fuzz-packet \
 	tests/fuzz-clearsig tests/fuzz-manifest tests/fuzz-digests \
-	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-parts \
+	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-sequence \
+	tests/fuzz-parts \
 	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur tests/fuzz-qr-parts \
 	tests/fuzz-sent tests/fuzz-receipt tests/fuzz-outbox
 tests_fuzz_outbox_SOURCES = contrib/fuzz/fuzz-outbox.c tests/fuzz-replay.c
@@ -52,6 +53,8 @@ tests_fuzz_sent_SOURCES = contrib/fuzz/fuzz-sent.c tests/fuzz-replay.c
 tests_fuzz_sent_LDADD = $(MULE_LIBS)
 tests_fuzz_receipt_SOURCES = contrib/fuzz/fuzz-receipt.c tests/fuzz-replay.c
 tests_fuzz_receipt_LDADD = $(MULE_LIBS)
+tests_fuzz_sequence_SOURCES = contrib/fuzz/fuzz-sequence.c tests/fuzz-replay.c
+tests_fuzz_sequence_LDADD = $(MULE_LIBS)
 tests_fuzz_parts_SOURCES = contrib/fuzz/fuzz-parts.c contrib/fuzz/fuzz-scratch.h \
 	tests/fuzz-replay.c
 tests_fuzz_parts_LDADD = $(MULE_LIBS)
@@ -76,9 +79,12 @@ tests_unit_armor_SOURCES = tests/unit-armor.c tests/tap.h
 tests_unit_armor_LDADD = $(MULE_LIBS)
 tests_unit_words_SOURCES = tests/unit-words.c tests/tap.h
 tests_unit_usage_SOURCES = tests/unit-usage.c tests/tap.h
-UNIT_TESTS += tests/unit-envelope tests/unit-sent tests/unit-outbox
+UNIT_TESTS += tests/unit-envelope tests/unit-sent tests/unit-sequence \
+	tests/unit-outbox
 tests_unit_sent_SOURCES = tests/unit-sent.c tests/tap.h
 tests_unit_sent_LDADD = $(MULE_LIBS)
+tests_unit_sequence_SOURCES = tests/unit-sequence.c tests/tap.h
+tests_unit_sequence_LDADD = $(MULE_LIBS)
 tests_unit_outbox_SOURCES = tests/unit-outbox.c tests/tap.h
 tests_unit_outbox_LDADD = $(MULE_LIBS)
 tests_unit_envelope_SOURCES = tests/unit-envelope.c tests/tap.h

@@ -281,20 +281,51 @@ if has_test_hooks; then
 	done
 
 	# --- a killed queue ----------------------------------------------------------------------
-	scenario killed-queue
-	OB="$ASTATE/mule/outbox"
+	# killed_queue POINT: Alice queues one item, a second queue is
+	# killed at POINT, a third item is queued; sync and Bob's get.
+	killed_queue() {
+		queue_new -r "$BOB" "$SRC/report.txt"
+		pause_at "$1" env GNUPGHOME="$AH" HOME="$T/alice" \
+		    XDG_STATE_HOME="$ASTATE" mule-stick put --queue -r "$BOB" \
+		    "$SRC/notes" || why="$why did not stop at $1;"
+		kill -9 "$paused" 2>/dev/null
+		wait "$paused" 2>/dev/null
+	}
+	# seqs_on_stick: the numbers of Bob's items on the stick, sorted
+	seqs_on_stick() {
+		for f in $(items "$BOX" | grep '\.gpg$'); do
+			env_of "$BH" "$BOX/$f" | field recipient | cut -d' ' -f2
+		done | sort -n | tr '\n' ' '
+	}
+
+	stick killed-queue
 	why=""
-	pause_at outbox-queue-before-record env GNUPGHOME="$AH" HOME="$T/alice" \
-	    XDG_STATE_HOME="$ASTATE" mule-stick put --queue -r "$BOB" "$SRC/report.txt" ||
-	    why="$why did not stop;"
-	kill -9 "$paused" 2>/dev/null
-	wait "$paused" 2>/dev/null
-	[ -z "$(queued)" ] || why="$why a record was written;"
-	[ "$(ls -A "$OB" | grep -c '\.gpg$')" -eq 1 ] || why="$why no item file left to tidy;"
-	st 0 ms_a sync "$T/no-such-stick"
-	[ ! -s "$T/out" ] || why="$why sync printed;"
+	killed_queue outbox-queue-before-record
+	[ "$(queued | wc -l)" -eq 1 ] || why="$why queued: $(queued | tr '\n' ' ');"
+	[ "$(ls -A "$OB" | grep -c '\.gpg$')" -eq 2 ] || why="$why no item file left to tidy;"
+	st 0 ms_a sync "$S"
+	[ "$(cids "$BOX" | wc -l)" -eq 1 ] || why="$why the stick holds $(cids "$BOX" | wc -l) items;"
 	[ -z "$(ls -A "$OB")" ] || why="$why the outbox holds: $(ls -A "$OB" | tr '\n' ' ');"
-	verdict "put --queue killed between the item and its record: nothing is queued, and the next sync removes the item"
+	queue_new -r "$BOB" - <"$SRC/msg"
+	st 0 ms_a sync "$S"
+	[ "$(seqs_on_stick)" = "1 2 " ] || why="$why numbers on the stick: $(seqs_on_stick);"
+	st 0 ms_b get "$S" -C "$IN"
+	grep -qE '^(gap|replay|rejected) ' "$T/out" && why="$why $(cat "$T/out");"
+	verdict "put --queue killed before its record: nothing queued, sync removes the item and gives its number back; the next item takes it, Bob sees no gap"
+	fat_done
+
+	stick killed-settle
+	why=""
+	killed_queue outbox-queue-before-settle
+	[ "$(queued | wc -l)" -eq 2 ] || why="$why queued: $(queued | tr '\n' ' ');"
+	queue_new -r "$BOB" - <"$SRC/msg"
+	st 0 ms_a sync "$S"
+	[ "$(seqs_on_stick)" = "1 2 3 " ] || why="$why numbers on the stick: $(seqs_on_stick);"
+	st 0 ms_b get "$S" -C "$IN"
+	[ "$(delivered_count)" -eq 3 ] || why="$why Bob got $(delivered_count);"
+	grep -qE '^(gap|replay|rejected) ' "$T/out" && why="$why $(cat "$T/out");"
+	verdict "put --queue killed after its record, before its numbers were settled: the item keeps them, no number goes to two items"
+	fat_done
 
 	# --- one sync at a time, and none while a queue puts in ----------------------------------
 	stick lock

@@ -232,6 +232,19 @@ mule_output_retarget(struct mule_output *o, const char *name)
 }
 
 const char *
+mule_output_temp_name(const struct mule_output *o)
+{
+	return o->tmp && !o->committed ? o->tmp + o->skip : NULL;
+}
+
+void
+mule_output_keep_on_signal(struct mule_output *o)
+{
+	mule_cleanup_forget(o->cleanup_slot);
+	o->cleanup_slot = -1;
+}
+
+const char *
 mule_output_name(const struct mule_output *o)
 {
 	if (o->path)

@@ -63,6 +63,16 @@ void mule_output_uncommit(struct mule_output *out);
 /* Free OUT; without a commit the output is discarded.  NULL is fine. */
 void mule_output_free(struct mule_output *out);
 
+/* The name of a file output's temporary in its directory, until it is
+ * committed; NULL for any other output. */
+const char *mule_output_temp_name(const struct mule_output *out);
+
+/* Leave a file output's temporary in place if a signal ends the process
+ * (freed without a commit, it is still removed): its name is recorded
+ * elsewhere as the proof that the output never got its own, and a later
+ * run removes it as stale (tempname.h). */
+void mule_output_keep_on_signal(struct mule_output *out);
+
 /* The name to use in messages ("standard output" or the path). */
 const char *mule_output_name(const struct mule_output *out);
 

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/testhook.h"
 #include "pgp/gpg.h"
 #include "pgp/keys.h"
 #include "stick/envelope.h"
@@ -104,9 +105,9 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	struct mule_membuf cert = { NULL, 0, 0, 0, NULL };
 	struct put_jobs jobs;
 	struct mule_reporter *rep = NULL;
-	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
+	uint64_t *seqs = NULL;
 	gpgme_ctx_t ctx = NULL;
-	gpg_error_t err;
+	gpg_error_t err, e;
 	size_t i;
 
 	memset(&route, 0, sizeof route);
@@ -149,14 +150,19 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	if (!err)
 		err = mule_stick_space_check(s, items, nitems,
 		    route.hide_recipients ? 1 : route.nrecipients, cert.len);
+	/* What killed puts left here is settled first: the numbers they
+	 * give back are taken again now. */
+	if (!err)
+		err = mule_stick_route_prepare(s, &route);
+	if (!err && (!(seqs = calloc(nitems, route.nrecipients
+	    * sizeof *seqs)) || !(jobs.stored = calloc(nitems,
+	    sizeof *jobs.stored))))
+		err = gpg_error_from_syserror();
 	/* All the numbers at once: one lock and one write, not one per
 	 * item. */
 	if (!err)
 		err = mule_stick_route_number(&route, nitems, seqs);
-	if (!err)
-		err = mule_stick_route_prepare(s, &route);
-	if (!err && !(jobs.stored = calloc(nitems, sizeof *jobs.stored)))
-		err = gpg_error_from_syserror();
+	mule_test_pause("stick-put-after-number");
 	if (!err)
 		err = mule_parallel_run(nitems, put_one, &jobs);
 	if (!err)
@@ -172,15 +178,26 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 
 		err = err ? err : ferr;
 	}
-	mule_reporter_free(rep);
-	for (i = 0; jobs.stored && i < nitems; i++) {
-		if (err)
-			mule_stick_put_undo(s, &route, &jobs.stored[i]);
-		free(jobs.stored[i].name);
-	}
+	for (i = 0; err && jobs.stored && i < nitems; i++)
+		mule_stick_put_undo(s, &route, &jobs.stored[i]);
 	if (err && jobs.stored)
 		(void)mule_stick_route_sync(s, &route);
+	mule_test_pause("stick-put-before-settle");
+	/* Numbers kept for the items in place, given back for those that
+	 * never were (or were taken back untouched); what is not known is
+	 * left to the next put here. */
+	e = jobs.stored ? mule_stick_route_settle(&route, jobs.stored, nitems)
+	    : 0;
+	if (e && !err) {
+		mule_warn("sequence numbers not settled (%s): the next put "
+		    "settles them", gpg_strerror(e));
+		mule_error_clear();
+	}
+	mule_reporter_free(rep);
+	for (i = 0; jobs.stored && i < nitems; i++)
+		free(jobs.stored[i].name);
 	free(jobs.stored);
+	free(seqs);
 	for (i = 0; i < jobs.nspare; i++)
 		gpgme_release(jobs.spare[i]);
 	gpgme_release(ctx);
@@ -188,4 +205,3 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	mule_membuf_release(&cert);
 	return err;
 }
-

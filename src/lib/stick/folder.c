@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/output.h"
+#include "core/secret.h"
 #include "core/testhook.h"
 #include "core/text.h"
 #include "stick/folder.h"
@@ -103,6 +104,15 @@ put_file(int fd, const char *dir, const char *name, const char *text)
 	return err;
 }
 
+/* A fresh ID with its newline. */
+static void
+new_id(char text[MULE_STICK_ID_LEN + 2])
+{
+	mule_random_hex(text, MULE_STICK_ID_LEN / 2);
+	text[MULE_STICK_ID_LEN] = '\n';
+	text[MULE_STICK_ID_LEN + 1] = '\0';
+}
+
 gpg_error_t
 mule_stick_init(const char *path)
 {
@@ -137,6 +147,12 @@ mule_stick_init(const char *path)
 		err = put_file(s.fd, s.mule, "README.txt", readme);
 	if (!err)
 		err = put_file(s.fd, s.mule, "VERSION", VERSION_TEXT);
+	if (!err) {
+		char id[MULE_STICK_ID_LEN + 2];
+
+		new_id(id);
+		err = put_file(s.fd, s.mule, "ID", id);
+	}
 	mule_stick_close(&s);
 	return err;
 }
@@ -184,6 +200,69 @@ mule_stick_open(struct mule_stick *s, const char *path)
 		    "lay it out with: mule-stick init STICK",
 		    "%s: MULE/VERSION is missing or not \"mule-stick 1\"", path);
 	return 0;
+}
+
+/* MULE/ID of S in ID: 0, or -1 with errno (ENOENT: not there). */
+static int
+read_id(const struct mule_stick *s, char id[MULE_STICK_ID_LEN + 1])
+{
+	char buf[MULE_STICK_ID_LEN + 2];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	/* Looked at before it is opened, as VERSION is. */
+	if (fstatat(s->fd, "ID", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = openat(s->fd, "ID", O_RDONLY | O_NOFOLLOW | O_NONBLOCK
+	    | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n < 0)
+		return -1;
+	if (n != MULE_STICK_ID_LEN + 1 || buf[MULE_STICK_ID_LEN] != '\n'
+	    || !mule_is_hex(buf, MULE_STICK_ID_LEN, 0)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(id, buf, MULE_STICK_ID_LEN);
+	id[MULE_STICK_ID_LEN] = '\0';
+	return 0;
+}
+
+gpg_error_t
+mule_stick_id(const struct mule_stick *s, int create,
+    char id[MULE_STICK_ID_LEN + 1])
+{
+	char text[MULE_STICK_ID_LEN + 2];
+	gpg_error_t err;
+
+	if (read_id(s, id) == 0)
+		return 0;
+	if (errno == ENOENT && create) {
+		/* Two puts at once: the one that comes second reads the
+		 * first one's. */
+		new_id(text);
+		err = put_file(s->fd, s->mule, "ID", text);
+		if (gpg_err_code(err) == GPG_ERR_EEXIST)
+			mule_error_clear();
+		else if (err)
+			return err;
+		if (read_id(s, id) == 0)
+			return 0;
+	}
+	if (errno == EINVAL)
+		return mule_error_set(mule_fail_code(GPG_ERR_INV_DATA),
+		    "remove it: the next put makes a new one",
+		    "%s/ID: not a stick ID", s->mule);
+	return mule_error_set(gpg_error_from_syserror(), NULL, "%s/ID: %s",
+	    s->mule, strerror(errno));
 }
 
 void

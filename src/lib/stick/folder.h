@@ -3,6 +3,8 @@
  *
  *   STICK/MULE/README.txt     for a person who finds the stick
  *   STICK/MULE/VERSION        "mule-stick 1"
+ *   STICK/MULE/ID             16 lower-case hex digits: which stick this
+ *                             is, to its users' sequence numbers
  *   STICK/MULE/to/FPR/        items for the key FPR (40 upper-case hex)
  *   STICK/MULE/to/anyone/     items with hidden recipients
  *   STICK/MULE/rejected/      items a reader refused, kept for a look
@@ -44,6 +46,13 @@ struct mule_stick_item {
 
 /* Lay out the MULE folder on the stick at PATH (again: nothing lost). */
 gpg_error_t mule_stick_init(const char *path);
+
+/* The stick's ID, from MULE/ID (a regular file holding 16 lower-case
+ * hex digits and a newline), made if it is missing (a stick laid out by
+ * an older mule) and CREATE; anything else there is an error. */
+#define MULE_STICK_ID_LEN 16
+gpg_error_t mule_stick_id(const struct mule_stick *s, int create,
+    char id[MULE_STICK_ID_LEN + 1]);
 
 /* Open a stick laid out by mule_stick_init. */
 gpg_error_t mule_stick_open(struct mule_stick *s, const char *path);

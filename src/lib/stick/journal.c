@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* journal.c - what mule-stick has delivered, and what it has numbered. */
+/* journal.c - what mule-stick has delivered. */
 #include <config.h>
 
 #include <errno.h>
@@ -686,73 +686,4 @@ mule_journal_close(struct mule_journal *j)
 	free(j->records);
 	free(j->path);
 	free(j);
-}
-
-/* The sequence counters: read, bump, write a new file, rename. */
-gpg_error_t
-mule_sequence_next(const char *dir, const char *sender,
-    char recipients[][41], size_t n, uint64_t *seqs, uint64_t count)
-{
-	char *lock = NULL, *path = NULL, *tmp = NULL;
-	char s[64], r[64], line[256];
-	unsigned long long last;
-	gpg_error_t err = 0;
-	FILE *in = NULL, *out = NULL;
-	size_t i;
-	int lfd = -1;
-
-	for (i = 0; i < n; i++)
-		seqs[i] = 1;
-	if (asprintf(&lock, "%s/sequence.lock", dir) < 0 || asprintf(&path,
-	    "%s/sequence", dir) < 0 || asprintf(&tmp, "%s/.sequence.%ld",
-	    dir, (long)getpid()) < 0) {
-		err = gpg_error_from_syserror();
-		goto leave;
-	}
-	lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (lfd < 0 || flock(lfd, LOCK_EX) < 0) {
-		err = gpg_error_from_syserror();
-		goto leave;
-	}
-	out = fopen(tmp, "w");
-	if (!out) {
-		err = gpg_error_from_syserror();
-		goto leave;
-	}
-	in = fopen(path, "r");
-	while (in && fgets(line, sizeof line, in)) {
-		/* A line that is not ours to understand is kept as it is. */
-		if (sscanf(line, "%63s %63s %llu", s, r, &last) != 3) {
-			fputs(line, out);
-			continue;
-		}
-		for (i = 0; i < n; i++)
-			if (!strcmp(s, sender) && !strcmp(r, recipients[i]))
-				break;
-		if (i < n)
-			seqs[i] = last + 1;
-		else
-			fprintf(out, "%s %s %llu\n", s, r, last);
-	}
-	for (i = 0; i < n; i++)
-		fprintf(out, "%s %s %" PRIu64 "\n", sender, recipients[i],
-		    seqs[i] + count - 1);
-	if (fflush(out) || fsync(fileno(out)) < 0 || rename(tmp, path) < 0)
-		err = gpg_error_from_syserror();
-leave:
-	if (err)
-		mule_error_set(err, NULL, "sequence numbers in %s: %s", dir,
-		    gpg_strerror(err));
-	if (in)
-		fclose(in);
-	if (out && fclose(out) && !err)
-		err = gpg_error_from_syserror();
-	if (tmp)
-		unlink(tmp);	/* after a rename, nothing is there */
-	if (lfd >= 0)
-		close(lfd);
-	free(lock);
-	free(path);
-	free(tmp);
-	return err;
 }

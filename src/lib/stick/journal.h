@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* journal.h - what mule-stick has delivered, and what it has numbered.
+/* journal.h - what mule-stick has delivered.
  *
  * The journal (one per receiving user, $XDG_STATE_HOME/mule/journal by
  * default) is append-only text, each line fsync'ed before the item it
@@ -14,8 +14,8 @@
  * outside '!'..'~' and each '%' written as %XX (upper-case hex), and
  * nothing else written so: any reason fits in one field of one line.
  * A line cut short by a crash is dropped when the journal is opened.
- * The sender's counters live in "sequence" beside it: "SENDER RECIPIENT
- * LAST" lines, rewritten under a lock.
+ * The sender's sequence numbers live in "sequence" beside it
+ * (stick/sequence.h).
  */
 #ifndef MULE_JOURNAL_H
 #define MULE_JOURNAL_H
@@ -106,11 +106,5 @@ const struct mule_journal_rejection *mule_journal_rejection(
     const struct mule_journal *j, const char *cid);
 
 void mule_journal_close(struct mule_journal *j);
-
-/* Take the next COUNT sequence numbers from SENDER to each of N
- * RECIPIENTS (stored in the state directory DIR, under a lock); SEQS
- * gets the first of each. */
-gpg_error_t mule_sequence_next(const char *dir, const char *sender,
-    char recipients[][41], size_t n, uint64_t *seqs, uint64_t count);
 
 #endif

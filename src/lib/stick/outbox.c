@@ -308,6 +308,14 @@ mule_outbox_lock(struct mule_outbox *ob, int exclusive)
 }
 
 void
+mule_outbox_unlock(struct mule_outbox *ob)
+{
+	if (ob->lock >= 0)
+		close(ob->lock);
+	ob->lock = -1;
+}
+
+void
 mule_outbox_close(struct mule_outbox *ob)
 {
 	if (ob->fd >= 0)
@@ -600,6 +608,28 @@ mule_outbox_remove(const struct mule_outbox *ob, const char *cid)
 	if (!err)
 		err = remove_one(ob, name);
 	return err;
+}
+
+gpg_error_t
+mule_outbox_probe(void *arg, struct mule_sequence_item *item)
+{
+	const struct mule_outbox *ob = arg;
+	struct stat st;
+	char name[80];
+	size_t k;
+	int there = 0;
+
+	if (hexfield(item->cid, 64, 0)) {
+		snprintf(name, sizeof name, "%s.to", item->cid);
+		there = fstatat(ob->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		snprintf(name, sizeof name, "%s.done", item->cid);
+		there = there || fstatat(ob->fd, name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0;
+	}
+	for (k = 0; k < item->n; k++)
+		item->copies[k].fate = there ? MULE_SEQUENCE_THERE
+		    : MULE_SEQUENCE_NEVER;
+	return 0;
 }
 
 int

@@ -46,6 +46,10 @@
 #include <gpg-error.h>
 
 #include "stick/put.h"
+#include "stick/sequence.h"
+
+/* Where the sequence numbers of queued items are pending (sequence.h). */
+#define MULE_OUTBOX_LOCATION "outbox"
 
 #define MULE_OUTBOX_MAX_RECIPIENTS 64
 #define MULE_OUTBOX_RECORD_MAX 65536
@@ -95,6 +99,9 @@ gpg_error_t mule_outbox_open(struct mule_outbox *ob, const char *state_dir,
 /* Lock the outbox: shared (queues) or EXCLUSIVE (sync); waits. */
 gpg_error_t mule_outbox_lock(struct mule_outbox *ob, int exclusive);
 
+/* Let the lock go (it goes with mule_outbox_close too). */
+void mule_outbox_unlock(struct mule_outbox *ob);
+
 void mule_outbox_close(struct mule_outbox *ob);
 
 /* What the outbox holds: *ITEMS, oldest first (each to be released),
@@ -122,6 +129,13 @@ gpg_error_t mule_outbox_remove(const struct mule_outbox *ob, const char *cid);
  * queued or recorded as on a stick?  For the sequence numbers: such an
  * item keeps the number it was sealed with.  0 on any error. */
 int mule_outbox_holds(const char *state_dir, const char *cid);
+
+/* The probe of mule_sequence_reconcile for MULE_OUTBOX_LOCATION (ARG:
+ * the struct mule_outbox, locked): an item of a dead run is in place if
+ * the outbox holds its record (CID.to or CID.done), and never was if it
+ * does not.  Right only while no sync can have removed such an item:
+ * every sync reconciles first, under its lock, before it removes any. */
+gpg_error_t mule_outbox_probe(void *arg, struct mule_sequence_item *item);
 
 /* What mule-stick put --queue was told. */
 struct mule_outbox_queue_opts {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,10 +26,11 @@
 #include "pgp/keyfile.h"
 #include "pgp/keys.h"
 #include "stick/folder.h"
-#include "stick/journal.h"
+#include "stick/place.h"
 #include "stick/put.h"
 #include "stick/report.h"
 #include "stick/space.h"
+#include "stick/sequence.h"
 #include "stick/update.h"
 #include "tar/bundle.h"
 #include "tar/parts.h"
@@ -119,6 +121,8 @@ mule_stick_route_release(struct mule_stick_route *r)
 	for (i = 0; r->keyfiles && i < r->nrecipients; i++)
 		mule_keyfile_free(r->keyfiles[i]);
 	free(r->keyfiles);
+	mule_sequence_close(r->seq);
+	r->seq = NULL;
 	free(r->recipients);
 	r->keyfiles = NULL;
 	r->recipients = NULL;
@@ -148,88 +152,72 @@ hashing_write(void *arg, const void *buf, size_t n)
 	return mule_stick_space_explain(h->stick, h->write(h->arg, buf, n));
 }
 
-/* Copy NAME from folder FROM (FROM_PATH) into a temporary for NAME in
- * folder TO (TO_PATH), to be committed by the caller.  Both folders are
- * held open: nothing is looked up by path. */
+/* Record the numbers of the item CID (its envelope ENV) for recipients
+ * FIRST to FIRST + N - 1 of R as pending at R's location, the first
+ * MARKED of them with MARK, the others with none yet. */
 static gpg_error_t
-copy_open(int from, const char *from_path, int to, const char *to_path,
-    const char *name, struct mule_output **out)
+note_pending(const struct mule_stick_route *r,
+    const struct mule_envelope *env, const char *cid, size_t first,
+    size_t n, const char *mark, size_t marked)
 {
-	unsigned char buf[65536];
-	gpg_error_t err;
-	ssize_t n;
-	int fd;
+	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
+	const char *marks[MULE_ENVELOPE_MAX_RECIPIENTS];
+	size_t i;
 
-	*out = NULL;
-	fd = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	err = fd < 0 ? mule_error_set(gpg_error_from_syserror(), NULL,
-	    "%s/%s: %s", from_path, name, strerror(errno))
-	    : mule_output_open_at(out, to, to_path, name, MULE_OUTPUT_FORCE
-	    | MULE_OUTPUT_BATCH);
-	while (!err && (n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		err = n < 0 ? gpg_error_from_syserror()
-		    : mule_output_write(*out, buf, (size_t)n);
+	if (!r->seq || !r->location[0] || first + n > r->nrecipients
+	    || n > MULE_ENVELOPE_MAX_RECIPIENTS)
+		return gpg_error(GPG_ERR_INTERNAL);
+	for (i = 0; i < n; i++) {
+		seqs[i] = env->recipients[first + i].seq;
+		marks[i] = i < marked ? mark : NULL;
 	}
-	if (fd >= 0)
-		close(fd);
-	if (err) {
-		mule_output_free(*out);
-		*out = NULL;
-	}
+	return mule_sequence_pending(r->seq, r->sender, cid, r->location,
+	    r->recipients + first, seqs, marks, n);
+}
+
+/* A copy for recipient K of R is about to be renamed into place. */
+struct copy_note {
+	const struct mule_stick_route *r;
+	const struct mule_envelope *env;
+	const char *cid;
+	size_t k;
+};
+
+static gpg_error_t
+before_copy(void *arg, const char *mark)
+{
+	struct copy_note *c = arg;
+	gpg_error_t err;
+
+	mule_test_pause("stick-put-copying");
+	err = note_pending(c->r, c->env, c->cid, c->k, 1, mark, 1);
+	mule_test_pause("stick-put-copy-after-pending");
 	return err;
 }
 
-/* Copy part K of item CID (0: not split) from folder FROM into TO, as a
- * temporary; *OUT to be committed. */
-static gpg_error_t
-copy_part(int from, const char *from_path, int to, const char *to_path,
-    const char *cid, size_t k, struct mule_output **out)
-{
-	char name[80];
-	int len;
-
-	if (k)
-		len = snprintf(name, sizeof name, "%s.gpg.%03zu", cid, k);
-	else
-		len = snprintf(name, sizeof name, "%s.gpg", cid);
-	if (len < 0 || (size_t)len >= sizeof name)
-		return gpg_error(GPG_ERR_INV_NAME);
-	return copy_open(from, from_path, to, to_path, name, out);
-}
-
-/* The other recipients' folders get a copy of what the first one got.
- * The first part is written first and renamed into place last, as put
- * itself does: until then a reader sees, beside the other parts, the
- * temporary of a running put, not an item with its first part missing. */
+/* The other recipients' folders get a copy of what the first one got
+ * (folder FD, FOLDER), each numbered as pending first; *DONE counts the
+ * folders the item is in place in, the first one's among them. */
 static gpg_error_t
 copy_to_others(const struct mule_stick *s, const struct mule_stick_route *r,
-    int fd, const char *folder, const char *cid, size_t nparts)
+    const struct mule_envelope *env, int fd, const char *folder,
+    const char *cid, size_t nparts, size_t *done)
 {
-	struct mule_output *first = NULL, *out = NULL;
+	struct copy_note note = { r, env, cid, 0 };
 	char *other = NULL, rel[64];
 	gpg_error_t err = 0;
-	size_t i, k;
+	size_t i;
 	int ofd = -1;
 
 	for (i = 1; !err && i < r->nrecipients; i++) {
 		snprintf(rel, sizeof rel, "to/%s", r->recipients[i]);
+		note.k = i;
 		err = mule_stick_folder(s, rel, 1, &ofd, &other);
 		if (!err)
-			err = copy_part(fd, folder, ofd, other, cid, nparts ? 1
-			    : 0, &first);
-		for (k = nparts; !err && k >= 2; k--) {
-			err = copy_part(fd, folder, ofd, other, cid, k, &out);
-			if (!err)
-				err = mule_output_commit(out);
-			mule_output_free(out);
-			out = NULL;
-		}
+			err = mule_stick_copy_item(fd, folder, ofd, other, cid,
+			    nparts, before_copy, &note);
 		if (!err)
-			err = mule_output_commit(first);
-		mule_output_free(first);
-		first = NULL;
+			(*done)++;
 		if (ofd >= 0)
 			close(ofd);
 		ofd = -1;
@@ -239,17 +227,46 @@ copy_to_others(const struct mule_stick *s, const struct mule_stick_route *r,
 	return err;
 }
 
-/* Take ITEM back from every folder of R it may be in (best effort: a
- * part already gone is no error). */
-static void
+/* Is the temporary MARK still in folder FD? */
+static int
+mark_there(int fd, const char *mark)
+{
+	struct stat st;
+
+	return fstatat(fd, mark, &st, AT_SYMLINK_NOFOLLOW) == 0
+	    && S_ISREG(st.st_mode);
+}
+
+/* Remove the first file of item CID from folder FD ourselves: 1 if we
+ * did, 0 if it was not there (someone took it), -1 on an error. */
+static int
+remove_first(int fd, const char *cid, size_t nparts)
+{
+	char name[80];
+	struct stat st;
+
+	snprintf(name, sizeof name, nparts ? "%s.gpg.001" : "%s.gpg", cid);
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	if (unlinkat(fd, name, 0) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return 1;
+}
+
+/* Take item CID back from every folder of R (best effort: a part
+ * already gone is no error).  1 if it was in place in the first DONE
+ * folders, each, until we took it: nobody took it meanwhile. */
+static int
 undo_item(const struct mule_stick *s, const struct mule_stick_route *r,
-    const char *cid, size_t nparts)
+    const char *cid, size_t nparts, size_t done)
 {
 	struct mule_error_record why;	/* the failure's, kept */
 	struct mule_stick_item item;
 	char rel[64], *folder = NULL;
 	size_t i;
-	int fd;
+	int fd, ours = 1;
 
 	mule_error_save(&why);
 	memset(&item, 0, sizeof item);
@@ -258,42 +275,36 @@ undo_item(const struct mule_stick *s, const struct mule_stick_route *r,
 	for (i = 0; i < (r->hide_recipients ? 1 : r->nrecipients); i++) {
 		snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
 		    ? MULE_STICK_ANYONE : r->recipients[i]);
+		fd = -1;
 		if (mule_stick_folder(s, rel, 0, &fd, &folder) == 0
 		    && fd >= 0) {
-			(void)mule_stick_item_remove(fd, folder, &item);
+			if (i < done && remove_first(fd, cid, nparts) != 1)
+				ours = 0;
+			if (mule_stick_item_remove(fd, folder, &item))
+				ours = 0;
 			close(fd);
-		}
+		} else if (i < done)
+			ours = 0;
 		free(folder);
 		folder = NULL;
 	}
 	mule_error_restore(&why);
+	return ours;
 }
 
-/* Where store() puts an item: in the recipients' folders on STICK, or,
- * with STICK NULL, sealed into the local folder FD (FOLDER, for
- * messages) as CID.gpg, uncommitted: OUT, for the caller to commit. */
-struct dest {
-	const struct mule_stick *stick;
-	int fd;
-	const char *folder;
-	struct mule_output *out;	/* out, without STICK */
-};
-
-/* Seal TAR for R into folder FD (FOLDER) of stick S (NULL: a local
- * folder), in parts of R->split if SPLIT_IT, under a temporary name that
- * becomes CID.gpg (CID.gpg.001 ...) at the commit, which is left to the
- * caller: *OUTP or *SPLITP. */
+/* Seal into folder FD (FOLDER) of stick S, or of no stick (NULL: a
+ * local folder, the outbox, where the item is one file whatever R
+ * says), and name the item by its digest: *CID, and *OUT or *SPLIT
+ * (parts) to be committed. */
 static gpg_error_t
-seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+seal_item(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
     const struct mule_stick_route *r, struct mule_tarout_opts *tar,
     const struct mule_envelope *env, int fd, const char *folder,
-    int split_it, struct mule_output **outp, struct mule_split **splitp,
-    char cid[65], uint64_t *size)
+    struct mule_output **out, struct mule_split **split, char cid[65],
+    uint64_t *size)
 {
 	struct mule_gpg_opts g = *gopts;
 	struct mule_seal_opts seal;
-	struct mule_output *out = NULL;
-	struct mule_split *split = NULL;
 	struct hashing h = { NULL, NULL, NULL, 0, s };
 	const char **recps = NULL;
 	struct mule_keyfile **kfs = NULL;
@@ -305,29 +316,27 @@ seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	g.armor = 0;
 	snprintf(name, sizeof name, "pending-%s.gpg", env->id);
 	err = gcry_md_open(&h.md, GCRY_MD_SHA256, 0);
-	if (!err && split_it) {
-		err = mule_split_open_at(&split, fd, folder, name, r->split, 0);
+	if (!err && r->split && s) {
+		err = mule_split_open_at(split, fd, folder, name, r->split, 0);
 		h.write = mule_split_write;
-		h.arg = split;
+		h.arg = *split;
 	} else if (!err) {
 		/* The folder is tidied once before and fsync'ed once after
 		 * all items (mule_stick_route_prepare, _sync). */
-		err = mule_output_open_at(&out, fd, folder, name,
+		err = mule_output_open_at(out, fd, folder, name,
 		    MULE_OUTPUT_BATCH);
 		h.write = mule_output_write;
-		h.arg = out;
+		h.arg = *out;
 	}
 	recps = calloc(r->nrecipients, sizeof *recps);
 	kfs = calloc(r->nrecipients, sizeof *kfs);
 	if (!err && (!recps || !kfs))
 		err = gpg_error_from_syserror();
-	if (err) {
-		err = s ? mule_stick_space_explain(s, err) : err;
-		goto leave;
-	}
+	if (err && s)
+		err = mule_stick_space_explain(s, err);
 	/* A key from a file (-R) is sealed to as read then, never looked
 	 * up in the keyring. */
-	for (i = 0; i < r->nrecipients; i++) {
+	for (i = 0; !err && i < r->nrecipients; i++) {
 		if (r->keyfiles && r->keyfiles[i])
 			kfs[seal.nkeyfiles++] = r->keyfiles[i];
 		else
@@ -339,86 +348,89 @@ seal_into(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	seal.hide_recipients = r->hide_recipients;
 	seal.compress = -1;
 	seal.ctx = r->ctx;
-	err = mule_bundle_seal(&g, &seal, tar, hashing_write, &h);
-	if (err)
-		goto leave;
-	mule_hex_encode(cid, gcry_md_read(h.md, GCRY_MD_SHA256), 32);
-	snprintf(name, sizeof name, "%s.gpg", cid);
-	err = split ? mule_split_retarget(split, name)
-	    : mule_output_retarget(out, name);
-	*size = h.bytes;
-leave:
+	if (!err)
+		err = mule_bundle_seal(&g, &seal, tar, hashing_write, &h);
+	if (!err) {
+		mule_hex_encode(cid, gcry_md_read(h.md, GCRY_MD_SHA256), 32);
+		snprintf(name, sizeof name, "%s.gpg", cid);
+		err = *split ? mule_split_retarget(*split, name)
+		    : mule_output_retarget(*out, name);
+	}
+	if (!err)
+		*size = h.bytes;
 	gcry_md_close(h.md);
 	free(recps);
 	free(kfs);
-	if (err) {
-		mule_split_free(split);
-		mule_output_free(out);
-		split = NULL;
-		out = NULL;
-	}
-	*outp = out;
-	*splitp = split;
 	return err;
 }
 
 static gpg_error_t
-store(const struct mule_gpg_opts *gopts, struct dest *d,
+store(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
     const struct mule_stick_route *r, struct mule_tarout_opts *tar,
-    const struct mule_envelope *env, char out_cid[65], size_t *out_nparts,
-    uint64_t *out_size)
+    const struct mule_envelope *env, struct mule_stick_stored *stored)
 {
-	const struct mule_stick *s = d->stick;
 	struct mule_output *out = NULL;
 	struct mule_split *split = NULL;
 	char *folder = NULL, rel[64], cid[65];
-	uint64_t size = 0;
+	const char *mark;
 	gpg_error_t err;
-	size_t nparts = 0;
+	size_t nparts = 0, done = 0;
 	int fd = -1;
 
-	if (!s) {
-		/* A local folder (the outbox): one file, uncommitted. */
-		err = seal_into(gopts, NULL, r, tar, env, d->fd, d->folder, 0,
-		    &d->out, &split, cid, &size);
-		if (!err) {
-			memcpy(out_cid, cid, 65);
-			*out_nparts = 0;
-			*out_size = size;
-		}
-		return err;
-	}
+	stored->where = MULE_STICK_NOWHERE;
 	snprintf(rel, sizeof rel, "to/%s", r->hide_recipients
 	    ? MULE_STICK_ANYONE : r->recipients[0]);
 	/* The folder is opened once: the item is written, renamed and
 	 * copied from there, whatever becomes of its path meanwhile. */
 	err = mule_stick_folder(s, rel, 1, &fd, &folder);
 	mule_test_pause("stick-put-after-open");
-	if (err)
-		err = mule_stick_space_explain(s, err);
-	else
-		err = seal_into(gopts, s, r, tar, env, fd, folder,
-		    r->split != 0, &out, &split, cid, &size);
-	if (err)
-		goto leave;
-	if (split) {
+	if (!err)
+		err = seal_item(gopts, s, r, tar, env, fd, folder, &out, &split,
+		    cid, &stored->size);
+	if (split)
 		nparts = mule_split_count(split);
-		err = mule_split_commit(split);
-	} else
-		err = mule_output_commit(out);
-	err = mule_stick_space_explain(s, err);
-	if (!err && !r->hide_recipients
-	    && (err = copy_to_others(s, r, fd, folder, cid, nparts))) {
+	/* Numbers pending before the item's first rename, all at once:
+	 * with hidden recipients, all marked by the one file; else the
+	 * first recipient's, the others' with no mark until their copy. */
+	mark = err ? NULL : split ? mule_split_first_temp(split)
+	    : mule_output_temp_name(out);
+	if (!err && !mark)
+		err = gpg_error(GPG_ERR_INTERNAL);
+	/* The temporary is the proof that the item never got its name:
+	 * interrupted by a signal, the put leaves it for the next one. */
+	if (!err && split)
+		mule_split_keep_first_on_signal(split);
+	else if (!err)
+		mule_output_keep_on_signal(out);
+	if (!err)
+		err = note_pending(r, env, cid, 0, r->nrecipients, mark,
+		    r->hide_recipients ? r->nrecipients : 1);
+	mule_test_pause("stick-put-after-pending");
+	if (!err) {
+		err = split ? mule_split_commit(split) : mule_output_commit(out);
+		err = mule_stick_space_explain(s, err);
+		/* A rename that failed did not happen if its temporary is
+		 * still there; else (the stick went away?) the next put
+		 * there tells. */
+		if (err && !mark_there(fd, mark))
+			stored->where = MULE_STICK_UNSURE;
+		else if (!err)
+			done = 1;
+	}
+	mule_test_pause("stick-put-after-rename");
+	if (!err && !r->hide_recipients) {
+		err = copy_to_others(s, r, env, fd, folder, cid, nparts, &done);
 		/* Said before the copies are taken back, which frees room. */
 		err = mule_stick_space_explain(s, err);
-		undo_item(s, r, cid, nparts);	/* in every folder, or none */
 	}
+	if (err && done)	/* in every folder, or none */
+		stored->where = undo_item(s, r, cid, nparts, done)
+		    ? MULE_STICK_NOWHERE : MULE_STICK_UNSURE;
 	if (!err) {
-		memcpy(out_cid, cid, 65);
-		*out_nparts = nparts;
-		*out_size = size;
+		memcpy(stored->cid, cid, 65);
+		stored->nparts = nparts;
+		stored->where = MULE_STICK_IN_PLACE;
 	}
-leave:
 	mule_split_free(split);
 	mule_output_free(out);
 	if (fd >= 0)
@@ -427,53 +439,67 @@ leave:
 	return err;
 }
 
-/* Number the item for every recipient and write its envelope. */
 gpg_error_t
 mule_stick_route_number(struct mule_stick_route *r, size_t n, uint64_t *seqs)
 {
-	gpg_error_t err;
-	char *dir = NULL;
+	gpg_error_t err = 0;
 
 	if (r->nrecipients > MULE_ENVELOPE_MAX_RECIPIENTS)
 		return mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE), NULL,
 		    "at most %d recipients", MULE_ENVELOPE_MAX_RECIPIENTS);
-	if (!r->state_dir && (err = mule_state_dir(&dir)))
-		return err;
-	err = mule_sequence_next(r->state_dir ? r->state_dir : dir, r->sender,
-	    r->recipients, r->nrecipients, seqs, n);
-	free(dir);
+	if (!r->seq)
+		err = mule_sequence_open(&r->seq, r->state_dir);
+	if (!err)
+		err = mule_sequence_take(r->seq, r->sender, r->recipients,
+		    r->nrecipients, n, seqs);
 	if (!err)
 		r->seqs = seqs;
 	return err;
 }
 
+gpg_error_t
+mule_stick_route_settle(const struct mule_stick_route *r,
+    const struct mule_stick_stored *stored, size_t n)
+{
+	enum mule_sequence_end *ends;
+	gpg_error_t err;
+	size_t i;
+
+	if (!r->seq || !r->seqs || !n)
+		return 0;
+	ends = calloc(n, sizeof *ends);
+	if (!ends)
+		return gpg_error_from_syserror();
+	for (i = 0; i < n; i++)
+		ends[i] = stored[i].where == MULE_STICK_IN_PLACE
+		    ? MULE_SEQUENCE_KEEP : stored[i].where == MULE_STICK_NOWHERE
+		    ? MULE_SEQUENCE_GIVE_BACK : MULE_SEQUENCE_LEAVE;
+	err = mule_sequence_settle(r->seq, r->sender, r->recipients,
+	    r->nrecipients, r->seqs, ends, n);
+	free(ends);
+	return err;
+}
+
+/* The envelope of item INDEX of R's numbered batch, as TEXT. */
 static gpg_error_t
 envelope_for(const struct mule_stick_route *r, size_t index,
     enum mule_item_kind kind, struct mule_envelope *env,
     struct mule_membuf *text)
 {
-	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
-	struct mule_stick_route one = *r;
 	char *s;
 	size_t i, len;
 	gpg_error_t err;
 
 	memset(env, 0, sizeof *env);
-	if (!r->seqs) {
-		err = mule_stick_route_number(&one, 1, seqs);
-		if (err)
-			return err;
-		index = 0;
-	}
-	for (i = 0; i < r->nrecipients; i++)
-		seqs[i] = (r->seqs ? r->seqs[i] : seqs[i]) + index;
+	if (!r->seqs || r->nrecipients > MULE_ENVELOPE_MAX_RECIPIENTS)
+		return gpg_error(GPG_ERR_INTERNAL);
 	mule_envelope_new_id(env->id);
 	env->version = MULE_ENVELOPE_VERSION;
 	env->kind = kind;
 	memcpy(env->sender, r->sender, 41);
 	for (i = 0; i < r->nrecipients; i++) {
 		memcpy(env->recipients[i].fpr, r->recipients[i], 41);
-		env->recipients[i].seq = seqs[i];
+		env->recipients[i].seq = r->seqs[index * r->nrecipients + i];
 	}
 	env->nrecipients = r->nrecipients;
 	env->created = (int64_t)time(NULL);
@@ -512,6 +538,36 @@ head_entries(const struct mule_gpg_opts *gopts,
 	extras[1].read = mule_membuf_read;
 	extras[1].arg = cert;
 	return 0;
+}
+
+/* Where put_item() puts an item: in the recipients' folders on STICK,
+ * or, with STICK NULL, sealed into the local folder FD (FOLDER, for
+ * messages) as CID.gpg, not committed: OUT, for the caller to commit. */
+struct dest {
+	const struct mule_stick *stick;
+	int fd;
+	const char *folder;
+	struct mule_output *out;	/* out, without STICK */
+};
+
+/* Seal an item into D's local folder as one file, left uncommitted. */
+static gpg_error_t
+seal_local(const struct mule_gpg_opts *gopts, struct dest *d,
+    const struct mule_stick_route *r, struct mule_tarout_opts *tar,
+    const struct mule_envelope *env, struct mule_stick_stored *stored)
+{
+	struct mule_split *split = NULL;
+	gpg_error_t err;
+
+	stored->where = MULE_STICK_NOWHERE;
+	err = seal_item(gopts, NULL, r, tar, env, d->fd, d->folder, &d->out,
+	    &split, stored->cid, &stored->size);
+	stored->nparts = 0;
+	if (err) {
+		mule_output_free(d->out);
+		d->out = NULL;
+	}
+	return err;
 }
 
 /* Seal ITEM for R and store it at D; what was stored in *STORED, and
@@ -568,14 +624,14 @@ put_item(const struct mule_gpg_opts *gopts, struct dest *d,
 			tar.nextras = 3;
 		}
 		shown = strdup(is_stdin ? "(standard input)" : item);
-		err = shown ? store(gopts, d, r, &tar, &env, stored->cid,
-		    &stored->nparts, &stored->size) : gpg_error_from_syserror();
+		err = !shown ? gpg_error_from_syserror() : d->stick
+		    ? store(gopts, d->stick, r, &tar, &env, stored)
+		    : seal_local(gopts, d, r, &tar, &env, stored);
 	}
 	if (!err) {
 		memcpy(stored->id, env.id, 33);
 		stored->kind = mule_item_kind_name(env.kind);
 		stored->name = shown;
-		stored->done = 1;
 		*created = env.created;
 	} else
 		free(shown);
@@ -642,33 +698,43 @@ mule_stick_put_receipt(const struct mule_gpg_opts *gopts,
 	struct mule_tarout_opts tar;
 	struct mule_envelope env;
 	struct mule_membuf text, receipt, own, cert;
-	struct dest d;
-	gpg_error_t err;
-	size_t nparts;
-	uint64_t size;
+	struct mule_stick_route one = *r;
+	struct mule_stick_stored stored;
+	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
+	gpg_error_t err, e;
 
 	memset(&tar, 0, sizeof tar);
+	memset(&text, 0, sizeof text);
 	memset(&receipt, 0, sizeof receipt);
 	memset(&own, 0, sizeof own);
+	memset(&stored, 0, sizeof stored);
 	tar.quiet = 1;
-	err = envelope_for(r, 0, MULE_ITEM_RECEIPT, &env, &text);
-	if (err)
-		return err;
+	/* A run of its own: its number is settled here. */
+	one.seq = NULL;
+	err = mule_stick_route_number(&one, 1, seqs);
+	if (!err)
+		err = envelope_for(&one, 0, MULE_ITEM_RECEIPT, &env, &text);
 	receipt.p = (unsigned char *)(uintptr_t)body;
 	receipt.len = len;
-	err = head_entries(gopts, r, &text, &own, &cert, extras);
+	if (!err)
+		err = head_entries(gopts, &one, &text, &own, &cert, extras);
 	extras[2].name = "receipt.txt";
 	extras[2].size = len;
 	extras[2].read = mule_membuf_read;
 	extras[2].arg = &receipt;
 	tar.extras = extras;
 	tar.nextras = 3;
-	memset(&d, 0, sizeof d);
-	d.stick = s;
-	d.fd = -1;
 	if (!err)
-		err = store(gopts, &d, r, &tar, &env, cid, &nparts, &size);
+		err = store(gopts, s, &one, &tar, &env, &stored);
+	e = mule_stick_route_settle(&one, &stored, 1);
+	if (e && !err) {
+		mule_warn("sequence numbers not settled (%s): the next put "
+		    "settles them", gpg_strerror(e));
+		mule_error_clear();
+	}
+	mule_sequence_close(one.seq);
 	memcpy(id, env.id, 33);
+	memcpy(cid, stored.cid, 65);
 	mule_membuf_release(&text);
 	mule_membuf_release(&own);
 	return err;
@@ -718,9 +784,19 @@ sync_folder(int fd, const char *folder)
 
 gpg_error_t
 mule_stick_route_prepare(const struct mule_stick *s,
-    const struct mule_stick_route *r)
+    struct mule_stick_route *r)
 {
-	return each_folder(s, r, tidy);
+	gpg_error_t err;
+
+	/* What killed puts left is looked at before it is tidied away:
+	 * their temporaries tell which of their items never got here. */
+	err = mule_stick_location(s, r->location);
+	if (!err)
+		err = mule_sequence_reconcile(r->state_dir, r->location,
+		    mule_stick_probe, (void *)(uintptr_t)s);
+	if (!err)
+		err = each_folder(s, r, tidy);
+	return err;
 }
 
 gpg_error_t
@@ -761,7 +837,8 @@ void
 mule_stick_put_undo(const struct mule_stick *s,
     const struct mule_stick_route *r, struct mule_stick_stored *stored)
 {
-	if (stored->done)
-		undo_item(s, r, stored->cid, stored->nparts);
-	stored->done = 0;
+	if (stored->where == MULE_STICK_IN_PLACE)
+		stored->where = undo_item(s, r, stored->cid, stored->nparts,
+		    r->hide_recipients ? 1 : r->nrecipients)
+		    ? MULE_STICK_NOWHERE : MULE_STICK_UNSURE;
 }

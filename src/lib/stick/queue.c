@@ -59,6 +59,13 @@ seal_one(void *arg, size_t i)
 	if (!err)
 		err = mule_stick_seal(q->gopts, &route, q->items[i], i,
 		    q->ob->fd, q->ob->path, &q->sealed[i]);
+	/* Its numbers pending before it is queued: a queue killed before
+	 * its record is written gives them back at the next sync. */
+	if (!err)
+		err = mule_sequence_pending(route.seq, route.sender,
+		    q->sealed[i].cid, MULE_OUTBOX_LOCATION, route.recipients,
+		    route.seqs + i * route.nrecipients, NULL,
+		    route.nrecipients);
 	mule_parallel_lock();
 	if (ctx && q->nspare < sizeof q->spare / sizeof q->spare[0])
 		q->spare[q->nspare++] = ctx;
@@ -204,6 +211,48 @@ report(struct mule_reporter *rep, const struct mule_stick_route *r,
 	return err;
 }
 
+/* Settle what killed queues left pending in the outbox, under the lock
+ * (no sync meanwhile, which would remove what it moved): the numbers of
+ * an item that never got its record go back, and are taken again now. */
+static gpg_error_t
+reconcile(struct mule_outbox *ob, const char *state_dir)
+{
+	gpg_error_t err = mule_outbox_lock(ob, 0);
+
+	if (!err)
+		err = mule_sequence_reconcile(state_dir, MULE_OUTBOX_LOCATION,
+		    mule_outbox_probe, ob);
+	mule_outbox_unlock(ob);
+	return err;
+}
+
+/* Keep the numbers of the N items if they were QUEUED, else give them
+ * back (none is in the outbox: never was, or taken back under the lock,
+ * before any sync could take it). */
+static void
+settle(const struct mule_stick_route *r, size_t n, int queued)
+{
+	enum mule_sequence_end *ends;
+	gpg_error_t err;
+	size_t i;
+
+	if (!r->seq || !r->seqs || !n)
+		return;
+	ends = calloc(n, sizeof *ends);
+	err = ends ? 0 : gpg_error_from_syserror();
+	for (i = 0; ends && i < n; i++)
+		ends[i] = queued ? MULE_SEQUENCE_KEEP : MULE_SEQUENCE_GIVE_BACK;
+	if (!err)
+		err = mule_sequence_settle(r->seq, r->sender, r->recipients,
+		    r->nrecipients, r->seqs, ends, n);
+	free(ends);
+	if (err) {
+		mule_warn("sequence numbers not settled (%s): the next sync "
+		    "settles them", gpg_strerror(err));
+		mule_error_clear();
+	}
+}
+
 /* Every item must be there before numbers are taken for them. */
 static gpg_error_t
 items_exist(const char *const *items, size_t n)
@@ -229,11 +278,11 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	struct mule_outbox ob;
 	struct mule_reporter *rep = NULL;
 	struct queue_jobs jobs;
-	uint64_t seqs[MULE_ENVELOPE_MAX_RECIPIENTS];
+	uint64_t *seqs = NULL;
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err, ferr;
 	size_t i, done = 0;
-	int finished = 0;
+	int finished = 0, queued = 0;
 
 	memset(&route, 0, sizeof route);
 	memset(&jobs, 0, sizeof jobs);
@@ -267,11 +316,15 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 		route.cert = &cert;
 	if (!err)
 		err = items_exist(items, nitems);
+	if (!err)
+		err = reconcile(&ob, o->state_dir);
+	if (!err && (!(seqs = calloc(nitems, route.nrecipients
+	    * sizeof *seqs)) || !(jobs.sealed = calloc(nitems,
+	    sizeof *jobs.sealed))))
+		err = gpg_error_from_syserror();
 	/* The numbers are taken now: the items are sealed now. */
 	if (!err)
 		err = mule_stick_route_number(&route, nitems, seqs);
-	if (!err && !(jobs.sealed = calloc(nitems, sizeof *jobs.sealed)))
-		err = gpg_error_from_syserror();
 	if (!err) {
 		/* What killed queues left, once for all the items. */
 		mule_output_clean_stale_at(ob.fd);
@@ -290,7 +343,10 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 		finished = 1;
 		if (err)
 			unqueue(&ob, jobs.sealed, done);
+		queued = !err;
 	}
+	mule_test_pause("outbox-queue-before-settle");
+	settle(&route, jobs.sealed ? nitems : 0, queued);
 	/* The JSON array, also when the run stops with an error. */
 	if (rep && !finished)
 		(void)mule_reporter_finish(rep);
@@ -298,6 +354,7 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	for (i = 0; jobs.sealed && i < nitems; i++)
 		mule_stick_sealed_release(&jobs.sealed[i]);
 	free(jobs.sealed);
+	free(seqs);
 	for (i = 0; i < jobs.nspare; i++)
 		gpgme_release(jobs.spare[i]);
 	gpgme_release(ctx);

@@ -461,7 +461,14 @@ mule_outbox_sync(const struct mule_gpg_opts *gopts, const char *stick,
 	/* One sync at a time, and none while a queue puts items in. */
 	if (!err && r.ob.fd >= 0 && !(err = mule_outbox_lock(&r.ob, 1))) {
 		mule_test_pause("outbox-sync-locked");
-		err = mule_outbox_list(&r.ob, &items, &n, &orphans, &norphans);
+		/* The numbers of what killed queues left are settled before
+		 * anything is removed: an item's record is the proof that it
+		 * was queued (mule_outbox_probe). */
+		err = mule_sequence_reconcile(o->state_dir,
+		    MULE_OUTBOX_LOCATION, mule_outbox_probe, &r.ob);
+		if (!err)
+			err = mule_outbox_list(&r.ob, &items, &n, &orphans,
+			    &norphans);
 	}
 	if (!err && r.ob.fd >= 0)
 		tidy(&r, orphans, norphans);

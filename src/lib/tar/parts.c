@@ -278,6 +278,19 @@ mule_split_retarget(struct mule_split *sp, const char *name)
 	return err;
 }
 
+const char *
+mule_split_first_temp(const struct mule_split *sp)
+{
+	return sp->nparts ? mule_output_temp_name(sp->parts[0]) : NULL;
+}
+
+void
+mule_split_keep_first_on_signal(struct mule_split *sp)
+{
+	if (sp->nparts)
+		mule_output_keep_on_signal(sp->parts[0]);
+}
+
 size_t
 mule_split_count(const struct mule_split *sp)
 {

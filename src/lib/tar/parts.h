@@ -40,6 +40,14 @@ gpg_error_t mule_split_retarget(struct mule_split *sp, const char *name);
 /* How many parts were written so far. */
 size_t mule_split_count(const struct mule_split *sp);
 
+/* The name of the first part's temporary in its directory, until it is
+ * committed (NULL before the first byte). */
+const char *mule_split_first_temp(const struct mule_split *sp);
+
+/* Leave the first part's temporary in place if a signal ends the
+ * process (mule_output_keep_on_signal). */
+void mule_split_keep_first_on_signal(struct mule_split *sp);
+
 /* Make every part final and durable, the first one last. */
 gpg_error_t mule_split_commit(struct mule_split *sp);
 
