@@ -3,8 +3,10 @@
 #include <config.h>
 
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "core/error.h"
@@ -12,6 +14,7 @@
 #include "stick/folder.h"
 #include "stick/get.h"
 #include "stick/list.h"
+#include "stick/outbox.h"
 #include "stick/put.h"
 #include "stick/retry.h"
 #include "stick/sentlist.h"
@@ -21,6 +24,8 @@
 static const char usage[] =
 "usage: mule-stick init STICK\n"
 "       mule-stick put STICK -r USERID... [-R KEYFILE]... [options] ITEM...\n"
+"       mule-stick put --queue -r USERID... [options] ITEM...\n"
+"       mule-stick sync STICK [--json]\n"
 "       mule-stick list STICK [--json] [--journal FILE]\n"
 "       mule-stick get STICK -C DIR [options]\n"
 "       mule-stick retry STICK [CID...] [--journal FILE]\n"
@@ -29,9 +34,12 @@ static const char usage[] =
 "directories or standard input (\"-\") for their recipients; get takes in\n"
 "everything addressed to you, verified, each item exactly once; list\n"
 "shows what waits, and what was rejected and why; retry puts items this\n"
-"machine rejected back for the next get.\n"
+"machine rejected back for the next get.  While the stick is away, put\n"
+"--queue seals into the outbox, and sync moves what waits there onto\n"
+"the stick.\n"
 "\n"
 "put:\n"
+"      --queue                 seal into the outbox, not onto a stick\n"
 "  -r, --recipient USERID      seal for this key (repeatable)\n"
 "  -R, --recipient-file FILE   seal for the key in FILE, not imported\n"
 "  -u, --local-user USERID     sign with this key (default: gpg's default key)\n"
@@ -52,8 +60,8 @@ static const char usage[] =
 "  -r, --recipient USERID      only items for this key (repeatable)\n"
 "      --older DAYS            only items waiting for more than DAYS days\n"
 "\n"
-"      --json                  put, list, get, sent: one JSON array on\n"
-"                              standard output\n"
+"      --json                  put, sync, list, get, sent: one JSON array\n"
+"                              on standard output\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
@@ -67,7 +75,7 @@ static const char usage[] =
 enum {
 	OPT_HIDE = MULE_OPT_TOOL, OPT_SPLIT,
 	OPT_MAX_SIZE, OPT_MAX_FILES, OPT_JOURNAL, OPT_RECEIPTS, OPT_REMOVE,
-	OPT_JSON, OPT_OLDER
+	OPT_JSON, OPT_OLDER, OPT_QUEUE
 };
 
 static const struct option longopts[] = {
@@ -77,6 +85,7 @@ static const struct option longopts[] = {
 	{ "local-user", required_argument, NULL, 'u' },
 	{ "hide-recipients", no_argument, NULL, OPT_HIDE },
 	{ "split", required_argument, NULL, OPT_SPLIT },
+	{ "queue", no_argument, NULL, OPT_QUEUE },
 	{ "directory", required_argument, NULL, 'C' },
 	MULE_CLI_SIGNER_LONGOPTS,
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
@@ -104,6 +113,7 @@ struct args {
 	const char *journal;
 	int json;
 	int older;		/* sent --older DAYS, -1: none */
+	int queue;
 };
 
 static void
@@ -144,6 +154,10 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 				mule_usage_error("--split: invalid size '%s' "
 				    "(at least 1K)", optarg);
 			only(&a->put_only, "--split");
+			break;
+		case OPT_QUEUE:
+			a->queue = 1;
+			only(&a->put_only, "--queue");
 			break;
 		case 'C':
 			a->dir = optarg;
@@ -189,14 +203,29 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 	}
 }
 
+/* Does ARG look like a stick: a directory holding MULE/VERSION? */
+static int
+is_stick(const char *arg)
+{
+	struct stat st;
+	char *p;
+	int yes;
+
+	if (asprintf(&p, "%s/MULE/VERSION", arg) < 0)
+		return 0;
+	yes = stat(p, &st) == 0;
+	free(p);
+	return yes;
+}
+
 static void
 check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
     char **args)
 {
 	int put = !strcmp(a->cmd, "put"), get = !strcmp(a->cmd, "get");
 	int list = !strcmp(a->cmd, "list"), retry = !strcmp(a->cmd, "retry");
-	int sent = !strcmp(a->cmd, "sent");
-	int i, stdin_items = 0;
+	int sent = !strcmp(a->cmd, "sent"), sync = !strcmp(a->cmd, "sync");
+	int i, stdin_items = 0, first = a->queue ? 0 : 1;
 
 	if (a->nrecipients && !put && !sent)
 		mule_usage_error("-r is for put and sent, not for %s", a->cmd);
@@ -205,9 +234,9 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (sent && nargs > 0)
 		mule_usage_error("sent: no stick, nothing more (it reads the "
 		    "record of this machine)");
-	if (nargs < 1 && !sent)
+	if (nargs < 1 && !sent && !a->queue)
 		mule_usage_error("%s: name the stick (its mount point)", a->cmd);
-	for (i = 1; put && i < nargs; i++)
+	for (i = first; put && i < nargs; i++)
 		stdin_items += !strcmp(args[i], "-");
 	if (stdin_items > 1)
 		mule_usage_error("put: standard input (-) once at most");
@@ -217,21 +246,42 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	if (!get && a->get_only)
 		mule_usage_error("%s is for get, not for %s", a->get_only,
 		    a->cmd);
-	if (a->json && !get && !put && !list && !sent)
-		mule_usage_error("--json is for put, list, get and sent");
+	if (a->json && !get && !put && !list && !sent && !sync)
+		mule_usage_error("--json is for put, sync, list, get and sent");
 	if (a->journal && !get && !list && !retry)
 		mule_usage_error("--journal is for get, list and retry");
 	if (cli->output)
 		mule_usage_error("-o is not for mule-stick");
 	if (put && !a->nrecipients && !a->nfiles)
 		mule_usage_error("put: name the recipients with -r or -R");
-	if (put && nargs < 2)
+	if (put && nargs < first + 1)
 		mule_usage_error("put: name what to put (a file, a directory, "
 		    "or - for standard input)");
+	/* The outbox is for while the stick is away: a stick named there
+	 * is a mistake (sync STICK moves what waits). */
+	if (a->queue && is_stick(args[0]))
+		mule_usage_error("put --queue takes no stick: %s is one (put "
+		    "STICK, or sync STICK after put --queue)", args[0]);
 	if (!put && !retry && !sent && nargs > 1)
 		mule_usage_error("%s: one stick, nothing more", a->cmd);
 	if (get && !a->dir)
 		mule_usage_error("get: name where to deliver with -C DIR");
+}
+
+static void
+put_opts(const struct mule_cli *cli, const struct args *a,
+    struct mule_stick_put_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->signer = a->signer;
+	o->recipients = a->recipients;
+	o->nrecipients = a->nrecipients;
+	o->recipient_files = a->files;
+	o->nrecipient_files = a->nfiles;
+	o->hide_recipients = a->hide;
+	o->split = a->split;
+	o->quiet = cli->quiet;
+	o->json = a->json;
 }
 
 static gpg_error_t
@@ -240,18 +290,28 @@ put(struct mule_cli *cli, const struct mule_stick *s, const struct args *a,
 {
 	struct mule_stick_put_opts o;
 
-	memset(&o, 0, sizeof o);
-	o.signer = a->signer;
-	o.recipients = a->recipients;
-	o.nrecipients = a->nrecipients;
-	o.recipient_files = a->files;
-	o.nrecipient_files = a->nfiles;
-	o.hide_recipients = a->hide;
-	o.split = a->split;
-	o.quiet = cli->quiet;
-	o.json = a->json;
+	put_opts(cli, a, &o);
 	return mule_stick_put_items(&cli->gpg, s, &o,
 	    (const char *const *)items, nitems);
+}
+
+/* put --queue and sync: the outbox, with or without a stick. */
+static gpg_error_t
+outbox(struct mule_cli *cli, const struct args *a, char **args, int nargs)
+{
+	struct mule_outbox_queue_opts q;
+	struct mule_outbox_sync_opts y;
+
+	if (!strcmp(a->cmd, "sync")) {
+		memset(&y, 0, sizeof y);
+		y.json = a->json;
+		y.quiet = cli->quiet;
+		return mule_outbox_sync(&cli->gpg, args[0], &y);
+	}
+	memset(&q, 0, sizeof q);
+	put_opts(cli, a, &q.put);
+	return mule_outbox_queue(&cli->gpg, &q, (const char *const *)args,
+	    (size_t)nargs);
 }
 
 static gpg_error_t
@@ -322,11 +382,12 @@ main(int argc, char **argv)
 	}
 	parse(argc, argv, &cli, &a, &g);
 	if (!a.cmd)
-		mule_usage_error("name a command: init, put, list, get, retry "
-		    "or sent");
+		mule_usage_error("name a command: init, put, sync, list, get, "
+		    "retry or sent");
 	if (strcmp(a.cmd, "init") && strcmp(a.cmd, "put")
-	    && strcmp(a.cmd, "list") && strcmp(a.cmd, "get")
-	    && strcmp(a.cmd, "retry") && strcmp(a.cmd, "sent"))
+	    && strcmp(a.cmd, "sync") && strcmp(a.cmd, "list")
+	    && strcmp(a.cmd, "get") && strcmp(a.cmd, "retry")
+	    && strcmp(a.cmd, "sent"))
 		mule_usage_error("unknown command '%s'", a.cmd);
 	nargs = argc - optind;
 	check_usage(&cli, &a, nargs, argv + optind);
@@ -336,6 +397,8 @@ main(int argc, char **argv)
 		err = mule_stick_init(argv[optind]);
 	else if (!strcmp(a.cmd, "sent"))
 		err = sent(&cli, &a);
+	else if (a.queue || !strcmp(a.cmd, "sync"))
+		err = outbox(&cli, &a, argv + optind, nargs);
 	else if (!(err = mule_stick_open(&stick, argv[optind]))
 	    && !strcmp(a.cmd, "put"))
 		err = put(&cli, &stick, &a, argv + optind + 1,

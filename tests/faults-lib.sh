@@ -67,6 +67,18 @@ if ! { a mule-seal -r "$BOB" -o "$P/in/msg.asc" "$P/in/note" &&
 	exit 99
 fi
 rm -rf "$ASTATE" "$BSTATE"
+# Alice's outbox for sync: the note (for Bob and herself), the tree in
+# parts of 64 KiB, and a message, queued; $P/state is her state then.
+if ! { a env XDG_STATE_HOME="$P/state" mule-stick put --queue -r "$BOB" \
+    -r "$ALICE" "$P/in/note" &&
+    a env XDG_STATE_HOME="$P/state" mule-stick put --queue -r "$BOB" \
+    --split 64K "$P/in/tree" &&
+    echo 'queued' | a env XDG_STATE_HOME="$P/state" mule-stick put \
+    --queue -r "$BOB" - ; } >"$T/setup.log" 2>&1; then
+	sed 's/^/#   /' "$T/setup.log" >&2
+	echo "Bail out! cannot queue the outbox"
+	exit 99
+fi
 # What Bob's inbox holds after one good get: its listing.
 mkdir -p "$T/ref/inbox" "$BSTATE"
 cp -R "$P/stick" "$T/ref/stick"
@@ -241,6 +253,41 @@ done_get() {
 	    { echo "a third get delivered again"; return 1; }
 }
 target_get="$W/inbox"
+
+# sync: Alice's outbox onto the stick.  After a failure, no item is on
+# the stick in part, and each is queued or recorded; after the next
+# sync, the outbox is empty, and Bob gets what was on the stick and each
+# queued item once, none rejected.
+run_sync() {
+	env XDG_STATE_HOME="$W/state" GNUPGHOME="$AH" HOME="$T/alice" \
+	    mule-stick sync "$W/stick"
+}
+failed_sync() {
+	a mule-stick list "$W/stick" 2>/dev/null | grep -q incomplete &&
+	    { echo "an item is on the stick in part"; return 1; }
+	for f in "$W/state/mule/outbox"/*.gpg; do
+		[ -e "$f" ] || continue
+		[ -e "${f%.gpg}.to" ] || [ -e "${f%.gpg}.done" ] ||
+		    { echo "an item without its record: $f"; return 1; }
+	done
+}
+done_sync() {
+	[ -z "$(ls -A "$W/state/mule/outbox")" ] ||
+	    { echo "the outbox holds: $(ls -A "$W/state/mule/outbox" | tr '\n' ' ')"; return 1; }
+	mkdir -p "$W/inbox"
+	b mule-stick get "$W/stick" -C "$W/inbox" --remove >"$W/get.out" 2>&1 ||
+	    { echo "get after sync: $(tail -1 "$W/get.out")"; return 1; }
+	[ -z "$(ls -A "$W/stick/MULE/rejected" 2>/dev/null)" ] ||
+	    { echo "rejected: $(ls "$W/stick/MULE/rejected")"; return 1; }
+	{ awk '{ print $2 }' "$T/ref/inbox.list"
+	  printf '%s\n' note message.txt note.txt random.bin; } | sort >"$W/want"
+	contents "$W/inbox" | awk '{ print $2 }' | sort >"$W/names"
+	cmp -s "$W/want" "$W/names" ||
+	    { echo "delivered: $(uniq -c "$W/names" | tr -s ' \n' ' ')"; return 1; }
+	rm -rf "$W/inbox" "$BSTATE"
+	mkdir -p "$BSTATE"
+}
+target_sync="$W/stick"
 
 # calls NAME KIND: how many calls of KIND run_NAME makes without a fault.
 calls() {

@@ -28,7 +28,9 @@ FUZZ_REPLAY = tests/fuzz-dearmor tests/fuzz-grammar tests/fuzz-packet \
 	tests/fuzz-status tests/fuzz-envelope tests/fuzz-journal tests/fuzz-sequence \
 	tests/fuzz-parts \
 	tests/fuzz-tar tests/fuzz-cert tests/fuzz-ur tests/fuzz-qr-parts \
-	tests/fuzz-sent tests/fuzz-receipt
+	tests/fuzz-sent tests/fuzz-receipt tests/fuzz-outbox
+tests_fuzz_outbox_SOURCES = contrib/fuzz/fuzz-outbox.c tests/fuzz-replay.c
+tests_fuzz_outbox_LDADD = $(MULE_LIBS)
 tests_fuzz_dearmor_SOURCES = contrib/fuzz/fuzz-dearmor.c tests/fuzz-replay.c
 tests_fuzz_dearmor_LDADD = $(MULE_LIBS)
 tests_fuzz_grammar_SOURCES = contrib/fuzz/fuzz-grammar.c tests/fuzz-replay.c
@@ -77,11 +79,14 @@ tests_unit_armor_SOURCES = tests/unit-armor.c tests/tap.h
 tests_unit_armor_LDADD = $(MULE_LIBS)
 tests_unit_words_SOURCES = tests/unit-words.c tests/tap.h
 tests_unit_usage_SOURCES = tests/unit-usage.c tests/tap.h
-UNIT_TESTS += tests/unit-envelope tests/unit-sent tests/unit-sequence
+UNIT_TESTS += tests/unit-envelope tests/unit-sent tests/unit-sequence \
+	tests/unit-outbox
 tests_unit_sent_SOURCES = tests/unit-sent.c tests/tap.h
 tests_unit_sent_LDADD = $(MULE_LIBS)
 tests_unit_sequence_SOURCES = tests/unit-sequence.c tests/tap.h
 tests_unit_sequence_LDADD = $(MULE_LIBS)
+tests_unit_outbox_SOURCES = tests/unit-outbox.c tests/tap.h
+tests_unit_outbox_LDADD = $(MULE_LIBS)
 tests_unit_envelope_SOURCES = tests/unit-envelope.c tests/tap.h
 tests_unit_envelope_LDADD = $(MULE_LIBS)
 tests_unit_usage_LDADD = $(MULE_LIBS)

@@ -19,6 +19,7 @@ MULE_TESTS += tests/t-hostile.sh tests/t-stick-gaps.sh tests/t-bundle-hostile.sh
 	tests/t-stick-report.sh tests/t-stick-sent.sh \
 	tests/t-stick-rejected.sh tests/t-stick-small.sh \
 	tests/t-stick-cert-hostile.sh \
+	tests/t-stick-outbox.sh \
 	tests/t-key-fat.sh \
 	tests/t-stick-races.sh tests/t-regressions.sh tests/t-output.sh \
 	tests/t-stick-usage.sh tests/t-smoke.sh tests/t-fuzz-replay.sh \
@@ -29,4 +30,4 @@ MULE_TESTS += tests/t-hostile.sh tests/t-stick-gaps.sh tests/t-bundle-hostile.sh
 # so not part of make check).
 FAULT_TESTS = tests/t-faults-files.sh tests/t-faults-bundle.sh \
 	tests/t-faults-put.sh tests/t-faults-get.sh tests/t-faults-get-malloc.sh \
-	tests/t-faults-key.sh
+	tests/t-faults-key.sh tests/t-faults-sync.sh

@@ -17,4 +17,12 @@ mule_test_pause(const char *name)
 	if (want && !strcmp(want, name))
 		raise(SIGSTOP);
 }
+
+int
+mule_test_switch(const char *name)
+{
+	const char *on = getenv("MULE_TEST_SWITCH");
+
+	return on && !strcmp(on, name);
+}
 #endif

@@ -145,7 +145,10 @@ hashing_write(void *arg, const void *buf, size_t n)
 
 	gcry_md_write(h->md, buf, n);
 	h->bytes += n;
-	/* A full stick is said as such while the item is still there. */
+	/* A full stick is said as such while the item is still there (a
+	 * local folder, the outbox, has its own words). */
+	if (!h->stick)
+		return h->write(h->arg, buf, n);
 	return mule_stick_space_explain(h->stick, h->write(h->arg, buf, n));
 }
 
@@ -289,8 +292,10 @@ undo_item(const struct mule_stick *s, const struct mule_stick_route *r,
 	return ours;
 }
 
-/* Seal into folder FD (FOLDER) and name the item by its digest: *CID,
- * and *OUT or *SPLIT (parts) to be committed. */
+/* Seal into folder FD (FOLDER) of stick S, or of no stick (NULL: a
+ * local folder, the outbox, where the item is one file whatever R
+ * says), and name the item by its digest: *CID, and *OUT or *SPLIT
+ * (parts) to be committed. */
 static gpg_error_t
 seal_item(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
     const struct mule_stick_route *r, struct mule_tarout_opts *tar,
@@ -311,7 +316,7 @@ seal_item(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	g.armor = 0;
 	snprintf(name, sizeof name, "pending-%s.gpg", env->id);
 	err = gcry_md_open(&h.md, GCRY_MD_SHA256, 0);
-	if (!err && r->split) {
+	if (!err && r->split && s) {
 		err = mule_split_open_at(split, fd, folder, name, r->split, 0);
 		h.write = mule_split_write;
 		h.arg = *split;
@@ -327,7 +332,7 @@ seal_item(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	kfs = calloc(r->nrecipients, sizeof *kfs);
 	if (!err && (!recps || !kfs))
 		err = gpg_error_from_syserror();
-	if (err)
+	if (err && s)
 		err = mule_stick_space_explain(s, err);
 	/* A key from a file (-R) is sealed to as read then, never looked
 	 * up in the keyring. */
@@ -535,10 +540,42 @@ head_entries(const struct mule_gpg_opts *gopts,
 	return 0;
 }
 
-gpg_error_t
-mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+/* Where put_item() puts an item: in the recipients' folders on STICK,
+ * or, with STICK NULL, sealed into the local folder FD (FOLDER, for
+ * messages) as CID.gpg, not committed: OUT, for the caller to commit. */
+struct dest {
+	const struct mule_stick *stick;
+	int fd;
+	const char *folder;
+	struct mule_output *out;	/* out, without STICK */
+};
+
+/* Seal an item into D's local folder as one file, left uncommitted. */
+static gpg_error_t
+seal_local(const struct mule_gpg_opts *gopts, struct dest *d,
+    const struct mule_stick_route *r, struct mule_tarout_opts *tar,
+    const struct mule_envelope *env, struct mule_stick_stored *stored)
+{
+	struct mule_split *split = NULL;
+	gpg_error_t err;
+
+	stored->where = MULE_STICK_NOWHERE;
+	err = seal_item(gopts, NULL, r, tar, env, d->fd, d->folder, &d->out,
+	    &split, stored->cid, &stored->size);
+	stored->nparts = 0;
+	if (err) {
+		mule_output_free(d->out);
+		d->out = NULL;
+	}
+	return err;
+}
+
+/* Seal ITEM for R and store it at D; what was stored in *STORED, and
+ * when it was made in *CREATED. */
+static gpg_error_t
+put_item(const struct mule_gpg_opts *gopts, struct dest *d,
     const struct mule_stick_route *r, const char *item, size_t index,
-    struct mule_stick_stored *stored)
+    struct mule_stick_stored *stored, int64_t *created)
 {
 	struct mule_tar_extra extras[3];
 	struct mule_tarout_opts tar;
@@ -587,19 +624,69 @@ mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 			tar.nextras = 3;
 		}
 		shown = strdup(is_stdin ? "(standard input)" : item);
-		err = shown ? store(gopts, s, r, &tar, &env, stored)
-		    : gpg_error_from_syserror();
+		err = !shown ? gpg_error_from_syserror() : d->stick
+		    ? store(gopts, d->stick, r, &tar, &env, stored)
+		    : seal_local(gopts, d, r, &tar, &env, stored);
 	}
 	if (!err) {
 		memcpy(stored->id, env.id, 33);
 		stored->kind = mule_item_kind_name(env.kind);
 		stored->name = shown;
+		*created = env.created;
 	} else
 		free(shown);
 	mule_membuf_release(&text);
 	mule_membuf_release(&own);
 	mule_hold_free(hold);
 	return err;
+}
+
+gpg_error_t
+mule_stick_put(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
+    const struct mule_stick_route *r, const char *item, size_t index,
+    struct mule_stick_stored *stored)
+{
+	struct dest d;
+	int64_t created;
+
+	memset(&d, 0, sizeof d);
+	d.stick = s;
+	d.fd = -1;
+	return put_item(gopts, &d, r, item, index, stored, &created);
+}
+
+gpg_error_t
+mule_stick_seal(const struct mule_gpg_opts *gopts,
+    const struct mule_stick_route *r, const char *item, size_t index,
+    int fd, const char *folder, struct mule_stick_sealed *sealed)
+{
+	struct mule_stick_stored stored;
+	struct dest d;
+	gpg_error_t err;
+
+	memset(&d, 0, sizeof d);
+	memset(&stored, 0, sizeof stored);
+	memset(sealed, 0, sizeof *sealed);
+	d.fd = fd;
+	d.folder = folder;
+	err = put_item(gopts, &d, r, item, index, &stored, &sealed->created);
+	if (err)
+		return err;
+	memcpy(sealed->id, stored.id, 33);
+	memcpy(sealed->cid, stored.cid, 65);
+	sealed->name = stored.name;
+	sealed->kind = stored.kind;
+	sealed->size = stored.size;
+	sealed->out = d.out;
+	return 0;
+}
+
+void
+mule_stick_sealed_release(struct mule_stick_sealed *sealed)
+{
+	mule_output_free(sealed->out);
+	free(sealed->name);
+	memset(sealed, 0, sizeof *sealed);
 }
 
 gpg_error_t

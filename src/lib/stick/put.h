@@ -13,6 +13,7 @@
 
 struct mule_gpg_opts;
 struct mule_keyfile;
+struct mule_output;
 struct mule_reporter;
 struct mule_stick;
 
@@ -114,6 +115,32 @@ gpg_error_t mule_stick_put_items(const struct mule_gpg_opts *gopts,
 gpg_error_t mule_stick_put(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_route *r,
     const char *item, size_t index, struct mule_stick_stored *stored);
+
+/* An item sealed into a local folder and not yet in place there: what
+ * mule-stick put --queue keeps in the outbox (stick/outbox.h). */
+struct mule_stick_sealed {
+	char id[33];
+	char cid[65];
+	char *name;			/* the argument, raw (owned) */
+	const char *kind;		/* message or files */
+	uint64_t size;			/* bytes */
+	int64_t created;		/* the envelope's time */
+	struct mule_output *out;	/* CID.gpg in the folder, written and
+					 * not committed (owned) */
+};
+
+/* Seal ITEM for R, as mule_stick_put does (INDEX: its place in a batch
+ * numbered with mule_stick_route_number), into folder FD (FOLDER, for
+ * messages; stale temporaries there are the caller's to remove) as one
+ * file, whatever R->split says: SEALED->out, which the caller commits
+ * (it becomes FOLDER/CID.gpg) or frees.  Nothing is recorded pending:
+ * that is the caller's too. */
+gpg_error_t mule_stick_seal(const struct mule_gpg_opts *gopts,
+    const struct mule_stick_route *r, const char *item, size_t index,
+    int fd, const char *folder, struct mule_stick_sealed *sealed);
+
+/* Free what SEALED holds; an uncommitted file is removed. */
+void mule_stick_sealed_release(struct mule_stick_sealed *sealed);
 
 /* Report STORED, put for R, to REP. */
 gpg_error_t mule_stick_put_report(struct mule_reporter *rep,

@@ -17,8 +17,16 @@
 
 static const char *const status_names[] = {
 	"delivered", "already-delivered", "replay", "gap", "rejected",
-	"receipt", "put"
+	"receipt", "put", "queued", "synced", "kept"
 };
+
+/* An item that the user puts: on a stick, or by way of the outbox. */
+static int
+outgoing(enum mule_report_status status)
+{
+	return status == MULE_REPORT_PUT || status == MULE_REPORT_QUEUED
+	    || status == MULE_REPORT_SYNCED || status == MULE_REPORT_KEPT;
+}
 
 struct mule_reporter {
 	struct mule_stick_names *names;
@@ -148,7 +156,16 @@ line(FILE *f, struct mule_stick_names *names, const struct mule_report *r)
 		fprintf(f, ": for %zu item%s, item %s", r->items,
 		    r->items == 1 ? "" : "s", r->id);
 		break;
+	case MULE_REPORT_KEPT:
+		if (!r->id) {	/* a record that cannot be read */
+			fprintf(f, " %s: ", r->cid);
+			put_escaped(f, r->reason ? r->reason : "");
+			break;
+		}
+		/* FALLTHROUGH */
 	case MULE_REPORT_PUT:
+	case MULE_REPORT_QUEUED:
+	case MULE_REPORT_SYNCED:
 		fputs(" ", f);
 		put_name(f, r);
 		fputs(" for ", f);
@@ -158,6 +175,15 @@ line(FILE *f, struct mule_stick_names *names, const struct mule_report *r)
 		if (r->nparts)
 			fprintf(f, " in %zu parts", r->nparts);
 		fprintf(f, ", item %s", r->id);
+		if (r->status == MULE_REPORT_SYNCED && r->recorded_before)
+			fputs(" (on a stick since an earlier sync)", f);
+		else if (r->status == MULE_REPORT_SYNCED && !r->copied)
+			fputs(" (found whole on the stick: not copied again)",
+			    f);
+		if (r->status == MULE_REPORT_KEPT) {
+			fputs(": ", f);
+			put_escaped(f, r->reason ? r->reason : "");
+		}
 		break;
 	}
 	fputc('\n', f);
@@ -179,7 +205,7 @@ object(FILE *f, struct mule_stick_names *names, const struct mule_report *r)
 	fprintf(f, "{\"status\": \"%s\"", status_names[r->status]);
 	if (r->sender)
 		mule_stick_json_person(f, names, "sender", r->sender);
-	if (r->nrecipients && r->status != MULE_REPORT_PUT)
+	if (r->nrecipients && !outgoing(r->status))
 		mule_stick_json_person(f, names, "recipient",
 		    r->recipients[0]);
 	if (r->id)
@@ -194,7 +220,7 @@ object(FILE *f, struct mule_stick_names *names, const struct mule_report *r)
 	}
 	if (r->has_size)
 		fprintf(f, ", \"size\": %" PRIu64, r->size);
-	if (r->status == MULE_REPORT_PUT)
+	if (outgoing(r->status) && r->id)
 		fprintf(f, ", \"parts\": %zu", r->nparts);
 	if (r->created) {
 		mule_time_text(r->created, when);
@@ -202,7 +228,7 @@ object(FILE *f, struct mule_stick_names *names, const struct mule_report *r)
 	}
 	if (r->seq)
 		fprintf(f, ", \"seq\": %" PRIu64, r->seq);
-	if (r->status == MULE_REPORT_PUT) {
+	if (outgoing(r->status) && r->id) {
 		fputs(", \"recipients\": [", f);
 		for (i = 0; i < r->nrecipients; i++) {
 			const char *uid = mule_stick_name_of(names,
@@ -221,6 +247,20 @@ object(FILE *f, struct mule_stick_names *names, const struct mule_report *r)
 		fprintf(f, "], \"hidden_recipients\": %s",
 		    r->hidden ? "true" : "false");
 	}
+	if (outgoing(r->status) && r->status != MULE_REPORT_PUT && r->id) {
+		fprintf(f, ", \"split\": %" PRIu64 ", \"folders\": [",
+		    r->split);
+		for (i = 0; i < r->nfolders; i++) {
+			fputs(i ? ", " : "", f);
+			mule_json_string(f, r->folders[i],
+			    strlen(r->folders[i]));
+		}
+		fputs("]", f);
+	}
+	if (r->status == MULE_REPORT_SYNCED)
+		fprintf(f, ", \"copied\": %s, \"recorded_before\": %s",
+		    r->copied ? "true" : "false",
+		    r->recorded_before ? "true" : "false");
 	if (r->retired)
 		json_str(f, "retired_subkey", r->retired);
 	if (r->dir)

@@ -9,6 +9,7 @@
  *   delivered from "Alice <alice@example.org>" (FPR): report.pdf, 1.2 MiB,
  *       sealed 2026-12-05T16:40:12Z -> inbox/FPR/1796489612-ID
  *   put report.pdf for "Bob <bob@example.org>" (FPR): 1.2 MiB, item ID
+ *   queued, synced, kept: the same, for the outbox (stick/outbox.h)
  *
  * The JSON array is whole even when a signal ends the run (core/jsonlog).
  */
@@ -25,7 +26,8 @@ struct mule_stick_names;
 enum mule_report_status {
 	MULE_REPORT_DELIVERED, MULE_REPORT_ALREADY, MULE_REPORT_REPLAY,
 	MULE_REPORT_GAP, MULE_REPORT_REJECTED, MULE_REPORT_RECEIPT,
-	MULE_REPORT_PUT
+	MULE_REPORT_PUT, MULE_REPORT_QUEUED, MULE_REPORT_SYNCED,
+	MULE_REPORT_KEPT
 };
 
 /* One item's report; what does not apply is NULL or 0. */
@@ -49,6 +51,12 @@ struct mule_report {
 	const char *retired;	/* delivered: sealed to my retired subkey */
 	uint64_t gap_from, gap_to;	/* gap: the numbers missing */
 	size_t items;		/* receipt: how many items it lists */
+	/* queued, synced, kept (the outbox): */
+	uint64_t split;		/* part size on the stick, 0: one file */
+	const char *const *folders;	/* FPRs, or "anyone" alone */
+	size_t nfolders;
+	int copied;		/* synced: this run copied it */
+	int recorded_before;	/* synced: an earlier run had recorded it */
 };
 
 struct mule_reporter;

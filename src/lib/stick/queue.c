@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* queue.c - mule-stick put --queue: items sealed into the outbox. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/fd.h"
+#include "core/output.h"
+#include "core/parallel.h"
+#include "core/tempname.h"
+#include "core/testhook.h"
+#include "pgp/gpg.h"
+#include "pgp/keys.h"
+#include "stick/envelope.h"
+#include "stick/folder.h"
+#include "stick/outbox.h"
+#include "stick/queued.h"
+#include "stick/report.h"
+#include "stick/sent.h"
+#include "stick/update.h"
+
+/* The items go side by side, as put's do (stick/batch.c); each job
+ * borrows a GPGME context that already holds the signing key. */
+struct queue_jobs {
+	const struct mule_gpg_opts *gopts;
+	const struct mule_stick_route *route;
+	const struct mule_outbox *ob;
+	const char *const *items;
+	struct mule_stick_sealed *sealed;	/* one per item */
+	gpgme_ctx_t spare[8];
+	size_t nspare;
+};
+
+static gpg_error_t
+seal_one(void *arg, size_t i)
+{
+	struct queue_jobs *q = arg;
+	struct mule_stick_route route = *q->route;
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err = 0;
+
+	mule_parallel_lock();
+	if (q->nspare)
+		ctx = q->spare[--q->nspare];
+	mule_parallel_unlock();
+	if (!ctx) {
+		err = mule_gpg_ctx_new(&ctx, q->gopts);
+		if (!err)
+			err = mule_signer_use(ctx, route.sender);
+	}
+	route.ctx = ctx;
+	if (!err)
+		err = mule_stick_seal(q->gopts, &route, q->items[i], i,
+		    q->ob->fd, q->ob->path, &q->sealed[i]);
+	/* Its numbers pending before it is queued: a queue killed before
+	 * its record is written gives them back at the next sync. */
+	if (!err)
+		err = mule_sequence_pending(route.seq, route.sender,
+		    q->sealed[i].cid, MULE_OUTBOX_LOCATION, route.recipients,
+		    route.seqs + i * route.nrecipients, NULL,
+		    route.nrecipients);
+	mule_parallel_lock();
+	if (ctx && q->nspare < sizeof q->spare / sizeof q->spare[0])
+		q->spare[q->nspare++] = ctx;
+	else
+		gpgme_release(ctx);
+	mule_parallel_unlock();
+	return err;
+}
+
+/* The record of SEALED, put for R. */
+static void
+record_of(const struct mule_stick_route *r, const struct mule_stick_sealed *s,
+    struct mule_outbox_item *it)
+{
+	size_t i;
+
+	memset(it, 0, sizeof *it);
+	memcpy(it->id, s->id, 33);
+	memcpy(it->cid, s->cid, 65);
+	snprintf(it->kind, sizeof it->kind, "%s", s->kind);
+	memcpy(it->sender, r->sender, 41);
+	for (i = 0; i < r->nrecipients; i++)
+		memcpy(it->recipients[i], r->recipients[i], 41);
+	it->nrecipients = r->nrecipients;
+	if (r->hide_recipients) {
+		snprintf(it->folders[0], 41, "%s", MULE_STICK_ANYONE);
+		it->nfolders = 1;
+	} else {
+		memcpy(it->folders, it->recipients, sizeof it->folders);
+		it->nfolders = it->nrecipients;
+	}
+	it->name = s->name;	/* borrowed */
+	it->size = s->size;
+	it->created = s->created;
+	it->split = r->split;
+}
+
+/* Take back what was queued of the N items of SEALED: the records
+ * first, so that no item is ever queued without its file. */
+static void
+unqueue(const struct mule_outbox *ob, const struct mule_stick_sealed *sealed,
+    size_t n)
+{
+	struct mule_error_record why;	/* the failure's, kept */
+	char name[80];
+	size_t i;
+
+	mule_error_save(&why);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s.to", sealed[i].cid);
+		unlinkat(ob->fd, name, 0);
+	}
+	(void)mule_sync_dirfd(ob->fd);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s.gpg", sealed[i].cid);
+		unlinkat(ob->fd, name, 0);
+	}
+	(void)mule_sync_dirfd(ob->fd);
+	mule_error_restore(&why);
+}
+
+static gpg_error_t
+sync_dir(const struct mule_outbox *ob)
+{
+	if (mule_sync_dirfd(ob->fd) < 0)
+		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
+		    ob->path, strerror(errno));
+	return 0;
+}
+
+/* Put the N sealed items in place, then their records (*DONE: how many
+ * items may be in place, for unqueue). */
+static gpg_error_t
+commit(struct mule_outbox *ob, const struct mule_stick_route *r,
+    const struct mule_stick_sealed *sealed, size_t n, size_t *done)
+{
+	struct mule_outbox_item it;
+	gpg_error_t err = 0;
+	size_t i;
+
+	for (i = 0; !err && i < n; i++, (*done)++)
+		err = mule_output_commit(sealed[i].out);
+	/* The items on the disk before any record says they are there. */
+	if (!err)
+		err = sync_dir(ob);
+	mule_test_pause("outbox-queue-before-record");
+	for (i = 0; !err && i < n; i++) {
+		record_of(r, &sealed[i], &it);
+		err = mule_outbox_add(ob, &it);
+	}
+	if (!err)
+		err = sync_dir(ob);
+	return err;
+}
+
+/* The sent record learns the N items once they are queued (stick/sent.h:
+ * "queued" lines, one per item and recipient); sync makes them "put". */
+static gpg_error_t
+record_sent(const struct mule_stick_route *r,
+    const struct mule_stick_sealed *sealed, size_t n)
+{
+	struct mule_sent_item *rec;
+	int64_t now = (int64_t)time(NULL);
+	size_t i, k, m = 0;
+	gpg_error_t err;
+
+	rec = calloc(n * r->nrecipients + 1, sizeof *rec);
+	if (!rec)
+		return gpg_error_from_syserror();
+	for (i = 0; i < n; i++)
+		for (k = 0; k < r->nrecipients; k++, m++) {
+			memcpy(rec[m].sender, r->sender, 41);
+			memcpy(rec[m].recipient, r->recipients[k], 41);
+			memcpy(rec[m].id, sealed[i].id, 33);
+			memcpy(rec[m].cid, sealed[i].cid, 65);
+			snprintf(rec[m].kind, sizeof rec[m].kind, "%s",
+			    sealed[i].kind);
+			rec[m].size = sealed[i].size;
+			rec[m].name = sealed[i].name;
+			rec[m].state = MULE_SENT_QUEUED;
+			rec[m].queued = now;
+		}
+	err = mule_sent_record(r->state_dir, rec, m);
+	free(rec);
+	return err;
+}
+
+/* Say what was queued: a line for each item, or objects of the JSON
+ * array. */
+static gpg_error_t
+report(struct mule_reporter *rep, const struct mule_stick_route *r,
+    const struct mule_stick_sealed *sealed, size_t n)
+{
+	struct mule_outbox_item it;
+	gpg_error_t err = 0;
+	size_t i;
+
+	for (i = 0; !err && i < n; i++) {
+		record_of(r, &sealed[i], &it);
+		err = mule_queued_report(rep, MULE_REPORT_QUEUED, &it, NULL, 0,
+		    0);
+	}
+	return err;
+}
+
+/* Settle what killed queues left pending in the outbox, under the lock
+ * (no sync meanwhile, which would remove what it moved): the numbers of
+ * an item that never got its record go back, and are taken again now. */
+static gpg_error_t
+reconcile(struct mule_outbox *ob, const char *state_dir)
+{
+	gpg_error_t err = mule_outbox_lock(ob, 0);
+
+	if (!err)
+		err = mule_sequence_reconcile(state_dir, MULE_OUTBOX_LOCATION,
+		    mule_outbox_probe, ob);
+	mule_outbox_unlock(ob);
+	return err;
+}
+
+/* Keep the numbers of the N items if they were QUEUED, else give them
+ * back (none is in the outbox: never was, or taken back under the lock,
+ * before any sync could take it). */
+static void
+settle(const struct mule_stick_route *r, size_t n, int queued)
+{
+	enum mule_sequence_end *ends;
+	gpg_error_t err;
+	size_t i;
+
+	if (!r->seq || !r->seqs || !n)
+		return;
+	ends = calloc(n, sizeof *ends);
+	err = ends ? 0 : gpg_error_from_syserror();
+	for (i = 0; ends && i < n; i++)
+		ends[i] = queued ? MULE_SEQUENCE_KEEP : MULE_SEQUENCE_GIVE_BACK;
+	if (!err)
+		err = mule_sequence_settle(r->seq, r->sender, r->recipients,
+		    r->nrecipients, r->seqs, ends, n);
+	free(ends);
+	if (err) {
+		mule_warn("sequence numbers not settled (%s): the next sync "
+		    "settles them", gpg_strerror(err));
+		mule_error_clear();
+	}
+}
+
+/* Every item must be there before numbers are taken for them. */
+static gpg_error_t
+items_exist(const char *const *items, size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(items[i], "-") && lstat(items[i], &st) < 0)
+			return mule_error_set(gpg_error_from_syserror(), NULL,
+			    "%s: %s", items[i], strerror(errno));
+	return 0;
+}
+
+gpg_error_t
+mule_outbox_queue(const struct mule_gpg_opts *gopts,
+    const struct mule_outbox_queue_opts *o, const char *const *items,
+    size_t nitems)
+{
+	struct mule_gpg_opts binary = *gopts;
+	struct mule_stick_route route;
+	struct mule_membuf cert = { NULL, 0, 0, 0, NULL };
+	struct mule_outbox ob;
+	struct mule_reporter *rep = NULL;
+	struct queue_jobs jobs;
+	uint64_t *seqs = NULL;
+	gpgme_ctx_t ctx = NULL;
+	gpg_error_t err, ferr;
+	size_t i, done = 0;
+	int finished = 0, queued = 0;
+
+	memset(&route, 0, sizeof route);
+	memset(&jobs, 0, sizeof jobs);
+	memset(&ob, 0, sizeof ob);
+	ob.fd = ob.lock = -1;
+	route.hide_recipients = o->put.hide_recipients;
+	route.split = o->put.split;
+	route.quiet = o->put.quiet;
+	route.state_dir = o->state_dir;
+	binary.armor = 0;	/* items are binary OpenPGP */
+	/* First: a signal from here on still prints a whole JSON array. */
+	err = mule_reporter_new(&rep, &binary, o->put.json, o->put.quiet);
+	if (!err)
+		err = mule_outbox_open(&ob, o->state_dir, 1);
+	if (!err)
+		err = mule_gpg_ctx_new(&ctx, &binary);
+	if (!err)
+		err = mule_stick_route_resolve(ctx, o->put.signer,
+		    o->put.recipients, o->put.nrecipients,
+		    o->put.recipient_files, o->put.nrecipient_files, &route);
+	jobs.gopts = &binary;
+	jobs.route = &route;
+	jobs.ob = &ob;
+	jobs.items = items;
+	if (!err && !(err = mule_signer_use(ctx, route.sender))) {
+		jobs.spare[jobs.nspare++] = ctx;
+		ctx = NULL;
+	}
+	if (!err && !(err = mule_stick_cert_export(&binary, route.sender,
+	    &cert)))
+		route.cert = &cert;
+	if (!err)
+		err = items_exist(items, nitems);
+	if (!err)
+		err = reconcile(&ob, o->state_dir);
+	if (!err && (!(seqs = calloc(nitems, route.nrecipients
+	    * sizeof *seqs)) || !(jobs.sealed = calloc(nitems,
+	    sizeof *jobs.sealed))))
+		err = gpg_error_from_syserror();
+	/* The numbers are taken now: the items are sealed now. */
+	if (!err)
+		err = mule_stick_route_number(&route, nitems, seqs);
+	if (!err) {
+		/* What killed queues left, once for all the items. */
+		mule_output_clean_stale_at(ob.fd);
+		err = mule_parallel_run(nitems, seal_one, &jobs);
+	}
+	/* Under the lock that a sync holds alone: it sees every item
+	 * queued, or none; and none is queued unless it was reported. */
+	if (!err && !(err = mule_outbox_lock(&ob, 0))) {
+		err = commit(&ob, &route, jobs.sealed, nitems, &done);
+		if (!err)
+			err = record_sent(&route, jobs.sealed, nitems);
+		if (!err)
+			err = report(rep, &route, jobs.sealed, nitems);
+		ferr = mule_reporter_finish(rep);
+		err = err ? err : ferr;
+		finished = 1;
+		if (err)
+			unqueue(&ob, jobs.sealed, done);
+		queued = !err;
+	}
+	mule_test_pause("outbox-queue-before-settle");
+	settle(&route, jobs.sealed ? nitems : 0, queued);
+	/* The JSON array, also when the run stops with an error. */
+	if (rep && !finished)
+		(void)mule_reporter_finish(rep);
+	mule_reporter_free(rep);
+	for (i = 0; jobs.sealed && i < nitems; i++)
+		mule_stick_sealed_release(&jobs.sealed[i]);
+	free(jobs.sealed);
+	free(seqs);
+	for (i = 0; i < jobs.nspare; i++)
+		gpgme_release(jobs.spare[i]);
+	gpgme_release(ctx);
+	mule_stick_route_release(&route);
+	mule_membuf_release(&cert);
+	mule_outbox_close(&ob);
+	return err;
+}
