@@ -700,6 +700,7 @@ deliver(struct run *r, int fd, const char *folder, const char *folder_fpr,
 		    replay);
 	mule_staging_free(ck.staging);
 	mule_membuf_release(&ck.cert);
+	free(ck.name);
 	return err;
 }
 
