@@ -253,4 +253,21 @@ one_error_of mule-sign "$T/err" || why="$why --include-mailbox without --manifes
 verdict "a MULE/ without VERSION is no mailbox: listed; --include-mailbox without --manifest: exit 2"
 fat_done
 
+# === the item's own names are not the user's ============================================
+scenario ownnames
+why=""
+mkdir -p "$T/own/dir"
+echo 'not an envelope' >"$T/own/MULE-ENVELOPE"
+echo 'not a certificate' >"$T/own/MULE-CERT.pgp"
+echo "inside a directory: the user's" >"$T/own/dir/MULE-ENVELOPE"
+for n in MULE-ENVELOPE MULE-CERT.pgp; do
+	st 2 ms_a put "$S" -r "$BOB" "$T/own/$n"
+	grep -q "$n: mule reserves this name" "$T/err" || why="$why $n: $(cat "$T/err");"
+done
+[ -z "$(items "$BOX")" ] || why="$why an item was put;"
+[ ! -s "$ASTATE/mule/sequence" ] || ! grep -q "$BOB" "$ASTATE/mule/sequence" ||
+    why="$why a number was taken;"
+put_new a "$S" -r "$BOB" "$T/own/dir"
+verdict "put refuses a file named MULE-ENVELOPE or MULE-CERT.pgp (exit 2, nothing put or numbered); inside a directory the name is the user's"
+
 done_testing

@@ -592,9 +592,20 @@ put_item(const struct mule_gpg_opts *gopts, struct dest *d,
 	memset(&own, 0, sizeof own);
 	tar.quiet = 1;
 	if (!is_stdin) {
+		/* The item's own entries' names are not the user's to take:
+		 * checked against them before anything is numbered. */
+		struct mule_tar_extra own_names[2];
+
+		memset(own_names, 0, sizeof own_names);
+		own_names[0].name = MULE_ENVELOPE_NAME;
+		own_names[1].name = MULE_ENVELOPE_CERT_NAME;
 		tar.paths = paths;
 		tar.npaths = 1;
+		tar.extras = own_names;
+		tar.nextras = 2;
 		err = mule_tarout_check(&tar);
+		tar.extras = NULL;
+		tar.nextras = 0;
 		if (err)
 			return err;
 	} else {
