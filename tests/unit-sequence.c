@@ -204,7 +204,7 @@ static void
 dead_runs(void)
 {
 	struct mule_sequence *q = NULL, *alive = NULL;
-	uint64_t seqs[2], s2[2], live[2];
+	uint64_t seqs[4], s2[2], live[2]; /* two items for two */
 	const char *marks[2] = { "m", NULL };
 	char before[4096];
 
