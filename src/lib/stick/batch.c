@@ -117,6 +117,7 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	binary.armor = 0;	/* items are binary OpenPGP */
 	/* First: a signal from here on still prints a whole JSON array. */
 	err = mule_reporter_new(&rep, &binary, o->json, o->quiet);
+	route.names = rep ? mule_reporter_names(rep) : NULL;
 	if (!err)
 		err = mule_gpg_ctx_new(&ctx, &binary);
 	if (!err)

@@ -111,6 +111,18 @@ load(struct mule_stick_names *n)
 	mule_error_restore(&saved);
 }
 
+void
+mule_stick_names_learn(struct mule_stick_names *n, gpgme_key_t key)
+{
+	struct mule_error_record saved;
+
+	/* A name is for people: out of memory here is no failure. */
+	mule_error_save(&saved);
+	if (n && key)
+		(void)add(n, key);
+	mule_error_restore(&saved);
+}
+
 const char *
 mule_stick_name_of(struct mule_stick_names *n, const char *fpr)
 {
@@ -118,9 +130,11 @@ mule_stick_name_of(struct mule_stick_names *n, const char *fpr)
 
 	if (!n || !fpr || strlen(fpr) != 40)
 		return NULL;
-	if (!n->loaded)
+	/* The keyring is listed only for a key not learned already. */
+	if ((i = mule_nameset_get(&n->index, fpr, 40)) < 0 && !n->loaded) {
 		load(n);
-	i = mule_nameset_get(&n->index, fpr, 40);
+		i = mule_nameset_get(&n->index, fpr, 40);
+	}
 	return i < 0 ? NULL : n->uids[i];
 }
 

@@ -17,7 +17,7 @@
 #define MULE_STICK_NAMES_H
 
 #include <stdio.h>
-#include <gpg-error.h>
+#include <gpgme.h>
 
 struct mule_gpg_opts;
 struct mule_stick_names;
@@ -25,6 +25,10 @@ struct mule_stick_names;
 gpg_error_t mule_stick_names_new(struct mule_stick_names **n,
     const struct mule_gpg_opts *gopts);
 void mule_stick_names_free(struct mule_stick_names *n);
+
+/* Learn KEY's user ID from a key the caller has listed anyway (put's
+ * recipients), so that naming it costs no gpg run. */
+void mule_stick_names_learn(struct mule_stick_names *n, gpgme_key_t key);
 
 /* The user ID of the key whose primary fingerprint is FPR, as raw bytes
  * from the keyring, or NULL when the keyring does not hold it (or could

@@ -27,6 +27,7 @@
 #include "pgp/keys.h"
 #include "stick/folder.h"
 #include "stick/place.h"
+#include "stick/names.h"
 #include "stick/put.h"
 #include "stick/report.h"
 #include "stick/space.h"
@@ -35,11 +36,14 @@
 #include "tar/bundle.h"
 #include "tar/parts.h"
 
+/* The primary fingerprint of the key FPR names, into OUT; NAMES learns
+ * its user ID (the report names it without another gpg run). */
 static gpg_error_t
-primary_of(gpgme_ctx_t ctx, const char *fpr, int secret, char out[41])
+primary_of(gpgme_ctx_t ctx, const char *fpr, struct mule_stick_names *names,
+    char out[41])
 {
 	gpgme_key_t key = NULL;
-	gpg_error_t err = gpgme_get_key(ctx, fpr, &key, secret);
+	gpg_error_t err = gpgme_get_key(ctx, fpr, &key, 0);
 
 	if (err || !key->fpr || strlen(key->fpr) != 40) {
 		gpgme_key_unref(key);
@@ -47,6 +51,7 @@ primary_of(gpgme_ctx_t ctx, const char *fpr, int secret, char out[41])
 		    "key %s: not in the keyring", fpr);
 	}
 	memcpy(out, key->fpr, 41);
+	mule_stick_names_learn(names, key);
 	gpgme_key_unref(key);
 	return 0;
 }
@@ -86,8 +91,10 @@ mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
 		if (!err && (!key || !key->fpr || strlen(key->fpr) != 40))
 			err = mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
 			    NULL, "signing key %s: not found", signer);
-		if (!err)
+		if (!err) {
 			memcpy(r->sender, key->fpr, 41);
+			mule_stick_names_learn(r->names, key);
+		}
 		gpgme_key_unref(key);
 	} else
 		err = mule_signer_default(ctx, "name the signing key with -u",
@@ -103,7 +110,7 @@ mule_stick_route_resolve(gpgme_ctx_t ctx, const char *signer,
 	}
 	for (line = recp ? strtok_r(recp, "\n", &save) : NULL; !err && line;
 	    line = strtok_r(NULL, "\n", &save)) {
-		if (!(err = primary_of(ctx, line, 0, fpr)))
+		if (!(err = primary_of(ctx, line, r->names, fpr)))
 			add_recipient(r, fpr, NULL);
 	}
 	for (i = 0; !err && i < nfiles; i++)

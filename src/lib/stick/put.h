@@ -18,6 +18,8 @@ struct mule_reporter;
 struct mule_stick;
 
 /* Who sends, to whom, how. */
+struct mule_stick_names;
+
 struct mule_stick_route {
 	char sender[41];
 	char (*recipients)[41];
@@ -26,6 +28,8 @@ struct mule_stick_route {
 				 * it came from (owned), or NULL: the
 				 * keyring's key; NULL: all the keyring's */
 	int hide_recipients;
+	struct mule_stick_names *names;	/* learns the keys resolved, for
+				 * the report (NULL: none) */
 	uint64_t split;		/* part size, 0: one file */
 	const char *state_dir;	/* sequence numbers (NULL: mule_state_dir) */
 	int quiet;

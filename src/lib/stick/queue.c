@@ -295,6 +295,7 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	binary.armor = 0;	/* items are binary OpenPGP */
 	/* First: a signal from here on still prints a whole JSON array. */
 	err = mule_reporter_new(&rep, &binary, o->put.json, o->put.quiet);
+	route.names = rep ? mule_reporter_names(rep) : NULL;
 	if (!err)
 		err = mule_outbox_open(&ob, o->state_dir, 1);
 	if (!err)
