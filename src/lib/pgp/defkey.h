@@ -4,10 +4,11 @@
  * Without -u, every mule tool signs with the key gpg calls its default:
  * of the default-key lines in gpg.conf, the last that names a secret key
  * able to sign (the first key the name finds), else the first secret key
- * in the keyring that can sign.  mule chooses it here instead of leaving
- * it to gpg, so that mule-stick can name the signer in an item's envelope
- * before it signs, and so that mule-seal, mule-sign, mule-bundle and
- * mule-stick follow one rule in one place.
+ * in the keyring that can sign.  mule-seal, mule-sign and mule-bundle
+ * leave the choice to gpg, which costs no key listing; mule-stick must
+ * name the signer in an item's envelope before it signs, and chooses
+ * here by gpg's rule (t-stick-small checks that it picks the key
+ * mule-seal's gpg signs with, for each form of gpg.conf).
  */
 #ifndef MULE_DEFKEY_H
 #define MULE_DEFKEY_H

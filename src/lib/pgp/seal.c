@@ -9,7 +9,6 @@
 #include "core/text.h"
 #include "pgp/armor.h"
 #include "pgp/data.h"
-#include "pgp/defkey.h"
 #include "pgp/gpg.h"
 #include "pgp/keyfile.h"
 #include "pgp/keys.h"
@@ -70,7 +69,7 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	gpgme_sign_result_t sres;
 	gpgme_ctx_t ctx = NULL;
 	struct mule_keyfile **opened = NULL;
-	char *recp = NULL, fpr[41];
+	char *recp = NULL;
 	int compress = o->compress;
 	gpg_error_t err = 0;
 	size_t i;
@@ -94,11 +93,11 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 		err = gpg_error_from_syserror();
 	if (!err && (o->nrecipients || o->nrecipient_files || o->nkeyfiles))
 		err = resolve(ctx, o, opened, &recp);
+	/* Without -u gpg signs with its default key, the very rule
+	 * pgp/defkey.c follows where the signer must be known before
+	 * signing (mule-stick): no key listing here, on every call. */
 	if (!err && !o->no_sign && o->signer && !o->ctx)
 		err = mule_signer_use(ctx, o->signer);
-	else if (!err && !o->no_sign && !o->ctx)
-		err = mule_signer_default(ctx, "name a signing key with -u, "
-		    "or use --no-sign", fpr);
 	if (!err)
 		err = mule_source_peek(&src, SAMPLE_SIZE);
 	if (err)

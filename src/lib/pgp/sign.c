@@ -10,7 +10,6 @@
 #include "core/error.h"
 #include "core/output.h"
 #include "pgp/data.h"
-#include "pgp/defkey.h"
 #include "pgp/gpg.h"
 #include "pgp/keys.h"
 #include "pgp/manifest.h"
@@ -123,13 +122,11 @@ sign_source(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 	gpgme_sign_result_t res;
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err;
-	char fpr[41];
 
 	err = mule_gpg_ctx_new(&ctx, gopts);
+	/* Without -u gpg signs with its default key (pgp/defkey.h). */
 	if (!err && signer)
 		err = mule_signer_use(ctx, signer);
-	else if (!err)
-		err = mule_signer_default(ctx, HINT, fpr);
 	if (!err)
 		err = mule_data_from_source(&in, srcp);
 	if (!err)
