@@ -17,7 +17,7 @@ void mule_test_pause(const char *name);
 #endif
 
 /* Is the switch NAME on: does the environment variable MULE_TEST_SWITCH
- * name it?  For what a test cannot arrange otherwise (a file system
+ * (one name, or several separated by commas) name it?  For what a test cannot arrange otherwise (a file system
  * that says it has room, and then has none).  Never in a release. */
 #ifdef MULE_TEST_HOOKS
 int mule_test_switch(const char *name);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/cleanup.h"
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/progress.h"
@@ -24,7 +26,7 @@
 #include "qr/cbor.h"
 #include "qr/decode.h"
 #include "qr/png.h"
-#include "qr/scan.h"
+#include "qr/reader.h"
 #include "qr/ur.h"
 
 /* Where a part begins in text run together. */
@@ -33,6 +35,7 @@
 
 struct mule_qr_decoder {
 	struct mule_ur_decoder *ur;
+	struct mule_qr_reader *reader;	/* for image files; NULL: none yet */
 	size_t images, codes, foreign, late;
 	struct mule_progress *progress;	/* NULL: none */
 	size_t drawn;			/* codes when it was drawn */
@@ -170,12 +173,34 @@ take_symbol(void *arg, const unsigned char *data, size_t n)
 	return mule_qr_decoder_line(dec, (const char *)data, n);
 }
 
+/* The N bytes of an image file at P through the sandboxed reader,
+ * started at the first image and kept for the next ones. */
+static gpg_error_t
+scan_image(struct mule_qr_decoder *dec, const void *p, size_t n)
+{
+	gpg_error_t err = 0;
+
+	if (!n)
+		return mule_reject(GPG_ERR_NO_DATA, NULL, "an empty file");
+	if (!dec->reader)
+		err = mule_qr_reader_images(&dec->reader);
+	if (!err)
+		err = mule_qr_reader_image(dec->reader, p, n, take_symbol,
+		    dec);
+	/* A reader that failed once is not asked again; nor one no longer
+	 * needed. */
+	if (err || mule_qr_decoder_done(dec)) {
+		mule_qr_reader_free(dec->reader);
+		dec->reader = NULL;
+	}
+	return err;
+}
+
 static gpg_error_t
 read_image(struct mule_qr_decoder *dec, const char *path)
 {
 	struct mule_membuf buf = { .limit = MULE_QR_MAX_IMAGE_FILE,
 	    .what = "the image file" };
-	struct mule_qr_image img = { NULL, 0, 0 };
 	gpg_error_t err;
 	int fd = -1;
 
@@ -187,12 +212,9 @@ read_image(struct mule_qr_decoder *dec, const char *path)
 		err = mule_membuf_read_fd(&buf, fd);
 	if (!err) {
 		dec->images++;
-		err = mule_qr_image_read(buf.p, buf.len, &img);
+		err = scan_image(dec, buf.p, buf.len);
 	}
 	mule_membuf_release(&buf);
-	if (!err)
-		err = mule_qr_scan(&img, take_symbol, dec, NULL);
-	mule_qr_image_release(&img);
 	if (!err)
 		show(dec, 0);
 	if (fd > 0)
@@ -359,6 +381,111 @@ mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd)
 	return err;
 }
 
+/* --- scan: frames from a camera -------------------------------------- */
+
+/* What a signal handler prints when Ctrl-C ends a scan, rendered after
+ * every frame into the buffer not in use, then made current with one
+ * store: the handler only ever sees a whole text. */
+static struct {
+	char text[2][1200], json[2][2048];
+	volatile sig_atomic_t cur;	/* -1: nothing yet */
+	volatile pid_t child;
+	int json_on, erase;
+} last = { .cur = -1 };
+
+static void
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t r;
+
+	while (n && ((r = write(fd, p, n)) > 0 || errno == EINTR))
+		if (r > 0) {
+			p += r;
+			n -= (size_t)r;
+		}
+}
+
+/* The scan's last words (core/cleanup.h): the count so far, the JSON
+ * report, and exit 2.  Async-signal-safe. */
+static void
+scan_interrupted(int sig)
+{
+	int cur = last.cur;
+
+	(void)sig;
+	if (last.child > 0)
+		kill(last.child, SIGKILL);
+	if (last.erase)
+		write_all(STDERR_FILENO, "\r\033[K", 4);
+	if (cur >= 0) {
+		write_all(STDERR_FILENO, last.text[cur],
+		    strlen(last.text[cur]));
+		if (last.json_on)
+			write_all(STDOUT_FILENO, last.json[cur],
+			    strlen(last.json[cur]));
+	}
+	_exit(MULE_EXIT_FAILURE);
+}
+
+/* Render the last words for the frames read so far. */
+static void
+scan_render(struct mule_qr_decoder *dec)
+{
+	struct mule_error_record rec;
+	struct mule_qr_stats s;
+	int next = last.cur == 0 ? 1 : 0;
+	gpg_error_t err;
+	FILE *f;
+
+	mule_qr_decoder_stats(dec, &s);
+	err = mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
+	    "interrupted: %zu frame%s, %zu code%s read, %zu/%zu fragments "
+	    "recovered", s.images, s.images == 1 ? "" : "s", s.codes,
+	    s.codes == 1 ? "" : "s", s.known, s.len);
+	mule_error_save(&rec);
+	snprintf(last.text[next], sizeof last.text[next], "%s: error: %s\n",
+	    mule_progname(), rec.msg);
+	if (last.json_on && (f = fmemopen(last.json[next],
+	    sizeof last.json[next], "w"))) {
+		mule_qr_decoder_json(dec, err, f);
+		fclose(f);
+	}
+	mule_error_clear();
+	last.cur = next;
+}
+
+gpg_error_t
+mule_qr_decoder_scan(struct mule_qr_decoder *dec, const char *device,
+    int frames_fd, int json)
+{
+	struct mule_qr_reader *rd = NULL;
+	gpg_error_t err;
+	int end = 0;
+
+	last.json_on = json;
+	last.erase = dec->progress && isatty(STDERR_FILENO);
+	err = mule_qr_reader_camera(device, frames_fd, &rd);
+	if (!err) {
+		last.child = mule_qr_reader_pid(rd);
+		scan_render(dec);
+		mule_cleanup_last_words(scan_interrupted);
+	}
+	while (!err && !end && !mule_qr_decoder_done(dec)) {
+		if (dec->progress && dec->drawn != dec->codes)
+			show(dec, 1);
+		err = mule_qr_reader_frame(rd, take_symbol, dec, &end);
+		if (!err && !end) {
+			dec->images++;
+			scan_render(dec);
+			show(dec, 0);
+		}
+	}
+	mule_cleanup_last_words(NULL);
+	last.child = 0;
+	mule_qr_reader_free(rd);
+	return err;
+}
+
 int
 mule_qr_decoder_done(const struct mule_qr_decoder *dec)
 {
@@ -430,6 +557,7 @@ mule_qr_decoder_free(struct mule_qr_decoder *dec)
 	if (!dec)
 		return;
 	mule_qr_decoder_progress_end(dec);
+	mule_qr_reader_free(dec->reader);
 	mule_ur_decoder_free(dec->ur);
 	free(dec);
 }
@@ -466,7 +594,9 @@ mule_qr_decoder_json(const struct mule_qr_decoder *dec, gpg_error_t err,
 	if (!err) {
 		status = "complete";
 		mule_qr_decoder_payload(dec, &bytes);
-	} else if (mule_exit_status(err) == MULE_EXIT_REJECTED)
+	} else if (gpg_err_code(err) == GPG_ERR_CANCELED)
+		status = "interrupted";
+	else if (mule_exit_status(err) == MULE_EXIT_REJECTED)
 		status = "rejected";
 	else if (dec->incomplete)
 		status = "incomplete";

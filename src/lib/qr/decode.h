@@ -19,14 +19,11 @@
 
 #include "core/stream.h"
 
-/* The largest image file read. */
-#define MULE_QR_MAX_IMAGE_FILE ((size_t)256 << 20)
-
 struct mule_qr_decoder;
 
 /* What the decoder has seen. */
 struct mule_qr_stats {
-	size_t images;		/* image files read */
+	size_t images;		/* image files or camera frames read */
 	size_t codes;		/* QR codes or text lines */
 	size_t foreign;		/* of them, not UR */
 	size_t other;		/* parts of another message */
@@ -68,6 +65,18 @@ gpg_error_t mule_qr_decoder_path(struct mule_qr_decoder *dec,
  * MULE_UR_LINE_MAX. */
 gpg_error_t mule_qr_decoder_text(struct mule_qr_decoder *dec, int fd);
 
+/* Take in the codes of camera frames until the message is complete:
+ * frames from the V4L2 camera DEVICE, or (DEVICE NULL) from the frame
+ * stream on FRAMES_FD (camera.h), read in a sandboxed child (reader.h).
+ * Ctrl-C (or TERM, HUP, QUIT) ends the run from the signal handler, once
+ * cleanup.h removed the temporaries: one line on standard error with
+ * the frames, codes and fragments so far, with JSON (JSON set) the
+ * object mule_qr_decoder_json prints, status "interrupted", on standard
+ * output; then exit 2.  The camera switched off is no error: finish
+ * tells whether the message is complete. */
+gpg_error_t mule_qr_decoder_scan(struct mule_qr_decoder *dec,
+    const char *device, int frames_fd, int json);
+
 /* Whether the payload is complete and checked. */
 int mule_qr_decoder_done(const struct mule_qr_decoder *dec);
 
@@ -93,7 +102,8 @@ gpg_error_t mule_qr_payload_armor(const unsigned char *p, size_t n,
  * is the error that ended it (0: the payload is complete and was
  * written), whose recorded message (core/error.h) becomes "error".
  * Keys: status ("complete", "incomplete": the input ended first,
- * "rejected": exit 1, "failed": any other error), bytes (of the
+ * "rejected": exit 1, "interrupted": a scan ended by a signal, "failed":
+ * any other error), bytes (of the
  * payload; 0 unless complete), images, codes, foreign, other_message,
  * parts_used, fragments_known, fragments (LEN; 0 before the first
  * part), parts_needed (a lower bound; null before the first part),

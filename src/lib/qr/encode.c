@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "pgp/armor.h"
 #include "qr/encode.h"
+#include "qr/html.h"
 #include "qr/png.h"
 #include "qr/ur.h"
 
@@ -290,12 +291,14 @@ mule_qr_payload_load(const char *path, size_t limit, struct mule_membuf *out)
 	return err;
 }
 
-/* A frame's name: digits and ".png". */
+/* A frame's name: digits and ".png"; or the page of --html. */
 static int
 is_frame_name(const char *name)
 {
 	size_t i;
 
+	if (!strcmp(name, MULE_QR_HTML_NAME))
+		return 1;
 	for (i = 0; name[i] >= '0' && name[i] <= '9'; i++)
 		;
 	return i >= 4 && !strcmp(name + i, ".png");
@@ -348,6 +351,7 @@ frames_dir(const char *dir, int force, int *made)
 struct frames {
 	const char *dir;
 	int dirfd, scale, force;
+	struct mule_qr_html *html;	/* NULL: no page */
 	struct mule_qr_encoded *r;
 };
 
@@ -364,6 +368,7 @@ write_frame(void *arg, size_t index, size_t count,
 {
 	struct frames *f = arg;
 	struct mule_output *out = NULL;
+	struct mule_membuf png = { NULL, 0, 0, 0, NULL };
 	char name[32];
 	gpg_error_t err;
 
@@ -374,10 +379,15 @@ write_frame(void *arg, size_t index, size_t count,
 	    | (f->force ? MULE_OUTPUT_FORCE : 0));
 	if (!err)
 		err = mule_qr_png_write(code->modules, code->width, f->scale,
-		    mule_output_write, out);
+		    mule_membuf_write, &png);
+	if (!err)
+		err = mule_output_write(out, png.p, png.len);
+	if (!err && f->html)
+		err = mule_qr_html_frame(f->html, png.p, png.len);
 	if (!err)
 		err = mule_output_commit(out);
 	mule_output_free(out);
+	mule_membuf_release(&png);
 	if (!err) {
 		f->r->count++;
 		if (code->version > f->r->version)
@@ -389,10 +399,10 @@ write_frame(void *arg, size_t index, size_t count,
 gpg_error_t
 mule_qr_write_frames(const void *payload, size_t n,
     const struct mule_qr_encode_opts *o, int scale, const char *dir,
-    int force, struct mule_qr_encoded *r)
+    int force, unsigned html_fps, struct mule_qr_encoded *r)
 {
 	struct mule_qr_encoded dummy;
-	struct frames f = { dir, -1, scale, force, r ? r : &dummy };
+	struct frames f = { dir, -1, scale, force, NULL, r ? r : &dummy };
 	gpg_error_t err;
 	char name[32];
 	size_t i;
@@ -412,7 +422,13 @@ mule_qr_write_frames(const void *payload, size_t n,
 		return err;
 	}
 	mule_output_clean_stale_at(f.dirfd);
-	err = mule_qr_encode(payload, n, o, write_frame, &f);
+	if (html_fps)
+		err = mule_qr_html_new(f.dirfd, dir, html_fps, force, &f.html);
+	if (!err)
+		err = mule_qr_encode(payload, n, o, write_frame, &f);
+	if (!err && f.html)
+		err = mule_qr_html_commit(f.html);
+	mule_qr_html_free(f.html);
 	if (!err && mule_sync_dirfd(f.dirfd))
 		err = gpg_error_from_syserror();
 	/* A part that does not fit may come after many that did: exit 2
@@ -421,6 +437,8 @@ mule_qr_write_frames(const void *payload, size_t n,
 		frame_name(name, i);
 		unlinkat(f.dirfd, name, 0);
 	}
+	if (err && html_fps)
+		unlinkat(f.dirfd, MULE_QR_HTML_NAME, 0);
 	close(f.dirfd);
 	if (err && made)
 		rmdir(dir);

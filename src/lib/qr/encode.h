@@ -94,14 +94,16 @@ struct mule_qr_encoded {
 /* Encode the payload (as mule_qr_encode) as PNG frames DIR/0001.png,
  * DIR/0002.png, ... of SCALE pixels per module, each written atomically
  * (output.h).  DIR is made if missing; an existing DIR must be empty
- * unless FORCE, which first removes the frames (NNNN.png) of an earlier
- * run there.  *R (may be NULL) says what was written.  Errors as
+ * unless FORCE, which first removes the frames (NNNN.png) and page of an
+ * earlier run there.  HTML_FPS (0: none) adds DIR/index.html, the page
+ * that plays them at that rate (html.h).  *R (may be NULL) says what was
+ * written.  Errors as
  * mule_qr_encode, GPG_ERR_EEXIST for a DIR not empty, and those of
  * making files; after an error no frame of this run is left, nor DIR if
  * it was made. */
 gpg_error_t mule_qr_write_frames(const void *payload, size_t n,
     const struct mule_qr_encode_opts *o, int scale, const char *dir,
-    int force, struct mule_qr_encoded *r);
+    int force, unsigned html_fps, struct mule_qr_encoded *r);
 
 /* The same as UR text, one part a line, to WRITE(ARG). */
 gpg_error_t mule_qr_write_text(const void *payload, size_t n,

@@ -13,6 +13,8 @@
 
 #include "core/stream.h"
 
+/* The largest image file read. */
+#define MULE_QR_MAX_IMAGE_FILE ((size_t)256 << 20)
 /* The largest image read: 64 megapixels. */
 #define MULE_QR_MAX_PIXELS ((size_t)64 * 1000 * 1000)
 /* The quiet zone the QR standard asks for, in modules. */
