@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 pkgs="build-essential autoconf automake libtool pkg-config
 libgpgme-dev libgcrypt20-dev libgpg-error-dev libarchive-dev zlib1g-dev
 libbz2-dev gnupg
-libqrencode-dev libzbar-dev libpng-dev libjpeg62-turbo-dev
+libqrencode-dev libzbar-dev libpng-dev libjpeg62-turbo-dev libseccomp-dev
 zbar-tools qrencode imagemagick
 mandoc python3 dosfstools fusefat sq sqop rnp gosop libarchive-tools openssl"
 missing=""

@@ -21,16 +21,19 @@
 
 static const char usage[] =
 "usage: mule-qr encode -o DIR [--extra PCT] [--fragment BYTES] [--ec L|M|Q|H]\n"
-"                      [--scale PX] [--max-version V] [--force] [FILE]\n"
+"                      [--scale PX] [--max-version V] [--html [--fps N]]\n"
+"                      [--force] [FILE]\n"
 "       mule-qr encode --text [-o FILE] [options] [FILE]\n"
 "       mule-qr decode [-o FILE] [--armor] [--max-size SIZE] [--json]\n"
 "                      [FILE|DIR ...]\n"
 "       mule-qr decode --text [-o FILE] [--armor] [--max-size SIZE] [--json]\n"
+"       mule-qr scan [--device DEV] [-o FILE] [--armor] [--max-size SIZE]\n"
+"                    [--json]\n"
 "       mule-qr show [--fps N] [--count N] [--fragment BYTES] [--ec L|M|Q|H]\n"
 "                    [--max-version V] [FILE]\n"
 "Carry data across the air gap as QR codes in the UR format: animated in\n"
-"the terminal or as PNG frames, read back from images in any order, some\n"
-"lost.\n"
+"the terminal, as PNG frames or a web page, read back from a camera or\n"
+"images in any order, some lost.  Pixels are parsed in a sandbox.\n"
 "\n"
 "      --extra PCT             fountain frames beyond the plain ones, in\n"
 "                              percent (default 100, and at least 30)\n"
@@ -39,29 +42,34 @@ static const char usage[] =
 "      --ec L|M|Q|H            error correction level (default L)\n"
 "      --scale PX              pixels per module, at least 2 (default 4)\n"
 "      --max-version V         largest QR version, 1 to 40 (default 20)\n"
-"      --fps N                 show: codes a second, 1 to 30 (default 5)\n"
+"      --html                  encode: also DIR/index.html, a page that\n"
+"                              plays the frames on any screen\n"
+"      --fps N                 show, encode --html: codes a second, 1 to\n"
+"                              30 (default 5)\n"
+"      --device DEV            scan: the camera (default /dev/video0)\n"
 "      --count N               show: stop after N codes (default: at q\n"
 "                              or Ctrl-C)\n"
 "      --text                  UR text, one part a line, not images\n"
 "      --max-size SIZE         refuse a larger message (default 1M)\n"
-"  -a, --armor                 decode: ASCII armour (PGP MESSAGE, or PGP\n"
+"  -a, --armor                 decode, scan: ASCII armour (PGP MESSAGE, or PGP\n"
 "                              PUBLIC KEY BLOCK for a key)\n"
-"      --json                  decode: how it went, as JSON on standard\n"
+"      --json                  decode, scan: how it went, as JSON on standard\n"
 "                              output (needs -o FILE)\n"
 "  -o, --output DIR|FILE       encode: the frames' directory;\n"
-"                              decode: write to FILE, atomically\n"
+"                              decode, scan: write to FILE, atomically\n"
 "      --force                 encode: replace the frames in DIR;\n"
-"                              decode: replace FILE\n"
+"                              decode, scan: replace FILE\n"
 "  -q, --quiet                 print errors only\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
 "Exit status: 0 success, 1 input rejected, 2 usage or operational error\n"
-"(decode: also input incomplete).\n";
+"(decode, scan: also input incomplete, or the reader failed).\n";
 
 enum {
 	OPT_EXTRA = MULE_OPT_TOOL, OPT_FRAGMENT, OPT_EC, OPT_SCALE,
-	OPT_MAX_VERSION, OPT_TEXT, OPT_MAX_SIZE, OPT_FPS, OPT_COUNT, OPT_JSON
+	OPT_MAX_VERSION, OPT_TEXT, OPT_MAX_SIZE, OPT_FPS, OPT_COUNT, OPT_JSON,
+	OPT_HTML, OPT_DEVICE
 };
 
 static const struct option longopts[] = {
@@ -82,11 +90,13 @@ static const struct option longopts[] = {
 	{ "armor", no_argument, NULL, 'a' },
 	{ "armour", no_argument, NULL, 'a' },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "html", no_argument, NULL, OPT_HTML },
+	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ NULL, 0, NULL, 0 }
 };
 
 /* The commands, and which of them take each option. */
-enum { ENCODE = 1, DECODE = 2, SHOW = 4 };
+enum { ENCODE = 1, DECODE = 2, SHOW = 4, SCAN = 8 };
 
 static const struct owner {
 	int opt;
@@ -99,31 +109,36 @@ static const struct owner {
 	{ OPT_EC, "--ec", ENCODE | SHOW },
 	{ OPT_MAX_VERSION, "--max-version", ENCODE | SHOW },
 	{ OPT_TEXT, "--text", ENCODE | DECODE },
-	{ 'o', "--output", ENCODE | DECODE },
-	{ MULE_OPT_FORCE, "--force", ENCODE | DECODE },
-	{ OPT_MAX_SIZE, "--max-size", DECODE },
-	{ 'a', "--armor", DECODE },
-	{ OPT_JSON, "--json", DECODE },
-	{ OPT_FPS, "--fps", SHOW },
+	{ 'o', "--output", ENCODE | DECODE | SCAN },
+	{ MULE_OPT_FORCE, "--force", ENCODE | DECODE | SCAN },
+	{ OPT_MAX_SIZE, "--max-size", DECODE | SCAN },
+	{ 'a', "--armor", DECODE | SCAN },
+	{ OPT_JSON, "--json", DECODE | SCAN },
+	{ OPT_FPS, "--fps", SHOW | ENCODE },
 	{ OPT_COUNT, "--count", SHOW },
+	{ OPT_HTML, "--html", ENCODE },
+	{ OPT_DEVICE, "--device", SCAN },
 };
 #define NOWNERS (sizeof owners / sizeof owners[0])
 
 struct args {
 	struct mule_qr_encode_opts enc;
-	int scale, text, armor, fragment_given, fps, count, json;
+	int scale, text, armor, fragment_given, fps, count, json, html;
+	const char *device;
 	size_t max_size;
 	unsigned given;		/* bit I: owners[I] was given */
 };
 
-static void
-note_given(struct args *a, int c)
+/* The bit of struct args' GIVEN for option C. */
+static unsigned
+given_bit(int c)
 {
 	size_t i;
 
 	for (i = 0; i < NOWNERS; i++)
 		if (owners[i].opt == c)
-			a->given |= 1u << i;
+			return 1u << i;
+	return 0;
 }
 
 /* Exit with a usage error for an option COMMAND does not take. */
@@ -145,7 +160,7 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
 
 	while ((c = getopt_long(argc, argv, ":ao:qhV", longopts, NULL))
 	    != -1) {
-		note_given(a, c);
+		a->given |= given_bit(c);
 		switch (c) {
 		case OPT_EXTRA: a->enc.extra = (unsigned)mule_cli_int(
 		    "--extra", optarg); a->enc.extra_min = 0; break;
@@ -171,6 +186,8 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a)
 			break;
 		case 'a': a->armor = 1; break;
 		case OPT_JSON: a->json = 1; break;
+		case OPT_HTML: a->html = 1; break;
+		case OPT_DEVICE: a->device = optarg; break;
 		default: mule_cli_option(cli, c, optarg); break;
 		}
 	}
@@ -209,7 +226,8 @@ run_encode(struct mule_cli *cli, struct args *a, const char *file)
 			err = mule_output_commit(out);
 	} else if (!err)
 		err = mule_qr_write_frames(payload.p, payload.len, &a->enc,
-		    a->scale, cli->output, cli->force, &r);
+		    a->scale, cli->output, cli->force,
+		    a->html ? (unsigned)a->fps : 0, &r);
 	if (!err)
 		mule_note("%zu bytes in %zu QR code%s (version %d, level %c)",
 		    payload.len, r.count, r.count == 1 ? "" : "s", r.version,
@@ -219,8 +237,44 @@ run_encode(struct mule_cli *cli, struct args *a, const char *file)
 	return err;
 }
 
+/* The tests stand a stream of image files in for a camera (camera.h):
+ * with test hooks built in, MULE_TEST_FRAMES names it.  -1: none. */
+static int
+test_frames(void)
+{
+#ifdef MULE_TEST_HOOKS
+	const char *path = getenv("MULE_TEST_FRAMES");
+	int fd = -1;
+
+	if (path && mule_input_open(&fd, path))
+		mule_fail(gpg_error(GPG_ERR_ENOENT), path);
+	return fd;
+#else
+	return -1;
+#endif
+}
+
+/* scan: frames from the camera until the message is complete. */
 static gpg_error_t
-run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
+scan(struct mule_cli *cli, struct args *a, struct mule_qr_decoder *dec)
+{
+	const char *device = a->device ? a->device : "/dev/video0";
+	int frames = test_frames();
+	gpg_error_t err;
+
+	if (frames < 0 && !cli->quiet && isatty(STDERR_FILENO))
+		mule_note("reading the camera %s: show it the codes; Ctrl-C "
+		    "stops", device);
+	err = mule_qr_decoder_scan(dec, frames < 0 ? device : NULL, frames,
+	    a->json);
+	if (frames > 0)
+		close(frames);
+	return err;
+}
+
+static gpg_error_t
+run_decode(struct mule_cli *cli, struct args *a, int command, int nfiles,
+    char **files)
 {
 	struct mule_qr_decoder *dec = NULL;
 	struct mule_output *out = NULL;
@@ -238,9 +292,12 @@ run_decode(struct mule_cli *cli, struct args *a, int nfiles, char **files)
 		    | (a->armor ? 0 : MULE_OUTPUT_BINARY));
 	if (!err)
 		mule_qr_decoder_progress_start(dec, cli->quiet);
-	if (!err && a->text)
+	if (!err && command == SCAN)
+		err = scan(cli, a, dec);
+	else if (!err && a->text)
 		err = mule_qr_decoder_text(dec, STDIN_FILENO);
-	for (i = 0; !err && !a->text && i < (nfiles ? nfiles : 1); i++)
+	for (i = 0; !err && command == DECODE && !a->text
+	    && i < (nfiles ? nfiles : 1); i++)
 		err = mule_qr_decoder_path(dec, nfiles ? files[i] : NULL);
 	if (dec)
 		mule_qr_decoder_progress_end(dec);
@@ -306,6 +363,7 @@ main(int argc, char **argv)
 {
 	static const struct { const char *name; int command; } commands[] = {
 		{ "encode", ENCODE }, { "decode", DECODE }, { "show", SHOW },
+		{ "scan", SCAN },
 	};
 	struct mule_cli cli;
 	struct args a = {
@@ -321,7 +379,7 @@ main(int argc, char **argv)
 	mule_cli_init(&cli, argv, usage);
 	parse(argc, argv, &cli, &a);
 	if (optind >= argc)
-		mule_usage_error("no command: encode, decode or show");
+		mule_usage_error("no command: encode, decode, scan or show");
 	cmd = argv[optind++];
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(cmd, commands[i].name))
@@ -336,15 +394,24 @@ main(int argc, char **argv)
 		mule_usage_error("mule-qr encode needs -o DIR (or --text)");
 	if (command == DECODE && a.text && argc > optind)
 		mule_usage_error("decode --text reads standard input only");
+	if (command == SCAN && argc > optind)
+		mule_usage_error("scan reads the camera: files go to mule-qr "
+		    "decode");
+	if (a.html && a.text)
+		mule_usage_error("--html makes a page of image frames: not "
+		    "with --text");
+	if (command == ENCODE && (a.given & given_bit(OPT_FPS)) && !a.html)
+		mule_usage_error("--fps goes with --html (or mule-qr show)");
 	if (a.json && (!cli.output || !strcmp(cli.output, "-")))
-		mule_usage_error("decode --json prints on standard output: the "
-		    "payload needs -o FILE");
+		mule_usage_error("%s --json prints on standard output: the "
+		    "payload needs -o FILE", cmd);
 	if ((err = mule_secret_init()))
 		mule_cli_fail(&cli, err);
 	if (command == ENCODE)
 		err = run_encode(&cli, &a, argv[optind]);
-	else if (command == DECODE)
-		err = run_decode(&cli, &a, argc - optind, argv + optind);
+	else if (command == DECODE || command == SCAN)
+		err = run_decode(&cli, &a, command, argc - optind,
+		    argv + optind);
 	else
 		err = run_show(&cli, &a, argv[optind]);
 	if (err)

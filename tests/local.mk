@@ -7,7 +7,7 @@ TEST_EXTENSIONS = .sh
 
 TESTS = $(MULE_TESTS) $(UNIT_TESTS)
 EXTRA_DIST += tests/README tests/lib.sh tests/stick-lib.sh tests/stick-craft.py tests/key-tty.py \
-	tests/qr-term.py tests/qr-tty.py \
+	tests/qr-term.py tests/qr-tty.py tests/qr-frames.py \
 	tests/key-craft.py tests/cert-forge.py tests/bundle-lib.sh tests/qr-lib.sh tests/qr-craft.py \
 	tests/faults-lib.sh $(MULE_TESTS) \
 	$(FAULT_TESTS)

@@ -2,7 +2,7 @@
 # The TAP scripts of make check, the longest first so that make -j keeps
 # every core busy to the end.
 MULE_TESTS += tests/t-hostile.sh tests/t-stick-gaps.sh tests/t-bundle-hostile.sh \
-	tests/t-qr-show.sh \
+	tests/t-qr-show.sh tests/t-qr-sandbox.sh \
 	tests/t-verify-hostile.sh tests/t-bundle-interrupted.sh \
 	tests/t-bundle-roundtrip.sh tests/t-man.sh tests/t-sign.sh \
 	tests/t-passphrase.sh tests/t-bundle-options.sh tests/t-keys.sh \
