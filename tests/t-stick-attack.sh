@@ -126,4 +126,24 @@ wait
 [ "$(items "$BOX" | grep -c .)" -eq 1 ] || why="$why the FIFO's key was not used;"
 verdict "put -R /dev/zero: exit 2 after 16 MiB; -R a FIFO fed a key: read once, used"
 
+# === list: a time no clock has shown ========================================================
+# An item written, the stick says, at the first second a 64-bit clock
+# holds (a file system that keeps 64-bit seconds, as btrfs does, or a
+# tmpfs) is very old, not in the future; its age is a number, not a
+# wrapped one.
+scenario oldtime
+why=""
+put_new a "$S" -r "$BOB" "$T/f1"
+python3 -c 'import os, sys; os.utime(sys.argv[1], ns=(0, -2**63 * 10**9))' \
+    "$BOX/$NEW.gpg" 2>/dev/null || why="$why cannot set the time;"
+st 0 ms_b list "$S" --json
+python3 -c 'import json, sys
+a = json.load(open(sys.argv[1]))
+ages = [o["age_seconds"] for o in a if o.get("cid") == sys.argv[2]]
+sys.exit(0 if ages and ages[0] >= 0 else 1)' "$T/out" "$NEW" ||
+    why="$why age_seconds: $(grep -o '"age_seconds": [-0-9]*' "$T/out");"
+st 0 ms_b list "$S"
+grep -q "$NEW .* days ago)" "$T/out" || why="$why the line: $(grep "$NEW" "$T/out");"
+verdict "list of an item whose time is the first second of a 64-bit clock: age_seconds not below 0, 'days ago', not 'in the future'"
+
 done_testing
