@@ -4,9 +4,10 @@
 # (their world: stick_world in stick-lib.sh): a stick that shows a killed
 # put's temporary again to have a number given back twice; MULE/ID of odd
 # kinds; sync onto a folder planted or swapped as a symlink; -R files that
-# never end; what list makes of a time no clock has shown.  Each case:
-# exit 1 or 2 as documented, nothing written outside the stick's MULE/,
-# no number used for two items.
+# never end; a stick manifest with a MULE/ planted or swapped beside the
+# mailbox it leaves out; what list makes of a time no clock has shown.
+# Each case: exit 1 or 2 as documented, nothing written outside the
+# stick's MULE/, no number used for two items.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/stick-lib.sh"
 stick_test_start
@@ -125,6 +126,34 @@ st 0 ms_a put "$S" -R "$T/key.fifo" "$T/f1"
 wait
 [ "$(items "$BOX" | grep -c .)" -eq 1 ] || why="$why the FIFO's key was not used;"
 verdict "put -R /dev/zero: exit 2 after 16 MiB; -R a FIFO fed a key: read once, used"
+
+# === a stick's manifest and what is planted beside MULE/ ==================================
+# The default manifest leaves the mailbox out (MULE/VERSION alone): a
+# MULE/ further down, MULE/ as a symlink, or MULE/VERSION made a directory
+# is no mailbox left out, and each fails mule-verify --strict (exit 1).
+scenario manifest
+why=""
+printf 'the update\n' >"$S/update.txt"
+GNUPGHOME=$AH mule-sign -q --manifest "$S" >"$T/m.asc" 2>"$T/err" ||
+    why="$why mule-sign failed: $(cat "$T/err");"
+mv_verify() {
+	st "$1" env GNUPGHOME="$BH" mule-verify --manifest "$S" \
+	    --manifest-file "$T/m.asc" --strict
+	grep -q "$2" "$T/err" || why="$why no '$2';"
+}
+mv_verify 0 'the mailbox MULE/ is not in the manifest'
+mkdir -p "$S/sub/MULE" && printf 'mule-stick 1\n' >"$S/sub/MULE/VERSION" &&
+    printf 'planted\n' >"$S/sub/MULE/planted.txt"
+mv_verify 1 'unlisted: sub/MULE/planted.txt'
+rm -rf "$S/sub"
+mv "$S/MULE" "$S/real" && ln -s real "$S/MULE"
+mv_verify 1 'not a regular file: MULE/VERSION'
+rm "$S/MULE" && mv "$S/real" "$S/MULE"
+mv "$S/MULE/VERSION" "$T/VERSION" && mkdir "$S/MULE/VERSION"
+mv_verify 1 'not a regular file: MULE/VERSION'
+rmdir "$S/MULE/VERSION" && mv "$T/VERSION" "$S/MULE/VERSION"
+mv_verify 0 '1 file match\|files match'
+verdict "a manifest without the mailbox: a MULE/ planted further down, MULE/ a symlink, MULE/VERSION a directory each fail verify --strict (exit 1); put back, it passes"
 
 # === list: a time no clock has shown ========================================================
 # An item written, the stick says, at the first second a 64-bit clock
