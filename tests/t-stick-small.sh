@@ -171,6 +171,10 @@ default_key "two default-key lines, the last naming no key: the last usable one 
     "# comment$NL  default-key \"$WORK\"$NL${NL}default-key nobody@example.org$NL" "$WORK"
 default_key "two default-key lines, both usable: the last (Alice)" \
     "default-key $WORK${NL}default-key $ALICE$NL" "$ALICE"
+default_key "default-key with an opening quote and no closing one: gpg drops the quote, so does put (Alice Work)" \
+    "default-key \"$WORK$NL" "$WORK"
+default_key "default-key with a closing quote and no opening one: gpg keeps it, so does put (no such key: Alice)" \
+    "default-key $WORK\"$NL" "$ALICE"
 rm -f "$AH3/gpg.conf"
 
 scenario nosecret

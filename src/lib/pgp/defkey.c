@@ -106,9 +106,13 @@ default_keys(const char *path, char ***names, size_t *n)
 		while (len && strchr(" \t\r\n", p[len - 1]))
 			len--;
 		end = p + len;
-		if (len >= 2 && p[0] == '"' && end[-1] == '"') {
+		/* As gpg reads it: an opening quote goes, and then a
+		 * closing one if there is one (a value with only the
+		 * opening quote still names the key). */
+		if (len && p[0] == '"') {
 			p++;
-			end--;
+			if (end > p && end[-1] == '"')
+				end--;
 		}
 		*end = '\0';
 		if (*p)

@@ -28,12 +28,20 @@ struct listing {
 	struct mule_jsonlog *log;	/* --json: the array */
 };
 
+/* NOW - T in seconds, INT64_MAX where that overflows: a time from the
+ * stick can be any 64-bit number (btrfs keeps 64-bit seconds). */
+static int64_t
+age_of(int64_t now, int64_t t)
+{
+	return t < 0 && now > INT64_MAX + t ? INT64_MAX : now - t;
+}
+
 /* How long ago T was, for a person: "45 s ago", "12 min ago", "5 h
  * ago", "3 days ago"; "in the future" for a clock that is behind. */
 static void
 age_text(int64_t now, int64_t t, char out[32])
 {
-	int64_t age = now - t;
+	int64_t age = age_of(now, t);
 
 	if (age < 0)
 		snprintf(out, 32, "in the future");
@@ -83,7 +91,7 @@ json_item(FILE *f, const struct listing *l, const char *status,
 	else
 		fprintf(f, ", \"missing_part\": %u", it->missing);
 	fprintf(f, ", \"written\": \"%s\", \"age_seconds\": %" PRId64, when,
-	    l->now - (int64_t)it->mtime);
+	    age_of(l->now, (int64_t)it->mtime));
 }
 
 /* An object being written, and the log it goes to once whole. */

@@ -17,6 +17,7 @@
 #include "core/output.h"
 #include "stick/folder.h"
 #include "stick/place.h"
+#include "stick/sent.h"
 #include "tar/parts.h"
 
 gpg_error_t
@@ -290,4 +291,34 @@ mule_stick_probe(void *arg, struct mule_sequence_item *it)
 	free(p.paths);
 	mule_error_restore(&why);
 	return err;
+}
+
+gpg_error_t
+mule_stick_probe_sent(void *arg, struct mule_sequence_item *it)
+{
+	struct mule_stick_prober *p = arg;
+	char *path = NULL;
+	gpg_error_t err = 0;
+	size_t k;
+
+	if (!p->sent) {
+		err = mule_sent_path(p->state_dir, &path);
+		if (!err)
+			err = mule_sent_open(&p->sent, path);
+		free(path);
+		if (err)
+			return err;
+	}
+	if (!mule_sent_put_cid(p->sent, it->sender, it->cid))
+		return mule_stick_probe((void *)(uintptr_t)p->stick, it);
+	for (k = 0; k < it->n; k++)
+		it->copies[k].fate = MULE_SEQUENCE_THERE;
+	return 0;
+}
+
+void
+mule_stick_prober_release(struct mule_stick_prober *p)
+{
+	mule_sent_close(p->sent);
+	p->sent = NULL;
 }

@@ -16,6 +16,11 @@
  *
  * An item in place for one recipient and never for another is copied
  * there now, so that its numbers are all kept and nobody sees a gap.
+ *
+ * The stick is nobody's witness: whoever holds it can remove an item and
+ * put a file under its temporary's name again.  So an item that the
+ * sender's sent record lists as put (it was in place in every folder
+ * then) is THERE whatever the stick shows.
  */
 #ifndef MULE_STICK_PLACE_H
 #define MULE_STICK_PLACE_H
@@ -25,6 +30,8 @@
 
 #include "stick/folder.h"
 #include "stick/sequence.h"
+
+struct mule_sent;
 
 /* The location of S in pending records: "stick:ID" (MULE/ID, made if
  * missing). */
@@ -51,5 +58,22 @@ gpg_error_t mule_stick_copy_item(int from, const char *from_path, int to,
  * (LATER if that fails: tried again by the next put); an item never in
  * place for anyone leaves no part behind. */
 gpg_error_t mule_stick_probe(void *arg, struct mule_sequence_item *item);
+
+/* What mule_stick_probe_sent asks: the sent record of STATE_DIR (NULL:
+ * the default), opened at the first item probed into SENT (closed with
+ * mule_stick_prober_release), then the stick. */
+struct mule_stick_prober {
+	const struct mule_stick *stick;
+	const char *state_dir;
+	struct mule_sent *sent;
+};
+
+/* A mule_sequence_probe_fn for ARG (a struct mule_stick_prober): THERE
+ * for every recipient of an item that the sent record lists as put by
+ * its sender, else as mule_stick_probe says.  A sent record that cannot
+ * be read is an error. */
+gpg_error_t mule_stick_probe_sent(void *arg, struct mule_sequence_item *item);
+
+void mule_stick_prober_release(struct mule_stick_prober *p);
 
 #endif

@@ -804,14 +804,17 @@ gpg_error_t
 mule_stick_route_prepare(const struct mule_stick *s,
     struct mule_stick_route *r)
 {
+	struct mule_stick_prober prober = { s, r->state_dir, NULL };
 	gpg_error_t err;
 
 	/* What killed puts left is looked at before it is tidied away:
-	 * their temporaries tell which of their items never got here. */
+	 * their temporaries tell which of their items never got here,
+	 * unless the sent record says they did. */
 	err = mule_stick_location(s, r->location);
 	if (!err)
 		err = mule_sequence_reconcile(r->state_dir, r->location,
-		    mule_stick_probe, (void *)(uintptr_t)s);
+		    mule_stick_probe_sent, &prober);
+	mule_stick_prober_release(&prober);
 	if (!err)
 		err = each_folder(s, r, tidy);
 	return err;

@@ -456,6 +456,20 @@ mule_sent_find(const struct mule_sent *s, const char *sender,
 	return i < 0 ? NULL : &s->items[i];
 }
 
+int
+mule_sent_put_cid(const struct mule_sent *s, const char *sender,
+    const char *cid)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->items[i].state == MULE_SENT_PUT
+		    && !strcmp(s->items[i].cid, cid)
+		    && !strcmp(s->items[i].sender, sender))
+			return 1;
+	return 0;
+}
+
 /* Append the LEN bytes of whole lines at TEXT, fsync'ed; on failure the
  * file is cut back, so that no part of them counts. */
 static gpg_error_t

@@ -96,6 +96,11 @@ const struct mule_sent_item *mule_sent_get(const struct mule_sent *s,
 const struct mule_sent_item *mule_sent_find(const struct mule_sent *s,
     const char *sender, const char *recipient, const char *id);
 
+/* Does S record the item CID as put on a stick by SENDER?  put records
+ * its items only once they are in place in every folder. */
+int mule_sent_put_cid(const struct mule_sent *s, const char *sender,
+    const char *cid);
+
 /* Record the N ITEMS (each in its state, with its time) with one write
  * and one fsync; on failure the file is cut back to what it was. */
 gpg_error_t mule_sent_add(struct mule_sent *s,
