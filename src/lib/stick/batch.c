@@ -181,8 +181,10 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	if (!err)
 		err = mule_stick_route_number(&route, nitems, seqs);
 	mule_test_pause("stick-put-after-number");
+	/* The first item alone: it unlocks the signing key, so that the
+	 * pinentry asks once and Cancel there is not asked again. */
 	if (!err)
-		err = mule_parallel_run(nitems, put_one, &jobs);
+		err = mule_parallel_run_first_alone(nitems, put_one, &jobs);
 	if (!err)
 		err = mule_stick_route_sync(s, &route);
 	if (!err)

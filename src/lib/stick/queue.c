@@ -315,7 +315,8 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	if (!err) {
 		/* What killed queues left, once for all the items. */
 		mule_output_clean_stale_at(ob.fd);
-		err = mule_parallel_run(nitems, seal_one, &jobs);
+		/* The first alone: the pinentry asks once (batch.c). */
+		err = mule_parallel_run_first_alone(nitems, seal_one, &jobs);
 	}
 	/* Under the lock that a sync holds alone: it sees every item
 	 * queued, or none; and none is queued unless it was reported. */
