@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "core/error.h"
+#include "core/jsonlog.h"
 #include "core/text.h"
 #include "stick/folder.h"
 #include "stick/get.h"
@@ -418,6 +419,10 @@ main(int argc, char **argv)
 	free(a.recipients);
 	free(a.files);
 	mule_cli_signer_release(&g.open.accept);
+	/* Stopped before its report began (no stick, a damaged record):
+	 * with --json, standard output is still one document. */
+	if (err && a.json && !mule_jsonlog_printed())
+		fputs("[]\n", stdout);
 	if (err)
 		mule_cli_fail(&cli, err);
 	mule_cli_finish(&cli);

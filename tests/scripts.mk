@@ -20,6 +20,7 @@ MULE_TESTS += tests/t-hostile.sh tests/t-stick-gaps.sh tests/t-bundle-hostile.sh
 	tests/t-stick-rejected.sh tests/t-stick-small.sh \
 	tests/t-stick-cert-hostile.sh \
 	tests/t-stick-outbox.sh tests/t-stick-attack.sh \
+	tests/t-stick-locked.sh tests/t-stick-names.sh \
 	tests/t-key-fat.sh \
 	tests/t-stick-races.sh tests/t-regressions.sh tests/t-output.sh \
 	tests/t-stick-usage.sh tests/t-smoke.sh tests/t-fuzz-replay.sh \

@@ -126,14 +126,20 @@ command -v mkfs.vfat >/dev/null 2>&1 && command -v fusefat >/dev/null 2>&1 &&
 # fat_mount IMG DIR: mount IMG (made with mkfs.vfat) on DIR with fusefat
 fat_mount() { mkdir -p "$2" && fusefat -o rw+ "$1" "$2" >/dev/null 2>&1; }
 
-# fat_scenario NAME [SIZE]: scenario NAME, but $S is a fresh FAT file
-# system of SIZE (default 64M) mounted through fusefat, initialised by
-# Alice; 1 (and nothing mounted) without FAT support: skip then.  The
-# mount is undone by fat_done, and by the test's cleanup.
+# fat_scenario NAME [SIZE [MKFS-OPTIONS]]: scenario NAME, but $S is a
+# fresh FAT file system of SIZE (default 64M; mkfs.vfat with
+# MKFS-OPTIONS) mounted through fusefat, initialised by Alice; 1 (and
+# nothing mounted) without FAT support: skip then.  The mount is undone
+# by fat_done, and by the test's cleanup.  fusefat 0.1a cannot grow a
+# folder past its first cluster the way put writes (a file created, then
+# renamed over: the kernel's vfat takes RENAME_NOREPLACE instead): about
+# 8 items to a folder on the default 2 KiB clusters, then "No such file
+# or directory" and lost entries.  A test that puts more into one folder
+# asks for larger clusters ("-s 64": 32 KiB, about 140 items).
 fat_scenario() {
 	[ -n "$HAVE_FAT" ] || return 1
 	fs_img="$T/$1.img"
-	truncate -s "${2:-64M}" "$fs_img" && mkfs.vfat "$fs_img" >/dev/null 2>&1 &&
+	truncate -s "${2:-64M}" "$fs_img" && mkfs.vfat ${3:-} "$fs_img" >/dev/null 2>&1 &&
 	    fat_mount "$fs_img" "$T/sticks/$1" || return 1
 	FAT_MOUNTS="${FAT_MOUNTS:-} $T/sticks/$1"
 	scenario "$1"

@@ -23,6 +23,26 @@ escapes_to(const char *in, size_t n, const char *want)
 	return same;
 }
 
+/* mule_json_string of the N bytes at IN is WANT (quotes included). */
+static int
+json_is(const char *in, size_t n, const char *want)
+{
+	char *got = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&got, &len);
+	int same;
+
+	if (!f)
+		return 0;
+	mule_json_string(f, in, n);
+	fclose(f);
+	same = got && !strcmp(got, want);
+	if (!same)
+		printf("# json: got '%s', want '%s'\n", got, want);
+	free(got);
+	return same;
+}
+
 int
 main(void)
 {
@@ -43,6 +63,16 @@ main(void)
 	TAP_OK(escapes_to("a\\b", 3, "a\\x5cb"), "backslash escaped");
 	TAP_OK(escapes_to("a\0b", 3, "a\\x00b"), "NUL escaped");
 	TAP_OK(escapes_to("\xe2\x82", 2, "\\xe2\\x82"), "truncated sequence escaped");
+	TAP_OK(json_is("a\"b\\c\n\x1b", 7, "\"a\\\"b\\\\c\\u000a\\u001b\""),
+	    "JSON: quote, backslash and controls escaped");
+	TAP_OK(json_is("J\xc3\xbcrgen", 7, "\"J\xc3\xbcrgen\""), "JSON: UTF-8 kept");
+	TAP_OK(json_is("a\xe2\x80\xae" "b\xc2\x9b", 7, "\"a\\u202eb\\u009b\""),
+	    "JSON: a bidi override and a C1 control are the characters they are");
+	TAP_OK(json_is("caf\xe9\xff", 5, "\"caf\\u00e9\\u00ff\""),
+	    "JSON: a byte that is not UTF-8 as \\u00XX");
+	TAP_OK(json_is("\xed\xa0\x80\xc0\xaf", 5,
+	    "\"\\u00ed\\u00a0\\u0080\\u00c0\\u00af\""),
+	    "JSON: a surrogate and an overlong form byte by byte");
 
 	TAP_OK(mule_fpr_parse("7a460566b83855d76aec78ab3128e43b7ac7262d", fpr)
 	    && !strcmp(fpr, "7A460566B83855D76AEC78AB3128E43B7AC7262D"),

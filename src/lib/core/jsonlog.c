@@ -27,6 +27,8 @@ struct mule_jsonlog {
 
 /* The one log the signal handler prints. */
 static struct mule_jsonlog *volatile armed;
+/* A log was printed (mule_jsonlog_printed). */
+static int printed_one;
 
 /* write(2) all of BUF, async-signal-safe; 0 or -1. */
 static int
@@ -140,11 +142,18 @@ mule_jsonlog_finish(struct mule_jsonlog *log)
 		log->printed = 1;
 		bad = print(log, NULL);
 	}
+	printed_one = 1;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (bad)
 		return mule_error_set(mule_fail_code(GPG_ERR_EIO), NULL,
 		    "writing the report to standard output failed");
 	return 0;
+}
+
+int
+mule_jsonlog_printed(void)
+{
+	return printed_one;
 }
 
 void

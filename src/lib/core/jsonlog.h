@@ -31,6 +31,11 @@ gpg_error_t mule_jsonlog_add(struct mule_jsonlog *log, char *obj);
  * does not print it twice).  An error if it could not be written. */
 gpg_error_t mule_jsonlog_finish(struct mule_jsonlog *log);
 
+/* Whether this process printed a log already (by mule_jsonlog_finish):
+ * a run that stops before its log could print prints "[]" itself, so
+ * that standard output is still one document. */
+int mule_jsonlog_printed(void);
+
 /* Disarm and free LOG (NULL: nothing). */
 void mule_jsonlog_free(struct mule_jsonlog *log);
 

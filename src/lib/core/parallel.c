@@ -85,16 +85,18 @@ jobs(size_t n)
 	return (size_t)k > n ? (unsigned)n : (unsigned)k;
 }
 
-gpg_error_t
-mule_parallel_run(size_t n, mule_job_fn fn, void *arg)
+/* Jobs FIRST .. N-1 side by side. */
+static gpg_error_t
+run_from(size_t first, size_t n, mule_job_fn fn, void *arg)
 {
 	pthread_t threads[MAX_JOBS];
 	struct pool p;
 	sigset_t all, old;
-	unsigned k, started = 0, want = jobs(n);
+	unsigned k, started = 0, want = jobs(n - first);
 
 	memset(&p, 0, sizeof p);
 	pthread_mutex_init(&p.lock, NULL);
+	p.next = first;
 	p.n = n;
 	p.fn = fn;
 	p.arg = arg;
@@ -112,4 +114,23 @@ mule_parallel_run(size_t n, mule_job_fn fn, void *arg)
 	if (p.err)
 		mule_error_restore(&p.record);
 	return p.err;
+}
+
+gpg_error_t
+mule_parallel_run(size_t n, mule_job_fn fn, void *arg)
+{
+	return run_from(0, n, fn, arg);
+}
+
+gpg_error_t
+mule_parallel_run_first_alone(size_t n, mule_job_fn fn, void *arg)
+{
+	gpg_error_t err;
+
+	if (!n)
+		return 0;
+	mule_error_clear();
+	if ((err = fn(arg, 0)))
+		return err;
+	return run_from(1, n, fn, arg);
 }

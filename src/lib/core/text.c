@@ -13,20 +13,20 @@
 #include "core/error.h"
 #include "core/text.h"
 
-size_t
-mule_utf8_printable(const unsigned char *s, size_t n)
+/* The code point of the valid UTF-8 sequence at S (at most N bytes) in
+ * *CP, and its length; 0 for an invalid, overlong or surrogate one.
+ * (ASCII is the caller's.) */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 {
-	unsigned long cp;
 	size_t len, i;
 
-	if (s[0] >= 0x20 && s[0] < 0x7f)
-		return s[0] == '\\' ? 0 : 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
+		len = 2, *cp = s[0] & 0x1f;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
+		len = 3, *cp = s[0] & 0x0f;
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
+		len = 4, *cp = s[0] & 0x07;
 	else
 		return 0;
 	if (len > n)
@@ -34,13 +34,27 @@ mule_utf8_printable(const unsigned char *s, size_t n)
 	for (i = 1; i < len; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
+		*cp = (*cp << 6) | (s[i] & 0x3f);
 	}
-	/* Overlong forms, surrogates, C1 controls, beyond Unicode, and the
-	 * bidirectional overrides that can disguise text. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-	    || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0 || cp > 0x10ffff
-	    || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+	if ((len == 3 && *cp < 0x800) || (len == 4 && *cp < 0x10000)
+	    || (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+size_t
+mule_utf8_printable(const unsigned char *s, size_t n)
+{
+	unsigned long cp;
+	size_t len;
+
+	if (s[0] >= 0x20 && s[0] < 0x7f)
+		return s[0] == '\\' ? 0 : 1;
+	len = utf8_decode(s, n, &cp);
+	/* C1 controls, and the bidirectional overrides that can disguise
+	 * text. */
+	if (!len || cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e)
+	    || (cp >= 0x2066 && cp <= 0x2069))
 		return 0;
 	return len;
 }
@@ -212,6 +226,7 @@ void
 mule_json_string(FILE *f, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
 	size_t i = 0, k;
 
 	fputc('"', f);
@@ -225,6 +240,12 @@ mule_json_string(FILE *f, const char *s, size_t n)
 			fputc(p[i++], f);
 		} else if ((k = mule_utf8_printable(p + i, n - i)) > 0) {
 			fwrite(p + i, 1, k, f);
+			i += k;
+		} else if ((k = utf8_decode(p + i, n - i, &cp)) > 0) {
+			/* Text, but not for a terminal (a C1 control, a
+			 * bidirectional override): the character escaped,
+			 * so that the string is still the name. */
+			fprintf(f, "\\u%04lx", cp);
 			i += k;
 		} else
 			fprintf(f, "\\u%04x", p[i++]);

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/testhook.h"
+#include "core/text.h"
 #include "pgp/gpg.h"
 #include "pgp/keys.h"
 #include "stick/envelope.h"
@@ -96,6 +97,27 @@ record_sent(const struct mule_stick_route *r,
 }
 
 gpg_error_t
+mule_stick_items_exist(const char *const *items, size_t n)
+{
+	struct stat st;
+	gpg_error_t err;
+	char *shown;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(items[i], "-") || lstat(items[i], &st) == 0)
+			continue;
+		err = gpg_error_from_syserror();
+		shown = mule_escape(items[i], strlen(items[i]));
+		err = mule_error_set(err, NULL, "%s: %s", shown ? shown : "?",
+		    strerror(errno));
+		free(shown);
+		return err;
+	}
+	return 0;
+}
+
+gpg_error_t
 mule_stick_put_items(const struct mule_gpg_opts *gopts,
     const struct mule_stick *s, const struct mule_stick_put_opts *o,
     const char *const *items, size_t nitems)
@@ -140,13 +162,8 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		route.cert = &cert;
 	/* Every item must be there before numbers are taken for them: a
 	 * number never used would look like a lost item to the reader. */
-	for (i = 0; !err && i < nitems; i++) {
-		struct stat st;
-
-		if (strcmp(items[i], "-") && lstat(items[i], &st) < 0)
-			err = mule_error_set(gpg_error_from_syserror(), NULL,
-			    "%s: %s", items[i], strerror(errno));
-	}
+	if (!err)
+		err = mule_stick_items_exist(items, nitems);
 	/* Room for them, before anything is sealed or numbered. */
 	if (!err)
 		err = mule_stick_space_check(s, items, nitems,
@@ -164,8 +181,10 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	if (!err)
 		err = mule_stick_route_number(&route, nitems, seqs);
 	mule_test_pause("stick-put-after-number");
+	/* The first item alone: it unlocks the signing key, so that the
+	 * pinentry asks once and Cancel there is not asked again. */
 	if (!err)
-		err = mule_parallel_run(nitems, put_one, &jobs);
+		err = mule_parallel_run_first_alone(nitems, put_one, &jobs);
 	if (!err)
 		err = mule_stick_route_sync(s, &route);
 	if (!err)

@@ -103,6 +103,11 @@ struct mule_stick_put_opts {
 	int json;			/* report as one JSON array */
 };
 
+/* Is every one of ITEMS there ("-", standard input, always is)?  The
+ * error names the first that is not, escaped: a name may hold any byte
+ * (a glob over files that came in, say). */
+gpg_error_t mule_stick_items_exist(const char *const *items, size_t n);
+
 /* Seal every one of ITEMS (files, directories, "-" for standard input,
  * which must all exist) and store them on S, side by side (MULE_JOBS),
  * reporting each (stick/report.h) once all are in place.  All or nothing: a failure takes

@@ -253,20 +253,6 @@ settle(const struct mule_stick_route *r, size_t n, int queued)
 	}
 }
 
-/* Every item must be there before numbers are taken for them. */
-static gpg_error_t
-items_exist(const char *const *items, size_t n)
-{
-	struct stat st;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(items[i], "-") && lstat(items[i], &st) < 0)
-			return mule_error_set(gpg_error_from_syserror(), NULL,
-			    "%s: %s", items[i], strerror(errno));
-	return 0;
-}
-
 gpg_error_t
 mule_outbox_queue(const struct mule_gpg_opts *gopts,
     const struct mule_outbox_queue_opts *o, const char *const *items,
@@ -316,7 +302,7 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	    &cert)))
 		route.cert = &cert;
 	if (!err)
-		err = items_exist(items, nitems);
+		err = mule_stick_items_exist(items, nitems);
 	if (!err)
 		err = reconcile(&ob, o->state_dir);
 	if (!err && (!(seqs = calloc(nitems, route.nrecipients
@@ -329,7 +315,8 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	if (!err) {
 		/* What killed queues left, once for all the items. */
 		mule_output_clean_stale_at(ob.fd);
-		err = mule_parallel_run(nitems, seal_one, &jobs);
+		/* The first alone: the pinentry asks once (batch.c). */
+		err = mule_parallel_run_first_alone(nitems, seal_one, &jobs);
 	}
 	/* Under the lock that a sync holds alone: it sees every item
 	 * queued, or none; and none is queued unless it was reported. */
