@@ -46,7 +46,7 @@ outbox|stick/outbox.c stick/folder.c core/state.c core/fd.c core/output.c core/t
 journal|stick/journal.c core/record.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 sent|stick/sent.c core/record.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 receipt|stick/receipt.c stick/sent.c core/record.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
-sequence|stick/sequence.c core/state.c core/nameset.c core/fd.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+sequence|stick/sequence.c core/record.c core/state.c core/nameset.c core/fd.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 parts|tar/parts.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 tar|tar/read.c tar/tar.c tar/staging.c pgp/manifest.c core/strlist.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/progress.c core/stream.c core/text.c core/error.c core/cleanup.c|libarchive libgcrypt gpg-error -lm|
 cert|key/cert.c core/secret.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
