@@ -43,10 +43,10 @@ digests|pgp/manifest.c core/strlist.c core/text.c core/stream.c core/error.c cor
 status|pgp/status.c pgp/policy.c pgp/keys.c pgp/keyfile.c pgp/gpg.c pgp/packet.c core/fd.c core/testhook.c core/stream.c core/strlist.c core/secret.c core/text.c core/error.c core/cleanup.c|gpgme libgcrypt gpg-error -lm|
 envelope|stick/envelope.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 outbox|stick/outbox.c stick/folder.c core/state.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
-journal|stick/journal.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
-sent|stick/sent.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
-receipt|stick/receipt.c stick/sent.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
-sequence|stick/sequence.c core/state.c core/nameset.c core/fd.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+journal|stick/journal.c core/record.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+sent|stick/sent.c core/record.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+receipt|stick/receipt.c stick/sent.c core/record.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+sequence|stick/sequence.c core/record.c core/state.c core/nameset.c core/fd.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 parts|tar/parts.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 tar|tar/read.c tar/tar.c tar/staging.c pgp/manifest.c core/strlist.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/progress.c core/stream.c core/text.c core/error.c core/cleanup.c|libarchive libgcrypt gpg-error -lm|
 cert|key/cert.c core/secret.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|

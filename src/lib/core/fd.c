@@ -39,6 +39,42 @@ mule_write_all(int fd, const void *buf, size_t n)
 }
 
 gpg_error_t
+mule_fd_read_whole(int fd, off_t max, char **buf, size_t *len)
+{
+	struct stat st;
+	gpg_error_t err;
+	ssize_t got;
+	size_t n;
+	char *b;
+
+	*buf = NULL;
+	*len = 0;
+	if (fstat(fd, &st) < 0)
+		return gpg_error_from_syserror();
+	if (!S_ISREG(st.st_mode))
+		return gpg_error(GPG_ERR_EFTYPE);
+	if (st.st_size > max)
+		return gpg_error(GPG_ERR_TOO_LARGE);
+	if (!(b = malloc((size_t)st.st_size + 1)))
+		return gpg_error_from_syserror();
+	for (n = 0; n < (size_t)st.st_size; n += (size_t)got) {
+		got = pread(fd, b + n, (size_t)st.st_size - n, (off_t)n);
+		if (got < 0 && errno == EINTR)
+			got = 0;
+		else if (got <= 0) {
+			err = got < 0 ? gpg_error_from_syserror()
+			    : gpg_error(GPG_ERR_TRUNCATED);
+			free(b);
+			return err;
+		}
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+gpg_error_t
 mule_fd_write(void *arg, const void *buf, size_t n)
 {
 	return mule_write_all(*(int *)arg, buf, n);

@@ -5,6 +5,7 @@
 #define MULE_FD_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <gpg-error.h>
 
 /* Open an input: PATH, or standard input for NULL or "-".  Returns the
@@ -20,6 +21,13 @@ gpg_error_t mule_path_join(const char *dir, const char *name, char **path);
  * errno set (EINVAL, where directories cannot be fsync'ed, is fine). */
 int mule_sync_dir(const char *dir);
 int mule_sync_dirfd(int fd);
+
+/* Read the regular file open at FD whole, if it has at most MAX bytes:
+ * *BUF (malloc'ed, NUL-terminated after them) and *LEN.  No message is
+ * set: GPG_ERR_EFTYPE for a file that is not a regular one,
+ * GPG_ERR_TOO_LARGE, GPG_ERR_TRUNCATED if it shrank while it was read,
+ * or the system's error. */
+gpg_error_t mule_fd_read_whole(int fd, off_t max, char **buf, size_t *len);
 
 /* Write all of BUF to FD, retrying short writes. */
 gpg_error_t mule_write_all(int fd, const void *buf, size_t n);

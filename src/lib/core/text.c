@@ -265,6 +265,12 @@ mule_is_hex(const char *s, size_t n, int upper)
 	return 1;
 }
 
+int
+mule_hex_field(const char *s, size_t n, int upper)
+{
+	return strlen(s) == n && mule_is_hex(s, n, upper);
+}
+
 void
 mule_size_text(uint64_t size, char out[MULE_SIZE_TEXT])
 {

@@ -44,6 +44,9 @@ void mule_json_string(FILE *f, const char *s, size_t n);
  * case?  Fingerprints are written upper case, IDs and digests lower. */
 int mule_is_hex(const char *s, size_t n, int upper);
 
+/* Is the string S exactly N hex digits, as mule_is_hex? */
+int mule_hex_field(const char *s, size_t n, int upper);
+
 /* Parse SIZE: a number with an optional IEC suffix (K, M, G, T, with or
  * without "iB"; powers of 1024). */
 gpg_error_t mule_size_parse(const char *s, uint64_t *size);

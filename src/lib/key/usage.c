@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "key/usage.h"
 
 #define USAGE_FILE "subkeys-used"
@@ -23,12 +24,7 @@
 static int
 is_fpr(const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < 40; i++)
-		if (!strchr("0123456789ABCDEF", s[i]) || !s[i])
-			return 0;
-	return s[40] == '\0';
+	return mule_hex_field(s, 40, 1);
 }
 
 /* One line of the file into *U; 0 if it is not one. */

@@ -10,58 +10,33 @@
 #include <time.h>
 
 #include "core/error.h"
-#include "core/parallel.h"
 #include "core/testhook.h"
 #include "core/text.h"
 #include "pgp/gpg.h"
-#include "pgp/keys.h"
 #include "stick/envelope.h"
+#include "stick/jobs.h"
 #include "stick/put.h"
 #include "stick/report.h"
 #include "stick/sent.h"
 #include "stick/space.h"
 #include "stick/update.h"
 
-/* put's items go side by side; each job borrows a GPGME context that
- * already holds the signing key (looking it up costs gpg runs). */
-struct put_jobs {
-	const struct mule_gpg_opts *gopts;
+/* What put's jobs (stick/jobs.h) share: the items, and what is stored
+ * of each. */
+struct put_items {
 	const struct mule_stick *stick;
-	const struct mule_stick_route *route;
 	const char *const *items;
 	struct mule_stick_stored *stored;	/* one per item */
-	gpgme_ctx_t spare[8];
-	size_t nspare;
 };
 
 static gpg_error_t
-put_one(void *arg, size_t i)
+put_one(void *arg, const struct mule_gpg_opts *gopts,
+    const struct mule_stick_route *route, size_t i)
 {
-	struct put_jobs *p = arg;
-	struct mule_stick_route route = *p->route;
-	gpgme_ctx_t ctx = NULL;
-	gpg_error_t err = 0;
+	struct put_items *p = arg;
 
-	mule_parallel_lock();
-	if (p->nspare)
-		ctx = p->spare[--p->nspare];
-	mule_parallel_unlock();
-	if (!ctx) {
-		err = mule_gpg_ctx_new(&ctx, p->gopts);
-		if (!err)
-			err = mule_signer_use(ctx, route.sender);
-	}
-	route.ctx = ctx;
-	if (!err)
-		err = mule_stick_put(p->gopts, p->stick, &route,
-		    p->items[i], i, &p->stored[i]);
-	mule_parallel_lock();
-	if (ctx && p->nspare < sizeof p->spare / sizeof p->spare[0])
-		p->spare[p->nspare++] = ctx;
-	else
-		gpgme_release(ctx);
-	mule_parallel_unlock();
-	return err;
+	return mule_stick_put(gopts, p->stick, route, p->items[i], i,
+	    &p->stored[i]);
 }
 
 /* The sent record learns the items once they are all in place, one
@@ -125,7 +100,8 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	struct mule_gpg_opts binary = *gopts;
 	struct mule_stick_route route;
 	struct mule_membuf cert = { NULL, 0, 0, 0, NULL };
-	struct put_jobs jobs;
+	struct mule_stick_jobs jobs;
+	struct put_items put;
 	struct mule_reporter *rep = NULL;
 	uint64_t *seqs = NULL;
 	gpgme_ctx_t ctx = NULL;
@@ -147,13 +123,12 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		    o->nrecipients, o->recipient_files, o->nrecipient_files,
 		    &route);
 	memset(&jobs, 0, sizeof jobs);
-	jobs.gopts = &binary;
-	jobs.stick = s;
-	jobs.route = &route;
-	jobs.items = items;
+	memset(&put, 0, sizeof put);
+	put.stick = s;
+	put.items = items;
 	/* The context holds the signer now: the first job's. */
-	if (!err && !(err = mule_signer_use(ctx, route.sender))) {
-		jobs.spare[jobs.nspare++] = ctx;
+	if (!err) {
+		err = mule_stick_jobs_init(&jobs, &binary, &route, ctx);
 		ctx = NULL;
 	}
 	/* Every item carries the signer's certificate: exported once. */
@@ -173,40 +148,39 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 	if (!err)
 		err = mule_stick_route_prepare(s, &route);
 	if (!err && (!(seqs = calloc(nitems, route.nrecipients
-	    * sizeof *seqs)) || !(jobs.stored = calloc(nitems,
-	    sizeof *jobs.stored))))
+	    * sizeof *seqs)) || !(put.stored = calloc(nitems,
+	    sizeof *put.stored))))
 		err = gpg_error_from_syserror();
 	/* All the numbers at once: one lock and one write, not one per
 	 * item. */
 	if (!err)
 		err = mule_stick_route_number(&route, nitems, seqs);
 	mule_test_pause("stick-put-after-number");
-	/* The first item alone: it unlocks the signing key, so that the
-	 * pinentry asks once and Cancel there is not asked again. */
+	/* The first item alone (jobs.c), then the others side by side. */
 	if (!err)
-		err = mule_parallel_run_first_alone(nitems, put_one, &jobs);
+		err = mule_stick_jobs_run(&jobs, nitems, put_one, &put);
 	if (!err)
 		err = mule_stick_route_sync(s, &route);
 	if (!err)
-		err = record_sent(&route, jobs.stored, nitems);
+		err = record_sent(&route, put.stored, nitems);
 	/* All or nothing: a failed put takes back the items it stored, so
 	 * that running it again puts none twice. */
 	for (i = 0; !err && i < nitems; i++)
-		err = mule_stick_put_report(rep, &route, &jobs.stored[i]);
+		err = mule_stick_put_report(rep, &route, &put.stored[i]);
 	if (rep) {
 		gpg_error_t ferr = mule_reporter_finish(rep);
 
 		err = err ? err : ferr;
 	}
-	for (i = 0; err && jobs.stored && i < nitems; i++)
-		mule_stick_put_undo(s, &route, &jobs.stored[i]);
-	if (err && jobs.stored)
+	for (i = 0; err && put.stored && i < nitems; i++)
+		mule_stick_put_undo(s, &route, &put.stored[i]);
+	if (err && put.stored)
 		(void)mule_stick_route_sync(s, &route);
 	mule_test_pause("stick-put-before-settle");
 	/* Numbers kept for the items in place, given back for those that
 	 * never were (or were taken back untouched); what is not known is
 	 * left to the next put here. */
-	e = jobs.stored ? mule_stick_route_settle(&route, jobs.stored, nitems)
+	e = put.stored ? mule_stick_route_settle(&route, put.stored, nitems)
 	    : 0;
 	if (e && !err) {
 		mule_warn("sequence numbers not settled (%s): the next put "
@@ -214,12 +188,11 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		mule_error_clear();
 	}
 	mule_reporter_free(rep);
-	for (i = 0; jobs.stored && i < nitems; i++)
-		free(jobs.stored[i].name);
-	free(jobs.stored);
+	for (i = 0; put.stored && i < nitems; i++)
+		free(put.stored[i].name);
+	free(put.stored);
 	free(seqs);
-	for (i = 0; i < jobs.nspare; i++)
-		gpgme_release(jobs.spare[i]);
+	mule_stick_jobs_release(&jobs);
 	gpgme_release(ctx);
 	mule_stick_route_release(&route);
 	mule_membuf_release(&cert);

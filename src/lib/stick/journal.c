@@ -3,26 +3,18 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "core/error.h"
-#include "core/fd.h"
 #include "core/nameset.h"
+#include "core/record.h"
 #include "core/text.h"
 #include "stick/journal.h"
 
-#define JOURNAL_MAX ((off_t)1 << 30)
-
 struct mule_journal {
-	char *path;
-	int fd;
+	struct mule_record_file file;
 	struct mule_journal_record *records;
 	size_t n, cap;
 	struct mule_nameset by_key;	/* "SENDER ID" -> index */
@@ -38,13 +30,6 @@ struct mule_journal {
 						 * rejection or retry */
 	int loading;		/* records read from the file, not added */
 };
-
-/* A whole field of N hex digits. */
-static int
-hexfield(const char *s, size_t n, int upper)
-{
-	return strlen(s) == n && mule_is_hex(s, n, upper);
-}
 
 static gpg_error_t
 index_record(struct mule_journal *j, size_t i)
@@ -105,32 +90,6 @@ push(struct mule_journal *j, const struct mule_journal_record *r)
 	return index_record(j, j->n++);
 }
 
-/* Split the LEN bytes at LINE (followed by one writable byte) into
- * fields separated by single spaces, at most MAX of them, each
- * NUL-terminated.  0 for a line with a NUL byte, an empty field (two
- * spaces, a space at either end) or more than MAX fields. */
-static size_t
-split_fields(char *line, size_t len, char *f[], size_t max)
-{
-	char *p = line, *end = line + len, *sp;
-	size_t n = 0;
-
-	if (memchr(line, '\0', len))
-		return 0;
-	for (;;) {
-		sp = memchr(p, ' ', (size_t)(end - p));
-		if ((sp ? sp : end) == p || n == max)
-			return 0;
-		f[n++] = p;
-		if (!sp)
-			break;
-		*sp = '\0';
-		p = sp + 1;
-	}
-	*end = '\0';
-	return n;
-}
-
 /* A time or a sequence number: decimal digits, no more than MAX. */
 static int
 parse_number(const char *s, uint64_t max, uint64_t *out)
@@ -155,20 +114,20 @@ parse_line(char *line, size_t len, struct mule_journal_record *r)
 	size_t n;
 
 	memset(r, 0, sizeof *r);
-	n = split_fields(line, len, f, 6);
-	if (n < 5 || !hexfield(f[1], 40, 1) || !hexfield(f[2], 32, 0)
-	    || !hexfield(f[3], 64, 0))
+	n = mule_record_fields(line, len, f, 6);
+	if (n < 5 || !mule_hex_field(f[1], 40, 1)
+	    || !mule_hex_field(f[2], 32, 0) || !mule_hex_field(f[3], 64, 0))
 		return 0;
 	memcpy(r->sender, f[1], 41);
 	memcpy(r->id, f[2], 33);
 	memcpy(r->cid, f[3], 65);
-	if (n == 5 && !strcmp(f[0], "removed") && (hexfield(f[4], 40, 1)
+	if (n == 5 && !strcmp(f[0], "removed") && (mule_hex_field(f[4], 40, 1)
 	    || !strcmp(f[4], "anyone"))) {
 		r->removed = 1;
 		snprintf(r->folder, sizeof r->folder, "%s", f[4]);
 		return 1;
 	}
-	if (n != 6 || strcmp(f[0], "delivered") || !hexfield(f[4], 40, 1))
+	if (n != 6 || strcmp(f[0], "delivered") || !mule_hex_field(f[4], 40, 1))
 		return 0;
 	memcpy(r->recipient, f[4], 41);
 	return parse_number(f[5], UINT64_MAX, &r->seq);
@@ -294,11 +253,11 @@ parse_rejection(char *line, size_t len, struct mule_journal_rejection *x,
 
 	memset(x, 0, sizeof *x);
 	*reason = NULL;
-	n = split_fields(line, len, f, 5);
+	n = mule_record_fields(line, len, f, 5);
 	if (!(n == 5 && !strcmp(f[0], "rejected")) && !(n == 4
 	    && !strcmp(f[0], "retried")))
 		return 0;
-	if (!hexfield(f[1], 64, 0) || !(hexfield(f[2], 40, 1)
+	if (!mule_hex_field(f[1], 64, 0) || !(mule_hex_field(f[2], 40, 1)
 	    || !strcmp(f[2], "anyone")) || !parse_number(f[3], INT64_MAX, &t))
 		return 0;
 	memcpy(x->cid, f[1], 65);
@@ -312,21 +271,12 @@ parse_rejection(char *line, size_t len, struct mule_journal_rejection *x,
 	return ok;
 }
 
-/* The length of the LEN bytes at BUF without a last line that has no
- * newline: one cut short by a crash is not a record. */
-static size_t
-complete_length(const char *buf, size_t len)
-{
-	const char *nl = memrchr(buf, '\n', len);
-
-	return nl ? (size_t)(nl + 1 - buf) : 0;
-}
-
-/* The record of the LEN bytes at LINE (followed by one writable byte):
- * 1, 0 if it is not one, or an error. */
+/* The record of the LEN bytes at LINE (followed by one writable byte)
+ * for the journal ARG: *OK 1, 0 if it is not one, or an error. */
 static gpg_error_t
-load_line(struct mule_journal *j, char *line, size_t len, int *ok)
+load_line(void *arg, char *line, size_t len, int *ok)
 {
+	struct mule_journal *j = arg;
 	struct mule_journal_rejection x;
 	struct mule_journal_record r;
 	char *reason;
@@ -347,85 +297,38 @@ load_line(struct mule_journal *j, char *line, size_t len, int *ok)
 	return *ok ? push(j, &r) : 0;
 }
 
-/* The records of the LEN bytes at BUF (whole lines, followed by one
- * writable byte), in order: the file's, or mule_journal_parse's. */
+static const struct mule_record_kind journal_kind = {
+	"journal", "journal record",
+	"repair or move the journal, or use --journal", load_line
+};
+
+enum journal_by { BY_OPEN, BY_LOOK, BY_TEXT };
+
+/* The journal at PATH, opened to add to (BY_OPEN) or read for a look
+ * (BY_LOOK); or (BY_TEXT) the one in the LEN bytes at TEXT, named PATH. */
 static gpg_error_t
-load_lines(struct mule_journal *j, char *buf, size_t len)
-{
-	char *line, *nl;
-	size_t lineno = 0;
-	gpg_error_t err = 0;
-	int ok = 1;
-
-	/* Lines are found by length: a NUL byte must not end the reading
-	 * early and lose every record after it. */
-	j->loading = 1;
-	for (line = buf; !err && ok && line < buf + len; line = nl + 1) {
-		nl = memchr(line, '\n', (size_t)(buf + len - line));
-		lineno++;
-		err = load_line(j, line, (size_t)(nl - line), &ok);
-	}
-	if (!err && !ok)
-		err = mule_error_set(mule_fail_code(GPG_ERR_INV_DATA),
-		    "repair or move the journal, or use --journal",
-		    "%s: line %zu is not a journal record", j->path, lineno);
-	j->loading = 0;
-	return err;
-}
-
-/* Read the journal's file; a last line cut short is cut off the file
- * too if CUT. */
-static gpg_error_t
-load(struct mule_journal *j, int cut)
-{
-	struct stat st;
-	char *buf;
-	gpg_error_t err = 0;
-	ssize_t got;
-	size_t len, kept;
-
-	if (fstat(j->fd, &st) < 0)
-		return gpg_error_from_syserror();
-	if (st.st_size > JOURNAL_MAX)
-		return mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE), NULL,
-		    "%s: too large for a journal", j->path);
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return gpg_error_from_syserror();
-	len = 0;
-	while (len < (size_t)st.st_size) {
-		got = pread(j->fd, buf + len, (size_t)st.st_size - len,
-		    (off_t)len);
-		if (got <= 0) {
-			free(buf);
-			return gpg_error_from_syserror();
-		}
-		len += (size_t)got;
-	}
-	buf[len] = '\0';
-	kept = complete_length(buf, len);
-	if (cut && kept != len && ftruncate(j->fd, (off_t)kept) < 0)
-		err = gpg_error_from_syserror();
-	if (!err)
-		err = load_lines(j, buf, kept);
-	free(buf);
-	return err;
-}
-
-/* A journal named PATH, with no file yet. */
-static struct mule_journal *
-journal_alloc(const char *path)
+journal_new(struct mule_journal **out, const char *path, enum journal_by by,
+    const void *text, size_t len)
 {
 	struct mule_journal *j = calloc(1, sizeof *j);
+	gpg_error_t err;
 
+	*out = NULL;
 	if (!j)
-		return NULL;
-	j->fd = -1;
-	if (!(j->path = strdup(path))) {
-		free(j);
-		return NULL;
+		return gpg_error_from_syserror();
+	err = mule_record_init(&j->file, &journal_kind, path);
+	j->loading = 1;
+	if (!err)
+		err = by == BY_OPEN ? mule_record_open(&j->file, j)
+		    : by == BY_LOOK ? mule_record_look(&j->file, j)
+		    : mule_record_parse(&j->file, j, text, len);
+	j->loading = 0;
+	if (err) {
+		mule_journal_close(j);
+		return err;
 	}
-	return j;
+	*out = j;
+	return 0;
 }
 
 gpg_error_t
@@ -448,86 +351,20 @@ mule_journal_path(const char *given, const char *dir, char **path)
 gpg_error_t
 mule_journal_open(struct mule_journal **out, const char *path)
 {
-	struct mule_journal *j;
-	gpg_error_t err;
-
-	j = journal_alloc(path);
-	if (!j)
-		return gpg_error_from_syserror();
-	j->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (j->fd < 0) {
-		err = mule_error_set(gpg_error_from_syserror(), NULL,
-		    "journal %s: %s", path, strerror(errno));
-		mule_journal_close(j);
-		return err;
-	}
-	/* One get at a time per journal: the next waits. */
-	while (flock(j->fd, LOCK_EX) < 0 && errno == EINTR)
-		;
-	err = load(j, 1);
-	if (err) {
-		mule_journal_close(j);
-		return err;
-	}
-	*out = j;
-	return 0;
+	return journal_new(out, path, BY_OPEN, NULL, 0);
 }
 
 gpg_error_t
 mule_journal_open_read(struct mule_journal **out, const char *path)
 {
-	struct mule_journal *j;
-	gpg_error_t err = 0;
-
-	*out = NULL;
-	j = journal_alloc(path);
-	if (!j)
-		return gpg_error_from_syserror();
-	j->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (j->fd < 0 && errno != ENOENT)
-		err = mule_error_set(gpg_error_from_syserror(), NULL,
-		    "journal %s: %s", path, strerror(errno));
-	else if (j->fd >= 0)
-		err = load(j, 0);
-	/* Nothing is added to it: no descriptor to write to. */
-	if (j->fd >= 0)
-		close(j->fd);
-	j->fd = -1;
-	if (err) {
-		mule_journal_close(j);
-		return err;
-	}
-	*out = j;
-	return 0;
+	return journal_new(out, path, BY_LOOK, NULL, 0);
 }
 
 gpg_error_t
 mule_journal_parse(struct mule_journal **out, const char *name,
     const void *text, size_t len)
 {
-	struct mule_journal *j;
-	gpg_error_t err;
-	char *buf;
-
-	*out = NULL;
-	j = journal_alloc(name);
-	buf = j ? malloc(len + 1) : NULL;
-	if (!buf) {
-		err = gpg_error_from_syserror();
-		mule_journal_close(j);
-		return err;
-	}
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	err = load_lines(j, buf, complete_length(buf, len));
-	free(buf);
-	if (err) {
-		mule_journal_close(j);
-		return err;
-	}
-	*out = j;
-	return 0;
+	return journal_new(out, name, BY_TEXT, text, len);
 }
 
 const struct mule_journal_record *
@@ -591,14 +428,8 @@ mule_journal_add(struct mule_journal *j, const struct mule_journal_record *r)
 	else
 		n = snprintf(line, sizeof line, "delivered %s %s %s %s %" PRIu64
 		    "\n", r->sender, r->id, r->cid, r->recipient, r->seq);
-	/* One write of one short line with O_APPEND, then to the disk. */
-	err = mule_write_all(j->fd, line, (size_t)n);
-	if (!err && fsync(j->fd) < 0)
-		err = gpg_error_from_syserror();
-	if (err)
-		return mule_error_set(err, NULL, "journal %s: %s", j->path,
-		    gpg_strerror(err));
-	return push(j, r);
+	err = mule_record_append(&j->file, line, (size_t)n);
+	return err ? err : push(j, r);
 }
 
 gpg_error_t
@@ -611,7 +442,7 @@ mule_journal_add_rejection(struct mule_journal *j, const char *cid,
 	int n, rc;
 
 	/* Only what the parser reads back is written. */
-	if (!hexfield(cid, 64, 0) || !(hexfield(folder, 40, 1)
+	if (!mule_hex_field(cid, 64, 0) || !(mule_hex_field(folder, 40, 1)
 	    || !strcmp(folder, "anyone")) || time < 0)
 		return gpg_error(GPG_ERR_INV_ARG);
 	memset(&x, 0, sizeof x);
@@ -638,16 +469,9 @@ mule_journal_add_rejection(struct mule_journal *j, const char *cid,
 		err = gpg_error_from_syserror();
 		goto leave;
 	}
-	/* One write of one line with O_APPEND, then to the disk. */
-	err = mule_write_all(j->fd, line, (size_t)n);
-	if (!err && fsync(j->fd) < 0)
-		err = gpg_error_from_syserror();
-	if (err) {
-		mule_error_set(err, NULL, "journal %s: %s", j->path,
-		    gpg_strerror(err));
-		goto leave;
-	}
-	err = push_rejection(j, &x);
+	err = mule_record_append(&j->file, line, (size_t)n);
+	if (!err)
+		err = push_rejection(j, &x);
 	if (!err)
 		kept = NULL;	/* the journal's now */
 leave:
@@ -672,8 +496,7 @@ mule_journal_close(struct mule_journal *j)
 
 	if (!j)
 		return;
-	if (j->fd >= 0)
-		close(j->fd);	/* and the lock with it */
+	mule_record_release(&j->file);
 	mule_nameset_release(&j->by_key);
 	mule_nameset_release(&j->by_cid);
 	mule_nameset_release(&j->seqs);
@@ -684,6 +507,5 @@ mule_journal_close(struct mule_journal *j)
 		free(j->rejections[i].reason);
 	free(j->rejections);
 	free(j->records);
-	free(j->path);
 	free(j);
 }

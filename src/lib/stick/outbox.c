@@ -107,12 +107,6 @@ hex_name(const char *s)
 	return out;
 }
 
-static int
-hexfield(const char *s, size_t n, int upper)
-{
-	return strlen(s) == n && mule_is_hex(s, n, upper);
-}
-
 /* The field of ITEM that KEY names, checked; 0 if VALUE is not one. */
 static int
 field(struct mule_outbox_item *it, const char *key, const char *v)
@@ -120,9 +114,9 @@ field(struct mule_outbox_item *it, const char *key, const char *v)
 	uint64_t u;
 	size_t i;
 
-	if (!strcmp(key, "id") && hexfield(v, 32, 0))
+	if (!strcmp(key, "id") && mule_hex_field(v, 32, 0))
 		memcpy(it->id, v, 33);
-	else if (!strcmp(key, "cid") && hexfield(v, 64, 0))
+	else if (!strcmp(key, "cid") && mule_hex_field(v, 64, 0))
 		memcpy(it->cid, v, 65);
 	else if (!strcmp(key, "kind") && (!strcmp(v, "files")
 	    || !strcmp(v, "message")))
@@ -619,7 +613,7 @@ mule_outbox_probe(void *arg, struct mule_sequence_item *item)
 	size_t k;
 	int there = 0;
 
-	if (hexfield(item->cid, 64, 0)) {
+	if (mule_hex_field(item->cid, 64, 0)) {
 		snprintf(name, sizeof name, "%s.to", item->cid);
 		there = fstatat(ob->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		snprintf(name, sizeof name, "%s.done", item->cid);
@@ -640,7 +634,8 @@ mule_outbox_holds(const char *state_dir, const char *cid)
 	char name[80];
 	int held = 0;
 
-	if (!hexfield(cid, 64, 0) || mule_outbox_open(&ob, state_dir, 0)) {
+	if (!mule_hex_field(cid, 64, 0)
+	    || mule_outbox_open(&ob, state_dir, 0)) {
 		mule_error_clear();
 		return 0;
 	}

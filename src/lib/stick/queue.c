@@ -13,65 +13,42 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/output.h"
-#include "core/parallel.h"
 #include "core/tempname.h"
 #include "core/testhook.h"
 #include "pgp/gpg.h"
-#include "pgp/keys.h"
 #include "stick/envelope.h"
 #include "stick/folder.h"
+#include "stick/jobs.h"
 #include "stick/outbox.h"
 #include "stick/queued.h"
 #include "stick/report.h"
 #include "stick/sent.h"
 #include "stick/update.h"
 
-/* The items go side by side, as put's do (stick/batch.c); each job
- * borrows a GPGME context that already holds the signing key. */
-struct queue_jobs {
-	const struct mule_gpg_opts *gopts;
-	const struct mule_stick_route *route;
+/* What the queue's jobs (stick/jobs.h) share: the outbox, the items,
+ * and what is sealed of each. */
+struct queue_items {
 	const struct mule_outbox *ob;
 	const char *const *items;
 	struct mule_stick_sealed *sealed;	/* one per item */
-	gpgme_ctx_t spare[8];
-	size_t nspare;
 };
 
 static gpg_error_t
-seal_one(void *arg, size_t i)
+seal_one(void *arg, const struct mule_gpg_opts *gopts,
+    const struct mule_stick_route *route, size_t i)
 {
-	struct queue_jobs *q = arg;
-	struct mule_stick_route route = *q->route;
-	gpgme_ctx_t ctx = NULL;
-	gpg_error_t err = 0;
+	struct queue_items *q = arg;
+	gpg_error_t err;
 
-	mule_parallel_lock();
-	if (q->nspare)
-		ctx = q->spare[--q->nspare];
-	mule_parallel_unlock();
-	if (!ctx) {
-		err = mule_gpg_ctx_new(&ctx, q->gopts);
-		if (!err)
-			err = mule_signer_use(ctx, route.sender);
-	}
-	route.ctx = ctx;
-	if (!err)
-		err = mule_stick_seal(q->gopts, &route, q->items[i], i,
-		    q->ob->fd, q->ob->path, &q->sealed[i]);
+	err = mule_stick_seal(gopts, route, q->items[i], i, q->ob->fd,
+	    q->ob->path, &q->sealed[i]);
 	/* Its numbers pending before it is queued: a queue killed before
 	 * its record is written gives them back at the next sync. */
 	if (!err)
-		err = mule_sequence_pending(route.seq, route.sender,
-		    q->sealed[i].cid, MULE_OUTBOX_LOCATION, route.recipients,
-		    route.seqs + i * route.nrecipients, NULL,
-		    route.nrecipients);
-	mule_parallel_lock();
-	if (ctx && q->nspare < sizeof q->spare / sizeof q->spare[0])
-		q->spare[q->nspare++] = ctx;
-	else
-		gpgme_release(ctx);
-	mule_parallel_unlock();
+		err = mule_sequence_pending(route->seq, route->sender,
+		    q->sealed[i].cid, MULE_OUTBOX_LOCATION, route->recipients,
+		    route->seqs + i * route->nrecipients, NULL,
+		    route->nrecipients);
 	return err;
 }
 
@@ -263,7 +240,8 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	struct mule_membuf cert = { NULL, 0, 0, 0, NULL };
 	struct mule_outbox ob;
 	struct mule_reporter *rep = NULL;
-	struct queue_jobs jobs;
+	struct mule_stick_jobs jobs;
+	struct queue_items queue;
 	uint64_t *seqs = NULL;
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err, ferr;
@@ -272,6 +250,7 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 
 	memset(&route, 0, sizeof route);
 	memset(&jobs, 0, sizeof jobs);
+	memset(&queue, 0, sizeof queue);
 	memset(&ob, 0, sizeof ob);
 	ob.fd = ob.lock = -1;
 	route.hide_recipients = o->put.hide_recipients;
@@ -290,12 +269,10 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 		err = mule_stick_route_resolve(ctx, o->put.signer,
 		    o->put.recipients, o->put.nrecipients,
 		    o->put.recipient_files, o->put.nrecipient_files, &route);
-	jobs.gopts = &binary;
-	jobs.route = &route;
-	jobs.ob = &ob;
-	jobs.items = items;
-	if (!err && !(err = mule_signer_use(ctx, route.sender))) {
-		jobs.spare[jobs.nspare++] = ctx;
+	queue.ob = &ob;
+	queue.items = items;
+	if (!err) {
+		err = mule_stick_jobs_init(&jobs, &binary, &route, ctx);
 		ctx = NULL;
 	}
 	if (!err && !(err = mule_stick_cert_export(&binary, route.sender,
@@ -306,8 +283,8 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	if (!err)
 		err = reconcile(&ob, o->state_dir);
 	if (!err && (!(seqs = calloc(nitems, route.nrecipients
-	    * sizeof *seqs)) || !(jobs.sealed = calloc(nitems,
-	    sizeof *jobs.sealed))))
+	    * sizeof *seqs)) || !(queue.sealed = calloc(nitems,
+	    sizeof *queue.sealed))))
 		err = gpg_error_from_syserror();
 	/* The numbers are taken now: the items are sealed now. */
 	if (!err)
@@ -315,36 +292,34 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	if (!err) {
 		/* What killed queues left, once for all the items. */
 		mule_output_clean_stale_at(ob.fd);
-		/* The first alone: the pinentry asks once (batch.c). */
-		err = mule_parallel_run_first_alone(nitems, seal_one, &jobs);
+		err = mule_stick_jobs_run(&jobs, nitems, seal_one, &queue);
 	}
 	/* Under the lock that a sync holds alone: it sees every item
 	 * queued, or none; and none is queued unless it was reported. */
 	if (!err && !(err = mule_outbox_lock(&ob, 0))) {
-		err = commit(&ob, &route, jobs.sealed, nitems, &done);
+		err = commit(&ob, &route, queue.sealed, nitems, &done);
 		if (!err)
-			err = record_sent(&route, jobs.sealed, nitems);
+			err = record_sent(&route, queue.sealed, nitems);
 		if (!err)
-			err = report(rep, &route, jobs.sealed, nitems);
+			err = report(rep, &route, queue.sealed, nitems);
 		ferr = mule_reporter_finish(rep);
 		err = err ? err : ferr;
 		finished = 1;
 		if (err)
-			unqueue(&ob, jobs.sealed, done);
+			unqueue(&ob, queue.sealed, done);
 		queued = !err;
 	}
 	mule_test_pause("outbox-queue-before-settle");
-	settle(&route, jobs.sealed ? nitems : 0, queued);
+	settle(&route, queue.sealed ? nitems : 0, queued);
 	/* The JSON array, also when the run stops with an error. */
 	if (rep && !finished)
 		(void)mule_reporter_finish(rep);
 	mule_reporter_free(rep);
-	for (i = 0; jobs.sealed && i < nitems; i++)
-		mule_stick_sealed_release(&jobs.sealed[i]);
-	free(jobs.sealed);
+	for (i = 0; queue.sealed && i < nitems; i++)
+		mule_stick_sealed_release(&queue.sealed[i]);
+	free(queue.sealed);
 	free(seqs);
-	for (i = 0; i < jobs.nspare; i++)
-		gpgme_release(jobs.spare[i]);
+	mule_stick_jobs_release(&jobs);
 	gpgme_release(ctx);
 	mule_stick_route_release(&route);
 	mule_membuf_release(&cert);

@@ -3,29 +3,20 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/error.h"
-#include "core/fd.h"
 #include "core/nameset.h"
+#include "core/record.h"
 #include "core/state.h"
 #include "core/text.h"
 #include "stick/sent.h"
 
-#define SENT_MAX ((off_t)1 << 30)
-#define SENT_HINT "repair or move the sent record (mule-stick(1), FILES)"
-
 struct mule_sent {
-	char *path;
-	int fd;
-	off_t size;		/* of the file, as read and written */
+	struct mule_record_file file;
 	struct mule_sent_item *items;
 	size_t n, cap;
 	struct mule_nameset by_key;	/* "SENDER RECIPIENT ID" -> index */
@@ -37,12 +28,6 @@ struct line {
 	struct mule_sent_item item;	/* its name points into the line */
 	struct mule_sent_ack ack;
 };
-
-static int
-hexfield(const char *s, size_t n, int upper)
-{
-	return strlen(s) == n && mule_is_hex(s, n, upper);
-}
 
 /* A number in its one form: "0", or digits without a leading zero,
  * within MAX. */
@@ -112,35 +97,10 @@ decode_name(char *s)
 	return out > s && out - s <= MULE_SENT_NAME_MAX;
 }
 
-/* Split the LEN bytes at LINE (followed by one writable byte) into
- * fields separated by single spaces, at most MAX, each NUL-terminated;
- * 0 for a NUL byte, an empty field or more than MAX fields. */
-static size_t
-split_fields(char *line, size_t len, char *f[], size_t max)
-{
-	char *p = line, *end = line + len, *sp;
-	size_t n = 0;
-
-	if (memchr(line, '\0', len))
-		return 0;
-	for (;;) {
-		sp = memchr(p, ' ', (size_t)(end - p));
-		if ((sp ? sp : end) == p || n == max)
-			return 0;
-		f[n++] = p;
-		if (!sp)
-			break;
-		*sp = '\0';
-		p = sp + 1;
-	}
-	*end = '\0';
-	return n;
-}
-
 static int
 parse_ack(char *f[], struct mule_sent_ack *a)
 {
-	if (!time_field(f[4], &a->time) || !hexfield(f[5], 32, 0)
+	if (!time_field(f[4], &a->time) || !mule_hex_field(f[5], 32, 0)
 	    || !time_field(f[6], &a->receipt_created))
 		return 0;
 	memcpy(a->sender, f[1], 41);
@@ -160,16 +120,16 @@ parse_line(char *line, size_t len, struct line *l)
 	size_t n, k;
 
 	memset(l, 0, sizeof *l);
-	n = split_fields(line, len, f, 9);
-	if (n < 7 || !hexfield(f[1], 40, 1) || !hexfield(f[2], 40, 1)
-	    || !hexfield(f[3], 32, 0))
+	n = mule_record_fields(line, len, f, 9);
+	if (n < 7 || !mule_hex_field(f[1], 40, 1)
+	    || !mule_hex_field(f[2], 40, 1) || !mule_hex_field(f[3], 32, 0))
 		return 0;
 	if (n == 7 && !strcmp(f[0], "ack")) {
 		l->is_ack = 1;
 		return parse_ack(f, &l->ack);
 	}
 	if (n != 9 || (strcmp(f[0], "put") && strcmp(f[0], "queued"))
-	    || !hexfield(f[4], 64, 0))
+	    || !mule_hex_field(f[4], 64, 0))
 		return 0;
 	k = strlen(f[5]);
 	if (!k || k >= sizeof it->kind || strspn(f[5],
@@ -253,94 +213,50 @@ push_ack(struct mule_sent *s, const struct mule_sent_ack *a)
 	memcpy(it->receipt, a->receipt, 33);
 }
 
-/* The length of the LEN bytes at BUF without a last line that has no
- * newline: one cut short by a crash is not a record. */
-static size_t
-complete_length(const char *buf, size_t len)
-{
-	const char *nl = memrchr(buf, '\n', len);
-
-	return nl ? (size_t)(nl + 1 - buf) : 0;
-}
-
+/* The record of the LEN bytes at LINE (followed by one writable byte)
+ * for the sent record ARG: *OK 1, 0 if it is not one, or an error. */
 static gpg_error_t
-load_lines(struct mule_sent *s, char *buf, size_t len)
+load_line(void *arg, char *line, size_t len, int *ok)
 {
+	struct mule_sent *s = arg;
 	struct line l;
-	char *line, *nl;
-	size_t lineno = 0;
-	gpg_error_t err = 0;
 
-	for (line = buf; !err && line < buf + len; line = nl + 1) {
-		nl = memchr(line, '\n', (size_t)(buf + len - line));
-		lineno++;
-		if (!parse_line(line, (size_t)(nl - line), &l))
-			err = mule_error_set(mule_fail_code(GPG_ERR_INV_DATA),
-			    SENT_HINT, "%s: line %zu is not a sent record",
-			    s->path, lineno);
-		else if (l.is_ack)
-			push_ack(s, &l.ack);
-		else
-			err = push_item(s, &l.item);
-	}
-	return err;
+	*ok = parse_line(line, len, &l);
+	if (!*ok)
+		return 0;
+	if (!l.is_ack)
+		return push_item(s, &l.item);
+	push_ack(s, &l.ack);
+	return 0;
 }
 
+static const struct mule_record_kind sent_kind = {
+	"sent record", "sent record",
+	"repair or move the sent record (mule-stick(1), FILES)", load_line
+};
+
+/* The sent record at PATH, opened to add to; or, if IS_TEXT, the one
+ * in the LEN bytes at TEXT, named PATH. */
 static gpg_error_t
-load(struct mule_sent *s)
-{
-	struct stat st;
-	char *buf;
-	gpg_error_t err = 0;
-	ssize_t got;
-	size_t len, kept;
-
-	if (fstat(s->fd, &st) < 0)
-		return gpg_error_from_syserror();
-	if (!S_ISREG(st.st_mode))
-		return mule_error_set(mule_fail_code(GPG_ERR_EINVAL), SENT_HINT,
-		    "%s: not a regular file", s->path);
-	if (st.st_size > SENT_MAX)
-		return mule_error_set(mule_fail_code(GPG_ERR_TOO_LARGE),
-		    SENT_HINT, "%s: too large for a sent record", s->path);
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return gpg_error_from_syserror();
-	for (len = 0; len < (size_t)st.st_size; len += (size_t)got) {
-		got = pread(s->fd, buf + len, (size_t)st.st_size - len,
-		    (off_t)len);
-		if (got <= 0) {
-			err = got < 0 ? gpg_error_from_syserror()
-			    : gpg_error(GPG_ERR_TRUNCATED);
-			free(buf);
-			return mule_error_set(err, NULL, "%s: %s", s->path,
-			    gpg_strerror(err));
-		}
-	}
-	buf[len] = '\0';
-	kept = complete_length(buf, len);
-	if (kept != len && ftruncate(s->fd, (off_t)kept) < 0)
-		err = gpg_error_from_syserror();
-	s->size = (off_t)kept;
-	if (!err)
-		err = load_lines(s, buf, kept);
-	free(buf);
-	return err;
-}
-
-static struct mule_sent *
-sent_alloc(const char *path)
+sent_new(struct mule_sent **out, const char *path, int is_text,
+    const void *text, size_t len)
 {
 	struct mule_sent *s = calloc(1, sizeof *s);
+	gpg_error_t err;
 
+	*out = NULL;
 	if (!s)
-		return NULL;
-	s->fd = -1;
-	if (!(s->path = strdup(path))) {
-		free(s);
-		return NULL;
+		return gpg_error_from_syserror();
+	err = mule_record_init(&s->file, &sent_kind, path);
+	if (!err)
+		err = is_text ? mule_record_parse(&s->file, s, text, len)
+		    : mule_record_open(&s->file, s);
+	if (err) {
+		mule_sent_close(s);
+		return err;
 	}
-	return s;
+	*out = s;
+	return 0;
 }
 
 gpg_error_t
@@ -362,58 +278,14 @@ mule_sent_path(const char *state_dir, char **path)
 gpg_error_t
 mule_sent_open(struct mule_sent **out, const char *path)
 {
-	struct mule_sent *s;
-	gpg_error_t err;
-
-	*out = NULL;
-	if (!(s = sent_alloc(path)))
-		return gpg_error_from_syserror();
-	s->fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (s->fd < 0) {
-		err = mule_error_set(gpg_error_from_syserror(), NULL,
-		    "sent record %s: %s", path, strerror(errno));
-		mule_sent_close(s);
-		return err;
-	}
-	/* One writer at a time: put, get and sent each wait their turn. */
-	while (flock(s->fd, LOCK_EX) < 0 && errno == EINTR)
-		;
-	err = load(s);
-	if (err) {
-		mule_sent_close(s);
-		return err;
-	}
-	*out = s;
-	return 0;
+	return sent_new(out, path, 0, NULL, 0);
 }
 
 gpg_error_t
 mule_sent_parse(struct mule_sent **out, const char *name, const void *text,
     size_t len)
 {
-	struct mule_sent *s;
-	gpg_error_t err;
-	char *buf;
-
-	*out = NULL;
-	s = sent_alloc(name);
-	buf = s ? malloc(len + 1) : NULL;
-	if (!buf) {
-		err = gpg_error_from_syserror();
-		mule_sent_close(s);
-		return err;
-	}
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	err = load_lines(s, buf, complete_length(buf, len));
-	free(buf);
-	if (err) {
-		mule_sent_close(s);
-		return err;
-	}
-	*out = s;
-	return 0;
+	return sent_new(out, name, 1, text, len);
 }
 
 void
@@ -423,13 +295,11 @@ mule_sent_close(struct mule_sent *s)
 
 	if (!s)
 		return;
-	if (s->fd >= 0)
-		close(s->fd);	/* and the lock with it */
+	mule_record_release(&s->file);
 	for (i = 0; i < s->n; i++)
 		free((void *)(uintptr_t)s->items[i].name);
 	free(s->items);
 	mule_nameset_release(&s->by_key);
-	free(s->path);
 	free(s);
 }
 
@@ -470,36 +340,15 @@ mule_sent_put_cid(const struct mule_sent *s, const char *sender,
 	return 0;
 }
 
-/* Append the LEN bytes of whole lines at TEXT, fsync'ed; on failure the
- * file is cut back, so that no part of them counts. */
-static gpg_error_t
-append(struct mule_sent *s, const char *text, size_t len)
-{
-	gpg_error_t err;
-
-	if (s->fd < 0)
-		return gpg_error(GPG_ERR_NOT_SUPPORTED);
-	err = mule_write_all(s->fd, text, len);
-	if (!err && fsync(s->fd) < 0)
-		err = gpg_error_from_syserror();
-	if (err) {
-		if (ftruncate(s->fd, s->size) == 0)
-			(void)fsync(s->fd);
-		return mule_error_set(err, NULL, "sent record %s: %s", s->path,
-		    gpg_strerror(err));
-	}
-	s->size += (off_t)len;
-	return 0;
-}
-
 static int
 valid_item(const struct mule_sent_item *it)
 {
 	size_t k = strlen(it->kind), len = it->name ? strlen(it->name) : 0;
 
-	return hexfield(it->sender, 40, 1) && hexfield(it->recipient, 40, 1)
-	    && hexfield(it->id, 32, 0) && hexfield(it->cid, 64, 0) && k
-	    && strspn(it->kind, "abcdefghijklmnopqrstuvwxyz") == k && len
+	return mule_hex_field(it->sender, 40, 1)
+	    && mule_hex_field(it->recipient, 40, 1)
+	    && mule_hex_field(it->id, 32, 0) && mule_hex_field(it->cid, 64, 0)
+	    && k && strspn(it->kind, "abcdefghijklmnopqrstuvwxyz") == k && len
 	    && len <= MULE_SENT_NAME_MAX && (it->state == MULE_SENT_PUT
 	    ? it->put : it->queued) >= 0;
 }
@@ -543,7 +392,7 @@ mule_sent_add(struct mule_sent *s, const struct mule_sent_item *items,
 		free(text);
 		return gpg_error_from_syserror();
 	}
-	err = n ? append(s, text, len) : 0;
+	err = n ? mule_record_append(&s->file, text, len) : 0;
 	for (i = 0; !err && i < n; i++)
 		err = push_item(s, &items[i]);
 	free(text);
@@ -560,10 +409,11 @@ mule_sent_add_acks(struct mule_sent *s, const struct mule_sent_ack *acks,
 	FILE *f;
 
 	for (i = 0; i < n; i++)
-		if (!hexfield(acks[i].sender, 40, 1) || !hexfield(
-		    acks[i].recipient, 40, 1) || !hexfield(acks[i].id, 32, 0)
-		    || !hexfield(acks[i].receipt, 32, 0) || acks[i].time < 0
-		    || acks[i].receipt_created < 0)
+		if (!mule_hex_field(acks[i].sender, 40, 1)
+		    || !mule_hex_field(acks[i].recipient, 40, 1)
+		    || !mule_hex_field(acks[i].id, 32, 0)
+		    || !mule_hex_field(acks[i].receipt, 32, 0)
+		    || acks[i].time < 0 || acks[i].receipt_created < 0)
 			return mule_error_set(gpg_error(GPG_ERR_INV_ARG), NULL,
 			    "sent record: ack %zu is not one to record", i);
 	if (!(f = open_memstream(&text, &len)))
@@ -576,7 +426,7 @@ mule_sent_add_acks(struct mule_sent *s, const struct mule_sent_ack *acks,
 		free(text);
 		return gpg_error_from_syserror();
 	}
-	err = n ? append(s, text, len) : 0;
+	err = n ? mule_record_append(&s->file, text, len) : 0;
 	for (i = 0; !err && i < n; i++)
 		push_ack(s, &acks[i]);
 	free(text);

@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/nameset.h"
+#include "core/record.h"
 #include "core/secret.h"
 #include "core/state.h"
 #include "core/text.h"
@@ -75,12 +76,6 @@ table_release(struct table *t)
 	memset(t, 0, sizeof *t);
 }
 
-static int
-is_fpr(const char *s)
-{
-	return strlen(s) == 40 && mule_is_hex(s, 40, 1);
-}
-
 /* S is made of letters, digits and the characters of EXTRA, 1 to MAX
  * of them, and is not "." or "..". */
 static int
@@ -122,26 +117,6 @@ number(const char *s, uint64_t *out)
 	return 1;
 }
 
-/* Split LINE at single spaces into at most MAX fields; 0 for an empty
- * field or more than MAX. */
-static size_t
-split(char *line, char *f[], size_t max)
-{
-	char *p = line, *sp;
-	size_t n = 0;
-
-	for (;;) {
-		sp = strchr(p, ' ');
-		if (sp == p || *p == '\0' || n == max)
-			return 0;
-		f[n++] = p;
-		if (!sp)
-			return n;
-		*sp = '\0';
-		p = sp + 1;
-	}
-}
-
 /* A newer mule's line: "SENDER RECIPIENT WORD" and more, printable,
  * WORD lower-case letters and none of ours. */
 static int
@@ -178,8 +153,9 @@ parse_line(char *line, struct entry *e)
 		e->kind = K_OTHER;
 		return 1;
 	}
-	n = split(line, f, 8);
-	if (n < 3 || !is_fpr(f[0]) || !is_fpr(f[1]))
+	n = mule_record_fields(line, strlen(line), f, 8);
+	if (n < 3 || !mule_hex_field(f[0], 40, 1)
+	    || !mule_hex_field(f[1], 40, 1))
 		return 0;
 	memcpy(e->sender, f[0], 41);
 	memcpy(e->recipient, f[1], 41);
@@ -193,16 +169,15 @@ parse_line(char *line, struct entry *e)
 		e->kind = K_FREE;
 		return 1;
 	}
-	if (n < 5 || strlen(f[4]) != RUN_LEN
-	    || !mule_is_hex(f[4], RUN_LEN, 0))
+	if (n < 5 || !mule_hex_field(f[4], RUN_LEN, 0))
 		return 0;
 	memcpy(e->run, f[4], RUN_LEN + 1);
 	if (n == 5 && !strcmp(f[2], words[K_RESERVED])) {
 		e->kind = K_RESERVED;
 		return 1;
 	}
-	if (n != 8 || strcmp(f[2], words[K_PENDING]) || strlen(f[5]) != 64
-	    || !mule_is_hex(f[5], 64, 0) || !is_location(f[6])
+	if (n != 8 || strcmp(f[2], words[K_PENDING])
+	    || !mule_hex_field(f[5], 64, 0) || !is_location(f[6])
 	    || (strcmp(f[7], "-") && !is_mark(f[7])))
 		return 0;
 	e->kind = K_PENDING;
@@ -372,10 +347,9 @@ load_text(struct table *t, char *buf, size_t len)
 static gpg_error_t
 load_file(struct table *t, const char *path)
 {
-	struct stat st;
+	gpg_err_code_t code;
 	gpg_error_t err;
-	size_t len = 0;
-	ssize_t got;
+	size_t len;
 	char *buf;
 	int fd;
 
@@ -383,36 +357,20 @@ load_file(struct table *t, const char *path)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		return 0;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		err = mule_error_set(gpg_error_from_syserror(), HINT_CORRUPT,
+	if (fd < 0)
+		return mule_error_set(gpg_error_from_syserror(), HINT_CORRUPT,
 		    "sequence numbers in %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
-		close(fd);
+	err = mule_fd_read_whole(fd, FILE_MAX, &buf, &len);
+	close(fd);
+	code = gpg_err_code(err);
+	if (code == GPG_ERR_EFTYPE || code == GPG_ERR_TOO_LARGE)
 		return mule_error_set(mule_fail_code(GPG_ERR_INV_DATA),
 		    HINT_CORRUPT, "sequence numbers in %s: %s", path,
-		    S_ISREG(st.st_mode) ? "too large" : "not a regular file");
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	while (buf && len < (size_t)st.st_size) {
-		got = read(fd, buf + len, (size_t)st.st_size - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-	}
-	if (!buf || len < (size_t)st.st_size) {
-		err = mule_error_set(gpg_error_from_syserror(), NULL,
-		    "sequence numbers in %s: %s", path, strerror(errno));
-		free(buf);
-		close(fd);
-		return err;
-	}
-	close(fd);
+		    code == GPG_ERR_TOO_LARGE ? "too large"
+		    : "not a regular file");
+	if (err)
+		return mule_error_set(err, NULL, "sequence numbers in %s: %s",
+		    path, gpg_strerror(err));
 	err = load_text(t, buf, len);
 	free(buf);
 	return err;
