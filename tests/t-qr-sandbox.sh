@@ -102,6 +102,42 @@ for word in ('Pause', 'frame " + (i + 1) + " of "'):
     assert word in html, word
 EOF
 verdict "encode --html: index.html holds every frame and references nothing outside"
+# The page's script, run by node with a stub of the few DOM calls it
+# makes: it shows frame 1, steps at 1000/fps ms, pauses, and steps with
+# the arrow keys while paused.
+if have node; then
+	why=""
+	node - "$P/page/index.html" >"$T/out" 2>&1 <<'EOF' || why="$why $(cat "$T/out");"
+const fs = require('fs');
+const html = fs.readFileSync(process.argv[2], 'utf8');
+const script = html.match(/<script>([\s\S]*?)<\/script>/)[1];
+const el = { code: { src: '' }, count: { textContent: '' },
+             pause: { textContent: 'Pause', hidden: false } };
+const document = { getElementById: (id) => el[id], onkeydown: null };
+const timers = [];
+const setInterval = (f, ms) => { timers.push({ f, ms, on: true }); return timers.length; };
+const clearInterval = (t) => { if (t) timers[t - 1].on = false; };
+const page = new Function('document', 'setInterval', 'clearInterval',
+    script + '\nreturn { frames: frames, fps: fps };')(document, setInterval, clearInterval);
+const assert = (c, m) => { if (!c) { console.log(m); process.exit(1); } };
+const n = page.frames.length;
+assert(el.code.src === page.frames[0], 'frame 1 not shown first');
+assert(el.count.textContent === 'frame 1 of ' + n, 'counter: ' + el.count.textContent);
+assert(timers.length === 1 && Math.abs(timers[0].ms - 1000 / 7) < 1, 'not 7 a second');
+timers[0].f();
+assert(el.code.src === page.frames[1] && el.count.textContent === 'frame 2 of ' + n, 'no step');
+el.pause.onclick();
+assert(!timers[0].on && el.pause.textContent === 'Play', 'no pause');
+document.onkeydown({ key: 'ArrowLeft', preventDefault() {} });
+document.onkeydown({ key: 'ArrowLeft', preventDefault() {} });
+assert(el.count.textContent === 'frame ' + n + ' of ' + n, 'no wrap back');
+el.pause.onclick();
+assert(timers.length === 2 && timers[1].on && el.pause.textContent === 'Pause', 'no play');
+EOF
+	verdict "the page's script loops the frames, pauses and steps (node)"
+else
+	skip "the page's script (no node)"
+fi
 why=""
 mule-qr encode -q --html --force -o "$P/page" "$P/msg" 2>"$T/err" ||
     why="$why exit $?;"

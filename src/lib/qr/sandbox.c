@@ -16,7 +16,7 @@
 #include "core/error.h"
 #include "qr/sandbox.h"
 
-/* AddressSanitizer reserves terabytes of address space: no memory limit
+/* AddressSanitizer maps terabytes of shadow memory: no memory limit
  * under it (the suite still runs the sandbox itself). */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define UNDER_SANITIZER 1
@@ -106,8 +106,10 @@ limits(const struct mule_sandbox *s)
 		if (setrlimit(RLIMIT_CPU, &rl))
 			return failed("RLIMIT_CPU");
 	}
+	/* RLIMIT_DATA: the heap and private memory, what a decoder
+	 * allocates; not the libraries and files the parent had mapped. */
 	if (s->memory && !UNDER_SANITIZER)
-		err = limit(RLIMIT_AS, s->memory, "RLIMIT_AS");
+		err = limit(RLIMIT_DATA, s->memory, "RLIMIT_DATA");
 	if (!err)
 		err = limit(RLIMIT_FSIZE, 0, "RLIMIT_FSIZE");
 	if (!err)

@@ -20,7 +20,8 @@ struct mule_sandbox {
 	int out_fd;		/* write: the answers */
 	int camera_fd;		/* ioctl, read and poll: a camera (-1: none) */
 	unsigned cpu_seconds;	/* processor time at most (0: no limit) */
-	unsigned long memory;	/* address space at most, bytes (0: none) */
+	unsigned long memory;	/* data (heap, private maps) at most, bytes
+				 * (0: no limit) */
 };
 
 /* Enter the sandbox S describes, for good.  An error (exit 2) if the
