@@ -164,6 +164,8 @@ for sw in open socket exec fork write; do
 	    'forbidden system call and was killed by its sandbox' \
 	    decode "$P/fr"
 done
+# (AddressSanitizer's handler would catch the crash and be killed in turn.)
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0" \
 MULE_TEST_SWITCH=reader-crash stopped "a crashed child is exit 2" \
     'the image reader crashed (SIGSEGV)' decode "$P/fr"
 MULE_TEST_SWITCH=reader-garbage stopped "a child that answers garbage" \
