@@ -56,6 +56,8 @@ static const char usage[] =
 "  -q, --quiet                 print errors only\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
+"      --forget-passphrase     gpg-agent forgets the passphrases this run\n"
+"                              unlocked, however it ends\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
@@ -95,6 +97,7 @@ static const struct option longopts[] = {
 	{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "status-fd", required_argument, NULL, OPT_STATUS_FD },
+	MULE_CLI_FORGET_LONGOPT,
 	{ NULL, 0, NULL, 0 }
 };
 

@@ -26,6 +26,8 @@ static const char usage[] =
 "      --force                 replace FILE if it exists\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
+"      --forget-passphrase     gpg-agent forgets the passphrases this run\n"
+"                              unlocked, however it ends\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
 "  -q, --quiet                 do not name the signer\n"
 "  -h, --help                  show this help\n"
@@ -41,6 +43,7 @@ static const struct option longopts[] = {
 	MULE_CLI_ALLOW_UNSIGNED_LONGOPT,
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "text", no_argument, NULL, OPT_TEXT },
+	MULE_CLI_FORGET_LONGOPT,
 	{ NULL, 0, NULL, 0 }
 };
 

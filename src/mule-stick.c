@@ -65,6 +65,8 @@ static const char usage[] =
 "                              on standard output\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
+"      --forget-passphrase     gpg-agent forgets the passphrases this run\n"
+"                              unlocked, however it ends\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
 "  -q, --quiet                 print errors only\n"
 "  -h, --help                  show this help\n"
@@ -96,6 +98,7 @@ static const struct option longopts[] = {
 	{ "remove", no_argument, NULL, OPT_REMOVE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "older", required_argument, NULL, OPT_OLDER },
+	MULE_CLI_FORGET_LONGOPT,
 	{ NULL, 0, NULL, 0 }
 };
 

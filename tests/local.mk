@@ -11,6 +11,8 @@ EXTRA_DIST += tests/README tests/lib.sh tests/stick-lib.sh tests/stick-craft.py 
 	tests/key-craft.py tests/cert-forge.py tests/bundle-lib.sh tests/qr-lib.sh tests/qr-craft.py \
 	tests/faults-lib.sh $(MULE_TESTS) \
 	$(FAULT_TESTS)
+# The fake gpg-agent of t-forget.sh.
+EXTRA_DIST += tests/fake-agent.py
 # The npm reference of UR as a filter, for t-qr-interop.sh.
 EXTRA_DIST += tests/bcur.js
 

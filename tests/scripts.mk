@@ -6,6 +6,7 @@ MULE_TESTS += tests/t-hostile.sh tests/t-stick-gaps.sh tests/t-bundle-hostile.sh
 	tests/t-verify-hostile.sh tests/t-bundle-interrupted.sh \
 	tests/t-bundle-roundtrip.sh tests/t-man.sh tests/t-sign.sh \
 	tests/t-passphrase.sh tests/t-bundle-options.sh tests/t-keys.sh \
+	tests/t-forget.sh \
 	tests/t-signer-options.sh tests/t-key-exchange.sh \
 	tests/t-key-refused.sh tests/t-key-rotate.sh tests/t-qr-loss.sh \
 	tests/t-qr-interop.sh \

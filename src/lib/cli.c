@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/text.h"
+#include "key/forget.h"
 #include "pgp/gpg.h"
 #include "pgp/policy.h"
 
@@ -105,6 +106,9 @@ mule_cli_option(struct mule_cli *cli, int c, const char *arg)
 	case MULE_OPT_FORCE:
 		cli->force = 1;
 		break;
+	case MULE_OPT_FORGET_PASSPHRASE:
+		cli->forget_passphrase = 1;
+		break;
 	case 'q':
 		cli->quiet = 1;
 		mule_set_quiet(1);
@@ -142,14 +146,16 @@ mule_cli_start(struct mule_cli *cli)
 		    cli->passphrase_fd);
 	if (!err)
 		err = mule_gpg_init(cli->gpg_flags);
+	if (!err && cli->forget_passphrase)
+		err = mule_forget_start(cli->homedir);
 	if (err)
 		mule_cli_fail(cli, err);
 	cli->gpg.homedir = cli->homedir;
 	cli->gpg.pass = cli->pass;
 }
 
-void
-mule_cli_finish(struct mule_cli *cli)
+static void
+wipe(struct mule_cli *cli)
 {
 	mule_passphrase_free(cli->pass);
 	cli->pass = NULL;
@@ -157,9 +163,30 @@ mule_cli_finish(struct mule_cli *cli)
 }
 
 void
+mule_cli_finish(struct mule_cli *cli)
+{
+	gpg_error_t err = mule_forget_finish();
+
+	wipe(cli);
+	if (err)
+		mule_fail(err, NULL);
+}
+
+void
 mule_cli_fail(struct mule_cli *cli, gpg_error_t err)
 {
-	mule_cli_finish(cli);
+	struct mule_error_record run, forget;
+
+	/* The run's error is the one to tell; the agent's comes as a
+	 * warning. */
+	mule_error_save(&run);
+	mule_error_clear();
+	if (mule_forget_finish()) {
+		mule_error_save(&forget);
+		mule_warn("%s", forget.msg);
+	}
+	mule_error_restore(&run);
+	wipe(cli);
 	mule_fail(err, NULL);
 }
 

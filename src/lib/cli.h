@@ -23,6 +23,7 @@ enum mule_cli_opt {
 	MULE_OPT_SIGNER,
 	MULE_OPT_SIGNER_FILE,
 	MULE_OPT_ALLOW_UNSIGNED,
+	MULE_OPT_FORGET_PASSPHRASE,
 	MULE_OPT_TOOL = 300	/* tools number their own long options from here */
 };
 
@@ -43,6 +44,10 @@ enum mule_cli_opt {
 #define MULE_CLI_ALLOW_UNSIGNED_LONGOPT \
 	{ "allow-unsigned", no_argument, NULL, MULE_OPT_ALLOW_UNSIGNED }
 
+/* Tools that unlock keys take this (key/forget.h). */
+#define MULE_CLI_FORGET_LONGOPT \
+	{ "forget-passphrase", no_argument, NULL, MULE_OPT_FORGET_PASSPHRASE }
+
 /* Short options that MULE_CLI_LONGOPTS brings.  A tool's option string
  * starts with ":" so that a missing argument is told apart. */
 #define MULE_CLI_SHORTOPTS "o:qhV"
@@ -57,6 +62,7 @@ struct mule_cli {
 	const char *passphrase_file;
 	int passphrase_fd;		/* -1: none */
 	struct mule_passphrase *pass;	/* read by mule_cli_start */
+	int forget_passphrase;		/* clear what the agent caches */
 	unsigned gpg_flags;		/* for mule_gpg_init (pgp/gpg.h) */
 	struct mule_gpg_opts gpg;
 };
@@ -68,14 +74,19 @@ void mule_cli_init(struct mule_cli *cli, char **argv, const char *usage);
  * getopt or an unknown option is a usage error (exit 2). */
 void mule_cli_option(struct mule_cli *cli, int c, const char *arg);
 
-/* Initialise libgcrypt and GPGME and read the passphrase if one was
- * given; exits with a message on failure. */
+/* Initialise libgcrypt and GPGME, read the passphrase if one was given,
+ * and with --forget-passphrase note what gpg-agent holds; exits with a
+ * message on failure. */
 void mule_cli_start(struct mule_cli *cli);
 
-/* Wipe the passphrase.  Call before exiting. */
+/* Wipe the passphrase and, with --forget-passphrase, clear from
+ * gpg-agent what the run unlocked; if that fails, print the error and
+ * exit 2.  Call before exiting with 0 or 1. */
 void mule_cli_finish(struct mule_cli *cli);
 
-/* Print the error for ERR, wipe secrets, and exit with its status. */
+/* Print the error for ERR, wipe secrets (and with --forget-passphrase
+ * what gpg-agent holds of the run: a failure there is a warning), and
+ * exit with ERR's status. */
 __attribute__((noreturn)) void mule_cli_fail(struct mule_cli *cli,
     gpg_error_t err);
 

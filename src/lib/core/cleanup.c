@@ -159,13 +159,24 @@ mule_cleanup_last_words(void (*fn)(int sig))
 	last_words = fn;
 }
 
+static void (*volatile undo)(void);
+
+void
+mule_cleanup_on_signal(void (*fn)(void))
+{
+	undo = fn;
+}
+
 static void
 on_signal(int sig)
 {
 	int saved = errno;	/* should the signal ever return */
 	void (*fn)(int) = last_words;
+	void (*u)(void) = undo;
 
 	mule_cleanup_run();
+	if (u)
+		u();
 	if (fn)
 		fn(sig);
 	signal(sig, SIG_DFL);

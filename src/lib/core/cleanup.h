@@ -42,6 +42,12 @@ void mule_cleanup_forget(int slot);
  * time; NULL forgets it. */
 void mule_cleanup_last_words(void (*fn)(int sig));
 
+/* FN is called by the signal handler once the registered paths are
+ * removed, before the last words: what a run must undo however it ends,
+ * outside this process (key/forget.h), async-signal-safe.  One at a
+ * time; NULL forgets it. */
+void mule_cleanup_on_signal(void (*fn)(void));
+
 /* Remove everything still registered.  Safe to call more than once. */
 void mule_cleanup_run(void);
 
