@@ -393,18 +393,6 @@ static struct {
 	int json_on, erase;
 } last = { .cur = -1 };
 
-static void
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t r;
-
-	while (n && ((r = write(fd, p, n)) > 0 || errno == EINTR))
-		if (r > 0) {
-			p += r;
-			n -= (size_t)r;
-		}
-}
-
 /* The scan's last words (core/cleanup.h): the count so far, the JSON
  * report, and exit 2.  Async-signal-safe. */
 static void
@@ -416,12 +404,12 @@ scan_interrupted(int sig)
 	if (last.child > 0)
 		kill(last.child, SIGKILL);
 	if (last.erase)
-		write_all(STDERR_FILENO, "\r\033[K", 4);
+		(void)mule_write_all(STDERR_FILENO, "\r\033[K", 4);
 	if (cur >= 0) {
-		write_all(STDERR_FILENO, last.text[cur],
+		(void)mule_write_all(STDERR_FILENO, last.text[cur],
 		    strlen(last.text[cur]));
 		if (last.json_on)
-			write_all(STDOUT_FILENO, last.json[cur],
+			(void)mule_write_all(STDOUT_FILENO, last.json[cur],
 			    strlen(last.json[cur]));
 	}
 	_exit(MULE_EXIT_FAILURE);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd.h"
 #include "core/testhook.h"
 #include "core/text.h"
 #include "qr/camera.h"
@@ -37,17 +38,8 @@ child_exit(int status)
 static void
 send_all(const char *p, size_t n)
 {
-	ssize_t r;
-
-	while (n) {
-		r = write(answer_fd, p, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			child_exit(2);
-		p += r;
-		n -= (size_t)r;
-	}
+	if (mule_write_all(answer_fd, p, n))
+		child_exit(2);
 }
 
 /* The line KIND followed by the N bytes at P in hex. */
