@@ -252,6 +252,18 @@ MULE_TEST_FRAMES="$P/huge.frames" expect_fail \
     "a frame over 256 MiB is refused before it is read" 1 mule-qr scan
 MULE_TEST_SWITCH=reader-open MULE_TEST_FRAMES="$P/all.frames" stopped \
     "scan's child is in the sandbox too" 'killed by its sandbox' scan
+# A camera's descriptor: the streaming ioctls pass, a UVC extension
+# unit's (which can rewrite some cameras' firmware) is killed.
+why=""
+MULE_TEST_SWITCH=reader-as-camera,reader-ioctl-ok \
+    MULE_TEST_FRAMES="$P/all.frames" mule-qr scan -q -o "$T/cam-ok" \
+    2>"$T/err" || why="$why exit $?;"
+cmp -s "$T/cam-ok" "$P/msg" || why="$why not the message;"
+verdict "the camera's streaming ioctls are allowed on its descriptor"
+MULE_TEST_SWITCH=reader-as-camera,reader-ioctl-uvc \
+    MULE_TEST_FRAMES="$P/all.frames" stopped \
+    "a UVC extension unit ioctl on the camera is killed" \
+    'killed by its sandbox' scan
 
 # A camera that shows two frames and then nothing, until Ctrl-C.
 mkfifo "$P/cam"

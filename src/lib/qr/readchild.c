@@ -9,9 +9,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/uvcvideo.h>
+#include <linux/videodev2.h>
 
 #include "core/error.h"
 #include "core/fd.h"
@@ -93,8 +97,11 @@ leave(gpg_error_t err)
 /* The tests' proof that the sandbox holds: the child tries what it must
  * not, and must be killed for it (tests/t-qr-sandbox.sh). */
 static void
-misbehave(void)
+misbehave(int camera_fd)
 {
+	struct v4l2_capability cap;
+	struct uvc_xu_control_query xu;
+
 	static char *const argv[] = { "/bin/true", NULL };
 	/* A write to read-only memory: SIGSEGV, which no sanitizer takes
 	 * for a null pointer of its own to report. */
@@ -102,6 +109,14 @@ misbehave(void)
 	volatile char *code = (volatile char *)(uintptr_t)read_only;
 	char *p;
 
+	memset(&xu, 0, sizeof xu);
+	/* The camera's allowed ioctls pass (a file says ENOTTY); a UVC
+	 * extension unit's is killed. */
+	if (mule_test_switch("reader-ioctl-ok")
+	    && ioctl(camera_fd, VIDIOC_QUERYCAP, &cap) == 0)
+		child_exit(3);
+	if (mule_test_switch("reader-ioctl-uvc"))
+		(void)!ioctl(camera_fd, UVCIOC_CTRL_QUERY, &xu);
 	if (mule_test_switch("reader-open"))
 		(void)!open("/etc/hostname", O_RDONLY);
 	if (mule_test_switch("reader-socket"))
@@ -130,7 +145,7 @@ misbehave(void)
 	}
 }
 #else
-#define misbehave() ((void)0)
+#define misbehave(fd) ((void)(fd))
 #endif
 
 /* zbar converts every QR code's text with iconv, even in binary mode,
@@ -190,10 +205,13 @@ mule_qr_child_camera(const char *device, int frames_fd, int out_fd)
 			box.camera_fd = fd;
 		else
 			box.in_fd = fd;
+		/* The tests' stream, taken for a camera by the sandbox. */
+		if (!device && mule_test_switch("reader-as-camera"))
+			box.camera_fd = fd;
 		err = mule_sandbox_enter(&box);
 	}
 	if (!err)
-		misbehave();
+		misbehave(box.camera_fd);
 	while (!err && !end) {
 		err = mule_qr_camera_next(cam, &img, &end);
 		if (!err && !end)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/videodev2.h>
 #include <limits.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -128,6 +129,29 @@ limits(const struct mule_sandbox *s)
 	seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(call), 1, \
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))
 
+/* The camera's ioctls while it streams, on its descriptor only: the
+ * frame buffers and the format.  Not the others: a UVC camera's
+ * extension units (UVCIOC_CTRL_QUERY) can rewrite some cameras'
+ * firmware. */
+static int
+camera_ioctls(scmp_filter_ctx ctx, int fd)
+{
+	static const unsigned long requests[] = {
+		VIDIOC_DQBUF, VIDIOC_QBUF, VIDIOC_QUERYBUF, VIDIOC_QUERYCAP,
+		VIDIOC_G_FMT, VIDIOC_G_PARM, VIDIOC_STREAMON,
+		VIDIOC_STREAMOFF, VIDIOC_REQBUFS
+	};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof requests / sizeof requests[0]; i++)
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd),
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+		    (scmp_datum_t)requests[i]));
+	return rc;
+}
+
 /* The allowlist: memory without PROT_EXEC, reading and writing the
  * given descriptors, the clock, and the way out.  clone, fork, execve,
  * open, socket and everything else kill the process. */
@@ -162,7 +186,7 @@ add_rules(scmp_filter_ctx ctx, const struct mule_sandbox *s)
 		rc |= ALLOW_FD(read, s->in_fd);
 	if (s->camera_fd >= 0) {
 		/* libv4l2 waits for a frame and maps its buffers. */
-		rc |= ALLOW_FD(ioctl, s->camera_fd);
+		rc |= camera_ioctls(ctx, s->camera_fd);
 		rc |= ALLOW_FD(read, s->camera_fd);
 		rc |= ALLOW(poll);
 		rc |= ALLOW(ppoll);
