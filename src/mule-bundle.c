@@ -215,7 +215,7 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 			saw(a, READING, "-v");
 			break;
 		case OPT_STATUS_FD:
-			a->status_fd = mule_cli_int("--status-fd", optarg);
+			a->status_fd = mule_cli_status_fd(optarg);
 			saw(a, READING, "--status-fd");
 			break;
 		default:

@@ -99,7 +99,7 @@ main(int argc, char **argv)
 	mule_cli_start(&cli);
 	cli.gpg.armor = !binary;
 
-	err = mule_input_open(&fd, argv[optind]);
+	err = mule_cli_input(&cli, &fd, argv[optind], "sealing");
 	if (!err)
 		err = mule_output_open(&out, cli.output, MULE_OUTPUT_HOLD
 		    | (cli.force ? MULE_OUTPUT_FORCE : 0)

@@ -110,7 +110,8 @@ main(int argc, char **argv)
 	mule_cli_start(&cli);
 	cli.gpg.armor = !binary;
 
-	err = manifest ? 0 : mule_input_open(&fd, argv[optind]);
+	err = manifest ? 0 : mule_cli_input(&cli, &fd, argv[optind],
+	    "signing");
 	if (!err)
 		err = mule_output_open(&out, cli.output, MULE_OUTPUT_HOLD
 		    | (cli.force ? MULE_OUTPUT_FORCE : 0)

@@ -14,6 +14,7 @@
 #include "pgp/gpg.h"
 
 struct mule_passphrase;
+struct mule_progress;
 
 enum mule_cli_opt {
 	MULE_OPT_HOMEDIR = 256,
@@ -23,6 +24,7 @@ enum mule_cli_opt {
 	MULE_OPT_SIGNER,
 	MULE_OPT_SIGNER_FILE,
 	MULE_OPT_ALLOW_UNSIGNED,
+	MULE_OPT_STATUS_FD,
 	MULE_OPT_TOOL = 300	/* tools number their own long options from here */
 };
 
@@ -43,6 +45,11 @@ enum mule_cli_opt {
 #define MULE_CLI_ALLOW_UNSIGNED_LONGOPT \
 	{ "allow-unsigned", no_argument, NULL, MULE_OPT_ALLOW_UNSIGNED }
 
+/* Every tool that reports accepted signatures takes this
+ * (mule_cli_status_fd, mule_cli_report). */
+#define MULE_CLI_STATUS_FD_LONGOPT \
+	{ "status-fd", required_argument, NULL, MULE_OPT_STATUS_FD }
+
 /* Short options that MULE_CLI_LONGOPTS brings.  A tool's option string
  * starts with ":" so that a missing argument is told apart. */
 #define MULE_CLI_SHORTOPTS "o:qhV"
@@ -57,6 +64,7 @@ struct mule_cli {
 	const char *passphrase_file;
 	int passphrase_fd;		/* -1: none */
 	struct mule_passphrase *pass;	/* read by mule_cli_start */
+	struct mule_progress *progress;	/* mule_cli_input's, or NULL */
 	unsigned gpg_flags;		/* for mule_gpg_init (pgp/gpg.h) */
 	struct mule_gpg_opts gpg;
 };
@@ -68,11 +76,25 @@ void mule_cli_init(struct mule_cli *cli, char **argv, const char *usage);
  * getopt or an unknown option is a usage error (exit 2). */
 void mule_cli_option(struct mule_cli *cli, int c, const char *arg);
 
+/* Print the version on standard output, the same way in every tool:
+ *   PROG (mule) VERSION
+ *   GPGME x, libgcrypt x, libgpg-error x, libarchive x
+ * then the copyright and the licence. */
+void mule_cli_version(void);
+
 /* Initialise libgcrypt and GPGME and read the passphrase if one was
  * given; exits with a message on failure. */
 void mule_cli_start(struct mule_cli *cli);
 
-/* Wipe the passphrase.  Call before exiting. */
+/* Open the input PATH as mule_input_open does (standard input for NULL
+ * or "-", with a note when it is a terminal) into *FD, and show a
+ * progress line labelled WHAT while gpg reads it (cli->gpg.progress,
+ * ended by mule_cli_finish): the total is the size of a regular file.
+ * None when the input is a terminal, or with -q. */
+gpg_error_t mule_cli_input(struct mule_cli *cli, int *fd, const char *path,
+    const char *what);
+
+/* Wipe the passphrase and end the progress line.  Call before exiting. */
 void mule_cli_finish(struct mule_cli *cli);
 
 /* Print the error for ERR, wipe secrets, and exit with its status. */
@@ -99,6 +121,10 @@ void mule_cli_signer_check(const struct mule_signer_opts *accept);
 
 /* Free the lists mule_cli_signer_option made (the strings are argv's). */
 void mule_cli_signer_release(struct mule_signer_opts *accept);
+
+/* Parse the argument of --status-fd: a descriptor that is open, or
+ * exit with a usage error. */
+int mule_cli_status_fd(const char *arg);
 
 /* Parse a non-negative decimal int option or exit with a usage error. */
 int mule_cli_int(const char *option, const char *arg);
