@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/progress.h"
+#include "core/testhook.h"
 
 #define REDRAW_NS 250000000LL
 #define DELAY_NS ((long long)MULE_PROGRESS_DELAY_MS * 1000000LL)
@@ -23,6 +24,7 @@ struct mule_progress {
 	uint64_t total_bytes, total_files;
 	uint64_t bytes, files;
 	long long start, last;
+	long long delay, redraw;	/* DELAY_NS, REDRAW_NS but in tests */
 	int drawn;
 };
 
@@ -58,6 +60,9 @@ mule_progress_new(const char *what, int quiet, uint64_t total_bytes,
 	p->total_bytes = total_bytes;
 	p->total_files = total_files;
 	p->start = p->last = now_ns();
+	/* The tests see every redraw, however short the run. */
+	p->delay = mule_test_switch("progress-now") ? 0 : DELAY_NS;
+	p->redraw = p->delay ? REDRAW_NS : 0;
 	pthread_mutex_lock(&lock);
 	active = p;
 	pthread_mutex_unlock(&lock);
@@ -126,17 +131,30 @@ append(char *text, size_t size, size_t len, const char *fmt, ...)
 	return n < 0 ? len : len + (size_t)n;
 }
 
+/* "M:SS left" or "H:MM:SS left" after TEXT. */
+static size_t
+append_left(char *text, size_t size, size_t len, uint64_t left)
+{
+	if (left >= 3600)
+		return append(text, size, len, ", %" PRIu64 ":%02d:%02d left",
+		    left / 3600, (int)(left / 60 % 60), (int)(left % 60));
+	return append(text, size, len, ", %d:%02d left", (int)(left / 60),
+	    (int)(left % 60));
+}
+
 static void
 draw(struct mule_progress *p, long long t)
 {
 	double secs = (double)(t - p->start) / 1e9;
 	uint64_t rate = secs > 0 ? (uint64_t)((double)p->bytes / secs) : 0;
+	int bytes = p->bytes || p->total_bytes;
 	char text[256], a[32], b[32];
 	size_t len = 0;
-	uint64_t left;
 
-	mule_progress_size(a, sizeof a, p->bytes);
-	len = append(text, sizeof text, len, "%s", a);
+	if (bytes) {
+		mule_progress_size(a, sizeof a, p->bytes);
+		len = append(text, sizeof text, len, "%s", a);
+	}
 	if (p->total_bytes) {
 		mule_progress_size(b, sizeof b, p->total_bytes);
 		len = append(text, sizeof text, len, " of %s (%d%%)", b,
@@ -144,24 +162,26 @@ draw(struct mule_progress *p, long long t)
 		    : (int)(p->bytes * 100 / p->total_bytes));
 	}
 	if (p->total_files)
-		len = append(text, sizeof text, len, ", %" PRIu64 " of %"
-		    PRIu64 " %s", p->files, p->total_files,
-		    p->total_files == 1 ? p->one : p->many);
-	else if (p->files)
-		len = append(text, sizeof text, len, ", %" PRIu64 " %s",
-		    p->files, p->files == 1 ? p->one : p->many);
-	mule_progress_size(a, sizeof a, rate);
-	len = append(text, sizeof text, len, ", %s/s", a);
-	if (p->total_bytes && rate && p->bytes < p->total_bytes) {
-		left = (p->total_bytes - p->bytes) / rate;
-		if (left >= 3600)
-			append(text, sizeof text, len, ", %" PRIu64 ":%02d:%02d "
-			    "left", left / 3600, (int)(left / 60 % 60),
-			    (int)(left % 60));
-		else
-			append(text, sizeof text, len, ", %d:%02d left",
-			    (int)(left / 60), (int)(left % 60));
+		len = append(text, sizeof text, len, "%s%" PRIu64 " of %"
+		    PRIu64 " %s", bytes ? ", " : "", p->files,
+		    p->total_files, p->total_files == 1 ? p->one : p->many);
+	else if (p->files || !bytes)
+		len = append(text, sizeof text, len, "%s%" PRIu64 " %s",
+		    bytes ? ", " : "", p->files,
+		    p->files == 1 ? p->one : p->many);
+	if (bytes) {
+		mule_progress_size(a, sizeof a, rate);
+		len = append(text, sizeof text, len, ", %s/s", a);
 	}
+	/* The time left: by the bytes when their total is known, else by
+	 * the items. */
+	if (p->total_bytes && rate && p->bytes < p->total_bytes)
+		append_left(text, sizeof text, len,
+		    (p->total_bytes - p->bytes) / rate);
+	else if (!p->total_bytes && p->total_files && p->files
+	    && p->files < p->total_files)
+		append_left(text, sizeof text, len, (uint64_t)(secs
+		    / (double)p->files * (double)(p->total_files - p->files)));
 	show(p, text);
 }
 
@@ -176,7 +196,7 @@ mule_progress_add(struct mule_progress *p, uint64_t bytes, uint64_t files)
 	p->bytes += bytes;
 	p->files += files;
 	t = now_ns();
-	if (t - p->start >= DELAY_NS && t - p->last >= REDRAW_NS) {
+	if (t - p->start >= p->delay && t - p->last >= p->redraw) {
 		p->last = t;
 		draw(p, t);
 	}
@@ -198,7 +218,7 @@ mule_progress_printf(struct mule_progress *p, int force, const char *fmt,
 	va_end(ap);
 	pthread_mutex_lock(&lock);
 	t = now_ns();
-	if (p->drawn && !force && t - p->last < REDRAW_NS) {
+	if (p->drawn && !force && t - p->last < p->redraw) {
 		pthread_mutex_unlock(&lock);
 		return 0;
 	}

@@ -5,7 +5,8 @@
  * MULE_PROGRESS_DELAY_MS, so that short runs print nothing, then a few
  * times a second: the bytes done, the total and the percentage when it
  * is known, the items done (of their total), the rate, and the time left
- * when the total is known.  One line is active at a time; diagnostics
+ * when the total is known. With test hooks, MULE_TEST_SWITCH=progress-now
+ * draws at every count.  One line is active at a time; diagnostics
  * (core/error.h) and output to a terminal erase it first
  * (mule_progress_hide), and it comes back at the next redraw. */
 #ifndef MULE_PROGRESS_H
