@@ -53,7 +53,7 @@ static const char usage[] =
 "  -v, --verbose               list modes, sizes, times and SHA-256 digests\n"
 "      --status-fd N           one line per accepted signature on descriptor N\n"
 "\n"
-"  -q, --quiet                 print errors only\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"

@@ -59,7 +59,7 @@ static const char usage[] =
 "                              decode, scan: write to FILE, atomically\n"
 "      --force                 encode: replace the frames in DIR;\n"
 "                              decode, scan: replace FILE\n"
-"  -q, --quiet                 print errors only\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"

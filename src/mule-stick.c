@@ -66,7 +66,7 @@ static const char usage[] =
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
-"  -q, --quiet                 print errors only\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
@@ -420,17 +420,30 @@ cmd_put(struct run *r)
 static const struct command {
 	const char *name;
 	gpg_error_t (*run)(struct run *);
-	const char *summary;
 } commands[] = {
-	{ "init", cmd_init, "make a stick's mailbox" },
-	{ "put", cmd_put, "seal items onto a stick (or --queue: the outbox)" },
-	{ "sync", cmd_sync, "move what waits in the outbox onto a stick" },
-	{ "list", on_stick, "show what waits, and what was rejected and why" },
-	{ "get", on_stick, "take in what is addressed to you, verified" },
-	{ "retry", on_stick, "put back items this machine rejected" },
-	{ "sent", cmd_sent, "what I put, and which receipts came back" },
-	{ NULL, NULL, NULL }
+	{ "init", cmd_init },
+	{ "put", cmd_put },
+	{ "sync", cmd_sync },
+	{ "list", on_stick },
+	{ "get", on_stick },
+	{ "retry", on_stick },
+	{ "sent", cmd_sent },
+	{ NULL, NULL }
 };
+
+/* "init, put, ... or sent", for the usage error. */
+static const char *
+command_names(void)
+{
+	static char names[128];
+	const struct command *c;
+	size_t len = 0;
+
+	for (c = commands; c->name && len < sizeof names; c++)
+		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+		    c == commands ? "" : c[1].name ? ", " : " or ", c->name);
+	return names;
+}
 
 static const struct command *
 find_command(const char *name)
@@ -441,20 +454,6 @@ find_command(const char *name)
 		if (!strcmp(name, c->name))
 			return c;
 	mule_usage_error("unknown command '%s'", name);
-}
-
-/* Run without arguments: the commands, on stderr (as mule does). */
-static void
-commands_usage(void)
-{
-	const struct command *c;
-
-	fputs("usage: mule-stick COMMAND [STICK] [options] [ARGS...]\n\n",
-	    stderr);
-	for (c = commands; c->name; c++)
-		fprintf(stderr, "  %-6s %s\n", c->name, c->summary);
-	fputs("\n'mule-stick --help' tells more.\n", stderr);
-	exit(MULE_EXIT_FAILURE);
 }
 
 int
@@ -481,16 +480,13 @@ main(int argc, char **argv)
 	a.files = calloc(argc, sizeof *a.files);
 	if (!a.recipients || !a.files)
 		mule_fail(gpg_error_from_syserror(), NULL);
-	if (argc < 2)
-		commands_usage();
 	if (argc > 1 && argv[1][0] != '-') {
 		a.cmd = argv[1];
 		optind = 2;
 	}
 	parse(argc, argv, &cli, &a, &g);
 	if (!a.cmd)
-		mule_usage_error("name a command: init, put, sync, list, get, "
-		    "retry or sent");
+		mule_usage_error("name a command: %s", command_names());
 	cmd = find_command(a.cmd);
 	nargs = argc - optind;
 	check_usage(&cli, &a, nargs, argv + optind);

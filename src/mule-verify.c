@@ -34,7 +34,7 @@ static const char usage[] =
 "  -o, --output FILE           write the signed content to FILE, atomically\n"
 "      --force                 replace FILE if it exists\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
-"  -q, --quiet                 do not name the signer\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
