@@ -53,7 +53,7 @@ static const char usage[] =
 "  -v, --verbose               list modes, sizes, times and SHA-256 digests\n"
 "      --status-fd N           one line per accepted signature on descriptor N\n"
 "\n"
-"  -q, --quiet                 print errors only\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the passphrase from descriptor N\n"
 "      --forget-passphrase     gpg-agent forgets the passphrases this run\n"
@@ -218,7 +218,7 @@ parse(int argc, char **argv, struct mule_cli *cli, struct args *a,
 			saw(a, READING, "-v");
 			break;
 		case OPT_STATUS_FD:
-			a->status_fd = mule_cli_int("--status-fd", optarg);
+			a->status_fd = mule_cli_status_fd(optarg);
 			saw(a, READING, "--status-fd");
 			break;
 		default:

@@ -22,6 +22,7 @@ static const char usage[] =
 "      --allow-unsigned        accept an unsigned message (says so)\n"
 "      --max-size SIZE         refuse plaintext larger than SIZE (default 8G)\n"
 "      --text                  accept a text-mode signature (line ends LF)\n"
+"      --status-fd N           one line per accepted signature on descriptor N\n"
 "  -o, --output FILE           write to FILE, atomically\n"
 "      --force                 replace FILE if it exists\n"
 "      --passphrase-file FILE  read the passphrase from FILE's first line\n"
@@ -29,7 +30,7 @@ static const char usage[] =
 "      --forget-passphrase     gpg-agent forgets the passphrases this run\n"
 "                              unlocked, however it ends\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
-"  -q, --quiet                 do not name the signer\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
@@ -41,6 +42,7 @@ static const struct option longopts[] = {
 	MULE_CLI_LONGOPTS,
 	MULE_CLI_SIGNER_LONGOPTS,
 	MULE_CLI_ALLOW_UNSIGNED_LONGOPT,
+	MULE_CLI_STATUS_FD_LONGOPT,
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "text", no_argument, NULL, OPT_TEXT },
 	MULE_CLI_FORGET_LONGOPT,
@@ -55,7 +57,7 @@ main(int argc, char **argv)
 	    .offers_text = 1 };
 	struct mule_output *out = NULL;
 	struct mule_verdict v = { 0 };
-	int c, fd = -1;
+	int c, fd = -1, status_fd = -1;
 	gpg_error_t err;
 
 	mule_cli_init(&cli, argv, usage);
@@ -63,6 +65,9 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_TEXT: oo.text_ok = 1; break;
+		case MULE_OPT_STATUS_FD:
+			status_fd = mule_cli_status_fd(optarg);
+			break;
 		case OPT_MAX_SIZE:
 			if (mule_size_parse(optarg, &oo.max_size))
 				mule_usage_error("--max-size: invalid size '%s'",
@@ -79,7 +84,7 @@ main(int argc, char **argv)
 	mule_cli_signer_check(&oo.accept);
 	mule_cli_start(&cli);
 
-	err = mule_input_open(&fd, argv[optind]);
+	err = mule_cli_input(&cli, &fd, argv[optind], "opening");
 	if (!err)
 		err = mule_output_open(&out, cli.output, MULE_OUTPUT_HOLD
 		    | (cli.force ? MULE_OUTPUT_FORCE : 0));
@@ -91,7 +96,7 @@ main(int argc, char **argv)
 	mule_cli_signer_release(&oo.accept);
 	if (err)
 		mule_cli_fail(&cli, err);
-	mule_cli_report(&v, -1);
+	mule_cli_report(&v, status_fd);
 	mule_verdict_release(&v);
 	mule_cli_finish(&cli);
 	return MULE_EXIT_OK;

@@ -59,7 +59,7 @@ static const char usage[] =
 "                              decode, scan: write to FILE, atomically\n"
 "      --force                 encode: replace the frames in DIR;\n"
 "                              decode, scan: replace FILE\n"
-"  -q, --quiet                 print errors only\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
@@ -294,8 +294,10 @@ run_decode(struct mule_cli *cli, struct args *a, int command, int nfiles,
 		mule_qr_decoder_progress_start(dec, cli->quiet);
 	if (!err && command == SCAN)
 		err = scan(cli, a, dec);
-	else if (!err && a->text)
+	else if (!err && a->text) {
+		mule_input_tty_note(STDIN_FILENO);
 		err = mule_qr_decoder_text(dec, STDIN_FILENO);
+	}
 	for (i = 0; !err && command == DECODE && !a->text
 	    && i < (nfiles ? nfiles : 1); i++)
 		err = mule_qr_decoder_path(dec, nfiles ? files[i] : NULL);

@@ -31,7 +31,7 @@ static const char usage[] =
 "      --passphrase-file FILE  read the key's passphrase from FILE's first line\n"
 "      --passphrase-fd N       read the key's passphrase from descriptor N\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
-"  -q, --quiet                 print errors only\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
@@ -110,7 +110,8 @@ main(int argc, char **argv)
 	mule_cli_start(&cli);
 	cli.gpg.armor = !binary;
 
-	err = manifest ? 0 : mule_input_open(&fd, argv[optind]);
+	err = manifest ? 0 : mule_cli_input(&cli, &fd, argv[optind],
+	    "signing");
 	if (!err)
 		err = mule_output_open(&out, cli.output, MULE_OUTPUT_HOLD
 		    | (cli.force ? MULE_OUTPUT_FORCE : 0)

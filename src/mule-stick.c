@@ -68,7 +68,7 @@ static const char usage[] =
 "      --forget-passphrase     gpg-agent forgets the passphrases this run\n"
 "                              unlocked, however it ends\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
-"  -q, --quiet                 print errors only\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
@@ -356,12 +356,116 @@ sent(struct mule_cli *cli, const struct args *a)
 	return mule_stick_sent_list(&cli->gpg, &o);
 }
 
+/* What main hands every command. */
+struct run {
+	struct mule_cli *cli;
+	struct args *a;
+	struct mule_stick_get_opts *g;
+	char **args;		/* after the command */
+	int nargs;
+	int *rejected;
+};
+
+static gpg_error_t
+cmd_init(struct run *r)
+{
+	return mule_stick_init(r->args[0]);
+}
+
+static gpg_error_t
+cmd_sent(struct run *r)
+{
+	return sent(r->cli, r->a);
+}
+
+static gpg_error_t
+cmd_sync(struct run *r)
+{
+	return outbox(r->cli, r->a, r->args, r->nargs);
+}
+
+/* put, list, retry and get: on the stick named first. */
+static gpg_error_t
+on_stick(struct run *r)
+{
+	struct mule_stick stick;
+	const char *cmd = r->a->cmd;
+	gpg_error_t err;
+
+	memset(&stick, 0, sizeof stick);
+	err = mule_stick_open(&stick, r->args[0]);
+	if (!err && !strcmp(cmd, "put"))
+		err = put(r->cli, &stick, r->a, r->args + 1,
+		    (size_t)(r->nargs - 1));
+	else if (!err && !strcmp(cmd, "list"))
+		err = list(r->cli, &stick, r->a);
+	else if (!err && !strcmp(cmd, "retry"))
+		err = retry(r->cli, &stick, r->a, r->args + 1,
+		    (size_t)(r->nargs - 1));
+	else if (!err) {
+		r->g->dir = r->a->dir;
+		r->g->json = r->a->json;
+		r->g->quiet = r->cli->quiet;
+		err = mule_stick_get(&r->cli->gpg, &stick, r->g, r->rejected);
+	}
+	mule_stick_close(&stick);
+	return err;
+}
+
+static gpg_error_t
+cmd_put(struct run *r)
+{
+	return r->a->queue ? outbox(r->cli, r->a, r->args, r->nargs)
+	    : on_stick(r);
+}
+
+/* The commands, in the order the usage names them. */
+static const struct command {
+	const char *name;
+	gpg_error_t (*run)(struct run *);
+} commands[] = {
+	{ "init", cmd_init },
+	{ "put", cmd_put },
+	{ "sync", cmd_sync },
+	{ "list", on_stick },
+	{ "get", on_stick },
+	{ "retry", on_stick },
+	{ "sent", cmd_sent },
+	{ NULL, NULL }
+};
+
+/* "init, put, ... or sent", for the usage error. */
+static const char *
+command_names(void)
+{
+	static char names[128];
+	const struct command *c;
+	size_t len = 0;
+
+	for (c = commands; c->name && len < sizeof names; c++)
+		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+		    c == commands ? "" : c[1].name ? ", " : " or ", c->name);
+	return names;
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	const struct command *c;
+
+	for (c = commands; c->name; c++)
+		if (!strcmp(name, c->name))
+			return c;
+	mule_usage_error("unknown command '%s'", name);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct mule_cli cli;
 	struct mule_stick_get_opts g;
-	struct mule_stick stick;
+	const struct command *cmd;
+	struct run r;
 	struct args a;
 	gpg_error_t err = 0;
 	int rejected = 0, nargs;
@@ -371,7 +475,6 @@ main(int argc, char **argv)
 	mule_cli_init(&cli, argv, usage);
 	memset(&a, 0, sizeof a);
 	memset(&g, 0, sizeof g);
-	memset(&stick, 0, sizeof stick);
 	a.older = -1;
 	g.open.max_size = g.tar.max_size = MULE_DEFAULT_MAX_SIZE;
 	g.open.refuse_symmetric = 1;	/* anyone may plant items */
@@ -386,39 +489,14 @@ main(int argc, char **argv)
 	}
 	parse(argc, argv, &cli, &a, &g);
 	if (!a.cmd)
-		mule_usage_error("name a command: init, put, sync, list, get, "
-		    "retry or sent");
-	if (strcmp(a.cmd, "init") && strcmp(a.cmd, "put")
-	    && strcmp(a.cmd, "sync") && strcmp(a.cmd, "list")
-	    && strcmp(a.cmd, "get") && strcmp(a.cmd, "retry")
-	    && strcmp(a.cmd, "sent"))
-		mule_usage_error("unknown command '%s'", a.cmd);
+		mule_usage_error("name a command: %s", command_names());
+	cmd = find_command(a.cmd);
 	nargs = argc - optind;
 	check_usage(&cli, &a, nargs, argv + optind);
 	mule_cli_start(&cli);
 
-	if (!strcmp(a.cmd, "init"))
-		err = mule_stick_init(argv[optind]);
-	else if (!strcmp(a.cmd, "sent"))
-		err = sent(&cli, &a);
-	else if (a.queue || !strcmp(a.cmd, "sync"))
-		err = outbox(&cli, &a, argv + optind, nargs);
-	else if (!(err = mule_stick_open(&stick, argv[optind]))
-	    && !strcmp(a.cmd, "put"))
-		err = put(&cli, &stick, &a, argv + optind + 1,
-		    (size_t)(nargs - 1));
-	else if (!err && !strcmp(a.cmd, "list"))
-		err = list(&cli, &stick, &a);
-	else if (!err && !strcmp(a.cmd, "retry"))
-		err = retry(&cli, &stick, &a, argv + optind + 1,
-		    (size_t)(nargs - 1));
-	else if (!err) {
-		g.dir = a.dir;
-		g.json = a.json;
-		g.quiet = cli.quiet;
-		err = mule_stick_get(&cli.gpg, &stick, &g, &rejected);
-	}
-	mule_stick_close(&stick);
+	r = (struct run){ &cli, &a, &g, argv + optind, nargs, &rejected };
+	err = cmd->run(&r);
 	free(a.recipients);
 	free(a.files);
 	mule_cli_signer_release(&g.open.accept);

@@ -2,7 +2,6 @@
 /* mule-verify - check signatures; release only verified content. */
 #include <config.h>
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,7 +34,7 @@ static const char usage[] =
 "  -o, --output FILE           write the signed content to FILE, atomically\n"
 "      --force                 replace FILE if it exists\n"
 "      --homedir DIR           use DIR as the GnuPG home\n"
-"  -q, --quiet                 do not name the signer\n"
+"  -q, --quiet                 print errors and warnings only\n"
 "  -h, --help                  show this help\n"
 "  -V, --version               show the version\n"
 "\n"
@@ -43,7 +42,7 @@ static const char usage[] =
 "manifest mismatch), 2 usage or operational error.\n";
 
 enum { OPT_TEXT = MULE_OPT_TOOL, OPT_MANIFEST,
-    OPT_MANIFEST_FILE, OPT_STRICT, OPT_STATUS_FD, OPT_MAX_SIZE };
+    OPT_MANIFEST_FILE, OPT_STRICT, OPT_MAX_SIZE };
 
 static const struct option longopts[] = {
 	MULE_CLI_LONGOPTS,
@@ -52,7 +51,7 @@ static const struct option longopts[] = {
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "manifest-file", required_argument, NULL, OPT_MANIFEST_FILE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
-	{ "status-fd", required_argument, NULL, OPT_STATUS_FD },
+	MULE_CLI_STATUS_FD_LONGOPT,
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ NULL, 0, NULL, 0 }
 };
@@ -157,8 +156,8 @@ main(int argc, char **argv)
 		case OPT_MANIFEST: manifest = optarg; break;
 		case OPT_MANIFEST_FILE: manifest_file = optarg; break;
 		case OPT_STRICT: strict = 1; break;
-		case OPT_STATUS_FD:
-			status_fd = mule_cli_int("--status-fd", optarg);
+		case MULE_OPT_STATUS_FD:
+			status_fd = mule_cli_status_fd(optarg);
 			break;
 		case OPT_MAX_SIZE:
 			if (mule_size_parse(optarg, &co.max_size))
@@ -183,9 +182,6 @@ main(int argc, char **argv)
 	    && !strcmp(argv[optind + 1], "-"))
 		mule_usage_error("the signature and the data cannot both be "
 		    "standard input");
-	if (status_fd >= 0 && fcntl(status_fd, F_GETFD) < 0)
-		mule_usage_error("--status-fd %d: not an open file descriptor",
-		    status_fd);
 	mule_cli_start(&cli);
 
 	if (manifest) {
@@ -194,11 +190,12 @@ main(int argc, char **argv)
 	} else if (nargs == 2) {
 		err = mule_input_open(&fd, argv[optind]);
 		if (!err)
-			err = mule_input_open(&dfd, argv[optind + 1]);
+			err = mule_cli_input(&cli, &dfd, argv[optind + 1],
+			    "verifying");
 		if (!err)
 			err = mule_check_detached(&cli.gpg, &co, fd, dfd, &v);
 	} else {
-		err = mule_input_open(&fd, argv[optind]);
+		err = mule_cli_input(&cli, &fd, argv[optind], "verifying");
 		if (!err)
 			err = mule_output_open(&out, cli.output, MULE_OUTPUT_HOLD
 			    | (cli.force ? MULE_OUTPUT_FORCE : 0));

@@ -6,7 +6,7 @@ comma-separated STEPS in order:
 
   frames:N     wait until N frames were drawn (N times "ESC [ H")
   text:WORDS   wait until WORDS appeared
-  key:C        type C (^C is Ctrl-C, ^Z Ctrl-Z)
+  key:C        type C (^C is Ctrl-C, ^D Ctrl-D, ^Z Ctrl-Z)
   type:WORDS   type WORDS
   signal:NAME  send signal NAME (TERM, HUP, ...) to COMMAND
   size:CxL     resize the terminal (the kernel sends SIGWINCH)
@@ -69,7 +69,7 @@ def main():
             elif kind == 'text':
                 done = arg.encode() in shown
             elif kind == 'key':
-                os.write(master, {'^C': b'\x03', '^Z': b'\x1a'}.get(arg, arg.encode()))
+                os.write(master, {'^C': b'\x03', '^D': b'\x04', '^Z': b'\x1a'}.get(arg, arg.encode()))
             elif kind == 'type':
                 os.write(master, arg.encode())
             elif kind == 'signal':

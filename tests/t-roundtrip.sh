@@ -265,7 +265,7 @@ if run_status 0 mule --help && grep -q 'seal' "$T/out" && grep -q 'open' "$T/out
 else
 	not_ok "mule --help exits 0 and lists the tools"
 fi
-if run_status 0 mule --version && grep -q '^mule [0-9]' "$T/out"; then
+if run_status 0 mule --version && grep -q '^mule (mule) [0-9]' "$T/out"; then
 	ok "mule --version exits 0"
 else
 	not_ok "mule --version exits 0"

@@ -8,12 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <archive.h>
+#include <gcrypt.h>
+#include <gpgme.h>
 
 #include "cli.h"
 #include "core/cleanup.h"
 #include "core/error.h"
+#include "core/fd.h"
+#include "core/progress.h"
 #include "core/secret.h"
 #include "core/text.h"
 #include "key/forget.h"
@@ -41,10 +47,13 @@ mule_cli_init(struct mule_cli *cli, char **argv, const char *usage)
 	opterr = 0;	/* we report bad options in our own format */
 }
 
-static void
-print_version(void)
+void
+mule_cli_version(void)
 {
 	printf("%s (mule) %s\n", mule_progname(), PACKAGE_VERSION);
+	printf("GPGME %s, libgcrypt %s, libgpg-error %s, %s\n",
+	    gpgme_check_version(NULL), gcry_check_version(NULL),
+	    gpg_error_check_version(NULL), archive_version_string());
 	printf("Copyright (C) 2026 the mule authors\n"
 	    "License GPLv3+: GNU GPL version 3 or later "
 	    "<https://gnu.org/licenses/gpl.html>\n"
@@ -63,6 +72,17 @@ mule_cli_int(const char *option, const char *arg)
 	if (errno || end == arg || *end || v < 0 || v > INT_MAX)
 		mule_usage_error("%s: invalid number '%s'", option, arg);
 	return (int)v;
+}
+
+int
+mule_cli_status_fd(const char *arg)
+{
+	int fd = mule_cli_int("--status-fd", arg);
+
+	if (fcntl(fd, F_GETFD) < 0)
+		mule_usage_error("--status-fd %d: not an open file descriptor",
+		    fd);
+	return fd;
 }
 
 uint64_t
@@ -117,7 +137,7 @@ mule_cli_option(struct mule_cli *cli, int c, const char *arg)
 		fputs(cli->usage, stdout);
 		exit(MULE_EXIT_OK);
 	case 'V':
-		print_version();
+		mule_cli_version();
 		exit(MULE_EXIT_OK);
 	case ':':
 		if (long_option(cli))
@@ -154,9 +174,32 @@ mule_cli_start(struct mule_cli *cli)
 	cli->gpg.pass = cli->pass;
 }
 
+gpg_error_t
+mule_cli_input(struct mule_cli *cli, int *fd, const char *path,
+    const char *what)
+{
+	gpg_error_t err = mule_input_open(fd, path);
+	uint64_t total = 0;
+	struct stat st;
+	off_t at;
+
+	if (err || isatty(*fd) || cli->progress)
+		return err;
+	if (fstat(*fd, &st) == 0 && S_ISREG(st.st_mode)
+	    && (at = lseek(*fd, 0, SEEK_CUR)) >= 0 && at <= st.st_size)
+		total = (uint64_t)(st.st_size - at);
+	cli->progress = mule_progress_new(what, cli->quiet, total, 0);
+	cli->gpg.progress = cli->progress;
+	return 0;
+}
+
+/* End the progress line and wipe the passphrase. */
 static void
 wipe(struct mule_cli *cli)
 {
+	mule_progress_done(cli->progress);
+	cli->progress = NULL;
+	cli->gpg.progress = NULL;
 	mule_passphrase_free(cli->pass);
 	cli->pass = NULL;
 	cli->gpg.pass = NULL;

@@ -14,6 +14,7 @@
 #include "pgp/gpg.h"
 
 struct mule_passphrase;
+struct mule_progress;
 
 enum mule_cli_opt {
 	MULE_OPT_HOMEDIR = 256,
@@ -24,6 +25,7 @@ enum mule_cli_opt {
 	MULE_OPT_SIGNER_FILE,
 	MULE_OPT_ALLOW_UNSIGNED,
 	MULE_OPT_FORGET_PASSPHRASE,
+	MULE_OPT_STATUS_FD,
 	MULE_OPT_TOOL = 300	/* tools number their own long options from here */
 };
 
@@ -47,6 +49,10 @@ enum mule_cli_opt {
 /* Tools that unlock keys take this (key/forget.h). */
 #define MULE_CLI_FORGET_LONGOPT \
 	{ "forget-passphrase", no_argument, NULL, MULE_OPT_FORGET_PASSPHRASE }
+/* Every tool that reports accepted signatures takes this
+ * (mule_cli_status_fd, mule_cli_report). */
+#define MULE_CLI_STATUS_FD_LONGOPT \
+	{ "status-fd", required_argument, NULL, MULE_OPT_STATUS_FD }
 
 /* Short options that MULE_CLI_LONGOPTS brings.  A tool's option string
  * starts with ":" so that a missing argument is told apart. */
@@ -63,6 +69,7 @@ struct mule_cli {
 	int passphrase_fd;		/* -1: none */
 	struct mule_passphrase *pass;	/* read by mule_cli_start */
 	int forget_passphrase;		/* clear what the agent caches */
+	struct mule_progress *progress;	/* mule_cli_input's, or NULL */
 	unsigned gpg_flags;		/* for mule_gpg_init (pgp/gpg.h) */
 	struct mule_gpg_opts gpg;
 };
@@ -74,14 +81,29 @@ void mule_cli_init(struct mule_cli *cli, char **argv, const char *usage);
  * getopt or an unknown option is a usage error (exit 2). */
 void mule_cli_option(struct mule_cli *cli, int c, const char *arg);
 
+/* Print the version on standard output, the same way in every tool:
+ *   PROG (mule) VERSION
+ *   GPGME x, libgcrypt x, libgpg-error x, libarchive x
+ * then the copyright and the licence. */
+void mule_cli_version(void);
+
 /* Initialise libgcrypt and GPGME, read the passphrase if one was given,
  * and with --forget-passphrase note what gpg-agent holds; exits with a
  * message on failure. */
 void mule_cli_start(struct mule_cli *cli);
 
-/* Wipe the passphrase and, with --forget-passphrase, clear from
- * gpg-agent what the run unlocked; if that fails, print the error and
- * exit 2.  Call before exiting with 0 or 1. */
+/* Open the input PATH as mule_input_open does (standard input for NULL
+ * or "-", with a note when it is a terminal) into *FD, and show a
+ * progress line labelled WHAT while gpg reads it (cli->gpg.progress,
+ * ended by mule_cli_finish): the total is the size of a regular file.
+ * None when the input is a terminal, or with -q. */
+gpg_error_t mule_cli_input(struct mule_cli *cli, int *fd, const char *path,
+    const char *what);
+
+/* End the progress line, wipe the passphrase and, with
+ * --forget-passphrase, clear from gpg-agent what the run unlocked; if
+ * that fails, print the error and exit 2.  Call before exiting with 0
+ * or 1. */
 void mule_cli_finish(struct mule_cli *cli);
 
 /* Print the error for ERR, wipe secrets (and with --forget-passphrase
@@ -110,6 +132,10 @@ void mule_cli_signer_check(const struct mule_signer_opts *accept);
 
 /* Free the lists mule_cli_signer_option made (the strings are argv's). */
 void mule_cli_signer_release(struct mule_signer_opts *accept);
+
+/* Parse the argument of --status-fd: a descriptor that is open, or
+ * exit with a usage error. */
+int mule_cli_status_fd(const char *arg);
 
 /* Parse a non-negative decimal int option or exit with a usage error. */
 int mule_cli_int(const char *option, const char *arg);

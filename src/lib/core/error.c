@@ -9,6 +9,7 @@
 
 #include "core/cleanup.h"
 #include "core/error.h"
+#include "core/progress.h"
 
 static const char *progname = "mule";
 static int quiet;
@@ -108,6 +109,7 @@ mule_exit_status(gpg_error_t err)
 static void
 vprint(const char *kind, const char *fmt, va_list ap)
 {
+	mule_progress_hide();
 	fprintf(stderr, "%s: ", progname);
 	if (kind)
 		fprintf(stderr, "%s: ", kind);
@@ -144,6 +146,7 @@ mule_fail(gpg_error_t err, const char *what)
 
 	if (err && err == rec.err && rec.msg[0])
 		detail = rec.msg;
+	mule_progress_hide();
 	if (what)
 		fprintf(stderr, "%s: error: %s: %s\n", progname, what, detail);
 	else

@@ -80,6 +80,17 @@ mule_fd_write(void *arg, const void *buf, size_t n)
 	return mule_write_all(*(int *)arg, buf, n);
 }
 
+void
+mule_input_tty_note(int fd)
+{
+	static int said;
+
+	if (fd != STDIN_FILENO || said || !isatty(fd))
+		return;
+	said = 1;
+	mule_note("reading from the terminal; end with Ctrl-D");
+}
+
 gpg_error_t
 mule_input_open(int *fd, const char *path)
 {
@@ -89,6 +100,7 @@ mule_input_open(int *fd, const char *path)
 	*fd = -1;
 	if (!path || !strcmp(path, "-")) {
 		*fd = 0;
+		mule_input_tty_note(0);
 		return 0;
 	}
 	*fd = open(path, O_RDONLY | O_CLOEXEC);

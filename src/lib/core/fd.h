@@ -8,9 +8,15 @@
 #include <sys/types.h>
 #include <gpg-error.h>
 
-/* Open an input: PATH, or standard input for NULL or "-".  Returns the
- * descriptor in *FD (the caller closes it unless it is 0). */
+/* Open an input: PATH, or standard input for NULL or "-" (with the
+ * note of mule_input_tty_note).  Returns the descriptor in *FD (the
+ * caller closes it unless it is 0). */
 gpg_error_t mule_input_open(int *fd, const char *path);
+
+/* If FD is standard input and a terminal, say so, once a run (a note:
+ * not with -q): "reading from the terminal; end with Ctrl-D".  Call it
+ * before reading data from standard input without mule_input_open. */
+void mule_input_tty_note(int fd);
 
 /* DIR/NAME in *PATH (malloc'd), for messages and the functions that
  * work relative to DIR's descriptor: NAME must be one component, else

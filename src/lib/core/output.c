@@ -21,6 +21,7 @@
 #include "core/fd.h"
 #include "core/hold.h"
 #include "core/output.h"
+#include "core/progress.h"
 #include "core/tempname.h"
 #include "core/testhook.h"
 
@@ -302,6 +303,7 @@ mule_output_commit(struct mule_output *o)
 		if (o->hold && isatty(o->fd)) {
 			int binary;
 
+			mule_progress_hide();
 			err = mule_hold_scan_binary(o->hold, &binary);
 			if (!err && binary)
 				return mule_error_set(mule_fail_code(GPG_ERR_INV_ARG),

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/progress.h"
 #include "core/stream.h"
 
 gpg_error_t
@@ -87,12 +88,19 @@ source_read_raw(struct mule_source *src, void *buf, size_t n, size_t *got)
 
 	if (src->fd < 0)
 		return src->read(src->arg, buf, n, got);
+	/* A terminal's end of file (Ctrl-D) is not sticky: asked again
+	 * after it, read would wait for another. */
+	*got = 0;
+	if (src->eof)
+		return 0;
 	do
 		r = read(src->fd, buf, n);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return gpg_error_from_syserror();
 	*got = (size_t)r;
+	src->eof = r == 0;
+	mule_progress_add(src->progress, (uint64_t)r, 0);
 	return 0;
 }
 

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <gpg-error.h>
 
+struct mule_progress;
+
 typedef gpg_error_t (*mule_write_fn)(void *arg, const void *buf, size_t n);
 typedef gpg_error_t (*mule_read_fn)(void *arg, void *buf, size_t n,
     size_t *got);
@@ -25,6 +27,8 @@ struct mule_source {
 	size_t pre_len, pre_off;
 	uint64_t total;		/* bytes served */
 	gpg_error_t err;	/* first read error */
+	struct mule_progress *progress;	/* counts what FD gives; or NULL */
+	int eof;		/* FD said end of file: not asked again */
 };
 
 struct mule_sink {

@@ -7,10 +7,13 @@
 
 struct mule_passphrase;
 
+struct mule_progress;
+
 struct mule_gpg_opts {
 	const char *homedir;			/* NULL: GNUPGHOME or ~/.gnupg */
 	struct mule_passphrase *pass;	/* non-NULL: loopback pinentry */
 	int armor;
+	struct mule_progress *progress;	/* counts the input read; or NULL */
 };
 
 /* FLAGS of mule_gpg_init: the tool talks to gpg-agent itself (key/agent.h).

@@ -77,7 +77,7 @@ static int
 secret_gone(gpgme_ctx_t like, const char *keyid, char fpr[41])
 {
 	gpgme_engine_info_t e = gpgme_ctx_get_engine_info(like);
-	struct mule_gpg_opts o = { NULL, NULL, 0 };
+	struct mule_gpg_opts o = { 0 };
 	struct mule_error_record saved;
 	gpgme_ctx_t ctx = NULL;
 	gpgme_subkey_t s;
@@ -467,7 +467,7 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
     const struct mule_keyhome *home, int fd, struct mule_sink *sink,
     struct mule_verdict *v)
 {
-	struct mule_gpg_opts vopts = { gopts->homedir, NULL, 0 };
+	struct mule_gpg_opts vopts = { .homedir = gopts->homedir };
 	struct mule_source src, checked;
 	struct mule_grammar *grammar = NULL;
 	struct mule_textout text = { sink->write, sink->arg, NULL, 0, 0, 0 };
@@ -610,6 +610,7 @@ mule_open(const struct mule_gpg_opts *gopts, const struct mule_open_opts *o,
 	gpg_error_t err;
 
 	mule_source_init_fd(&in, in_fd);
+	in.progress = gopts->progress;
 	err = mule_open_to(gopts, o, &in, mule_output_write, out, v);
 	if (!err)
 		err = mule_output_commit(out);

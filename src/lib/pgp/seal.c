@@ -75,6 +75,7 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	size_t i;
 
 	mule_source_init_fd(&src, in_fd);
+	src.progress = gopts->progress;
 	if (!o->nrecipients && !o->nrecipient_files && !o->nkeyfiles
 	    && !o->symmetric) {
 		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),

@@ -113,12 +113,14 @@ check_grammar(struct signed_input *si, uint64_t max_size)
 }
 
 static gpg_error_t
-signed_input_init(struct signed_input *si, int fd, uint64_t max_size)
+signed_input_init(struct signed_input *si, int fd, uint64_t max_size,
+    struct mule_progress *progress)
 {
 	gpg_error_t err;
 
 	memset(si, 0, sizeof *si);
 	mule_source_init_fd(&si->raw, fd);
+	si->raw.progress = progress;
 	si->src = &si->raw;
 	err = mule_source_peek(&si->raw, PEEK);
 	if (err)
@@ -263,7 +265,8 @@ mule_check_signed(const struct mule_gpg_opts *gopts,
 	/* Clear-signed text is released with LF line ends, without the
 	 * trailing blanks gpg strips (the signature does not cover them);
 	 * inline-signed data as its signature and literal say. */
-	err = signed_input_init(&in, in_fd, o->max_size);
+	err = signed_input_init(&in, in_fd, o->max_size,
+	    gopts->progress);
 	text.grammar = in.grammar;
 	if (!err)
 		err = run_start(&r, gopts, o);
@@ -343,6 +346,7 @@ mule_check_detached(const struct mule_gpg_opts *gopts,
 	memset(v, 0, sizeof *v);
 	memset(&r, 0, sizeof r);
 	mule_source_init_fd(&datasrc, data_fd);
+	datasrc.progress = gopts->progress;
 	err = read_sigfile(sig_fd, &bin, &nsigs);
 	if (!err)
 		err = run_start(&r, gopts, o);
@@ -403,7 +407,7 @@ mule_check_manifest(const struct mule_gpg_opts *gopts,
 	memset(report, 0, sizeof *report);
 	memset(&r, 0, sizeof r);
 	mo.text_ok = 1;		/* a manifest is text */
-	err = signed_input_init(&in, manifest_fd, 0);
+	err = signed_input_init(&in, manifest_fd, 0, NULL);
 	if (!err && !in.clear)
 		err = mule_reject(GPG_ERR_NO_DATA, NULL,
 		    "the manifest is not a clear-signed text");

@@ -65,6 +65,7 @@ mule_sign(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 	struct mule_source src;
 
 	mule_source_init_fd(&src, in_fd);
+	src.progress = gopts->progress;
 	return sign_source(gopts, mode, signer, &src, out);
 }
 

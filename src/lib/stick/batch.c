@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/error.h"
+#include "core/progress.h"
 #include "core/testhook.h"
 #include "core/text.h"
 #include "pgp/gpg.h"
@@ -157,8 +158,14 @@ mule_stick_put_items(const struct mule_gpg_opts *gopts,
 		err = mule_stick_route_number(&route, nitems, seqs);
 	mule_test_pause("stick-put-after-number");
 	/* The first item alone (jobs.c), then the others side by side. */
-	if (!err)
+	if (!err) {
+		jobs.progress = mule_progress_new("putting", o->quiet
+		    || o->json, 0, nitems);
+		mule_progress_unit(jobs.progress, "item", "items");
 		err = mule_stick_jobs_run(&jobs, nitems, put_one, &put);
+		mule_progress_done(jobs.progress);
+		jobs.progress = NULL;
+	}
 	if (!err)
 		err = mule_stick_route_sync(s, &route);
 	if (!err)

@@ -1201,6 +1201,8 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	mule_output_clean_stale(o->dir);
 	err = mule_reporter_new(&r.rep, gopts, o->json, 0);
 	if (!err)
+		mule_reporter_progress(r.rep, "getting", o->quiet, 0);
+	if (!err)
 		err = mule_gpg_ctx_new(&ctx, gopts);
 	if (!err)
 		err = my_keys(ctx, &r);

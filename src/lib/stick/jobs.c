@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/parallel.h"
+#include "core/progress.h"
 #include "pgp/gpg.h"
 #include "pgp/keys.h"
 #include "stick/jobs.h"
@@ -57,6 +58,8 @@ one(void *arg, size_t i)
 	route.ctx = ctx;
 	if (!err)
 		err = r->fn(r->arg, j->gopts, &route, i);
+	if (!err)
+		mule_progress_add(j->progress, 0, 1);
 	mule_parallel_lock();
 	if (ctx && j->nspare < sizeof j->spare / sizeof j->spare[0])
 		j->spare[j->nspare++] = ctx;

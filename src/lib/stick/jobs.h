@@ -11,6 +11,7 @@
 #include "stick/put.h"
 
 struct mule_gpg_opts;
+struct mule_progress;
 
 /* Item I of a batch, for ROUTE: the batch's route, its ctx signing with
  * the sender's key; GOPTS made that context. */
@@ -23,6 +24,7 @@ struct mule_stick_jobs {
 	const struct mule_stick_route *route;
 	gpgme_ctx_t spare[8];	/* contexts between jobs */
 	size_t nspare;
+	struct mule_progress *progress;	/* counts the items done, or NULL */
 };
 
 /* Set up J for the items of ROUTE (resolved), sealed with GOPTS: CTX,

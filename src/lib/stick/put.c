@@ -617,6 +617,7 @@ put_item(const struct mule_gpg_opts *gopts, struct dest *d,
 			return err;
 	} else {
 		/* A message: its size goes in the header before its bytes. */
+		mule_input_tty_note(0);
 		err = mule_hold_new(&hold);
 		if (!err)
 			err = mule_hold_from_fd(hold, 0);

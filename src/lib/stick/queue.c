@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/fd.h"
 #include "core/output.h"
+#include "core/progress.h"
 #include "core/tempname.h"
 #include "core/testhook.h"
 #include "pgp/gpg.h"
@@ -292,7 +293,12 @@ mule_outbox_queue(const struct mule_gpg_opts *gopts,
 	if (!err) {
 		/* What killed queues left, once for all the items. */
 		mule_output_clean_stale_at(ob.fd);
+		jobs.progress = mule_progress_new("queueing", o->put.quiet
+		    || o->put.json, 0, nitems);
+		mule_progress_unit(jobs.progress, "item", "items");
 		err = mule_stick_jobs_run(&jobs, nitems, seal_one, &queue);
+		mule_progress_done(jobs.progress);
+		jobs.progress = NULL;
 	}
 	/* Under the lock that a sync holds alone: it sees every item
 	 * queued, or none; and none is queued unless it was reported. */

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/jsonlog.h"
+#include "core/progress.h"
 #include "core/text.h"
 #include "stick/names.h"
 #include "stick/report.h"
@@ -32,6 +33,7 @@ struct mule_reporter {
 	struct mule_stick_names *names;
 	struct mule_jsonlog *log;	/* NULL: lines */
 	int quiet;
+	struct mule_progress *progress;	/* NULL: none */
 };
 
 gpg_error_t
@@ -60,6 +62,7 @@ mule_reporter_free(struct mule_reporter *rep)
 {
 	if (!rep)
 		return;
+	mule_progress_done(rep->progress);
 	mule_jsonlog_free(rep->log);
 	mule_stick_names_free(rep->names);
 	free(rep);
@@ -275,8 +278,18 @@ object(FILE *f, struct mule_stick_names *names, const struct mule_report *r)
 	fputc('}', f);
 }
 
-gpg_error_t
-mule_report(struct mule_reporter *rep, const struct mule_report *r)
+void
+mule_reporter_progress(struct mule_reporter *rep, const char *what,
+    int quiet, uint64_t total)
+{
+	if (!rep || rep->log || rep->progress)
+		return;
+	rep->progress = mule_progress_new(what, quiet, 0, total);
+	mule_progress_unit(rep->progress, "item", "items");
+}
+
+static gpg_error_t
+report_one(struct mule_reporter *rep, const struct mule_report *r)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -285,6 +298,7 @@ mule_report(struct mule_reporter *rep, const struct mule_report *r)
 	if (!rep->log) {
 		if (rep->quiet)
 			return 0;
+		mule_progress_hide();
 		line(stdout, rep->names, r);
 		if (fflush(stdout) == EOF)
 			return mule_error_set(gpg_error_from_syserror(), NULL,
@@ -300,6 +314,17 @@ mule_report(struct mule_reporter *rep, const struct mule_report *r)
 		return gpg_error_from_syserror();
 	}
 	return mule_jsonlog_add(rep->log, text);
+}
+
+gpg_error_t
+mule_report(struct mule_reporter *rep, const struct mule_report *r)
+{
+	gpg_error_t err = report_one(rep, r);
+
+	/* A gap is no item. */
+	if (!err && r->status != MULE_REPORT_GAP)
+		mule_progress_add(rep->progress, r->has_size ? r->size : 0, 1);
+	return err;
 }
 
 gpg_error_t

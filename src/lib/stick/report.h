@@ -67,6 +67,12 @@ struct mule_reporter;
 gpg_error_t mule_reporter_new(struct mule_reporter **rep,
     const struct mule_gpg_opts *gopts, int json, int quiet);
 
+/* Show a progress line labelled WHAT on stderr (core/progress.h) that
+ * counts the items reported, of TOTAL (0: unknown), and their sizes;
+ * none with JSON or QUIET.  mule_reporter_free ends it. */
+void mule_reporter_progress(struct mule_reporter *rep, const char *what,
+    int quiet, uint64_t total);
+
 /* Report R: its line now, flushed, or its object into the array.  One
  * thread at a time. */
 gpg_error_t mule_report(struct mule_reporter *rep, const struct mule_report *r);

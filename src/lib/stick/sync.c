@@ -476,6 +476,8 @@ mule_outbox_sync(const struct mule_gpg_opts *gopts, const char *stick,
 	 * that is not there leaves the outbox as it is. */
 	if (!err && n)
 		err = mule_stick_open(&r.stick, stick);
+	if (!err && n)
+		mule_reporter_progress(r.rep, "syncing", o->quiet, n);
 	for (i = 0; !err && i < n; i++) {
 		int recorded;
 		gpg_error_t e = sync_one(&r, &items[i], &recorded);
