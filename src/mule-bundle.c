@@ -250,7 +250,8 @@ check_usage(const struct mule_cli *cli, const struct args *a,
 		if (co->seal.no_sign && co->seal.signer)
 			mule_usage_error("-u and --no-sign exclude each other");
 		if (co->split && (!cli->output || !strcmp(cli->output, "-")))
-			mule_usage_error("--split needs -o FILE");
+			mule_usage_error("--split needs -o: the parts are named "
+			    "after its file");
 		return;
 	}
 	if (a->used & CREATING)
@@ -262,7 +263,7 @@ check_usage(const struct mule_cli *cli, const struct args *a,
 	if (a->mode == 't' && ro->overwrite)
 		mule_usage_error("--overwrite is for -x");
 	if (a->mode == 'x' && cli->output)
-		mule_usage_error("-x writes into a directory: use -C DIR, "
+		mule_usage_error("-x writes into a directory: name it with -C, "
 		    "not -o");
 }
 
@@ -308,6 +309,7 @@ main(int argc, char **argv)
 	memset(&ro, 0, sizeof ro);
 	memset(&res, 0, sizeof res);
 	co.seal.compress = -1;
+	co.seal.offers_no_sign = 1;
 	ro.open.max_size = ro.tar.max_size = MULE_DEFAULT_MAX_SIZE;
 	ro.tar.max_files = MULE_DEFAULT_MAX_FILES;
 	recipients = calloc(argc, sizeof *recipients);

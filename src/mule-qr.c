@@ -391,7 +391,8 @@ main(int argc, char **argv)
 		mule_usage_error("more than one input file");
 	if (command == ENCODE && !a.text
 	    && (!cli.output || !strcmp(cli.output, "-")))
-		mule_usage_error("mule-qr encode needs -o DIR (or --text)");
+		mule_usage_error("mule-qr encode needs -o and a directory "
+		    "(or --text)");
 	if (command == DECODE && a.text && argc > optind)
 		mule_usage_error("decode --text reads standard input only");
 	if (command == SCAN && argc > optind)
@@ -404,7 +405,7 @@ main(int argc, char **argv)
 		mule_usage_error("--fps goes with --html (or mule-qr show)");
 	if (a.json && (!cli.output || !strcmp(cli.output, "-")))
 		mule_usage_error("%s --json prints on standard output: the "
-		    "payload needs -o FILE", cmd);
+		    "payload needs -o and a file", cmd);
 	if ((err = mule_secret_init()))
 		mule_cli_fail(&cli, err);
 	if (command == ENCODE)

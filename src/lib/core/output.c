@@ -153,7 +153,7 @@ mule_output_open(struct mule_output **out, const char *path, int flags)
 		o->fd = 1;
 		if ((flags & MULE_OUTPUT_BINARY) && isatty(1)) {
 			err = mule_error_set(mule_fail_code(GPG_ERR_INV_ARG),
-			    "redirect it, or use -o FILE",
+			    "redirect it, or name a file with -o",
 			    "refusing to write binary data to a terminal");
 			goto leave;
 		}
@@ -305,7 +305,7 @@ mule_output_commit(struct mule_output *o)
 			err = mule_hold_scan_binary(o->hold, &binary);
 			if (!err && binary)
 				return mule_error_set(mule_fail_code(GPG_ERR_INV_ARG),
-				    "redirect it, or use -o FILE",
+				    "redirect it, or name a file with -o",
 				    "refusing to print binary or control "
 				    "characters to a terminal");
 			if (err)

@@ -18,9 +18,15 @@ static const char hint_clock[] =
     "check this computer's clock (offline machines drift); if it is "
     "right, the signature is suspect";
 
-static const char hint_certify[] =
-    "check the fingerprint with its owner, then certify the key "
-    "(gpg --lsign-key FPR) or pin it with --signer FPR";
+/* The hint for an uncertified signer FPR, in BUF. */
+static const char *
+hint_certify(char *buf, size_t size, const char *fpr)
+{
+	snprintf(buf, size, "check the fingerprint with its owner, then "
+	    "certify the key (gpg --lsign-key %s) or pin it with --signer %s",
+	    fpr, fpr);
+	return buf;
+}
 
 gpg_error_t
 mule_policy_build(const struct mule_gpg_opts *gopts,
@@ -158,6 +164,7 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 	gpg_error_t err;
 	const char *fpr = sig->fpr ? sig->fpr : "(unknown)";
 	const char *primary = ss && ss->primary[0] ? ss->primary : fpr;
+	char hint[200];
 
 	/* First, since a wrong clock also makes gpg refuse the key itself
 	 * ("created in the future"), which would read as an unknown key. */
@@ -173,7 +180,7 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 	case GPG_ERR_NO_PUBKEY:
 		if (p->npinned && is_pinned(p, fpr))
 			return mule_reject(GPG_ERR_NO_PUBKEY,
-			    "import it, or give it with --signer-file KEYFILE",
+			    "import it, or give its key file with --signer-file",
 			    "signed by key %s, which you pinned but which is "
 			    "not in your keyring", fpr);
 		if (p->npinned)
@@ -183,7 +190,7 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 			    "signers", fpr);
 		return mule_reject(GPG_ERR_NO_PUBKEY,
 		    "get the signer's key and check it, then import and certify "
-		    "it, or use --signer-file KEYFILE",
+		    "it, or give its key file with --signer-file",
 		    "signed by an unknown key %s", fpr);
 	case GPG_ERR_CERT_REVOKED:
 		return mule_reject(GPG_ERR_CERT_REVOKED, NULL,
@@ -197,8 +204,9 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 			    "signed by key %s after it expired", primary);
 		/* Expired since: good, if the signer is pinned. */
 		if (!is_pinned(p, primary) && !is_pinned(p, fpr))
-			return mule_reject(GPG_ERR_KEY_EXPIRED,
-			    "pin it with --signer FPR to accept it anyway",
+			return mule_reject(GPG_ERR_KEY_EXPIRED, (snprintf(hint,
+			    sizeof hint, "pin it with --signer %s to accept it "
+			    "anyway", primary), hint),
 			    "signed by key %s, which has expired since", primary);
 		break;
 	default:
@@ -226,8 +234,9 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 			    "signed by key %s, which is not among the given "
 			    "signers", primary);
 	} else if (sig->validity < GPGME_VALIDITY_FULL) {
-		return mule_reject(GPG_ERR_NOT_TRUSTED, hint_certify,
-		    "signed by key %s, which you have not certified", primary);
+		return mule_reject(GPG_ERR_NOT_TRUSTED, hint_certify(hint,
+		    sizeof hint, primary), "signed by key %s, which you have "
+		    "not certified", primary);
 	}
 	return 0;
 }
