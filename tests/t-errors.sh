@@ -29,14 +29,20 @@ no_placeholder() {
 		not_ok "$1"
 	else ok "$1"; fi
 }
-# hint_options TOOL DESC: each option the hint names is in TOOL's --help
-hint_options() {
+# hint_bad TOOL: the options the hint in $T/err names that are not in
+# TOOL's --help, in $ho_bad; false if there are any
+hint_bad() {
 	ho_bad=""
 	for ho_o in $(sed -n 's/^[a-z-]*: hint: //p' "$T/err" |
 	    grep -Eo '(^|[ (])--?[a-zA-Z][a-z-]*' | tr -d ' ('); do
 		"$1" --help 2>&1 | grep -Eq -- "(^|[ ,])$ho_o([ ,=]|\$)" ||
 		    ho_bad="$ho_bad $ho_o"
 	done
+	[ -z "$ho_bad" ]
+}
+# hint_options TOOL DESC: each option the hint names is in TOOL's --help
+hint_options() {
+	hint_bad "$1"
 	check "$2 (${ho_bad:-options all in --help})" [ -z "$ho_bad" ]
 }
 
@@ -118,5 +124,70 @@ GNUPGHOME="$T/eve-home" mule-seal -q --hide-recipients -u "$F" -r "$F" -o "$T/hi
 expect_fail "mule-open, a message for a hidden recipient: exit 1" 1 mule-open "$T/hidden.gpg"
 says "... it says so" "sealed for 1 hidden recipient, not for you\$"
 hint_options mule-open "... the hint names no option mule-open does not have"
+
+# === an uncertified key that claims to be someone you certified ===============
+M=$(foreign_key mallory 'Alice <alice@example.org>')
+gpg --batch -q --import "$T/mallory.asc" 2>/dev/null
+GNUPGHOME="$T/mallory-home" gpg --batch -q --import "$T/bob.asc" 2>/dev/null
+GNUPGHOME="$T/mallory-home" mule-seal -q -u "$M" -R "$T/bob.asc" -o "$T/forged.gpg" "$T/in" &&
+    GNUPGHOME="$T/mallory-home" mule-sign -q -u "$M" -o "$T/forged.asc" "$T/in" ||
+    { echo "Bail out! cannot sign as Mallory"; exit 99; }
+IMP="signed by a key that claims to be Alice <alice@example\\.org> \\($M\\), but the Alice you certified is $ALICE: this may be an impersonation"
+expect_fail "mule-open, Mallory's key claiming to be Alice: exit 1" 1 mule-open "$T/forged.gpg"
+says "... it says Mallory's key claims to be the Alice you certified" "^mule-open: error: $IMP\$"
+expect_fail "mule-verify, the same: exit 1" 1 mule-verify "$T/forged.asc"
+says "... it says so too" "^mule-verify: error: $IMP\$"
+hint_options mule-verify "... the hint names no option mule-verify does not have"
+GNUPGHOME="$T/eve-home" mule-sign -q -u "$F" -o "$T/eve-signed.asc" "$T/in"
+gpg --batch -q --import "$T/eve.asc" 2>/dev/null
+expect_fail "mule-verify, Eve's key (uncertified, claims nobody's name): exit 1" 1 mule-verify "$T/eve-signed.asc"
+says "... not certified, no word of impersonation" "^mule-verify: error: signed by key $F, which you have not certified\$"
+
+# === no message names what is not there ===========================================
+for cmd in "put -u $ALICE -r $BOB $T/in" "get -C $T/got" "list"; do
+	set -- $cmd
+	sub=$1; shift
+	expect_fail "mule-stick $sub, a stick that is not there: exit 2" 2 mule-stick "$sub" "$T/nostick" "$@"
+	says "... \"not found (is the stick mounted?)\", not \"init\"" \
+	    "^mule-stick: error: $T/nostick not found \\(is the stick mounted\\?\\)\$"
+	check "... no hint to init it" [ "$(grep -c init "$T/err")" -eq 0 ]
+done
+mkdir "$T/plain-dir"
+expect_fail "mule-stick list, a directory that is not a stick: exit 2" 2 mule-stick list "$T/plain-dir"
+says "... the hint names it" "^mule-stick: hint: lay it out with: mule-stick init $T/plain-dir\$"
+
+# Every write fails in turn: no message names a temporary (.mule-*, the
+# outbox's and the stick's pending-*) or an option the tool does not have.
+if has_test_hooks; then
+	mkdir "$T/tree" && head -c 100000 /dev/urandom >"$T/tree/r.bin"
+	mule-bundle -q -u "$ALICE" -r "$BOB" -o "$T/b.gpg" "$T/tree"
+	: >"$T/all.err"
+	for kind in write fsync rename; do
+		n=1
+		while [ $n -le 20 ]; do
+			rm -rf "$T/x" && mkdir "$T/x"
+			set -- "put --queue -u $ALICE -r $BOB $T/tree"
+			[ $n -le 8 ] && set -- "$@" "put $T/stick -u $ALICE -r $BOB $T/tree" \
+			    "get $T/stick -C $T/x" "sync $T/stick"
+			for c in "$@"; do
+				MULE_FAULT=$kind:$n mule-stick $c >/dev/null 2>"$T/err"
+				cat "$T/err" >>"$T/all.err"
+				hint_bad mule-stick || cat "$T/err" >>"$T/bad-hints"
+			done
+			[ $n -le 8 ] && MULE_FAULT=$kind:$n mule-bundle -x -C "$T/x" "$T/b.gpg" >/dev/null 2>>"$T/all.err"
+			n=$((n + 1))
+		done
+	done
+	check "faults: errors were made ($(grep -c ': error: ' "$T/all.err"))" grep -q ': error: ' "$T/all.err"
+	if grep -E '\.mule-|pending-|\.stage|\.tmp' "$T/all.err" >"$T/temps"; then
+		sed 's/^/#   /' "$T/temps" >&2
+		not_ok "... none names a temporary"
+	else ok "... none names a temporary"; fi
+	check "... no hint of mule-stick names an option it does not have" [ ! -s "$T/bad-hints" ]
+else
+	skip "faults: needs --enable-test-hooks"
+	skip "... none names a temporary"
+	skip "... no hint of mule-stick names an option it does not have"
+fi
 
 done_testing

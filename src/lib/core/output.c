@@ -262,8 +262,10 @@ mule_output_write(void *arg, const void *buf, size_t n)
 		return mule_hold_write(o->hold, buf, n);
 	err = mule_write_all(o->fd, buf, n);
 	if (err)
-		return mule_error_set(err, gpg_err_code(err) == GPG_ERR_ENOSPC
-		    ? "free some space, or write elsewhere with -o" : NULL,
+		/* Only the tools' -o outputs are opened by path. */
+		return mule_error_set(err, gpg_err_code(err) != GPG_ERR_ENOSPC
+		    ? NULL : o->dirfd == AT_FDCWD ? "free some space, or write "
+		    "elsewhere with -o" : "free some space",
 		    "writing %s: %s", mule_output_name(o), gpg_strerror(err));
 	o->written += n;
 #ifdef SYNC_FILE_RANGE_WRITE
