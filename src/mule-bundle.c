@@ -272,19 +272,21 @@ report_extract(const struct mule_bundle_read_opts *ro,
     const struct mule_bundle_result *res)
 {
 	char *dir = mule_escape(ro->dir, strlen(ro->dir));
+	char size[MULE_SIZE_TEXT];
 
 	if (res->tar.dropped)
 		mule_warn("setuid, setgid and sticky bits dropped from %llu "
-		    "entr%s ('%s'%s)", (unsigned long long)res->tar.dropped,
+		    "entr%s (\"%s\"%s)", (unsigned long long)res->tar.dropped,
 		    res->tar.dropped == 1 ? "y" : "ies",
 		    res->tar.first_dropped ? res->tar.first_dropped : "?",
 		    res->tar.dropped > 1 ? " and others" : "");
 	if (!res->tar.had_manifest)
 		mule_note("no manifest in the bundle: its signature covers "
 		    "the files, no per-file digests were checked");
-	mule_note("%llu file%s (%.1f MiB) extracted into %s",
-	    (unsigned long long)res->tar.files, res->tar.files == 1 ? "" : "s",
-	    (double)res->tar.bytes / (1024.0 * 1024.0), dir ? dir : "?");
+	mule_size_text(res->tar.bytes, size);
+	mule_note("%llu %s (%s) extracted into %s",
+	    (unsigned long long)res->tar.files, mule_plural(res->tar.files,
+	    "file", "files"), size, dir ? dir : "?");
 	free(dir);
 }
 

@@ -13,6 +13,7 @@
 #include "core/output.h"
 #include "core/secret.h"
 #include "core/stream.h"
+#include "core/text.h"
 #include "pgp/armor.h"
 #include "qr/decode.h"
 #include "qr/encode.h"
@@ -229,8 +230,9 @@ run_encode(struct mule_cli *cli, struct args *a, const char *file)
 		    a->scale, cli->output, cli->force,
 		    a->html ? (unsigned)a->fps : 0, &r);
 	if (!err)
-		mule_note("%zu bytes in %zu QR code%s (version %d, level %c)",
-		    payload.len, r.count, r.count == 1 ? "" : "s", r.version,
+		mule_note("%zu %s in %zu QR code%s (version %d, level %c)",
+		    payload.len, mule_plural(payload.len, "byte", "bytes"),
+		    r.count, r.count == 1 ? "" : "s", r.version,
 		    a->enc.level);
 	mule_output_free(out);
 	mule_membuf_release(&payload);
@@ -329,7 +331,8 @@ run_decode(struct mule_cli *cli, struct args *a, int command, int nfiles,
 		if (s.other)
 			mule_warn("skipped %zu part%s of another message",
 			    s.other, s.other == 1 ? "" : "s");
-		mule_note("%zu bytes from %zu part%s", n, s.used,
+		mule_note("%zu %s from %zu part%s", n, mule_plural(n, "byte",
+		    "bytes"), s.used,
 		    s.used == 1 ? "" : "s");
 	}
 	mule_qr_decoder_free(dec);
@@ -351,8 +354,9 @@ run_show(struct mule_cli *cli, struct args *a, const char *file)
 		err = mule_qr_show(payload.p, payload.len, &o, STDOUT_FILENO,
 		    &r);
 	if (!err)
-		mule_note("%lu QR code%s shown of %zu bytes (version %d, level "
+		mule_note("%lu QR code%s shown of %zu %s (version %d, level "
 		    "%c)", r.count, r.count == 1 ? "" : "s", payload.len,
+		    mule_plural(payload.len, "byte", "bytes"),
 		    r.version, a->enc.level);
 	mule_membuf_release(&payload);
 	return err;

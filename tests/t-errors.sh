@@ -143,6 +143,24 @@ gpg --batch -q --import "$T/eve.asc" 2>/dev/null
 expect_fail "mule-verify, Eve's key (uncertified, claims nobody's name): exit 1" 1 mule-verify "$T/eve-signed.asc"
 says "... not certified, no word of impersonation" "^mule-verify: error: signed by key $F, which you have not certified\$"
 
+# === counts, sizes, and one escape for untrusted names ============================
+mkdir "$T/one" && printf 'hello\n' >"$T/one/f"
+mule-bundle -q -u "$ALICE" -r "$ALICE" -o "$T/one.gpg" "$T/one" &&
+    mkdir "$T/one-x" || { echo "Bail out! cannot bundle one file"; exit 99; }
+run_status 0 mule-bundle -x -C "$T/one-x" "$T/one.gpg"
+check "mule-bundle -x of one file of 6 bytes: exit 0" [ $? -eq 0 ]
+says "... \"1 file (6 B) extracted\", not \"1 files (0.0 MiB)\"" "^mule-bundle: 1 file \\(6 B\\) extracted into "
+mule-sign -q -u "$ALICE" --manifest "$T/one" >"$T/one.asc" && mv "$T/one.asc" "$T/one/MANIFEST.asc"
+run_status 0 mule-verify --manifest "$T/one"
+check "mule-verify --manifest of one file: exit 0" [ $? -eq 0 ]
+says "... \"1 file matches the manifest\"" "^mule-verify: 1 file matches the manifest\$"
+Q=$(foreign_key quote 'Eve "the boss" <boss@example.org>')
+GNUPGHOME="$T/quote-home" mule-sign -q -u "$Q" -o "$T/boss.asc" "$T/in"
+run_status 0 mule-verify --signer-file "$T/quote.asc" "$T/boss.asc"
+check "a signer whose user ID holds double quotes: exit 0" [ $? -eq 0 ]
+says "... they are escaped as \\x22, so the quotes around it are the tool's own" \
+    "^mule-verify: good signature from \"Eve \\\\x22the boss\\\\x22 <boss@example\\.org>\" $Q, "
+
 # === no message names what is not there ===========================================
 for cmd in "put -u $ALICE -r $BOB $T/in" "get -C $T/got" "list"; do
 	set -- $cmd

@@ -119,7 +119,7 @@ check_impersonation(gpgme_ctx_t ctx, const struct mule_candidate *c,
 			    "their key, delete the old one first (gpg "
 			    "--delete-keys %s)", keys[i]->fpr);
 			err = mule_reject(GPG_ERR_AMBIGUOUS_NAME, hint,
-			    "%s: user ID '%s' names the person of accepted key "
+			    "%s: user ID \"%s\" names the person of accepted key "
 			    "%s: nothing imported", c->name, esc ? esc : "?",
 			    keys[i]->fpr);
 			free(esc);
