@@ -253,7 +253,8 @@ check_usage(const struct mule_cli *cli, const struct args *a,
 		if (co->seal.no_sign && co->seal.signer)
 			mule_usage_error("-u and --no-sign exclude each other");
 		if (co->split && (!cli->output || !strcmp(cli->output, "-")))
-			mule_usage_error("--split needs -o FILE");
+			mule_usage_error("--split needs -o: the parts are named "
+			    "after its file");
 		return;
 	}
 	if (a->used & CREATING)
@@ -265,7 +266,7 @@ check_usage(const struct mule_cli *cli, const struct args *a,
 	if (a->mode == 't' && ro->overwrite)
 		mule_usage_error("--overwrite is for -x");
 	if (a->mode == 'x' && cli->output)
-		mule_usage_error("-x writes into a directory: use -C DIR, "
+		mule_usage_error("-x writes into a directory: name it with -C, "
 		    "not -o");
 }
 
@@ -274,19 +275,21 @@ report_extract(const struct mule_bundle_read_opts *ro,
     const struct mule_bundle_result *res)
 {
 	char *dir = mule_escape(ro->dir, strlen(ro->dir));
+	char size[MULE_SIZE_TEXT];
 
 	if (res->tar.dropped)
 		mule_warn("setuid, setgid and sticky bits dropped from %llu "
-		    "entr%s ('%s'%s)", (unsigned long long)res->tar.dropped,
+		    "entr%s (\"%s\"%s)", (unsigned long long)res->tar.dropped,
 		    res->tar.dropped == 1 ? "y" : "ies",
 		    res->tar.first_dropped ? res->tar.first_dropped : "?",
 		    res->tar.dropped > 1 ? " and others" : "");
 	if (!res->tar.had_manifest)
 		mule_note("no manifest in the bundle: its signature covers "
 		    "the files, no per-file digests were checked");
-	mule_note("%llu file%s (%.1f MiB) extracted into %s",
-	    (unsigned long long)res->tar.files, res->tar.files == 1 ? "" : "s",
-	    (double)res->tar.bytes / (1024.0 * 1024.0), dir ? dir : "?");
+	mule_size_text(res->tar.bytes, size);
+	mule_note("%llu %s (%s) extracted into %s",
+	    (unsigned long long)res->tar.files, mule_plural(res->tar.files,
+	    "file", "files"), size, dir ? dir : "?");
 	free(dir);
 }
 
@@ -311,6 +314,7 @@ main(int argc, char **argv)
 	memset(&ro, 0, sizeof ro);
 	memset(&res, 0, sizeof res);
 	co.seal.compress = -1;
+	co.seal.offers_no_sign = 1;
 	ro.open.max_size = ro.tar.max_size = MULE_DEFAULT_MAX_SIZE;
 	ro.tar.max_files = MULE_DEFAULT_MAX_FILES;
 	recipients = calloc(argc, sizeof *recipients);

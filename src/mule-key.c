@@ -259,7 +259,7 @@ report_import(const struct mule_accept_report *r)
 	if (r->mine_not_ultimate)
 		mule_warn("your own key is not ultimately trusted: the "
 		    "certification does not make this key valid (gpg "
-		    "--edit-key YOURS trust, 5)");
+		    "--edit-key %s trust, 5)", r->mine_fpr);
 }
 
 static gpg_error_t

@@ -13,6 +13,7 @@
 #include "core/output.h"
 #include "core/secret.h"
 #include "core/stream.h"
+#include "core/text.h"
 #include "pgp/armor.h"
 #include "qr/decode.h"
 #include "qr/encode.h"
@@ -229,8 +230,9 @@ run_encode(struct mule_cli *cli, struct args *a, const char *file)
 		    a->scale, cli->output, cli->force,
 		    a->html ? (unsigned)a->fps : 0, &r);
 	if (!err)
-		mule_note("%zu bytes in %zu QR code%s (version %d, level %c)",
-		    payload.len, r.count, r.count == 1 ? "" : "s", r.version,
+		mule_note("%zu %s in %zu QR code%s (version %d, level %c)",
+		    payload.len, mule_plural(payload.len, "byte", "bytes"),
+		    r.count, r.count == 1 ? "" : "s", r.version,
 		    a->enc.level);
 	mule_output_free(out);
 	mule_membuf_release(&payload);
@@ -331,7 +333,8 @@ run_decode(struct mule_cli *cli, struct args *a, int command, int nfiles,
 		if (s.other)
 			mule_warn("skipped %zu part%s of another message",
 			    s.other, s.other == 1 ? "" : "s");
-		mule_note("%zu bytes from %zu part%s", n, s.used,
+		mule_note("%zu %s from %zu part%s", n, mule_plural(n, "byte",
+		    "bytes"), s.used,
 		    s.used == 1 ? "" : "s");
 	}
 	mule_qr_decoder_free(dec);
@@ -353,8 +356,9 @@ run_show(struct mule_cli *cli, struct args *a, const char *file)
 		err = mule_qr_show(payload.p, payload.len, &o, STDOUT_FILENO,
 		    &r);
 	if (!err)
-		mule_note("%lu QR code%s shown of %zu bytes (version %d, level "
+		mule_note("%lu QR code%s shown of %zu %s (version %d, level "
 		    "%c)", r.count, r.count == 1 ? "" : "s", payload.len,
+		    mule_plural(payload.len, "byte", "bytes"),
 		    r.version, a->enc.level);
 	mule_membuf_release(&payload);
 	return err;
@@ -393,7 +397,8 @@ main(int argc, char **argv)
 		mule_usage_error("more than one input file");
 	if (command == ENCODE && !a.text
 	    && (!cli.output || !strcmp(cli.output, "-")))
-		mule_usage_error("mule-qr encode needs -o DIR (or --text)");
+		mule_usage_error("mule-qr encode needs -o and a directory "
+		    "(or --text)");
 	if (command == DECODE && a.text && argc > optind)
 		mule_usage_error("decode --text reads standard input only");
 	if (command == SCAN && argc > optind)
@@ -406,7 +411,7 @@ main(int argc, char **argv)
 		mule_usage_error("--fps goes with --html (or mule-qr show)");
 	if (a.json && (!cli.output || !strcmp(cli.output, "-")))
 		mule_usage_error("%s --json prints on standard output: the "
-		    "payload needs -o FILE", cmd);
+		    "payload needs -o and a file", cmd);
 	if ((err = mule_secret_init()))
 		mule_cli_fail(&cli, err);
 	if (command == ENCODE)

@@ -60,7 +60,8 @@ int
 main(int argc, char **argv)
 {
 	struct mule_cli cli;
-	struct mule_seal_opts so = { .compress = -1 };
+	struct mule_seal_opts so = { .compress = -1, .offers_no_sign = 1,
+	    .offers_symmetric = 1 };
 	struct mule_output *out = NULL;
 	const char **recipients, **files;
 	int c, fd = -1, binary = 0;

@@ -265,11 +265,13 @@ check_usage(const struct mule_cli *cli, const struct args *a, int nargs,
 	 * is a mistake (sync STICK moves what waits). */
 	if (a->queue && is_stick(args[0]))
 		mule_usage_error("put --queue takes no stick: %s is one (put "
-		    "STICK, or sync STICK after put --queue)", args[0]);
+		    "onto it without --queue, or sync it after put --queue)",
+		    args[0]);
 	if (!put && !retry && !sent && nargs > 1)
 		mule_usage_error("%s: one stick, nothing more", a->cmd);
 	if (get && !a->dir)
-		mule_usage_error("get: name where to deliver with -C DIR");
+		mule_usage_error("get: name the directory to deliver into "
+		    "with -C");
 }
 
 static void

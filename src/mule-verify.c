@@ -93,8 +93,10 @@ report_files(const struct mule_manifest_report *r, int strict)
 		    r->checked + bad);
 	if (strict && unlisted)
 		return mule_reject(GPG_ERR_BAD_SIGNATURE, NULL,
-		    "%zu files are not in the manifest (--strict)", unlisted);
-	mule_note("%zu files match the manifest", r->checked);
+		    "%zu %s not in the manifest (--strict)", unlisted,
+		    mule_plural(unlisted, "file is", "files are"));
+	mule_note("%zu %s the manifest", r->checked, mule_plural(r->checked,
+	    "file matches", "files match"));
 	return 0;
 }
 

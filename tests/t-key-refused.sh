@@ -368,7 +368,7 @@ done
 craft packet 13 'Mallory <mallory@example.org>' >"$K/uid.pkt"
 craft insert "$K/eve-new.pgp" "$sub" "$K/uid.pkt" >"$K/bare-uid.pgp"
 refused "a user ID with no self-signature" \
-    "user ID 'Mallory <mallory@example.org>' is not bound" "$E" \
+    'user ID "Mallory <mallory@example.org>" is not bound' "$E" \
     "$K/bare-uid.pgp"
 craft insert "$K/eve-new.pgp" "$npk" "$K/uid.pkt" >"$K/last-uid.pgp"
 refused "... appended after the subkey" 'a user ID after a subkey' "$E" \
@@ -385,7 +385,7 @@ craft cat "$K/uid.pkt" "$K/uid1-sig.pkt" >"$K/uid-copied-sig.pkt"
 craft insert "$K/eve-new.pgp" "$sub" "$K/uid-copied-sig.pkt" \
     >"$K/copied-sig.pgp"
 refused "a user ID with another user ID's self-signature" \
-    "user ID 'Mallory <mallory@example.org>' is not bound" "$E" \
+    'user ID "Mallory <mallory@example.org>" is not bound' "$E" \
     "$K/copied-sig.pgp"
 asub=$(craft index "$K/alice.pgp" 14 1)
 craft take "$K/alice.pgp" "$asub" >"$K/alice-subkey.pkt"
@@ -402,7 +402,7 @@ refused "a subkey with another subkey's binding" 'subkey .* is not bound' \
 # Signatures 1 and 2: the user IDs' self-signatures; 3: the binding.
 craft flip "$K/eve-new.pgp" 2 >"$K/flipped-uid2.pgp"
 refused "a bit flipped in the second user ID's self-signature" \
-    "user ID 'Eve Two <eve2@example.org>' is not bound" "$E" \
+    'user ID "Eve Two <eve2@example.org>" is not bound' "$E" \
     "$K/flipped-uid2.pgp"
 gpg_lists "$E" "$K/flipped-uid2.pgp" >"$T/list"
 check "control: gpg keeps that key, without the second user ID" \

@@ -149,7 +149,7 @@ expect_fail "... and refuses Bob's message (exit 1)" 1 \
 expect_fail "-r carol@example.org (uncertified) is exit 2" 2 \
     mule-seal -r carol@example.org "$T/plain"
 check "... the error names the fingerprint, with a hint" names_fpr_with_hint "$CAROL"
-check "... the hint tells how to name it by fingerprint" grep -q 'hint: .*-r FPR' "$T/err"
+check "... the hint tells how to name it by fingerprint" grep -q "hint: .*-r $CAROL\$" "$T/err"
 run_status 0 mule-seal -r "$CAROL" "$T/plain"
 cp "$T/out" "$T/rcf.asc"
 if GNUPGHOME="$T/carol-home" run_status 0 mule-open --signer-file "$T/alice.asc" \

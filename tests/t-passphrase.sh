@@ -35,18 +35,19 @@ check "... the pinentry was asked once" [ "$(pinentry_asked)" -eq 1 ]
 use_pinentry none
 if refused_by mule-open 2 "$T/msg.gpg"; then ok "mule-open, no pinentry: exit 2, nothing released"
 else failed "mule-open, no pinentry: exit 2, nothing released"; fi
-check "... the error names the key and --passphrase-file" \
-    grep -q "error: the key $DAVE needs its passphrase: use --passphrase-file" "$T/err"
+check "... the error names the key, and the hint --passphrase-file" \
+    grep -q "error: the key Dave <dave@example.org> ($DAVE) is protected by a passphrase and " "$T/err" &&
+    grep -q "hint: .*--passphrase-file" "$T/err"
 
 use_pinentry cancel
 if refused_by mule-open 2 "$T/msg.gpg"; then ok "mule-open, Cancel at the pinentry: exit 2, nothing released"
 else failed "mule-open, Cancel at the pinentry: exit 2, nothing released"; fi
-check "... it says cancelled" grep -q "error: cancelled: no passphrase was given for the key $DAVE" "$T/err"
+check "... it says cancelled" grep -q "error: cancelled: no passphrase was given for the key Dave <dave@example.org> ($DAVE)" "$T/err"
 
 use_pinentry wrong-pass
 if refused_by mule-open 2 "$T/msg.gpg"; then ok "mule-open, a wrong passphrase typed: exit 2, nothing released"
 else failed "mule-open, a wrong passphrase typed: exit 2, nothing released"; fi
-check "... it says wrong passphrase for the key" grep -q "error: wrong passphrase for the key $DAVE" "$T/err"
+check "... it says wrong passphrase for the key" grep -q "error: wrong passphrase for the key Dave <dave@example.org> ($DAVE)" "$T/err"
 
 use_pinentry none
 run_status 0 with_timeout mule-open --passphrase-file "$T/pass" "$T/msg.gpg" && opened
@@ -58,7 +59,7 @@ use_pinentry none
 if refused_by mule-open 2 "$T/msg.gpg" --passphrase-file "$T/wrong"; then
 	ok "mule-open --passphrase-file with a wrong passphrase: exit 2, nothing released"
 else failed "mule-open --passphrase-file with a wrong passphrase: exit 2, nothing released"; fi
-check "... it says wrong passphrase for the key" grep -q "error: wrong passphrase for the key $DAVE" "$T/err"
+check "... it says wrong passphrase for the key" grep -q "error: wrong passphrase for the key Dave <dave@example.org> ($DAVE)" "$T/err"
 
 # A passphrase-sealed message: a wrong passphrase cannot be told from a
 # message made to fail, so it is a rejection.
@@ -125,8 +126,9 @@ fi
 use_pinentry none
 expect_fail "mule-sign -u dave, no pinentry: exit 2, nothing written" 2 \
     with_timeout mule-sign -u dave@example.org "$T/note.txt"
-check "... the error says to use --passphrase-file" \
-    grep -q "error: the signing key needs its passphrase: use --passphrase-file" "$T/err"
+check "... the error names the key, and the hint --passphrase-file" \
+    grep -q "error: the signing key Dave <dave@example.org> ($DAVE) is protected by a passphrase and " "$T/err" &&
+    grep -q "hint: .*--passphrase-file" "$T/err"
 use_pinentry none
 expect_fail "mule-seal -u dave --passphrase-file wrong: exit 2, nothing written" 2 \
     with_timeout mule-seal -u dave@example.org -r alice@example.org \
@@ -159,7 +161,7 @@ done
 use_pinentry none
 expect_fail "mule-bundle -t, no pinentry: exit 2, nothing listed" 2 \
     with_timeout mule-bundle -t "$T/b.asc"
-check "... the error names the key" grep -q "the key $DAVE needs its passphrase" "$T/err"
+check "... the error names the key" grep -q "the key Dave <dave@example.org> ($DAVE) is protected by a passphrase" "$T/err"
 use_pinentry none
 rm -rf "$T/x3" && mkdir "$T/x3"
 run_status 0 with_timeout mule-bundle -x -C "$T/x3" --passphrase-file "$T/pass" "$T/b.asc" &&
@@ -206,7 +208,7 @@ run_status 2 with_timeout env MULE_JOBS=2 XDG_STATE_HOME="$T/state" \
     mule-stick get "$S" -C "$T/inbox" --remove --passphrase-file "$T/wrong"
 check "mule-stick get --passphrase-file wrong: exit 2" [ $? -eq 0 ]
 check "... every item stays where it was" stick_untouched
-check "... the error says wrong passphrase for the key" grep -q "wrong passphrase for the key $DAVE" "$T/err"
+check "... the error says wrong passphrase for the key" grep -q "wrong passphrase for the key Dave <dave@example.org> ($DAVE)" "$T/err"
 
 use_pinentry dave-pass
 rm -rf "$T/inbox" && mkdir "$T/inbox"

@@ -118,10 +118,11 @@ why=""
 use_pinentry none "$AH"
 st 2 ms_a put --queue -r "$BOB" "$SRC/one.txt"
 asked 0
-grep -q "^mule-stick: error: the signing key needs its passphrase: use --passphrase-file" "$T/err" ||
-    why="$why not 'needs its passphrase: use --passphrase-file';"
+grep -q "^mule-stick: error: the signing key Alice <alice@example.org> ($ALICE) is protected by a passphrase and " "$T/err" &&
+    grep -q "^mule-stick: hint: .*--passphrase-file" "$T/err" ||
+    why="$why not 'is protected by a passphrase', hint --passphrase-file;"
 [ -z "$(outbox_items)" ] || why="$why queued: $(outbox_items);"
-verdict "put --queue, no pinentry at all: exit 2, the error says to use --passphrase-file"
+verdict "put --queue, no pinentry at all: exit 2, the error names the key, the hint --passphrase-file"
 
 why=""
 use_pinentry alice-pass "$AH"
@@ -215,8 +216,9 @@ snap_state
 
 why=""
 st 2 cron_a put --queue -r "$BOB" "$SRC/one.txt" "$SRC/two.txt"
-grep -q "^mule-stick: error: the signing key needs its passphrase: use --passphrase-file" "$T/err" ||
-    why="$why not 'needs its passphrase: use --passphrase-file';"
+grep -q "^mule-stick: error: the signing key Alice <alice@example.org> ($ALICE) is protected by a passphrase and " "$T/err" &&
+    grep -q "^mule-stick: hint: .*--passphrase-file" "$T/err" ||
+    why="$why not 'is protected by a passphrase', hint --passphrase-file;"
 untouched "cron, put --queue without --passphrase-file: exit 2 at once, nothing queued or recorded as sent"
 
 why=""

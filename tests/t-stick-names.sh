@@ -104,11 +104,11 @@ def printable(cp):
 
 def escaped(raw):
     """The name as a line shows it (mule(7)): printable UTF-8 kept, every
-    other byte, and the backslash, as \\xNN."""
+    other byte, the backslash and the double quote, as \\xNN."""
     out, i = [], 0
     while i < len(raw):
         b = raw[i]
-        if 0x20 <= b < 0x7f and b != 0x5c:
+        if 0x20 <= b < 0x7f and b not in (0x5c, 0x22):
             out.append(chr(b)); i += 1; continue
         n = 2 if 0xc2 <= b <= 0xdf else 3 if 0xe0 <= b <= 0xef else 4 if 0xf0 <= b <= 0xf4 else 0
         try:

@@ -55,6 +55,8 @@ main(void)
 	TAP_OK(escapes_to("J\xc3\xbcrgen", 7, "J\xc3\xbcrgen"), "UTF-8 kept");
 	TAP_OK(escapes_to("a\x1b[2Jb", 6, "a\\x1b[2Jb"), "ESC escaped");
 	TAP_OK(escapes_to("a\nb\rc", 5, "a\\x0ab\\x0dc"), "newline, CR escaped");
+	TAP_OK(escapes_to("Eve \"x\" <e@x>", 13, "Eve \\x22x\\x22 <e@x>"),
+	    "double quote escaped (names are shown between them)");
 	TAP_OK(escapes_to("\xc2\x9b", 2, "\\xc2\\x9b"), "C1 control escaped");
 	TAP_OK(escapes_to("\xe2\x80\xae", 3, "\\xe2\\x80\\xae"),
 	    "bidi override escaped");

@@ -154,7 +154,7 @@ mule_output_open(struct mule_output **out, const char *path, int flags)
 		o->fd = 1;
 		if ((flags & MULE_OUTPUT_BINARY) && isatty(1)) {
 			err = mule_error_set(mule_fail_code(GPG_ERR_INV_ARG),
-			    "redirect it, or use -o FILE",
+			    "redirect it, or name a file with -o",
 			    "refusing to write binary data to a terminal");
 			goto leave;
 		}
@@ -263,8 +263,10 @@ mule_output_write(void *arg, const void *buf, size_t n)
 		return mule_hold_write(o->hold, buf, n);
 	err = mule_write_all(o->fd, buf, n);
 	if (err)
-		return mule_error_set(err, gpg_err_code(err) == GPG_ERR_ENOSPC
-		    ? "free some space, or write elsewhere with -o" : NULL,
+		/* Only the tools' -o outputs are opened by path. */
+		return mule_error_set(err, gpg_err_code(err) != GPG_ERR_ENOSPC
+		    ? NULL : o->dirfd == AT_FDCWD ? "free some space, or write "
+		    "elsewhere with -o" : "free some space",
 		    "writing %s: %s", mule_output_name(o), gpg_strerror(err));
 	o->written += n;
 #ifdef SYNC_FILE_RANGE_WRITE
@@ -307,7 +309,7 @@ mule_output_commit(struct mule_output *o)
 			err = mule_hold_scan_binary(o->hold, &binary);
 			if (!err && binary)
 				return mule_error_set(mule_fail_code(GPG_ERR_INV_ARG),
-				    "redirect it, or use -o FILE",
+				    "redirect it, or name a file with -o",
 				    "refusing to print binary or control "
 				    "characters to a terminal");
 			if (err)

@@ -71,7 +71,8 @@ mule_escape(const char *str, size_t n)
 		return NULL;
 	p = out;
 	while (i < n) {
-		len = mule_utf8_printable(s + i, n - i);
+		/* A double quote too: names are shown between them. */
+		len = s[i] == '"' ? 0 : mule_utf8_printable(s + i, n - i);
 		if (len) {
 			memcpy(p, s + i, len);
 			p += len;

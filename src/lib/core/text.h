@@ -10,7 +10,11 @@
 
 /* Return a malloc'ed copy of the N bytes at S that is safe for a
  * terminal: valid UTF-8 printable text is kept; control characters, C1
- * controls, backslashes and invalid bytes become \xNN.  NULL on ENOMEM. */
+ * controls, the bidirectional overrides, backslashes, double quotes (an
+ * untrusted name is shown between them) and invalid bytes become \xNN,
+ * byte by byte.  The one style for every untrusted string a person
+ * sees (mule(7), UNTRUSTED NAMES); JSON carries the raw value instead
+ * (mule_json_string).  NULL on ENOMEM. */
 char *mule_escape(const char *s, size_t n);
 
 /* Length of the valid, printable UTF-8 character at S (at most N bytes),
@@ -55,6 +59,13 @@ gpg_error_t mule_size_parse(const char *s, uint64_t *size);
  * GiB" (one decimal from KiB up, powers of 1024). */
 #define MULE_SIZE_TEXT 16
 void mule_size_text(uint64_t size, char out[MULE_SIZE_TEXT]);
+
+/* ONE if N is 1, else MANY: "1 file", "2 files". */
+static inline const char *
+mule_plural(unsigned long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
 
 /* T (seconds since 1970) in ISO 8601 UTC to the second,
  * "2026-12-05T16:40:12Z"; "?" if it cannot be shown. */

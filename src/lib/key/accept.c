@@ -95,7 +95,7 @@ check_impersonation(gpgme_ctx_t ctx, const struct mule_candidate *c,
 	gpgme_key_t *keys = NULL;
 	gpgme_user_id_t u;
 	size_t n, i;
-	char *esc;
+	char *esc, hint[128];
 	gpg_error_t err;
 
 	err = mule_keys_list(ctx, 0, &keys, &n);
@@ -115,10 +115,11 @@ check_impersonation(gpgme_ctx_t ctx, const struct mule_candidate *c,
 			    || !mule_key_names(keys[i], u))
 				continue;
 			esc = mule_escape(u->uid, strlen(u->uid));
-			err = mule_reject(GPG_ERR_AMBIGUOUS_NAME,
-			    "if that person replaced their key, delete the old "
-			    "one first (gpg --delete-keys FINGERPRINT)",
-			    "%s: user ID '%s' names the person of accepted key "
+			snprintf(hint, sizeof hint, "if that person replaced "
+			    "their key, delete the old one first (gpg "
+			    "--delete-keys %s)", keys[i]->fpr);
+			err = mule_reject(GPG_ERR_AMBIGUOUS_NAME, hint,
+			    "%s: user ID \"%s\" names the person of accepted key "
 			    "%s: nothing imported", c->name, esc ? esc : "?",
 			    keys[i]->fpr);
 			free(esc);
@@ -337,6 +338,8 @@ first(gpgme_ctx_t ctx, const struct mule_accept_opts *o,
 	if (!err)
 		err = reload(ctx, r);
 	r->mine_not_ultimate = mine->owner_trust != GPGME_VALIDITY_ULTIMATE;
+	snprintf(r->mine_fpr, sizeof r->mine_fpr, "%s", mine->fpr
+	    ? mine->fpr : "");
 	if (!err && (!r->key || (!r->mine_not_ultimate
 	    && !mule_key_accepted(r->key))))
 		err = mule_fail_code(GPG_ERR_NOT_TRUSTED);

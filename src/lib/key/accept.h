@@ -41,6 +41,7 @@ struct mule_accept_report {
 	int revoked;		/* the key is revoked (now) */
 	int newly_revoked;
 	int mine_not_ultimate;	/* the certification makes nothing valid */
+	char mine_fpr[41];	/* ... the key that certified */
 	gpgme_subkey_t encrypt;	/* the encryption subkey, or NULL */
 	gpgme_key_t key;	/* the key as the keyring has it now */
 };

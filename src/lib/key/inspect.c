@@ -156,7 +156,7 @@ check_nothing_dropped(const struct mule_candidate *c)
 			    cert->uids[i].len);
 			mule_reject(GPG_ERR_BAD_SIGNATURE,
 			    "someone other than the key's owner changed the file",
-			    "%s: user ID '%s' is not bound to the key by a "
+			    "%s: user ID \"%s\" is not bound to the key by a "
 			    "valid self-signature", c->name, esc ? esc : "?");
 			free(esc);
 			return mule_reject_code(GPG_ERR_BAD_SIGNATURE);

@@ -117,12 +117,12 @@ check_key(const char *file, gpgme_key_t key, int n)
 {
 	if (!n)
 		return mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
-		    "export it with: gpg --export --armor FPR > FILE",
-		    "key file %s: no OpenPGP public key in it", file);
+		    "a key file holds one public key, as gpg --export --armor "
+		    "writes it", "%s is not an OpenPGP key", file);
 	if (n > 1)
 		return mule_error_set(mule_fail_code(GPG_ERR_AMBIGUOUS_NAME),
-		    "give one key per file: gpg --export --armor FPR > FILE",
-		    "key file %s holds %d keys", file, n);
+		    "give one key per file, as gpg --export --armor writes it "
+		    "for one fingerprint", "key file %s holds %d keys", file, n);
 	if (!key->fpr || strlen(key->fpr) != 40 || key->revoked
 	    || key->expired || key->disabled || key->invalid
 	    || !key->can_encrypt)
@@ -192,7 +192,8 @@ mule_keyfile_open(gpgme_ctx_t ctx, const char *file, struct mule_keyfile **out)
 	/* gpg-agent would keep a secret key it is shown: refuse it first. */
 	if (!err && mule_keyfile_holds_secret(buf, len))
 		err = mule_error_set(mule_fail_code(GPG_ERR_INV_VALUE),
-		    "export only the public key: gpg --export --armor FPR",
+		    "export only the public key, with gpg --export --armor "
+		    "(not --export-secret-keys)",
 		    "key file %s holds a secret key", file);
 	if (!err && (err = list_keys(ctx, buf, len, &key, &n)))
 		mule_error_set(err, NULL, "key file %s: %s", file,

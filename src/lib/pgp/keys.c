@@ -98,6 +98,7 @@ find_key(gpgme_ctx_t ctx, const char *name, int for_signing, gpgme_key_t *key)
 	gpgme_key_t k, found = NULL, unusable = NULL, untrusted = NULL;
 	int nfound = 0, valid;
 	gpg_error_t err;
+	char hint[200];
 	const char *role = for_signing ? "signing key" : "recipient";
 
 	*key = NULL;
@@ -140,10 +141,11 @@ find_key(gpgme_ctx_t ctx, const char *name, int for_signing, gpgme_key_t *key)
 		*key = found;
 		found = NULL;
 	} else if (untrusted) {
+		snprintf(hint, sizeof hint, "check the fingerprint with its "
+		    "owner, then certify it (gpg --lsign-key %s) or name it by "
+		    "fingerprint: -r %s", untrusted->fpr, untrusted->fpr);
 		err = mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_PUBKEY),
-		    "check the fingerprint with its owner, then certify it "
-		    "(gpg --lsign-key FPR) or name it by fingerprint: -r FPR",
-		    "recipient '%s': key %s is not certified", name,
+		    hint, "recipient '%s': key %s is not certified", name,
 		    untrusted->fpr);
 	} else if (unusable) {
 		err = mule_error_set(mule_fail_code(for_signing
@@ -157,8 +159,8 @@ find_key(gpgme_ctx_t ctx, const char *name, int for_signing, gpgme_key_t *key)
 	} else {
 		err = mule_error_set(mule_fail_code(for_signing
 		    ? GPG_ERR_NO_SECKEY : GPG_ERR_NO_PUBKEY),
-		    for_signing ? NULL : "import the key, or give it as a file "
-		    "with -R KEYFILE", "%s '%s': no such key", role, name);
+		    for_signing ? NULL : "import the key, or give its key file "
+		    "with -R", "%s '%s': no such key", role, name);
 	}
 leave:
 	gpgme_key_unref(found);
@@ -347,7 +349,8 @@ import_file(gpgme_ctx_t ctx, const char *file, char ***fprs, size_t *nfprs)
 	 * throwaway home: refuse it before gpg sees it. */
 	if (holds_secret_key(data)) {
 		err = mule_error_set(mule_fail_code(GPG_ERR_INV_VALUE),
-		    "export only the public key: gpg --export --armor FPR",
+		    "export only the public key, with gpg --export --armor "
+		    "(not --export-secret-keys)",
 		    "signer file %s holds a secret key", file);
 		goto leave;
 	}
@@ -367,11 +370,15 @@ import_file(gpgme_ctx_t ctx, const char *file, char ***fprs, size_t *nfprs)
 		    "computer's clock is behind; check it",
 		    "signer file %s: the key in it cannot be used: %s", file,
 		    gpg_strerror(res->imports->result));
-	else if (!err && *nfprs == before)
+	else if (!err && *nfprs == before && res && res->considered)
 		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
 		    "gpg refuses a key \"created in the future\" when this "
 		    "computer's clock is behind; check it",
 		    "signer file %s: no usable OpenPGP public key in it", file);
+	else if (!err && *nfprs == before)
+		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
+		    "a key file holds one public key, as gpg --export --armor "
+		    "writes it", "%s is not an OpenPGP key", file);
 	else if (err)
 		mule_error_set(err, NULL, "signer file %s: %s", file,
 		    gpg_strerror(err));

@@ -17,6 +17,7 @@
 #include "pgp/data.h"
 #include "pgp/gpg.h"
 #include "pgp/grammar.h"
+#include "pgp/keyname.h"
 #include "pgp/keys.h"
 #include "pgp/open.h"
 #include "pgp/packet.h"
@@ -48,26 +49,20 @@ is_passphrase_trouble(gpg_error_t e)
 /* The message is for one of our keys, which we could not unlock: the
  * reader's trouble, not the message's (exit 2). */
 static gpg_error_t
-explain_key_passphrase(const struct mule_verify_status *st)
+explain_key_passphrase(gpgme_ctx_t ctx, const struct mule_verify_status *st)
 {
-	const char *key = st->key_fpr[0] ? st->key_fpr : "for this message";
+	char *name = st->key_fpr[0] ? mule_keyname(ctx, st->key_fpr, 1)
+	    : NULL;
+	gpg_error_t err;
+	gpg_err_code_t code = gpg_err_code(st->key_error);
 
-	switch (gpg_err_code(st->key_error)) {
-	case GPG_ERR_BAD_PASSPHRASE:
-		return mule_error_set(mule_fail_code(GPG_ERR_BAD_PASSPHRASE),
-		    "check the passphrase (file) and try again",
-		    "wrong passphrase for the key %s", key);
-	case GPG_ERR_CANCELED:
-	case GPG_ERR_FULLY_CANCELED:
-		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
-		    "cancelled: no passphrase was given for the key %s", key);
-	default:
-		return mule_error_set(mule_fail_code(GPG_ERR_NO_PIN_ENTRY),
-		    "no pinentry could ask for it (no terminal?); "
-		    "--passphrase-fd N works too",
-		    "the key %s needs its passphrase: use --passphrase-file",
-		    key);
-	}
+	err = mule_keyname_locked(code == GPG_ERR_BAD_PASSPHRASE
+	    || code == GPG_ERR_CANCELED || code == GPG_ERR_FULLY_CANCELED
+	    ? code : GPG_ERR_NO_PIN_ENTRY, name || st->key_fpr[0] ? "the key"
+	    : "the key for this message", name ? name : st->key_fpr[0]
+	    ? st->key_fpr : NULL);
+	free(name);
+	return err;
 }
 
 /* Whether KEYID is a subkey of one of our secret keys (in the home of
@@ -128,20 +123,63 @@ explain_gone(gpgme_ctx_t ctx, gpgme_recipient_t r)
 	return 0;
 }
 
+/* The message is sealed for the recipients R, none of them ours: name
+ * those the keyring knows ("Alice <alice@example.org> (FPR)"), the key
+ * ID of the others. */
+static gpg_error_t
+not_for_you(gpgme_ctx_t ctx, gpgme_recipient_t r)
+{
+	char *names = NULL, *one, *more;
+	const char *sep;
+	size_t n = 0, hidden = 0;
+	gpg_error_t err;
+
+	for (; r; r = r->next) {
+		if (!r->keyid)
+			continue;
+		if (!strcmp(r->keyid, "0000000000000000")) {
+			hidden++;
+			continue;
+		}
+		one = mule_keyname(ctx, r->keyid, 0);
+		sep = !n ? "" : r->next ? ", " : " and ";
+		if (asprintf(&more, "%s%s%s%s", names ? names : "", sep,
+		    one ? "" : "key ID ", one ? one : r->keyid) < 0)
+			more = NULL;
+		free(one);
+		free(names);
+		if (!(names = more))
+			return gpg_error_from_syserror();
+		n++;
+	}
+	if (hidden)
+		err = mule_reject(GPG_ERR_NO_SECKEY, "the sender hid who it is "
+		    "for, and none of your secret keys opens it",
+		    "no secret key for this message: sealed for %s%s%zu hidden "
+		    "recipient%s, not for you", n ? names : "", n ? " and " : "",
+		    hidden, hidden == 1 ? "" : "s");
+	else if (n)
+		err = mule_reject(GPG_ERR_NO_SECKEY, "ask the sender to seal it "
+		    "for your key", "no secret key for this message: sealed "
+		    "for %s, not for you", names);
+	else
+		err = mule_reject(GPG_ERR_NO_SECKEY, NULL,
+		    "no secret key for this message: it is not for you");
+	free(names);
+	return err;
+}
+
 gpg_error_t
 mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
     const struct mule_verify_status *st)
 {
 	gpgme_decrypt_result_t dres = gpgme_op_decrypt_result(ctx);
-	gpgme_recipient_t r;
 	gpg_error_t gone;
-	char ids[256] = "";
-	size_t len = 0;
 
 	if (gpg_err_source(err) == MULE_SOURCE_REJECT)
 		return err;
 	if (st && st->key_error && is_passphrase_trouble(st->key_error))
-		return explain_key_passphrase(st);
+		return explain_key_passphrase(ctx, st);
 	/* gpg cannot tell a wrong passphrase from a message crafted to fail
 	 * with any: it stays a rejection. */
 	if (st && st->asked_symmetric)
@@ -158,15 +196,7 @@ mule_explain_decrypt_error(gpg_error_t err, gpgme_ctx_t ctx,
 	case GPG_ERR_NO_SECKEY:
 		if (dres && (gone = explain_gone(ctx, dres->recipients)))
 			return gone;
-		for (r = dres ? dres->recipients : NULL; r; r = r->next)
-			if (r->keyid && len + 20 < sizeof ids)
-				len += (size_t)snprintf(ids + len, sizeof ids - len,
-				    " %s", r->keyid);
-		return mule_reject(GPG_ERR_NO_SECKEY,
-		    len ? "it was sealed for another key (its key IDs are "
-		    "listed); 0000000000000000 means hidden recipients" : NULL,
-		    "no secret key for this message:%s", len ? ids
-		    : " it is not for you");
+		return not_for_you(ctx, dres ? dres->recipients : NULL);
 	case GPG_ERR_BAD_PASSPHRASE:
 		return mule_reject(GPG_ERR_BAD_PASSPHRASE, NULL,
 		    "wrong passphrase");

@@ -11,6 +11,7 @@
 #include "core/strlist.h"
 #include "core/text.h"
 #include "pgp/gpg.h"
+#include "pgp/keyname.h"
 #include "pgp/keys.h"
 #include "pgp/policy.h"
 
@@ -18,9 +19,15 @@ static const char hint_clock[] =
     "check this computer's clock (offline machines drift); if it is "
     "right, the signature is suspect";
 
-static const char hint_certify[] =
-    "check the fingerprint with its owner, then certify the key "
-    "(gpg --lsign-key FPR) or pin it with --signer FPR";
+/* The hint for an uncertified signer FPR, in BUF. */
+static const char *
+hint_certify(char *buf, size_t size, const char *fpr)
+{
+	snprintf(buf, size, "check the fingerprint with its owner, then "
+	    "certify the key (gpg --lsign-key %s) or pin it with --signer %s",
+	    fpr, fpr);
+	return buf;
+}
 
 gpg_error_t
 mule_policy_build(const struct mule_gpg_opts *gopts,
@@ -150,6 +157,77 @@ check_class(const struct mule_policy *p, const struct mule_verify_status *st,
 	}
 }
 
+/* Same text, ignoring case; neither empty. */
+static int
+same(const char *a, const char *b)
+{
+	return a && b && *a && *b && !strcasecmp(a, b);
+}
+
+/* A user ID of SIGNER that names the person of U (same name or same
+ * e-mail address), or NULL. */
+static gpgme_user_id_t
+claims(gpgme_key_t signer, gpgme_user_id_t u)
+{
+	gpgme_user_id_t c;
+
+	for (c = signer->uids; c; c = c->next)
+		if (c->uid && (same(c->email, u->email)
+		    || same(c->name, u->name)))
+			return c;
+	return NULL;
+}
+
+/* Whether the uncertified key PRIMARY claims, by a user ID, to be a
+ * person whose key the user certified: then the rejection says so.
+ * (Only on the way to a rejection: it lists the keyring.) */
+static gpg_error_t
+impersonation(gpgme_ctx_t keyctx, const char *primary)
+{
+	gpgme_ctx_t ctx = NULL;
+	gpgme_key_t signer = NULL, k;
+	gpgme_user_id_t u, c = NULL;
+	char *claim = NULL, *who = NULL, fpr[41] = "";
+	struct mule_error_record saved;
+	gpg_error_t err = 0;
+
+	if (!keyctx)
+		return 0;
+	mule_error_save(&saved);
+	if (mule_keyname_ctx(keyctx, &ctx)
+	    || gpgme_get_key(ctx, primary, &signer, 0)
+	    || gpgme_op_keylist_start(ctx, NULL, 0))
+		goto leave;
+	while (!c && !gpgme_op_keylist_next(ctx, &k)) {
+		for (u = k->uids; !c && u && k->fpr
+		    && strcasecmp(k->fpr, primary); u = u->next)
+			if (!u->revoked && !u->invalid
+			    && u->validity >= GPGME_VALIDITY_FULL
+			    && (c = claims(signer, u))) {
+				snprintf(fpr, sizeof fpr, "%s", k->fpr);
+				who = mule_escape(same(c->name, u->name)
+				    ? u->name : u->email, strlen(same(c->name,
+				    u->name) ? u->name : u->email));
+				claim = mule_escape(c->uid, strlen(c->uid));
+			}
+		gpgme_key_unref(k);
+	}
+	gpgme_op_keylist_end(ctx);
+leave:
+	gpgme_key_unref(signer);
+	gpgme_release(ctx);
+	mule_error_restore(&saved);
+	if (claim && who)
+		err = mule_reject(GPG_ERR_NOT_TRUSTED, "do not trust this "
+		    "message; if they have a new key, check its fingerprint "
+		    "with them before you certify it", "signed by a key that "
+		    "claims to be %s (%s), but the %s you certified is %s: "
+		    "this may be an impersonation", claim, primary, who, fpr);
+	free(claim);
+	free(who);
+	return err;
+}
+
 static gpg_error_t
 check_one(const struct mule_policy *p, gpgme_signature_t sig,
     const struct mule_verify_status *st, const struct mule_sigstatus *ss,
@@ -158,6 +236,7 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 	gpg_error_t err;
 	const char *fpr = sig->fpr ? sig->fpr : "(unknown)";
 	const char *primary = ss && ss->primary[0] ? ss->primary : fpr;
+	char hint[200];
 
 	/* First, since a wrong clock also makes gpg refuse the key itself
 	 * ("created in the future"), which would read as an unknown key. */
@@ -173,7 +252,7 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 	case GPG_ERR_NO_PUBKEY:
 		if (p->npinned && is_pinned(p, fpr))
 			return mule_reject(GPG_ERR_NO_PUBKEY,
-			    "import it, or give it with --signer-file KEYFILE",
+			    "import it, or give its key file with --signer-file",
 			    "signed by key %s, which you pinned but which is "
 			    "not in your keyring", fpr);
 		if (p->npinned)
@@ -183,7 +262,7 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 			    "signers", fpr);
 		return mule_reject(GPG_ERR_NO_PUBKEY,
 		    "get the signer's key and check it, then import and certify "
-		    "it, or use --signer-file KEYFILE",
+		    "it, or give its key file with --signer-file",
 		    "signed by an unknown key %s", fpr);
 	case GPG_ERR_CERT_REVOKED:
 		return mule_reject(GPG_ERR_CERT_REVOKED, NULL,
@@ -197,8 +276,9 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 			    "signed by key %s after it expired", primary);
 		/* Expired since: good, if the signer is pinned. */
 		if (!is_pinned(p, primary) && !is_pinned(p, fpr))
-			return mule_reject(GPG_ERR_KEY_EXPIRED,
-			    "pin it with --signer FPR to accept it anyway",
+			return mule_reject(GPG_ERR_KEY_EXPIRED, (snprintf(hint,
+			    sizeof hint, "pin it with --signer %s to accept it "
+			    "anyway", primary), hint),
 			    "signed by key %s, which has expired since", primary);
 		break;
 	default:
@@ -226,8 +306,11 @@ check_one(const struct mule_policy *p, gpgme_signature_t sig,
 			    "signed by key %s, which is not among the given "
 			    "signers", primary);
 	} else if (sig->validity < GPGME_VALIDITY_FULL) {
-		return mule_reject(GPG_ERR_NOT_TRUSTED, hint_certify,
-		    "signed by key %s, which you have not certified", primary);
+		if ((err = impersonation(keyctx, primary)))
+			return err;
+		return mule_reject(GPG_ERR_NOT_TRUSTED, hint_certify(hint,
+		    sizeof hint, primary), "signed by key %s, which you have "
+		    "not certified", primary);
 	}
 	return 0;
 }
@@ -274,6 +357,11 @@ mule_policy_check(const struct mule_policy *p, gpgme_verify_result_t res,
 		s->sigclass = ss->sigclass;
 		s->uid = ss->uid ? mule_escape(ss->uid, ss->uid_len)
 		    : strdup("");
+		if (!s->uid) {
+			err = gpg_error_from_syserror();
+			mule_verdict_release(v);
+			return err;
+		}
 		s->when = (time_t)sig->timestamp;
 	}
 	return 0;

@@ -19,18 +19,24 @@
 
 /* Turn a failed gpg operation into a message that names the culprit. */
 static gpg_error_t
-explain_failure(gpgme_ctx_t ctx, gpg_error_t err)
+explain_failure(gpgme_ctx_t ctx, gpg_error_t err,
+    const struct mule_seal_opts *o)
 {
 	gpgme_encrypt_result_t eres = gpgme_op_encrypt_result(ctx);
+	const char *fpr;
+	char hint[80];
 
-	if (eres && eres->invalid_recipients)
+	if (eres && eres->invalid_recipients) {
+		fpr = eres->invalid_recipients->fpr;
+		snprintf(hint, sizeof hint, "check the key with: gpg "
+		    "--list-keys %s", fpr ? fpr : "");
 		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_PUBKEY),
-		    "check the key with: gpg --list-keys FPR",
-		    "recipient %s: %s", eres->invalid_recipients->fpr
-		    ? eres->invalid_recipients->fpr : "?",
+		    fpr ? hint : NULL, "recipient %s: %s", fpr ? fpr : "?",
 		    gpg_strerror(eres->invalid_recipients->reason));
-	return mule_sign_explain(ctx, err,
-	    "name a signing key with -u, or use --no-sign", "sealing");
+	}
+	return mule_sign_explain(ctx, err, o->offers_no_sign
+	    ? "name a signing key with -u, or use --no-sign"
+	    : "name a signing key with -u", "sealing");
 }
 
 /* The recipient string for O: its -r names, its -R files (read and
@@ -79,7 +85,8 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	if (!o->nrecipients && !o->nrecipient_files && !o->nkeyfiles
 	    && !o->symmetric) {
 		err = mule_error_set(mule_fail_code(GPG_ERR_NO_PUBKEY),
-		    "name recipients with -r or -R, or use -c",
+		    o->offers_symmetric ? "name recipients with -r or -R, "
+		    "or use -c" : "name recipients with -r or -R",
 		    "no recipients");
 		goto leave;
 	}
@@ -135,14 +142,14 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	if (err) {
 		gpg_error_t own = mule_data_own_error(&src, &sink);
 
-		err = own ? own : explain_failure(ctx, err);
+		err = own ? own : explain_failure(ctx, err, o);
 		goto leave;
 	}
 	if (!o->no_sign) {
 		sres = gpgme_op_sign_result(ctx);
 		if (!sres || !sres->signatures || sres->invalid_signers)
 			err = explain_failure(ctx,
-			    mule_fail_code(GPG_ERR_NO_SECKEY));
+			    mule_fail_code(GPG_ERR_NO_SECKEY), o);
 	}
 	if (!err && armor)
 		err = mule_armor_finish(armor);

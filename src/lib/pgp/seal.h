@@ -25,6 +25,8 @@ struct mule_seal_opts {
 	int symmetric;
 	int hide_recipients;
 	int compress;			/* -1: decide from a sample, 0, 1 */
+	int offers_no_sign;		/* the tool has --no-sign (hints) */
+	int offers_symmetric;		/* ... and -c */
 	gpgme_ctx_t ctx;		/* reuse this context (its signer set
 					 * already), or NULL: a new one */
 };

@@ -154,7 +154,7 @@ signed_input_init(struct signed_input *si, int fd, uint64_t max_size,
 		if (si->raw.pre_len >= sizeof detached - 1
 		    && !memcmp(si->raw.pre, detached, sizeof detached - 1))
 			return mule_reject(GPG_ERR_NO_DATA,
-			    "give the signed file too: mule-verify SIGFILE FILE",
+			    "give the signed file too, after the signature",
 			    "the input is a detached signature");
 		if (!memcmp(si->raw.pre, "-----BEGIN PGP ", si->raw.pre_len < 15
 		    ? si->raw.pre_len : 15))
@@ -318,7 +318,7 @@ read_sigfile(int fd, struct mule_membuf *bin, int *nsigs)
 	} else {
 		err = mule_reject(GPG_ERR_NO_DATA, mule_clearsig_detect(raw.p,
 		    raw.len) || mule_dearmor_detect(raw.p, raw.len)
-		    ? "a signed message goes alone: mule-verify FILE" : NULL,
+		    ? "a signed message goes alone, with no second file" : NULL,
 		    "the first file is not a detached signature");
 	}
 	if (!err && (*nsigs = mule_packet_count_signatures(bin->p, bin->len)) < 0)

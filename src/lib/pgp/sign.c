@@ -11,11 +11,26 @@
 #include "core/output.h"
 #include "pgp/data.h"
 #include "pgp/gpg.h"
+#include "pgp/keyname.h"
 #include "pgp/keys.h"
 #include "pgp/manifest.h"
 #include "pgp/sign.h"
 
 #define HINT "name a signing key with -u"
+
+/* The signing key of CTX could not be unlocked (CODE): name it. */
+static gpg_error_t
+locked(gpgme_ctx_t ctx, gpg_err_code_t code)
+{
+	gpgme_key_t key = gpgme_signers_enum(ctx, 0);
+	char *name = mule_keyname_of(key);
+	gpg_error_t err;
+
+	err = mule_keyname_locked(code, "the signing key", name);
+	free(name);
+	gpgme_key_unref(key);
+	return err;
+}
 
 gpg_error_t
 mule_sign_explain(gpgme_ctx_t ctx, gpg_error_t err, const char *hint,
@@ -34,20 +49,12 @@ mule_sign_explain(gpgme_ctx_t ctx, gpg_error_t err, const char *hint,
 		return mule_error_set(mule_fail_code(gpg_err_code(err)), hint,
 		    "no usable secret key to sign with");
 	case GPG_ERR_BAD_PASSPHRASE:
-		return mule_error_set(mule_fail_code(GPG_ERR_BAD_PASSPHRASE),
-		    NULL, "wrong passphrase for the signing key");
 	case GPG_ERR_CANCELED:
 	case GPG_ERR_FULLY_CANCELED:
-		return mule_error_set(mule_fail_code(GPG_ERR_CANCELED), NULL,
-		    "cancelled: no passphrase was given for the signing key");
 	case GPG_ERR_NO_PIN_ENTRY:
 	case GPG_ERR_PIN_ENTRY:
 	case GPG_ERR_ENOTTY:
-		return mule_error_set(mule_fail_code(GPG_ERR_NO_PIN_ENTRY),
-		    "no pinentry could ask for it (no terminal?); "
-		    "--passphrase-fd N works too",
-		    "the signing key needs its passphrase: use "
-		    "--passphrase-file");
+		return locked(ctx, gpg_err_code(err));
 	default:
 		return mule_error_set(err, NULL, "%s failed: %s", what,
 		    gpg_strerror(err));

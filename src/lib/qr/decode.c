@@ -139,8 +139,7 @@ mule_qr_decoder_line(struct mule_qr_decoder *dec, const char *line, size_t n)
 	if (!err && outcome == MULE_FOUNTAIN_LATE)
 		dec->late++;
 	if (gpg_err_code(err) == GPG_ERR_TOO_LARGE)
-		err = with_hint(err, "mule-qr decode --max-size SIZE takes a "
-		    "larger payload");
+		err = with_hint(err, "a larger --max-size takes a larger payload");
 	return err;
 }
 

@@ -80,7 +80,8 @@ parse_seq(const char *s, size_t n, uint32_t *seq, uint32_t *len)
 	if (!dash || number(s, (size_t)(dash - s), seq) ||
 	    number(dash + 1, n - (size_t)(dash - s) - 1, len))
 		return mule_reject(GPG_ERR_INV_DATA, NULL,
-		    "UR part: the sequence is not SEQ-LEN in decimal");
+		    "UR part: the sequence is not two decimal numbers "
+		    "(part-count)");
 	if (*seq == 0)
 		return mule_reject(GPG_ERR_INV_DATA, NULL,
 		    "UR part: sequence number 0");

@@ -160,7 +160,7 @@ mule_stick_init(const char *path)
 gpg_error_t
 mule_stick_open(struct mule_stick *s, const char *path)
 {
-	char buf[64];
+	char buf[64], hint[512];
 	struct stat st;
 	gpg_error_t err = 0;
 	ssize_t n;
@@ -177,15 +177,21 @@ mule_stick_open(struct mule_stick *s, const char *path)
 	 * is renamed or planted on the stick later, no path is looked up
 	 * again from the top. */
 	root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (root >= 0) {
-		err = sub_dir(root, s->mule, "MULE", 0, &s->fd);
-		close(root);
-	}
-	if (root < 0 || err || s->fd < 0) {
+	if (root < 0 && errno == ENOENT)
+		return mule_error_set(mule_fail_code(GPG_ERR_ENOENT), NULL,
+		    "%s not found (is the stick mounted?)", path);
+	if (root < 0)
+		return mule_error_set(gpg_error_from_syserror(), NULL, "%s: %s",
+		    path, strerror(errno));
+	err = sub_dir(root, s->mule, "MULE", 0, &s->fd);
+	close(root);
+	if (err || s->fd < 0) {
 		mule_error_clear();
+		snprintf(hint, sizeof hint, "lay it out with: mule-stick init "
+		    "%s", path);
 		return mule_error_set(mule_fail_code(GPG_ERR_ENOENT),
-		    "lay it out with: mule-stick init STICK",
-		    "%s: no MULE folder (not a mule stick?)", path);
+		    strlen(path) < 400 ? hint : "lay it out with mule-stick "
+		    "init", "%s: no MULE folder (not a mule stick?)", path);
 	}
 	/* Looked at before it is opened: a device planted there must not
 	 * even be opened. */
@@ -195,9 +201,12 @@ mule_stick_open(struct mule_stick *s, const char *path)
 	n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
 	if (fd >= 0)
 		close(fd);
+	snprintf(hint, sizeof hint, "lay it out with: mule-stick init %s",
+	    path);
 	if (n != (ssize_t)strlen(VERSION_TEXT) || memcmp(buf, VERSION_TEXT, (size_t)n))
 		return mule_error_set(mule_fail_code(GPG_ERR_UNSUPPORTED_PROTOCOL),
-		    "lay it out with: mule-stick init STICK",
+		    strlen(path) < 400 ? hint : "lay it out with mule-stick "
+		    "init",
 		    "%s: MULE/VERSION is missing or not \"mule-stick 1\"", path);
 	return 0;
 }

@@ -138,33 +138,6 @@ mule_stick_name_of(struct mule_stick_names *n, const char *fpr)
 	return i < 0 ? NULL : n->uids[i];
 }
 
-/* UID escaped for a terminal, a double quote as \x22 (malloc'ed). */
-static char *
-quoted(const char *uid)
-{
-	char *e = mule_escape(uid, strlen(uid)), *out, *q;
-	size_t quotes = 0;
-	const char *p;
-
-	if (!e)
-		return NULL;
-	for (p = e; *p; p++)
-		quotes += *p == '"';
-	out = malloc(strlen(e) + 3 * quotes + 1);
-	if (out) {
-		for (p = e, q = out; *p; p++) {
-			if (*p == '"') {
-				memcpy(q, "\\x22", 4);
-				q += 4;
-			} else
-				*q++ = *p;
-		}
-		*q = '\0';
-	}
-	free(e);
-	return out;
-}
-
 char *
 mule_stick_person(struct mule_stick_names *n, const char *fpr)
 {
@@ -176,7 +149,7 @@ mule_stick_person(struct mule_stick_names *n, const char *fpr)
 	uid = mule_stick_name_of(n, fpr);
 	if (!uid)
 		return strdup(fpr);
-	q = quoted(uid);
+	q = mule_escape(uid, strlen(uid));
 	if (!q || asprintf(&out, "\"%s\" (%s)", q, fpr) < 0)
 		out = NULL;
 	free(q);

@@ -143,6 +143,7 @@ struct hashing {
 	gcry_md_hd_t md;
 	uint64_t bytes;
 	const struct mule_stick *stick;
+	const char *folder;	/* where the item is written */
 };
 
 static gpg_error_t
@@ -150,13 +151,21 @@ hashing_write(void *arg, const void *buf, size_t n)
 {
 	struct hashing *h = arg;
 
+	gpg_error_t err;
+
 	gcry_md_write(h->md, buf, n);
 	h->bytes += n;
-	/* A full stick is said as such while the item is still there (a
-	 * local folder, the outbox, has its own words). */
-	if (!h->stick)
-		return h->write(h->arg, buf, n);
-	return mule_stick_space_explain(h->stick, h->write(h->arg, buf, n));
+	err = h->write(h->arg, buf, n);
+	if (!err || gpg_err_source(err) == MULE_SOURCE_MULE)
+		return err;
+	/* The file's name is a temporary one, gone after the failure:
+	 * the folder is named.  A full stick is said as such while the
+	 * item is still there (a local folder, the outbox, has its own
+	 * words). */
+	mule_error_clear();
+	mule_error_set(err, h->stick ? NULL : "free some space, and queue "
+	    "it again", "writing into %s: %s", h->folder, gpg_strerror(err));
+	return h->stick ? mule_stick_space_explain(h->stick, err) : err;
 }
 
 /* Record the numbers of the item CID (its envelope ENV) for recipients
@@ -312,7 +321,7 @@ seal_item(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 {
 	struct mule_gpg_opts g = *gopts;
 	struct mule_seal_opts seal;
-	struct hashing h = { NULL, NULL, NULL, 0, s };
+	struct hashing h = { NULL, NULL, NULL, 0, s, folder };
 	const char **recps = NULL;
 	struct mule_keyfile **kfs = NULL;
 	char name[80];

@@ -222,10 +222,12 @@ mule_receipt_take(const char *state_dir, const char *me,
 	if (!err)
 		err = acknowledge(s, me, env, text, res);
 	if (!err && res->unknown)
-		mule_warn("receipt %s from %s: %zu of the %zu items it lists "
-		    "were never sent to it by %s, ignored", env->id,
+		mule_warn("receipt %s from %s: %zu of the %zu %s it lists %s "
+		    "never sent to it by %s, ignored", env->id,
 		    signer_shown ? signer_shown : env->sender, res->unknown,
-		    res->listed, me_shown ? me_shown : me);
+		    res->listed, mule_plural(res->listed, "item", "items"),
+		    mule_plural(res->unknown, "was", "were"),
+		    me_shown ? me_shown : me);
 	mule_sent_close(s);
 	free(path);
 	free(text);

@@ -340,7 +340,8 @@ parts_error(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	return mule_reject(GPG_ERR_MISSING_VALUE,
-	    "give the first part (NAME.001), or every part in order", "%s",
+	    "give the first part (its name ends in .001), or every "
+	    "part in order", "%s",
 	    msg);
 }
 
@@ -436,7 +437,7 @@ parts_open(struct mule_parts **out, char *const *args, size_t nargs,
 			err = find_parts(pp, first, args, nargs);
 	} else if (nargs > 1)
 		err = mule_error_set(mule_fail_code(GPG_ERR_INV_ARG), NULL,
-		    "one bundle at a time (or its parts, NAME.001 ...)");
+		    "one bundle at a time (or its parts, .001 first)");
 	else {
 		pp->paths = calloc(1, sizeof *pp->paths);
 		if (!pp->paths)

@@ -145,7 +145,7 @@ stored_name(const struct mule_tarout_opts *o, const char *path,
 unsafe:
 	free(copy);
 	*err = mule_error_set(mule_fail_code(GPG_ERR_INV_NAME),
-	    "with -C, name paths inside DIR without \"..\"",
+	    "with -C, name paths inside that directory, without \"..\"",
 	    "%s: not a relative path inside the -C directory", path);
 	return NULL;
 }
