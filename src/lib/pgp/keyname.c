@@ -16,7 +16,7 @@ gpg_error_t
 mule_keyname_ctx(gpgme_ctx_t like, gpgme_ctx_t *ctx)
 {
 	gpgme_engine_info_t e = like ? gpgme_ctx_get_engine_info(like) : NULL;
-	struct mule_gpg_opts o = { NULL, NULL, 0 };
+	struct mule_gpg_opts o = { .homedir = NULL };
 
 	while (e && e->protocol != GPGME_PROTOCOL_OpenPGP)
 		e = e->next;
