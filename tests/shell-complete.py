@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""zsh-complete.py FPATHDIR LINE...: start an interactive zsh (no startup
-files) on a new pseudo-terminal with FPATHDIR first in $fpath and
-compinit run, type each LINE followed by Tab, and print the command line
-as the completion left it, one line for each LINE.  A line that came
+"""shell-complete.py bash|zsh SETUP LINE...: start an interactive bash or
+zsh (no startup files) on a new pseudo-terminal, run the commands SETUP
+(which load the completion), type each LINE followed by Tab, and print
+the command line as the completion left it, one line for each LINE.  A line that came
 back unchanged (or never came back) prints as it was typed, with
 "(unchanged)" after it.  Exits 0, or 124 if zsh took over 60 seconds."""
 import os
@@ -31,20 +31,25 @@ def read_until(fd, path, deadline):
 
 
 def main():
-    fpath, lines = sys.argv[1], sys.argv[2:]
-    work = tempfile.mkdtemp(prefix="zsh-complete.")
+    shell, setup, lines = sys.argv[1], sys.argv[2], sys.argv[3:]
+    work = tempfile.mkdtemp(prefix="shell-complete.")
     env = dict(os.environ, HOME=work, ZDOTDIR=work, TERM="dumb")
     pid, fd = pty.fork()
     if pid == 0:
-        os.execvpe("zsh", ["zsh", "-f", "-i"], env)
+        if shell == "zsh":
+            os.execvpe("zsh", ["zsh", "-f", "-i"], env)
+        os.execvpe("bash", ["bash", "--norc", "--noprofile", "-i"], env)
     deadline = time.time() + 60
     # Ctrl-T writes the command line to a file, Ctrl-U then clears it.
-    setup = (
-        "fpath=(%s $fpath); autoload -U compinit; compinit -u -D; "
-        "zstyle ':completion:*' list-prompt ''; "
-        "dump() { print -r -- \"$BUFFER\" >%s/$((++n)).new && "
-        "mv %s/$n.new %s/$n; }; n=0; zle -N dump; bindkey '^T' dump; "
-        ": >%s/ready\n" % (fpath, work, work, work, work))
+    dump = ("dump() { printf '%%s\\n' \"$%s\" >%s/$((++n)).new && "
+            "mv %s/$n.new %s/$n; }; n=0; "
+            % ("BUFFER" if shell == "zsh" else "READLINE_LINE", work, work,
+               work))
+    if shell == "zsh":
+        dump += "zle -N dump; bindkey '^T' dump; "
+    else:
+        dump += "bind -x '\"\\C-t\": dump'; "
+    setup = "%s; %s: >%s/ready\n" % (setup, dump, work)
     os.write(fd, setup.encode())
     ok = read_until(fd, os.path.join(work, "ready"), deadline)
     out = []
@@ -52,7 +57,7 @@ def main():
         got = None
         if ok:
             os.write(fd, line.encode() + b"\t")
-            time.sleep(0.3)
+            time.sleep(0.1)
             os.write(fd, b"\x14\x15")
             path = os.path.join(work, str(i))
             if read_until(fd, path, deadline):
