@@ -218,13 +218,15 @@ mule-stick put |adir
 mule-key |generate export fingerprint import list rotate prune
 mule-qr encode --ec |L M Q H
 mule-stick get -|*--signer*
-mule |seal open sign verify bundle stick key qr
+mule |seal open sign verify bundle stick key qr help version
 mule-seal --homedir $T/other -r |*example.net
 mule-seal --homedir=$T/other -r |*example.net
 mule-seal --homedir $T/other -u |
 mule-stick -q g|
 mule-key --homedir $T/other l|list
 mule-seal -- -|
+mule help st|stick
+mule version |
 EOF
 # check_cases HOW OUTPUT: each line of OUTPUT matches its case.
 check_cases() {
