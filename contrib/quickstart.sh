@@ -12,7 +12,8 @@ libgpgme-dev libgcrypt20-dev libgpg-error-dev libarchive-dev zlib1g-dev
 libbz2-dev gnupg
 libqrencode-dev libzbar-dev libpng-dev libjpeg62-turbo-dev libseccomp-dev
 zbar-tools qrencode imagemagick
-mandoc python3 dosfstools fusefat sq sqop rnp gosop libarchive-tools openssl"
+mandoc python3 dosfstools fusefat sq sqop rnp gosop libarchive-tools openssl
+bash-completion zsh"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -15,6 +15,8 @@ EXTRA_DIST += tests/README tests/lib.sh tests/stick-lib.sh tests/stick-craft.py 
 EXTRA_DIST += tests/fake-agent.py
 # The npm reference of UR as a filter, for t-qr-interop.sh.
 EXTRA_DIST += tests/bcur.js
+# An interactive bash or zsh on a terminal, for t-completions.sh.
+EXTRA_DIST += tests/shell-complete.py
 
 UNIT_TESTS = tests/unit-text tests/unit-hold tests/unit-output tests/unit-armor tests/unit-packet \
 	tests/unit-bundle tests/unit-grammar tests/unit-cert tests/unit-words tests/unit-ur tests/unit-usage \
