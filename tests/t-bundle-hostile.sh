@@ -474,7 +474,7 @@ star a[*]b
 quest a[?]b
 lt a<b
 pipe a[|]b
-dquote a"b
+dquote a.x22b
 bslash a.x5cb
 ctrl a.x01b
 eacute é

@@ -48,7 +48,7 @@ check "mule-open --forget-passphrase: opens" [ $? -eq 0 ]
 check "... the agent no longer holds the passphrase" eval '! held "$ENC"'
 expect_fail "... a second run with no passphrase source fails: exit 2" 2 \
     with_timeout mule-open "$T/msg.gpg"
-check "... for want of the passphrase" grep -q "the key $DAVE needs its passphrase" "$T/err"
+check "... for want of the passphrase" grep -q "is protected by a passphrase and there is no terminal" "$T/err"
 
 use_pinentry dave-pass
 run_status 0 with_timeout mule-open --forget-passphrase "$T/msg.gpg" && opened &&

@@ -87,7 +87,7 @@ GNUPGHOME=$BH gpg --batch --pinentry-mode loopback --passphrase '' --armor \
     --export-secret-keys "$BOB" >"$T/bob-secret.asc" 2>/dev/null
 cat "$T/bob.asc" "$T/carol.asc" >"$T/two.asc"
 [ -s "$T/bob-secret.asc" ] || { echo "Bail out! cannot export Bob's secret key"; exit 99; }
-for f in "notkey.txt:no OpenPGP public key" "empty.asc:no OpenPGP public key" \
+for f in "notkey.txt:is not an OpenPGP key" "empty.asc:is not an OpenPGP key" \
     "bob-secret.asc:holds a secret key" "two.asc:holds 2 keys" \
     "no-such.asc:No such file"; do
 	file=${f%%:*} want=${f#*:}
@@ -98,7 +98,7 @@ for f in "notkey.txt:no OpenPGP public key" "empty.asc:no OpenPGP public key" \
 	one_error_of mule-stick "$T/err" || why="$why stderr is not one error line;"
 	put_err=$(error_text "$T/err")
 	case $put_err in
-	"key file $T/$file"*"$want"*) ;;
+	*"$T/$file"*"$want"*) ;;
 	*) why="$why error '$put_err';" ;;
 	esac
 	[ -z "$(all_items)" ] || why="$why items on the stick: $(all_items);"
