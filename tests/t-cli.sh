@@ -248,6 +248,8 @@ mule-open -q "$T/typed.asc" >"$T/typed" 2>/dev/null
 [ "$(cat "$T/typed")" = hello ] || why="$why what was typed is not what was sealed;"
 verdict "mule-seal: the note, once, and what was typed is sealed after one Ctrl-D"
 why=""
+# The stick (made above only with the test hooks).
+[ -d "$T/stick" ] || { mkdir -p "$T/stick" && mule-stick init "$T/stick" >/dev/null 2>&1; }
 for cmd in "mule-open" "mule-sign" "mule-verify" "mule-key import -" \
     "mule-bundle -t" "mule-stick put '$T/stick' -r bob@example.org -"; do
 	tool=${cmd%% *}
