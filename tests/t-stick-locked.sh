@@ -69,6 +69,13 @@ d = json.load(open(sys.argv[1]))
 $1" "$T/out" 2>&1) || py_out="$py_out (python failed)"
 	[ -z "$py_out" ] || why="$why $py_out;"
 }
+# one_receipt_for N: the last --json report holds one receipt, for N items.
+one_receipt_for() {
+	py "
+r = [x for x in d if x['status'] == 'receipt']
+if len(r) != 1 or r[0]['items'] != $1: print('receipts: %s' % r)"
+}
+
 # bob_got FROM TO: Bob's get --json in $T/out delivered the items of
 # Alice numbered FROM..TO, each once, and reported no gap
 bob_got() {
@@ -161,9 +168,7 @@ use_pinentry bob-pass "$BH"
 st 0 ms_b get "$S" -C "$IN" --receipts --json
 ask_some
 bob_got 1 3
-py "
-r = [x for x in d if x['status'] == 'receipt']
-if len(r) != 1 or r[0]['items'] != 3: print('receipts: %s' % r)"
+one_receipt_for 3
 verdict "Bob's get --receipts at the pinentry: items 1..3 delivered, no gap (no number lost to the failed puts), a receipt signed for the three"
 
 why=""
@@ -257,9 +262,7 @@ st 2 cron_b get "$S" -C "$IN" --receipts
 [ -z "$(ls -A "$IN")" ] || why="$why delivered without the passphrase;"
 st 0 cron_b get "$S" -C "$IN" --receipts --json --passphrase-file "$T/bob.pass"
 bob_got 1 4
-py "
-r = [x for x in d if x['status'] == 'receipt']
-if len(r) != 1 or r[0]['items'] != 4: print('receipts: %s' % r)"
+one_receipt_for 4
 verdict "cron, Bob's get --receipts --passphrase-file: items 1..4, no gap, a receipt signed for the four"
 
 why=""

@@ -11,7 +11,6 @@
 
 struct mule_qr_html {
 	struct mule_output *out;
-	size_t count;
 };
 
 static const char head[] =
@@ -154,8 +153,6 @@ mule_qr_html_frame(struct mule_qr_html *html, const void *png, size_t n)
 		err = put(html, quad, q);
 	if (!err)
 		err = put(html, "\",\n", 3);
-	if (!err)
-		html->count++;
 	return err;
 }
 
