@@ -170,6 +170,10 @@ MULE_TEST_SWITCH=reader-crash stopped "a crashed child is exit 2" \
     'the image reader crashed (SIGSEGV)' decode "$P/fr"
 MULE_TEST_SWITCH=reader-garbage stopped "a child that answers garbage" \
     'answered something it may not' decode "$P/fr"
+for sw in upper odd long end; do
+	MULE_TEST_SWITCH=reader-$sw stopped "a child's answer that is wrong: $sw" \
+	    'answered something it may not' decode "$P/fr"
+done
 MULE_TEST_SWITCH=reader-silent stopped "a child that exits without answer" \
     'stopped without an answer' decode "$P/fr"
 MULE_TEST_SWITCH=reader-hang,reader-quick stopped "a hung child is ended" \

@@ -134,6 +134,20 @@ misbehave(int camera_fd)
 		*code = 0;
 	if (mule_test_switch("reader-garbage"))
 		send_all("ur:bytes/not-hex\n", 17);
+	/* Lines of the right kind, but wrong: upper-case hex, an odd
+	 * digit, a code one byte over the cap, the camera's end in a
+	 * decode. */
+	if (mule_test_switch("reader-upper"))
+		send_all("X4142\nXAB\n", 10);
+	if (mule_test_switch("reader-odd"))
+		send_all("X414\n", 5);
+	if (mule_test_switch("reader-long")) {
+		static const unsigned char a[MULE_UR_LINE_MAX + 2];
+
+		answer('X', a, sizeof a);
+	}
+	if (mule_test_switch("reader-end"))
+		send_all("E\n", 2);
 	if (mule_test_switch("reader-silent"))
 		child_exit(0);
 	if (mule_test_switch("reader-alloc")) {
