@@ -93,6 +93,14 @@ keyring >"$T/keyring.after"
 check "--signer-file imported nothing into the keyring" \
     cmp -s "$T/keyring.before" "$T/keyring.after"
 check "... and left no temporary gpg home" [ -z "$(ls -A "$TMPDIR")" ]
+# The throwaway home holds public keys only: no gpg-agent is started for
+# it (gpg.conf: no-autostart), so none outlives the run.
+agents=$(for p in /proc/[0-9]*; do
+	[ "$(cat "$p/comm" 2>/dev/null)" = gpg-agent ] &&
+	    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep "mule-home-"
+done)
+[ -n "$agents" ] && diag "agents: $agents"
+check "... and started no gpg-agent for it" [ -z "$agents" ]
 expect_fail "--signer-file alice.asc refuses Carol's message (exit 1)" 1 \
     mule-open --signer-file "$T/alice.asc" "$T/from-carol.asc"
 expect_fail "--signer-file bob.asc refuses Alice's message (exit 1)" 1 \
@@ -252,6 +260,20 @@ expect_fail "... even with --signer REV-FPR (exit 1)" 1 \
     mule-open --signer "$REV" "$T/from-rev.asc"
 expect_fail "-u with a revoked key is exit 2" 2 \
     mule-seal -u "$REV" -r bob@example.org "$T/plain"
+# A signing key named by fingerprint is not looked up before gpg signs
+# (issue 19): gpg's refusal is the error, and it still says why.
+check "... saying it is revoked" grep -q "error: signing key $REV cannot sign (revoked)" "$T/err"
+expect_fail "mule-sign -u with an expired key (Old) is exit 2" 2 \
+    mule-sign -u "$OLD" "$T/plain"
+check "... saying it expired" grep -q "error: signing key $OLD cannot sign (expired)" "$T/err"
+expect_fail "mule-seal -u with an expired key (Old) is exit 2" 2 \
+    mule-seal -u "$OLD" -r bob@example.org -o "$T/o/old-signed.asc" "$T/plain"
+check "... saying it expired" grep -q "error: signing key $OLD cannot sign (expired)" "$T/err"
+check "... and leaving no file" [ -z "$(ls -A "$T/o")" ]
+expect_fail "mule-sign -u with an unknown fingerprint is exit 2" 2 \
+    mule-sign -u 0123456789ABCDEF0123456789ABCDEF01234567 "$T/plain"
+check "... saying there is no such secret key" \
+    grep -q "error: signing key 0123456789ABCDEF0123456789ABCDEF01234567: no such secret key" "$T/err"
 
 # --- -u: sign with another key -----------------------------------------------------------------
 if run_status 0 mule-seal -u bob@example.org -r alice@example.org "$T/plain" \
@@ -272,6 +294,12 @@ expect_fail "-u with an unknown key is exit 2" 2 \
     mule-seal -u nobody@example.org -r bob@example.org "$T/plain"
 expect_fail "-u with a public-only key (Carol) is exit 2" 2 \
     mule-seal -u "$CAROL" -r bob@example.org "$T/plain"
+check "... saying there is no such secret key" \
+    grep -q "error: signing key $CAROL: no such secret key" "$T/err"
+expect_fail "mule-sign -u with a public-only key (Carol) is exit 2" 2 \
+    mule-sign -u "$CAROL" "$T/plain"
+check "... saying there is no such secret key" \
+    grep -q "error: signing key $CAROL: no such secret key" "$T/err"
 expect_fail "-u with --no-sign is a usage error (exit 2)" 2 \
     mule-seal -u "$BOB" --no-sign -r bob@example.org "$T/plain"
 

@@ -53,7 +53,7 @@ mule_cli_version(void)
 	printf("%s (mule) %s\n", mule_progname(), PACKAGE_VERSION);
 	printf("GPGME %s, libgcrypt %s, libgpg-error %s, %s\n",
 	    gpgme_check_version(NULL), gcry_check_version(NULL),
-	    gpg_error_check_version(NULL), archive_version_string());
+	    gpg_error_check_version(NULL), ARCHIVE_VERSION_STRING);
 	printf("Copyright (C) 2026 the mule authors\n"
 	    "License GPLv3+: GNU GPL version 3 or later "
 	    "<https://gnu.org/licenses/gpl.html>\n"
@@ -165,7 +165,7 @@ mule_cli_start(struct mule_cli *cli)
 		err = mule_passphrase_read(&cli->pass, cli->passphrase_file,
 		    cli->passphrase_fd);
 	if (!err)
-		err = mule_gpg_init(cli->gpg_flags);
+		err = mule_gpg_init(cli->gpg_flags, cli->homedir);
 	if (!err && cli->forget_passphrase)
 		err = mule_forget_start(cli->homedir);
 	if (err)

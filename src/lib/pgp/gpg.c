@@ -2,18 +2,33 @@
 /* gpg.c - GPGME set-up. */
 #include <config.h>
 
+#include <errno.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "core/secret.h"
 #include "pgp/gpg.h"
 
+/* The home every gpg of this process gets through GNUPGHOME. */
+static const char *process_home;
+
 gpg_error_t
-mule_gpg_init(unsigned flags)
+mule_gpg_init(unsigned flags, const char *homedir)
 {
 	gpgme_engine_info_t info;
 	gpg_error_t err;
+
+	/* GPGME runs gpg --version again for every context given a home
+	 * (gpgme_ctx_set_engine_info), and gpgme_set_engine_info runs it
+	 * once more; gpg reads GNUPGHOME as it reads --homedir, for nothing. */
+	if (homedir) {
+		if (setenv("GNUPGHOME", homedir, 1) < 0)
+			return mule_error_set(gpg_error_from_syserror(), NULL,
+			    "--homedir: %s", strerror(errno));
+		process_home = homedir;
+	}
 
 	/* Each of these saves a helper process per run: gpgconf would be
 	 * asked where gpg lives, and gpgsm for its version. */
@@ -70,7 +85,8 @@ mule_gpg_ctx_new(gpgme_ctx_t *ctx, const struct mule_gpg_opts *o)
 	err = gpgme_new(&c);
 	if (!err)
 		err = gpgme_set_protocol(c, GPGME_PROTOCOL_OpenPGP);
-	if (!err && o->homedir)
+	if (!err && o->homedir && !(process_home
+	    && !strcmp(o->homedir, process_home)))
 		err = gpgme_ctx_set_engine_info(c, GPGME_PROTOCOL_OpenPGP,
 		    NULL, o->homedir);
 	if (err)

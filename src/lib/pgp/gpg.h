@@ -22,8 +22,10 @@ struct mule_gpg_opts {
 #define MULE_GPG_AGENT 1
 
 /* Initialise GPGME once: no gpgconf (unless FLAGS has MULE_GPG_AGENT) or
- * dirmngr, OpenPGP engine >= 2.2. */
-gpg_error_t mule_gpg_init(unsigned flags);
+ * dirmngr, OpenPGP engine >= 2.2.  HOMEDIR (--homedir, or NULL) becomes
+ * the home of the whole process, as GNUPGHOME: contexts with that home
+ * then cost no gpg --version run each. */
+gpg_error_t mule_gpg_init(unsigned flags, const char *homedir);
 
 /* Create a context for OpenPGP with the options in O (which must outlive
  * the context: the passphrase is read from it on demand).  Offline, no

@@ -14,6 +14,7 @@
 
 #include "core/cleanup.h"
 #include "core/error.h"
+#include "core/fd.h"
 #include "core/secret.h"
 #include "core/strlist.h"
 #include "core/text.h"
@@ -24,6 +25,7 @@
 struct mule_keyhome {
 	char *dir;
 	int slot;
+	gpgme_ctx_t ctx;	/* the import's, until mule_keyhome_ctx */
 };
 
 static int
@@ -279,6 +281,54 @@ mule_signer_use(gpgme_ctx_t ctx, const char *name)
 	return err;
 }
 
+/* A signing key named by its full fingerprint needs no key listing
+ * (a gpg run): gpg finds the key as it signs, and refuses one that
+ * cannot sign with a status line that pgp/sign.c turns into the error.
+ * GPGME 1.18 takes signers only as key objects and hands gpg nothing
+ * of them but subkeys->keyid (as -u), so a key object holding the
+ * fingerprint there is all it needs.  The context owns it: it is
+ * allocated as GPGME allocates keys, and GPGME frees it when the
+ * signers are cleared (gpgme_key_unref frees fpr, the subkeys and the
+ * key; keyid points into the subkey's fpr). */
+gpg_error_t
+mule_signer_name(gpgme_ctx_t ctx, const char *name)
+{
+	gpgme_key_t key;
+	gpgme_subkey_t sub;
+	char fpr[41];
+	gpg_error_t err;
+
+	if (!mule_fpr_parse(name, fpr))
+		return mule_signer_use(ctx, name);
+	key = calloc(1, sizeof *key);
+	sub = calloc(1, sizeof *sub);
+	if (!key || !sub || !(key->fpr = strdup(fpr))
+	    || !(sub->fpr = strdup(fpr))) {
+		err = gpg_error_from_syserror();
+		if (key)
+			free(key->fpr);
+		if (sub)
+			free(sub->fpr);
+		free(key);
+		free(sub);
+		return err;
+	}
+	sub->keyid = sub->fpr;
+	sub->secret = sub->can_sign = 1;
+	key->protocol = GPGME_PROTOCOL_OpenPGP;
+	key->secret = key->can_sign = 1;
+	key->subkeys = sub;
+	gpgme_signers_clear(ctx);
+	err = gpgme_signers_add(ctx, key);
+	if (err) {		/* not the context's: never referenced */
+		free(sub->fpr);
+		free(sub);
+		free(key->fpr);
+		free(key);
+	}
+	return err;
+}
+
 gpg_error_t
 mule_signer_pin_userid(gpgme_ctx_t ctx, const char *name, char ***fprs,
     size_t *nfprs)
@@ -387,6 +437,33 @@ leave:
 	return err;
 }
 
+/* The throwaway home's gpg.conf.  Its keys are public only, so no gpg
+ * run in it needs gpg-agent; without "no-autostart" the import starts
+ * one (about 4 ms a call, and a process that outlives us until it sees
+ * its socket gone). */
+static gpg_error_t
+write_home_conf(const char *dir)
+{
+	static const char conf[] = "no-autostart\n";
+	char *path = NULL;
+	gpg_error_t err;
+	int fd;
+
+	if (asprintf(&path, "%s/gpg.conf", dir) < 0)
+		return gpg_error_from_syserror();
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	err = fd < 0 ? gpg_error_from_syserror()
+	    : mule_write_all(fd, conf, sizeof conf - 1);
+	if (fd >= 0 && close(fd) < 0 && !err)
+		err = gpg_error_from_syserror();
+	if (err)
+		mule_error_set(err, "set TMPDIR to a writable directory",
+		    "creating a temporary gpg home: %s", gpg_strerror(err));
+	free(path);
+	return err;
+}
+
 gpg_error_t
 mule_keyhome_new(struct mule_keyhome **home, const char *const *files,
     size_t nfiles, char ***fprs, size_t *nfprs)
@@ -419,18 +496,39 @@ mule_keyhome_new(struct mule_keyhome **home, const char *const *files,
 		goto leave;
 	}
 	h->slot = mule_cleanup_add(h->dir, MULE_CLEANUP_HOME);
+	err = write_home_conf(h->dir);
+	if (err)
+		goto leave;
 	gopts.homedir = h->dir;
 	err = mule_gpg_ctx_new(&ctx, &gopts);
 	for (i = 0; !err && i < nfiles; i++)
 		err = import_file(ctx, files[i], fprs, nfprs);
 leave:
-	gpgme_release(ctx);
 	if (err) {
+		gpgme_release(ctx);
 		mule_keyhome_free(h);
 		return err;
 	}
+	h->ctx = ctx;
 	*home = h;
 	return 0;
+}
+
+/* Every context made for the throwaway home runs gpg --version first
+ * (GPGME does, for each context given a home of its own): the one the
+ * keys were imported with is handed on instead, once. */
+gpg_error_t
+mule_keyhome_ctx(struct mule_keyhome *h, gpgme_ctx_t *ctx)
+{
+	struct mule_gpg_opts gopts = { 0 };
+
+	if (h->ctx) {
+		*ctx = h->ctx;
+		h->ctx = NULL;
+		return 0;
+	}
+	gopts.homedir = h->dir;
+	return mule_gpg_ctx_new(ctx, &gopts);
 }
 
 gpg_error_t
@@ -459,13 +557,16 @@ mule_keyhome_copy(struct mule_keyhome *h, gpgme_ctx_t from,
 		err = gpgme_data_seek(keys, 0, SEEK_SET) < 0
 		    ? gpg_error_from_syserror() : 0;
 	if (!err)
+		to = h->ctx;	/* the import's context, kept for this */
+	if (!err && !to)
 		err = mule_gpg_ctx_new(&to, &gopts);
 	if (!err)
 		err = gpgme_op_import(to, keys);
 	if (err)
 		mule_error_set(err, NULL, "copying the --signer keys: %s",
 		    gpg_strerror(err));
-	gpgme_release(to);
+	if (to != h->ctx)
+		gpgme_release(to);
 	gpgme_data_release(keys);
 	free(patterns);
 	return err;
@@ -505,6 +606,7 @@ mule_keyhome_free(struct mule_keyhome *h)
 
 	if (!h)
 		return;
+	gpgme_release(h->ctx);
 	if (h->dir) {
 		/* Only gpg wrote here; remove what it left, one level deep. */
 		d = opendir(h->dir);

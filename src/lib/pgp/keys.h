@@ -20,6 +20,9 @@ gpg_error_t mule_recipients_resolve(gpgme_ctx_t ctx,
 
 /* Make NAME the one signing key of CTX (gpgme_signers_add). */
 gpg_error_t mule_signer_use(gpgme_ctx_t ctx, const char *name);
+/* The same for signing only: a full fingerprint is not looked up, gpg
+ * checks the key as it signs (see mule_sign_explain). */
+gpg_error_t mule_signer_name(gpgme_ctx_t ctx, const char *name);
 
 /* Resolve NAME (a user ID or e-mail) to the fingerprints of keys with a
  * valid matching user ID; appends to *FPRS / *NFPRS (malloc'ed). */
@@ -41,6 +44,11 @@ gpg_error_t mule_keyhome_copy(struct mule_keyhome *home, gpgme_ctx_t from,
     char *const *fprs, size_t nfprs);
 
 const char *mule_keyhome_dir(const struct mule_keyhome *home);
+
+/* A context in HOME, for the caller to release: the first one asked for
+ * is the one the keys were imported with (its gpg already asked for its
+ * version), later ones are new. */
+gpg_error_t mule_keyhome_ctx(struct mule_keyhome *home, gpgme_ctx_t *ctx);
 
 /* Remove the home and everything in it.  NULL is fine. */
 void mule_keyhome_free(struct mule_keyhome *home);

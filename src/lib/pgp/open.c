@@ -486,6 +486,40 @@ leave:
 	return err;
 }
 
+/* What verify_inner hands gpg: the decrypted stream through the packet
+ * grammar, its first bytes checked before any is given on. */
+struct inner_reader {
+	struct mule_source *src;
+	struct mule_grammar *grammar;
+	int started;
+};
+
+/* A mule_read_fn.  The start is checked at gpg's first read, not
+ * before gpg runs: a small message is whole only when the decrypting
+ * gpg has finished, and waiting for it would put the two gpg runs one
+ * after the other. */
+static gpg_error_t
+inner_read(void *arg, void *buf, size_t n, size_t *got)
+{
+	struct inner_reader *r = arg;
+	gpg_error_t err;
+
+	if (!r->started) {
+		r->started = 1;
+		/* What was inside the encryption must be binary signed data
+		 * (no armour, no clear-signed text, nothing encrypted
+		 * again). */
+		err = mule_source_peek(r->src, PACKET_PEEK);
+		if (!err && r->src->pre_len && mule_packet_start(r->src->pre,
+		    r->src->pre_len) != MULE_PACKET_UNENCRYPTED)
+			err = mule_reject(GPG_ERR_BAD_DATA, NULL,
+			    "the encrypted message holds no signed data");
+		if (err)
+			return err;
+	}
+	return mule_grammar_read(r->grammar, buf, n, got);
+}
+
 /* The verifying half, in the calling thread: the signed message from the
  * pipe FD passes the packet grammar (exactly one signed message, at
  * every depth) on its way to a gpg run that may not decrypt and cannot
@@ -494,7 +528,7 @@ leave:
  * The plaintext goes to SINK as gpg releases it. */
 static gpg_error_t
 verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
-    const struct mule_keyhome *home, int fd, struct mule_sink *sink,
+    struct mule_keyhome *home, int fd, struct mule_sink *sink,
     struct mule_verdict *v)
 {
 	struct mule_gpg_opts vopts = { .homedir = gopts->homedir };
@@ -502,6 +536,7 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	struct mule_grammar *grammar = NULL;
 	struct mule_textout text = { sink->write, sink->arg, NULL, 0, 0, 0 };
 	struct mule_verify_status st;
+	struct inner_reader reader = { &src, NULL, 0 };
 	gpgme_data_t held = NULL, plain = NULL;
 	gpgme_ctx_t ctx = NULL;
 	gpg_error_t err, own;
@@ -509,29 +544,21 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 	memset(&st, 0, sizeof st);
 	mule_source_init_fd(&src, fd);
 	mule_source_init_fd(&checked, -1);
-	if (home)
-		vopts.homedir = mule_keyhome_dir(home);
-	/* What was inside the encryption must be binary signed data (no
-	 * armour, no clear-signed text, nothing encrypted again). */
-	err = mule_source_peek(&src, PACKET_PEEK);
-	if (!err && src.pre_len && mule_packet_start(src.pre, src.pre_len)
-	    != MULE_PACKET_UNENCRYPTED)
-		err = mule_reject(GPG_ERR_BAD_DATA, NULL,
-		    "the encrypted message holds no signed data");
-	if (!err)
-		err = mule_grammar_new(&grammar, &src, sink->limit);
+	err = mule_grammar_new(&grammar, &src, sink->limit);
 	if (err)
 		goto leave;
 	/* A literal alone passes: the policy says "not signed", with its
 	 * hint, unless --allow-unsigned. */
 	mule_grammar_allow_unsigned(grammar);
 	mule_grammar_inside_encryption(grammar);
-	checked.read = mule_grammar_read;
-	checked.arg = grammar;
+	reader.grammar = grammar;
+	checked.read = inner_read;
+	checked.arg = &reader;
 	text.grammar = grammar;
 	sink->write = mule_textout_write;
 	sink->arg = &text;
-	err = mule_gpg_ctx_new(&ctx, &vopts);
+	err = home ? mule_keyhome_ctx(home, &ctx)
+	    : mule_gpg_ctx_new(&ctx, &vopts);
 	if (!err && !home)
 		err = gpgme_set_ctx_flag(ctx, "trust-model", "pgp");
 	if (!err)
@@ -578,7 +605,7 @@ leave:
  * was inside.  Only when both succeeded is the plaintext verified. */
 static gpg_error_t
 open_verified(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
-    const struct mule_keyhome *home, const struct mule_open_opts *o,
+    struct mule_keyhome *home, const struct mule_open_opts *o,
     struct mule_source *raw, mule_write_fn write, void *arg,
     struct mule_verdict *v)
 {

@@ -105,7 +105,7 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	 * pgp/defkey.c follows where the signer must be known before
 	 * signing (mule-stick): no key listing here, on every call. */
 	if (!err && !o->no_sign && o->signer && !o->ctx)
-		err = mule_signer_use(ctx, o->signer);
+		err = mule_signer_name(ctx, o->signer);
 	if (!err)
 		err = mule_source_peek(&src, SAMPLE_SIZE);
 	if (err)

@@ -45,9 +45,8 @@ run_start(struct run *r, const struct mule_gpg_opts *gopts,
 	r->policy.offers_text = 1;
 	/* With signer files, verify where only those keys (and the pinned
 	 * ones) exist: nothing is imported into the user's keyring. */
-	if (r->home)
-		vopts.homedir = mule_keyhome_dir(r->home);
-	err = mule_gpg_ctx_new(&r->ctx, &vopts);
+	err = r->home ? mule_keyhome_ctx(r->home, &r->ctx)
+	    : mule_gpg_ctx_new(&r->ctx, &vopts);
 	if (!err && !r->home)
 		err = gpgme_set_ctx_flag(r->ctx, "trust-model", "pgp");
 	if (!err)

@@ -23,11 +23,40 @@ static gpg_error_t
 locked(gpgme_ctx_t ctx, gpg_err_code_t code)
 {
 	gpgme_key_t key = gpgme_signers_enum(ctx, 0);
-	char *name = mule_keyname_of(key);
+	char *name = NULL;
 	gpg_error_t err;
+
+	/* A key named by fingerprint was not listed (mule_signer_name):
+	 * look its user ID up now, on this path only. */
+	if (key && !key->uids && key->fpr)
+		name = mule_keyname(ctx, key->fpr, 1);
+	if (!name)
+		name = mule_keyname_of(key);
 
 	err = mule_keyname_locked(code, "the signing key", name);
 	free(name);
+	gpgme_key_unref(key);
+	return err;
+}
+
+/* gpg says "no secret key" (INV_SGNR 9) also for a secret key whose
+ * signing subkeys expired or were revoked: tell the two apart, on this
+ * failure path only. */
+static gpg_error_t
+no_seckey(gpgme_ctx_t ctx, const char *fpr, const char *hint)
+{
+	gpgme_key_t key = NULL;
+	gpg_error_t err;
+	const char *why;
+
+	if (!fpr || gpgme_get_key(ctx, fpr, &key, 1) || !key)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), hint,
+		    "signing key %s: no such secret key", fpr ? fpr
+		    : "(default)");
+	why = key->revoked ? "revoked" : key->expired ? "expired"
+	    : key->disabled ? "disabled" : "no usable signing subkey";
+	err = mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_SECKEY), hint,
+	    "signing key %s cannot sign (%s)", fpr, why);
 	gpgme_key_unref(key);
 	return err;
 }
@@ -38,11 +67,17 @@ mule_sign_explain(gpgme_ctx_t ctx, gpg_error_t err, const char *hint,
 {
 	gpgme_sign_result_t res = gpgme_op_sign_result(ctx);
 
-	if (res && res->invalid_signers)
+	gpgme_invalid_key_t bad = res ? res->invalid_signers : NULL;
+
+	/* gpg's word on the key it was told to sign with (a key named by
+	 * fingerprint is checked only here: mule_signer_name). */
+	if (bad && gpg_err_code(bad->reason) == GPG_ERR_NO_SECKEY)
+		return no_seckey(ctx, bad->fpr, hint);
+	if (bad)
 		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_SECKEY),
-		    hint, "signing key %s: %s", res->invalid_signers->fpr
-		    ? res->invalid_signers->fpr : "(default)",
-		    gpg_strerror(res->invalid_signers->reason));
+		    hint, "signing key %s cannot sign: %s",
+		    bad->fpr ? bad->fpr : "(default)",
+		    gpg_strerror(bad->reason));
 	switch (gpg_err_code(err)) {
 	case GPG_ERR_NO_SECKEY:
 	case GPG_ERR_UNUSABLE_SECKEY:
@@ -134,7 +169,7 @@ sign_source(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 	err = mule_gpg_ctx_new(&ctx, gopts);
 	/* Without -u gpg signs with its default key (pgp/defkey.h). */
 	if (!err && signer)
-		err = mule_signer_use(ctx, signer);
+		err = mule_signer_name(ctx, signer);
 	if (!err)
 		err = mule_data_from_source(&in, srcp);
 	if (!err)
