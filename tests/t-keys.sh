@@ -237,6 +237,14 @@ expect_fail "an expired recipient is exit 2" 2 \
 check "... saying it expired" grep -q 'expired' "$T/err"
 expect_fail "an expired recipient by fingerprint is exit 2" 2 \
     mule-seal -r "$OLD" -o "$T/o/old.asc" "$T/plain"
+# -R reads the key file itself (no gpg run, issue 19); gpg's refusal of
+# the key names the user's file, never mule's private copy of it.
+gpg --batch --export "$OLD" >"$T/old-key.pgp" 2>/dev/null
+expect_fail "an expired recipient by -R is exit 2" 2 \
+    mule-seal -R "$T/old-key.pgp" -o "$T/o/old.asc" "$T/plain"
+check "... naming the file and the key" \
+    grep -q "error: key file $T/old-key.pgp: key $OLD cannot encrypt" "$T/err"
+check "... and no temporary file name" sh -c '! grep -q "mule-key-" "$1"' sh "$T/err"
 expect_fail "a message signed by a key that has expired since is exit 1" 1 \
     mule-open "$T/from-old.gpg"
 check "... naming the key, with a hint" names_fpr_with_hint "$OLD"

@@ -2,7 +2,7 @@
 /* fuzz-packet.c - libFuzzer harness for the OpenPGP packet framing of
  * src/lib/pgp/packet.c: the probes that look at the first bytes of an input
  * (the first packet's kind, a detached signature's count, a secret key,
- * a passphrase packet), and mule_frame, which mule-open passes every
+ * a passphrase packet, the keys of a key file), and mule_frame, which mule-open passes every
  * ciphertext through to refuse what follows the message.  See README
  * for how to run it. */
 #include <config.h>
@@ -69,6 +69,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)mule_packet_start(data, size);
 	(void)mule_packet_has_secret(data, size);
 	(void)mule_packet_has_skesk(data, size);
+	{
+		/* The key file probe of -R: the first key lies inside. */
+		const unsigned char *first;
+		size_t first_len;
+		int n = mule_packet_public_keys(data, size, &first, &first_len);
+
+		if (n > 0 && (first < data || first_len > size
+		    || (size_t)(first - data) > size - first_len))
+			abort();
+	}
 	if (mule_packet_count_signatures(data, size)
 	    != count_signatures_incrementally(data, size))
 		abort();

@@ -9,9 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gcrypt.h>
+
 #include "core/cleanup.h"
 #include "core/error.h"
 #include "core/fd.h"
+#include "pgp/armor.h"
 #include "pgp/keyfile.h"
 #include "pgp/packet.h"
 
@@ -112,6 +115,56 @@ list_keys(gpgme_ctx_t ctx, const unsigned char *buf, size_t len,
 	return gpg_err_code(err) == GPG_ERR_EOF ? 0 : err;
 }
 
+/* The number of keys in the key file BUF, and in FPR the first one's
+ * fingerprint, read here rather than by a gpg run (issue 19: -R is a
+ * per-call cost): binary or armoured, v4 keys, every packet whole.
+ * -1 for anything else, which gpg is asked about instead.  Whether the
+ * key can encrypt (expired, revoked, no subkey) gpg says as it
+ * encrypts: an invalid recipient is an error there. */
+static int
+local_keys(unsigned char *file, size_t len, char fpr[41])
+{
+	struct mule_membuf raw = { file, len, 0, 0, NULL };
+	struct mule_membuf bin = { NULL, 0, 0, KEYFILE_MAX, "a key file" };
+	struct mule_error_record saved;
+	const unsigned char *buf = file, *body;
+	unsigned char digest[20], head[3];
+	size_t body_len, i;
+	gcry_md_hd_t md;
+	int n;
+
+	if (mule_dearmor_detect_kind(buf, len, MULE_ARMOR_PUBLIC_KEY)) {
+		mule_error_save(&saved);
+		if (mule_dearmor_whole(&raw, MULE_ARMOR_PUBLIC_KEY, &bin)) {
+			mule_error_restore(&saved);
+			free(bin.p);
+			return -1;
+		}
+		buf = bin.p;
+		len = bin.len;
+	}
+	n = mule_packet_public_keys(buf, len, &body, &body_len);
+	if (n >= 1 && (body_len < 1 || body[0] != 4 || body_len > 0xffff))
+		n = -1;
+	if (n >= 1) {
+		head[0] = 0x99;
+		head[1] = (unsigned char)(body_len >> 8);
+		head[2] = (unsigned char)body_len;
+		if (gcry_md_open(&md, GCRY_MD_SHA1, 0))
+			n = -1;
+		else {
+			gcry_md_write(md, head, sizeof head);
+			gcry_md_write(md, body, body_len);
+			memcpy(digest, gcry_md_read(md, GCRY_MD_SHA1), 20);
+			gcry_md_close(md);
+			for (i = 0; i < 20; i++)
+				snprintf(fpr + 2 * i, 3, "%02X", digest[i]);
+		}
+	}
+	free(bin.p);
+	return n;
+}
+
 static gpg_error_t
 check_key(const char *file, gpgme_key_t key, int n)
 {
@@ -195,15 +248,20 @@ mule_keyfile_open(gpgme_ctx_t ctx, const char *file, struct mule_keyfile **out)
 		    "export only the public key, with gpg --export --armor "
 		    "(not --export-secret-keys)",
 		    "key file %s holds a secret key", file);
-	if (!err && (err = list_keys(ctx, buf, len, &key, &n)))
-		mule_error_set(err, NULL, "key file %s: %s", file,
-		    gpg_strerror(err));
-	if (!err)
-		err = check_key(file, key, n);
-	if (!err) {
-		memcpy(kf->fpr, key->fpr, 41);
-		err = write_copy(kf, buf, len);
+	if (!err && (n = local_keys(buf, len, kf->fpr)) >= 0) {
+		if (n != 1)
+			err = check_key(file, NULL, n);
+	} else if (!err) {
+		if ((err = list_keys(ctx, buf, len, &key, &n)))
+			mule_error_set(err, NULL, "key file %s: %s", file,
+			    gpg_strerror(err));
+		if (!err)
+			err = check_key(file, key, n);
+		if (!err)
+			memcpy(kf->fpr, key->fpr, 41);
 	}
+	if (!err)
+		err = write_copy(kf, buf, len);
 	gpgme_key_unref(key);
 	free(buf);
 	if (err) {

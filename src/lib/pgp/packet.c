@@ -90,6 +90,30 @@ mule_packet_has_secret(const unsigned char *buf, size_t len)
 }
 
 int
+mule_packet_public_keys(const unsigned char *buf, size_t len,
+    const unsigned char **first, size_t *first_len)
+{
+	size_t off = 0, hlen, body;
+	int tag, definite, n = 0;
+
+	*first = NULL;
+	*first_len = 0;
+	if (!len)
+		return -1;
+	while (off < len) {
+		tag = parse_header(buf + off, len - off, &hlen, &body, &definite);
+		if (tag < 0 || !definite || body > len - off - hlen)
+			return -1;
+		if (tag == 6 && n++ == 0) {
+			*first = buf + off + hlen;
+			*first_len = body;
+		}
+		off += hlen + body;
+	}
+	return n;
+}
+
+int
 mule_packet_first_tag(const unsigned char *buf, size_t len)
 {
 	size_t hlen, body;

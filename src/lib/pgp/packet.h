@@ -35,6 +35,12 @@ enum mule_packet_start mule_packet_start(const unsigned char *buf, size_t len);
  * -1 otherwise. */
 int mule_packet_count_signatures(const unsigned char *buf, size_t len);
 
+/* The number of public-key packets (tag 6: one per key) in the binary
+ * key file of LEN bytes at BUF, the first one's body in *FIRST and
+ * *FIRST_LEN; -1 unless BUF is all whole packets of definite length. */
+int mule_packet_public_keys(const unsigned char *buf, size_t len,
+    const unsigned char **first, size_t *first_len);
+
 /* Whether the packets at BUF (as far as they parse) include a secret
  * key or secret subkey. */
 int mule_packet_has_secret(const unsigned char *buf, size_t len);

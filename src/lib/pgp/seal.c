@@ -17,17 +17,50 @@
 
 #define SAMPLE_SIZE (64 * 1024)
 
+/* A recipient gpg refused, named as it was given to gpg: for a key file
+ * that is the path of our private copy, which must not be shown (issue
+ * 18): name the user's file and the key in it instead. */
+static gpg_error_t
+explain_key_file(const char *given, gpg_error_t reason,
+    const struct mule_seal_opts *o, struct mule_keyfile *const *opened)
+{
+	char hint[300];
+	size_t i;
+
+	for (i = 0; i < o->nrecipient_files; i++)
+		if (opened[i] && !strcmp(given, mule_keyfile_copy(opened[i]))) {
+			snprintf(hint, sizeof hint, "check the key with: gpg "
+			    "--show-keys %s", o->recipient_files[i]);
+			return mule_error_set(mule_fail_code(
+			    GPG_ERR_UNUSABLE_PUBKEY), hint, "key file %s: key "
+			    "%s cannot encrypt (%s)", o->recipient_files[i],
+			    mule_keyfile_fpr(opened[i]), gpg_strerror(reason));
+		}
+	for (i = 0; i < o->nkeyfiles; i++)
+		if (!strcmp(given, mule_keyfile_copy(o->keyfiles[i])))
+			return mule_error_set(mule_fail_code(
+			    GPG_ERR_UNUSABLE_PUBKEY), NULL, "recipient %s (from "
+			    "a key file) cannot encrypt (%s)",
+			    mule_keyfile_fpr(o->keyfiles[i]),
+			    gpg_strerror(reason));
+	return 0;
+}
+
 /* Turn a failed gpg operation into a message that names the culprit. */
 static gpg_error_t
 explain_failure(gpgme_ctx_t ctx, gpg_error_t err,
-    const struct mule_seal_opts *o)
+    const struct mule_seal_opts *o, struct mule_keyfile *const *opened)
 {
 	gpgme_encrypt_result_t eres = gpgme_op_encrypt_result(ctx);
 	const char *fpr;
 	char hint[80];
+	gpg_error_t named;
 
 	if (eres && eres->invalid_recipients) {
 		fpr = eres->invalid_recipients->fpr;
+		if (fpr && (named = explain_key_file(fpr,
+		    eres->invalid_recipients->reason, o, opened)))
+			return named;
 		snprintf(hint, sizeof hint, "check the key with: gpg "
 		    "--list-keys %s", fpr ? fpr : "");
 		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_PUBKEY),
@@ -142,14 +175,14 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 	if (err) {
 		gpg_error_t own = mule_data_own_error(&src, &sink);
 
-		err = own ? own : explain_failure(ctx, err, o);
+		err = own ? own : explain_failure(ctx, err, o, opened);
 		goto leave;
 	}
 	if (!o->no_sign) {
 		sres = gpgme_op_sign_result(ctx);
 		if (!sres || !sres->signatures || sres->invalid_signers)
 			err = explain_failure(ctx,
-			    mule_fail_code(GPG_ERR_NO_SECKEY), o);
+			    mule_fail_code(GPG_ERR_NO_SECKEY), o, opened);
 	}
 	if (!err && armor)
 		err = mule_armor_finish(armor);
