@@ -254,6 +254,30 @@ mule_recipients_resolve(gpgme_ctx_t ctx, const char *const *names,
 }
 
 gpg_error_t
+mule_key_get(gpgme_ctx_t ctx, const char *fpr, int secret, gpgme_key_t *key)
+{
+	gpgme_key_t extra = NULL;
+	gpg_error_t err;
+
+	*key = NULL;
+	err = gpgme_op_keylist_start(ctx, fpr, secret);
+	if (!err)
+		err = gpgme_op_keylist_next(ctx, key);
+	if (!err && !gpgme_op_keylist_next(ctx, &extra)) {
+		gpgme_key_unref(extra);
+		err = gpg_error(GPG_ERR_AMBIGUOUS_NAME);
+	}
+	gpgme_op_keylist_end(ctx);
+	if (gpg_err_code(err) == GPG_ERR_EOF)
+		err = gpg_error(secret ? GPG_ERR_NO_SECKEY : GPG_ERR_NO_PUBKEY);
+	if (err) {
+		gpgme_key_unref(*key);
+		*key = NULL;
+	}
+	return err;
+}
+
+gpg_error_t
 mule_signer_use(gpgme_ctx_t ctx, const char *name)
 {
 	gpgme_key_t key = NULL;
@@ -261,7 +285,7 @@ mule_signer_use(gpgme_ctx_t ctx, const char *name)
 	gpg_error_t err;
 
 	if (mule_fpr_parse(name, fpr)) {
-		err = gpgme_get_key(ctx, fpr, &key, 1);
+		err = mule_key_get(ctx, fpr, 1, &key);
 		if (err)
 			return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY),
 			    NULL, "signing key %s: no such secret key", fpr);

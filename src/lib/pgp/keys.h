@@ -18,6 +18,12 @@ gpg_error_t mule_recipients_resolve(gpgme_ctx_t ctx,
     const char *const *names, size_t nnames,
     const char *const *files, size_t nfiles, char **recpstring);
 
+/* The one key FPR names, listed in CTX itself (no operation running):
+ * gpgme_get_key lists in a context of its own, and in GPGME 1.18 that
+ * costs a gpg --version run besides the listing. */
+gpg_error_t mule_key_get(gpgme_ctx_t ctx, const char *fpr, int secret,
+    gpgme_key_t *key);
+
 /* Make NAME the one signing key of CTX (gpgme_signers_add). */
 gpg_error_t mule_signer_use(gpgme_ctx_t ctx, const char *name);
 /* The same for signing only: a full fingerprint is not looked up, gpg

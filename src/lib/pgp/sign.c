@@ -49,7 +49,7 @@ no_seckey(gpgme_ctx_t ctx, const char *fpr, const char *hint)
 	gpg_error_t err;
 	const char *why;
 
-	if (!fpr || gpgme_get_key(ctx, fpr, &key, 1) || !key)
+	if (!fpr || mule_key_get(ctx, fpr, 1, &key) || !key)
 		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), hint,
 		    "signing key %s: no such secret key", fpr ? fpr
 		    : "(default)");

@@ -43,7 +43,7 @@ primary_of(gpgme_ctx_t ctx, const char *fpr, struct mule_stick_names *names,
     char out[41])
 {
 	gpgme_key_t key = NULL;
-	gpg_error_t err = gpgme_get_key(ctx, fpr, &key, 0);
+	gpg_error_t err = mule_key_get(ctx, fpr, 0, &key);
 
 	if (err || !key->fpr || strlen(key->fpr) != 40) {
 		gpgme_key_unref(key);

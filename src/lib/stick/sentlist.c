@@ -64,7 +64,7 @@ resolve(gpgme_ctx_t ctx, const char *name, char out[41])
 			return hint(err);
 	}
 	/* A subkey's fingerprint names its primary key. */
-	if (!gpgme_get_key(ctx, out, &key, 0) && key->fpr
+	if (!mule_key_get(ctx, out, 0, &key) && key->fpr
 	    && strlen(key->fpr) == 40)
 		memcpy(out, key->fpr, 41);
 	gpgme_key_unref(key);
