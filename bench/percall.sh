@@ -182,11 +182,11 @@ prep_gget() {
 # Checks after the trial run of a form (mule's output in $T/trial).
 # opened: the output is the message.
 opened() { cmp -s "$T/trial" "$MSG"; }
-# sealed: the output is armoured and mule-open (as Bob) gives back the
+# sealed: the output is armoured and gpg -d (as Bob) gives back the
 # message.
 sealed() {
 	head -1 "$T/trial" | grep -q '^-----BEGIN PGP MESSAGE-----' \
-	    && GNUPGHOME=$BH "$OPEN" -q "$T/trial" 2>/dev/null | cmp -s - "$MSG"
+	    && GNUPGHOME=$BH gpg --batch -q -d "$T/trial" 2>/dev/null | cmp -s - "$MSG"
 }
 # put_one: the put left one more item in Bob's folder (l items after
 # call l).
@@ -320,13 +320,15 @@ form() {
 	l=2
 	count "$name"
 	printf '  %-20s mule %s: %s\n  %-20s gpg  %s: %s\n' "$what" "$nm" "$wm" "" "$ng" "$wg" >>"$PROCS"
+	nprocs=$nm:$ng
+	[ "$nprocs" = -:- ] && nprocs=-
 	if measure "$RUNS" "$pm" "loop m_$name $Q" "$pg" "loop g_$name $Q"; then
 		m=$((med1 / NCALLS)) g=$((med2 / NCALLS))
 		r=$(slowdown "$m" "$g")
-		prow "$what" "$(msecs "$m")" "$(msecs "$g")" "$(x2 "$r")" "$nm:$ng" "<= 1.5x" \
+		prow "$what" "$(msecs "$m")" "$(msecs "$g")" "$(x2 "$r")" "$nprocs" "<= 1.5x" \
 		    "$(verdict "$r" "<=" 1.5)"
 	else
-		prow "$what" - - - "$nm:$ng" "<= 1.5x" ERROR
+		prow "$what" - - - "$nprocs" "<= 1.5x" ERROR
 	fi
 }
 
