@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/output.h"
+#include "core/text.h"
 #include "pgp/data.h"
 #include "pgp/gpg.h"
 #include "pgp/keyname.h"
@@ -43,16 +44,23 @@ locked(gpgme_ctx_t ctx, gpg_err_code_t code)
  * signing subkeys expired or were revoked: tell the two apart, on this
  * failure path only. */
 static gpg_error_t
-no_seckey(gpgme_ctx_t ctx, const char *fpr, const char *hint)
+no_seckey(gpgme_ctx_t ctx, const char *given, const char *hint)
 {
 	gpgme_key_t key = NULL;
 	gpg_error_t err;
 	const char *why;
+	char fpr[41];
 
-	if (!fpr || mule_key_get(ctx, fpr, 1, &key) || !key)
+	/* GIVEN lives in the operation's result, which the listing below
+	 * frees.  A key listed before signing is given by key ID. */
+	if (!given || !mule_fpr_parse(given, fpr))
 		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), hint,
-		    "signing key %s: no such secret key", fpr ? fpr
-		    : "(default)");
+		    "signing key %s: no usable secret key", given
+		    && strspn(given, "0123456789ABCDEFabcdef") == strlen(given)
+		    ? given : "(default)");
+	if (mule_key_get(ctx, fpr, 1, &key) || !key)
+		return mule_error_set(mule_fail_code(GPG_ERR_NO_SECKEY), hint,
+		    "signing key %s: no such secret key", fpr);
 	why = key->revoked ? "revoked" : key->expired ? "expired"
 	    : key->disabled ? "disabled" : "no usable signing subkey";
 	err = mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_SECKEY), hint,
