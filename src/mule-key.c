@@ -231,7 +231,7 @@ run_export(struct mule_cli *cli, struct args *a)
 	    | (cli->force ? MULE_OUTPUT_FORCE : 0)
 	    | (a->binary ? MULE_OUTPUT_BINARY : 0));
 	if (!err)
-		err = mule_key_export(&cli->gpg, a->arg, mule_output_write, out);
+		err = mule_key_export(&cli->gpg, a->arg, 0, mule_output_write, out);
 	if (!err)
 		err = mule_output_commit(out);
 	mule_output_free(out);

@@ -11,8 +11,9 @@
 
 gpg_error_t
 mule_key_export(const struct mule_gpg_opts *gopts, const char *name,
-    mule_write_fn write, void *arg)
+    unsigned flags, mule_write_fn write, void *arg)
 {
+	const char *fpr;
 	gpgme_ctx_t ctx = NULL;
 	gpgme_key_t key = NULL;
 	gpgme_data_t data = NULL;
@@ -21,16 +22,16 @@ mule_key_export(const struct mule_gpg_opts *gopts, const char *name,
 	gpg_error_t err;
 
 	err = mule_gpg_ctx_new(&ctx, gopts);
-	if (!err)
+	if (!err && !(flags & MULE_EXPORT_FPR))
 		err = name ? mule_key_find(ctx, name, &key)
 		    : mule_key_mine(ctx, NULL, &key);
+	fpr = key ? key->fpr : name;
 	if (!err)
 		err = gpgme_data_new(&data);
 	if (!err) {
-		err = gpgme_op_export(ctx, key->fpr, GPGME_EXPORT_MODE_MINIMAL,
-		    data);
+		err = gpgme_op_export(ctx, fpr, GPGME_EXPORT_MODE_MINIMAL, data);
 		if (err)
-			mule_error_set(err, NULL, "exporting %s: %s", key->fpr,
+			mule_error_set(err, NULL, "exporting %s: %s", fpr,
 			    gpg_strerror(err));
 	}
 	if (!err) {
@@ -38,7 +39,7 @@ mule_key_export(const struct mule_gpg_opts *gopts, const char *name,
 		data = NULL;
 		if (!buf || !len)
 			err = mule_error_set(mule_fail_code(GPG_ERR_NO_DATA),
-			    NULL, "gpg exported nothing for %s", key->fpr);
+			    NULL, "gpg exported nothing for %s", fpr);
 	}
 	if (!err)
 		err = write(arg, buf, len);

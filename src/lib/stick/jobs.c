@@ -27,7 +27,9 @@ mule_stick_jobs_init(struct mule_stick_jobs *j,
 	memset(j, 0, sizeof *j);
 	j->gopts = gopts;
 	j->route = route;
-	err = mule_signer_use(ctx, route->sender);
+	/* The route's sender was looked up and checked already: named by
+	 * fingerprint, it costs no second listing. */
+	err = mule_signer_name(ctx, route->sender);
 	if (err)
 		gpgme_release(ctx);
 	else
@@ -53,7 +55,7 @@ one(void *arg, size_t i)
 	if (!ctx) {
 		err = mule_gpg_ctx_new(&ctx, j->gopts);
 		if (!err)
-			err = mule_signer_use(ctx, route.sender);
+			err = mule_signer_name(ctx, route.sender);
 	}
 	route.ctx = ctx;
 	if (!err)

@@ -66,7 +66,10 @@ mule_stick_cert_export(const struct mule_gpg_opts *gopts, const char *sender,
 	memset(cert, 0, sizeof *cert);
 	cert->limit = MULE_STICK_CERT_MAX;
 	cert->what = "your certificate";
-	err = mule_key_export(&binary, sender, mule_membuf_write, cert);
+	/* SENDER is the fingerprint of the signing key, checked already;
+	 * the certificate is checked below. */
+	err = mule_key_export(&binary, sender, MULE_EXPORT_FPR,
+	    mule_membuf_write, cert);
 	if (!err)
 		err = mule_stick_cert_check(cert->p, cert->len, sender);
 	/* What a reader would reject is this user's to mend. */
