@@ -1209,6 +1209,8 @@ mule_stick_get(const struct mule_gpg_opts *gopts, const struct mule_stick *s,
 	gpgme_release(ctx);
 	if (!err)
 		err = mule_stick_updates_new(&r.updates, gopts);
+	if (!err)
+		mule_stick_updates_names(r.updates, mule_reporter_names(r.rep));
 	/* The journal's, and the record of the subkeys peers seal to. */
 	if (!err)
 		err = o->state_dir ? 0 : mule_state_dir(&state);

@@ -387,8 +387,14 @@ cmp_items(const void *a, const void *b)
 {
 	const struct mule_outbox_item *x = a, *y = b;
 
+	/* Oldest first, and in the order queued: "created" counts seconds,
+	 * and a script queues several items in one. */
 	if (x->created != y->created)
 		return x->created < y->created ? -1 : 1;
+	if (x->queued.tv_sec != y->queued.tv_sec)
+		return x->queued.tv_sec < y->queued.tv_sec ? -1 : 1;
+	if (x->queued.tv_nsec != y->queued.tv_nsec)
+		return x->queued.tv_nsec < y->queued.tv_nsec ? -1 : 1;
 	return strcmp(x->cid, y->cid);
 }
 
@@ -405,6 +411,7 @@ add_item(const struct mule_outbox *ob, const char *name, const char *cid,
 {
 	struct mule_outbox_item it, *tmp;
 	struct mule_error_record why;
+	struct stat st;
 	gpg_error_t err;
 
 	mule_error_clear();
@@ -424,6 +431,8 @@ add_item(const struct mule_outbox *ob, const char *name, const char *cid,
 		memcpy(it.cid, cid, 65);
 	}
 	it.on_stick = on_stick;
+	if (fstatat(ob->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		it.queued = st.st_mtim;
 	tmp = realloc(*list, (*n + 1) * sizeof *tmp);
 	if (!tmp) {
 		mule_outbox_item_release(&it);

@@ -43,6 +43,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <gpg-error.h>
 
 #include "stick/put.h"
@@ -68,6 +69,8 @@ struct mule_outbox_item {
 	int64_t created;
 	uint64_t split;
 	int on_stick;		/* CID.done: recorded as on a stick */
+	struct timespec queued;	/* the record's mtime: the order of items
+				 * queued within one second (not in it) */
 	char *bad;		/* the record is unusable: why (owned) */
 };
 

@@ -9,6 +9,7 @@
 #include <gcrypt.h>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "key/accept.h"
 #include "key/cert.h"
 #include "key/export.h"
@@ -16,6 +17,7 @@
 #include "key/keyring.h"
 #include "pgp/gpg.h"
 #include "stick/envelope.h"
+#include "stick/names.h"
 #include "stick/update.h"
 
 gpg_error_t
@@ -97,6 +99,7 @@ struct known {
 
 struct mule_stick_updates {
 	const struct mule_gpg_opts *gopts;
+	struct mule_stick_names *names;	/* learns each sender listed */
 	pthread_mutex_t lock;
 	struct known *known;
 	size_t nknown;
@@ -185,6 +188,13 @@ first_look(struct mule_stick_updates *u, const char *sender)
 	err = mule_gpg_ctx_new(&ctx, &binary);
 	if (!err)
 		err = mule_key_by_fpr(ctx, sender, &key);
+	/* The report names the sender: from this listing, not from a
+	 * listing of the whole keyring (a gpg run per get). */
+	if (!err && key && u->names) {
+		mule_parallel_lock();
+		mule_stick_names_learn(u->names, key);
+		mule_parallel_unlock();
+	}
 	if (!err && (!key || !mule_key_accepted(key))) {
 		err = remember(u, sender, NULL, 1);
 		goto leave;
@@ -236,6 +246,13 @@ merge(struct mule_stick_updates *u, const char *sender, const void *cert,
 	mule_accept_report_release(&r);
 	mule_candidate_free(c);
 	return err;
+}
+
+void
+mule_stick_updates_names(struct mule_stick_updates *u,
+    struct mule_stick_names *names)
+{
+	u->names = names;
 }
 
 gpg_error_t

@@ -53,6 +53,12 @@ gpg_error_t mule_stick_updates_new(struct mule_stick_updates **u,
     const struct mule_gpg_opts *gopts);
 void mule_stick_updates_free(struct mule_stick_updates *u);
 
+/* NAMES learns the user ID of every sender U lists (under
+ * mule_parallel_lock, as the report reads NAMES). */
+struct mule_stick_names;
+void mule_stick_updates_names(struct mule_stick_updates *u,
+    struct mule_stick_names *names);
+
 struct mule_stick_update_result {
 	int merged;		/* gpg imported it (it may have been
 				 * unchanged) */
