@@ -5,9 +5,11 @@
 #
 # Usage: sh bench/bundle.sh [quick]
 #
-# Two trees are made once: many small files (full: 10,000 files of 5000
+# Three trees are made once: many small files (full: 10,000 files of 5000
 # bytes in 50 directories, about 50 MB; quick: 2,000) and a few large ones
-# (full: 20 files of 50 MiB; quick: 5 files of 20 MiB), all incompressible.
+# (full: 20 files of 50 MiB; quick: 5 files of 20 MiB), all incompressible;
+# and small text files that compress like prose (full: 3,000 files of 0.5 to
+# 4 KiB in 10 directories, about 6.7 MiB; quick: 1,000), issue 19's line.
 # For each tree: create armoured against `tar -c | gpg -sea`, create
 # --binary against `gpgtar --encrypt --sign`, extract against
 # `gpg -d | tar -x`, and mule-bundle's own peak memory.  Every time is the
@@ -31,6 +33,7 @@ full)
 	SMALL_BYTES=5000	# ... of this many bytes each
 	NBIG=20		# large-file tree: files ...
 	BIG_MIB=50	# ... of this many MiB each
+	NTEXT=3000	# text tree: files of 512 to 4095 bytes (in 10 directories)
 	: "${RUNS:=5}"		# timed rounds, small-file tree
 	: "${BIG_RUNS:=3}"	# timed rounds, large-file tree
 	: "${MEM_RUNS:=3}"	# memory samples, small-file tree
@@ -41,6 +44,7 @@ quick)
 	SMALL_BYTES=5000
 	NBIG=5
 	BIG_MIB=20
+	NTEXT=1000
 	: "${RUNS:=3}"
 	: "${BIG_RUNS:=3}"
 	: "${MEM_RUNS:=3}"
@@ -95,7 +99,7 @@ SMALL=files
 per=$((NSMALL / 50))
 NSMALL=$((per * 50))
 say "mode $mode: $NSMALL files of $SMALL_BYTES bytes, $NBIG files of" \
-    "$BIG_MIB MiB; $RUNS runs"
+    "$BIG_MIB MiB, $NTEXT text files; $RUNS runs"
 mkdir "$D/$SMALL"
 k=0
 while [ $k -lt 50 ]; do
@@ -109,7 +113,79 @@ BIG=large
 mkdir "$D/$BIG"
 random $((NBIG * BIG_MIB * 1048576)) | split -b $((BIG_MIB * 1048576)) -a 2 -d - \
     "$D/$BIG/file-" || { say "split failed"; exit 2; }
-for t in "$SMALL $NSMALL" "$BIG $NBIG"; do
+
+# The text tree.  The text is bench/run.sh's: the same generator with the
+# same seed (so mawk, gawk and busybox awk each give their own, fixed
+# text), a vocabulary of 5000 made-up words with English letter
+# frequencies, drawn with a Zipf-like skew, in sentences and paragraphs
+# wrapped at 72 columns; gzip -6 makes it about 36% of its size (English is
+# 35-40%).  text BYTES writes at least BYTES of it.
+text() {
+	awk -v bytes="$1" -v nw=5000 -v ex=6 'BEGIN {
+	srand(20261126)
+	n = split("82 15 28 43 127 22 20 61 70 2 8 40 24 67 75 19 1 60 63 91 28 10 24 2 20 1", fr, " ")
+	for (i = 1; i <= n; i++) { cum += fr[i]; cf[i] = cum }
+	for (w = 1; w <= nw; w++) {
+		len = 2 + int(rand() * rand() * 9) + (w > 100) + (w > 1000)
+		s = ""
+		for (k = 0; k < len; k++) {
+			r = rand() * cum
+			for (i = 1; cf[i] < r; i++) ;
+			s = s substr("abcdefghijklmnopqrstuvwxyz", i, 1)
+		}
+		word[w] = s
+	}
+	out = 0; line = ""
+	while (out < bytes) {
+		nwords = 4 + int(rand() * 18)
+		for (k = 0; k < nwords; k++) {
+			x = word[1 + int(nw * rand() ^ ex)]
+			if (k == 0) x = toupper(substr(x, 1, 1)) substr(x, 2)
+			if (k == nwords - 1) x = x "."
+			else if (rand() < 0.08) x = x ","
+			if (length(line) + length(x) + 1 > 72) {
+				print line; out += length(line) + 1; line = x
+			} else
+				line = line == "" ? x : line " " x
+		}
+		if (rand() < 0.15) {
+			print line; print ""; out += length(line) + 2; line = ""
+		}
+	}
+	}'
+}
+# Cut into NTEXT files of whole lines, one after the other from the one
+# stream (no two files alike), each 512 to 4095 bytes (a size drawn with a
+# fixed seed, then the line that reaches it), dealt round the directories
+# dir0 ... dir9 as note-0000.txt ...
+TEXT=text
+mkdir "$D/$TEXT"
+k=0
+while [ $k -lt 10 ]; do
+	mkdir "$D/$TEXT/dir$k" || exit 2
+	k=$((k + 1))
+done
+text $((NTEXT * 4096)) | awk -v n="$NTEXT" -v top="$D/$TEXT" '
+	function next_file() {
+		if (out != "") close(out)
+		out = ""
+		if (f == n) return
+		out = sprintf("%s/dir%d/note-%04d.txt", top, f % 10, f)
+		want = 512 + int(rand() * (4096 - 512 - 73))
+		size = 0
+		f++
+	}
+	BEGIN { srand(20261206); next_file() }
+	out != "" {
+		print >out
+		size += length($0) + 1
+		if (size >= want) next_file()
+	}' || { say "text files: awk failed"; exit 2; }
+TEXT_KIB=$(du -sk --apparent-size "$D/$TEXT" | awk '{ print $1 }')
+TEXT_GZ=$(find "$D/$TEXT" -type f -exec cat {} + | gzip -6 | wc -c \
+    | awk -v k="$TEXT_KIB" '{ printf "%.0f%%", 100 * $1 / (k * 1024) }')
+say "text tree: $NTEXT files, $(mib "$TEXT_KIB"), compresses to $TEXT_GZ with gzip -6"
+for t in "$SMALL $NSMALL" "$BIG $NBIG" "$TEXT $NTEXT"; do
 	set -- $t
 	nf=$(find "$D/$1" -type f | wc -l)
 	if [ $((nf + 0)) -ne "$2" ]; then
@@ -306,6 +382,7 @@ bench_tree() {
 SMALL_LABEL="$NSMALL files"
 BIG_LABEL="$NBIG x $BIG_MIB MiB"
 bench_tree "$SMALL" "$SMALL_LABEL" "$NSMALL" "$RUNS" "$MEM_RUNS"
+bench_tree "$TEXT" "$NTEXT text files" "$NTEXT" "$RUNS" "$MEM_RUNS"
 bench_tree "$BIG" "$BIG_LABEL" "$NBIG" "$BIG_RUNS" "$BIG_MEM_RUNS"
 
 # ---------------------------------------------------------------- table
@@ -314,7 +391,8 @@ echo "mule-bundle benchmark ($mode): $(machine)," \
     "medians of $RUNS runs ($BIG_RUNS for the large files)"
 echo "$VERSION, binary built $BUILT; trees: $NSMALL files of $SMALL_BYTES bytes" \
     "($(du -sk --apparent-size "$D/$SMALL" | awk '{ printf "%.1f MiB", $1 / 1024 }'))," \
-    "$NBIG files of $BIG_MIB MiB"
+    "$NBIG files of $BIG_MIB MiB, $NTEXT text files of 512 to 4095 bytes" \
+    "($(mib "$TEXT_KIB"), $TEXT_GZ with gzip -6)"
 table
 echo "output sizes:"
 cat "$SIZES"
