@@ -114,46 +114,7 @@ mkdir "$D/$BIG"
 random $((NBIG * BIG_MIB * 1048576)) | split -b $((BIG_MIB * 1048576)) -a 2 -d - \
     "$D/$BIG/file-" || { say "split failed"; exit 2; }
 
-# The text tree.  The text is bench/run.sh's: the same generator with the
-# same seed (so mawk, gawk and busybox awk each give their own, fixed
-# text), a vocabulary of 5000 made-up words with English letter
-# frequencies, drawn with a Zipf-like skew, in sentences and paragraphs
-# wrapped at 72 columns; gzip -6 makes it about 36% of its size (English is
-# 35-40%).  text BYTES writes at least BYTES of it.
-text() {
-	awk -v bytes="$1" -v nw=5000 -v ex=6 'BEGIN {
-	srand(20261126)
-	n = split("82 15 28 43 127 22 20 61 70 2 8 40 24 67 75 19 1 60 63 91 28 10 24 2 20 1", fr, " ")
-	for (i = 1; i <= n; i++) { cum += fr[i]; cf[i] = cum }
-	for (w = 1; w <= nw; w++) {
-		len = 2 + int(rand() * rand() * 9) + (w > 100) + (w > 1000)
-		s = ""
-		for (k = 0; k < len; k++) {
-			r = rand() * cum
-			for (i = 1; cf[i] < r; i++) ;
-			s = s substr("abcdefghijklmnopqrstuvwxyz", i, 1)
-		}
-		word[w] = s
-	}
-	out = 0; line = ""
-	while (out < bytes) {
-		nwords = 4 + int(rand() * 18)
-		for (k = 0; k < nwords; k++) {
-			x = word[1 + int(nw * rand() ^ ex)]
-			if (k == 0) x = toupper(substr(x, 1, 1)) substr(x, 2)
-			if (k == nwords - 1) x = x "."
-			else if (rand() < 0.08) x = x ","
-			if (length(line) + length(x) + 1 > 72) {
-				print line; out += length(line) + 1; line = x
-			} else
-				line = line == "" ? x : line " " x
-		}
-		if (rand() < 0.15) {
-			print line; print ""; out += length(line) + 2; line = ""
-		}
-	}
-	}'
-}
+# The text tree: bench/lib.sh's text, the same as bench/run.sh's.
 # Cut into NTEXT files of whole lines, one after the other from the one
 # stream (no two files alike), each 512 to 4095 bytes (a size drawn with a
 # fixed seed, then the line that reaches it), dealt round the directories

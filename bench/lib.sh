@@ -280,3 +280,70 @@ summary() {
 	fi
 	exit 0
 }
+
+# text BYTES: at least BYTES of text with realistic compressibility, the
+# same every run (a fixed seed: mawk, gawk and busybox awk each give their
+# own, fixed text): a vocabulary of 5000 made-up words with English letter
+# frequencies, drawn with a Zipf-like skew, in sentences and paragraphs of
+# varying length wrapped at 72 columns.  gzip -6 makes it about 36% of its
+# size at about the speed it compresses real prose (English is 35-40%).
+text() {
+	awk -v bytes="$1" -v nw=5000 -v ex=6 'BEGIN {
+	srand(20261126)
+	n = split("82 15 28 43 127 22 20 61 70 2 8 40 24 67 75 19 1 60 63 91 28 10 24 2 20 1", fr, " ")
+	for (i = 1; i <= n; i++) { cum += fr[i]; cf[i] = cum }
+	for (w = 1; w <= nw; w++) {
+		len = 2 + int(rand() * rand() * 9) + (w > 100) + (w > 1000)
+		s = ""
+		for (k = 0; k < len; k++) {
+			r = rand() * cum
+			for (i = 1; cf[i] < r; i++) ;
+			s = s substr("abcdefghijklmnopqrstuvwxyz", i, 1)
+		}
+		word[w] = s
+	}
+	out = 0; line = ""
+	while (out < bytes) {
+		nwords = 4 + int(rand() * 18)
+		for (k = 0; k < nwords; k++) {
+			x = word[1 + int(nw * rand() ^ ex)]
+			if (k == 0) x = toupper(substr(x, 1, 1)) substr(x, 2)
+			if (k == nwords - 1) x = x "."
+			else if (rand() < 0.08) x = x ","
+			if (length(line) + length(x) + 1 > 72) {
+				print line; out += length(line) + 1; line = x
+			} else
+				line = line == "" ? x : line " " x
+		}
+		if (rand() < 0.15) {
+			print line; print ""; out += length(line) + 2; line = ""
+		}
+	}
+	}'
+}
+
+# two_homes: Alice's GnuPG home $AH and Bob's $BH (both set by the caller,
+# not existing yet), each with its own key without passphrase, the
+# other's public key imported and certified with a local signature (as a
+# user of mule-stick would), the trust database up to date and the agent
+# running; their fingerprints in ALICE and BOB, their public keys in
+# $T/alice.pub and $T/bob.pub.  Exits 2 if any of it fails.
+two_homes() {
+	mkdir -m 700 "$AH" "$BH"
+	gen_key "$AH" 'Alice <alice@example.org>' && gen_key "$BH" 'Bob <bob@example.org>' \
+	    || { say "key generation failed"; exit 2; }
+	ALICE=$(fpr_of "$AH" alice@example.org)
+	BOB=$(fpr_of "$BH" bob@example.org)
+	[ -n "$ALICE" ] && [ -n "$BOB" ] || { say "no fingerprints"; exit 2; }
+	gpg --homedir "$AH" --batch --export "$ALICE" >"$T/alice.pub" \
+	    && gpg --homedir "$BH" --batch --export "$BOB" >"$T/bob.pub" \
+	    && gpg --homedir "$AH" --batch -q --import "$T/bob.pub" 2>/dev/null \
+	    && gpg --homedir "$BH" --batch -q --import "$T/alice.pub" 2>/dev/null \
+	    && gpg --homedir "$AH" --batch --yes -q --quick-lsign-key "$BOB" >/dev/null 2>&1 \
+	    && gpg --homedir "$BH" --batch --yes -q --quick-lsign-key "$ALICE" >/dev/null 2>&1 \
+	    || { say "cannot exchange and certify the keys"; exit 2; }
+	for h in "$AH" "$BH"; do
+		gpg --homedir "$h" --batch --check-trustdb >/dev/null 2>&1
+		start_agent "$h"
+	done
+}

@@ -86,23 +86,7 @@ GPGME=$(dpkg-query -W -f '${Version}' libgpgme11 2>/dev/null) || GPGME=
 # certifies it with a local signature.
 LOAD0=$(loadavg)
 say "mode $mode: $NCALLS calls per loop, $RUNS rounds"
-mkdir -m 700 "$AH" "$BH"
-gen_key "$AH" 'Alice <alice@example.org>' && gen_key "$BH" 'Bob <bob@example.org>' \
-    || { say "key generation failed"; exit 2; }
-ALICE=$(fpr_of "$AH" alice@example.org)
-BOB=$(fpr_of "$BH" bob@example.org)
-[ -n "$ALICE" ] && [ -n "$BOB" ] || { say "no fingerprints"; exit 2; }
-gpg --homedir "$AH" --batch --export "$ALICE" >"$T/alice.pub" \
-    && gpg --homedir "$BH" --batch --export "$BOB" >"$T/bob.pub" \
-    && gpg --homedir "$AH" --batch -q --import "$T/bob.pub" 2>/dev/null \
-    && gpg --homedir "$BH" --batch -q --import "$T/alice.pub" 2>/dev/null \
-    && gpg --homedir "$AH" --batch --yes -q --quick-lsign-key "$BOB" >/dev/null 2>&1 \
-    && gpg --homedir "$BH" --batch --yes -q --quick-lsign-key "$ALICE" >/dev/null 2>&1 \
-    || { say "cannot exchange and certify the keys"; exit 2; }
-for h in "$AH" "$BH"; do
-	gpg --homedir "$h" --batch --check-trustdb >/dev/null 2>&1
-	start_agent "$h"
-done
+two_homes
 
 # ---------------------------------------------------------------- data
 # The message: 16 lines of 63 characters and a newline, 1024 bytes of

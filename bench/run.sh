@@ -101,44 +101,10 @@ D=$T/data
 mkdir "$D"
 head -c $((SIZE_MIB * 1048576)) /dev/urandom >"$D/random"
 
-# Text with realistic compressibility: a vocabulary of 5000 made-up words
-# with English letter frequencies, drawn with a Zipf-like skew, in sentences
-# and paragraphs of varying length wrapped at 72 columns.  gzip -6 makes it
-# about 36% of its size at about the speed it compresses real prose (English
-# is 35-40%).  A 4 MiB block is generated and repeated; the repeats are far
-# beyond deflate's 32 KiB window, so they do not make it easier to compress.
-awk -v bytes=4194304 -v nw=5000 -v ex=6 'BEGIN {
-	srand(20261126)
-	n = split("82 15 28 43 127 22 20 61 70 2 8 40 24 67 75 19 1 60 63 91 28 10 24 2 20 1", fr, " ")
-	for (i = 1; i <= n; i++) { cum += fr[i]; cf[i] = cum }
-	for (w = 1; w <= nw; w++) {
-		len = 2 + int(rand() * rand() * 9) + (w > 100) + (w > 1000)
-		s = ""
-		for (k = 0; k < len; k++) {
-			r = rand() * cum
-			for (i = 1; cf[i] < r; i++) ;
-			s = s substr("abcdefghijklmnopqrstuvwxyz", i, 1)
-		}
-		word[w] = s
-	}
-	out = 0; line = ""
-	while (out < bytes) {
-		nwords = 4 + int(rand() * 18)
-		for (k = 0; k < nwords; k++) {
-			x = word[1 + int(nw * rand() ^ ex)]
-			if (k == 0) x = toupper(substr(x, 1, 1)) substr(x, 2)
-			if (k == nwords - 1) x = x "."
-			else if (rand() < 0.08) x = x ","
-			if (length(line) + length(x) + 1 > 72) {
-				print line; out += length(line) + 1; line = x
-			} else
-				line = line == "" ? x : line " " x
-		}
-		if (rand() < 0.15) {
-			print line; print ""; out += length(line) + 2; line = ""
-		}
-	}
-}' | head -c 4194304 >"$D/text.block"
+# Text with realistic compressibility (bench/lib.sh, text): a 4 MiB block
+# generated and repeated; the repeats are far beyond deflate's 32 KiB
+# window, so they do not make it easier to compress.
+text 4194304 | head -c 4194304 >"$D/text.block"
 : >"$D/text"
 k=0
 while [ $k -lt $((SIZE_MIB / 4)) ]; do

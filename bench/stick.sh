@@ -77,23 +77,7 @@ VERSION=$("$STICK" --version 2>/dev/null | head -1)
 # ---------------------------------------------------------------- keys
 # Each side generates its own key, imports the other's public key and
 # certifies it with a local signature (as a user of mule-stick would).
-mkdir -m 700 "$AH" "$BH"
-gen_key "$AH" 'Alice <alice@example.org>' && gen_key "$BH" 'Bob <bob@example.org>' \
-    || { say "key generation failed"; exit 2; }
-ALICE=$(fpr_of "$AH" alice@example.org)
-BOB=$(fpr_of "$BH" bob@example.org)
-[ -n "$ALICE" ] && [ -n "$BOB" ] || { say "no fingerprints"; exit 2; }
-gpg --homedir "$AH" --batch --export "$ALICE" >"$T/alice.pub" \
-    && gpg --homedir "$BH" --batch --export "$BOB" >"$T/bob.pub" \
-    && gpg --homedir "$AH" --batch -q --import "$T/bob.pub" 2>/dev/null \
-    && gpg --homedir "$BH" --batch -q --import "$T/alice.pub" 2>/dev/null \
-    && gpg --homedir "$AH" --batch --yes -q --quick-lsign-key "$BOB" >/dev/null 2>&1 \
-    && gpg --homedir "$BH" --batch --yes -q --quick-lsign-key "$ALICE" >/dev/null 2>&1 \
-    || { say "cannot exchange and certify the keys"; exit 2; }
-for h in "$AH" "$BH"; do
-	gpg --homedir "$h" --batch --check-trustdb >/dev/null 2>&1
-	start_agent "$h"
-done
+two_homes
 # The same user IDs on both sides (each side looks the keys up).
 R=bob@example.org
 U=alice@example.org
