@@ -40,7 +40,7 @@ packet|pgp/packet.c core/stream.c core/error.c core/cleanup.c|gpg-error|
 clearsig|pgp/clearsig.c core/stream.c core/error.c core/cleanup.c|gpg-error|
 manifest|pgp/manifest.c core/strlist.c core/text.c core/stream.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 digests|pgp/manifest.c core/strlist.c core/text.c core/stream.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
-status|pgp/status.c pgp/policy.c pgp/keyname.c pgp/keys.c pgp/keyfile.c pgp/gpg.c pgp/packet.c core/fd.c core/testhook.c core/stream.c core/strlist.c core/secret.c core/text.c core/error.c core/cleanup.c|gpgme libgcrypt gpg-error -lm|
+status|pgp/status.c pgp/policy.c pgp/keyname.c pgp/keys.c pgp/keyfile.c pgp/armor.c pgp/gpg.c pgp/packet.c core/fd.c core/testhook.c core/stream.c core/strlist.c core/secret.c core/text.c core/error.c core/cleanup.c|gpgme libgcrypt gpg-error -lm|
 envelope|stick/envelope.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 outbox|stick/outbox.c stick/folder.c core/state.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 journal|stick/journal.c core/record.c core/state.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
