@@ -25,6 +25,7 @@ MULE_TESTS += tests/t-hostile.sh tests/t-stick-gaps.sh tests/t-bundle-hostile.sh
 	tests/t-key-fat.sh \
 	tests/t-stick-races.sh tests/t-regressions.sh tests/t-output.sh \
 	tests/t-stick-usage.sh tests/t-smoke.sh tests/t-fuzz-replay.sh \
+	tests/t-fuzz-lists.sh \
 	tests/t-layers.sh tests/t-qr.sh tests/t-qr-refused.sh tests/t-qr-status.sh \
 	tests/t-qr-armor.sh tests/t-cli.sh tests/t-errors.sh \
 	tests/t-completions.sh

@@ -1,6 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# run.sh [SECONDS [JOBS [NAME...]]] - build every fuzz harness of
+# run.sh [SECONDS [JOBS [NAME...]]] | run.sh --sources
+#
+# Build every fuzz harness of
 # contrib/fuzz (or only those NAMEd) with clang's libFuzzer (ASan and UBSan
 # on), run each for SECONDS (default 60), JOBS at a time (default 2), and
 # print per harness: executions a second, coverage (edges and features),
@@ -14,6 +16,7 @@
 # contrib/fuzz/corpus/NAME/ to keep it as a regression input, which
 # "make check" replays (tests/t-fuzz-replay.sh).
 set -eu
+first=${1:-}
 secs=${1:-60}
 jobs=${2:-2}
 [ $# -gt 2 ] && shift 2 || set --
@@ -22,14 +25,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=${FUZZ_OUT:-$here/build}
 CC=${CC:-clang}
-if [ ! -f "$top/config.h" ]; then
-	echo "run.sh: configure the tree first (./autogen.sh && ./configure)" >&2
-	exit 2
-fi
-if ! command -v "$CC" >/dev/null 2>&1; then
-	echo "run.sh: $CC not found (Debian: apt-get install clang libclang-rt-14-dev)" >&2
-	exit 2
-fi
 
 # NAME|SOURCES (below src/lib)|LIBRARIES (pkg-config names or -l flags)|OPTIONS
 harnesses() {
@@ -55,6 +50,38 @@ qr-parts|qr/ur.c qr/fountain.c qr/xoshiro.c qr/bytewords.c qr/cbor.c qr/crc32.c 
 TABLE
 }
 
+# sources SRCS: the files below src/lib a harness is built from: SRCS,
+# and what every harness needs with them (each reports through
+# core/error.c, which hides the progress line before it prints), once.
+sources() {
+	srcs_out=""
+	for s in $1 core/progress.c core/testhook.c; do
+		case " $srcs_out " in
+		*" $s "*) continue ;;
+		esac
+		srcs_out="$srcs_out $s"
+	done
+	printf '%s\n' "${srcs_out# }"
+}
+
+# --sources: "NAME FILE..." for every harness, and nothing else
+# (tests/t-fuzz-lists.sh checks them against the objects of a build).
+if [ "$first" = --sources ]; then
+	harnesses | while IFS='|' read -r name srcs rest; do
+		printf '%s %s\n' "$name" "$(sources "$srcs")"
+	done
+	exit 0
+fi
+
+if [ ! -f "$top/config.h" ]; then
+	echo "run.sh: configure the tree first (./autogen.sh && ./configure)" >&2
+	exit 2
+fi
+if ! command -v "$CC" >/dev/null 2>&1; then
+	echo "run.sh: $CC not found (Debian: apt-get install clang libclang-rt-14-dev)" >&2
+	exit 2
+fi
+
 # libs LIST: the link flags of LIST.
 libs() {
 	for l in $1; do
@@ -78,12 +105,7 @@ cflags() {
 build() {
 	name=$1 srcs=$2 deps=$3
 	files=""
-	# Every harness reports through core/error.c, which hides the
-	# progress line before it prints: the core those need comes with it.
-	for s in $srcs core/progress.c core/testhook.c; do
-		case " $files " in
-		*" $top/src/lib/$s "*) continue ;;
-		esac
+	for s in $(sources "$srcs"); do
 		files="$files $top/src/lib/$s"
 	done
 	mkdir -p "$out/$name"
