@@ -188,6 +188,29 @@ else
 	not_ok "... and opened with --allow-unsigned"
 fi
 
+# --- what is inside the encryption must be signed data -------------------------------------
+# gpg --no-literal encrypts its input as the packet stream itself, so the
+# inside of these is an armoured message, a clear-signed text and a
+# binary encrypted message, not a literal.  mule-open checks the start of
+# what it decrypted at the verifying gpg's first read (issue 19 moved it
+# there, to let the two gpg runs overlap): each is still refused with
+# exit 1, and nothing is released, to standard output or -o.
+mule-sign "$T/plain" >"$T/inner-clear.asc" 2>/dev/null
+cp "$T/c-fd.asc" "$T/inner-armour.asc"
+gpg --batch -q --dearmor -o "$T/inner-bin.gpg" "$T/c-fd.asc" 2>/dev/null
+for inner in inner-clear.asc inner-armour.asc inner-bin.gpg; do
+	gpg --batch -q --yes --no-literal --compress-algo none \
+	    --pinentry-mode loopback --passphrase "$SYM" -c \
+	    -o "$T/nl-$inner.gpg" "$T/$inner" 2>/dev/null ||
+	    { not_ok "gpg --no-literal -c of $inner"; continue; }
+	if refused_by mule-open 1 "$T/nl-$inner.gpg" --passphrase-file \
+	    "$T/sym.pass" && grep -q 'holds no signed data' "$T/err"; then
+		ok "an encryption holding $inner, not a literal: exit 1, nothing released"
+	else
+		failed "an encryption holding $inner, not a literal: exit 1, nothing released"
+	fi
+done
+
 # --- no passphrase anywhere ----------------------------------------------------------------
 # Every file under $T but the ones this script wrote the passphrases into.
 leaks() {
