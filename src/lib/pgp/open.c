@@ -51,16 +51,18 @@ is_passphrase_trouble(gpg_error_t e)
 static gpg_error_t
 explain_key_passphrase(gpgme_ctx_t ctx, const struct mule_verify_status *st)
 {
-	char *name = st->key_fpr[0] ? mule_keyname(ctx, st->key_fpr, 1)
-	    : NULL;
-	gpg_error_t err;
+	const char *fpr = st->key_fpr[0] ? st->key_fpr : NULL;
+	char *name = fpr ? mule_keyname(ctx, fpr, 1) : NULL;
 	gpg_err_code_t code = gpg_err_code(st->key_error);
+	gpg_error_t err;
 
-	err = mule_keyname_locked(code == GPG_ERR_BAD_PASSPHRASE
-	    || code == GPG_ERR_CANCELED || code == GPG_ERR_FULLY_CANCELED
-	    ? code : GPG_ERR_NO_PIN_ENTRY, name || st->key_fpr[0] ? "the key"
-	    : "the key for this message", name ? name : st->key_fpr[0]
-	    ? st->key_fpr : NULL);
+	/* mule_keyname_locked tells a wrong passphrase and Cancel apart;
+	 * every other trouble is that nobody could be asked. */
+	if (code != GPG_ERR_BAD_PASSPHRASE && code != GPG_ERR_CANCELED
+	    && code != GPG_ERR_FULLY_CANCELED)
+		code = GPG_ERR_NO_PIN_ENTRY;
+	err = mule_keyname_locked(code, fpr ? "the key"
+	    : "the key for this message", name ? name : fpr);
 	free(name);
 	return err;
 }
@@ -71,19 +73,14 @@ explain_key_passphrase(gpgme_ctx_t ctx, const struct mule_verify_status *st)
 static int
 secret_gone(gpgme_ctx_t like, const char *keyid, char fpr[41])
 {
-	gpgme_engine_info_t e = gpgme_ctx_get_engine_info(like);
-	struct mule_gpg_opts o = { 0 };
 	struct mule_error_record saved;
 	gpgme_ctx_t ctx = NULL;
 	gpgme_subkey_t s;
 	gpgme_key_t k;
 	int gone = 0;
 
-	while (e && e->protocol != GPGME_PROTOCOL_OpenPGP)
-		e = e->next;
-	o.homedir = e ? e->home_dir : NULL;
 	mule_error_save(&saved);
-	if (!mule_gpg_ctx_new(&ctx, &o)
+	if (!mule_keyname_ctx(like, &ctx)
 	    && !gpgme_op_keylist_start(ctx, keyid, 1)) {
 		while (!gone && !gpgme_op_keylist_next(ctx, &k)) {
 			for (s = k->subkeys; k->secret && s; s = s->next)

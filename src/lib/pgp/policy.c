@@ -195,7 +195,7 @@ impersonation(gpgme_ctx_t keyctx, const char *primary)
 		return 0;
 	mule_error_save(&saved);
 	if (mule_keyname_ctx(keyctx, &ctx)
-	    || gpgme_get_key(ctx, primary, &signer, 0)
+	    || mule_key_get(ctx, primary, 0, &signer)
 	    || gpgme_op_keylist_start(ctx, NULL, 0))
 		goto leave;
 	while (!c && !gpgme_op_keylist_next(ctx, &k)) {
