@@ -245,6 +245,14 @@ expect_fail "an expired recipient by -R is exit 2" 2 \
 check "... naming the file and the key" \
     grep -q "error: key file $T/old-key.pgp: key $OLD cannot encrypt" "$T/err"
 check "... and no temporary file name" sh -c '! grep -q "mule-key-" "$1"' sh "$T/err"
+mkdir "$T/stick-old" && mule-stick init "$T/stick-old" >/dev/null 2>&1 ||
+    { echo "Bail out! cannot lay out a stick"; exit 99; }
+expect_fail "mule-stick put -R with the expired key file is exit 2" 2 \
+    mule-stick put "$T/stick-old" -R "$T/old-key.pgp" "$T/plain"
+check "... naming the file and the key, not the private copy" sh -c \
+    'grep -q "error: key file $1: key $2 cannot encrypt" "$3" && ! grep -q "mule-key-" "$3"' \
+    sh "$T/old-key.pgp" "$OLD" "$T/err"
+check "... and nothing on the stick" [ -z "$(find "$T/stick-old/MULE" -name '*.gpg*')" ]
 expect_fail "a message signed by a key that has expired since is exit 1" 1 \
     mule-open "$T/from-old.gpg"
 check "... naming the key, with a hint" names_fpr_with_hint "$OLD"

@@ -23,6 +23,7 @@
 
 struct mule_keyfile {
 	char fpr[41];
+	char *name;		/* the file as the user named it */
 	char *copy;
 	int slot;
 };
@@ -241,6 +242,10 @@ mule_keyfile_open(gpgme_ctx_t ctx, const char *file, struct mule_keyfile **out)
 	if (!kf)
 		return gpg_error_from_syserror();
 	kf->slot = -1;
+	if (!(kf->name = strdup(file))) {
+		free(kf);
+		return gpg_error_from_syserror();
+	}
 	err = slurp(file, &buf, &len);
 	/* gpg-agent would keep a secret key it is shown: refuse it first. */
 	if (!err && mule_keyfile_holds_secret(buf, len))
@@ -279,6 +284,12 @@ mule_keyfile_fpr(const struct mule_keyfile *kf)
 }
 
 const char *
+mule_keyfile_name(const struct mule_keyfile *kf)
+{
+	return kf->name;
+}
+
+const char *
 mule_keyfile_copy(const struct mule_keyfile *kf)
 {
 	return kf->copy;
@@ -293,5 +304,6 @@ mule_keyfile_free(struct mule_keyfile *kf)
 		unlink(kf->copy);
 	mule_cleanup_forget(kf->slot);
 	free(kf->copy);
+	free(kf->name);
 	free(kf);
 }

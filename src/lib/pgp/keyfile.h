@@ -24,7 +24,11 @@ gpg_error_t mule_keyfile_open(gpgme_ctx_t ctx, const char *file,
 /* The primary fingerprint of the key (40 upper-case hex digits). */
 const char *mule_keyfile_fpr(const struct mule_keyfile *kf);
 
-/* The private copy for GPGME's recipient string (a "--file" line). */
+/* The file as the user named it, for messages. */
+const char *mule_keyfile_name(const struct mule_keyfile *kf);
+
+/* The private copy for GPGME's recipient string (a "--file" line): never
+ * shown to the user. */
 const char *mule_keyfile_copy(const struct mule_keyfile *kf);
 
 /* Remove the copy and free KF.  NULL is fine. */

@@ -17,32 +17,27 @@
 
 #define SAMPLE_SIZE (64 * 1024)
 
-/* A recipient gpg refused, named as it was given to gpg: for a key file
- * that is the path of our private copy, which must not be shown (issue
- * 18): name the user's file and the key in it instead. */
+/* The error for the key file whose private copy gpg refused as the
+ * recipient GIVEN (the name gpg was given), or 0 if GIVEN is no copy of
+ * ours.  The copy's path must not be shown (issue 18): the user's file
+ * and the key in it are. */
 static gpg_error_t
 explain_key_file(const char *given, gpg_error_t reason,
-    const struct mule_seal_opts *o, struct mule_keyfile *const *opened)
+    struct mule_keyfile *const *kfs, size_t n)
 {
 	char hint[300];
 	size_t i;
 
-	for (i = 0; i < o->nrecipient_files; i++)
-		if (opened[i] && !strcmp(given, mule_keyfile_copy(opened[i]))) {
-			snprintf(hint, sizeof hint, "check the key with: gpg "
-			    "--show-keys %s", o->recipient_files[i]);
-			return mule_error_set(mule_fail_code(
-			    GPG_ERR_UNUSABLE_PUBKEY), hint, "key file %s: key "
-			    "%s cannot encrypt (%s)", o->recipient_files[i],
-			    mule_keyfile_fpr(opened[i]), gpg_strerror(reason));
-		}
-	for (i = 0; i < o->nkeyfiles; i++)
-		if (!strcmp(given, mule_keyfile_copy(o->keyfiles[i])))
-			return mule_error_set(mule_fail_code(
-			    GPG_ERR_UNUSABLE_PUBKEY), NULL, "recipient %s (from "
-			    "a key file) cannot encrypt (%s)",
-			    mule_keyfile_fpr(o->keyfiles[i]),
-			    gpg_strerror(reason));
+	for (i = 0; i < n; i++) {
+		if (!kfs[i] || strcmp(given, mule_keyfile_copy(kfs[i])))
+			continue;
+		snprintf(hint, sizeof hint, "check the key with: gpg "
+		    "--show-keys %s", mule_keyfile_name(kfs[i]));
+		return mule_error_set(mule_fail_code(GPG_ERR_UNUSABLE_PUBKEY),
+		    hint, "key file %s: key %s cannot encrypt (%s)",
+		    mule_keyfile_name(kfs[i]), mule_keyfile_fpr(kfs[i]),
+		    gpg_strerror(reason));
+	}
 	return 0;
 }
 
@@ -54,12 +49,14 @@ explain_failure(gpgme_ctx_t ctx, gpg_error_t err,
 	gpgme_encrypt_result_t eres = gpgme_op_encrypt_result(ctx);
 	const char *fpr;
 	char hint[80];
-	gpg_error_t named;
+	gpg_error_t named, reason;
 
 	if (eres && eres->invalid_recipients) {
 		fpr = eres->invalid_recipients->fpr;
-		if (fpr && (named = explain_key_file(fpr,
-		    eres->invalid_recipients->reason, o, opened)))
+		reason = eres->invalid_recipients->reason;
+		if (fpr && ((named = explain_key_file(fpr, reason, opened,
+		    o->nrecipient_files)) || (named = explain_key_file(fpr,
+		    reason, o->keyfiles, o->nkeyfiles))))
 			return named;
 		snprintf(hint, sizeof hint, "check the key with: gpg "
 		    "--list-keys %s", fpr ? fpr : "");
