@@ -30,8 +30,8 @@ CC=${CC:-clang}
 harnesses() {
 	cat <<'TABLE'
 dearmor|pgp/armor.c core/stream.c core/error.c core/cleanup.c core/secret.c core/text.c|libgcrypt gpg-error -lm|
-grammar|pgp/grammar.c pgp/packet.c core/stream.c core/error.c core/cleanup.c|gpg-error zlib -lbz2|
-packet|pgp/packet.c core/stream.c core/error.c core/cleanup.c|gpg-error|
+grammar|pgp/grammar.c pgp/packet.c core/stream.c core/error.c core/cleanup.c|libgcrypt gpg-error zlib -lbz2|
+packet|pgp/packet.c core/stream.c core/error.c core/cleanup.c|libgcrypt gpg-error|
 clearsig|pgp/clearsig.c core/stream.c core/error.c core/cleanup.c|gpg-error|
 manifest|pgp/manifest.c core/strlist.c core/text.c core/stream.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 digests|pgp/manifest.c core/strlist.c core/text.c core/stream.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
@@ -44,7 +44,7 @@ receipt|stick/receipt.c stick/sent.c core/record.c core/state.c core/nameset.c c
 sequence|stick/sequence.c core/record.c core/state.c core/nameset.c core/fd.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 parts|tar/parts.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 tar|tar/read.c tar/tar.c tar/staging.c pgp/manifest.c core/strlist.c core/nameset.c core/fd.c core/output.c core/tempname.c core/hold.c core/secret.c core/testhook.c core/progress.c core/stream.c core/text.c core/error.c core/cleanup.c|libarchive libgcrypt gpg-error -lm|
-cert|key/cert.c core/secret.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
+cert|key/cert.c pgp/packet.c core/stream.c core/secret.c core/text.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 ur|qr/ur.c qr/fountain.c qr/xoshiro.c qr/bytewords.c qr/cbor.c qr/crc32.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 qr-parts|qr/ur.c qr/fountain.c qr/xoshiro.c qr/bytewords.c qr/cbor.c qr/crc32.c core/error.c core/cleanup.c|libgcrypt gpg-error -lm|
 TABLE

@@ -7,11 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gcrypt.h>
-
 #include "core/error.h"
 #include "core/text.h"
 #include "key/cert.h"
+#include "pgp/packet.h"
 
 #define TAG_SIG		2
 #define TAG_SECKEY	5
@@ -261,8 +260,6 @@ read_key(struct cursor body, struct mule_cert_key *k,
 {
 	struct cursor c = body;
 	const unsigned char *head;
-	unsigned char prefix[3];
-	gcry_md_hd_t md;
 	gpg_error_t err;
 
 	if (c.n < 1)
@@ -281,18 +278,11 @@ read_key(struct cursor body, struct mule_cert_key *k,
 	k->algo = head[5];
 	if ((err = read_key_material(&c, k->algo, &k->bits, &k->exp_bits)))
 		return err;
-	/* The v4 fingerprint hashes the length in two bytes. */
-	if (body.n > 0xffff)
+	err = mule_packet_v4_fpr(body.p, body.n, fpr);
+	if (gpg_err_code(err) == GPG_ERR_TOO_LARGE)
 		return malformed("a key packet of more than 65535 bytes");
-	prefix[0] = 0x99;
-	prefix[1] = (unsigned char)(body.n >> 8);
-	prefix[2] = (unsigned char)body.n;
-	if ((err = gcry_md_open(&md, GCRY_MD_SHA1, 0)))
+	if (err)
 		return err;
-	gcry_md_write(md, prefix, sizeof prefix);
-	gcry_md_write(md, body.p, body.n);
-	memcpy(fpr, gcry_md_read(md, GCRY_MD_SHA1), FPR_LEN);
-	gcry_md_close(md);
 	mule_hex_encode_upper(k->fpr, fpr, FPR_LEN);
 	return 0;
 }

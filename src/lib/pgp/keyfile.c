@@ -9,11 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <gcrypt.h>
-
 #include "core/cleanup.h"
 #include "core/error.h"
 #include "core/fd.h"
+#include "core/text.h"
 #include "pgp/armor.h"
 #include "pgp/keyfile.h"
 #include "pgp/packet.h"
@@ -129,9 +128,8 @@ local_keys(unsigned char *file, size_t len, char fpr[41])
 	struct mule_membuf bin = { NULL, 0, 0, KEYFILE_MAX, "a key file" };
 	struct mule_error_record saved;
 	const unsigned char *buf = file, *body;
-	unsigned char digest[20], head[3];
-	size_t body_len, i;
-	gcry_md_hd_t md;
+	unsigned char digest[20];
+	size_t body_len;
 	int n;
 
 	if (mule_dearmor_detect_kind(buf, len, MULE_ARMOR_PUBLIC_KEY)) {
@@ -145,23 +143,11 @@ local_keys(unsigned char *file, size_t len, char fpr[41])
 		len = bin.len;
 	}
 	n = mule_packet_public_keys(buf, len, &body, &body_len);
-	if (n >= 1 && (body_len < 1 || body[0] != 4 || body_len > 0xffff))
+	if (n >= 1 && (body_len < 1 || body[0] != 4
+	    || mule_packet_v4_fpr(body, body_len, digest)))
 		n = -1;
-	if (n >= 1) {
-		head[0] = 0x99;
-		head[1] = (unsigned char)(body_len >> 8);
-		head[2] = (unsigned char)body_len;
-		if (gcry_md_open(&md, GCRY_MD_SHA1, 0))
-			n = -1;
-		else {
-			gcry_md_write(md, head, sizeof head);
-			gcry_md_write(md, body, body_len);
-			memcpy(digest, gcry_md_read(md, GCRY_MD_SHA1), 20);
-			gcry_md_close(md);
-			for (i = 0; i < 20; i++)
-				snprintf(fpr + 2 * i, 3, "%02X", digest[i]);
-		}
-	}
+	if (n >= 1)
+		mule_hex_encode_upper(fpr, digest, sizeof digest);
 	free(bin.p);
 	return n;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gcrypt.h>
+
 #include "core/error.h"
 #include "pgp/packet.h"
 
@@ -111,6 +113,29 @@ mule_packet_public_keys(const unsigned char *buf, size_t len,
 		off += hlen + body;
 	}
 	return n;
+}
+
+gpg_error_t
+mule_packet_v4_fpr(const unsigned char *body, size_t len,
+    unsigned char fpr[20])
+{
+	unsigned char prefix[3];
+	gcry_md_hd_t md;
+	gpg_error_t err;
+
+	/* The v4 fingerprint hashes the length in two bytes. */
+	if (len > 0xffff)
+		return gpg_error(GPG_ERR_TOO_LARGE);
+	prefix[0] = 0x99;
+	prefix[1] = (unsigned char)(len >> 8);
+	prefix[2] = (unsigned char)len;
+	if ((err = gcry_md_open(&md, GCRY_MD_SHA1, 0)))
+		return err;
+	gcry_md_write(md, prefix, sizeof prefix);
+	gcry_md_write(md, body, len);
+	memcpy(fpr, gcry_md_read(md, GCRY_MD_SHA1), 20);
+	gcry_md_close(md);
+	return 0;
 }
 
 int

@@ -41,6 +41,12 @@ int mule_packet_count_signatures(const unsigned char *buf, size_t len);
 int mule_packet_public_keys(const unsigned char *buf, size_t len,
     const unsigned char **first, size_t *first_len);
 
+/* The binary v4 fingerprint (SHA-1 of 0x99, the length in two bytes and
+ * the body) of the public-key packet whose body is the LEN bytes at BODY;
+ * GPG_ERR_TOO_LARGE if LEN does not fit in two bytes. */
+gpg_error_t mule_packet_v4_fpr(const unsigned char *body, size_t len,
+    unsigned char fpr[20]);
+
 /* Whether the packets at BUF (as far as they parse) include a secret
  * key or secret subkey. */
 int mule_packet_has_secret(const unsigned char *buf, size_t len);
