@@ -185,13 +185,17 @@ mule_stick_open(struct mule_stick *s, const char *path)
 		    path, strerror(errno));
 	err = sub_dir(root, s->mule, "MULE", 0, &s->fd);
 	close(root);
-	if (err || s->fd < 0) {
-		mule_error_clear();
+	/* The hint for a folder that is no stick (yet), its path in full
+	 * unless that is too long for a line. */
+	if (strlen(path) < 400)
 		snprintf(hint, sizeof hint, "lay it out with: mule-stick init "
 		    "%s", path);
-		return mule_error_set(mule_fail_code(GPG_ERR_ENOENT),
-		    strlen(path) < 400 ? hint : "lay it out with mule-stick "
-		    "init", "%s: no MULE folder (not a mule stick?)", path);
+	else
+		snprintf(hint, sizeof hint, "lay it out with mule-stick init");
+	if (err || s->fd < 0) {
+		mule_error_clear();
+		return mule_error_set(mule_fail_code(GPG_ERR_ENOENT), hint,
+		    "%s: no MULE folder (not a mule stick?)", path);
 	}
 	/* Looked at before it is opened: a device planted there must not
 	 * even be opened. */
@@ -201,13 +205,10 @@ mule_stick_open(struct mule_stick *s, const char *path)
 	n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
 	if (fd >= 0)
 		close(fd);
-	snprintf(hint, sizeof hint, "lay it out with: mule-stick init %s",
-	    path);
 	if (n != (ssize_t)strlen(VERSION_TEXT) || memcmp(buf, VERSION_TEXT, (size_t)n))
 		return mule_error_set(mule_fail_code(GPG_ERR_UNSUPPORTED_PROTOCOL),
-		    strlen(path) < 400 ? hint : "lay it out with mule-stick "
-		    "init",
-		    "%s: MULE/VERSION is missing or not \"mule-stick 1\"", path);
+		    hint, "%s: MULE/VERSION is missing or not \"mule-stick 1\"",
+		    path);
 	return 0;
 }
 

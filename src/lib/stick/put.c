@@ -150,7 +150,6 @@ static gpg_error_t
 hashing_write(void *arg, const void *buf, size_t n)
 {
 	struct hashing *h = arg;
-
 	gpg_error_t err;
 
 	gcry_md_write(h->md, buf, n);
