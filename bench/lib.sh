@@ -57,6 +57,21 @@ cleanup() {
 	rm -rf "$T"
 }
 
+# built_times FILE...: when the FILEs were built: one time if all were
+# built in the same minute, else "NAME TIME" for each, comma-separated.
+built_times() {
+	bt_all=
+	for bt_f; do
+		bt_all="$bt_all$(basename "$bt_f") $(built_time "$bt_f")
+"
+	done
+	if [ "$(printf '%s' "$bt_all" | cut -d' ' -f2- | sort -u | wc -l)" -eq 1 ]; then
+		printf '%s' "$bt_all" | head -1 | cut -d' ' -f2-
+	else
+		printf '%s' "$bt_all" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $0 }'
+	fi
+}
+
 # built_time FILE: when FILE was built (its mtime, to the minute, UTC).
 built_time() { date -u -r "$1" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?'; }
 
@@ -322,8 +337,22 @@ text() {
 	}'
 }
 
-# two_homes: Alice's GnuPG home $AH and Bob's $BH (both set by the caller,
-# not existing yet), each with its own key without passphrase, the
+# two_home_paths: where two_homes puts Alice's and Bob's GnuPG homes (AH,
+# BH) and their XDG_STATE_HOME (AS for Alice's puts, with the sequence
+# numbers; BS for Bob's gets, with the journal), all in $T; no GNUPGHOME
+# of the caller's is used, and an exit stops both agents and removes $T.
+two_home_paths() {
+	AH=$T/alice-gnupg
+	BH=$T/bob-gnupg
+	AS=$T/alice-state
+	BS=$T/bob-state
+	unset GNUPGHOME
+	trap 'cleanup "$AH" "$BH"' EXIT
+	trap 'exit 130' INT TERM HUP
+}
+
+# two_homes: Alice's GnuPG home $AH and Bob's $BH (two_home_paths), each
+# with its own key without passphrase, the
 # other's public key imported and certified with a local signature (as a
 # user of mule-stick would), the trust database up to date and the agent
 # running; their fingerprints in ALICE and BOB, their public keys in

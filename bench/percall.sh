@@ -58,25 +58,9 @@ need_ns_date
 
 START=$(date +%s)
 make_tmpdir
-AH=$T/alice-gnupg	# Alice's GnuPG home: her secret key, Bob's public key
-BH=$T/bob-gnupg		# Bob's: his secret key, Alice's public key
-AS=$T/alice-state	# XDG_STATE_HOME of Alice's puts (sequence numbers)
-BS=$T/bob-state		# XDG_STATE_HOME of Bob's gets (the journal)
-unset GNUPGHOME
-trap 'cleanup "$AH" "$BH"' EXIT
-trap 'exit 130' INT TERM HUP
+two_home_paths
 
-# The build time: one if the five binaries were built in the same minute.
-BUILT=
-for b in "$SEAL" "$OPEN" "$SIGN" "$VERIFY" "$STICK"; do
-	BUILT="$BUILT$(basename "$b") $(built_time "$b")
-"
-done
-if [ "$(printf '%s' "$BUILT" | cut -d' ' -f2- | sort -u | wc -l)" -eq 1 ]; then
-	BUILT=$(printf '%s' "$BUILT" | head -1 | cut -d' ' -f2-)
-else
-	BUILT=$(printf '%s' "$BUILT" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $0 }')
-fi
+BUILT=$(built_times "$SEAL" "$OPEN" "$SIGN" "$VERIFY" "$STICK")
 copy_binaries SEAL OPEN SIGN VERIFY STICK
 VERSION=$("$SEAL" --version 2>/dev/null | head -1)
 GPGME=$(dpkg-query -W -f '${Version}' libgpgme11 2>/dev/null) || GPGME=

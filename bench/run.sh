@@ -61,17 +61,7 @@ export GNUPGHOME
 trap 'cleanup "$GNUPGHOME"' EXIT
 trap 'exit 130' INT TERM HUP
 
-# The build time: one if the four binaries were built in the same minute.
-BUILT=
-for b in "$SEAL" "$OPEN" "$SIGN" "$VERIFY"; do
-	BUILT="$BUILT$(basename "$b") $(built_time "$b")
-"
-done
-if [ "$(printf '%s' "$BUILT" | cut -d' ' -f2- | sort -u | wc -l)" -eq 1 ]; then
-	BUILT=$(printf '%s' "$BUILT" | head -1 | cut -d' ' -f2-)
-else
-	BUILT=$(printf '%s' "$BUILT" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $0 }')
-fi
+BUILT=$(built_times "$SEAL" "$OPEN" "$SIGN" "$VERIFY")
 copy_binaries SEAL OPEN SIGN VERIFY
 VERSION=$("$SEAL" --version 2>/dev/null | head -1)
 

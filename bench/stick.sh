@@ -62,13 +62,7 @@ need_ns_date
 
 START=$(date +%s)
 make_tmpdir
-AH=$T/alice-gnupg	# Alice's GnuPG home: her secret key, Bob's public key
-BH=$T/bob-gnupg		# Bob's: his secret key, Alice's public key
-AS=$T/alice-state	# XDG_STATE_HOME for Alice's puts (sequence numbers)
-BS=$T/bob-state		# XDG_STATE_HOME for Bob's gets (the journal)
-unset GNUPGHOME
-trap 'cleanup "$AH" "$BH"' EXIT
-trap 'exit 130' INT TERM HUP
+two_home_paths
 
 BUILT=$(built_time "$STICK")
 copy_binaries STICK
