@@ -70,6 +70,32 @@ use_pinentry none
 run_status 0 with_timeout mule-seal -u "$DAVE" -r "$ALICE" --passphrase-file "$T/pass" \
     -o "$T/x.gpg" "$T/in" </dev/null
 check "... with --passphrase-file, mule-seal signs" [ $? -eq 0 ]
+# -u by fingerprint hands gpg the key without listing it (issue 19):
+# what gpg-agent says of its passphrase still names the key.
+printf 'not-it\n' >"$T/wrong.pass"
+rm -f "$T/x.asc"
+use_pinentry none	# a new agent: the right passphrase is not cached
+expect_fail "mule-sign -u DAVE --passphrase-file with the wrong one: exit 2" 2 \
+    with_timeout mule-sign -u "$DAVE" --passphrase-file "$T/wrong.pass" \
+    -o "$T/x.asc" "$T/in" </dev/null
+says "... the error names the signing key" \
+    "^mule-sign: error: wrong passphrase for the signing key $DAVE_RE\$"
+check "... and writes nothing" [ ! -e "$T/x.asc" ]
+use_pinentry "$(cat "$T/pass")"
+rm -f "$T/x.asc"
+if run_status 0 with_timeout mule-sign -u "$DAVE" -o "$T/x.asc" "$T/in" </dev/null \
+    && [ "$(pinentry_asked)" -ge 1 ] && gpg --batch --verify "$T/x.asc" 2>/dev/null; then
+	ok "mule-sign -u DAVE at a pinentry signs"
+else
+	not_ok "mule-sign -u DAVE at a pinentry signs"
+fi
+use_pinentry cancel
+rm -f "$T/x.asc"
+expect_fail "mule-sign -u DAVE, Cancel at the pinentry: exit 2" 2 \
+    with_timeout mule-sign -u "$DAVE" -o "$T/x.asc" "$T/in" </dev/null
+says "... the error names the signing key" \
+    "^mule-sign: error: cancelled: no passphrase was given for the signing key $DAVE_RE\$"
+check "... and writes nothing" [ ! -e "$T/x.asc" ]
 
 # the decrypting side
 mule-seal -q -u "$ALICE" -r "$DAVE" -o "$T/for-dave.gpg" "$T/in" &&
