@@ -87,9 +87,29 @@ GNUPGHOME=$BH gpg --batch --pinentry-mode loopback --passphrase '' --armor \
     --export-secret-keys "$BOB" >"$T/bob-secret.asc" 2>/dev/null
 cat "$T/bob.asc" "$T/carol.asc" >"$T/two.asc"
 [ -s "$T/bob-secret.asc" ] || { echo "Bail out! cannot export Bob's secret key"; exit 99; }
+# Key files crafted by hand, which mule reads itself since issue 19 (no
+# gpg run): an empty key packet, a v5 one, the start of Bob's key, and a
+# v4 key packet of 70000 bytes (whose fingerprint mule computes; gpg
+# then finds no key in it to encrypt to).
+GNUPGHOME=$BH gpg --batch --export "$BOB" >"$T/bob.pgp" 2>/dev/null
+python3 - "$T" <<'EOP' || { echo "Bail out! cannot craft key files"; exit 99; }
+import struct, sys
+t = sys.argv[1]
+def pkt(tag, body):
+    n = len(body)
+    head = bytes([0xC0 | tag, n]) if n < 192 else \
+        bytes([0xC0 | tag, 0xFF]) + struct.pack('>I', n)
+    return head + body
+open(t + '/empty6.pgp', 'wb').write(pkt(6, b''))
+open(t + '/v5.pgp', 'wb').write(pkt(6, b'\x05' + bytes(40)))
+open(t + '/cut.pgp', 'wb').write(open(t + '/bob.pgp', 'rb').read()[:50])
+open(t + '/huge.pgp', 'wb').write(pkt(6, b'\x04' + bytes(70000)))
+EOP
 for f in "notkey.txt:is not an OpenPGP key" "empty.asc:is not an OpenPGP key" \
     "bob-secret.asc:holds a secret key" "two.asc:holds 2 keys" \
-    "no-such.asc:No such file"; do
+    "no-such.asc:No such file" "empty6.pgp:is not an OpenPGP key" \
+    "v5.pgp:is not an OpenPGP key" "cut.pgp:is not an OpenPGP key" \
+    "huge.pgp:cannot encrypt"; do
 	file=${f%%:*} want=${f#*:}
 	a_stick "r-$file"
 	why=""
