@@ -152,7 +152,7 @@ if not rest[end + 3:].startswith(b'\r\x1b[K'):
     sys.exit('not erased: %r' % rest[end:end + 40])
 PY
 }
-SIZE='[0-9.]+ (B|KiB|MiB)'
+SIZE='[0-9.]+ (B|KiB|MiB|GiB)'
 OF_BIG="$SIZE of 2\\.0 MiB \\([0-9]+%\\), $SIZE/s(, [0-9]+:[0-9][0-9] left)?"
 head -c 2097152 /dev/urandom >"$T/big"
 

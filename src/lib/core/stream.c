@@ -12,6 +12,25 @@
 #include "core/stream.h"
 
 gpg_error_t
+mule_sink_put(struct mule_sink *sink, const void *buf, size_t n)
+{
+	gpg_error_t err;
+
+	if (sink->limit && sink->total + n > sink->limit) {
+		sink->over_limit = 1;
+		return gpg_error(GPG_ERR_TOO_LARGE);
+	}
+	err = sink->write(sink->arg, buf, n);
+	if (err) {
+		if (!sink->err)
+			sink->err = err;
+		return err;
+	}
+	sink->total += n;
+	return 0;
+}
+
+gpg_error_t
 mule_membuf_write(void *arg, const void *data, size_t n)
 {
 	struct mule_membuf *m = arg;

@@ -40,6 +40,10 @@ struct mule_sink {
 	gpg_error_t err;	/* first write error */
 };
 
+/* Give SINK N bytes: refused (over_limit set) past its limit; a write
+ * error is kept in sink->err.  Returns either, else 0. */
+gpg_error_t mule_sink_put(struct mule_sink *sink, const void *buf, size_t n);
+
 /* Bytes in memory: small things read whole (a detached signature, a
  * manifest).  Written with mule_membuf_write (a mule_write_fn, refusing
  * to grow past LIMIT when it is not 0: a rejection naming WHAT), read

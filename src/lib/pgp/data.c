@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "pgp/data.h"
+#include "pgp/pump.h"
 
 /* GPGME moves data in steps of its "io-buffer-size" (4 KiB by default:
  * a poll and a context switch per 4 KiB).  GPGME 1.18 also formats every
@@ -27,6 +28,8 @@ source_cb(void *arg, void *buf, size_t n)
 	size_t got;
 	gpg_error_t err;
 
+	if (mule_pump_take_source(src, &n))
+		return 0;
 	err = mule_source_read(src, buf, n, &got);
 	if (err) {
 		if (!src->err)
@@ -41,21 +44,12 @@ static ssize_t
 sink_cb(void *arg, const void *buf, size_t n)
 {
 	struct mule_sink *sink = arg;
-	gpg_error_t err;
 
-	if (sink->limit && sink->total + n > sink->limit) {
-		sink->over_limit = 1;
-		errno = EFBIG;
+	mule_pump_take_sink(sink);
+	if (mule_sink_put(sink, buf, n)) {
+		errno = sink->over_limit ? EFBIG : EIO;
 		return -1;
 	}
-	err = sink->write(sink->arg, buf, n);
-	if (err) {
-		if (!sink->err)
-			sink->err = err;
-		errno = EIO;
-		return -1;
-	}
-	sink->total += n;
 	return (ssize_t)n;
 }
 

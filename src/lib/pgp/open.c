@@ -21,6 +21,7 @@
 #include "pgp/keys.h"
 #include "pgp/open.h"
 #include "pgp/packet.h"
+#include "pgp/pump.h"
 #include "pgp/textout.h"
 
 /* Whether gpg-agent's failure to use our key came from its passphrase:
@@ -444,6 +445,7 @@ struct unwrapper {
 static gpg_error_t
 unwrap(void *arg, int fd)
 {
+	struct mule_pump pump;
 	struct unwrapper *u = arg;
 	struct mule_sink sink = { mule_fd_write, &u->fd, 0, 0, 0, 0 };
 	struct mule_verify_status st;
@@ -463,7 +465,9 @@ unwrap(void *arg, int fd)
 		err = mule_data_to_sink(&inner, &sink);
 	if (err)
 		goto leave;
-	err = gpgme_op_decrypt_ext(ctx, GPGME_DECRYPT_UNWRAP, cipher, inner);
+	mule_pump_begin(&pump, ctx);
+	err = mule_pump_run(&pump, gpgme_op_decrypt_ext_start(ctx,
+	    GPGME_DECRYPT_UNWRAP, cipher, inner));
 	own = mule_data_own_error(u->in->src, &sink);
 	if (!own && st.saw_symmetric)
 		own = symmetric_inside();
@@ -528,6 +532,7 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
     struct mule_keyhome *home, int fd, struct mule_sink *sink,
     struct mule_verdict *v)
 {
+	struct mule_pump pump;
 	struct mule_gpg_opts vopts = { .homedir = gopts->homedir };
 	struct mule_source src, checked;
 	struct mule_grammar *grammar = NULL;
@@ -566,7 +571,9 @@ verify_inner(const struct mule_gpg_opts *gopts, const struct mule_policy *p,
 		err = mule_data_to_sink(&plain, sink);
 	if (err)
 		goto leave;
-	err = gpgme_op_verify(ctx, held, NULL, plain);
+	mule_pump_begin(&pump, ctx);
+	err = mule_pump_run(&pump, gpgme_op_verify_start(ctx, held, NULL,
+	    plain));
 	own = mule_data_own_error(&checked, sink);
 	if (!own)
 		own = mule_verify_status_refusal(&st);

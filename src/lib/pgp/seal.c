@@ -12,6 +12,7 @@
 #include "pgp/gpg.h"
 #include "pgp/keyfile.h"
 #include "pgp/keys.h"
+#include "pgp/pump.h"
 #include "pgp/seal.h"
 #include "pgp/sign.h"
 
@@ -97,6 +98,7 @@ gpg_error_t
 mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
     int in_fd, mule_write_fn write, void *arg)
 {
+	struct mule_pump pump;
 	struct mule_source src;
 	struct mule_sink sink = { write, arg, 0, 0, 0, 0 };
 	struct mule_armor *armor = NULL;
@@ -164,11 +166,14 @@ mule_seal(const struct mule_gpg_opts *gopts, const struct mule_seal_opts *o,
 		err = mule_data_to_sink(&cipher, &sink);
 	if (err)
 		goto leave;
+	mule_pump_begin(&pump, ctx);
 	if (o->no_sign)
-		err = gpgme_op_encrypt_ext(ctx, NULL, recp, flags, plain, cipher);
-	else
-		err = gpgme_op_encrypt_sign_ext(ctx, NULL, recp, flags, plain,
+		err = gpgme_op_encrypt_ext_start(ctx, NULL, recp, flags, plain,
 		    cipher);
+	else
+		err = gpgme_op_encrypt_sign_ext_start(ctx, NULL, recp, flags,
+		    plain, cipher);
+	err = mule_pump_run(&pump, err);
 	if (err) {
 		gpg_error_t own = mule_data_own_error(&src, &sink);
 

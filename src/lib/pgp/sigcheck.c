@@ -17,6 +17,7 @@
 #include "pgp/keys.h"
 #include "pgp/open.h"
 #include "pgp/packet.h"
+#include "pgp/pump.h"
 #include "pgp/sigcheck.h"
 #include "pgp/textout.h"
 
@@ -210,6 +211,7 @@ static gpg_error_t
 verify_signed(struct run *r, struct signed_input *in, struct mule_sink *sink,
     struct mule_verdict *v)
 {
+	struct mule_pump pump;
 	gpgme_data_t sig = NULL, plain = NULL;
 	gpgme_verify_result_t res;
 	gpg_error_t err, own;
@@ -219,7 +221,9 @@ verify_signed(struct run *r, struct signed_input *in, struct mule_sink *sink,
 		err = mule_data_to_sink(&plain, sink);
 	if (err)
 		goto leave;
-	err = gpgme_op_verify(r->ctx, sig, NULL, plain);
+	mule_pump_begin(&pump, r->ctx);
+	err = mule_pump_run(&pump, gpgme_op_verify_start(r->ctx, sig, NULL,
+	    plain));
 	own = mule_verify_status_refusal(&r->st);
 	if (!own)
 		own = mule_data_own_error(in->src, sink);
@@ -334,6 +338,7 @@ mule_check_detached(const struct mule_gpg_opts *gopts,
     const struct mule_check_opts *o, int sig_fd, int data_fd,
     struct mule_verdict *v)
 {
+	struct mule_pump pump;
 	struct mule_source datasrc;
 	struct mule_membuf bin = { NULL, 0, 0, 0, NULL };
 	gpgme_data_t sig = NULL, data = NULL;
@@ -355,7 +360,9 @@ mule_check_detached(const struct mule_gpg_opts *gopts,
 		err = mule_data_from_source(&data, &datasrc);
 	if (err)
 		goto leave;
-	err = gpgme_op_verify(r.ctx, sig, data, NULL);
+	mule_pump_begin(&pump, r.ctx);
+	err = mule_pump_run(&pump, gpgme_op_verify_start(r.ctx, sig, data,
+	    NULL));
 	if (err || mule_verify_status_refusal(&r.st)) {
 		gpg_error_t own = mule_verify_status_refusal(&r.st);
 

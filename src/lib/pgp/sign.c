@@ -15,6 +15,7 @@
 #include "pgp/keyname.h"
 #include "pgp/keys.h"
 #include "pgp/manifest.h"
+#include "pgp/pump.h"
 #include "pgp/sign.h"
 
 #define HINT "name a signing key with -u"
@@ -163,6 +164,7 @@ static gpg_error_t
 sign_source(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
     const char *signer, struct mule_source *srcp, struct mule_output *out)
 {
+	struct mule_pump pump;
 	static const gpgme_sig_mode_t modes[] = {
 		[MULE_SIGN_CLEAR] = GPGME_SIG_MODE_CLEAR,
 		[MULE_SIGN_DETACH] = GPGME_SIG_MODE_DETACH,
@@ -185,7 +187,9 @@ sign_source(const struct mule_gpg_opts *gopts, enum mule_sign_mode mode,
 	if (err)
 		goto leave;
 	gpgme_set_textmode(ctx, mode == MULE_SIGN_CLEAR);
-	err = gpgme_op_sign(ctx, in, sig, modes[mode]);
+	mule_pump_begin(&pump, ctx);
+	err = mule_pump_run(&pump, gpgme_op_sign_start(ctx, in, sig,
+	    modes[mode]));
 	if (err) {
 		gpg_error_t own = mule_data_own_error(srcp, &sink);
 
