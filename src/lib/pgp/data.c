@@ -11,15 +11,8 @@
 #include "pgp/data.h"
 #include "pgp/pump.h"
 
-/* GPGME moves data in steps of its "io-buffer-size" (4 KiB by default:
- * a poll and a context switch per 4 KiB).  GPGME 1.18 also formats every
- * byte it moves into a debug line it then discards, and formats a
- * buffer again whenever a pipe write is short; towards gpg the pipe
- * takes at most 64 KiB, often less, so a large step there costs more
- * than it saves (bench/README has the measurements).  From gpg, reads
- * return what is there, so the step can be large. */
-#define IO_BUFFER_TO_GPG   "16384"
-#define IO_BUFFER_FROM_GPG "262144"
+/* Under a pump (pump.h) GPGME serves each pipe of ours once, in its
+ * steps of 4 KiB, and the pump moves the rest. */
 
 static ssize_t
 source_cb(void *arg, void *buf, size_t n)
@@ -60,10 +53,8 @@ mule_data_from_source(gpgme_data_t *dh, struct mule_source *src)
 	gpg_error_t err;
 
 	err = gpgme_data_new_from_cbs(dh, &cbs, src);
-	if (!err) {
-		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_TO_GPG);
+	if (!err)
 		gpgme_data_set_flag(*dh, "sensitive", "1");
-	}
 	return err;
 }
 
@@ -74,10 +65,8 @@ mule_data_to_sink(gpgme_data_t *dh, struct mule_sink *sink)
 	gpg_error_t err;
 
 	err = gpgme_data_new_from_cbs(dh, &cbs, sink);
-	if (!err) {
-		gpgme_data_set_flag(*dh, "io-buffer-size", IO_BUFFER_FROM_GPG);
+	if (!err)
 		gpgme_data_set_flag(*dh, "sensitive", "1");
-	}
 	return err;
 }
 

@@ -8,20 +8,24 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/secret.h"
 #include "pgp/pump.h"
 
-/* What one read from gpg takes, and the size we wish gpg's output pipes
- * (the kernel may keep them smaller: pipe-max-size).  Towards gpg the
- * pump does what GPGME's loop did, but for the formatting: one step of
- * 16 KiB a round, written whole, on a pipe of the usual size.  Reading
- * the source may block (a FIFO, a terminal), and meanwhile nothing gpg
- * writes is moved on; that pace keeps gpg's output moving as before. */
-#define STEP_IN   (256 * 1024)
-#define STEP_OUT  (16 * 1024)
-#define PIPE_SIZE (1024 * 1024)
+/* What one read from gpg takes, and one write to it.  A source read
+ * may block (a FIFO, a terminal) and meanwhile nothing gpg writes is
+ * moved on: from such a source the pump reads GPGME's 16 KiB a round
+ * into a pipe of the usual size, as GPGME's loop did, so that what gpg
+ * has written is never kept waiting for long.  A regular file does
+ * not block, and gets a large pipe. */
+#define STEP_IN    (256 * 1024)
+#define STEP_OUT   (16 * 1024)
+#define PIPE_LARGE (1024 * 1024)
+#define PIPE_USUAL (64 * 1024)
 
 /* The pipe GPGME is serving in this thread, while it calls data.c. */
 static _Thread_local struct mule_pump_fd *serving;
@@ -91,6 +95,29 @@ mule_pump_begin(struct mule_pump *p, gpgme_ctx_t ctx)
 	gpgme_set_io_cbs(ctx, &cbs);
 }
 
+/* Ask for a pipe of SIZE and note what the kernel gave. */
+static void
+grow_pipe(struct mule_pump_fd *s, int size)
+{
+	int got = -1;
+
+#if defined(F_SETPIPE_SZ) && defined(F_GETPIPE_SZ)
+	(void)fcntl(s->fd, F_SETPIPE_SZ, size);
+	got = fcntl(s->fd, F_GETPIPE_SZ);
+#else
+	(void)size;
+#endif
+	s->pipe_size = got > 0 ? (size_t)got : PIPE_USUAL;
+}
+
+static int
+is_regular_file(const struct mule_source *src)
+{
+	struct stat st;
+
+	return src->fd >= 0 && fstat(src->fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* Take the pipe being served over, if we can: else GPGME goes on
  * moving its bytes as it did. */
 static struct mule_pump_fd *
@@ -103,10 +130,8 @@ take(int dir)
 	s->buf = malloc(dir ? STEP_IN : STEP_OUT);
 	if (!s->buf)
 		return NULL;
-#ifdef F_SETPIPE_SZ
 	if (dir)
-		(void)fcntl(s->fd, F_SETPIPE_SZ, PIPE_SIZE);
-#endif
+		grow_pipe(s, PIPE_LARGE);
 	return s;
 }
 
@@ -120,6 +145,12 @@ mule_pump_take_source(struct mule_source *src, size_t *n)
 	if (!(s = take(0)))
 		return 0;
 	s->src = src;
+	if (is_regular_file(src)) {
+		grow_pipe(s, PIPE_LARGE);
+		s->paced = s->pipe_size >= PIPE_LARGE / 4;
+	} else {
+		grow_pipe(s, PIPE_USUAL);
+	}
 	/* GPGME writes this first step itself: at most PIPE_BUF bytes,
 	 * which a pipe takes whole, so that nothing is left in GPGME's
 	 * buffer to come after what we write. */
@@ -160,12 +191,51 @@ move_in(struct mule_pump_fd *s)
 	return mule_sink_put(s->sink, s->buf, (size_t)r);
 }
 
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Keeping gpg's input pipe full would cost a wake-up of ours for each
+ * 8 KiB gpg reads (a reader wakes a writer that waits on a full pipe),
+ * and gpg's own time with it: gpg verified 48 MiB from a file in 0.186 s
+ * so, in 0.144 s when left alone.  Once a large pipe is more than half
+ * full the pump leaves it for as long as gpg takes to read a quarter of
+ * it at 1 GB/s, faster than gpg goes: gpg still never finds it empty.
+ * (From a source that may block, mule-open's, the pump is the slower
+ * side, and waiting would only slow it down: 1.13x gpg's speed without,
+ * 0.92x with.) */
+static void
+pace(struct mule_pump_fd *s)
+{
+	int queued;
+
+	if (!s->paced)
+		return;
+	if (ioctl(s->fd, FIONREAD, &queued) == 0
+	    && (size_t)queued > s->pipe_size / 2)
+		s->resume = now_ns() + s->pipe_size / 4;
+}
+
 static gpg_error_t
 move_out(struct mule_pump_fd *s)
 {
 	ssize_t w;
 	gpg_error_t err;
 
+	/* Never wait on the pipe itself: gpg may be waiting for us to read
+	 * what it wrote.  (GPGME wrote its first step on a blocking pipe.) */
+	if (!s->nonblocking) {
+		int flags = fcntl(s->fd, F_GETFL);
+
+		if (flags < 0 || fcntl(s->fd, F_SETFL, flags | O_NONBLOCK) < 0)
+			return gpg_error_from_syserror();
+		s->nonblocking = 1;
+	}
 	if (s->off == s->len) {
 		err = mule_source_read(s->src, s->buf, STEP_OUT, &s->len);
 		if (err) {
@@ -187,8 +257,10 @@ move_out(struct mule_pump_fd *s)
 		return 0;
 	}
 	if (w < 0)
-		return errno == EINTR ? 0 : gpg_error_from_syserror();
+		return errno == EINTR || errno == EAGAIN ? 0
+		    : gpg_error_from_syserror();
 	s->off += (size_t)w;
+	pace(s);
 	return 0;
 }
 
@@ -203,16 +275,31 @@ pump_round(struct mule_pump *p)
 	nfds_t n = 0, i;
 	int dir;
 
+	uint64_t now = now_ns(), wait = UINT64_MAX;
+	struct timespec ts, *timeout = NULL;
+
 	for (i = 0; i < MULE_PUMP_FDS; i++) {
-		if (p->fds[i].fd < 0)
+		struct mule_pump_fd *s = &p->fds[i];
+
+		if (s->fd < 0)
 			continue;
-		pfd[n].fd = p->fds[i].fd;
-		pfd[n].events = p->fds[i].dir ? POLLIN : POLLOUT;
-		slot[n++] = &p->fds[i];
+		pfd[n].fd = s->fd;
+		pfd[n].events = s->dir ? POLLIN : POLLOUT;
+		if (s->resume > now) {
+			pfd[n].fd = -1;		/* left to gpg for now */
+			if (s->resume - now < wait)
+				wait = s->resume - now;
+		}
+		slot[n++] = s;
 	}
 	if (!n)
 		return gpg_error(GPG_ERR_INTERNAL);
-	if (poll(pfd, n, -1) < 0)
+	if (wait != UINT64_MAX) {
+		ts.tv_sec = (time_t)(wait / 1000000000u);
+		ts.tv_nsec = (long)(wait % 1000000000u);
+		timeout = &ts;
+	}
+	if (ppoll(pfd, n, timeout, NULL) < 0)
 		return errno == EINTR ? 0 : gpg_error_from_syserror();
 	/* gpg's output first: its pipes never wait behind a source that
 	 * blocks. */

@@ -7,8 +7,9 @@
  * slower than gpg (bench/results/2026-12-06-pump.txt).  Under our own
  * event loop (gpgme_set_io_cbs) we see gpg's pipes.  When GPGME first
  * hands one of them a data object of data.h, the pump takes that pipe
- * over and moves its bytes with plain reads and writes (from gpg, in
- * large steps through a large pipe).  GPGME keeps the status and command pipes, and
+ * over and moves its bytes with plain reads and writes: from gpg in
+ * large steps through a large pipe; to gpg at GPGME's pace, or, from a
+ * regular file, through a large pipe it leaves gpg to read in peace.  GPGME keeps the status and command pipes, and
  * closes every pipe itself once its data object says it is done.
  *
  *	mule_pump_begin(&pump, ctx);
@@ -17,6 +18,7 @@
 #ifndef MULE_PUMP_H
 #define MULE_PUMP_H
 
+#include <stdint.h>
 #include <gpgme.h>
 
 #include "core/stream.h"
@@ -31,6 +33,10 @@ struct mule_pump_fd {
 	struct mule_source *src;	/* taken over: the pump writes it */
 	struct mule_sink *sink;		/* taken over: the pump fills it */
 	int drained;		/* taken over and all moved: GPGME closes */
+	int nonblocking;	/* our writes to it never wait */
+	size_t pipe_size;	/* what the kernel gave */
+	int paced;		/* a large pipe from a file: see pace() */
+	uint64_t resume;	/* not written again before (CLOCK_MONOTONIC ns) */
 	unsigned char *buf;	/* a step of SRC not yet written */
 	size_t len, off;
 };
