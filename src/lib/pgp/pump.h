@@ -9,8 +9,9 @@
  * hands one of them a data object of data.h, the pump takes that pipe
  * over and moves its bytes with plain reads and writes: from gpg in
  * large steps through a large pipe; to gpg at GPGME's pace, or, from a
- * regular file, through a large pipe it leaves gpg to read in peace.  GPGME keeps the status and command pipes, and
- * closes every pipe itself once its data object says it is done.
+ * regular file, through a large pipe it leaves gpg to read in peace.
+ * GPGME keeps the status and command pipes, and closes every pipe
+ * itself once its data object says it is done.
  *
  *	mule_pump_begin(&pump, ctx);
  *	err = mule_pump_run(&pump, gpgme_op_sign_start(ctx, in, out, mode));
