@@ -4,7 +4,7 @@
 MULE_TESTS += tests/t-hostile.sh tests/t-stick-gaps.sh tests/t-bundle-hostile.sh \
 	tests/t-qr-show.sh tests/t-qr-sandbox.sh \
 	tests/t-verify-hostile.sh tests/t-bundle-interrupted.sh \
-	tests/t-bundle-roundtrip.sh tests/t-man.sh tests/t-sign.sh \
+	tests/t-bundle-roundtrip.sh tests/t-man.sh tests/t-sign.sh tests/t-pump.sh \
 	tests/t-passphrase.sh tests/t-bundle-options.sh tests/t-keys.sh \
 	tests/t-forget.sh \
 	tests/t-signer-options.sh tests/t-key-exchange.sh \
