@@ -35,11 +35,11 @@ struct mule_pump_fd {
 	struct mule_sink *sink;		/* taken over: the pump fills it */
 	int drained;		/* taken over and all moved: GPGME closes */
 	int nonblocking;	/* our writes to it never wait */
-	size_t pipe_size;	/* what the kernel gave */
 	int paced;		/* a large pipe from a file: see pace() */
+	size_t pipe_size;	/* what the kernel gave it */
 	uint64_t resume;	/* not written again before (CLOCK_MONOTONIC ns) */
-	unsigned char *buf;	/* a step of SRC not yet written */
-	size_t len, off;
+	unsigned char *buf;	/* a step: of SRC, not yet all written */
+	size_t size, len, off;
 };
 
 struct mule_pump {
