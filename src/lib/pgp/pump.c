@@ -271,11 +271,10 @@ pump_round(struct mule_pump *p)
 	struct pollfd pfd[MULE_PUMP_FDS];
 	struct mule_pump_fd *slot[MULE_PUMP_FDS];
 	gpg_error_t err = 0;
-	nfds_t n = 0, i;
-	int dir;
-
 	uint64_t now = now_ns(), wait = UINT64_MAX;
 	struct timespec ts, *timeout = NULL;
+	nfds_t n = 0, i;
+	int dir;
 
 	for (i = 0; i < MULE_PUMP_FDS; i++) {
 		struct mule_pump_fd *s = &p->fds[i];

@@ -35,11 +35,11 @@ struct mule_pump_fd {
 	struct mule_sink *sink;		/* taken over: the pump fills it */
 	int drained;		/* taken over and all moved: GPGME closes */
 	int nonblocking;	/* our writes to it never wait */
-	int paced;		/* a large pipe from a file: see pace() */
+	int paced;		/* a large pipe from a file: see rest() */
 	size_t pipe_size;	/* what the kernel gave it */
 	uint64_t resume;	/* not written again before (CLOCK_MONOTONIC ns) */
-	unsigned char *buf;	/* a step: of SRC, not yet all written */
-	size_t size, len, off;
+	unsigned char *buf;	/* one step of SIZE bytes; towards gpg, */
+	size_t size, len, off;	/* LEN of them read from SRC, OFF written */
 };
 
 struct mule_pump {
