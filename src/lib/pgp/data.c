@@ -21,8 +21,13 @@ source_cb(void *arg, void *buf, size_t n)
 	size_t got;
 	gpg_error_t err;
 
-	if (mule_pump_take_source(src, &n))
+	switch (mule_pump_take_source(src, &n)) {
+	case 1:
 		return 0;
+	case -1:
+		errno = EIO;
+		return -1;
+	}
 	err = mule_source_read(src, buf, n, &got);
 	if (err) {
 		if (!src->err)

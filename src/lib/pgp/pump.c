@@ -27,7 +27,9 @@
 #define STEP_OUT   (16 * 1024)
 #define PIPE_LARGE (1024 * 1024)
 
-/* The pipe GPGME is serving in this thread, while it calls data.c. */
+/* The pipe GPGME is serving in this thread, while it calls data.c;
+ * NULL elsewhere, also while an operation of an inner pump (one started
+ * from a callback) is under way. */
 static _Thread_local struct mule_pump_fd *serving;
 
 static gpg_error_t
@@ -90,6 +92,8 @@ mule_pump_begin(struct mule_pump *p, gpgme_ctx_t ctx)
 
 	memset(p, 0, sizeof *p);
 	p->ctx = ctx;
+	p->outer = serving;
+	serving = NULL;
 	for (i = 0; i < MULE_PUMP_FDS; i++)
 		p->fds[i].fd = -1;
 	gpgme_set_io_cbs(ctx, &cbs);
@@ -141,8 +145,9 @@ mule_pump_take_source(struct mule_source *src, size_t *n)
 	struct mule_pump_fd *s = serving;
 	int file;
 
+	/* GPGME asks again only once the pump has moved everything. */
 	if (s && s->src == src)
-		return s->drained;
+		return s->drained ? 1 : -1;
 	file = is_regular_file(src);
 	if (!(s = take(0, STEP_OUT)))
 		return 0;
@@ -151,9 +156,11 @@ mule_pump_take_source(struct mule_source *src, size_t *n)
 		s->pipe_size = grow_pipe(s->fd, PIPE_LARGE);
 		s->paced = s->pipe_size >= PIPE_LARGE / 4;
 	}
-	/* GPGME writes this first step itself: at most PIPE_BUF bytes,
-	 * which a pipe takes whole, so that nothing is left in GPGME's
-	 * buffer to come after what we write. */
+	/* GPGME writes this first step itself, and must write it whole:
+	 * it asked only because its buffer was empty and the pipe
+	 * writable, and a write of at most PIPE_BUF bytes to a writable
+	 * pipe (non-blocking, as GPGME makes it) is all or nothing.  So
+	 * nothing is left in GPGME's buffer to come after what we write. */
 	if (*n > PIPE_BUF)
 		*n = PIPE_BUF;
 	return 0;
@@ -173,9 +180,11 @@ mule_pump_take_sink(struct mule_sink *sink)
 static void
 serve_gpgme(struct mule_pump_fd *s)
 {
+	struct mule_pump_fd *was = serving;
+
 	serving = s;
 	s->fnc(s->fnc_data, s->fd);
-	serving = NULL;
+	serving = was;
 }
 
 static gpg_error_t
@@ -224,7 +233,8 @@ move_out(struct mule_pump_fd *s)
 	gpg_error_t err;
 
 	/* Never wait on the pipe itself: gpg may be waiting for us to read
-	 * what it wrote.  (GPGME wrote its first step on a blocking pipe.) */
+	 * what it wrote.  (GPGME's engine makes it non-blocking already;
+	 * this does not rest on that.) */
 	if (!s->nonblocking) {
 		int flags = fcntl(s->fd, F_GETFL);
 
@@ -235,11 +245,8 @@ move_out(struct mule_pump_fd *s)
 	do {
 		if (s->off == s->len) {
 			err = mule_source_read(s->src, s->buf, s->size, &s->len);
-			if (err) {
-				if (!s->src->err)
-					s->src->err = err;
+			if (err)
 				return err;
-			}
 			s->off = 0;
 			if (!s->len) {
 				s->drained = 1;
@@ -261,6 +268,18 @@ move_out(struct mule_pump_fd *s)
 	if (s->paced)
 		rest(s);	/* the pipe is full */
 	return 0;
+}
+
+/* The error of our side of a pipe is the source's or the sink's, as
+ * data.c's callbacks keep it: mule_data_own_error reports it, and it is
+ * never taken for gpg's verdict. */
+static void
+keep_error(struct mule_pump_fd *s, gpg_error_t err)
+{
+	if (s->src && !s->src->err)
+		s->src->err = err;
+	if (s->sink && !s->sink->err && !s->sink->over_limit)
+		s->sink->err = err;
 }
 
 /* Wait for gpg's pipes once and serve those that are ready.  Handing a
@@ -312,6 +331,8 @@ pump_round(struct mule_pump *p)
 				err = move_out(s);
 			else if (s->sink && !s->drained)
 				err = move_in(s);
+			if (err)
+				keep_error(s, err);
 			if (!err && (s->drained || (!s->src && !s->sink))) {
 				serve_gpgme(s);
 				return 0;
@@ -328,16 +349,21 @@ mule_pump_run(struct mule_pump *p, gpg_error_t start_err)
 
 	while (!err && !p->done)
 		err = pump_round(p);
-	if (err && !start_err) {
-		/* Our side failed: gpg is stopped, its pipes closed, and the
-		 * operation ends with GPG_ERR_CANCELED. */
+	if (err && !start_err)
 		p->own = err;
-		gpgme_cancel(p->ctx);
-	}
+	/* Our side failed, or a start failed half-way: gpg is stopped and
+	 * GPGME closes its pipes, while our callbacks are still there to
+	 * hear of it. */
+	for (i = 0; i < MULE_PUMP_FDS; i++)
+		if (p->fds[i].fd >= 0) {
+			gpgme_cancel(p->ctx);
+			break;
+		}
 	for (i = 0; i < MULE_PUMP_FDS; i++)
 		if (p->fds[i].fd >= 0)
 			free_slot(&p->fds[i]);
 	gpgme_set_io_cbs(p->ctx, NULL);
+	serving = p->outer;
 	if (start_err)
 		return start_err;
 	return p->own ? p->own : p->err;

@@ -48,6 +48,7 @@ struct mule_pump {
 	int done;
 	gpg_error_t err;	/* GPGME's outcome of the operation */
 	gpg_error_t own;	/* our side of a pipe failed */
+	struct mule_pump_fd *outer;	/* an outer pump's pipe being served */
 };
 
 /* Make CTX's next operation, started with a gpgme_op_*_start call, run
@@ -63,7 +64,9 @@ gpg_error_t mule_pump_run(struct mule_pump *p, gpg_error_t start_err);
 /* For data.c's callbacks, called while GPGME serves a pipe of a running
  * pump: the pump takes that pipe over.  mule_pump_take_source returns 1
  * when the pump has moved all of SRC (the callback then says "end of
- * data") and may lower *N, the most the callback gives GPGME now. */
+ * data"), -1 if GPGME asks for bytes the pump is moving (an error), and
+ * else 0, having perhaps lowered *N, the most the callback gives GPGME
+ * now. */
 int mule_pump_take_source(struct mule_source *src, size_t *n);
 void mule_pump_take_sink(struct mule_sink *sink);
 
