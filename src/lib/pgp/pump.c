@@ -218,8 +218,8 @@ now_ns(void)
  * pipe, then leaves it for as long as gpg takes to read a quarter of it
  * at 1 GB/s, faster than gpg goes: gpg never finds it empty, and never
  * wakes us.  (From a source that may block, mule-open's, the pump is the
- * slower side, and resting would only slow it down: 1.13x gpg's speed
- * without, 0.92x with.) */
+ * slower side, and resting would only slow it down: mule-open of 48 MiB
+ * took 0.153 s without, 0.187 s with.) */
 static void
 rest(struct mule_pump_fd *s)
 {
