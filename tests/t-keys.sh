@@ -218,7 +218,7 @@ OLD=$(gpg --with-colons --list-keys old@example.org 2>/dev/null |
 gpg --batch --faked-system-time "$((BOB_CREATED + 1))!" -se -u "$OLD" \
     -r "$BOB" -o "$T/from-old.gpg" "$T/plain" >/dev/null 2>&1
 check "Old's message was made while Old was valid" \
-    [ -n "$OLD" ] && [ -s "$T/from-old.gpg" ]
+    sh -c '[ -n "$1" ] && [ -s "$2" ]' - "$OLD" "$T/from-old.gpg"
 # ... and Old has ended by the real clock.
 while [ "$(date +%s)" -le $((BOB_CREATED + 2)) ]; do sleep 0.2; done
 REV=$(gen_key "$GNUPGHOME" 'Rev <rev@example.org>')

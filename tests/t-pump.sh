@@ -126,10 +126,24 @@ check "Dave's protected key signs 1 MiB with --passphrase-file" [ $? -eq 0 ]
 run_status 0 mule-verify --signer "$DAVE" "$T/dave.sig" "$T/d1048577"
 check "... and the signature verifies" [ $? -eq 0 ]
 mule-seal -q --binary -r dave@example.org -o "$T/for-dave" "$T/d1048577"
+why=""
 run_status 0 with_timeout mule-open --passphrase-file "$T/pass" \
-    -o "$T/dave.out" "$T/for-dave"
-check "1 MiB sealed for Dave opens with --passphrase-file" \
-    [ $? -eq 0 ] && cmp -s "$T/d1048577" "$T/dave.out"
+    -o "$T/dave.out" "$T/for-dave" || why=" exit;"
+cmp -s "$T/d1048577" "$T/dave.out" || why="$why opened file differs;"
+verdict "1 MiB sealed for Dave opens with --passphrase-file"
+# At a terminal the agent asks its pinentry instead, while the data waits.
+use_pinentry dave-pass
+why=""
+run_status 0 with_timeout mule-open -o "$T/dave.pin" "$T/for-dave" || why=" exit;"
+cmp -s "$T/d1048577" "$T/dave.pin" || why="$why opened file differs;"
+[ "$(pinentry_asked)" -eq 1 ] || why="$why pinentry asked $(pinentry_asked) times;"
+verdict "... and with the pinentry, asked once, as at a terminal"
+use_pinentry cancel
+if refused_by mule-open 2 "$T/for-dave"; then
+	ok "... Cancel at the pinentry: exit 2, nothing left"
+else
+	failed "... Cancel at the pinentry: exit 2, nothing left"
+fi
 printf 'wrong\n' >"$T/wrong"
 use_pinentry none
 if refused_by mule-open 2 "$T/for-dave" --passphrase-file "$T/wrong"; then
