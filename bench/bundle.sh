@@ -58,17 +58,12 @@ esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
-BUNDLE=${MULE_BUNDLE:-$top/src/mule-bundle}
-need_binaries "$BUNDLE"
+mule_binaries BUNDLE
 need_tools gpg gpgtar gpgconf tar diff
 need_ns_date
 
 START=$(date +%s)
-make_tmpdir
-GNUPGHOME=$T/gnupg
-export GNUPGHOME
-trap 'cleanup "$GNUPGHOME"' EXIT
-trap 'exit 130' INT TERM HUP
+one_home
 
 # Progress, without the $W of the command strings (see below).
 say() { printf '%s\n' "bench: $*" | sed 's#\$W ##g' >&2; }

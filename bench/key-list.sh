@@ -40,8 +40,7 @@ esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
-KEY=${MULE_KEY:-$top/src/mule-key}
-need_binaries "$KEY"
+mule_binaries KEY
 need_tools gpg gpgconf gpg-connect-agent
 need_ns_date
 

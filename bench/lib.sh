@@ -23,6 +23,17 @@ need_binaries() {
 	done
 }
 
+# mule_binaries NAME...: for each NAME (SEAL, OPEN, ..., for mule-seal,
+# mule-open, ...) the variable NAME is $MULE_NAME if that is set, else
+# src/mule-name of this tree ($top); each must be an executable, or exit 2.
+mule_binaries() {
+	for mb_v; do
+		mb_tool=mule-$(printf '%s' "$mb_v" | tr '[:upper:]' '[:lower:]')
+		eval "$mb_v=\${MULE_$mb_v:-\$top/src/$mb_tool}"
+		eval "need_binaries \"\$$mb_v\""
+	done
+}
+
 # need_tools PROGRAM...: every PROGRAM is on PATH, or exit 2.
 need_tools() {
 	for p; do
@@ -46,6 +57,17 @@ make_tmpdir() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/mule-bench.XXXXXX") || exit 2
 	RESULTS=$T/results
 	: >"$RESULTS"
+}
+
+# one_home: the throwaway directory $T (make_tmpdir) with GNUPGHOME
+# ($T/gnupg, exported) in it, and the traps that stop its gpg-agent and
+# remove $T at the end, also on Ctrl-C.
+one_home() {
+	make_tmpdir
+	GNUPGHOME=$T/gnupg
+	export GNUPGHOME
+	trap 'cleanup "$GNUPGHOME"' EXIT
+	trap 'exit 130' INT TERM HUP
 }
 
 # cleanup HOME...: stops the gpg-agent of every GnuPG HOME that was made

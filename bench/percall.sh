@@ -47,12 +47,7 @@ esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$top/bench/lib.sh"
-SEAL=${MULE_SEAL:-$top/src/mule-seal}
-OPEN=${MULE_OPEN:-$top/src/mule-open}
-SIGN=${MULE_SIGN:-$top/src/mule-sign}
-VERIFY=${MULE_VERIFY:-$top/src/mule-verify}
-STICK=${MULE_STICK:-$top/src/mule-stick}
-need_binaries "$SEAL" "$OPEN" "$SIGN" "$VERIFY" "$STICK"
+mule_binaries SEAL OPEN SIGN VERIFY STICK
 need_tools gpg gpgconf gpg-connect-agent tar cmp
 need_ns_date
 

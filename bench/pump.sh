@@ -31,20 +31,12 @@ esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$top/bench/lib.sh"
-SEAL=${MULE_SEAL:-$top/src/mule-seal}
-OPEN=${MULE_OPEN:-$top/src/mule-open}
-SIGN=${MULE_SIGN:-$top/src/mule-sign}
-VERIFY=${MULE_VERIFY:-$top/src/mule-verify}
-need_binaries "$SEAL" "$OPEN" "$SIGN" "$VERIFY"
+mule_binaries SEAL OPEN SIGN VERIFY
 need_tools gpg gpgconf gpg-connect-agent cmp
 need_ns_date
 
 START=$(date +%s)
-make_tmpdir
-GNUPGHOME=$T/home
-export GNUPGHOME
-trap 'cleanup "$GNUPGHOME"' EXIT
-trap 'exit 130' INT TERM HUP
+one_home
 
 BUILT=$(built_times "$SEAL" "$OPEN" "$SIGN" "$VERIFY")
 copy_binaries SEAL OPEN SIGN VERIFY

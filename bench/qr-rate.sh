@@ -44,8 +44,7 @@ esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
-QR=${MULE_QR:-$top/src/mule-qr}
-need_binaries "$QR"
+mule_binaries QR
 need_tools awk sort cmp
 need_ns_date
 

@@ -47,19 +47,11 @@ esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
-SEAL=${MULE_SEAL:-$top/src/mule-seal}
-OPEN=${MULE_OPEN:-$top/src/mule-open}
-SIGN=${MULE_SIGN:-$top/src/mule-sign}
-VERIFY=${MULE_VERIFY:-$top/src/mule-verify}
-need_binaries "$SEAL" "$OPEN" "$SIGN" "$VERIFY"
+mule_binaries SEAL OPEN SIGN VERIFY
 need_tools gpg
 need_ns_date
 
-make_tmpdir
-GNUPGHOME=$T/gnupg
-export GNUPGHOME
-trap 'cleanup "$GNUPGHOME"' EXIT
-trap 'exit 130' INT TERM HUP
+one_home
 
 BUILT=$(built_times "$SEAL" "$OPEN" "$SIGN" "$VERIFY")
 copy_binaries SEAL OPEN SIGN VERIFY

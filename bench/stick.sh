@@ -55,8 +55,7 @@ esac
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/bench/lib.sh"
-STICK=${MULE_STICK:-$top/src/mule-stick}
-need_binaries "$STICK"
+mule_binaries STICK
 need_tools gpg gpgconf gpg-connect-agent tar sha256sum
 need_ns_date
 
