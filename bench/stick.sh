@@ -23,7 +23,7 @@
 # the bundles; full 5 and 3, quick 3 and 3), TMPDIR
 # (where the throwaway directory goes: the stick, the gpg outputs and the
 # extracted copies all live there, on one file system), NO_STRACE=1 (skip
-# the fsync analysis).
+# the fsync analysis and the count of gpg's sleeps on a lock).
 
 set -u
 LC_ALL=C
@@ -191,7 +191,7 @@ workload() {
 	    && measure "$runs" "prep_put $go" "$mput $Q" "fresh $go" "$(gput "$go") $Q"
 	then
 		result "$what" "$ni"
-		eval "MED_${name}_PUT=\$med1"
+		eval "MED_${name}_PUT=\$med1 GMED_${name}_PUT=\$med2"
 	else
 		row "$what" - - - "<= 1.0x" ERROR
 	fi
@@ -239,7 +239,7 @@ workload() {
 	    "fresh $sd" "$sget $Q"; then
 		result "$what" "$ni"
 		timed_row "$info" slowdown - - "$med3"
-		eval "MED_${name}_GET=\$med1"
+		eval "MED_${name}_GET=\$med1 GMED_${name}_GET=\$med2"
 	else
 		row "$what" - - - "<= 1.0x" ERROR
 		row "$info" - - - - ERROR
@@ -248,9 +248,82 @@ workload() {
 }
 
 # MED_msg_PUT, MED_msg_GET: mule-stick's medians for the messages, for
-# the fsync analysis (empty if not measured).
+# the fsync analysis (empty if not measured); GMED_*: the gpg loops'.
 MED_msg_PUT= MED_msg_GET= MED_big_PUT= MED_big_GET=
+GMED_msg_PUT= GMED_msg_GET= GMED_big_PUT= GMED_big_GET=
 workload msg "$NMSG x $MSG_BYTES B" "$NMSG" "$MSG_RUNS"
+
+# ---------------------------------------------------------------- cpu
+# Untimed: the CPU time of one put and one get of the messages, and of
+# the gpg loops, in every process each side starts (perf stat's
+# task-clock follows the gpg processes GPGME double-forks, which no
+# rusage of ours sees).  mule-stick get runs two gpg processes an item
+# (decrypt, then verify what was inside) where the loop runs one, and
+# spreads its items over the cores: so its CPU an item, over the number
+# of cores, is as fast as it can go on this machine.
+CPU=$T/cpu
+: >"$CPU"
+# cpu_ms CMD: the task-clock of CMD (a string for eval) in ms, or nothing.
+cpu_ms() {
+	perf stat -x, -e task-clock -o "$T/perf.out" -- sh -c "$1" >/dev/null 2>&1 \
+	    || return 1
+	awk -F, '$3 ~ /^task-clock/ { printf "%.0f\n", $1; f = 1 } END { exit !f }' \
+	    "$T/perf.out"
+}
+# cpu_line WHAT GPGLOOP MULE-MS GPG-MS GPG-MEDIAN-NS: one line of $CPU
+cpu_line() {
+	awk -v w="$1" -v g="$2" -v m="$3" -v q="$4" -v med="$5" -v n="$NMSG" -v c="$CORES" 'BEGIN {
+	    printf "  %s: mule-stick %.2f ms an item, %s %.2f ms an item (%.2fx the CPU)",
+	        w, m / n, g, q / n, m / q
+	    if (med != "")
+	        printf "; over %d cores, %.2f ms an item, %.2fx the loop'"'"'s median time", c, m / n / c, m * 1e6 / c / med
+	    printf "\n" }' >>"$CPU"
+}
+CORES=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
+if ! command -v perf >/dev/null 2>&1 || ! perf stat -e task-clock -o /dev/null true >/dev/null 2>&1; then
+	say "cpu: no perf (apt-get install linux-perf), or not allowed: not measured"
+	echo "  not measured: no perf, or not allowed" >>"$CPU"
+elif [ -d "$T/stick.full" ] && [ -d "$T/gin" ]; then
+	say "cpu: one put and one get of $NMSG messages, and the gpg loops"
+	m=$(prep_put "$T/gout" && cpu_ms "$mput") && [ "$(nitems "$BOX")" -eq "$NMSG" ] \
+	    && g=$(fresh "$T/gout" && cpu_ms "$(gput "$T/gout")") \
+	    && cpu_line "put $NMSG x $MSG_BYTES B" "gpg -se loop" "$m" "$g" "" \
+	    || echo "  ERROR: the put or its gpg loop failed under perf stat" >>"$CPU"
+	rm -rf "$S" "$AS" "$T/gout"
+	m=$(prep_get "$md" && cpu_ms "$mget") \
+	    && [ "$(grep -c '^delivered ' "$T/get.out")" -eq "$NMSG" ] \
+	    && g=$(fresh "$gd" && cpu_ms "$gget") \
+	    && cpu_line "get $NMSG x $MSG_BYTES B" "gpg -d loop" "$m" "$g" "$GMED_msg_GET" \
+	    || echo "  ERROR: the get or its gpg loop failed under perf stat" >>"$CPU"
+	rm -rf "$md" "$gd" "$S" "$BS"
+else
+	echo "  not measured: the messages' put failed" >>"$CPU"
+fi
+# One more put of the messages, untimed, under strace: how often a gpg
+# process slept because another one held a lock.  libgcrypt locks
+# GNUPGHOME/random_seed as gpg reads it (at the first random number) and
+# writes it (at its exit); a gpg process that finds it locked sleeps 0.25 s
+# before trying again, then 1.25 s, 2.25 s...  (select with no file
+# descriptors: the only pure sleeps in gpg).  The gpg loop runs one gpg at
+# a time, and never waits.
+if [ "${NO_STRACE:-}" != 1 ] && command -v strace >/dev/null 2>&1 \
+    && [ -d "$T/stick.full" ]; then
+	say "locks: one traced put of $NMSG messages"
+	if prep_put "$T/gout" && eval "strace -f -qq -e trace=pselect6,select -o $T/st.sleep env $mput $Q" \
+	    && [ "$(nitems "$BOX")" -eq "$NMSG" ]; then
+		awk -v n="$NMSG" '/select6?\(0, NULL, NULL, NULL, \{/ {
+		    s = $0; sub(/.*tv_sec=/, "", s); sec = s + 0
+		    u = $0; sub(/.*tv_(nsec|usec)=/, "", u); u = u + 0
+		    t = sec + (index($0, "tv_nsec") ? u / 1e9 : u / 1e6)
+		    k++; sum += t; if (t >= 1) long++ }
+		    END { printf "  put %d x %s: gpg processes slept %d times waiting for a lock (%d of them 1 s or more), %.2f s in all, in parallel jobs\n", n, "'"$MSG_BYTES"' B", k, long, sum }' \
+		    "$T/st.sleep" >>"$CPU"
+	else
+		echo "  ERROR: the traced put failed" >>"$CPU"
+	fi
+	rm -rf "$S" "$AS" "$T/gout"
+fi
+
 workload big "$NBIG x $BIG_MIB MiB" "$NBIG" "$BIG_RUNS"
 
 # ---------------------------------------------------------------- fsync
@@ -358,4 +431,6 @@ echo "output sizes:"
 cat "$SIZES"
 echo "fsync (strace -f -c -w; sync calls = $SYNCCALLS):"
 cat "$FSYNC"
+echo "cpu and locks (one untimed run each; CPU: perf stat -e task-clock, every process; sleeps: strace -f):"
+cat "$CPU"
 summary
