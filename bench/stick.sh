@@ -15,8 +15,9 @@
 # a GnuPG home of their own.  Every time is the median of interleaved runs
 # and is reported as the ratio mule / gpg (target <= 1.0x: no slower than
 # the loop, issue 5).  Then one traced put and get of the messages: how
-# many fsync calls mule-stick makes and how long they take.  See
-# bench/README for each line.
+# many fsync calls mule-stick makes and how long they take; and, between
+# the workloads, the CPU time an item on each side and how often put's gpg
+# processes slept on a lock.  See bench/README for each line.
 #
 # Environment: MULE_STICK (the binary; default: src/mule-stick of this
 # tree), MSG_RUNS and BIG_RUNS (timed rounds per line for the messages and
@@ -191,7 +192,7 @@ workload() {
 	    && measure "$runs" "prep_put $go" "$mput $Q" "fresh $go" "$(gput "$go") $Q"
 	then
 		result "$what" "$ni"
-		eval "MED_${name}_PUT=\$med1 GMED_${name}_PUT=\$med2"
+		eval "MED_${name}_PUT=\$med1"
 	else
 		row "$what" - - - "<= 1.0x" ERROR
 	fi
@@ -248,9 +249,9 @@ workload() {
 }
 
 # MED_msg_PUT, MED_msg_GET: mule-stick's medians for the messages, for
-# the fsync analysis (empty if not measured); GMED_*: the gpg loops'.
+# the fsync analysis (empty if not measured); GMED_*_GET: the gpg loops'.
 MED_msg_PUT= MED_msg_GET= MED_big_PUT= MED_big_GET=
-GMED_msg_PUT= GMED_msg_GET= GMED_big_PUT= GMED_big_GET=
+GMED_msg_GET= GMED_big_GET=
 workload msg "$NMSG x $MSG_BYTES B" "$NMSG" "$MSG_RUNS"
 
 # ---------------------------------------------------------------- cpu
@@ -267,7 +268,7 @@ CPU=$T/cpu
 cpu_ms() {
 	perf stat -x, -e task-clock -o "$T/perf.out" -- sh -c "$1" >/dev/null 2>&1 \
 	    || return 1
-	awk -F, '$3 ~ /^task-clock/ { printf "%.0f\n", $1; f = 1 } END { exit !f }' \
+	awk -F, '$3 ~ /^task-clock/ && $1 ~ /^[0-9.]+$/ { printf "%.0f\n", $1; f = 1 } END { exit !f }' \
 	    "$T/perf.out"
 }
 # cpu_line WHAT GPGLOOP MULE-MS GPG-MS GPG-MEDIAN-NS: one line of $CPU
@@ -309,7 +310,7 @@ fi
 if [ "${NO_STRACE:-}" != 1 ] && command -v strace >/dev/null 2>&1 \
     && [ -d "$T/stick.full" ]; then
 	say "locks: one traced put of $NMSG messages"
-	if prep_put "$T/gout" && eval "strace -f -qq -e trace=pselect6,select -o $T/st.sleep env $mput $Q" \
+	if prep_put "$T/gout" && eval "strace -f -qq -e trace=pselect6,?select -o $T/st.sleep env $mput $Q" \
 	    && [ "$(nitems "$BOX")" -eq "$NMSG" ]; then
 		awk -v n="$NMSG" '/select6?\(0, NULL, NULL, NULL, \{/ {
 		    s = $0; sub(/.*tv_sec=/, "", s); sec = s + 0
@@ -322,6 +323,12 @@ if [ "${NO_STRACE:-}" != 1 ] && command -v strace >/dev/null 2>&1 \
 		echo "  ERROR: the traced put failed" >>"$CPU"
 	fi
 	rm -rf "$S" "$AS" "$T/gout"
+elif [ "${NO_STRACE:-}" = 1 ]; then
+	echo "  sleeps: skipped (NO_STRACE=1)" >>"$CPU"
+elif ! command -v strace >/dev/null 2>&1; then
+	echo "  sleeps: not measured: no strace" >>"$CPU"
+else
+	echo "  sleeps: not measured: the messages' put failed" >>"$CPU"
 fi
 
 workload big "$NBIG x $BIG_MIB MiB" "$NBIG" "$BIG_RUNS"

@@ -27,8 +27,9 @@
  * pipe of the usual size, as GPGME's loop did, so that what gpg has
  * written is never kept waiting for long.  A regular file does not
  * block: it fills a large pipe (see rest()). */
-#define STEP_IN    (256 * 1024)
-#define STEP_OUT   (16 * 1024)
+#define STEP_IN_FIRST (16 * 1024)
+#define STEP_IN       (256 * 1024)
+#define STEP_OUT      (16 * 1024)
 #define PIPE_LARGE (1024 * 1024)
 
 /* The pipe GPGME is serving in this thread, while it calls data.c;
@@ -59,8 +60,8 @@ add_cb(void *data, int fd, int dir, gpgme_io_cb_t fnc, void *fnc_data,
 	return gpg_error(GPG_ERR_EMFILE);
 }
 
-/* Wiped as far as it was ever filled: the pages beyond were never
- * touched. */
+/* Wiped as far as it was ever filled: nothing beyond was written
+ * through it. */
 static void
 drop_buffer(struct mule_pump_fd *s)
 {
@@ -192,7 +193,7 @@ mule_pump_take_source(struct mule_source *src, size_t *n)
 void
 mule_pump_take_sink(struct mule_sink *sink)
 {
-	struct mule_pump_fd *s = take(1, STEP_OUT);
+	struct mule_pump_fd *s = take(1, STEP_IN_FIRST);
 
 	if (s)
 		s->sink = sink;

@@ -8,8 +8,9 @@
  * event loop (gpgme_set_io_cbs) we see gpg's pipes.  When GPGME first
  * hands one of them a data object of data.h, the pump takes that pipe
  * over and moves its bytes with plain reads and writes: from gpg in
- * large steps through a large pipe; to gpg at GPGME's pace, or, from a
- * regular file, through a large pipe it leaves gpg to read in peace.
+ * small steps that grow, with the pipe, once gpg fills them; to gpg at
+ * GPGME's pace, or, from a regular file, through a large pipe it leaves
+ * gpg to read in peace.
  * GPGME keeps the status and command pipes, and closes every pipe
  * itself once its data object says it is done.
  *
@@ -40,7 +41,8 @@ struct mule_pump_fd {
 	uint64_t resume;	/* not written again before (CLOCK_MONOTONIC ns) */
 	unsigned char *buf;	/* one step of SIZE bytes; towards gpg, */
 	size_t size, len, off;	/* LEN of them read from SRC, OFF written */
-	size_t used;		/* the most of BUF ever filled */
+	size_t used;		/* what is wiped: the most of BUF ever
+				 * filled; all of it towards gpg */
 };
 
 struct mule_pump {
