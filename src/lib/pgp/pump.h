@@ -41,8 +41,6 @@ struct mule_pump_fd {
 	uint64_t resume;	/* not written again before (CLOCK_MONOTONIC ns) */
 	unsigned char *buf;	/* one step of SIZE bytes; towards gpg, */
 	size_t size, len, off;	/* LEN of them read from SRC, OFF written */
-	size_t used;		/* what is wiped: the most of BUF ever
-				 * filled; all of it towards gpg */
 };
 
 struct mule_pump {
