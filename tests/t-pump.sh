@@ -11,8 +11,9 @@
 umask 022
 setup_keys
 
-# PIPE_BUF and GPGME's first step (4 KiB), the step towards gpg (16 KiB)
-# and past it, the step from gpg (256 KiB), past the 1 MiB pipe.
+# PIPE_BUF and GPGME's first step (4 KiB), the step towards gpg and the
+# first one from it (16 KiB) and past it, the step from gpg once grown
+# (256 KiB), past the 1 MiB pipe.
 SIZES="4095 4096 4097 16383 16384 16385 20481 262143 262144 262145 1048577"
 for n in $SIZES; do
 	head -c "$n" /dev/urandom >"$T/d$n"
@@ -81,40 +82,26 @@ for tool in open sign seal; do
 done
 
 # --- failures in the middle of a stream ----------------------------------------------
-if refused_by mule-open 1 "$T/m1048577" --max-size 100K &&
-    grep -q 'exceeds --max-size' "$T/err"; then
-	ok "--max-size 100K on 1 MiB: exit 1 while gpg still decrypts, nothing left"
-else
-	failed "--max-size 100K on 1 MiB: exit 1 while gpg still decrypts, nothing left"
-fi
-if refused_by mule-verify 1 "$T/s1048577" --max-size 300K; then
-	ok "mule-verify --max-size 300K on 1 MiB: exit 1, nothing left"
-else
-	failed "mule-verify --max-size 300K on 1 MiB: exit 1, nothing left"
-fi
+refused_by mule-open 1 "$T/m1048577" --max-size 100K
+grep -q 'exceeds --max-size' "$T/err" || why="$why no 'exceeds --max-size' in the error;"
+verdict "--max-size 100K on 1 MiB: exit 1 while gpg still decrypts, nothing left"
+refused_by mule-verify 1 "$T/s1048577" --max-size 300K
+verdict "mule-verify --max-size 300K on 1 MiB: exit 1, nothing left"
 flip "$T/m1048577" 600000 "$T/damaged"
-if refused_by mule-open 1 "$T/damaged"; then
-	ok "a bit flipped in the middle of 1 MiB: exit 1, nothing left"
-else
-	failed "a bit flipped in the middle of 1 MiB: exit 1, nothing left"
-fi
+refused_by mule-open 1 "$T/damaged"
+verdict "a bit flipped in the middle of 1 MiB: exit 1, nothing left"
 head -c 700000 "$T/m1048577" >"$T/cut"
-if refused_by mule-open 1 "$T/cut"; then
-	ok "1 MiB cut short at 700,000 bytes: exit 1, nothing left"
-else
-	failed "1 MiB cut short at 700,000 bytes: exit 1, nothing left"
-fi
+refused_by mule-open 1 "$T/cut"
+verdict "1 MiB cut short at 700,000 bytes: exit 1, nothing left"
 
 # gpg gives up at the start (no key for it) while mule still writes.
 CAROL=$(foreign_key carol 'Carol <carol@example.org>')
 head -c 8388608 /dev/urandom >"$T/d8m"
 mule-seal -q --binary -R "$T/carol.asc" -o "$T/for-carol" "$T/d8m" 2>"$T/err"
 check "sealed 8 MiB for a key not in the keyring ($CAROL)" [ -s "$T/for-carol" ]
-if refused_by mule-open 1 "$T/for-carol" && grep -q 'not for you' "$T/err"; then
-	ok "... mule-open: exit 1, not for us, nothing left, no hang"
-else
-	failed "... mule-open: exit 1, not for us, nothing left, no hang"
-fi
+refused_by mule-open 1 "$T/for-carol"
+grep -q 'not for you' "$T/err" || why="$why no 'not for you' in the error;"
+verdict "... mule-open: exit 1, not for us, nothing left, no hang"
 
 # A protected key: the passphrase goes on gpg's command pipe while the
 # data waits in the other.
@@ -139,17 +126,11 @@ cmp -s "$T/d1048577" "$T/dave.pin" || why="$why opened file differs;"
 [ "$(pinentry_asked)" -eq 1 ] || why="$why pinentry asked $(pinentry_asked) times;"
 verdict "... and with the pinentry, asked once, as at a terminal"
 use_pinentry cancel
-if refused_by mule-open 2 "$T/for-dave"; then
-	ok "... Cancel at the pinentry: exit 2, nothing left"
-else
-	failed "... Cancel at the pinentry: exit 2, nothing left"
-fi
+refused_by mule-open 2 "$T/for-dave"
+verdict "... Cancel at the pinentry: exit 2, nothing left"
 printf 'wrong\n' >"$T/wrong"
 use_pinentry none
-if refused_by mule-open 2 "$T/for-dave" --passphrase-file "$T/wrong"; then
-	ok "... a wrong passphrase: exit 2, nothing left"
-else
-	failed "... a wrong passphrase: exit 2, nothing left"
-fi
+refused_by mule-open 2 "$T/for-dave" --passphrase-file "$T/wrong"
+verdict "... a wrong passphrase: exit 2, nothing left"
 
 done_testing
