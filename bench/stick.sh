@@ -254,6 +254,13 @@ MED_msg_PUT= MED_msg_GET= MED_big_PUT= MED_big_GET=
 GMED_msg_GET= GMED_big_GET=
 workload msg "$NMSG x $MSG_BYTES B" "$NMSG" "$MSG_RUNS"
 
+# With --seccomp-bpf only the traced calls stop a traced process, so a
+# traced run takes about as long as an untraced one (strace >= 5.3).
+SECCOMP=
+command -v strace >/dev/null 2>&1 \
+    && strace -f --seccomp-bpf -e trace=fsync -o /dev/null true 2>/dev/null \
+    && SECCOMP=--seccomp-bpf
+
 # ---------------------------------------------------------------- cpu
 # Untimed: the CPU time of one put and one get of the messages, and of
 # the gpg loops, in every process each side starts (perf stat's
@@ -307,10 +314,15 @@ fi
 # before trying again, then 1.25 s, 2.25 s...  (select with no file
 # descriptors: the only pure sleeps in gpg).  The gpg loop runs one gpg at
 # a time, and never waits.
-if [ "${NO_STRACE:-}" != 1 ] && command -v strace >/dev/null 2>&1 \
-    && [ -d "$T/stick.full" ]; then
+if [ "${NO_STRACE:-}" = 1 ]; then
+	echo "  sleeps: skipped (NO_STRACE=1)" >>"$CPU"
+elif ! command -v strace >/dev/null 2>&1; then
+	echo "  sleeps: not measured: no strace" >>"$CPU"
+elif [ ! -d "$T/stick.full" ]; then
+	echo "  sleeps: not measured: the messages' put failed" >>"$CPU"
+else
 	say "locks: one traced put of $NMSG messages"
-	if prep_put "$T/gout" && eval "strace -f -qq -e trace=pselect6,?select -o $T/st.sleep env $mput $Q" \
+	if prep_put "$T/gout" && eval "strace -f -qq $SECCOMP -e trace=pselect6,?select -o $T/st.sleep env $mput $Q" \
 	    && [ "$(nitems "$BOX")" -eq "$NMSG" ]; then
 		awk -v n="$NMSG" '/select6?\(0, NULL, NULL, NULL, \{/ {
 		    s = $0; sub(/.*tv_sec=/, "", s); sec = s + 0
@@ -323,12 +335,6 @@ if [ "${NO_STRACE:-}" != 1 ] && command -v strace >/dev/null 2>&1 \
 		echo "  ERROR: the traced put failed" >>"$CPU"
 	fi
 	rm -rf "$S" "$AS" "$T/gout"
-elif [ "${NO_STRACE:-}" = 1 ]; then
-	echo "  sleeps: skipped (NO_STRACE=1)" >>"$CPU"
-elif ! command -v strace >/dev/null 2>&1; then
-	echo "  sleeps: not measured: no strace" >>"$CPU"
-else
-	echo "  sleeps: not measured: the messages' put failed" >>"$CPU"
 fi
 
 workload big "$NBIG x $BIG_MIB MiB" "$NBIG" "$BIG_RUNS"
@@ -407,9 +413,6 @@ elif ! command -v strace >/dev/null 2>&1; then
 	say "fsync: no strace (apt-get install strace): not measured"
 	echo "  not measured: no strace" >>"$FSYNC"
 else
-	SECCOMP=
-	strace -f --seccomp-bpf -e trace=fsync -o /dev/null true 2>/dev/null \
-	    && SECCOMP=--seccomp-bpf
 	fsync_of msg "$NMSG x $MSG_BYTES B" "$NMSG"
 	fsync_of big "$NBIG x $BIG_MIB MiB" "$NBIG"
 	say "fsync: the gpg loops of $NMSG messages, traced"
