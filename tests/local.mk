@@ -10,7 +10,7 @@ EXTRA_DIST += tests/README tests/lib.sh tests/stick-lib.sh tests/stick-craft.py 
 	tests/qr-term.py tests/qr-tty.py tests/qr-frames.py \
 	tests/key-craft.py tests/cert-forge.py tests/bundle-lib.sh tests/qr-lib.sh tests/qr-craft.py \
 	tests/faults-lib.sh $(MULE_TESTS) \
-	$(FAULT_TESTS)
+	$(FAULT_TESTS) $(LARGE_TESTS)
 # The fake gpg-agent of t-forget.sh.
 EXTRA_DIST += tests/fake-agent.py
 # The npm reference of UR as a filter, for t-qr-interop.sh.
@@ -116,6 +116,11 @@ include tests/scripts.mk
 check-faults:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(FAULT_TESTS)"
 .PHONY: check-faults
+
+# A file of 4 GiB + 4097 bytes through every streaming tool (tests/README).
+check-large:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(LARGE_TESTS)"
+.PHONY: check-large
 
 # The keyrings the test scripts share (tests/lib.sh, cached_home).
 clean-local:

@@ -35,3 +35,7 @@ MULE_TESTS += tests/t-hostile.sh tests/t-stick-gaps.sh tests/t-bundle-hostile.sh
 FAULT_TESTS = tests/t-faults-files.sh tests/t-faults-bundle.sh \
 	tests/t-faults-put.sh tests/t-faults-get.sh tests/t-faults-get-malloc.sh \
 	tests/t-faults-key.sh tests/t-faults-sync.sh
+
+# Data past 4 GiB through every streaming tool: "make check-large" (minutes
+# and 9 GiB of disk, so not part of make check).
+LARGE_TESTS = tests/t-large.sh

@@ -1,0 +1,115 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Past 4 GiB: a file of 4 GiB + 4097 bytes through every tool that
+# streams it (the pump, the encrypted spool, the detached check, tar
+# entries), so that a size, an offset or a count kept in 32 bits anywhere
+# shows: as wrong bytes, or as a --max-size of 5000 that lets 4097 bytes
+# (the size modulo 2^32) through.  Minutes and up to 9 GiB of disk, so it
+# is not part of make check: make check-large runs it (tests/README).
+#
+# The scratch directory is on disk ($TMPDIR, else /var/tmp), never on a
+# tmpfs: the outputs would fill memory.
+: "${TMPDIR:=/var/tmp}"
+export TMPDIR
+. "$srcdir/tests/lib.sh"
+
+umask 022
+FREE_KIB=$(df -Pk "$T" | awk 'NR == 2 { print $4 }')
+if [ "$(stat -f -c %T "$T")" = tmpfs ] || [ "${FREE_KIB:-0}" -lt 9437184 ]; then
+	skip "data past 4 GiB: needs 9 GiB free on a disk, not a tmpfs" \
+	    "(set TMPDIR; $T has $((${FREE_KIB:-0} / 1048576)) GiB)"
+	done_testing
+fi
+setup_keys
+
+# The file: 4 KiB of random bytes, a hole up to 4 GiB, 4097 random bytes
+# past it.  Sparse, so that making it costs no disk.
+G4=4294967296
+N=$((G4 + 4097))
+truncate -s "$N" "$T/big" &&
+    head -c 4096 /dev/urandom | dd of="$T/big" conv=notrunc 2>/dev/null &&
+    head -c 4097 /dev/urandom |
+    dd of="$T/big" bs=4096 seek=$((G4 / 4096)) conv=notrunc 2>/dev/null ||
+    { echo "Bail out! cannot make a sparse file of $N bytes"; exit 99; }
+SUM=$(sha "$T/big")
+# The same file with one bit flipped past 4 GiB.
+flip "$T/big" $((G4 + 10)) "$T/bad" ||
+    { echo "Bail out! cannot make the altered copy"; exit 99; }
+
+# same FILE: FILE holds exactly the big file's bytes.
+same() {
+	[ "$(size "$1")" = "$N" ] || { why="$why $1 is $(size "$1") bytes;"; return; }
+	[ "$(sha "$1")" = "$SUM" ] || why="$why $1 differs;"
+}
+
+# --- seal and open ---------------------------------------------------------------
+why=""
+mule-seal -q --binary -r bob@example.org -u alice@example.org \
+    -o "$T/big.gpg" "$T/big" 2>"$T/err" || why="$why seal: exit $?;"
+mule-open -q --signer "$ALICE" --max-size "$N" -o "$T/opened" "$T/big.gpg" \
+    2>>"$T/err" || why="$why open: exit $?;"
+same "$T/opened"
+verdict "seal, then open -o with --max-size of exactly the size: the same $N bytes"
+rm -f "$T/opened"
+
+why=""
+{ mule-open -q --signer "$ALICE" "$T/big.gpg" 2>"$T/err"; echo $? >"$T/rc"; } |
+    sha256sum | cut -d' ' -f1 >"$T/sum"
+[ "$(cat "$T/rc")" = 0 ] || why="$why exit $(cat "$T/rc");"
+[ "$(cat "$T/sum")" = "$SUM" ] || why="$why standard output differs;"
+verdict "open to standard output, held in the encrypted spool: the same bytes"
+
+# The size modulo 2^32 is 4097: a limit of 5000 must still refuse it.
+expect_fail "open --max-size 5000: exit 1, nothing released" 1 \
+    mule-open --signer "$ALICE" --max-size 5000 "$T/big.gpg"
+why=""
+mkdir "$T/od"
+run_status 1 mule-open --signer "$ALICE" --max-size $((N - 1)) \
+    -o "$T/od/out" "$T/big.gpg" || why="$why exit status;"
+grep -q 'exceeds --max-size' "$T/err" || why="$why no --max-size error;"
+[ -z "$(ls -A "$T/od")" ] || why="$why left in the directory: $(ls -A "$T/od");"
+verdict "open -o --max-size one byte short: exit 1, no file, no temporary"
+
+# --- sign and verify -------------------------------------------------------------
+why=""
+mule-sign -q --detach -u alice@example.org -o "$T/big.sig" "$T/big" \
+    2>"$T/err" || why="$why sign: exit $?;"
+mule-verify -q --signer "$ALICE" "$T/big.sig" "$T/big" 2>>"$T/err" ||
+    why="$why verify: exit $?;"
+mule-verify -q --signer "$ALICE" "$T/big.sig" - <"$T/big" 2>>"$T/err" ||
+    why="$why verify from standard input: exit $?;"
+verdict "sign --detach, verify from the file and from standard input"
+
+why=""
+run_status 1 mule-verify --signer "$ALICE" "$T/big.sig" "$T/bad" ||
+    why="$why exit status;"
+grep -q 'bad signature' "$T/err" || why="$why no bad-signature error;"
+verdict "verify: one bit flipped past 4 GiB is a bad signature (exit 1)"
+
+# --- bundle ----------------------------------------------------------------------
+why=""
+mkdir "$T/tree" "$T/x"
+ln "$T/big" "$T/tree/big" && head -c 1000 /dev/urandom >"$T/tree/small"
+mule-bundle -q --binary -r bob@example.org -u alice@example.org \
+    -o "$T/b.gpg" -C "$T" tree 2>"$T/err" || why="$why create: exit $?;"
+# Plain gpg and tar read the size in the tar header.
+gpg --batch -q -d "$T/b.gpg" 2>/dev/null | tar -tvf - 2>>"$T/err" >"$T/list"
+awk '$NF == "tree/big" { print $3 }' "$T/list" | grep -qx "$N" ||
+    why="$why gpg -d | tar -tv does not list tree/big of $N bytes;"
+verdict "bundle of the file: gpg -d | tar -t lists its size"
+
+expect_fail "bundle -x --max-size 5000: exit 1" 1 \
+    mule-bundle -x --signer "$ALICE" --max-size 5000 -C "$T/x" "$T/b.gpg"
+why=""
+[ -z "$(ls -A "$T/x")" ] || why="$why extracted: $(ls -A "$T/x");"
+verdict "bundle -x --max-size 5000: nothing extracted, no temporary"
+
+why=""
+mule-bundle -q -x --signer "$ALICE" -C "$T/x" "$T/b.gpg" 2>"$T/err" ||
+    why="$why extract: exit $?;"
+same "$T/x/tree/big"
+cmp -s "$T/tree/small" "$T/x/tree/small" || why="$why small file differs;"
+verdict "bundle -x: the same $N bytes, and the small file"
+rm -rf "$T/x"
+
+done_testing
