@@ -1,11 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Past 4 GiB: a file of 4 GiB + 4097 bytes through every tool that
-# streams it (the pump, the encrypted spool, the detached check, tar
-# entries), so that a size, an offset or a count kept in 32 bits anywhere
-# shows: as wrong bytes, or as a --max-size of 5000 that lets 4097 bytes
-# (the size modulo 2^32) through.  Minutes and up to 9 GiB of disk, so it
-# is not part of make check: make check-large runs it (tests/README).
+# Past 4 GiB: a file of 4 GiB + 4097 bytes through mule-seal and
+# mule-open (uncompressed, so that the message is past 4 GiB too),
+# mule-sign --detach and mule-verify, mule-bundle -c and -x: the pump, the
+# encrypted spool, the detached check, tar entries.  A size, an offset or
+# a count kept in 32 bits anywhere shows as wrong bytes, or at the limits:
+# a --max-size of exactly the size must pass (a limit that wrapped would
+# be 4097), one byte less must refuse (a count that wrapped never reaches
+# it).  Minutes and up to 8.1 GiB of disk at once, so it is not part of
+# make check: make check-large runs it (tests/README).
 #
 # The scratch directory is on disk ($TMPDIR, else /var/tmp), never on a
 # tmpfs: the outputs would fill memory.
@@ -15,9 +18,12 @@ export TMPDIR
 
 umask 022
 FREE_KIB=$(df -Pk "$T" | awk 'NR == 2 { print $4 }')
-if [ "$(stat -f -c %T "$T")" = tmpfs ] || [ "${FREE_KIB:-0}" -lt 9437184 ]; then
-	skip "data past 4 GiB: needs 9 GiB free on a disk, not a tmpfs" \
-	    "(set TMPDIR; $T has $((${FREE_KIB:-0} / 1048576)) GiB)"
+if [ "$(stat -f -c %T "$T")" = tmpfs ]; then
+	skip "data past 4 GiB: TMPDIR ($TMPDIR) is a tmpfs; set it to a disk"
+	done_testing
+elif [ "${FREE_KIB:-0}" -lt 9437184 ]; then
+	skip "data past 4 GiB: needs 9 GiB free in TMPDIR ($TMPDIR)," \
+	    "which has $((${FREE_KIB:-0} / 1048576)) GiB"
 	done_testing
 fi
 setup_keys
@@ -38,14 +44,16 @@ flip "$T/big" $((G4 + 10)) "$T/bad" ||
 
 # same FILE: FILE holds exactly the big file's bytes.
 same() {
+	[ -f "$1" ] || { why="$why no $1;"; return; }
 	[ "$(size "$1")" = "$N" ] || { why="$why $1 is $(size "$1") bytes;"; return; }
 	[ "$(sha "$1")" = "$SUM" ] || why="$why $1 differs;"
 }
 
 # --- seal and open ---------------------------------------------------------------
 why=""
-mule-seal -q --binary -r bob@example.org -u alice@example.org \
+mule-seal -q --binary --no-compress -r bob@example.org -u alice@example.org \
     -o "$T/big.gpg" "$T/big" 2>"$T/err" || why="$why seal: exit $?;"
+[ "$(size "$T/big.gpg")" -gt "$N" ] || why="$why the message is not past 4 GiB;"
 mule-open -q --signer "$ALICE" --max-size "$N" -o "$T/opened" "$T/big.gpg" \
     2>>"$T/err" || why="$why open: exit $?;"
 same "$T/opened"
@@ -59,7 +67,7 @@ why=""
 [ "$(cat "$T/sum")" = "$SUM" ] || why="$why standard output differs;"
 verdict "open to standard output, held in the encrypted spool: the same bytes"
 
-# The size modulo 2^32 is 4097: a limit of 5000 must still refuse it.
+# The limit is checked as the plaintext flows: refused early, at once.
 expect_fail "open --max-size 5000: exit 1, nothing released" 1 \
     mule-open --signer "$ALICE" --max-size 5000 "$T/big.gpg"
 why=""
@@ -69,6 +77,7 @@ run_status 1 mule-open --signer "$ALICE" --max-size $((N - 1)) \
 grep -q 'exceeds --max-size' "$T/err" || why="$why no --max-size error;"
 [ -z "$(ls -A "$T/od")" ] || why="$why left in the directory: $(ls -A "$T/od");"
 verdict "open -o --max-size one byte short: exit 1, no file, no temporary"
+rm -f "$T/big.gpg"
 
 # --- sign and verify -------------------------------------------------------------
 why=""
@@ -93,10 +102,15 @@ ln "$T/big" "$T/tree/big" && head -c 1000 /dev/urandom >"$T/tree/small"
 mule-bundle -q --binary -r bob@example.org -u alice@example.org \
     -o "$T/b.gpg" -C "$T" tree 2>"$T/err" || why="$why create: exit $?;"
 # Plain gpg and tar read the size in the tar header.
-gpg --batch -q -d "$T/b.gpg" 2>/dev/null | tar -tvf - 2>>"$T/err" >"$T/list"
+gpg --batch -q -o "$T/b.tar" -d "$T/b.gpg" 2>>"$T/err" ||
+    why="$why gpg -d: exit $?;"
+tar -tvf "$T/b.tar" 2>>"$T/err" >"$T/list"
 awk '$NF == "tree/big" { print $3 }' "$T/list" | grep -qx "$N" ||
     why="$why gpg -d | tar -tv does not list tree/big of $N bytes;"
 verdict "bundle of the file: gpg -d | tar -t lists its size"
+# The decrypted archive's size: the largest --max-size that must pass.
+P=$(size "$T/b.tar")
+rm -f "$T/b.tar"
 
 expect_fail "bundle -x --max-size 5000: exit 1" 1 \
     mule-bundle -x --signer "$ALICE" --max-size 5000 -C "$T/x" "$T/b.gpg"
@@ -104,12 +118,22 @@ why=""
 [ -z "$(ls -A "$T/x")" ] || why="$why extracted: $(ls -A "$T/x");"
 verdict "bundle -x --max-size 5000: nothing extracted, no temporary"
 
+# One byte short of the file's size: refused by the entry's header, before
+# its data (a size read in 32 bits would pass there).
 why=""
-mule-bundle -q -x --signer "$ALICE" -C "$T/x" "$T/b.gpg" 2>"$T/err" ||
-    why="$why extract: exit $?;"
+run_status 1 mule-bundle -x --signer "$ALICE" --max-size $((N - 1)) \
+    -C "$T/x" "$T/b.gpg" || why="$why exit status;"
+grep -q 'more data than --max-size allows' "$T/err" ||
+    why="$why not refused by the entry's size;"
+[ -z "$(ls -A "$T/x")" ] || why="$why extracted: $(ls -A "$T/x");"
+verdict "bundle -x --max-size one byte short of the file: exit 1 at its header"
+
+why=""
+mule-bundle -q -x --signer "$ALICE" --max-size "$P" -C "$T/x" "$T/b.gpg" \
+    2>"$T/err" || why="$why extract: exit $?;"
 same "$T/x/tree/big"
 cmp -s "$T/tree/small" "$T/x/tree/small" || why="$why small file differs;"
-verdict "bundle -x: the same $N bytes, and the small file"
+verdict "bundle -x --max-size of the whole archive: the same $N bytes, and the small file"
 rm -rf "$T/x"
 
 done_testing
