@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Past 4 GiB: a file of 4 GiB + 4097 bytes through mule-seal and
 # mule-open (uncompressed, so that the message is past 4 GiB too),
-# mule-sign --detach and mule-verify, mule-bundle -c and -x: the pump, the
-# encrypted spool, the detached check, tar entries.  A size, an offset or
-# a count kept in 32 bits anywhere shows as wrong bytes, or at the limits:
-# a --max-size of exactly the size must pass (a limit that wrapped would
-# be 4097), one byte less must refuse (a count that wrapped never reaches
-# it).  Minutes and up to 8.1 GiB of disk at once, so it is not part of
-# make check: make check-large runs it (tests/README).
+# mule-sign --detach and mule-verify, mule-bundle -c in parts for a FAT32
+# stick and -x from them: the pump, the encrypted spool, the detached
+# check, tar entries, parts.  A size, an offset or a count kept in 32 bits
+# anywhere shows as wrong bytes, or at the limits: a --max-size of exactly
+# the size must pass (a limit that wrapped would be 4097), one byte less
+# must refuse (a count that wrapped never reaches it).  Minutes and up to
+# 8.1 GiB of disk at once, so it is not part of make check: make
+# check-large runs it (tests/README).
 #
 # The scratch directory is on disk ($TMPDIR, else /var/tmp), never on a
 # tmpfs: the outputs would fill memory.
@@ -96,24 +97,34 @@ grep -q 'bad signature' "$T/err" || why="$why no bad-signature error;"
 verdict "verify: one bit flipped past 4 GiB is a bad signature (exit 1)"
 
 # --- bundle ----------------------------------------------------------------------
+# Uncompressed and in parts for a FAT32 stick, as mule-bundle(1) advises:
+# the bundle passes 4 GiB across its parts.
 why=""
 mkdir "$T/tree" "$T/x"
 ln "$T/big" "$T/tree/big" && head -c 1000 /dev/urandom >"$T/tree/small"
-mule-bundle -q --binary -r bob@example.org -u alice@example.org \
-    -o "$T/b.gpg" -C "$T" tree 2>"$T/err" || why="$why create: exit $?;"
-# Plain gpg and tar read the size in the tar header.
-gpg --batch -q -o "$T/b.tar" -d "$T/b.gpg" 2>>"$T/err" ||
+mule-bundle -q --binary --no-compress --split 4000M -r bob@example.org \
+    -u alice@example.org -o "$T/b.gpg" -C "$T" tree 2>"$T/err" ||
+    why="$why create: exit $?;"
+[ "$(ls "$T" | grep '^b\.gpg')" = "$(printf 'b.gpg.001\nb.gpg.002')" ] ||
+    why="$why parts: $(ls "$T" | grep '^b\.gpg' | tr '\n' ' ');"
+[ "$(size "$T/b.gpg.001")" = $((4000 * 1048576)) ] ||
+    why="$why the first part is not 4000 MiB;"
+verdict "bundle --no-compress --split 4000M: two parts, the first of 4000 MiB"
+
+# Plain cat, gpg and tar read it back, and the size in the tar header.
+why=""
+cat "$T/b.gpg.001" "$T/b.gpg.002" | gpg --batch -q -o "$T/b.tar" -d 2>>"$T/err" ||
     why="$why gpg -d: exit $?;"
 tar -tvf "$T/b.tar" 2>>"$T/err" >"$T/list"
 awk '$NF == "tree/big" { print $3 }' "$T/list" | grep -qx "$N" ||
     why="$why gpg -d | tar -tv does not list tree/big of $N bytes;"
-verdict "bundle of the file: gpg -d | tar -t lists its size"
+verdict "bundle: cat of the parts | gpg -d | tar -t lists the file's size"
 # The decrypted archive's size: the largest --max-size that must pass.
 P=$(size "$T/b.tar")
 rm -f "$T/b.tar"
 
 expect_fail "bundle -x --max-size 5000: exit 1" 1 \
-    mule-bundle -x --signer "$ALICE" --max-size 5000 -C "$T/x" "$T/b.gpg"
+    mule-bundle -x --signer "$ALICE" --max-size 5000 -C "$T/x" "$T/b.gpg.001"
 why=""
 [ -z "$(ls -A "$T/x")" ] || why="$why extracted: $(ls -A "$T/x");"
 verdict "bundle -x --max-size 5000: nothing extracted, no temporary"
@@ -122,18 +133,18 @@ verdict "bundle -x --max-size 5000: nothing extracted, no temporary"
 # its data (a size read in 32 bits would pass there).
 why=""
 run_status 1 mule-bundle -x --signer "$ALICE" --max-size $((N - 1)) \
-    -C "$T/x" "$T/b.gpg" || why="$why exit status;"
+    -C "$T/x" "$T/b.gpg.001" || why="$why exit status;"
 grep -q 'more data than --max-size allows' "$T/err" ||
     why="$why not refused by the entry's size;"
 [ -z "$(ls -A "$T/x")" ] || why="$why extracted: $(ls -A "$T/x");"
 verdict "bundle -x --max-size one byte short of the file: exit 1 at its header"
 
 why=""
-mule-bundle -q -x --signer "$ALICE" --max-size "$P" -C "$T/x" "$T/b.gpg" \
+mule-bundle -q -x --signer "$ALICE" --max-size "$P" -C "$T/x" "$T/b.gpg.001" \
     2>"$T/err" || why="$why extract: exit $?;"
 same "$T/x/tree/big"
 cmp -s "$T/tree/small" "$T/x/tree/small" || why="$why small file differs;"
-verdict "bundle -x --max-size of the whole archive: the same $N bytes, and the small file"
+verdict "bundle -x from the first part, --max-size of the whole archive: the same $N bytes, and the small file"
 rm -rf "$T/x"
 
 done_testing
