@@ -193,10 +193,11 @@ sha() { sha256sum <"$1" | cut -d' ' -f1; }
 items() { ls -A "$1" 2>/dev/null | grep -E '^[0-9a-f]{64}\.gpg(\.[0-9]{3})?$' | sort; }
 
 # flip FILE OFFSET OUT: OUT is FILE with one bit of the byte at OFFSET
-# inverted.
+# inverted.  OUT may be FILE itself: flipped in place, for a file too
+# large to copy.
 flip() {
 	fl_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	cp "$1" "$3" &&
+	{ [ "$1" = "$3" ] || cp "$1" "$3"; } &&
 	    printf "$(printf '\\%03o' $((fl_b ^ 1)))" |
 	    dd of="$3" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }

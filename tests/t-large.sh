@@ -78,6 +78,23 @@ run_status 1 mule-open --signer "$ALICE" --max-size $((N - 1)) \
 grep -q 'exceeds --max-size' "$T/err" || why="$why no --max-size error;"
 [ -z "$(ls -A "$T/od")" ] || why="$why left in the directory: $(ls -A "$T/od");"
 verdict "open -o --max-size one byte short: exit 1, no file, no temporary"
+
+# A forged message: one bit flipped past 4 GiB (in place: no room for a
+# copy).  Only the integrity check at the very end sees it, after 4 GiB
+# went into the spool or the temporary file: neither may be released.
+flip "$T/big.gpg" $((G4 + 100)) "$T/big.gpg"
+why=""
+{ mule-open --signer "$ALICE" "$T/big.gpg" 2>"$T/err"; echo $? >"$T/rc"; } |
+    wc -c | tr -d ' ' >"$T/count"
+[ "$(cat "$T/rc")" = 1 ] || why="$why exit $(cat "$T/rc");"
+[ "$(cat "$T/count")" = 0 ] || why="$why $(cat "$T/count") bytes on standard output;"
+one_error_of mule-open "$T/err" || why="$why stderr is not one error line;"
+verdict "open of the message with a bit flipped past 4 GiB: exit 1, nothing on standard output"
+why=""
+run_status 1 mule-open --signer "$ALICE" -o "$T/od/out" "$T/big.gpg" ||
+    why="$why exit status;"
+[ -z "$(ls -A "$T/od")" ] || why="$why left in the directory: $(ls -A "$T/od");"
+verdict "... with -o: exit 1, no file, no temporary"
 rm -f "$T/big.gpg"
 
 # --- sign and verify -------------------------------------------------------------
